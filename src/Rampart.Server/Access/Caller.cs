@@ -1,0 +1,45 @@
+using Rampart.Server.Identity;
+
+namespace Rampart.Server.Access;
+
+/// <summary>Who is asking: resolved once per request from the session or API key.</summary>
+public sealed record Caller(
+    Guid UserId,
+    Guid OrganisationId,
+    Role Role,
+    IReadOnlySet<Guid> CommunityIds,
+    bool ReadOnly = false,
+    string? Credential = null,
+    string? ClientIp = null)
+{
+    /// <summary>Lets minimal API handlers take a <see cref="Caller"/> parameter.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context) => BindCoreAsync(context);
+
+    private static async ValueTask<Caller?> BindCoreAsync(HttpContext context) => await CallerResolver.ForRequestAsync(context);
+
+    public static Caller Anonymous(string? clientIp = null) =>
+        new(Guid.Empty, Guid.Empty, Role.Viewer, new HashSet<Guid>(), ReadOnly: true, Credential: null, ClientIp: clientIp);
+
+    /// <summary>The node operator at the command line (<c>rampart admin …</c>): administers, reads no content.</summary>
+    public static Caller Operator() => new(Guid.Empty, Guid.Empty, Role.NodeAdmin, new HashSet<Guid>(), ReadOnly: false, Credential: "cli");
+
+    /// <summary>A caller for <paramref name="user"/> outside a resolved request (login, account setup).</summary>
+    public static Caller Of(User user, string? credential, string? clientIp)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new(user.Id, user.OrganisationId, user.Role, new HashSet<Guid>(), ReadOnly: false, Credential: credential, ClientIp: clientIp);
+    }
+
+    public bool IsOperator => UserId == Guid.Empty && Credential == "cli";
+
+    public bool IsAuthenticated => UserId != Guid.Empty || IsOperator;
+
+    public bool IsNodeAdmin => IsAuthenticated && Role == Role.NodeAdmin;
+
+    /// <summary>May create and change records of its own organisation (not a viewer, not a read-only key).</summary>
+    public bool CanWrite => IsAuthenticated && !ReadOnly && Role != Role.Viewer;
+
+    /// <summary>May administer users and keys of <paramref name="organisationId"/>.</summary>
+    public bool CanManageOrganisation(Guid organisationId) =>
+        IsAuthenticated && !ReadOnly && (Role == Role.NodeAdmin || (Role == Role.OrgAdmin && OrganisationId == organisationId));
+}

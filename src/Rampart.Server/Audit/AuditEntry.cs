@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Rampart.Server.Audit;
+
+/// <summary>
+/// One line of the tamper-evident audit trail. Each entry's <see cref="Hash"/> covers its own fields
+/// and the previous entry's hash, so altering, inserting or deleting a row breaks the chain there.
+/// </summary>
+public sealed class AuditEntry
+{
+    public Guid Id { get; set; }
+
+    /// <summary>Position in the chain, 1-based and gapless; assigned when the entry is saved.</summary>
+    public long Sequence { get; set; }
+
+    public DateTimeOffset Time { get; set; }
+
+    public Guid? UserId { get; set; }
+
+    public Guid? OrganisationId { get; set; }
+
+    /// <summary>How the actor authenticated: <c>session:…</c>, <c>apikey:…</c> or <c>cli</c>.</summary>
+    public string? Credential { get; set; }
+
+    public string? ClientIp { get; set; }
+
+    public AuditEvent Event { get; set; }
+
+    /// <summary>What was acted on, e.g. <c>note:0192…</c>.</summary>
+    public required string Target { get; set; }
+
+    public AuditOutcome Outcome { get; set; }
+
+    /// <summary>Short, non-sensitive detail (never TLP-marked content).</summary>
+    public string? Detail { get; set; }
+
+    public string PreviousHash { get; set; } = "";
+
+    public string Hash { get; set; } = "";
+
+    /// <summary>The hash the chain expects for this entry given the previous entry's hash.</summary>
+    public string ComputeHash(string previousHash)
+    {
+        // Fixed field order and invariant formats: the hash must be reproducible on any node and database.
+        var canonical = string.Join('\n',
+            Sequence.ToString(CultureInfo.InvariantCulture),
+            Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+            UserId?.ToString() ?? "",
+            OrganisationId?.ToString() ?? "",
+            Credential ?? "",
+            ClientIp ?? "",
+            ((int)Event).ToString(CultureInfo.InvariantCulture),
+            Target,
+            ((int)Outcome).ToString(CultureInfo.InvariantCulture),
+            Detail ?? "",
+            previousHash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}
+
+public enum AuditOutcome
+{
+    Success = 0,
+    Denied = 1,
+    Failed = 2,
+}
+
+/// <summary>Audit event types. Numbers are stable and grouped in blocks of 100 per feature.</summary>
+public enum AuditEvent
+{
+    // 1xx identity and sessions
+    LoginSucceeded = 100,
+    LoginFailed = 101,
+    LoggedOut = 102,
+    SignedOutEverywhere = 103,
+    PasswordChanged = 104,
+    SecondFactorEnabled = 105,
+    SecondFactorDisabled = 106,
+    RecoveryCodesGenerated = 107,
+    UserCreated = 110,
+    UserChanged = 111,
+    UserDisabled = 112,
+    ApiKeyCreated = 120,
+    ApiKeyRevoked = 121,
+    LanguageChanged = 130,
+
+    // 2xx organisations and communities
+    OrganisationCreated = 200,
+    OrganisationChanged = 201,
+    CommunityCreated = 210,
+    CommunityChanged = 211,
+    CommunityMemberAdded = 212,
+    CommunityMemberRemoved = 213,
+
+    // 3xx node administration
+    NodeInitialised = 300,
+    AuditLogViewed = 301,
+    AuditChainVerified = 302,
+
+    // 4xx notes
+    NoteCreated = 400,
+    NoteChanged = 401,
+    NoteDeleted = 402,
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Rampart.Server.Access;
+
+namespace Rampart.Server.Components;
+
+/// <summary>Base of pages that act for the logged-in user: gives them the <see cref="Caller"/> through the one resolver.</summary>
+public abstract class RampartPage : ComponentBase
+{
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
+
+    [CascadingParameter]
+    public Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [Inject]
+    public required CallerResolver Callers { get; set; }
+
+    protected async Task<Caller> GetCallerAsync()
+    {
+        if (HttpContext is not null)
+        {
+            return await CallerResolver.ForRequestAsync(HttpContext);
+        }
+
+        var state = AuthenticationState is null ? null : await AuthenticationState;
+        return state is null ? Caller.Anonymous() : await Callers.ResolveAsync(state.User, null, CancellationToken.None);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Rampart.Server.Data;
+
+/// <summary>SQLite: the embedded default. Migrations in <c>Data/Migrations/Sqlite</c>.</summary>
+public sealed class SqliteRampartDb(DbContextOptions<SqliteRampartDb> options) : RampartDb(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
+        // SQLite has no timestamp type; as a 64-bit integer (all values are UTC) it sorts and compares correctly.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    // Microsoft.Data.Sqlite begins transactions with BEGIN IMMEDIATE, which already holds the write lock.
+    protected override Task LockAuditChainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>PostgreSQL: production, and how a node grows to several app servers. Migrations in <c>Data/Migrations/Postgres</c>.</summary>
+public sealed class PostgresRampartDb(DbContextOptions<PostgresRampartDb> options) : RampartDb(options)
+{
+    // An arbitrary fixed key: only audit-chain writers take this transaction-scoped lock.
+    private const long AuditChainLockKey = 0x52414d50415254;
+
+    protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>
+        Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the SQLite model without starting the node.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteRampartDb>
+{
+    public SqliteRampartDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteRampartDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the PostgreSQL model without a server.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresRampartDb>
+{
+    public PostgresRampartDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresRampartDb>().UseNpgsql("Host=localhost;Database=rampart").Options);
+}

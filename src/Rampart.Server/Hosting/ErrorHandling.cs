@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Rampart.Server.Hosting;
+
+/// <summary>
+/// Turns request errors into ProblemDetails that name the field and the reason. Unexpected errors are
+/// logged and answered with a bare 500, never with their message (it may carry data).
+/// </summary>
+public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogger<ErrorHandling> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        ProblemDetails problem = exception switch
+        {
+            RequestValidationException invalid => new HttpValidationProblemDetails(invalid.Errors.ToDictionary())
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+            },
+            BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [FieldOf(json.Path)] = [ReasonOf(json)],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is not valid JSON for this operation.",
+            },
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request is not valid.",
+                Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? null : bad.Message,
+            },
+            ForbiddenException forbidden => new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Not allowed.",
+                Detail = forbidden.Message,
+            },
+            _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
+        };
+
+        if (problem.Status == StatusCodes.Status500InternalServerError)
+        {
+            LogUnexpected(logger, exception.GetType().Name, httpContext.Request.Path, exception);
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary><c>$.recipients[0].organisationId</c> becomes <c>recipients[0].organisationId</c>.</summary>
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    private static string ReasonOf(JsonException json) =>
+        json.InnerException is InvalidOperationException or FormatException
+            ? "The value has the wrong type or format."
+            : json.Message.Split(" Path:", StringSplitOptions.None)[0];
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unexpected {ExceptionType} on {Path}")]
+    private static partial void LogUnexpected(ILogger logger, string exceptionType, string path, Exception exception);
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Data;
+using Rampart.Server.Identity;
+using Rampart.Server.Organisations;
+
+namespace Rampart.Server.Hosting;
+
+/// <summary>
+/// Before the node serves requests: applies migrations and, on the very first start, creates the
+/// hosting organisation and the node administrator, printing a one-time password to the console
+/// (never to the log).
+/// </summary>
+public sealed partial class NodeBootstrap(IServiceScopeFactory scopes, IOptions<NodeOptions> options, ILogger<NodeBootstrap> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        await MigrateAsync(db, cancellationToken);
+        if (await db.Users.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var node = options.Value;
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.ShortName == node.OrganisationShortName, cancellationToken);
+        if (organisation is null)
+        {
+            organisation = new Organisation
+            {
+                Id = Guid.CreateVersion7(clock.GetUtcNow()),
+                Name = node.OrganisationName,
+                ShortName = node.OrganisationShortName,
+                Country = node.Country,
+                Kind = OrganisationKind.NationalCert,
+                CreatedAt = clock.GetUtcNow(),
+            };
+            db.Organisations.Add(organisation);
+            audit.Record(AuditEvent.NodeInitialised, Caller.Operator(), $"organisation:{organisation.Id}", detail: organisation.ShortName);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var created = await users.CreateAsync(Caller.Operator(),
+            new UserRequest(node.AdminEmail, "Node administrator", organisation.Id, Role.NodeAdmin), cancellationToken);
+        LogFirstStart(logger, node.AdminEmail);
+        await Console.Out.WriteLineAsync($"""
+
+            Rampart node initialised.
+              Log in at:  {node.PublicUrl.TrimEnd('/')}/account/login
+              E-mail:     {node.AdminEmail}
+              Password:   {created.OneTimePassword}   (one-time: you will choose a new one and set up a second factor)
+
+            """.AsMemory(), cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Applies pending migrations; SQLite also gets WAL mode so readers never wait for the writer.</summary>
+    public static async Task MigrateAsync(RampartDb db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.IsSqlite())
+        {
+            var dataSource = db.Database.GetDbConnection().DataSource;
+            var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "First start: created node administrator {Email}; the one-time password is on the console")]
+    private static partial void LogFirstStart(ILogger logger, string email);
+}

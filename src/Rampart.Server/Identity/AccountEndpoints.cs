@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Hosting;
+
+namespace Rampart.Server.Identity;
+
+/// <summary>The form posts of the web shell that are not pages: log out, sign out everywhere, pick a language.</summary>
+public static class AccountEndpoints
+{
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var account = routes.MapGroup("/account").ExcludeFromDescription();
+
+        account.MapPost("/logout", async (Caller caller, SignInManager<User> signIn, AuditTrail audit) =>
+        {
+            if (caller.IsAuthenticated)
+            {
+                await audit.RecordNowAsync(AuditEvent.LoggedOut, caller, $"user:{caller.UserId}");
+            }
+
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("~/account/login");
+        });
+
+        // A new security stamp invalidates every cookie and open page of this user at their next request.
+        account.MapPost("/signout-everywhere", async (Caller caller, UserManager<User> users, SignInManager<User> signIn, AuditTrail audit) =>
+        {
+            var user = caller.IsAuthenticated ? await users.FindByIdAsync(caller.UserId.ToString()) : null;
+            if (user is not null)
+            {
+                audit.Record(AuditEvent.SignedOutEverywhere, caller, $"user:{user.Id}");
+                await users.UpdateSecurityStampAsync(user);
+            }
+
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("~/account/login");
+        }).RequireAuthorization();
+
+        account.MapPost("/culture", async (HttpContext context, [FromForm] string culture, [FromForm] string? returnUrl, Caller caller, UserManager<User> users, AuditTrail audit) =>
+        {
+            if (!RampartHost.SupportedCultures.Any(c => c.Name == culture))
+            {
+                throw RequestErrors.One("culture", "Not a language this node offers (en, sq, sr-Latn, mk).");
+            }
+
+            RememberCulture(context, culture);
+            var user = caller.IsAuthenticated ? await users.FindByIdAsync(caller.UserId.ToString()) : null;
+            if (user is not null && user.Culture != culture)
+            {
+                user.Culture = culture;
+                audit.Record(AuditEvent.LanguageChanged, caller, $"user:{user.Id}", detail: culture);
+                await users.UpdateAsync(user);
+            }
+
+            return TypedResults.LocalRedirect("~" + SafeReturnUrl(returnUrl));
+        });
+    }
+
+    public static void RememberCulture(HttpContext context, string culture)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { Expires = DateTimeOffset.MaxValue, IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
+    }
+
+    /// <summary>Only same-site paths: an open redirect after login is a phishing tool.</summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}

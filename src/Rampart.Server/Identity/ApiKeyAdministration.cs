@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Data;
+using Rampart.Server.Hosting;
+
+namespace Rampart.Server.Identity;
+
+public sealed record ApiKeyRequest(string? Name, DateTimeOffset? ExpiresAt = null, bool ReadOnly = false);
+
+/// <summary>A key just created: <see cref="Key"/> is shown this once and never stored.</summary>
+public sealed record CreatedApiKey(ApiKey ApiKey, string Key);
+
+/// <summary>
+/// Users create and revoke their own keys; org admins those of their organisation's users. A key
+/// authenticates as its user, so it never has more rights than the user has now.
+/// </summary>
+public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimeProvider clock)
+{
+    public const int MaxActiveKeysPerUser = 20;
+
+    public async Task<CreatedApiKey?> CreateAsync(Caller caller, Guid userId, ApiKeyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!await MayManageKeysOfAsync(caller, userId, cancellationToken))
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var errors = new RequestErrors();
+        errors.Required("name", request.Name, 100);
+        if (request.ExpiresAt is { } expires && expires <= now)
+        {
+            errors.Add("expiresAt", "Must be in the future.");
+        }
+
+        var active = await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null, cancellationToken);
+        if (active >= MaxActiveKeysPerUser)
+        {
+            errors.Add("name", $"A user has at most {MaxActiveKeysPerUser} keys; revoke one first.");
+        }
+
+        errors.ThrowIfAny();
+        var key = ApiKeys.NewKey();
+        var apiKey = new ApiKey
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = userId,
+            Name = request.Name!.Trim(),
+            Prefix = key[..12],
+            Hash = ApiKeys.HashOf(key),
+            ReadOnly = request.ReadOnly,
+            CreatedAt = now,
+            ExpiresAt = request.ExpiresAt?.ToUniversalTime(),
+        };
+        db.ApiKeys.Add(apiKey);
+        audit.Record(AuditEvent.ApiKeyCreated, caller, $"apikey:{apiKey.Id}", detail: $"user:{userId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedApiKey(apiKey, key);
+    }
+
+    public async Task<bool> RevokeAsync(Caller caller, Guid keyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var apiKey = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (apiKey is null || !await MayManageKeysOfAsync(caller, apiKey.UserId, cancellationToken))
+        {
+            return false;
+        }
+
+        if (apiKey.RevokedAt is null)
+        {
+            apiKey.RevokedAt = clock.GetUtcNow();
+            audit.Record(AuditEvent.ApiKeyRevoked, caller, $"apikey:{apiKey.Id}", detail: $"user:{apiKey.UserId}");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>The keys of a user, newest first; null when the caller may not see them.</summary>
+    public async Task<List<ApiKey>?> ListAsync(Caller caller, Guid userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!await MayManageKeysOfAsync(caller, userId, cancellationToken, forReading: true))
+        {
+            return null;
+        }
+
+        return await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    private async Task<bool> MayManageKeysOfAsync(Caller caller, Guid userId, CancellationToken cancellationToken, bool forReading = false)
+    {
+        if (!caller.IsAuthenticated || (caller.ReadOnly && !forReading))
+        {
+            return false;
+        }
+
+        if (caller.UserId == userId)
+        {
+            return true;
+        }
+
+        var organisationId = await db.Users.Where(u => u.Id == userId).Select(u => (Guid?)u.OrganisationId).FirstOrDefaultAsync(cancellationToken);
+        return organisationId is { } org && (caller.IsNodeAdmin || (caller.Role == Role.OrgAdmin && caller.OrganisationId == org))
+            && (forReading || !caller.ReadOnly);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Hosting;
+
+namespace Rampart.Server.Identity;
+
+public sealed record UserView(Guid Id, string Email, string DisplayName, Guid OrganisationId, Role Role, bool TwoFactorEnabled, bool Disabled)
+{
+    public static UserView From(User u, DateTimeOffset now) =>
+        new(u.Id, u.Email ?? "", u.DisplayName, u.OrganisationId, u.Role, u.TwoFactorEnabled, u.LockoutEnd is { } end && end > now);
+}
+
+public sealed record CreatedUserView(UserView User, string OneTimePassword);
+
+public sealed record ApiKeyView(Guid Id, string Name, string Prefix, bool ReadOnly, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
+    DateTimeOffset? LastUsedAt, string? LastUsedIp, DateTimeOffset? RevokedAt)
+{
+    public static ApiKeyView From(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.ReadOnly, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.LastUsedIp, k.RevokedAt);
+}
+
+public sealed record CreatedApiKeyView(ApiKeyView ApiKey, string Key);
+
+public static class IdentityEndpoints
+{
+    public static void MapIdentityApi(this IEndpointRouteBuilder routes)
+    {
+        var me = routes.MapGroup("/api/me").WithTags("Me").RequireAuthorization();
+        me.MapGet("/", async Task<Results<Ok<UserView>, NotFound>> (Caller caller, RampartDb db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == caller.UserId, ct);
+            return user is null ? TypedResults.NotFound() : TypedResults.Ok(UserView.From(user, clock.GetUtcNow()));
+        });
+
+        var users = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
+
+        // Org admins see their organisation's users; node admins all; others only themselves.
+        users.MapGet("/", async (Caller caller, RampartDb db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var query = db.Users.AsNoTracking();
+            query = caller.IsNodeAdmin ? query
+                : caller.Role == Role.OrgAdmin ? query.Where(u => u.OrganisationId == caller.OrganisationId)
+                : query.Where(u => u.Id == caller.UserId);
+            var list = await query.OrderBy(u => u.Email).ToListAsync(ct);
+            var now = clock.GetUtcNow();
+            return TypedResults.Ok(list.Select(u => UserView.From(u, now)).ToList());
+        });
+
+        users.MapPost("/", async (UserRequest request, Caller caller, UserAdministration admin, TimeProvider clock, CancellationToken ct) =>
+        {
+            var created = await admin.CreateAsync(caller, request, ct);
+            return TypedResults.Created($"/api/users/{created.User.Id}", new CreatedUserView(UserView.From(created.User, clock.GetUtcNow()), created.OneTimePassword));
+        });
+
+        users.MapPost("/{id}/disable", async Task<Results<NoContent, NotFound>> (string id, Caller caller, UserAdministration admin, CancellationToken ct) =>
+            await admin.DisableAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+
+        users.MapGet("/{id}/keys", async Task<Results<Ok<List<ApiKeyView>>, NotFound>> (string id, Caller caller, ApiKeyAdministration keys, CancellationToken ct) =>
+        {
+            var list = await keys.ListAsync(caller, Http.ParseId(id), ct);
+            return list is null ? TypedResults.NotFound() : TypedResults.Ok(list.Select(ApiKeyView.From).ToList());
+        });
+
+        users.MapPost("/{id}/keys", async Task<Results<Created<CreatedApiKeyView>, NotFound>> (string id, ApiKeyRequest request, Caller caller, ApiKeyAdministration keys, CancellationToken ct) =>
+        {
+            var created = await keys.CreateAsync(caller, Http.ParseId(id), request, ct);
+            return created is null ? TypedResults.NotFound()
+                : TypedResults.Created($"/api/keys/{created.ApiKey.Id}", new CreatedApiKeyView(ApiKeyView.From(created.ApiKey), created.Key));
+        });
+
+        routes.MapDelete("/api/keys/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, ApiKeyAdministration keys, CancellationToken ct) =>
+            await keys.RevokeAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithTags("Users").RequireAuthorization();
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Rampart.Server.Identity;
+
+/// <summary>A person; belongs to exactly one organisation.</summary>
+public sealed class User : IdentityUser<Guid>
+{
+    public Guid OrganisationId { get; set; }
+
+    public Role Role { get; set; }
+
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>Set for a one-time password: the user must choose a new one before doing anything else.</summary>
+    public bool MustChangePassword { get; set; }
+
+    /// <summary>The language the user picked (en, sq, sr-Latn, mk); null until they pick one.</summary>
+    public string? Culture { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Node and organisation admins must use a second factor.</summary>
+    public bool RequiresSecondFactor => Role is Role.NodeAdmin or Role.OrgAdmin;
+}
+
+/// <summary>What a user may do. Later capabilities add roles; values are stable.</summary>
+public enum Role
+{
+    Viewer = 0,
+    Analyst = 1,
+    OrgAdmin = 2,
+    NodeAdmin = 3,
+}
+
+/// <summary>A personal API key. Only its SHA-256 is stored; the key is shown once.</summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; }
+
+    public Guid UserId { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>The first characters of the key, to recognise it in lists.</summary>
+    public required string Prefix { get; set; }
+
+    /// <summary>Hex SHA-256 of the whole key. Keys are 256 random bits, so a fast hash is enough.</summary>
+    public required string Hash { get; set; }
+
+    public bool ReadOnly { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public string? LastUsedIp { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+}

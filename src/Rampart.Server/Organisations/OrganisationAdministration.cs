@@ -1,0 +1,153 @@
+using System.Net.Mail;
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Data;
+using Rampart.Server.Hosting;
+
+namespace Rampart.Server.Organisations;
+
+/// <summary>What an organisation is described by, as a node admin enters it.</summary>
+public sealed record OrganisationRequest(
+    string? Name,
+    string? ShortName,
+    string? Country,
+    OrganisationKind? Kind,
+    string? ContactEmail = null,
+    string? Phone24x7 = null,
+    string? Website = null,
+    string? PgpPublicKey = null,
+    string? Description = null);
+
+/// <summary>Creates and changes organisations: node admins any, org admins their own (but not its kind or country).</summary>
+public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<Organisation> CreateAsync(Caller caller, OrganisationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!caller.IsNodeAdmin || caller.ReadOnly)
+        {
+            throw new ForbiddenException("Only node admins create organisations.");
+        }
+
+        var fingerprint = await ValidateAsync(request, null, cancellationToken);
+        var organisation = new Organisation
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            Name = request.Name!.Trim(),
+            ShortName = request.ShortName!.Trim(),
+            Country = request.Country!.Trim().ToUpperInvariant(),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        Apply(organisation, request, fingerprint);
+        db.Organisations.Add(organisation);
+        audit.Record(AuditEvent.OrganisationCreated, caller, $"organisation:{organisation.Id}", detail: organisation.ShortName);
+        await db.SaveChangesAsync(cancellationToken);
+        return organisation;
+    }
+
+    public async Task<Organisation?> UpdateAsync(Caller caller, Guid id, OrganisationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (organisation is null)
+        {
+            return null;
+        }
+
+        if (!caller.CanManageOrganisation(id))
+        {
+            throw new ForbiddenException("Only node admins and this organisation's admins change it.");
+        }
+
+        if (!caller.IsNodeAdmin && (request.Kind != organisation.Kind || !string.Equals(request.Country?.Trim(), organisation.Country, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw RequestErrors.One("kind", "Only node admins change an organisation's kind or country.");
+        }
+
+        var fingerprint = await ValidateAsync(request, id, cancellationToken);
+        organisation.Name = request.Name!.Trim();
+        organisation.ShortName = request.ShortName!.Trim();
+        organisation.Country = request.Country!.Trim().ToUpperInvariant();
+        Apply(organisation, request, fingerprint);
+        audit.Record(AuditEvent.OrganisationChanged, caller, $"organisation:{organisation.Id}", detail: organisation.ShortName);
+        await db.SaveChangesAsync(cancellationToken);
+        return organisation;
+    }
+
+    private static void Apply(Organisation organisation, OrganisationRequest request, string? fingerprint)
+    {
+        organisation.Kind = request.Kind!.Value;
+        organisation.ContactEmail = Blank(request.ContactEmail);
+        organisation.Phone24x7 = Blank(request.Phone24x7);
+        organisation.Website = Blank(request.Website);
+        organisation.PgpPublicKey = Blank(request.PgpPublicKey);
+        organisation.PgpFingerprint = fingerprint;
+        organisation.Description = Blank(request.Description);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private async Task<string?> ValidateAsync(OrganisationRequest request, Guid? existingId, CancellationToken cancellationToken)
+    {
+        var errors = new RequestErrors();
+        errors.Required("name", request.Name, 200);
+        errors.Required("shortName", request.ShortName, 32);
+        if (string.IsNullOrWhiteSpace(request.Country))
+        {
+            errors.Add("country", "Required.");
+        }
+        else if (!Countries.IsKnown(request.Country.Trim().ToUpperInvariant()))
+        {
+            errors.Add("country", "Not an ISO 3166-1 alpha-2 country code (Kosovo is XK).");
+        }
+
+        if (request.Kind is null)
+        {
+            errors.Add("kind", "Required.");
+        }
+
+        errors.MaxLength("contactEmail", request.ContactEmail, 254);
+        if (!string.IsNullOrWhiteSpace(request.ContactEmail) && !MailAddress.TryCreate(request.ContactEmail.Trim(), out _))
+        {
+            errors.Add("contactEmail", "Not an e-mail address.");
+        }
+
+        errors.MaxLength("phone24x7", request.Phone24x7, 40);
+        errors.MaxLength("website", request.Website, 500);
+        if (!string.IsNullOrWhiteSpace(request.Website)
+            && (!Uri.TryCreate(request.Website.Trim(), UriKind.Absolute, out var site) || (site.Scheme != Uri.UriSchemeHttps && site.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors.Add("website", "Not an http or https address.");
+        }
+
+        errors.MaxLength("description", request.Description, 4000);
+        errors.MaxLength("pgpPublicKey", request.PgpPublicKey, 64_000);
+        string? fingerprint = null;
+        if (!string.IsNullOrWhiteSpace(request.PgpPublicKey) && request.PgpPublicKey.Length <= 64_000)
+        {
+            if (PgpKey.TryFingerprint(request.PgpPublicKey, out var computed, out var keyError))
+            {
+                fingerprint = computed;
+            }
+            else
+            {
+                errors.Add("pgpPublicKey", keyError);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.ShortName))
+        {
+            var shortName = request.ShortName.Trim();
+            if (await db.Organisations.AnyAsync(o => o.ShortName == shortName && o.Id != existingId, cancellationToken))
+            {
+                errors.Add("shortName", "Another organisation already uses this short name.");
+            }
+        }
+
+        errors.ThrowIfAny();
+        return fingerprint;
+    }
+}
