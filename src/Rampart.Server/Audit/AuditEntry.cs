@@ -46,7 +46,7 @@ public sealed class AuditEntry
         // Fixed field order and invariant formats: the hash must be reproducible on any node and database.
         var canonical = string.Join('\n',
             Sequence.ToString(CultureInfo.InvariantCulture),
-            Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+            Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
             UserId?.ToString() ?? "",
             OrganisationId?.ToString() ?? "",
             Credential ?? "",

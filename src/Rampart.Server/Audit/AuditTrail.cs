@@ -16,7 +16,7 @@ public sealed class AuditTrail(RampartDb db, TimeProvider clock)
         db.AuditEntries.Add(new AuditEntry
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()),
-            Time = clock.GetUtcNow(),
+            Time = ToMilliseconds(clock.GetUtcNow()),
             UserId = caller.UserId == Guid.Empty ? null : caller.UserId,
             OrganisationId = caller.OrganisationId == Guid.Empty ? null : caller.OrganisationId,
             Credential = caller.Credential,
@@ -27,6 +27,10 @@ public sealed class AuditTrail(RampartDb db, TimeProvider clock)
             Detail = detail,
         });
     }
+
+    // Both databases keep milliseconds exactly (SQLite's stored form keeps 0.1 ms), so the hashed time survives a round trip.
+    private static DateTimeOffset ToMilliseconds(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     /// <summary>Records and saves at once, for events that change nothing else (logins, privileged reads).</summary>
     public async Task RecordNowAsync(AuditEvent auditEvent, Caller caller, string target, AuditOutcome outcome = AuditOutcome.Success,
