@@ -13,6 +13,8 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Rampart:Database";
 
+    public const string DefaultSqlite = "Data Source=data/rampart.db";
+
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>For SQLite defaults to <c>Data Source=data/rampart.db</c>; required for PostgreSQL.</summary>

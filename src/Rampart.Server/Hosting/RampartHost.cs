@@ -60,18 +60,18 @@ public static class RampartHost
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
-        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        if (database.Provider == DatabaseProvider.Postgres)
+        // Both provider contexts are registered; RampartDb resolves to the configured one when first asked,
+        // so configuration supplied late (a test host, environment variables) is honoured.
+        services.AddDbContext<SqliteRampartDb>((sp, o) =>
         {
-            services.AddDbContext<RampartDb, PostgresRampartDb>(o => o.UseNpgsql(database.ConnectionString));
-        }
-        else
-        {
-            var connectionString = string.IsNullOrWhiteSpace(database.ConnectionString)
-                ? "Data Source=data/rampart.db"
-                : database.ConnectionString;
-            services.AddDbContext<RampartDb, SqliteRampartDb>(o => o.UseSqlite(connectionString));
-        }
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            o.UseSqlite(string.IsNullOrWhiteSpace(database.ConnectionString) ? DatabaseOptions.DefaultSqlite : database.ConnectionString);
+        });
+        services.AddDbContext<PostgresRampartDb>((sp, o) =>
+            o.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddScoped<RampartDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+            ? sp.GetRequiredService<PostgresRampartDb>()
+            : sp.GetRequiredService<SqliteRampartDb>());
 
         // Identity: strong hashing (PBKDF2, Identity v3 format), lockout, TOTP authenticator and recovery codes.
         services.AddIdentityCore<User>(o =>
@@ -174,7 +174,10 @@ public static class RampartHost
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // API callers get ProblemDetails for bare status codes; browsers get the "not found" page.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal), api => api.UseStatusCodePages());
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseSecurityHeaders();
         app.Use(LimitBodySize);
         app.UseRequestLocalization();

@@ -21,6 +21,7 @@ public sealed class TlpJsonConverter : JsonConverter<Tlp>
     public override void Write(Utf8JsonWriter writer, Tlp value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value.Code());
+        // The codes are plain ASCII; written raw so '+' is not escaped as \u002B by the default encoder.
+        writer.WriteRawValue("\"" + value.Code() + "\"", skipInputValidation: true);
     }
 }

@@ -6,6 +6,8 @@ namespace Rampart.Server.Notes.Pages;
 /// <summary>The note form's fields; the rules are <see cref="NoteEditing"/>'s, so the page and the API agree.</summary>
 public sealed class NoteInput
 {
+    private Guid[] recipientOrganisationIds = [];
+
     public string? Title { get; set; }
 
     public string? Body { get; set; }
@@ -16,7 +18,12 @@ public sealed class NoteInput
 
     public Guid? CommunityId { get; set; }
 
-    public Guid[] RecipientOrganisationIds { get; set; } = [];
+    // A form post with no recipient selected binds null; the form's select needs an array.
+    public Guid[] RecipientOrganisationIds
+    {
+        get => recipientOrganisationIds;
+        set => recipientOrganisationIds = value ?? [];
+    }
 
     public bool Published { get; set; }
 
