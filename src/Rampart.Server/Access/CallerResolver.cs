@@ -10,7 +10,7 @@ namespace Rampart.Server.Access;
 /// community memberships from the database on every request, so a change of role, a disabled
 /// account or a new membership takes effect at once.
 /// </summary>
-public sealed class CallerResolver(RampartDb db, TimeProvider clock)
+public sealed class CallerResolver(RampartDb db)
 {
     private const string ItemKey = "rampart.caller";
     private const string SecurityStampClaimType = "AspNet.Identity.SecurityStamp";
@@ -24,14 +24,13 @@ public sealed class CallerResolver(RampartDb db, TimeProvider clock)
             return Caller.Anonymous(clientIp);
         }
 
-        var now = clock.GetUtcNow();
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new { u.OrganisationId, u.Role, u.LockoutEnd, u.SecurityStamp })
+            .Select(u => new { u.OrganisationId, u.Role, u.Disabled, u.SecurityStamp })
             .FirstOrDefaultAsync(cancellationToken);
         // A session from before "sign out everywhere" or a password change carries a stale stamp: refuse it at once.
         var stamp = principal.FindFirstValue(SecurityStampClaimType);
-        if (user is null || (user.LockoutEnd is { } end && end > now) || (stamp is not null && stamp != user.SecurityStamp))
+        if (user is null || user.Disabled || (stamp is not null && stamp != user.SecurityStamp))
         {
             return Caller.Anonymous(clientIp);
         }

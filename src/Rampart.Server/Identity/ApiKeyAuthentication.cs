@@ -42,7 +42,9 @@ public sealed partial class ApiKeyAuthenticationHandler(
         var hash = ApiKeys.HashOf(presented);
         var now = clock.GetUtcNow();
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, Context.RequestAborted);
-        if (key is null || !key.IsActive(now))
+        var userDisabled = key is not null
+            && await db.Users.Where(u => u.Id == key.UserId).Select(u => u.Disabled).FirstOrDefaultAsync(Context.RequestAborted);
+        if (key is null || !key.IsActive(now) || userDisabled)
         {
             throttle.RecordFailure(address);
             LogRejected(Logger, address);

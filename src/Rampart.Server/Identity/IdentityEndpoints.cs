@@ -8,8 +8,8 @@ namespace Rampart.Server.Identity;
 
 public sealed record UserView(Guid Id, string Email, string DisplayName, Guid OrganisationId, Role Role, bool TwoFactorEnabled, bool Disabled)
 {
-    public static UserView From(User u, DateTimeOffset now) =>
-        new(u.Id, u.Email ?? "", u.DisplayName, u.OrganisationId, u.Role, u.TwoFactorEnabled, u.LockoutEnd is { } end && end > now);
+    public static UserView From(User u) =>
+        new(u.Id, u.Email ?? "", u.DisplayName, u.OrganisationId, u.Role, u.TwoFactorEnabled, u.Disabled);
 }
 
 public sealed record CreatedUserView(UserView User, string OneTimePassword);
@@ -27,30 +27,29 @@ public static class IdentityEndpoints
     public static void MapIdentityApi(this IEndpointRouteBuilder routes)
     {
         var me = routes.MapGroup("/api/me").WithTags("Me").RequireAuthorization();
-        me.MapGet("/", async Task<Results<Ok<UserView>, NotFound>> (Caller caller, RampartDb db, TimeProvider clock, CancellationToken ct) =>
+        me.MapGet("/", async Task<Results<Ok<UserView>, NotFound>> (Caller caller, RampartDb db, CancellationToken ct) =>
         {
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == caller.UserId, ct);
-            return user is null ? TypedResults.NotFound() : TypedResults.Ok(UserView.From(user, clock.GetUtcNow()));
+            return user is null ? TypedResults.NotFound() : TypedResults.Ok(UserView.From(user));
         });
 
         var users = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
 
         // Org admins see their organisation's users; node admins all; others only themselves.
-        users.MapGet("/", async (Caller caller, RampartDb db, TimeProvider clock, CancellationToken ct) =>
+        users.MapGet("/", async (Caller caller, RampartDb db, CancellationToken ct) =>
         {
             var query = db.Users.AsNoTracking();
             query = caller.IsNodeAdmin ? query
                 : caller.Role == Role.OrgAdmin ? query.Where(u => u.OrganisationId == caller.OrganisationId)
                 : query.Where(u => u.Id == caller.UserId);
             var list = await query.OrderBy(u => u.Email).ToListAsync(ct);
-            var now = clock.GetUtcNow();
-            return TypedResults.Ok(list.Select(u => UserView.From(u, now)).ToList());
+            return TypedResults.Ok(list.Select(UserView.From).ToList());
         });
 
-        users.MapPost("/", async (UserRequest request, Caller caller, UserAdministration admin, TimeProvider clock, CancellationToken ct) =>
+        users.MapPost("/", async (UserRequest request, Caller caller, UserAdministration admin, CancellationToken ct) =>
         {
             var created = await admin.CreateAsync(caller, request, ct);
-            return TypedResults.Created($"/api/users/{created.User.Id}", new CreatedUserView(UserView.From(created.User, clock.GetUtcNow()), created.OneTimePassword));
+            return TypedResults.Created($"/api/users/{created.User.Id}", new CreatedUserView(UserView.From(created.User), created.OneTimePassword));
         });
 
         users.MapPost("/{id}/disable", async Task<Results<NoContent, NotFound>> (string id, Caller caller, UserAdministration admin, CancellationToken ct) =>

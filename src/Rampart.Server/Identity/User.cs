@@ -19,6 +19,12 @@ public sealed class User : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// Disabled by an admin: no login, no session, no API key. Unlike Identity's temporary lockout after
+    /// failed passwords, which only blocks logins, so that guessing at a password cannot stop a team's feeds.
+    /// </summary>
+    public bool Disabled { get; set; }
+
     /// <summary>Node and organisation admins must use a second factor.</summary>
     public bool RequiresSecondFactor => Role is Role.NodeAdmin or Role.OrgAdmin;
 }

@@ -112,6 +112,7 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         }
 
         audit.Record(AuditEvent.UserDisabled, caller, $"user:{user.Id}");
+        user.Disabled = true;
         await users.SetLockoutEnabledAsync(user, true);
         await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
         await users.UpdateSecurityStampAsync(user);

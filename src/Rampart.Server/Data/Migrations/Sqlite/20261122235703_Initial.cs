@@ -89,6 +89,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     MustChangePassword = table.Column<bool>(type: "INTEGER", nullable: false),
                     Culture = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Disabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),

@@ -1,0 +1,123 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rampart.Server.Admin;
+using Rampart.Server.Audit;
+using Rampart.Server.Data;
+
+namespace Rampart.Server.Tests;
+
+/// <summary>The audit chain on each database: entries for changes, and tampering found by `audit verify`.</summary>
+public abstract class AuditTrailTests(DatabaseProvider provider)
+{
+    private static async Task<(int ExitCode, string Output)> VerifyWithCommandLineAsync(TestDatabase database)
+    {
+        var output = new StringWriter();
+        var exit = await AdminCommandLine.RunAsync(["audit", "verify"], output, new StringWriter(), builder =>
+        {
+            builder.Configuration["Rampart:Database:Provider"] = database.Provider.ToString();
+            builder.Configuration["Rampart:Database:ConnectionString"] = database.ConnectionString;
+        });
+        return (exit, output.ToString());
+    }
+
+    private static async Task<List<AuditEntry>> EntriesAsync(SeededNode node)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RampartDb>().AuditEntries.AsNoTracking().OrderBy(a => a.Sequence).ToListAsync();
+    }
+
+    private static async Task ExecuteSqlAsync(SeededNode node, string sql, long sequence)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<RampartDb>().Database.ExecuteSqlRawAsync(sql, sequence);
+    }
+
+    [Fact]
+    public async Task AlteredRow_IsReportedByAuditVerify_AsExactlyThatEntry()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        await node.Client(node.Owner).PostAsync("/api/notes", new { title = "n", tlp = "green", audience = "network" });
+        var (cleanExit, cleanOutput) = await VerifyWithCommandLineAsync(node.Database);
+        Assert.Equal(0, cleanExit);
+        Assert.Contains("intact", cleanOutput, StringComparison.Ordinal);
+
+        var entries = await EntriesAsync(node);
+        Assert.True(entries.Count > 10);
+        var victim = entries[entries.Count / 2];
+        await ExecuteSqlAsync(node, """UPDATE "AuditEntries" SET "Target" = 'note:forged' WHERE "Sequence" = {0}""", victim.Sequence);
+
+        var (exit, output) = await VerifyWithCommandLineAsync(node.Database);
+        Assert.Equal(4, exit);
+        Assert.Contains($"BROKEN at entry {victim.Sequence}:", output, StringComparison.Ordinal);
+        Assert.Contains("altered", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeletedRow_IsReportedWhereTheGapIs()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var entries = await EntriesAsync(node);
+        var victim = entries[3];
+        await ExecuteSqlAsync(node, """DELETE FROM "AuditEntries" WHERE "Sequence" = {0}""", victim.Sequence);
+
+        var (exit, output) = await VerifyWithCommandLineAsync(node.Database);
+        Assert.Equal(4, exit);
+        Assert.Contains($"BROKEN at entry {victim.Sequence + 1}:", output, StringComparison.Ordinal);
+        Assert.Contains("missing", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changes_AreAuditedWithWhoHowAndOutcome()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var response = await node.Client(node.Owner).PostAsync("/api/notes", new { title = "audited", tlp = "amber", audience = "organisation" });
+        var id = (await Json.ReadAsync(response))["id"]!.GetValue<Guid>();
+
+        var entry = (await EntriesAsync(node)).Last(e => e.Event == AuditEvent.NoteCreated);
+        Assert.Equal($"note:{id}", entry.Target);
+        Assert.Equal(node.Owner.UserId, entry.UserId);
+        Assert.Equal(node.OwnerOrg, entry.OrganisationId);
+        Assert.StartsWith("apikey:", entry.Credential, StringComparison.Ordinal);
+        Assert.Equal(AuditOutcome.Success, entry.Outcome);
+        Assert.Equal(400, (int)entry.Event);
+        Assert.DoesNotContain("audited", entry.Detail ?? "", StringComparison.Ordinal); // no content in the trail
+    }
+
+    [Fact]
+    public async Task AuditApi_NodeAdminSeesAll_OrgAdminOwnOrganisation_AnalystNothing()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        await node.Client(node.Outsider).PostAsync("/api/notes", new { title = "outsider's", tlp = "green", audience = "network" });
+
+        var all = await Json.ReadAsync(await node.Client(node.NodeAdmin).GetAsync("/api/audit?pageSize=200"));
+        var own = await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?pageSize=200"));
+        Assert.Contains(all["items"]!.AsArray(), e => e!["organisationId"]?.GetValue<Guid>() == node.OutsiderOrg);
+        Assert.All(own["items"]!.AsArray(), e => Assert.Equal(node.OwnerOrg, e!["organisationId"]!.GetValue<Guid>()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.Owner).GetAsync("/api/audit")).StatusCode);
+
+        var verify = await node.Client(node.NodeAdmin).PostAsync("/api/audit/verify", new { });
+        Assert.True((await Json.ReadAsync(verify))["intact"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.OwnerAdmin).PostAsync("/api/audit/verify", new { })).StatusCode);
+
+        // Reading the log is itself a privileged read that is recorded.
+        Assert.Contains(await EntriesAsync(node), e => e.Event == AuditEvent.AuditLogViewed && e.UserId == node.OwnerAdmin.UserId);
+    }
+
+    [Fact]
+    public async Task ConcurrentWriters_KeepOneUnbrokenChain()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var people = new[] { node.Owner, node.Recipient, node.Member, node.Outsider, node.SameCountry };
+        await Task.WhenAll(people.SelectMany(p => Enumerable.Range(0, 6).Select(i =>
+            node.Client(p).PostAsync("/api/notes", new { title = $"parallel {i}", tlp = "green", audience = "network" }))));
+
+        var (exit, output) = await VerifyWithCommandLineAsync(node.Database);
+        Assert.True(exit == 0, output);
+        Assert.Equal(30, (await EntriesAsync(node)).Count(e => e.Event == AuditEvent.NoteCreated));
+    }
+}
+
+public sealed class SqliteAuditTrailTests() : AuditTrailTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresAuditTrailTests() : AuditTrailTests(DatabaseProvider.Postgres);
