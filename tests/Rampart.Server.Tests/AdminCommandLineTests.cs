@@ -1,0 +1,91 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rampart.Server.Admin;
+using Rampart.Server.Data;
+
+namespace Rampart.Server.Tests;
+
+public sealed class AdminCommandLineTests(SqliteNode fixture) : IClassFixture<SqliteNode>
+{
+    private SeededNode Node => fixture.Node;
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await AdminCommandLine.RunAsync(args, output, error, builder =>
+        {
+            builder.Configuration["Rampart:Database:Provider"] = Node.Database.Provider.ToString();
+            builder.Configuration["Rampart:Database:ConnectionString"] = Node.Database.ConnectionString;
+        });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private async Task<int> OrganisationCountAsync()
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RampartDb>().Organisations.CountAsync();
+    }
+
+    [Fact]
+    public async Task OrgUserAndKey_CreatedFromTheCommandLine_WorkAgainstTheApi()
+    {
+        var org = await RunAsync("admin", "org", "create", "--name", "CSIRT Moldova", "--short", "CERT-MD", "--country", "MD", "--kind", "governmental-csirt");
+        Assert.Equal(0, org.Exit);
+        Assert.Contains("CERT-MD", org.Output, StringComparison.Ordinal);
+
+        var user = await RunAsync("admin", "user", "create", "--org", "CERT-MD", "--email", "ops@cert.md.test", "--role", "analyst");
+        Assert.Equal(0, user.Exit);
+        Assert.Matches("one-time password: \\S{20}", user.Output);
+
+        var key = await RunAsync("admin", "apikey", "create", "--user", "ops@cert.md.test", "--name", "script", "--read-only");
+        Assert.Equal(0, key.Exit);
+        var me = await Json.ReadAsync(await Node.Factory.ClientWithKey(key.Output.Trim()).GetAsync("/api/me"));
+        Assert.Equal("ops@cert.md.test", me["email"]!.GetValue<string>());
+
+        var community = await RunAsync("admin", "community", "create", "--name", "Moldova-Georgia", "--moderator", "CERT-MD");
+        Assert.Equal(0, community.Exit);
+        Assert.Equal(0, (await RunAsync("admin", "community", "add-member", "--community", "Moldova-Georgia", "--org", "OWNER")).Exit);
+        var list = await RunAsync("admin", "community", "list");
+        Assert.Contains("Moldova-Georgia\tmoderator:CERT-MD\tmembers:CERT-MD,OWNER", list.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("admin", "org", "create", "--name", "X", "--short", "BAD-CC", "--country", "ZZ", "--kind", "national-cert")]
+    [InlineData("admin", "org", "create", "--name", "X", "--short", "BAD-KIND", "--country", "AL", "--kind", "cert")]
+    [InlineData("admin", "org", "create", "--name", "X", "--short", "OWNER", "--country", "AL", "--kind", "research")]
+    public async Task BadInput_ExitsNonZero_WithAClearMessage_AndWritesNothing(params string[] args)
+    {
+        var before = await OrganisationCountAsync();
+        var (exit, _, error) = await RunAsync(args);
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Equal(before, await OrganisationCountAsync());
+    }
+
+    [Fact]
+    public async Task MissingRequiredOption_IsAParseError()
+    {
+        var (exit, _, error) = await RunAsync("admin", "user", "create", "--email", "x@y.test");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--org", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownOrganisation_IsNotFound()
+    {
+        var (exit, _, error) = await RunAsync("admin", "user", "create", "--org", "NOPE", "--email", "x@y.test", "--role", "viewer");
+        Assert.Equal(3, exit);
+        Assert.Contains("no organisation 'NOPE'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiKeyFromCli_OfAViewer_CannotWrite()
+    {
+        Assert.Equal(0, (await RunAsync("admin", "user", "create", "--org", "OWNER", "--email", "watch@owner.test", "--role", "viewer")).Exit);
+        var key = (await RunAsync("admin", "apikey", "create", "--user", "watch@owner.test", "--name", "k")).Output.Trim();
+        var response = await Node.Factory.ClientWithKey(key).PostAsync("/api/notes", new { title = "x", tlp = "green", audience = "network" });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+}
