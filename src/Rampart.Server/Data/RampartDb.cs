@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -13,8 +14,11 @@ namespace Rampart.Server.Data;
 /// The node's one EF Core model. Each database provider has a subclass that carries its own
 /// migrations (<see cref="SqliteRampartDb"/>, <see cref="PostgresRampartDb"/>); code uses this type.
 /// </summary>
-public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<User, Guid>(options)
+public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<User, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and token keys, shared by every app server of the node and kept across restarts.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
 
     public DbSet<Community> Communities => Set<Community>();
@@ -128,8 +132,11 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
     /// <summary>Serialises writers of the audit chain for the rest of the current transaction.</summary>
     protected abstract Task LockAuditChainAsync(CancellationToken cancellationToken);
 
+    // Only library code (the data-protection key store) saves synchronously; audited changes never do.
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Use SaveChangesAsync: the audit chain is written asynchronously.");
+        ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added)
+            ? throw new NotSupportedException("Use SaveChangesAsync: the audit chain is chained under a lock, asynchronously.")
+            : base.SaveChanges(acceptAllChangesOnSuccess);
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {

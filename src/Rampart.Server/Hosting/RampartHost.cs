@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -52,6 +53,10 @@ public static class RampartHost
         var services = builder.Services;
         var configuration = builder.Configuration;
 
+        // First of all hosted services: the database must be migrated before anything (the data-protection
+        // key ring, for one) reads from it at start.
+        services.AddHostedService<NodeBootstrap>();
+
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Rampart:Database:ConnectionString is required for PostgreSQL.")
@@ -73,6 +78,10 @@ public static class RampartHost
             ? sp.GetRequiredService<PostgresRampartDb>()
             : sp.GetRequiredService<SqliteRampartDb>());
 
+        // Keys that protect cookies and anti-forgery tokens live in the database: every app server in front
+        // of one PostgreSQL accepts the same sessions, and a restart does not log everyone out.
+        services.AddDataProtection().SetApplicationName("Rampart").PersistKeysToDbContext<RampartDb>();
+
         // Identity: strong hashing (PBKDF2, Identity v3 format), lockout, TOTP authenticator and recovery codes.
         services.AddIdentityCore<User>(o =>
             {
@@ -89,7 +98,9 @@ public static class RampartHost
             .AddClaimsPrincipalFactory<RampartClaimsFactory>();
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
-            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            // Every cookie request is checked against the user's security stamp, so "sign out everywhere",
+            // a password change or a disabled account ends other sessions at once (one indexed lookup).
+            o.ValidationInterval = TimeSpan.Zero;
             o.OnRefreshingPrincipal = context =>
             {
                 // Keep the session id across the periodic refresh.
@@ -143,7 +154,6 @@ public static class RampartHost
         services.AddScoped<ApiKeyAdministration>();
         services.AddScoped<NoteEditing>();
         services.AddSingleton<FailureThrottle>();
-        services.AddHostedService<NodeBootstrap>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();

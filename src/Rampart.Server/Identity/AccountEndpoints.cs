@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,12 @@ public static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this IEndpointRouteBuilder routes)
     {
-        var account = routes.MapGroup("/account").ExcludeFromDescription();
+        // Every form post here changes state: each needs the anti-forgery token, with or without form fields.
+        var account = routes.MapGroup("/account").ExcludeFromDescription().WithMetadata(new RequireAntiforgeryTokenAttribute());
+        account.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+                ? TypedResults.Problem(title: "The form has expired or did not come from this site; reload the page.", statusCode: StatusCodes.Status400BadRequest)
+                : await next(context));
 
         account.MapPost("/logout", async (Caller caller, SignInManager<User> signIn, AuditTrail audit) =>
         {
