@@ -187,7 +187,14 @@ public static class PatternPrinter
 
     private static bool IsPlainName(string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
-        && name is not ("true" or "false");
+        && name is not ("true" or "false") && !Keywords.Contains(name);
+
+    // A keyword as a property name parses, but quoting it keeps the printed pattern unambiguous to every reader.
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS", "IN",
+        "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES",
+    };
 
     private static void Write(StringBuilder sb, PatternValue value)
     {

@@ -1,0 +1,144 @@
+using System.Globalization;
+using FsCheck.Xunit;
+using Rampart.Standards.Patterns;
+
+namespace Rampart.Standards.Tests.Patterns;
+
+/// <summary>Random patterns print and parse back to themselves; mutated patterns fail only with the library's error.</summary>
+public sealed class PatternPropertyTests
+{
+    private const string StringAlphabet = "ab'\\ .%_çЖ";
+    private const string MutationAlphabet = "[]()':.,*=!<>'\\ -tbh0Z\u0000é";
+    private static readonly string[] Types = ["ipv4-addr", "file", "x-custom-thing", "network-traffic", "url"];
+    private static readonly string[] Names = ["value", "name", "size", "hashes", "SHA-256", "x_y", "with space", "it's", "AND"];
+
+    private static ObjectPath RandomPath(Random r)
+    {
+        var steps = new List<PathStep> { new PropertyStep(Names[r.Next(Names.Length)]) };
+        for (var i = r.Next(3); i > 0; i--)
+        {
+            steps.Add(r.Next(3) switch
+            {
+                0 => new PropertyStep(Names[r.Next(Names.Length)]),
+                1 => new IndexStep(r.Next(-3, 10)),
+                _ => new AnyIndexStep(),
+            });
+        }
+
+        return new ObjectPath(Types[r.Next(Types.Length)], steps);
+    }
+
+    private static PatternValue RandomValue(Random r, bool orderable) => r.Next(orderable ? 6 : 7) switch
+    {
+        0 => new StringValue(new string(Enumerable.Range(0, r.Next(8)).Select(_ => StringAlphabet[r.Next(StringAlphabet.Length)]).ToArray())),
+        1 => new IntegerValue(r.NextInt64(long.MinValue + 1, long.MaxValue)),
+        2 => new FloatValue(Math.Round((r.NextDouble() - 0.5) * 1e6, r.Next(6))),
+        3 => new HexValue(Enumerable.Range(0, r.Next(6)).Select(_ => (byte)r.Next(256)).ToArray()),
+        4 => new BinaryValue(Enumerable.Range(0, r.Next(6)).Select(_ => (byte)r.Next(256)).ToArray()),
+        5 => TimestampValue.From(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(r.NextInt64(0, 1_000_000_000_000))),
+        _ => new BooleanValue(r.Next(2) == 0),
+    };
+
+    private static ComparisonExpression RandomComparison(Random r, int depth)
+    {
+        if (depth > 0 && r.Next(3) == 0)
+        {
+            return new ComparisonBinary(r.Next(2) == 0 ? BooleanOperator.And : BooleanOperator.Or, RandomComparison(r, depth - 1), RandomComparison(r, depth - 1));
+        }
+
+        var op = (ComparisonOperator)r.Next(11);
+        PatternValue value = op switch
+        {
+            ComparisonOperator.In => new SetValue(Enumerable.Range(0, r.Next(4)).Select(_ => RandomValue(r, false)).ToList()),
+            ComparisonOperator.Like or ComparisonOperator.IsSubset or ComparisonOperator.IsSuperset => new StringValue("10.0.0.0/8"),
+            ComparisonOperator.Matches => new StringValue("^a.*b$"),
+            ComparisonOperator.Equal or ComparisonOperator.NotEqual => RandomValue(r, false),
+            _ => RandomValue(r, true),
+        };
+        return r.Next(10) == 0 ? new ExistsTest(RandomPath(r)) : new PropertyTest(RandomPath(r), op, r.Next(4) == 0, value);
+    }
+
+    private static ObservationExpression RandomObservation(Random r, int depth)
+    {
+        ObservationExpression e = depth > 0 && r.Next(2) == 0
+            ? new ObservationBinary((ObservationOperator)r.Next(3), RandomObservation(r, depth - 1), RandomObservation(r, depth - 1))
+            : new ObservationTest(RandomComparison(r, 2));
+        return r.Next(5) switch
+        {
+            0 => new QualifiedObservation(e, new WithinQualifier(r.Next(1, 1000))),
+            1 => new QualifiedObservation(e, new RepeatsQualifier(r.Next(1, 10))),
+            2 => new QualifiedObservation(e, new StartStopQualifier(
+                TimestampValue.From(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+                TimestampValue.From(new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero)))),
+            _ => e,
+        };
+    }
+
+    [Property(MaxTest = 500)]
+    public bool RandomPattern_PrintParsePrint_IsStable(int seed)
+    {
+        var printed = new StixPattern(RandomObservation(new Random(seed), 3)).ToString();
+        var reparsed = PatternParser.Parse(printed).ToString();
+        return printed == reparsed;
+    }
+
+    [Property(MaxTest = 2000)]
+    public void MutatedPattern_FailsOnlyWithTheLibraryError(int seed)
+    {
+        var r = new Random(seed);
+        var text = new StixPattern(RandomObservation(r, 2)).ToString().ToCharArray().ToList();
+        for (var i = r.Next(1, 4); i > 0 && text.Count > 0; i--)
+        {
+            var at = r.Next(text.Count);
+            switch (r.Next(3))
+            {
+                case 0:
+                    text.RemoveAt(at);
+                    break;
+                case 1:
+                    text.Insert(at, MutationAlphabet[r.Next(MutationAlphabet.Length)]);
+                    break;
+                default:
+                    text[at] = (char)r.Next(32, 127);
+                    break;
+            }
+        }
+
+        try
+        {
+            var parsed = PatternParser.Parse(new string([.. text]));
+            // Whatever parses must also print and parse back.
+            Assert.Equal(parsed.ToString(), PatternParser.Parse(parsed.ToString()).ToString());
+        }
+        catch (StandardsException)
+        {
+            // expected for most mutations
+        }
+    }
+
+    [Property(MaxTest = 300)]
+    public void RandomBytes_FailOnlyWithTheLibraryError(byte[] bytes)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(bytes ?? []);
+        try
+        {
+            PatternParser.Parse(text);
+        }
+        catch (StandardsException)
+        {
+            // expected
+        }
+    }
+
+    [Fact]
+    public void FloatWithoutExponent_RoundTrips()
+    {
+        foreach (var f in new[] { 1e20, 1e-12, -0.5, 123456.789 })
+        {
+            var text = new StixPattern(new ObservationTest(new PropertyTest(new ObjectPath("x", [new PropertyStep("v")]), ComparisonOperator.Equal, false, new FloatValue(f)))).ToString();
+            Assert.DoesNotContain("E", text, StringComparison.Ordinal);
+            var back = (FloatValue)((PropertyTest)((ObservationTest)PatternParser.Parse(text).Root).Comparison).Value;
+            Assert.Equal(f.ToString("R", CultureInfo.InvariantCulture), back.Value.ToString("R", CultureInfo.InvariantCulture));
+        }
+    }
+}
