@@ -44,6 +44,12 @@ public readonly record struct Cidr(bool IsV6, UInt128 Network, int PrefixLength)
         return true;
     }
 
+    /// <summary>The enclosing network with a shorter (or equal) prefix.</summary>
+    public Cidr Truncate(int prefixLength) =>
+        prefixLength > PrefixLength || prefixLength < 0
+            ? throw new ArgumentOutOfRangeException(nameof(prefixLength))
+            : new Cidr(IsV6, Network & Mask(Bits, prefixLength), prefixLength);
+
     /// <summary>True when <paramref name="other"/> lies entirely inside this network (same family).</summary>
     public bool Contains(Cidr other) =>
         other.IsV6 == IsV6 && other.PrefixLength >= PrefixLength && (other.Network & Mask(Bits, PrefixLength)) == Network;
