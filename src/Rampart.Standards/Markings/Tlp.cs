@@ -112,6 +112,16 @@ public static class TlpMarking
         return false;
     }
 
+    /// <summary>
+    /// The TLP of a MISP tag: <c>tlp:amber+strict</c>, <c>tlp:white</c> (read as CLEAR). Tags of the MISP
+    /// TLP taxonomy that are not levels (<c>tlp:ex:chr</c>, <c>tlp:unclear</c>) are not TLP levels.
+    /// </summary>
+    public static bool TryFromMispTag(string? tag, out Tlp tlp)
+    {
+        tlp = Tlp.Clear;
+        return tag is not null && tag.Trim().StartsWith("tlp:", StringComparison.OrdinalIgnoreCase) && TryParse(tag, out tlp);
+    }
+
     /// <summary>Of several markings on one object, the most restrictive wins.</summary>
     public static Tlp MostRestrictive(IEnumerable<Tlp> levels)
     {

@@ -335,9 +335,9 @@ public static class PatternMatcher
                     ? string.CompareOrdinal(Normalise.Value(objectType, propertyPath, text), Normalise.Value(objectType, propertyPath, s.Value))
                     : string.CompareOrdinal(text, s.Value);
             case IntegerValue i when kind == JsonValueKind.Number:
-                return actual.GetValue<double>().CompareTo(i.Value);
+                return JsonNumbers.GetDouble(actual).CompareTo(i.Value);
             case FloatValue f when kind == JsonValueKind.Number:
-                return actual.GetValue<double>().CompareTo(f.Value);
+                return JsonNumbers.GetDouble(actual).CompareTo(f.Value);
             case BooleanValue b when forEquality && kind is JsonValueKind.True or JsonValueKind.False:
                 return (kind == JsonValueKind.True) == b.Value ? 0 : 1;
             case TimestampValue t when kind == JsonValueKind.String:

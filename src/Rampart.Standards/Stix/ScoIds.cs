@@ -125,7 +125,7 @@ public static class ScoIds
                         WriteString(sb, value.GetValue<string>());
                         break;
                     case JsonValueKind.Number:
-                        var d = value.GetValue<double>();
+                        var d = JsonNumbers.GetDouble(value);
                         sb.Append(d == Math.Floor(d) && Math.Abs(d) < 1e21
                             ? d.ToString("0", CultureInfo.InvariantCulture)
                             : d.ToString("R", CultureInfo.InvariantCulture).Replace("E+", "e+", StringComparison.Ordinal).Replace("E-", "e-", StringComparison.Ordinal));

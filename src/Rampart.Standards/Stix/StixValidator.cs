@@ -346,7 +346,7 @@ public static class StixValidator
     private static void CheckCommonProperties(JsonObject o, Context c)
     {
         if (o.TryGetPropertyValue("confidence", out var confidence) && confidence is not null
-            && (confidence is not JsonValue cv || cv.GetValueKind() != JsonValueKind.Number || !cv.TryGetValue<int>(out var n) || n is < 0 or > 100))
+            && (confidence is not JsonValue cv || cv.GetValueKind() != JsonValueKind.Number || !JsonNumbers.TryGetDouble(cv, out var n) || n != Math.Floor(n) || n is < 0 or > 100))
         {
             c.Error("confidence", "confidence-range", "confidence is a whole number from 0 to 100.");
         }
@@ -556,7 +556,7 @@ public static class StixValidator
     private static void CheckRange(JsonObject o, string property, double min, double max, Context c)
     {
         if (o.TryGetPropertyValue(property, out var node) && node is not null
-            && (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || v.GetValue<double>() is var d && (d < min || d > max)))
+            && (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || JsonNumbers.GetDouble(v) is var d && (double.IsNaN(d) || d < min || d > max)))
         {
             c.Error(property, "range", $"{property} is a number from {min} to {max}.");
         }
