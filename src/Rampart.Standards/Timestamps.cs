@@ -8,27 +8,26 @@ public static class Timestamps
     /// <summary>Parses <c>YYYY-MM-DDTHH:MM:SS[.s+]Z</c> strictly (no offsets, no lower-case t/z).</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
+        // Hand-rolled: this runs for every timestamp of every object ingested.
         value = default;
         if (text.Length < 20 || text[^1] != 'Z' || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
         {
             return false;
         }
 
-        for (var i = 0; i < 19; i++)
+        if (!Digits(text, 0, 4, out var year) || !Digits(text, 5, 2, out var month) || !Digits(text, 8, 2, out var day)
+            || !Digits(text, 11, 2, out var hour) || !Digits(text, 14, 2, out var minute) || !Digits(text, 17, 2, out var second))
         {
-            if (i is 4 or 7 or 10 or 13 or 16)
-            {
-                continue;
-            }
-
-            if (!char.IsAsciiDigit(text[i]))
-            {
-                return false;
-            }
+            return false;
         }
 
-        var fraction = text[19..^1];
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
         long ticks = 0;
+        var fraction = text[19..^1];
         if (fraction.Length > 0)
         {
             if (fraction[0] != '.' || fraction.Length == 1)
@@ -36,28 +35,38 @@ public static class Timestamps
                 return false;
             }
 
-            var digits = fraction[1..];
-            for (var i = 0; i < digits.Length; i++)
+            long scale = TimeSpan.TicksPerSecond / 10;
+            for (var i = 1; i < fraction.Length; i++)
             {
-                if (!char.IsAsciiDigit(digits[i]))
+                var c = fraction[i];
+                if (!char.IsAsciiDigit(c))
                 {
                     return false;
                 }
 
-                if (i < 7)
-                {
-                    ticks += (digits[i] - '0') * (long)Math.Pow(10, 6 - i);
-                }
+                ticks += (c - '0') * scale;
+                scale /= 10;
             }
         }
 
-        if (!DateTime.TryParseExact(text[..19], "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var dateTime))
+        value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(ticks), TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> text, int start, int count, out int number)
+    {
+        number = 0;
+        for (var i = start; i < start + count; i++)
         {
-            return false;
+            var c = text[i];
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            number = (number * 10) + (c - '0');
         }
 
-        value = new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc).AddTicks(ticks), TimeSpan.Zero);
         return true;
     }
 

@@ -73,3 +73,44 @@ public sealed class TlpTests
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Tlp>("3", options));
     }
 }
+
+public sealed class TlpMarkingDefinitionTests
+{
+    [Theory]
+    [InlineData(Tlp.Clear)]
+    [InlineData(Tlp.AmberStrict)]
+    [InlineData(Tlp.Red)]
+    public void MarkingDefinitions_AreValidStix_AndCarryTheTlp2Extension(Tlp tlp)
+    {
+        var json = tlp.StixMarkingDefinition();
+        var result = Rampart.Standards.Stix.StixValidator.Validate(new Rampart.Standards.Stix.StixObject(json));
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => e.Message)));
+        Assert.Equal(tlp.Code(), json["extensions"]![TlpMarking.ExtensionDefinitionId]!["tlp_2_0"]!.GetValue<string>());
+        Assert.True(TlpMarking.TryFromStixMarkingId(json["id"]!.GetValue<string>(), out var back));
+        Assert.Equal(tlp, back);
+    }
+
+    [Theory]
+    [InlineData("tlp:amber+strict", true, Tlp.AmberStrict)]
+    [InlineData("tlp:white", true, Tlp.Clear)]
+    [InlineData("tlp:ex:chr", false, Tlp.Clear)]
+    [InlineData("tlp:unclear", false, Tlp.Clear)]
+    [InlineData("amber", false, Tlp.Clear)]
+    public void MispTags(string tag, bool ok, Tlp expected)
+    {
+        Assert.Equal(ok, TlpMarking.TryFromMispTag(tag, out var tlp));
+        Assert.Equal(expected, tlp);
+    }
+
+    [Theory]
+    [InlineData("PAP:AMBER", Pap.Amber)]
+    [InlineData("pap:white", Pap.Clear)]
+    [InlineData("PAP:CLEAR", Pap.Clear)]
+    [InlineData("red", Pap.Red)]
+    public void Pap_Parses(string text, Pap expected)
+    {
+        Assert.True(PapMarking.TryParse(text, out var pap));
+        Assert.Equal(expected, pap);
+        Assert.Equal(Pap.Red, PapMarking.MostRestrictive([Pap.Green, Pap.Red, Pap.Clear]));
+    }
+}

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Rampart.Standards.Markings;
 
 /// <summary>
@@ -121,6 +123,23 @@ public static class TlpMarking
         tlp = Tlp.Clear;
         return tag is not null && tag.Trim().StartsWith("tlp:", StringComparison.OrdinalIgnoreCase) && TryParse(tag, out tlp);
     }
+
+    /// <summary>
+    /// The TLP 2.0 marking-definition object as OASIS published it for STIX 2.1: fixed id, name, and the
+    /// property extension carrying <c>tlp_2_0</c>. Include it in bundles that reference the marking.
+    /// </summary>
+    public static JsonObject StixMarkingDefinition(this Tlp tlp) => new()
+    {
+        ["id"] = tlp.StixMarkingId(),
+        ["type"] = "marking-definition",
+        ["spec_version"] = "2.1",
+        ["name"] = tlp.Label(),
+        ["created"] = "2022-10-01T00:00:00.000Z",
+        ["extensions"] = new JsonObject
+        {
+            [ExtensionDefinitionId] = new JsonObject { ["extension_type"] = "property-extension", ["tlp_2_0"] = tlp.Code() },
+        },
+    };
 
     /// <summary>Of several markings on one object, the most restrictive wins.</summary>
     public static Tlp MostRestrictive(IEnumerable<Tlp> levels)

@@ -1,0 +1,11 @@
+using BenchmarkDotNet.Running;
+using Rampart.Benchmarks;
+
+// `stream-1gb` measures heap use while streaming a generated 1 GB bundle; anything else goes to BenchmarkDotNet.
+if (args is ["stream-1gb", ..])
+{
+    return await StreamingMeasurement.RunAsync(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1L << 30);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
