@@ -16,6 +16,13 @@ public abstract class RampartPage : ComponentBase
     [Inject]
     public required CallerResolver Callers { get; set; }
 
+    /// <summary>The field errors of a rejected request, for the page's error list.</summary>
+    protected static IDictionary<string, string[]> ProblemsFrom(Exception error) => error switch
+    {
+        Hosting.RequestValidationException invalid => invalid.Errors.ToDictionary(),
+        _ => new Dictionary<string, string[]> { [""] = [error.Message] },
+    };
+
     protected async Task<Caller> GetCallerAsync()
     {
         if (HttpContext is not null)
