@@ -78,6 +78,52 @@ public sealed class MispEventConverterTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void EveryConvertedAttribute_CarriesItsValueTypeAndCategory(string sample)
+    {
+        var result = Convert(sample);
+        var byId = result.Objects.ToDictionary(o => o.Id);
+        var attributes = Event(sample)["Attribute"] as JsonArray ?? [];
+        var checkedCount = 0;
+        foreach (var a in attributes.Select(a => a!.AsObject()))
+        {
+            var uuid = a["uuid"]!.GetValue<string>();
+            var type = a["type"]!.GetValue<string>();
+            var value = a["value"]!.GetValue<string>();
+            var converted = result.Objects.FirstOrDefault(o => o.Id.EndsWith("--" + uuid, StringComparison.Ordinal));
+            if (converted is null)
+            {
+                continue;
+            }
+
+            // Every part of the MISP value (composites are "a|b") appears in the STIX object or its observables.
+            var text = converted.ToJson() + string.Concat((converted.Json["object_refs"] as JsonArray ?? [])
+                .Select(r => byId.TryGetValue(r!.GetValue<string>(), out var sco) ? sco.ToJson() : ""));
+            foreach (var part in value.Split('|'))
+            {
+                var expected = System.Text.Json.JsonSerializer.Serialize(part.Trim())[1..^1];
+                Assert.True(text.Contains(expected, StringComparison.OrdinalIgnoreCase), $"{sample}: {type} value '{part}' is missing from {converted.Id}");
+            }
+
+            if (converted.Type is "indicator" or "observed-data" or "note")
+            {
+                var labels = converted.Json["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+                Assert.Contains($"misp:type=\"{type}\"", labels);
+                Assert.Contains($"misp:category=\"{a["category"]!.GetValue<string>()}\"", labels);
+            }
+
+            if (converted.Type == "indicator" && converted.GetString("pattern_type") == "stix")
+            {
+                Assert.True(a["to_ids"]!.GetValue<bool>(), $"{sample}: {uuid} became an indicator without to_ids");
+            }
+
+            checkedCount++;
+        }
+
+        Assert.True(checkedCount > 0 || attributes.Count == 0, $"{sample}: no attribute was checked");
+    }
+
     [Fact]
     public void GalaxySample_PropertyByProperty()
     {
