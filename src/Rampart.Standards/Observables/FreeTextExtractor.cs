@@ -124,7 +124,7 @@ public sealed class FreeTextExtractor(PublicSuffixList suffixes)
             || raw.Contains("hxxp", StringComparison.OrdinalIgnoreCase))
         {
             token = Refang(raw);
-            defanged = !ReferenceEquals(token, raw) && token != raw;
+            defanged = token != raw;
         }
 
         if (TryClassify(token, defanged, out var kind, out var value, out var port))

@@ -6,7 +6,6 @@ public enum StixKind
     RelationshipObject,
     CyberObservable,
     Meta,
-    Bundle,
     Custom,
 }
 
@@ -32,20 +31,6 @@ public static class StixTypes
 
     /// <summary>Any object.</summary>
     public const string Any = "<any>";
-
-    private static readonly string[] Sdos =
-    [
-        "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident", "indicator", "infrastructure",
-        "intrusion-set", "location", "malware", "malware-analysis", "note", "observed-data", "opinion", "report",
-        "threat-actor", "tool", "vulnerability",
-    ];
-
-    private static readonly string[] Scos =
-    [
-        "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message", "file", "ipv4-addr",
-        "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process", "software", "url", "user-account",
-        "windows-registry-key", "x509-certificate",
-    ];
 
     // Lazy: the vocabularies below must be initialised before the catalogue is built from them.
     private static readonly Lazy<Dictionary<string, StixTypeInfo>> LazyCatalogue = new(Build);
@@ -154,8 +139,4 @@ public static class StixTypes
 
         return types.ToDictionary(t => t.Type, StringComparer.Ordinal);
     }
-
-    internal static IReadOnlyList<string> SdoTypes => Sdos;
-
-    internal static IReadOnlyList<string> ScoTypes => Scos;
 }
