@@ -120,7 +120,7 @@ public static class StixValidator
 
         if (kind is StixKind.DomainObject or StixKind.RelationshipObject || type is "language-content" or "extension-definition" || (kind == StixKind.Custom && !o.ContainsKey("extensions")))
         {
-            foreach (var property in new[] { "created", "modified" })
+            foreach (var property in CreatedModified)
             {
                 if (!o.ContainsKey(property))
                 {
@@ -152,7 +152,11 @@ public static class StixValidator
 
     private static bool IsValidTypeName(string type) =>
         type.Length is >= 3 and <= 250 && char.IsAsciiLetterLower(type[0]) && !type.Contains("--", StringComparison.Ordinal) && !type.EndsWith('-')
-        && type.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-');
+        && !type.AsSpan().ContainsAnyExcept(TypeNameChars);
+
+    private static readonly System.Buffers.SearchValues<char> TypeNameChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+    private static readonly System.Buffers.SearchValues<char> PropertyNameChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    private static readonly string[] CreatedModified = ["created", "modified"];
 
     private static void CheckIdentifier(JsonObject o, string type, Context c)
     {
@@ -183,7 +187,7 @@ public static class StixValidator
 
     private static void CheckTimestamps(JsonObject o, StixTypeInfo? info, Context c)
     {
-        foreach (var property in info?.Timestamps ?? ["created", "modified"])
+        foreach (var property in info?.Timestamps ?? CreatedModified)
         {
             if (!o.TryGetPropertyValue(property, out var node) || node is null)
             {
@@ -216,7 +220,7 @@ public static class StixValidator
     {
         foreach (var (name, _) in o)
         {
-            if (name.Length is < 3 or > 250 || !name.All(ch => char.IsAsciiLetter(ch) || char.IsAsciiDigit(ch) || ch == '_'))
+            if (name.Length is < 3 or > 250 || name.AsSpan().ContainsAnyExcept(PropertyNameChars))
             {
                 if (name != "id")
                 {
@@ -249,7 +253,10 @@ public static class StixValidator
                     c.Error(name, "empty-list", "A list property, when present, is not empty.");
                 }
 
-                values.AddRange(list.Select((n, i) => ($"{name}[{i}]", n)));
+                for (var i = 0; i < list.Count; i++)
+                {
+                    values.Add((name + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]", list[i]));
+                }
             }
             else
             {
@@ -566,6 +573,8 @@ public static class StixValidator
 /// <summary>STIX identifiers: <c>type--UUID</c>.</summary>
 public static class StixIdentifier
 {
+    private static readonly System.Buffers.SearchValues<char> TypeChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+
     public static bool TryParse(string? id, out string type, out Guid uuid)
     {
         type = "";
@@ -584,6 +593,6 @@ public static class StixIdentifier
         }
 
         type = id[..separator];
-        return char.IsAsciiLetterLower(type[0]) && !type.EndsWith('-') && type.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+        return char.IsAsciiLetterLower(type[0]) && !type.EndsWith('-') && !type.AsSpan().ContainsAnyExcept(TypeChars);
     }
 }
