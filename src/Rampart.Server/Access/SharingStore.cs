@@ -59,11 +59,11 @@ public sealed class SharingStore(RampartDb db)
     }
 
     /// <summary>Sets the envelope of a record and replaces its recipient rows (in the caller's unit of work).</summary>
-    public async Task ApplyAsync(IShareable record, Sharing sharing, SharingRequest request, CancellationToken cancellationToken)
+    public async Task ApplyAsync(IShareable record, SharingRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(sharing);
         ArgumentNullException.ThrowIfNull(request);
+        var sharing = record.Sharing;
         sharing.Tlp = request.Tlp;
         sharing.Audience = request.Audience;
         sharing.CommunityId = request.CommunityId;

@@ -41,10 +41,11 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
         var hash = ApiKeys.HashOf(presented);
         var now = clock.GetUtcNow();
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, Context.RequestAborted);
-        var userDisabled = key is not null
-            && await db.Users.Where(u => u.Id == key.UserId).Select(u => u.Disabled).FirstOrDefaultAsync(Context.RequestAborted);
-        if (key is null || !key.IsActive(now) || userDisabled)
+        var found = await db.ApiKeys.Where(k => k.Hash == hash)
+            .Select(k => new { Key = k, UserDisabled = db.Users.Where(u => u.Id == k.UserId).Select(u => u.Disabled).FirstOrDefault() })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        var key = found?.Key;
+        if (key is null || !key.IsActive(now) || found!.UserDisabled)
         {
             throttle.RecordFailure(address);
             LogRejected(Logger, address);

@@ -39,7 +39,7 @@ public sealed class NoteEditing(RampartDb db, AccessPolicy access, SharingStore 
             CreatedAt = now,
             ModifiedAt = now,
         };
-        await sharing.ApplyAsync(note, note.Sharing, sharingRequest, cancellationToken);
+        await sharing.ApplyAsync(note, sharingRequest, cancellationToken);
         db.Notes.Add(note);
         audit.Record(AuditEvent.NoteCreated, caller, $"note:{note.Id}", detail: note.Sharing.Tlp.Label());
         await db.SaveChangesAsync(cancellationToken);
@@ -61,7 +61,7 @@ public sealed class NoteEditing(RampartDb db, AccessPolicy access, SharingStore 
         note.Title = request.Title!.Trim();
         note.Body = request.Body ?? "";
         note.ModifiedAt = clock.GetUtcNow();
-        await sharing.ApplyAsync(note, note.Sharing, sharingRequest, cancellationToken);
+        await sharing.ApplyAsync(note, sharingRequest, cancellationToken);
         audit.Record(AuditEvent.NoteChanged, caller, $"note:{note.Id}", detail: note.Sharing.Tlp.Label());
         await db.SaveChangesAsync(cancellationToken);
         return note;
