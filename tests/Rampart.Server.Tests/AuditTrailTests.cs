@@ -105,6 +105,21 @@ public abstract class AuditTrailTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task AdminViews_OfUsersAndOthersKeys_AreAudited()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client(node.OwnerAdmin).GetAsync("/api/users")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client(node.OwnerAdmin).GetAsync($"/api/users/{node.Owner.UserId}/keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client(node.Owner).GetAsync($"/api/users/{node.Owner.UserId}/keys")).StatusCode);
+
+        var entries = await EntriesAsync(node);
+        Assert.Contains(entries, e => e.Event == AuditEvent.UserListViewed && e.UserId == node.OwnerAdmin.UserId);
+        Assert.Contains(entries, e => e.Event == AuditEvent.ApiKeysOfOtherUserViewed && e.UserId == node.OwnerAdmin.UserId && e.Target == $"user:{node.Owner.UserId}");
+        // Looking at your own keys is not a privileged read.
+        Assert.DoesNotContain(entries, e => e.Event == AuditEvent.ApiKeysOfOtherUserViewed && e.UserId == node.Owner.UserId);
+    }
+
+    [Fact]
     public async Task ConcurrentWriters_KeepOneUnbrokenChain()
     {
         await using var node = await SeededNode.CreateAsync(provider);

@@ -82,8 +82,10 @@ public enum AuditEvent
     UserCreated = 110,
     UserChanged = 111,
     UserDisabled = 112,
+    UserListViewed = 113,
     ApiKeyCreated = 120,
     ApiKeyRevoked = 121,
+    ApiKeysOfOtherUserViewed = 122,
     LanguageChanged = 130,
 
     // 2xx organisations and communities

@@ -89,6 +89,11 @@ public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimePro
             return null;
         }
 
+        if (caller.UserId != userId)
+        {
+            await audit.RecordNowAsync(AuditEvent.ApiKeysOfOtherUserViewed, caller, $"user:{userId}", cancellationToken: cancellationToken);
+        }
+
         return await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
+using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
 
@@ -36,13 +37,18 @@ public static class IdentityEndpoints
         var users = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
 
         // Org admins see their organisation's users; node admins all; others only themselves.
-        users.MapGet("/", async (Caller caller, RampartDb db, CancellationToken ct) =>
+        users.MapGet("/", async (Caller caller, RampartDb db, AuditTrail audit, CancellationToken ct) =>
         {
             var query = db.Users.AsNoTracking();
             query = caller.IsNodeAdmin ? query
                 : caller.Role == Role.OrgAdmin ? query.Where(u => u.OrganisationId == caller.OrganisationId)
                 : query.Where(u => u.Id == caller.UserId);
             var list = await query.OrderBy(u => u.Email).ToListAsync(ct);
+            if (caller.IsNodeAdmin || caller.Role == Role.OrgAdmin)
+            {
+                await audit.RecordNowAsync(AuditEvent.UserListViewed, caller, "users", cancellationToken: ct);
+            }
+
             return TypedResults.Ok(list.Select(UserView.From).ToList());
         });
 
