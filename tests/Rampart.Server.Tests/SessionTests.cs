@@ -70,6 +70,26 @@ public sealed partial class SessionTests
     }
 
     [Fact]
+    public async Task KeysPage_OfSomeoneInAnotherOrganisation_IsNotFound()
+    {
+        await using var node = await SeededNode.CreateAsync(DatabaseProvider.Sqlite);
+        await ReadyAnalystAsync(node, "pages@owner.test", "Pages-Password-1234");
+        var client = Browser(node);
+        await LogInAsync(client, "pages@owner.test", "Pages-Password-1234");
+
+        var own = await client.GetAsync("/keys");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Contains("tests", await client.GetStringAsync("/keys?user=" + (await MeAsync(client))), StringComparison.Ordinal);
+
+        var other = await client.GetAsync($"/keys?user={node.Outsider.UserId}");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.DoesNotContain(node.Outsider.Email, await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<Guid> MeAsync(HttpClient client) =>
+        (await Json.ReadAsync(await client.GetAsync("/api/me")))["id"]!.GetValue<Guid>();
+
+    [Fact]
     public async Task FormPost_WithoutAntiforgeryToken_IsRejected()
     {
         await using var node = await SeededNode.CreateAsync(DatabaseProvider.Sqlite);
