@@ -298,7 +298,7 @@ public static class MispEventConverter
                     attributeObjectIds[uuid] = vulnerability["id"]!.GetValue<string>();
                     return;
                 case "yara" or "snort" or "sigma":
-                    AddIndicator(uuid, a, value, type, labels, marking);
+                    AddIndicator(uuid, a, $"{type}: {Truncate(value, 200)}", value, type, labels, marking);
                     return;
             }
 
@@ -310,7 +310,7 @@ public static class MispEventConverter
 
             if (Bool(a, "to_ids") && pattern is not null)
             {
-                AddIndicator(uuid, a, pattern, "stix", labels, marking);
+                AddIndicator(uuid, a, $"{type}: {Truncate(value, 200)}", pattern, "stix", labels, marking);
             }
             else
             {
@@ -320,24 +320,24 @@ public static class MispEventConverter
 
         private static Tlp? Strictest(Tlp? a, Tlp? b) => a is null ? b : b is null ? a : (Tlp)Math.Max((int)a.Value, (int)b.Value);
 
-        private void AddIndicator(string uuid, JsonObject a, string pattern, string patternType, List<string> labels, Tlp? marking)
+        /// <param name="source">The MISP attribute or object: its timestamp, first_seen and comment are used.</param>
+        private void AddIndicator(string uuid, JsonObject source, string name, string pattern, string patternType, List<string> labels, Tlp? marking)
         {
-            var indicator = Sdo("indicator", uuid, Time(Str(a, "timestamp")));
-            indicator["name"] = $"{Str(a, "type")}: {Truncate(Str(a, "value") ?? "", 200)}";
-            if (Str(a, "comment") is { Length: > 0 } comment)
+            var indicator = Sdo("indicator", uuid, Time(Str(source, "timestamp")));
+            indicator["name"] = name;
+            if (Str(source, "comment") is { Length: > 0 } comment)
             {
                 indicator["description"] = comment;
             }
 
             indicator["pattern"] = pattern;
             indicator["pattern_type"] = patternType;
-            indicator["pattern_version"] = patternType == "stix" ? "2.1" : null;
-            if (patternType != "stix")
+            if (patternType == "stix")
             {
-                indicator.Remove("pattern_version");
+                indicator["pattern_version"] = "2.1";
             }
 
-            indicator["valid_from"] = Time(Str(a, "first_seen")) ?? Time(Str(a, "timestamp")) ?? created;
+            indicator["valid_from"] = Time(Str(source, "first_seen")) ?? Time(Str(source, "timestamp")) ?? created;
             indicator["indicator_types"] = new JsonArray("malicious-activity");
             indicator["labels"] = new JsonArray([.. labels.Select(l => (JsonNode)l)]);
             Mark(indicator, marking);
@@ -393,8 +393,8 @@ public static class MispEventConverter
                         }
 
                         var side = type.StartsWith("ip-src", StringComparison.Ordinal) ? "src" : "dst";
-                        var traffic = Sco("network-traffic", new JsonObject { [$"{side}_ref"] = ip["id"]!.GetValue<string>(), [$"{side}_port"] = port, ["protocols"] = new JsonArray("ipv4") });
-                        traffic["protocols"] = new JsonArray(ip["type"]!.GetValue<string>() == "ipv6-addr" ? "ipv6" : "ipv4");
+                        var protocol = ip["type"]!.GetValue<string>() == "ipv6-addr" ? "ipv6" : "ipv4";
+                        var traffic = Sco("network-traffic", new JsonObject { [$"{side}_ref"] = ip["id"]!.GetValue<string>(), [$"{side}_port"] = port, ["protocols"] = new JsonArray(protocol) });
                         pattern = $"[network-traffic:{side}_ref.value = {Quote(ip["value"]!.GetValue<string>())} AND network-traffic:{side}_port = {port}]";
                         return [ip, traffic];
                     }
@@ -688,8 +688,7 @@ public static class MispEventConverter
 
             if (toIds && patternParts.Count > 0)
             {
-                var indicatorSource = new JsonObject { ["type"] = name, ["value"] = name, ["timestamp"] = Str(o, "timestamp"), ["comment"] = Str(o, "comment") };
-                AddIndicator(uuid, indicatorSource, "[" + string.Join(" AND ", patternParts) + "]", "stix", labels, marking);
+                AddIndicator(uuid, o, $"MISP {name} object", "[" + string.Join(" AND ", patternParts) + "]", "stix", labels, marking);
                 objectIdsByMispUuid[uuid] = attributeObjectIds[uuid];
                 foreach (var sco in scos)
                 {
