@@ -28,6 +28,35 @@ public sealed class AdminCommandLineTests(SqliteNode fixture) : IClassFixture<Sq
         return await scope.ServiceProvider.GetRequiredService<RampartDb>().Organisations.CountAsync();
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData("--urls", "http://127.0.0.1:5999", "--help")]
+    public async Task Help_PrintsUsageAndExits_WithoutStartingTheServer(params string[] args)
+    {
+        Assert.True(AdminCommandLine.Handles(args));
+        var (exit, output, _) = await RunAsync(args);
+        Assert.Equal(0, exit);
+        Assert.Contains("admin", output, StringComparison.Ordinal);
+        Assert.Contains("audit", output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminHelp_ListsEveryFeaturesCommands()
+    {
+        var (exit, output, _) = await RunAsync("admin", "--help");
+        Assert.Equal(0, exit);
+        foreach (var noun in new[] { "org", "user", "apikey", "community" })
+        {
+            Assert.Contains(noun, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void NoArguments_StartTheServer() => Assert.False(AdminCommandLine.Handles([]));
+
     [Fact]
     public async Task OrgUserAndKey_CreatedFromTheCommandLine_WorkAgainstTheApi()
     {

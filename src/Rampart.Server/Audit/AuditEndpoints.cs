@@ -9,7 +9,7 @@ public static class AuditEndpoints
 {
     public static void MapAuditApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization();
+        var group = routes.MapGroup("/audit").WithTags("Audit").RequireAuthorization();
 
         group.MapGet("/", async Task<Results<Ok<Page<AuditEntry>>, ForbidHttpResult>> (Caller caller, AuditTrail audit, int? page, int? pageSize, CancellationToken ct) =>
         {

@@ -48,7 +48,16 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
             LogUnexpected(logger, exception.GetType().Name, httpContext.Request.Path, exception);
         }
 
-        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        httpContext.Response.StatusCode = status;
+        // A machine path with its own error document (TAXII) writes it; /api and pages get ProblemDetails.
+        if (MachinePath.Of(httpContext) is { } machine && machine != RampartHost.ApiPath)
+        {
+            var fields = (problem as HttpValidationProblemDetails)?.Errors;
+            await machine.WriteError(httpContext, new MachineError(status, problem.Title ?? "", problem.Detail, fields));
+            return true;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -1,20 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Rampart.Server.Access;
-using Rampart.Server.Audit;
 using Rampart.Server.Components;
 using Rampart.Server.Data;
 using Rampart.Server.Identity;
-using Rampart.Server.Notes;
-using Rampart.Server.Organisations;
 using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Hosting;
@@ -22,8 +19,6 @@ namespace Rampart.Server.Hosting;
 /// <summary>Composes the node: services of every feature, then the HTTP pipeline.</summary>
 public static class RampartHost
 {
-    public const string AuthenticationScheme = "Rampart";
-
     public static readonly CultureInfo[] SupportedCultures =
         [new("en"), new("sq"), new("sr-Latn"), new("mk")];
 
@@ -82,78 +77,11 @@ public static class RampartHost
         // of one PostgreSQL accepts the same sessions, and a restart does not log everyone out.
         services.AddDataProtection().SetApplicationName("Rampart").PersistKeysToDbContext<RampartDb>();
 
-        // Identity: strong hashing (PBKDF2, Identity v3 format), lockout, TOTP authenticator and recovery codes.
-        services.AddIdentityCore<User>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 12;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Lockout.AllowedForNewUsers = true;
-                o.SignIn.RequireConfirmedAccount = false;
-            })
-            .AddEntityFrameworkStores<RampartDb>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders()
-            .AddClaimsPrincipalFactory<RampartClaimsFactory>();
-        services.Configure<SecurityStampValidatorOptions>(o =>
+        services.AddSingleton<MachinePathRegistry>();
+        foreach (var feature in Features.All)
         {
-            // Every cookie request is checked against the user's security stamp, so "sign out everywhere",
-            // a password change or a disabled account ends other sessions at once (one indexed lookup).
-            o.ValidationInterval = TimeSpan.Zero;
-            o.OnRefreshingPrincipal = context =>
-            {
-                // Keep the session id across the periodic refresh.
-                var session = context.CurrentPrincipal?.FindFirst(RampartClaims.Credential);
-                if (session is not null && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity
-                    && !identity.HasClaim(c => c.Type == RampartClaims.Credential))
-                {
-                    identity.AddClaim(new System.Security.Claims.Claim(RampartClaims.Credential, session.Value));
-                }
-
-                return Task.CompletedTask;
-            };
-        });
-
-        services.AddAuthentication(o =>
-            {
-                o.DefaultScheme = AuthenticationScheme;
-                o.DefaultChallengeScheme = AuthenticationScheme;
-                o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
-            })
-            .AddPolicyScheme(AuthenticationScheme, "Session cookie or API key", o =>
-                o.ForwardDefaultSelector = context => ApiKeys.TryReadBearer(context.Request.Headers.Authorization, out _)
-                    ? ApiKeyAuthenticationHandler.SchemeName
-                    : IdentityConstants.ApplicationScheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddIdentityCookies();
-        services.ConfigureApplicationCookie(o =>
-        {
-            o.LoginPath = "/account/login";
-            o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/denied";
-            o.Cookie.Name = "rampart.session";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.ExpireTimeSpan = TimeSpan.FromHours(12);
-            o.SlidingExpiration = true;
-            o.Events.OnRedirectToLogin = context => ApiStatusOrRedirect(context, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = context => ApiStatusOrRedirect(context, StatusCodes.Status403Forbidden);
-        });
-        services.AddAuthorization();
-        services.AddCascadingAuthenticationState();
-        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
-
-        services.AddScoped<CallerResolver>();
-        services.AddScoped<AccessPolicy>();
-        services.AddScoped<SharingStore>();
-        services.AddScoped<AuditTrail>();
-        services.AddScoped<OrganisationAdministration>();
-        services.AddScoped<CommunityAdministration>();
-        services.AddScoped<UserAdministration>();
-        services.AddScoped<ApiKeyAdministration>();
-        services.AddScoped<NoteEditing>();
-        services.AddSingleton<FailureThrottle>();
+            feature.AddServices(builder);
+        }
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
@@ -183,10 +111,11 @@ public static class RampartHost
     public static void UseRampartPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Routing runs first (WebApplication adds it), so every middleware below can tell a machine path from a page.
         app.UseExceptionHandler();
-        // API callers get ProblemDetails for bare status codes; browsers get the "not found" page.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal), api => api.UseStatusCodePages());
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal),
+        // Machine paths get their group's error document for bare status codes; browsers get the "not found" page.
+        app.UseWhen(context => MachinePath.Of(context) is not null, machine => machine.UseStatusCodePages(WriteMachineStatusAsync));
+        app.UseWhen(context => MachinePath.Of(context) is null,
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseSecurityHeaders();
         app.Use(LimitBodySize);
@@ -198,32 +127,47 @@ public static class RampartHost
         app.UseMiddleware<AccountObligations>();
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapNotesApi();
-        app.MapOrganisationsApi();
-        app.MapIdentityApi();
-        app.MapAuditApi();
-        app.MapAccountEndpoints();
+        // Extra features registered as services (tests, later plug-ins) map their endpoints too.
+        var routes = new FeatureRoutes(app, app.MapMachineGroup("/api", ApiPath));
+        foreach (var feature in Features.All.Concat(app.Services.GetServices<RampartFeature>()))
+        {
+            feature.MapEndpoints(routes);
+        }
+
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
-    private static Task ApiStatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
-    {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
-        {
-            context.Response.StatusCode = status;
-        }
-        else
-        {
-            context.Response.Redirect(context.RedirectUri);
-        }
+    /// <summary><c>/api</c>: RFC 9457 ProblemDetails, the node's JSON options and body limit.</summary>
+    public static MachinePath ApiPath { get; } = new() { Name = "api", WriteError = WriteProblemAsync };
 
-        return Task.CompletedTask;
+    /// <summary>Writes <paramref name="error"/> as ProblemDetails (with <c>errors</c> per field when given).</summary>
+    public static async Task WriteProblemAsync(HttpContext context, MachineError error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        ProblemDetails problem = error.Errors is { } fields
+            ? new HttpValidationProblemDetails(fields) { Status = error.Status, Title = error.Title, Detail = error.Detail }
+            : new ProblemDetails { Status = error.Status, Title = error.Title, Detail = error.Detail };
+        context.Response.StatusCode = error.Status;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            await context.Response.WriteAsJsonAsync(problem);
+        }
+    }
+
+    private static Task WriteMachineStatusAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var status = http.Response.StatusCode;
+        return MachinePath.Of(http)!.WriteError(http, new MachineError(status, ReasonPhrases.GetReasonPhrase(status)));
     }
 
     // Refuse oversize bodies before anything reads them; Kestrel enforces the same limit for chunked bodies.
     private static async Task LimitBodySize(HttpContext context, RequestDelegate next)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
+        var limit = MachinePath.Of(context)?.MaxRequestBodyBytes
+            ?? context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Rampart.Server.Hosting;
 
 namespace Rampart.Server.Identity;
 
@@ -23,11 +24,10 @@ public sealed class AccountObligations(RequestDelegate next)
             return;
         }
 
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (MachinePath.Of(context) is { } machine)
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await Results.Problem(title: "Finish account setup first.", detail: "Change the one-time password and set up the second factor at /account/setup.",
-                statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
+            await machine.WriteError(context, new MachineError(StatusCodes.Status403Forbidden, "Finish account setup first.",
+                "Change the one-time password and set up the second factor at /account/setup."));
             return;
         }
 

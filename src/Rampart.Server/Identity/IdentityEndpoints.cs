@@ -27,14 +27,14 @@ public static class IdentityEndpoints
 {
     public static void MapIdentityApi(this IEndpointRouteBuilder routes)
     {
-        var me = routes.MapGroup("/api/me").WithTags("Me").RequireAuthorization();
+        var me = routes.MapGroup("/me").WithTags("Me").RequireAuthorization();
         me.MapGet("/", async Task<Results<Ok<UserView>, NotFound>> (Caller caller, RampartDb db, CancellationToken ct) =>
         {
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == caller.UserId, ct);
             return user is null ? TypedResults.NotFound() : TypedResults.Ok(UserView.From(user));
         });
 
-        var users = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
+        var users = routes.MapGroup("/users").WithTags("Users").RequireAuthorization();
 
         // Org admins see their organisation's users; node admins all; others only themselves.
         users.MapGet("/", async (Caller caller, RampartDb db, AuditTrail audit, CancellationToken ct) =>
@@ -74,7 +74,7 @@ public static class IdentityEndpoints
                 : TypedResults.Created($"/api/keys/{created.ApiKey.Id}", new CreatedApiKeyView(ApiKeyView.From(created.ApiKey), created.Key));
         });
 
-        routes.MapDelete("/api/keys/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, ApiKeyAdministration keys, CancellationToken ct) =>
+        routes.MapDelete("/keys/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, ApiKeyAdministration keys, CancellationToken ct) =>
             await keys.RevokeAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithTags("Users").RequireAuthorization();
     }

@@ -30,7 +30,7 @@ public static class NoteEndpoints
 {
     public static RouteGroupBuilder MapNotesApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/notes").WithTags("Notes");
+        var group = routes.MapGroup("/notes").WithTags("Notes");
 
         group.MapGet("/", async Task<Ok<Page<NoteView>>> (Caller caller, RampartDb db, AccessPolicy access, int? page, int? pageSize, CancellationToken ct) =>
         {

@@ -18,7 +18,7 @@ public static class OrganisationEndpoints
 {
     public static void MapOrganisationsApi(this IEndpointRouteBuilder routes)
     {
-        var organisations = routes.MapGroup("/api/organisations").WithTags("Organisations").RequireAuthorization();
+        var organisations = routes.MapGroup("/organisations").WithTags("Organisations").RequireAuthorization();
 
         organisations.MapGet("/", async (RampartDb db, CancellationToken ct) =>
             TypedResults.Ok(await db.Organisations.AsNoTracking().OrderBy(o => o.Country).ThenBy(o => o.ShortName).ToListAsync(ct)));
@@ -42,7 +42,7 @@ public static class OrganisationEndpoints
             return organisation is null ? TypedResults.NotFound() : TypedResults.Ok(organisation);
         });
 
-        var communities = routes.MapGroup("/api/communities").WithTags("Communities").RequireAuthorization();
+        var communities = routes.MapGroup("/communities").WithTags("Communities").RequireAuthorization();
 
         communities.MapGet("/", async (RampartDb db, CancellationToken ct) =>
         {

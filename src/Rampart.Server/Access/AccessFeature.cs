@@ -1,0 +1,15 @@
+using Rampart.Server.Hosting;
+
+namespace Rampart.Server.Access;
+
+/// <summary>The access decision, the sharing envelope and the caller of each request.</summary>
+public sealed class AccessFeature : RampartFeature
+{
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddScoped<CallerResolver>();
+        builder.Services.AddScoped<AccessPolicy>();
+        builder.Services.AddScoped<SharingStore>();
+    }
+}

@@ -1,0 +1,20 @@
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Identity;
+using Rampart.Server.Notes;
+using Rampart.Server.Organisations;
+
+namespace Rampart.Server.Hosting;
+
+/// <summary>The capabilities of this node, in registration order. A new feature is one more line here.</summary>
+public static class Features
+{
+    public static IReadOnlyList<RampartFeature> All { get; } =
+    [
+        new AccessFeature(),
+        new AuditFeature(),
+        new OrganisationsFeature(),
+        new IdentityFeature(),
+        new NotesFeature(),
+    ];
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rampart.Server.Organisations;
+
+namespace Rampart.Server.Identity;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> b)
+    {
+        b.Property(u => u.DisplayName).HasMaxLength(200);
+        b.Property(u => u.Culture).HasMaxLength(10);
+        b.HasIndex(u => u.OrganisationId);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.ToTable("ApiKeys");
+        b.Property(k => k.Name).HasMaxLength(100);
+        b.Property(k => k.Prefix).HasMaxLength(16);
+        b.Property(k => k.Hash).HasMaxLength(64);
+        b.Property(k => k.LastUsedIp).HasMaxLength(64);
+        b.HasIndex(k => k.Hash).IsUnique();
+        b.HasIndex(k => k.UserId);
+        b.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
