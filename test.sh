@@ -8,6 +8,14 @@ root_dir=$(pwd)
 
 log() { printf '==> %s\n' "$*"; }
 
+# The standards tests and benchmarks read the network's reference data (STIX schemas and examples, MISP
+# events, warning lists, galaxies) from ../shared/data, beside this checkout.
+if [ ! -f "$root_dir/../shared/data/README.md" ]; then
+  echo "missing reference data: expected $(cd "$root_dir/.." && pwd)/shared/data (the shared/ folder beside this checkout;" >&2
+  echo "see README.md, 'Tests'). Clone or copy it there and run ./test.sh again." >&2
+  exit 1
+fi
+
 find_pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
 missing=()
