@@ -25,7 +25,7 @@ public static class RampartHost
     public const string AuthenticationScheme = "Rampart";
 
     public static readonly CultureInfo[] SupportedCultures =
-        [new("en"), new("sq"), new("sr-Latn"), new("mk")];
+        [new("en"), new("sq"), new("sr-Latn"), new("sr-Cyrl"), new("mk"), new("bs"), new("sr-Latn-ME"), new("ka"), new("ro")];
 
     public static WebApplication Build(string[] args)
     {
