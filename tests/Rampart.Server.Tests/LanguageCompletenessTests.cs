@@ -342,3 +342,25 @@ public sealed partial class LanguageCompletenessTests
     [GeneratedRegex(@"\b(?:[Vv]reme|[Mm]est[aou]|[Dd]eo\b|[Cc]el[aeio]\b|[Bb]ele[šž]|[Pp]rove[rn]|[Pp]rome[nń]|[Ii]zme[nń]|[Pp]osled|[Nn]euspel|[Dd]ve\b|[Oo]vde\b|[Zz]ahtev|[Ss]vuda\b|[Pp]odeli|[Pp]retnj|[Rr]azmen|[Bb]ezbedn|[Ss]mete\b)")]
     private static partial Regex Ekavian();
 }
+
+/// <summary>The running node serves its pages in each of the nine languages, with the page's language declared.</summary>
+public sealed class LanguageRenderingTests(SqliteNode fixture) : IClassFixture<SqliteNode>
+{
+    public static TheoryData<string> Cultures() => new(Languages.All.Select(l => l.Culture));
+
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public async Task TheLoginPage_IsServedInTheBrowsersLanguage(string culture)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/login");
+        request.Headers.AcceptLanguage.ParseAdd(culture);
+        var response = await fixture.Node.Factory.ClientWithKey(null).SendAsync(request);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        var expected = new System.Resources.ResourceManager("Rampart.Server.Resources.Shell", typeof(Shell).Assembly)
+            .GetString("Log in", CultureInfo.GetCultureInfo(culture));
+        Assert.True(culture == "en" || expected != "Log in", $"no {culture} satellite resources");
+        Assert.Contains($"<html lang=\"{culture}\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<h1>{expected}</h1>", html, StringComparison.Ordinal);
+    }
+}
