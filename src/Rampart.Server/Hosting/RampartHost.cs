@@ -20,7 +20,7 @@ namespace Rampart.Server.Hosting;
 public static class RampartHost
 {
     public static readonly CultureInfo[] SupportedCultures =
-        [new("en"), new("sq"), new("sr-Latn"), new("mk")];
+        [new("en"), new("sq"), new("sr-Latn"), new("sr-Cyrl"), new("mk"), new("bs"), new("sr-Latn-ME"), new("ka"), new("ro")];
 
     public static WebApplication Build(string[] args)
     {

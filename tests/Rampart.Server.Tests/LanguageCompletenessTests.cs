@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Rampart.Server.Hosting;
+using Rampart.Server.Localisation;
+
+namespace Rampart.Server.Tests;
+
+/// <summary>
+/// Every resource set (<c>Resources/*.resx</c>) exists in all nine UI languages, key for key, translated, with the
+/// English placeholders, codes and numbers kept, in the language's own script; Serbian Cyrillic is the
+/// transliteration of Serbian Latin. A new English key fails here until it is translated everywhere.
+/// </summary>
+public sealed partial class LanguageCompletenessTests
+{
+    private static readonly string ResourcesFolder = Path.GetFullPath(Path.Combine(
+        AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Rampart.Server", "Resources"));
+
+    /// <summary>
+    /// Strings that may read the same as English, per language and key, each for a reason: "E-mail" is the
+    /// word Albanian and Romanian software and officialdom use (DOOM 2 lists "e-mail"; "posta elektronike" is the
+    /// long form), and "Moderator" is the native word in Serbian, Bosnian, Montenegrin and Romanian. Codes and
+    /// product names (TLP, API, STIX, MISP, PGP, CSIRT) are never whole strings on their own and are checked by
+    /// <see cref="Translations_KeepPlaceholdersCodesAndNumbers"/> instead.
+    /// </summary>
+    private static readonly HashSet<(string Culture, string Key)> SameAsEnglish =
+    [
+        ("sq", "E-mail"),
+        ("ro", "E-mail"),
+        ("sr-Latn", "Moderator"),
+        ("bs", "Moderator"),
+        ("sr-Latn-ME", "Moderator"),
+        ("ro", "Moderator"),
+    ];
+
+    private static readonly string[] NativeNames = ["Shqip", "Srpski", "Српски", "Македонски", "Bosanski", "Crnogorski", "ქართული", "Română", "English"];
+
+    private static IEnumerable<string> BaseNames() =>
+        Directory.EnumerateFiles(ResourcesFolder, "*.resx")
+            .Select(Path.GetFileNameWithoutExtension)
+            .Where(n => !n!.Contains('.', StringComparison.Ordinal))
+            .Select(n => n!)
+            .Order(StringComparer.Ordinal);
+
+    private static string FileOf(string baseName, string culture) =>
+        Path.Combine(ResourcesFolder, culture == "en" ? $"{baseName}.resx" : $"{baseName}.{culture}.resx");
+
+    private static Dictionary<string, string> Load(string baseName, string culture) =>
+        XDocument.Load(FileOf(baseName, culture)).Root!.Elements("data")
+            .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")?.Value ?? "", StringComparer.Ordinal);
+
+    private static IEnumerable<string> TranslatedCultures() => Languages.All.Select(l => l.Culture).Where(c => c != "en");
+
+    public static TheoryData<string, string> Sets()
+    {
+        var sets = new TheoryData<string, string>();
+        foreach (var baseName in BaseNames())
+        {
+            foreach (var culture in TranslatedCultures())
+            {
+                sets.Add(baseName, culture);
+            }
+        }
+
+        return sets;
+    }
+
+    public static TheoryData<string> Cultures() => new(Languages.All.Select(l => l.Culture));
+
+    [Fact]
+    public void TheResourceFolder_HasTheShell()
+    {
+        Assert.Contains("Shell", BaseNames());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public void ThePlatform_KnowsEveryCulture(string culture)
+    {
+        // Invariant globalization would make every culture a copy of the invariant one; ICU must be there.
+        var info = CultureInfo.GetCultureInfo(culture, predefinedOnly: true);
+        Assert.Equal(culture, info.Name);
+        Assert.False(string.IsNullOrEmpty(info.NativeName));
+        var native = info.NativeName;
+        switch (culture)
+        {
+            case "ka":
+                Assert.Matches(GeorgianLetter(), native);
+                break;
+            case "sr-Cyrl" or "mk":
+                Assert.Matches(CyrillicLetter(), native);
+                break;
+            case "sr-Latn-ME":
+                Assert.Equal("ME", new RegionInfo(info.Name).TwoLetterISORegionName);
+                break;
+            default:
+                break;
+        }
+    }
+
+    [Fact]
+    public void TheNode_OffersTheNineLanguages_AndThePickerNamesThemInTheirOwnLanguage()
+    {
+        Assert.Equal(9, Languages.All.Count);
+        Assert.Equal(
+            Languages.All.Select(l => l.Culture).Order(StringComparer.Ordinal),
+            RampartHost.SupportedCultures.Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            NativeNames,
+            Languages.All.Select(l => l.NativeName));
+    }
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void EveryKey_IsTranslated(string baseName, string culture)
+    {
+        var english = Load(baseName, "en");
+        Assert.True(File.Exists(FileOf(baseName, culture)), $"{baseName}.{culture}.resx is missing");
+        var translated = Load(baseName, culture);
+
+        var missing = english.Keys.Where(k => !translated.TryGetValue(k, out var v) || string.IsNullOrWhiteSpace(v)).ToList();
+        var extra = translated.Keys.Where(k => !english.ContainsKey(k)).ToList();
+        var leftInEnglish = english.Where(e => translated.TryGetValue(e.Key, out var v) && v == e.Value && !SameAsEnglish.Contains((culture, e.Key)))
+            .Select(e => e.Key).ToList();
+
+        Assert.True(missing.Count == 0, $"{baseName}.{culture}.resx lacks: {string.Join(" | ", missing)}");
+        Assert.True(extra.Count == 0, $"{baseName}.{culture}.resx has keys English does not: {string.Join(" | ", extra)}");
+        Assert.True(leftInEnglish.Count == 0, $"{baseName}.{culture}.resx leaves in English: {string.Join(" | ", leftInEnglish)}");
+    }
+
+    [Fact]
+    public void TheAllowList_OnlyNamesStringsThatExistAndAreTheSame()
+    {
+        // An entry that no longer applies is removed, so the list stays short and true.
+        var english = Load("Shell", "en");
+        foreach (var (culture, key) in SameAsEnglish)
+        {
+            Assert.True(english.ContainsKey(key), key);
+            Assert.Equal(english[key], Load("Shell", culture)[key]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void Translations_KeepPlaceholdersCodesAndNumbers(string baseName, string culture)
+    {
+        var translated = Load(baseName, culture);
+        var problems = new List<string>();
+        foreach (var (key, english) in Load(baseName, "en"))
+        {
+            if (!translated.TryGetValue(key, out var value))
+            {
+                continue;
+            }
+
+            var expected = Placeholder().Matches(english).Select(m => m.Value).Order(StringComparer.Ordinal).ToList();
+            var actual = Placeholder().Matches(value).Select(m => m.Value).Order(StringComparer.Ordinal).ToList();
+            if (!expected.SequenceEqual(actual))
+            {
+                problems.Add($"{key}: placeholders {string.Join(",", expected)} became {string.Join(",", actual)}");
+            }
+
+            // Codes in capitals (TLP:CLEAR, AMBER+STRICT, ISO, XK, CSIRT), protocol text and numbers are not translated.
+            foreach (var kept in Code().Matches(english).Select(m => m.Value).Distinct())
+            {
+                if (!value.Contains(kept, StringComparison.Ordinal))
+                {
+                    problems.Add($"{key}: lost \"{kept}\"");
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, $"{baseName}.{culture}.resx: {string.Join(" | ", problems)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void Translations_AreInTheLanguagesOwnScript(string baseName, string culture)
+    {
+        var english = Load(baseName, "en");
+        var problems = new List<string>();
+        foreach (var (key, value) in Load(baseName, culture))
+        {
+            var text = Placeholder().Replace(Bracketed().Replace(value, ""), "");
+            switch (culture)
+            {
+                case "ka" or "mk" or "sr-Cyrl":
+                    var own = culture == "ka" ? GeorgianLetter() : CyrillicLetter();
+                    if (Letters().IsMatch(text) && !own.IsMatch(text))
+                    {
+                        problems.Add($"{key}: not in {culture} script");
+                    }
+
+                    // Latin words only for acronyms (TLP, ASCII) and where English has the same word (Markdown, Authorization).
+                    foreach (var word in LatinWord().Matches(text).Select(m => m.Value))
+                    {
+                        if (!(word.Length >= 2 && word.All(char.IsAsciiLetterUpper))
+                            && !Regex.IsMatch(english.GetValueOrDefault(key, ""), $@"\b{Regex.Escape(word)}\b"))
+                        {
+                            problems.Add($"{key}: Latin \"{word}\"");
+                        }
+                    }
+
+                    break;
+                default:
+                    if (CyrillicLetter().IsMatch(text) || GeorgianLetter().IsMatch(text))
+                    {
+                        problems.Add($"{key}: Cyrillic or Georgian in a Latin-script language");
+                    }
+
+                    break;
+            }
+        }
+
+        Assert.True(problems.Count == 0, $"{baseName}.{culture}.resx: {string.Join(" | ", problems)}");
+    }
+
+    /// <summary>
+    /// Serbian Cyrillic is not translated by hand: it is <see cref="SerbianScript.ToCyrillic"/> of Serbian Latin.
+    /// Edit <c>*.sr-Latn.resx</c>, then run this test with <c>RAMPART_WRITE_CYRILLIC=1</c> to rewrite
+    /// <c>*.sr-Cyrl.resx</c>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BaseNamesData))]
+    public void SerbianCyrillic_IsTheTransliterationOfSerbianLatin(string baseName)
+    {
+        var latin = Load(baseName, "sr-Latn");
+        var expected = latin.ToDictionary(l => l.Key, l => SerbianScript.ToCyrillic(l.Value), StringComparer.Ordinal);
+        var path = FileOf(baseName, "sr-Cyrl");
+        if (Environment.GetEnvironmentVariable("RAMPART_WRITE_CYRILLIC") == "1")
+        {
+            WriteLike(FileOf(baseName, "sr-Latn"), path, expected);
+        }
+
+        Assert.True(File.Exists(path), $"{baseName}.sr-Cyrl.resx is missing: run this test with RAMPART_WRITE_CYRILLIC=1");
+        var cyrillic = Load(baseName, "sr-Cyrl");
+        var differing = expected.Where(e => !cyrillic.TryGetValue(e.Key, out var v) || v != e.Value).Select(e => e.Key)
+            .Concat(cyrillic.Keys.Where(k => !expected.ContainsKey(k))).ToList();
+        Assert.True(differing.Count == 0,
+            $"{baseName}.sr-Cyrl.resx is not the transliteration of {baseName}.sr-Latn.resx (run this test with RAMPART_WRITE_CYRILLIC=1): {string.Join(" | ", differing)}");
+    }
+
+    public static TheoryData<string> BaseNamesData() => new(BaseNames());
+
+    [Theory]
+    [MemberData(nameof(BaseNamesData))]
+    public void Montenegrin_IsItsOwnSet_NotACopyOfSerbian(string baseName)
+    {
+        Assert.NotEqual(File.ReadAllBytes(FileOf(baseName, "sr-Latn")), File.ReadAllBytes(FileOf(baseName, "sr-Latn-ME")));
+        var serbian = Load(baseName, "sr-Latn");
+        var montenegrin = Load(baseName, "sr-Latn-ME");
+        var different = montenegrin.Count(m => serbian.GetValueOrDefault(m.Key) != m.Value);
+        Assert.True(different * 5 >= montenegrin.Count, $"only {different} of {montenegrin.Count} Montenegrin strings differ from Serbian");
+    }
+
+    [Theory]
+    [InlineData("bs")]
+    [InlineData("sr-Latn-ME")]
+    public void IjekavianSets_HaveNoEkavianForms(string culture)
+    {
+        var ekavian = Load("Shell", culture).Where(m => Ekavian().IsMatch(m.Value)).Select(m => m.Key).ToList();
+        Assert.True(ekavian.Count == 0, $"ekavian in Shell.{culture}.resx: {string.Join(" | ", ekavian)}");
+    }
+
+    [Theory]
+    [InlineData("sr-Latn", "Ime")]
+    [InlineData("sr-Cyrl", "Име")]
+    [InlineData("mk", "Име")]
+    [InlineData("bs", "Ime")]
+    [InlineData("sr-Latn-ME", "Ime")]
+    public void APersonsName_IsIme_NotNaziv(string culture, string expected)
+    {
+        Assert.Equal(expected, Load("Shell", culture)["Name"]);
+    }
+
+    [Fact]
+    public void AnArmouredPgpKey_IsNotArmed_InAlbanian()
+    {
+        var value = Load("Shell", "sq")["PGP public key (armoured)"];
+        Assert.DoesNotContain("armatos", value, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("ASCII", value, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public void TheShell_IsServedFromTheSatelliteAssembly(string culture)
+    {
+        // The resx files reach the running node: the localiser finds the culture's own text, not the English fallback.
+        var manager = new System.Resources.ResourceManager("Rampart.Server.Resources.Shell", typeof(Shell).Assembly);
+        var expected = Load("Shell", culture)["Organisations"];
+        Assert.Equal(expected, manager.GetString("Organisations", CultureInfo.GetCultureInfo(culture)));
+    }
+
+    private static void WriteLike(string templatePath, string path, Dictionary<string, string> values)
+    {
+        // Same layout as the other resource files: the header of the template, then one line per string.
+        var template = File.ReadAllLines(templatePath);
+        var header = template.TakeWhile(l => !l.TrimStart().StartsWith("<data", StringComparison.Ordinal));
+        var order = XDocument.Load(templatePath).Root!.Elements("data").Select(d => d.Attribute("name")!.Value);
+        var text = new StringBuilder();
+        foreach (var line in header)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        foreach (var key in order)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  <data name=\"{WebUtility.HtmlEncode(key).Replace("&#39;", "'", StringComparison.Ordinal)}\" xml:space=\"preserve\"><value>{EscapeText(values[key])}</value></data>\n");
+        }
+
+        text.Append("</root>\n");
+        File.WriteAllText(path, text.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+
+    private static string EscapeText(string value) =>
+        value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"\{\d+(?:,-?\d+)?(?::[^{}]*)?\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\b[A-Z]{2,}(?:[:+][A-Z]+)*\b|Authorization: Bearer <key>|\d+(?:/\d+)?")]
+    private static partial Regex Code();
+
+    [GeneratedRegex(@"<[^<>]*>")]
+    private static partial Regex Bracketed();
+
+    [GeneratedRegex(@"\p{L}")]
+    private static partial Regex Letters();
+
+    [GeneratedRegex(@"\p{IsCyrillic}")]
+    private static partial Regex CyrillicLetter();
+
+    [GeneratedRegex(@"\p{IsGeorgian}")]
+    private static partial Regex GeorgianLetter();
+
+    [GeneratedRegex(@"[A-Za-zČčĆćŽžŠšĐđ]+")]
+    private static partial Regex LatinWord();
+
+    /// <summary>Ekavian stems that ijekavian writes with (i)je: vreme, mesto, deo, cela, beleška, provera, promena, izmena, uslovi are fine.</summary>
+    [GeneratedRegex(@"\b(?:[Vv]reme|[Mm]est[aou]|[Dd]eo\b|[Cc]el[aeio]\b|[Bb]ele[šž]|[Pp]rove[rn]|[Pp]rome[nń]|[Ii]zme[nń]|[Pp]osled|[Nn]euspel|[Dd]ve\b|[Oo]vde\b|[Zz]ahtev|[Ss]vuda\b|[Pp]odeli|[Pp]retnj|[Rr]azmen|[Bb]ezbedn|[Ss]mete\b)")]
+    private static partial Regex Ekavian();
+}
+
+/// <summary>The running node serves its pages in each of the nine languages, with the page's language declared.</summary>
+public sealed class LanguageRenderingTests(SqliteNode fixture) : IClassFixture<SqliteNode>
+{
+    public static TheoryData<string> Cultures() => new(Languages.All.Select(l => l.Culture));
+
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public async Task TheLoginPage_IsServedInTheBrowsersLanguage(string culture)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/login");
+        request.Headers.AcceptLanguage.ParseAdd(culture);
+        var response = await fixture.Node.Factory.ClientWithKey(null).SendAsync(request);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        var expected = new System.Resources.ResourceManager("Rampart.Server.Resources.Shell", typeof(Shell).Assembly)
+            .GetString("Log in", CultureInfo.GetCultureInfo(culture));
+        Assert.True(culture == "en" || expected != "Log in", $"no {culture} satellite resources");
+        Assert.Contains($"<html lang=\"{culture}\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<h1>{expected}</h1>", html, StringComparison.Ordinal);
+    }
+}
