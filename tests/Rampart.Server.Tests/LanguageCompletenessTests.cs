@@ -363,4 +363,34 @@ public sealed class LanguageRenderingTests(SqliteNode fixture) : IClassFixture<S
         Assert.Contains($"<html lang=\"{culture}\">", html, StringComparison.Ordinal);
         Assert.Contains($"<h1>{expected}</h1>", html, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("sr-RS", "sr-Cyrl")]
+    [InlineData("sr", "sr-Cyrl")]
+    [InlineData("sr-Latn-RS", "sr-Latn")]
+    [InlineData("sr-ME", "sr-Latn-ME")]
+    [InlineData("cnr", "sr-Latn-ME")]
+    [InlineData("ro-MD", "ro")]
+    [InlineData("sq-XK", "sq")]
+    [InlineData("ka-GE", "ka")]
+    [InlineData("mk-MK", "mk")]
+    [InlineData("bs-BA", "bs")]
+    [InlineData("de-DE", "en")]
+    public async Task BrowsersOfTheRegion_GetTheirLanguage(string acceptLanguage, string culture)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/login");
+        request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+        var html = await (await fixture.Node.Factory.ClientWithKey(null).SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Contains($"<html lang=\"{culture}\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GeorgianPage_IsSentAsLetters_NotEscapes()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/login");
+        request.Headers.AcceptLanguage.ParseAdd("ka");
+        var html = await (await fixture.Node.Factory.ClientWithKey(null).SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("&#x10", html, StringComparison.Ordinal);
+        Assert.Matches(@"\p{IsGeorgian}", html);
+    }
 }

@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -12,6 +14,7 @@ using Microsoft.Extensions.Options;
 using Rampart.Server.Components;
 using Rampart.Server.Data;
 using Rampart.Server.Identity;
+using Rampart.Server.Localisation;
 using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Hosting;
@@ -90,12 +93,16 @@ public static class RampartHost
         services.AddOpenApi();
         services.AddAntiforgery();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // Georgian, Cyrillic and the Latin letters of the region are written as themselves, not as &#x…; escapes.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");
             o.SupportedCultures = SupportedCultures;
             o.SupportedUICultures = SupportedCultures;
-            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            o.FallBackToParentCultures = true;
+            o.FallBackToParentUICultures = true;
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new RegionalLanguageProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
     }
