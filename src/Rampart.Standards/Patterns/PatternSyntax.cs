@@ -76,6 +76,12 @@ public sealed record ObjectPath(string ObjectType, IReadOnlyList<PathStep> Steps
 
     /// <summary>The property path without the object type, as used in index terms, e.g. <c>hashes.'SHA-256'</c>.</summary>
     public string PropertyPath => PatternPrinter.PrintSteps(Steps);
+
+    /// <summary>Paths are equal when their type and steps are (value equality, so whole trees compare).</summary>
+    public bool Equals(ObjectPath? other) =>
+        other is not null && ObjectType == other.ObjectType && Steps.SequenceEqual(other.Steps);
+
+    public override int GetHashCode() => HashCode.Combine(ObjectType, Steps.Count);
 }
 
 public abstract record PathStep;
@@ -122,4 +128,10 @@ public sealed record TimestampValue(DateTimeOffset Value, string Text) : Pattern
 }
 
 /// <summary><c>(v1, v2, …)</c> for IN.</summary>
-public sealed record SetValue(IReadOnlyList<PatternValue> Values) : PatternValue;
+public sealed record SetValue(IReadOnlyList<PatternValue> Values) : PatternValue
+{
+    /// <summary>Sets are equal when their members are, in order (value equality, so whole trees compare).</summary>
+    public bool Equals(SetValue? other) => other is not null && Values.SequenceEqual(other.Values);
+
+    public override int GetHashCode() => Values.Count;
+}
