@@ -612,6 +612,13 @@ public static class PatternParser
                 return new ExistsTest(ParseObjectPath());
             }
 
+            // NOT EXISTS path: STIX 2.1 §9 lets NOT precede every comparison operator; EXISTS is one.
+            if (Current.Kind == TokenKind.Keyword && Current.Text == "NOT" && tokens[index + 1] is { Kind: TokenKind.Keyword, Text: "EXISTS" })
+            {
+                index += 2;
+                return new ExistsTest(ParseObjectPath(), Negated: true);
+            }
+
             var path = ParseObjectPath();
             var negated = AcceptKeyword("NOT");
             var operatorToken = Current;

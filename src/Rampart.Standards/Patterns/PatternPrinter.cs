@@ -138,7 +138,7 @@ public static class PatternPrinter
                 Write(sb, binary.Right, own + 1);
                 break;
             case ExistsTest exists:
-                sb.Append("EXISTS ");
+                sb.Append(exists.Negated ? "NOT EXISTS " : "EXISTS ");
                 Write(sb, exists.Path);
                 break;
             case PropertyTest test:

@@ -66,8 +66,8 @@ public enum ComparisonOperator
 /// <summary><c>path [NOT] op value</c>.</summary>
 public sealed record PropertyTest(ObjectPath Path, ComparisonOperator Operator, bool Negated, PatternValue Value) : ComparisonExpression;
 
-/// <summary><c>EXISTS path</c>.</summary>
-public sealed record ExistsTest(ObjectPath Path) : ComparisonExpression;
+/// <summary><c>EXISTS path</c>, or <c>NOT EXISTS path</c> when <paramref name="Negated"/>.</summary>
+public sealed record ExistsTest(ObjectPath Path, bool Negated = false) : ComparisonExpression;
 
 /// <summary><c>object-type:property.sub[0].other</c>.</summary>
 public sealed record ObjectPath(string ObjectType, IReadOnlyList<PathStep> Steps)

@@ -51,6 +51,10 @@ public sealed class PatternGrammarTests
         var parsed = PatternParser.Parse("[EXISTS windows-registry-key:values[*].name]");
         Assert.IsType<ExistsTest>(((ObservationTest)parsed.Root).Comparison);
         Assert.Equal("[EXISTS windows-registry-key:values[*].name]", parsed.ToString());
+        var negated = Assert.IsType<ExistsTest>(((ObservationTest)PatternParser.Parse("[NOT EXISTS file:hashes.MD5]").Root).Comparison);
+        Assert.True(negated.Negated);
+        Assert.Equal("[NOT EXISTS file:hashes.MD5 AND file:name = 'a']", PatternParser.Parse("[NOT EXISTS file:hashes.MD5 AND file:name = 'a']").ToString());
+        Assert.Throws<StandardsException>(() => PatternParser.Parse("[NOT file:name = 'a']"));
     }
 
     // Lexer rule COMMENT: '/*' .*? '*/' -> skip.
@@ -213,4 +217,19 @@ public sealed class PatternGrammarTests
         Assert.Throws<StandardsException>(() => With(new FloatValue(double.NaN)).ToString());
         Assert.Throws<StandardsException>(() => With(new FloatValue(double.PositiveInfinity)).ToString());
     }
+}
+
+/// <summary>NOT EXISTS in the matcher: holds for an object of the type that lacks the path.</summary>
+public sealed class NotExistsMatcherTests
+{
+    private static Observation Seen(params string[] objects) =>
+        new(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, objects.Select(o => (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(o)!).ToList());
+
+    [Theory]
+    [InlineData("[NOT EXISTS file:hashes.MD5]", """{"type":"file","name":"a"}""", true)]
+    [InlineData("[NOT EXISTS file:hashes.MD5]", """{"type":"file","hashes":{"MD5":"00"}}""", false)]
+    [InlineData("[EXISTS file:hashes.MD5]", """{"type":"file","hashes":{"MD5":"00"}}""", true)]
+    [InlineData("[NOT EXISTS file:hashes.MD5]", """{"type":"url","value":"x"}""", false)]
+    public void NotExists_Matches(string pattern, string sco, bool expected) =>
+        Assert.Equal(expected, PatternMatcher.Matches(PatternParser.Parse(pattern), [Seen(sco)]));
 }

@@ -60,7 +60,7 @@ public sealed class PatternPropertyTests
             ComparisonOperator.Equal or ComparisonOperator.NotEqual => RandomValue(r, false),
             _ => RandomValue(r, true),
         };
-        return r.Next(10) == 0 ? new ExistsTest(RandomPath(r)) : new PropertyTest(RandomPath(r), op, r.Next(4) == 0, value);
+        return r.Next(10) == 0 ? new ExistsTest(RandomPath(r), r.Next(2) == 0) : new PropertyTest(RandomPath(r), op, r.Next(4) == 0, value);
     }
 
     private static ObservationExpression RandomObservation(Random r, int depth)
