@@ -29,27 +29,10 @@ public static class MispEventConverter
 {
     public static MispConversion Convert(ReadOnlySpan<byte> json)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(json.ToArray());
-        }
-        catch (JsonException e)
-        {
-            throw new StandardsException($"Not JSON: {e.Message}", (int?)e.BytePositionInLine, e.Path);
-        }
-
+        var node = MispJson.Parse(json);
         var root = node as JsonObject ?? throw new StandardsException("A MISP event is a JSON object.", path: "$");
         var ev = root["Event"] as JsonObject ?? root;
-        try
-        {
-            return Run(new MispContext(ev));
-        }
-        catch (InvalidOperationException e)
-        {
-            // JsonNode throws this for duplicate member names, read lazily; it is bad input, not a bug here.
-            throw new StandardsException($"The MISP event is not usable JSON: {e.Message}", e);
-        }
+        return Run(new MispContext(ev));
     }
 
     private static MispConversion Run(MispContext context)
@@ -98,7 +81,7 @@ public static class MispEventConverter
     {
         foreach (var related in context.Event["RelatedEvent"] as JsonArray ?? [])
         {
-            if (related?["Event"] is JsonObject other && Str(other, "uuid") is { } otherUuid)
+            if (related is JsonObject r && r["Event"] is JsonObject other && Str(other, "uuid") is { } otherUuid)
             {
                 context.ExternalReferences.Add(new JsonObject { ["source_name"] = "misp-related-event", ["external_id"] = otherUuid, ["description"] = Str(other, "info") ?? "" });
             }

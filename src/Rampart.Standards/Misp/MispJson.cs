@@ -7,6 +7,39 @@ namespace Rampart.Standards.Misp;
 /// <summary>Reading MISP's loosely typed JSON: strings, numbers and booleans as MISP writes them, and its time formats.</summary>
 internal static class MispJson
 {
+    /// <summary>
+    /// Parses MISP JSON strictly, so bad input is a <see cref="StandardsException"/> now rather than another exception
+    /// when a value is read later: duplicate member names and strings with lone surrogates (<c>\ud800</c>) are refused.
+    /// </summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> json)
+    {
+        var options = new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 };
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                {
+                    try
+                    {
+                        _ = reader.GetString();
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new StandardsException($"A string is not valid UTF-16: {e.Message}", (int)reader.TokenStartIndex);
+                    }
+                }
+            }
+
+            return JsonNode.Parse(json.ToArray(), documentOptions: options);
+        }
+        catch (JsonException e)
+        {
+            throw new StandardsException($"Not JSON: {e.Message}", (int?)e.BytePositionInLine, e.Path);
+        }
+    }
+
     public static string? Str(JsonObject o, string property) =>
         o.TryGetPropertyValue(property, out var n) && n is JsonValue v
             ? v.GetValueKind() switch
