@@ -162,6 +162,53 @@ public sealed class PatternPropertyTests
         }
     }
 
+    private static System.Text.Json.Nodes.JsonNode? RandomJson(Random r, int depth) => r.Next(depth > 0 ? 8 : 6) switch
+    {
+        0 => System.Text.Json.Nodes.JsonValue.Create(new string(Enumerable.Range(0, r.Next(6)).Select(_ => StringAlphabet[r.Next(StringAlphabet.Length)]).ToArray())),
+        1 => System.Text.Json.Nodes.JsonValue.Create(r.NextInt64(-5, 5)),
+        2 => System.Text.Json.Nodes.JsonValue.Create(r.NextDouble() * 1e6),
+        3 => System.Text.Json.Nodes.JsonValue.Create(r.Next(2) == 0),
+        4 => System.Text.Json.Nodes.JsonValue.Create(r.Next(2) == 0 ? "10.0.0.1" : "2024-01-15T00:00:00Z"),
+        5 => null,
+        6 => new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(0, r.Next(3)).Select(_ => RandomJson(r, depth - 1))]),
+        _ => new System.Text.Json.Nodes.JsonObject(Enumerable.Range(0, r.Next(3)).Select(_ => Names[r.Next(Names.Length)]).Distinct()
+            .Select(n => KeyValuePair.Create(n, RandomJson(r, depth - 1)))),
+    };
+
+    // Fuzz of the rest of the patterning API: index extraction and matching of random trees against random
+    // observations end normally (true/false, terms) or with the library's error, never with another exception.
+    [Property(MaxTest = 300)]
+    public void RandomTreesAndObservations_IndexAndMatch_WithoutForeignExceptions(int seed)
+    {
+        var r = new Random(seed);
+        var pattern = PatternParser.Parse(new StixPattern(RandomObservation(r, 2)).ToString());
+        var observations = Enumerable.Range(0, r.Next(4)).Select(i =>
+        {
+            var objects = Enumerable.Range(0, r.Next(1, 4)).Select(j =>
+            {
+                var o = new System.Text.Json.Nodes.JsonObject { ["type"] = Types[r.Next(Types.Length)], ["id"] = $"x--{i}-{j}" };
+                foreach (var name in Names.Take(r.Next(Names.Length)))
+                {
+                    o[name] = RandomJson(r, 2);
+                }
+
+                return o;
+            }).ToList();
+            var first = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(r.Next(100_000));
+            return new Observation(first, first.AddSeconds(r.Next(100)), objects, r.Next(1, 3));
+        }).ToList();
+        try
+        {
+            _ = PatternIndex.Extract(pattern);
+            _ = PatternMatcher.Matches(pattern, observations);
+            _ = PatternMatcher.FirstMatch(pattern, observations);
+        }
+        catch (StandardsException)
+        {
+            // allowed
+        }
+    }
+
     [Fact]
     public void FloatWithoutExponent_RoundTrips()
     {
