@@ -35,10 +35,14 @@ internal sealed class MispAttributeMapper(MispContext context, MispGalaxyMapper 
         {
             if (byUuid.TryGetValue(g.ToString(), out var first) && first.Signature == signature)
             {
-                context.Lost(path, what, $"An exact copy of {first.Path} (same UUID, type, value, category, to_ids and comment); converted once, as {first.Path}.");
                 if (context.AttributeIdsByPath.TryGetValue(first.Path, out var firstId))
                 {
+                    context.Lost(path, what, $"An exact copy of {first.Path} (same UUID, type, value, category, to_ids and comment); converted once, as {firstId}.");
                     context.AttributeIdsByPath[path] = firstId;
+                }
+                else
+                {
+                    context.Lost(path, what, $"An exact copy of {first.Path} (same UUID, type, value, category, to_ids and comment), which was not converted either; see its entry.");
                 }
 
                 return;
