@@ -102,7 +102,12 @@ internal sealed class MispAttributeMapper(MispContext context, MispGalaxyMapper 
             case "vulnerability":
                 var vulnerability = context.Sdo("vulnerability", uuid, Time(Str(a, "timestamp")));
                 vulnerability["name"] = value;
-                vulnerability["external_references"] = new JsonArray(new JsonObject { ["source_name"] = "cve", ["external_id"] = value });
+                // A "cve" external reference needs a CVE id (CVE-YYYY-NNNN…); other names stay the name only.
+                if (CveId(value) is { } cve)
+                {
+                    vulnerability["external_references"] = new JsonArray(new JsonObject { ["source_name"] = "cve", ["external_id"] = cve });
+                }
+
                 MispContext.Mark(vulnerability, marking);
                 context.Add(new StixObject(vulnerability));
                 id = MispContext.IdOf(vulnerability);
@@ -134,6 +139,15 @@ internal sealed class MispAttributeMapper(MispContext context, MispGalaxyMapper 
         }
 
         context.AttributeIdsByPath[path] = id;
+    }
+
+    /// <summary>The CVE id in upper case when <paramref name="value"/> is one (CVE-YYYY-NNNN, four or more digits).</summary>
+    public static string? CveId(string value)
+    {
+        var v = value.Trim().ToUpperInvariant();
+        var parts = v.Split('-');
+        return parts.Length == 3 && parts[0] == "CVE" && parts[1].Length == 4 && parts[1].All(char.IsAsciiDigit)
+            && parts[2].Length >= 4 && parts[2].All(char.IsAsciiDigit) ? v : null;
     }
 
     /// <param name="source">The MISP attribute or object: its timestamp, first_seen and comment are used.</param>

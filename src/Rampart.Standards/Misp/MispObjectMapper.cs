@@ -327,7 +327,7 @@ internal sealed class MispObjectMapper(MispContext context, MispAttributeMapper 
         {
             var at = $"{path}.ObjectReference[{i}]";
             var target = Str(reference, "referenced_uuid") is { } tu && Guid.TryParse(tu, out var tg) ? tg.ToString() : Str(reference, "referenced_uuid");
-            var relationshipType = Str(reference, "relationship_type") ?? "related-to";
+            var relationshipType = RelationshipType(Str(reference, "relationship_type"));
             if (source is null || target is null || !context.ObjectIds.TryGetValue(source, out var sourceId)
                 || !(context.ObjectIds.TryGetValue(target, out var targetId) || context.AttributeIds.TryGetValue(target, out targetId)))
             {
@@ -348,6 +348,17 @@ internal sealed class MispObjectMapper(MispContext context, MispAttributeMapper 
             MispContext.Mark(relationship, context.EventTlp);
             context.Add(new StixObject(relationship));
         }
+    }
+
+    /// <summary>
+    /// MISP relationship types in the STIX vocabulary format (STIX 2.1 §2.1 open vocabularies: lower case, digits and
+    /// hyphens): "Analysed_With" → "analysed-with"; none or nothing left → "related-to".
+    /// </summary>
+    public static string RelationshipType(string? mispType)
+    {
+        var chars = (mispType ?? "").Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        var text = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
+        return text.Length == 0 ? "related-to" : text;
     }
 
     private static string Prop(JsonObject sco, string property) => sco[property]!.GetValue<string>();

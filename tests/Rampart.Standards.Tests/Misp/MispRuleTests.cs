@@ -260,3 +260,35 @@ public sealed class MispRuleTests
         Assert.Contains("'btc'", reason, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Vocabulary and id formats the converter must meet so that its output validates.</summary>
+public sealed class MispFormatTests
+{
+    [Theory]
+    [InlineData("analysed-with", "analysed-with")]
+    [InlineData("Analysed_With", "analysed-with")]
+    [InlineData(" connected to ", "connected-to")]
+    [InlineData("", "related-to")]
+    [InlineData(null, "related-to")]
+    [InlineData("__", "related-to")]
+    public void RelationshipTypes_AreInVocabularyFormat(string? misp, string stix) =>
+        Assert.Equal(stix, MispObjectMapper.RelationshipType(misp));
+
+    [Theory]
+    [InlineData("CVE-2024-3400", "CVE-2024-3400")]
+    [InlineData(" cve-2021-44228 ", "CVE-2021-44228")]
+    [InlineData("CVE-2024-123", null)]
+    [InlineData("Log4Shell", null)]
+    public void CveIds_AreRecognised(string value, string? cve) => Assert.Equal(cve, MispAttributeMapper.CveId(value));
+
+    [Fact]
+    public void AVulnerabilityThatIsNoCveId_HasNoCveReference()
+    {
+        const string ev = """{"Event":{"uuid":"5acc88e9-265c-4f22-9d2b-b702950d2100","info":"t","timestamp":"1700000000","Attribute":[{"uuid":"77777777-7777-4777-8777-777777777777","type":"vulnerability","value":"Log4Shell","timestamp":"1700000007"}]}}""";
+        var r = MispEventConverter.Convert(System.Text.Encoding.UTF8.GetBytes(ev));
+        var v = r.Objects.Single(o => o.Type == "vulnerability");
+        Assert.Equal("Log4Shell", v.GetString("name"));
+        Assert.Null(v.Json["external_references"]);
+        Assert.True(StixValidator.Validate(v).IsValid);
+    }
+}
