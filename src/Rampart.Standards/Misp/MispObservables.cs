@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Rampart.Standards.Observables;
 using Rampart.Standards.Patterns;
 using static Rampart.Standards.Misp.MispContext;
 using static Rampart.Standards.Misp.MispPatterns;
@@ -44,6 +45,12 @@ internal static class MispObservables
                 }
 
             case "domain" or "hostname":
+                if (!Normalise.TryDomain(value, out _))
+                {
+                    reason = "The value is not a domain name.";
+                    return null;
+                }
+
                 return new([Sco("domain-name", new JsonObject { ["value"] = value.Trim() })], Equal("domain-name", "value", value.Trim()));
             case "domain|ip":
                 {
@@ -58,15 +65,38 @@ internal static class MispObservables
                 }
 
             case "url" or "uri":
-                return new([Sco("url", new JsonObject { ["value"] = value })], Equal("url", "value", value));
+                if (!HasScheme(value.Trim()) || !Uri.TryCreate(value.Trim(), UriKind.Absolute, out _))
+                {
+                    reason = "The value is not an absolute URL (STIX 2.1 url: RFC 3986).";
+                    return null;
+                }
+
+                return new([Sco("url", new JsonObject { ["value"] = value.Trim() })], Equal("url", "value", value.Trim()));
             case "email" or "email-src" or "email-dst":
-                return new([Sco("email-addr", new JsonObject { ["value"] = value })], Equal("email-addr", "value", value));
+                if (!Normalise.TryEmail(value, out _))
+                {
+                    reason = "The value is not an e-mail address (addr-spec, STIX 2.1 email-addr).";
+                    return null;
+                }
+
+                return new([Sco("email-addr", new JsonObject { ["value"] = value.Trim() })], Equal("email-addr", "value", value.Trim()));
             case "email-subject":
                 return new([Sco("email-message", new JsonObject { ["is_multipart"] = false, ["subject"] = value })], Equal("email-message", "subject", value));
             case "mutex":
                 return new([Sco("mutex", new JsonObject { ["name"] = value })], Equal("mutex", "name", value));
             case "mac-address":
-                return new([Sco("mac-addr", new JsonObject { ["value"] = value.ToLowerInvariant() })], Equal("mac-addr", "value", value.ToLowerInvariant()));
+                {
+                    // STIX 2.1 mac-addr: colon-delimited, lower-case MAC-48 with leading zeros.
+                    var hex = new string([.. value.Where(char.IsAsciiHexDigit)]).ToLowerInvariant();
+                    if (hex.Length != 12 || value.Trim().Any(c => !char.IsAsciiHexDigit(c) && c is not (':' or '-' or '.')))
+                    {
+                        reason = "The value is not a MAC-48 address.";
+                        return null;
+                    }
+
+                    var mac = string.Join(':', Enumerable.Range(0, 6).Select(k => hex.Substring(k * 2, 2)));
+                    return new([Sco("mac-addr", new JsonObject { ["value"] = mac })], Equal("mac-addr", "value", mac));
+                }
             case "AS":
                 {
                     var number = value.StartsWith("AS", StringComparison.OrdinalIgnoreCase) ? value[2..] : value;
@@ -139,6 +169,13 @@ internal static class MispObservables
         return null;
     }
 
+    // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" — a bare "/path" is not a URL here.
+    private static bool HasScheme(string value)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && char.IsAsciiLetter(value[0]) && value[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
+    }
+
     public static bool TryPort(string text, out int port) =>
         int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
 
@@ -148,7 +185,8 @@ internal static class MispObservables
 
     private static (string First, string Second) SplitComposite(string type, string value)
     {
-        if (!type.Contains('|', StringComparison.Ordinal))
+        // malware-sample is "filename|md5" although its type name has no '|'.
+        if (!type.Contains('|', StringComparison.Ordinal) && type != "malware-sample")
         {
             return (value, "");
         }

@@ -251,6 +251,14 @@ public sealed class MispRuleTests
     public void GalaxyMapper_TypeTable(string galaxy, string? stixType) => Assert.Equal(stixType, MispGalaxyMapper.StixType(galaxy));
 
     [Fact]
+    public void MalwareSample_IsFilenameAndMd5()
+    {
+        var o = MispObservables.For("malware-sample", "a5ff5f.exe|2F7059D7B1DDA3080E391D99788FFF18", null, out var reason);
+        Assert.True(o is not null, reason);
+        Assert.Equal("[file:name = 'a5ff5f.exe' AND file:hashes.MD5 = '2f7059d7b1dda3080e391d99788fff18']", MispPatterns.Print(o!.Comparison!));
+    }
+
+    [Fact]
     public void Observables_ForOneValue_GiveScosAndAComparison()
     {
         var o = MispObservables.For("domain|ip", "evil.example|198.51.100.7", null, out _)!;
@@ -290,5 +298,35 @@ public sealed class MispFormatTests
         Assert.Equal("Log4Shell", v.GetString("name"));
         Assert.Null(v.Json["external_references"]);
         Assert.True(StixValidator.Validate(v).IsValid);
+    }
+}
+
+/// <summary>SCO value formats (STIX 2.1 §6): values that cannot be valid SCOs are reported, not emitted.</summary>
+public sealed class MispObservableFormatTests
+{
+    [Theory]
+    [InlineData("mac-address", "00-1A-2B-3C-4D-5E", "00:1a:2b:3c:4d:5e")]
+    [InlineData("mac-address", "001a.2b3c.4d5e", "00:1a:2b:3c:4d:5e")]
+    [InlineData("email-src", " a.b@Example.org ", "a.b@Example.org")]
+    [InlineData("url", "https://evil.example/a?b=1", "https://evil.example/a?b=1")]
+    [InlineData("domain", "evil.example", "evil.example")]
+    public void ValidValues_Convert(string type, string value, string expected)
+    {
+        var o = MispObservables.For(type, value, null, out var reason);
+        Assert.True(o is not null, reason);
+        Assert.Equal(expected, o!.Scos[0]["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("mac-address", "00:1a:2b:3c:4d")]
+    [InlineData("email-src", "John Doe")]
+    [InlineData("url", "evil.example/no-scheme")]
+    [InlineData("url", "/etc/passwd")]
+    [InlineData("domain", "not a domain")]
+    [InlineData("ip-dst", "300.1.1.1")]
+    public void InvalidValues_AreRefusedWithAReason(string type, string value)
+    {
+        Assert.Null(MispObservables.For(type, value, null, out var reason));
+        Assert.False(string.IsNullOrEmpty(reason));
     }
 }
