@@ -112,8 +112,24 @@ internal static class MispObservables
             case "filename":
                 return new([Sco("file", new JsonObject { ["name"] = value })], Equal("file", "name", value));
             case "regkey":
-                return new([Sco("windows-registry-key", new JsonObject { ["key"] = value })], Equal("windows-registry-key", "key", value));
+                {
+                    if (RegistryKey(value) is not { } key)
+                    {
+                        reason = HiveReason;
+                        return null;
+                    }
+
+                    return new([Sco("windows-registry-key", new JsonObject { ["key"] = key })], Equal("windows-registry-key", "key", key));
+                }
+
             case "regkey|value":
+                if (RegistryKey(first) is not { } fullKey)
+                {
+                    reason = HiveReason;
+                    return null;
+                }
+
+                first = fullKey;
                 return new(
                     [Sco("windows-registry-key", new JsonObject { ["key"] = first, ["values"] = new JsonArray(new JsonObject { ["data"] = second }) })],
                     And([Equal("windows-registry-key", "key", first), Equal("windows-registry-key", "values/*/data", second)]));
@@ -166,6 +182,39 @@ internal static class MispObservables
         }
 
         reason = $"No STIX 2.1 object for the MISP attribute type '{type}'.";
+        return null;
+    }
+
+    private const string HiveReason = "The key does not start with a registry hive (HKEY_LOCAL_MACHINE\\… or HKLM\\…), which STIX 2.1 §6.16 requires.";
+
+    private static readonly (string Short, string Full)[] Hives =
+    [
+        ("HKLM", "HKEY_LOCAL_MACHINE"), ("HKCU", "HKEY_CURRENT_USER"), ("HKCR", "HKEY_CLASSES_ROOT"), ("HKU", "HKEY_USERS"),
+        ("HKCC", "HKEY_CURRENT_CONFIG"), ("HKPD", "HKEY_PERFORMANCE_DATA"), ("HKDD", "HKEY_DYN_DATA"),
+    ];
+
+    /// <summary>
+    /// The key with its hive written out in full (STIX 2.1 §6.16: <c>HKEY_LOCAL_MACHINE\…</c>, not <c>HKLM\…</c>);
+    /// null when it starts with no hive at all.
+    /// </summary>
+    public static string? RegistryKey(string value)
+    {
+        var key = value.Trim();
+        var end = key.IndexOf('\\', StringComparison.Ordinal);
+        var hive = end < 0 ? key : key[..end];
+        foreach (var (abbreviation, full) in Hives)
+        {
+            if (hive.Equals(full, StringComparison.OrdinalIgnoreCase))
+            {
+                return full + key[hive.Length..];
+            }
+
+            if (hive.Equals(abbreviation, StringComparison.OrdinalIgnoreCase))
+            {
+                return full + key[hive.Length..];
+            }
+        }
+
         return null;
     }
 

@@ -64,7 +64,9 @@ public sealed class MispCorpusTests
             foreach (var part in value.Split('|'))
             {
                 var expected = System.Text.Json.JsonSerializer.Serialize(part.Trim())[1..^1];
-                Assert.True(text.Contains(expected, StringComparison.Ordinal) || text.Contains(expected, StringComparison.OrdinalIgnoreCase) && IsHex(part),
+                // Registry keys are converted with their hive written out (HKLM → HKEY_LOCAL_MACHINE, §6.16).
+                var expanded = System.Text.Json.JsonSerializer.Serialize(MispObservables.RegistryKey(part) ?? part.Trim())[1..^1];
+                Assert.True(text.Contains(expected, StringComparison.Ordinal) || text.Contains(expanded, StringComparison.Ordinal) || text.Contains(expected, StringComparison.OrdinalIgnoreCase) && IsHex(part),
                     $"{sample} {where}: value '{part}' is neither in the output (case kept unless hex) nor reported");
             }
         }

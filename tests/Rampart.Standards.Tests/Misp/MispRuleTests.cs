@@ -216,7 +216,7 @@ public sealed class MispRuleTests
     [Theory]
     [InlineData("filename", "it's a \\ path.exe")]
     [InlineData("url", "http://evil.example/?q='x'&p=\\")]
-    [InlineData("regkey|value", "HKLM\\Software\\Run|C:\\it's.exe")]
+    [InlineData("regkey|value", "HKEY_LOCAL_MACHINE\\Software\\Run|C:\\it's.exe")]
     public void Patterns_AreBuiltAsTrees_SoAnyValueParsesBack(string type, string value)
     {
         var r = Convert($"[{Attr("11111111-1111-4111-8111-111111111111", type, value)}]");
@@ -324,9 +324,27 @@ public sealed class MispObservableFormatTests
     [InlineData("url", "/etc/passwd")]
     [InlineData("domain", "not a domain")]
     [InlineData("ip-dst", "300.1.1.1")]
+    [InlineData("regkey", "Software\\Microsoft\\Windows\\Run")]
     public void InvalidValues_AreRefusedWithAReason(string type, string value)
     {
         Assert.Null(MispObservables.For(type, value, null, out var reason));
         Assert.False(string.IsNullOrEmpty(reason));
+    }
+}
+
+/// <summary>STIX 2.1 §6.16: a windows-registry-key key starts with its hive written out in full.</summary>
+public sealed class MispRegistryKeyTests
+{
+    [Theory]
+    [InlineData("HKLM\\Software\\Run", "HKEY_LOCAL_MACHINE\\Software\\Run")]
+    [InlineData("hkcu\\Software\\Run", "HKEY_CURRENT_USER\\Software\\Run")]
+    [InlineData("HKEY_LOCAL_MACHINE\\System", "HKEY_LOCAL_MACHINE\\System")]
+    [InlineData("hkey_users\\S-1-5", "HKEY_USERS\\S-1-5")]
+    [InlineData("HKLM", "HKEY_LOCAL_MACHINE")]
+    public void AbbreviatedHives_AreWrittenOut(string misp, string stix)
+    {
+        Assert.Equal(stix, MispObservables.RegistryKey(misp));
+        var o = MispObservables.For("regkey|value", misp + "|data", null, out _)!;
+        Assert.Equal(stix, o.Scos[0]["key"]!.GetValue<string>());
     }
 }
