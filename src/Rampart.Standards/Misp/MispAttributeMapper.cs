@@ -63,7 +63,17 @@ internal sealed class MispAttributeMapper(MispContext context, MispGalaxyMapper 
 
         if (type == "link")
         {
-            context.ExternalReferences.Add(new JsonObject { ["source_name"] = "misp-link", ["url"] = value, ["description"] = Str(a, "comment") ?? "" });
+            if (MispObservables.IsUrl(value.Trim()))
+            {
+                context.ExternalReferences.Add(new JsonObject { ["source_name"] = "misp-link", ["url"] = value.Trim(), ["description"] = Str(a, "comment") ?? "" });
+            }
+            else
+            {
+                // An external reference's url must be a URL (STIX 2.1 §2.5); the text is kept as its description.
+                context.ExternalReferences.Add(new JsonObject { ["source_name"] = "misp-link", ["description"] = value });
+                context.Lost(path, what, "The link is not an RFC 3986 URL; kept as the description of an external reference of the report, without url.");
+            }
+
             const string linkReason = "The link became an external reference of the report; a STIX sighting points to an object.";
             context.NotSightable[path] = linkReason;
             if (Str(a, "uuid") is { } linkUuid && Guid.TryParse(linkUuid, out var lg))
@@ -86,7 +96,7 @@ internal sealed class MispAttributeMapper(MispContext context, MispGalaxyMapper 
             }
         }
 
-        var uuid = context.ClaimUuid(Str(a, "uuid"), path, out var sharedWith);
+        var uuid = context.ClaimUuid(Str(a, "uuid"), path, out var problem);
         string id;
         switch (type)
         {
@@ -127,9 +137,9 @@ internal sealed class MispAttributeMapper(MispContext context, MispGalaxyMapper 
                 break;
         }
 
-        if (sharedWith is not null)
+        if (problem is not null)
         {
-            context.Lost(path, what, $"Its UUID is also used by {sharedWith} (with other content); kept, converted as {id} under an id derived from the event and this path.");
+            context.Lost(path, what, $"{problem}; kept, converted as {id} under an id derived from the event and this path.");
         }
 
         context.AttributeIds.TryAdd(uuid, id);

@@ -21,8 +21,14 @@ internal sealed class MispContext
     public MispContext(JsonObject ev)
     {
         Event = ev;
-        EventUuid = Str(ev, "uuid") is { } u && Guid.TryParse(u, out var g) ? g.ToString()
+        var eventUuid = Str(ev, "uuid") is { } u && Guid.TryParse(u, out var g) ? g.ToString()
             : throw new StandardsException("A MISP event has a uuid.", path: "Event.uuid");
+        EventUuid = IsStixUuid(eventUuid) ? eventUuid : Derived("event:" + eventUuid);
+        if (EventUuid != eventUuid)
+        {
+            Lost("Event.uuid", eventUuid, "Not an RFC 4122 UUID (version 1–5), which STIX identifiers need; the report has an id derived from it.");
+        }
+
         Info = Str(ev, "info") ?? throw new StandardsException("A MISP event has info (its title).", path: "Event.info");
         Created = Time(Str(ev, "timestamp")) ?? DateOnly(Str(ev, "date")) ?? throw new StandardsException("A MISP event has a timestamp or a date.", path: "Event.timestamp");
         (EventLabels, EventTlp, EventPap) = ReadTags(ev["Tag"] as JsonArray, "Event.Tag");
@@ -65,27 +71,43 @@ internal sealed class MispContext
     public void Lost(string path, string what, string reason) => Unmapped.Add(new MispUnmapped(path, what, reason));
 
     /// <summary>
-    /// The UUID a STIX object made from the MISP element at <paramref name="path"/> takes. MISP's UUID when it is one and no
-    /// other element of the event took it; otherwise a UUIDv5 derived from the event, the path and the value, and (for a
-    /// shared UUID) <paramref name="sharedWith"/> names the element that has it.
+    /// The UUID a STIX object made from the MISP element at <paramref name="path"/> takes: MISP's UUID when it is an
+    /// RFC 4122 UUID no other element of the event took; otherwise a UUIDv5 derived from the event, the path and the
+    /// value, and <paramref name="problem"/> says why (the element that has the UUID, or that it is no RFC 4122 UUID),
+    /// for the caller to report. A missing UUID is no problem: the derived one stands in.
     /// </summary>
-    public string ClaimUuid(string? mispUuid, string path, out string? sharedWith)
+    public string ClaimUuid(string? mispUuid, string path, out string? problem)
     {
-        sharedWith = null;
+        problem = null;
         if (mispUuid is not null && Guid.TryParse(mispUuid, out var g))
         {
             var uuid = g.ToString();
-            if (claimedUuids.TryAdd(uuid, path))
+            if (!IsStixUuid(uuid))
+            {
+                problem = $"Its UUID {uuid} is not an RFC 4122 UUID (version 1–5), which STIX identifiers need";
+            }
+            else if (claimedUuids.TryAdd(uuid, path))
             {
                 return uuid;
             }
+            else
+            {
+                problem = $"Its UUID is also used by {claimedUuids[uuid]}";
+            }
 
-            sharedWith = claimedUuids[uuid];
             return Derived($"{EventUuid}:{path}:{uuid}");
         }
 
         return Derived($"{EventUuid}:{path}:{mispUuid}");
     }
+
+    /// <summary>Whether a UUID can stand in a STIX identifier (RFC 4122 variant, version 1–5, as the OASIS schema has it).</summary>
+    public static bool IsStixUuid(string uuid) =>
+        uuid.Length == 36 && uuid[14] is >= '1' and <= '5' && uuid[19] is '8' or '9' or 'a' or 'b' or 'A' or 'B';
+
+    /// <summary>MISP's UUID when it is a usable RFC 4122 UUID, else one derived from <paramref name="seed"/>.</summary>
+    public static string UuidOr(string? mispUuid, string seed) =>
+        mispUuid is not null && Guid.TryParse(mispUuid, out var g) && IsStixUuid(g.ToString()) ? g.ToString() : Derived(seed);
 
     public static string Derived(string seed) => ScoIds.UuidV5(MispNamespace, Encoding.UTF8.GetBytes(seed)).ToString();
 

@@ -48,6 +48,17 @@ public static class MispEventConverter
         galaxies.MapTagGalaxies(context.Event["Tag"] as JsonArray, "Event.Tag");
         new MispSightingMapper(context).MapAll();
 
+        // A report refers to at least one object (STIX 2.1 §4.14). An event with nothing convertible and no creator
+        // gets a note that says so, rather than an empty or dangling object_refs.
+        if (context.IdentityId.Length == 0 && !context.Objects.Any(o => o.Type is not ("identity" or "marking-definition")))
+        {
+            var note = context.Sdo("note", MispContext.Derived($"{context.EventUuid}:empty"));
+            note["content"] = "The MISP event has no content that converts to STIX; see the conversion's loss report.";
+            note["object_refs"] = new JsonArray((JsonNode)$"report--{context.EventUuid}");
+            MispContext.Mark(note, context.EventTlp);
+            context.Add(new StixObject(note));
+        }
+
         var report = BuildReport(context);
         return new MispConversion(report, [.. context.Objects, report], context.Unmapped, context.EventTlp, context.EventPap, Int(context.Event, "distribution"));
     }
@@ -67,7 +78,7 @@ public static class MispEventConverter
         {
             ["type"] = "identity",
             ["spec_version"] = "2.1",
-            ["id"] = "identity--" + (uuid is not null && Guid.TryParse(uuid, out var g) ? g.ToString() : MispContext.Derived("orgc:" + name)),
+            ["id"] = "identity--" + MispContext.UuidOr(uuid, "orgc:" + name),
             ["created"] = context.Created,
             ["modified"] = context.Created,
             ["name"] = name,
@@ -95,10 +106,10 @@ public static class MispEventConverter
             }
 
             var path = $"Event.EventReport[{i}]";
-            var uuid = context.ClaimUuid(Str(report, "uuid"), path, out var sharedWith);
-            if (sharedWith is not null)
+            var uuid = context.ClaimUuid(Str(report, "uuid"), path, out var problem);
+            if (problem is not null)
             {
-                context.Lost(path, "event report", $"Its UUID is also used by {sharedWith}; kept under an id derived from the event and this path.");
+                context.Lost(path, "event report", $"{problem}; kept under an id derived from the event and this path.");
             }
 
             var note = context.Sdo("note", uuid, Time(Str(report, "timestamp")));

@@ -77,7 +77,7 @@ internal sealed class MispGalaxyMapper(MispContext context)
             return;
         }
 
-        var uuid = clusterUuid is not null && Guid.TryParse(clusterUuid, out var g) ? g.ToString() : MispContext.Derived($"{type}:{value}");
+        var uuid = MispContext.UuidOr(clusterUuid, $"{type}:{value}");
         var sdo = context.Sdo(type, uuid);
         if (context.Contains(MispContext.IdOf(sdo)))
         {

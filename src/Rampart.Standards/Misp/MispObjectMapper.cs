@@ -77,7 +77,7 @@ internal sealed class MispObjectMapper(MispContext context, MispAttributeMapper 
             return;
         }
 
-        var uuid = context.ClaimUuid(Str(o, "uuid"), path, out var sharedWith);
+        var uuid = context.ClaimUuid(Str(o, "uuid"), path, out var problem);
         var toIds = members.Any(m => Bool(m.Attribute, "to_ids"));
         string id;
         if (toIds && MispPatterns.And(comparisons) is { } pattern)
@@ -94,9 +94,9 @@ internal sealed class MispObjectMapper(MispContext context, MispAttributeMapper 
             id = attributes.AddObservedData(uuid, o, scos, labels, marking);
         }
 
-        if (sharedWith is not null)
+        if (problem is not null)
         {
-            context.Lost(path, $"object '{name}'", $"Its UUID is also used by {sharedWith}; kept, converted as {id} under an id derived from the event and this path.");
+            context.Lost(path, $"object '{name}'", $"{problem}; kept, converted as {id} under an id derived from the event and this path.");
         }
 
         if (Str(o, "uuid") is { } original && Guid.TryParse(original, out var g))
@@ -335,10 +335,10 @@ internal sealed class MispObjectMapper(MispContext context, MispAttributeMapper 
                 continue;
             }
 
-            var uuid = context.ClaimUuid(Str(reference, "uuid"), at, out var sharedWith);
-            if (sharedWith is not null)
+            var uuid = context.ClaimUuid(Str(reference, "uuid"), at, out var problem);
+            if (problem is not null)
             {
-                context.Lost(at, $"{relationshipType} → {target}", $"Its UUID is also used by {sharedWith}; kept under an id derived from the event and this path.");
+                context.Lost(at, $"{relationshipType} → {target}", $"{problem}; kept under an id derived from the event and this path.");
             }
 
             var relationship = context.Sdo("relationship", uuid, Time(Str(reference, "timestamp")));

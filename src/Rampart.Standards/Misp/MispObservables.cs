@@ -65,9 +65,9 @@ internal static class MispObservables
                 }
 
             case "url" or "uri":
-                if (!HasScheme(value.Trim()) || !Uri.TryCreate(value.Trim(), UriKind.Absolute, out _))
+                if (!IsUrl(value.Trim()))
                 {
-                    reason = "The value is not an absolute URL (STIX 2.1 url: RFC 3986).";
+                    reason = "The value is not an absolute URL of RFC 3986 characters (STIX 2.1 url, §6.14).";
                     return null;
                 }
 
@@ -218,11 +218,16 @@ internal static class MispObservables
         return null;
     }
 
-    // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" — a bare "/path" is not a URL here.
-    private static bool HasScheme(string value)
+    /// <summary>
+    /// An absolute URL as RFC 3986 writes it: a scheme (§3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"), then only
+    /// unreserved, reserved and '%' characters (§2) — a bare "/path", a host name alone, spaces or raw non-ASCII are not.
+    /// </summary>
+    public static bool IsUrl(string value)
     {
         var colon = value.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && char.IsAsciiLetter(value[0]) && value[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
+        return colon > 0 && char.IsAsciiLetter(value[0]) && value[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')
+            && value.All(c => char.IsAsciiLetterOrDigit(c) || "-._~:/?#[]@!$&'()*+,;=%".Contains(c, StringComparison.Ordinal))
+            && Uri.TryCreate(value, UriKind.Absolute, out _);
     }
 
     public static bool TryPort(string text, out int port) =>

@@ -53,10 +53,10 @@ internal sealed class MispSightingMapper(MispContext context)
                 continue;
             }
 
-            var uuid = context.ClaimUuid(Str(sighting, "uuid"), at, out var sharedWith);
-            if (sharedWith is not null)
+            var uuid = context.ClaimUuid(Str(sighting, "uuid"), at, out var problem);
+            if (problem is not null)
             {
-                context.Lost(at, "sighting", $"Its UUID is also used by {sharedWith}; kept under an id derived from the event and this path.");
+                context.Lost(at, "sighting", $"{problem}; kept under an id derived from the event and this path.");
             }
 
             var when = Time(Str(sighting, "date_sighting")) ?? context.Created;
@@ -67,7 +67,7 @@ internal sealed class MispSightingMapper(MispContext context)
             stix["count"] = 1;
             if (sighting["Organisation"] is JsonObject org && Str(org, "name") is { } orgName)
             {
-                var orgId = "identity--" + (Str(org, "uuid") is { } ou && Guid.TryParse(ou, out var og) ? og.ToString() : MispContext.Derived("orgc:" + orgName));
+                var orgId = "identity--" + MispContext.UuidOr(Str(org, "uuid"), "orgc:" + orgName);
                 if (!context.Contains(orgId))
                 {
                     context.Add(new StixObject(new JsonObject

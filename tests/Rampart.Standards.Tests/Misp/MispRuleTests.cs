@@ -215,7 +215,7 @@ public sealed class MispRuleTests
 
     [Theory]
     [InlineData("filename", "it's a \\ path.exe")]
-    [InlineData("url", "http://evil.example/?q='x'&p=\\")]
+    [InlineData("url", "http://evil.example/?q='x'&p=%5C")]
     [InlineData("regkey|value", "HKEY_LOCAL_MACHINE\\Software\\Run|C:\\it's.exe")]
     public void Patterns_AreBuiltAsTrees_SoAnyValueParsesBack(string type, string value)
     {
@@ -346,5 +346,39 @@ public sealed class MispRegistryKeyTests
         Assert.Equal(stix, MispObservables.RegistryKey(misp));
         var o = MispObservables.For("regkey|value", misp + "|data", null, out _)!;
         Assert.Equal(stix, o.Scos[0]["key"]!.GetValue<string>());
+    }
+}
+
+/// <summary>STIX 2.1 §2.5 / §6.14: url values and external-reference urls are RFC 3986 URLs.</summary>
+public sealed class MispUrlTests
+{
+    [Theory]
+    [InlineData("https://evil.example/a?b=1&c=%20", true)]
+    [InlineData("hxxp://evil.example/", true)]
+    [InlineData("http://evil.example/a b", false)]
+    [InlineData("http://bücher.example/", false)]
+    [InlineData("198.51.100.7", false)]
+    [InlineData("www.evil.example/path", false)]
+    public void UrlsAreRfc3986(string value, bool isUrl) => Assert.Equal(isUrl, MispObservables.IsUrl(value));
+
+    [Fact]
+    public void ALinkThatIsNoUrl_IsKeptAsADescription_AndReported()
+    {
+        const string ev = """{"Event":{"uuid":"5acc88e9-265c-4f22-9d2b-b702950d2100","info":"t","timestamp":"1700000000","Attribute":[{"uuid":"77777777-7777-4777-8777-777777777777","type":"link","value":"see the vendor blog","timestamp":"1700000007"}]}}""";
+        var r = MispEventConverter.Convert(System.Text.Encoding.UTF8.GetBytes(ev));
+        var reference = Assert.Single(r.Report.Json["external_references"]!.AsArray())!;
+        Assert.Null(reference["url"]);
+        Assert.Equal("see the vendor blog", reference["description"]!.GetValue<string>());
+        Assert.Contains(r.Unmapped, u => u.Path == "Event.Attribute[0]" && u.Reason.Contains("RFC 3986", StringComparison.Ordinal));
+        Assert.All(r.Objects, o => Assert.True(StixValidator.Validate(o).IsValid, o.Id));
+    }
+
+    [Fact]
+    public void AnAttributeUuidThatIsNoRfc4122Uuid_IsReplaced_AndReported()
+    {
+        const string ev = """{"Event":{"uuid":"5acc88e9-265c-4f22-9d2b-b702950d2100","info":"t","timestamp":"1700000000","Attribute":[{"uuid":"00000000-0000-0000-0000-000000000001","type":"domain","value":"evil.example","timestamp":"1700000007"}]}}""";
+        var r = MispEventConverter.Convert(System.Text.Encoding.UTF8.GetBytes(ev));
+        Assert.All(r.Objects, o => Assert.True(StixValidator.Validate(o).IsValid, o.Id));
+        Assert.Contains(r.Unmapped, u => u.Path == "Event.Attribute[0]" && u.Reason.Contains("RFC 4122", StringComparison.Ordinal));
     }
 }
