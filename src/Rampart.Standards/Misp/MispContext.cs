@@ -134,15 +134,15 @@ internal sealed class MispContext
         Timestamps.TryParse(a, out var x) && Timestamps.TryParse(b, out var y) && y > x ? b : a;
 
     /// <summary>Adds the object once: SCOs with the same deterministic id are one observable.</summary>
-    public bool Add(StixObject o) => seenIds.Add(o.Id) && AddNew(o);
+    public void Add(StixObject o)
+    {
+        if (seenIds.Add(o.Id))
+        {
+            Objects.Add(o);
+        }
+    }
 
     public bool Contains(string id) => seenIds.Contains(id);
-
-    private bool AddNew(StixObject o)
-    {
-        Objects.Add(o);
-        return true;
-    }
 
     public static void Mark(JsonObject o, Tlp? tlp)
     {
