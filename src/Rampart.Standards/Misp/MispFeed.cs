@@ -17,16 +17,7 @@ public static class MispFeed
 {
     public static IReadOnlyList<MispFeedEntry> ReadManifest(ReadOnlySpan<byte> json)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(json.ToArray());
-        }
-        catch (JsonException e)
-        {
-            throw new StandardsException($"Not JSON: {e.Message}", (int?)e.BytePositionInLine, e.Path);
-        }
-
+        var node = MispJson.Parse(json);
         if (node is not JsonObject manifest)
         {
             throw new StandardsException("manifest.json is an object keyed by event uuid.", path: "$");
@@ -40,9 +31,11 @@ public static class MispFeed
                 throw new StandardsException("Each manifest key is an event uuid with an object of event details.", path: uuid);
             }
 
-            var timestamp = e["timestamp"] is JsonValue t && long.TryParse(t.ToString(), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-            var tags = (e["Tag"] as JsonArray ?? []).Select(tag => tag?["name"]?.ToString()).OfType<string>().ToList();
-            entries.Add(new MispFeedEntry(uuid.ToLowerInvariant(), e["info"]?.ToString() ?? "", timestamp, e["date"]?.ToString(), e["Orgc"]?["name"]?.ToString(), tags));
+            var timestamp = MispJson.Str(e, "timestamp") is { } t && long.TryParse(t, out var seconds) && seconds is >= 0 and < 253402300799
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
+            var tags = (e["Tag"] as JsonArray ?? []).Select(tag => tag is JsonObject to ? MispJson.Str(to, "name") : null).OfType<string>().ToList();
+            var orgc = e["Orgc"] is JsonObject o ? MispJson.Str(o, "name") : null;
+            entries.Add(new MispFeedEntry(uuid.ToLowerInvariant(), MispJson.Str(e, "info") ?? "", timestamp, MispJson.Str(e, "date"), orgc, tags));
         }
 
         return entries;

@@ -172,7 +172,8 @@ public static class PatternMatcher
     {
         ComparisonBinary { Operator: BooleanOperator.And } and => Holds(and.Left, observation) && Holds(and.Right, observation),
         ComparisonBinary or => Holds(or.Left, observation) || Holds(or.Right, observation),
-        ExistsTest exists => observation.Objects.Any(o => IsType(o, exists.Path.ObjectType) && Resolve(o, exists.Path.Steps, observation).Any()),
+        // Like NOT before any operator, NOT EXISTS holds for an object of the type that lacks the path.
+        ExistsTest exists => observation.Objects.Any(o => IsType(o, exists.Path.ObjectType) && Resolve(o, exists.Path.Steps, observation).Any() != exists.Negated),
         PropertyTest test => observation.Objects.Any(o => IsType(o, test.Path.ObjectType) && Test(o, test, observation)),
         _ => false,
     };

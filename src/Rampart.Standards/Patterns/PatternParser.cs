@@ -85,7 +85,7 @@ public static class PatternParser
         private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
         {
             "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS", "IN",
-            "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES",
+            "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES", "LAST",
         };
 
         public static List<Token> Tokenize(string s)
@@ -94,10 +94,7 @@ public static class PatternParser
             var i = 0;
             while (true)
             {
-                while (i < s.Length && char.IsWhiteSpace(s[i]))
-                {
-                    i++;
-                }
+                SkipWhitespaceAndComments(s, ref i);
 
                 if (i >= s.Length)
                 {
@@ -130,10 +127,20 @@ public static class PatternParser
                     case '*':
                         tokens.Add(new Token(TokenKind.Star, "*", i++));
                         continue;
+                    // Grammar rule EQ: '=' | '=='; NEQ: '!=' | '<>'. Both spellings mean the same; the printer writes = and !=.
                     case '=':
-                        tokens.Add(new Token(TokenKind.Operator, "=", i++));
-                        continue;
+                        {
+                            var length = i + 1 < s.Length && s[i + 1] == '=' ? 2 : 1;
+                            tokens.Add(new Token(TokenKind.Operator, "=", i));
+                            i += length;
+                            continue;
+                        }
+
                     case '!' when i + 1 < s.Length && s[i + 1] == '=':
+                        tokens.Add(new Token(TokenKind.Operator, "!=", i));
+                        i += 2;
+                        continue;
+                    case '<' when i + 1 < s.Length && s[i + 1] == '>':
                         tokens.Add(new Token(TokenKind.Operator, "!=", i));
                         i += 2;
                         continue;
@@ -201,6 +208,43 @@ public static class PatternParser
             }
         }
 
+        // Grammar rule WS: exactly these characters are skipped between tokens.
+        private static bool IsPatternWhitespace(char c) => c is ' ' or '\t' or '\r' or '\n' or '\u000B' or '\u000C' or '\u0085' or '\u00A0'
+            or '\u1680' or (>= '\u2000' and <= '\u200A') or '\u2028' or '\u2029' or '\u202F' or '\u205F' or '\u3000';
+
+        // Grammar rules WS, COMMENT ('/*' .*? '*/') and LINE_COMMENT ('//' ~[\r\n]*) are skipped between tokens.
+        private static void SkipWhitespaceAndComments(string s, ref int i)
+        {
+            while (i < s.Length)
+            {
+                if (IsPatternWhitespace(s[i]))
+                {
+                    i++;
+                }
+                else if (s[i] == '/' && i + 1 < s.Length && s[i + 1] == '*')
+                {
+                    var end = s.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    if (end < 0)
+                    {
+                        throw new StandardsException("A comment /* is not closed with */.", i);
+                    }
+
+                    i = end + 2;
+                }
+                else if (s[i] == '/' && i + 1 < s.Length && s[i + 1] == '/')
+                {
+                    while (i < s.Length && s[i] is not ('\r' or '\n'))
+                    {
+                        i++;
+                    }
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+
         // After '[' (an index) a number may start with '.', e.g. never; but after an operator or '(' / ',' it may.
         private static bool PreviousAllowsNumber(List<Token> tokens) =>
             tokens.Count > 0 && tokens[^1].Kind is TokenKind.Operator or TokenKind.LeftParen or TokenKind.Comma or TokenKind.Keyword;
@@ -249,6 +293,7 @@ public static class PatternParser
                 i++;
             }
 
+            var digitsStart = i;
             while (i < s.Length && char.IsAsciiDigit(s[i]))
             {
                 i++;
@@ -259,13 +304,13 @@ public static class PatternParser
             {
                 isFloat = true;
                 i++;
-                var digitsStart = i;
+                var fractionStart = i;
                 while (i < s.Length && char.IsAsciiDigit(s[i]))
                 {
                     i++;
                 }
 
-                if (i == digitsStart)
+                if (i == fractionStart)
                 {
                     throw new StandardsException("A decimal point must be followed by digits.", i);
                 }
@@ -274,6 +319,12 @@ public static class PatternParser
             if (i < s.Length && (char.IsAsciiLetter(s[i]) || s[i] == '_'))
             {
                 throw new StandardsException("A number must not run into a name; separate them with a space.", i);
+            }
+
+            // Grammar rules IntPosLiteral / IntNegLiteral: '0' | [1-9] [0-9]* — no leading zeros (FloatPosLiteral allows them).
+            if (!isFloat && i - digitsStart > 1 && s[digitsStart] == '0')
+            {
+                throw new StandardsException("An integer constant has no leading zeros (grammar rule IntPosLiteral).", start);
             }
 
             var text = s[start..i];
@@ -295,16 +346,35 @@ public static class PatternParser
             return new Token(TokenKind.Integer, text, start, l);
         }
 
+        // Grammar rule BinaryLiteral: one or more groups of four of [A-Za-z0-9+/], the last group possibly ending in
+        // '=' or '=='; nothing else (no whitespace, no missing padding, no empty b'').
         private static byte[] DecodeBase64(string text, int position)
         {
-            try
+            if (!IsGrammarBase64(text))
             {
-                return Convert.FromBase64String(text);
+                throw new StandardsException("A binary constant b'…' must hold base64: groups of four characters of A-Z a-z 0-9 + /, padded with = (grammar rule BinaryLiteral).", position);
             }
-            catch (FormatException)
+
+            return Convert.FromBase64String(text);
+        }
+
+        internal static bool IsGrammarBase64(string text)
+        {
+            if (text.Length == 0 || text.Length % 4 != 0)
             {
-                throw new StandardsException("A binary constant b'…' must hold base64.", position);
+                return false;
             }
+
+            var padding = text.EndsWith("==", StringComparison.Ordinal) ? 2 : text.EndsWith('=') ? 1 : 0;
+            for (var k = 0; k < text.Length - padding; k++)
+            {
+                if (!(char.IsAsciiLetterOrDigit(text[k]) || text[k] is '+' or '/'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static byte[] DecodeHex(string text, int position)
@@ -317,10 +387,22 @@ public static class PatternParser
             return Convert.FromHexString(text);
         }
 
-        private static DateTimeOffset ParseTimestamp(string text, int position) =>
-            Timestamps.TryParse(text, out var value)
-                ? value
+        // Grammar rule TimestampLiteral: YYYY-MM-DDTHH:MM:SS[.s+]Z with seconds 00-60 (60: a leap second). The date
+        // must also exist (RFC 3339 §5.7). A leap second's value is the last instant of second 59, so it orders after
+        // every time in that second and before the next minute; its text is kept as written.
+        private static DateTimeOffset ParseTimestamp(string text, int position)
+        {
+            var leap = text.Length >= 20 && text[17] == '6' && text[18] == '0';
+            var parsable = leap ? string.Concat(text.AsSpan(0, 17), "59Z") : text;
+            if (leap && !(text[19] == 'Z' && text.Length == 20 || text[19] == '.' && text.Length > 21 && text[20..^1].All(char.IsAsciiDigit) && text[^1] == 'Z'))
+            {
+                parsable = "";
+            }
+
+            return Timestamps.TryParse(parsable, out var value)
+                ? leap ? value.AddTicks(TimeSpan.TicksPerSecond - 1) : value
                 : throw new StandardsException("A timestamp t'…' must be RFC 3339 in UTC, e.g. t'2024-05-01T08:30:00Z' or with fractional seconds.", position);
+        }
     }
 
     private sealed class Parser(List<Token> tokens)
@@ -405,15 +487,24 @@ public static class PatternParser
         private ObservationExpression ParseQualified()
         {
             var expression = ParseObservationPrimary();
+            // At most one qualifier of each kind directly on one observation expression (the OASIS pattern validator's
+            // duplicate-qualifier rule); a parenthesised, already qualified expression may be qualified again.
+            var kinds = new HashSet<string>(StringComparer.Ordinal);
             while (Current.Kind == TokenKind.Keyword)
             {
                 var at = Current.Position;
+                if (Current.Text is "WITHIN" or "REPEATS" or "START" && !kinds.Add(Current.Text))
+                {
+                    throw new StandardsException($"An observation expression has at most one {(Current.Text == "START" ? "START/STOP" : Current.Text)} qualifier; put the expression in parentheses to qualify it again.", at);
+                }
+
                 if (AcceptKeyword("WITHIN"))
                 {
                     var amount = Current.Kind switch
                     {
                         TokenKind.Integer => (decimal)(long)Current.Value!,
-                        TokenKind.Float => (decimal)(double)Current.Value!,
+                        TokenKind.Float when Math.Abs((double)Current.Value!) < 1e15 => (decimal)(double)Current.Value!,
+                        TokenKind.Float => throw new StandardsException("WITHIN takes at most 10^15 seconds.", Current.Position),
                         _ => throw new StandardsException($"Expected a number of seconds after WITHIN but found {Current}.", Current.Position),
                     };
                     if (amount <= 0)
@@ -519,6 +610,13 @@ public static class PatternParser
             if (AcceptKeyword("EXISTS"))
             {
                 return new ExistsTest(ParseObjectPath());
+            }
+
+            // NOT EXISTS path: STIX 2.1 §9 lets NOT precede every comparison operator; EXISTS is one.
+            if (Current.Kind == TokenKind.Keyword && Current.Text == "NOT" && tokens[index + 1] is { Kind: TokenKind.Keyword, Text: "EXISTS" })
+            {
+                index += 2;
+                return new ExistsTest(ParseObjectPath(), Negated: true);
             }
 
             var path = ParseObjectPath();
@@ -682,11 +780,11 @@ public static class PatternParser
                 return token.Text;
             }
 
-            // Keywords and booleans are ordinary names inside a path (e.g. x-custom:count).
+            // Grammar rules firstPathComponent / keyPathStep: IdentifierWithoutHyphen | StringLiteral. The lexer takes
+            // AND, IN, true … as keywords, so such a name must be quoted.
             if (token.Kind is TokenKind.Keyword or TokenKind.Boolean)
             {
-                index++;
-                return token.Text;
+                throw new StandardsException($"'{token.Text}' is a keyword; as a property name quote it: '{token.Text}'.", token.Position);
             }
 
             throw new StandardsException($"Expected {what} but found {token}.", token.Position);

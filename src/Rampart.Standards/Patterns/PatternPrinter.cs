@@ -6,7 +6,8 @@ namespace Rampart.Standards.Patterns;
 /// <summary>
 /// Writes a pattern in canonical form: single spaces around operators, upper-case keywords,
 /// parentheses only where precedence needs them, strings with \' and \\ escaped, property names quoted
-/// only when they are not plain identifiers. Parsing the output gives the same pattern.
+/// only when they are not plain identifiers or are keywords, and the parentheses a repeated qualifier kind needs.
+/// Parsing the output gives the same tree.
 /// </summary>
 public static class PatternPrinter
 {
@@ -71,7 +72,8 @@ public static class PatternPrinter
                 Write(sb, binary.Right, own + 1);
                 break;
             case QualifiedObservation qualified:
-                Write(sb, qualified.Inner, 4);
+                // A second qualifier of a kind needs its own observation expression: ([…] WITHIN 5 SECONDS) WITHIN 9 SECONDS.
+                Write(sb, qualified.Inner, ChainHas(qualified.Inner, qualified.Qualifier.GetType()) ? 5 : 4);
                 sb.Append(' ');
                 Write(sb, qualified.Qualifier);
                 break;
@@ -83,13 +85,33 @@ public static class PatternPrinter
         }
     }
 
+    /// <summary>Whether the qualifiers written directly after <paramref name="e"/> (without parentheses) include one of that kind.</summary>
+    private static bool ChainHas(ObservationExpression e, Type kind)
+    {
+        while (e is QualifiedObservation q)
+        {
+            if (q.Qualifier.GetType() == kind)
+            {
+                return true;
+            }
+
+            e = q.Inner;
+        }
+
+        return false;
+    }
+
     private static void Write(StringBuilder sb, Qualifier qualifier)
     {
         switch (qualifier)
         {
+            case WithinQualifier { Seconds: <= 0 }:
+                throw new StandardsException("WITHIN needs a positive number of seconds (withinQualifier).");
             case WithinQualifier within:
-                sb.Append("WITHIN ").Append(within.Seconds.ToString(CultureInfo.InvariantCulture)).Append(" SECONDS");
+                sb.Append("WITHIN ").Append(within.Seconds.ToString("0.############################", CultureInfo.InvariantCulture)).Append(" SECONDS");
                 break;
+            case RepeatsQualifier { Times: < 1 }:
+                throw new StandardsException("REPEATS needs a positive whole number (repeatedQualifier).");
             case RepeatsQualifier repeats:
                 sb.Append("REPEATS ").Append(repeats.Times.ToString(CultureInfo.InvariantCulture)).Append(" TIMES");
                 break;
@@ -116,7 +138,7 @@ public static class PatternPrinter
                 Write(sb, binary.Right, own + 1);
                 break;
             case ExistsTest exists:
-                sb.Append("EXISTS ");
+                sb.Append(exists.Negated ? "NOT EXISTS " : "EXISTS ");
                 Write(sb, exists.Path);
                 break;
             case PropertyTest test:
@@ -189,11 +211,11 @@ public static class PatternPrinter
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
         && name is not ("true" or "false") && !Keywords.Contains(name);
 
-    // A keyword as a property name parses, but quoting it keeps the printed pattern unambiguous to every reader.
+    // The grammar's lexer takes these as keywords, so as property names they must be quoted.
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
         "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS", "IN",
-        "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES",
+        "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES", "LAST",
     };
 
     private static void Write(StringBuilder sb, PatternValue value)
@@ -206,9 +228,12 @@ public static class PatternPrinter
             case IntegerValue i:
                 sb.Append(i.Value.ToString(CultureInfo.InvariantCulture));
                 break;
+            case FloatValue f when !double.IsFinite(f.Value):
+                throw new StandardsException("NaN and infinities have no form in the pattern grammar (FloatPosLiteral / FloatNegLiteral).");
+            case BinaryValue { Value.Length: 0 }:
+                throw new StandardsException("An empty binary constant has no form in the pattern grammar (BinaryLiteral needs at least one group); use h''.");
             case FloatValue f:
-                var text = f.Value.ToString("R", CultureInfo.InvariantCulture);
-                sb.Append(text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? ToPlain(f.Value) : text + ".0");
+                sb.Append(ToPlain(f.Value));
                 break;
             case BooleanValue b:
                 sb.Append(b.Value ? "true" : "false");
@@ -239,11 +264,37 @@ public static class PatternPrinter
         }
     }
 
-    // The pattern grammar has no exponent notation: write floats out in full.
+    // The pattern grammar has no exponent notation: write the shortest round-tripping digits out in full.
     private static string ToPlain(double value)
     {
-        var text = value.ToString("0.0###############################", CultureInfo.InvariantCulture);
-        return text.Contains('.', StringComparison.Ordinal) ? text : text + ".0";
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return text.Contains('.', StringComparison.Ordinal) ? text : text + ".0";
+        }
+
+        var negative = text[0] == '-';
+        var mantissa = text[(negative ? 1 : 0)..e];
+        var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var digits = point < 0 ? mantissa : mantissa.Remove(point, 1);
+        var pointAt = (point < 0 ? mantissa.Length : point) + exponent;
+        string plain;
+        if (pointAt <= 0)
+        {
+            plain = "0." + new string('0', -pointAt) + digits;
+        }
+        else if (pointAt >= digits.Length)
+        {
+            plain = digits + new string('0', pointAt - digits.Length) + ".0";
+        }
+        else
+        {
+            plain = digits[..pointAt] + "." + digits[pointAt..];
+        }
+
+        return negative ? "-" + plain : plain;
     }
 
     private static void WriteString(StringBuilder sb, string value)

@@ -66,8 +66,8 @@ public enum ComparisonOperator
 /// <summary><c>path [NOT] op value</c>.</summary>
 public sealed record PropertyTest(ObjectPath Path, ComparisonOperator Operator, bool Negated, PatternValue Value) : ComparisonExpression;
 
-/// <summary><c>EXISTS path</c>.</summary>
-public sealed record ExistsTest(ObjectPath Path) : ComparisonExpression;
+/// <summary><c>EXISTS path</c>, or <c>NOT EXISTS path</c> when <paramref name="Negated"/>.</summary>
+public sealed record ExistsTest(ObjectPath Path, bool Negated = false) : ComparisonExpression;
 
 /// <summary><c>object-type:property.sub[0].other</c>.</summary>
 public sealed record ObjectPath(string ObjectType, IReadOnlyList<PathStep> Steps)
@@ -76,6 +76,12 @@ public sealed record ObjectPath(string ObjectType, IReadOnlyList<PathStep> Steps
 
     /// <summary>The property path without the object type, as used in index terms, e.g. <c>hashes.'SHA-256'</c>.</summary>
     public string PropertyPath => PatternPrinter.PrintSteps(Steps);
+
+    /// <summary>Paths are equal when their type and steps are (value equality, so whole trees compare).</summary>
+    public bool Equals(ObjectPath? other) =>
+        other is not null && ObjectType == other.ObjectType && Steps.SequenceEqual(other.Steps);
+
+    public override int GetHashCode() => HashCode.Combine(ObjectType, Steps.Count);
 }
 
 public abstract record PathStep;
@@ -122,4 +128,10 @@ public sealed record TimestampValue(DateTimeOffset Value, string Text) : Pattern
 }
 
 /// <summary><c>(v1, v2, …)</c> for IN.</summary>
-public sealed record SetValue(IReadOnlyList<PatternValue> Values) : PatternValue;
+public sealed record SetValue(IReadOnlyList<PatternValue> Values) : PatternValue
+{
+    /// <summary>Sets are equal when their members are, in order (value equality, so whole trees compare).</summary>
+    public bool Equals(SetValue? other) => other is not null && Values.SequenceEqual(other.Values);
+
+    public override int GetHashCode() => Values.Count;
+}

@@ -9,6 +9,10 @@ namespace Rampart.Standards.Patterns;
 /// </summary>
 internal static class Regexes
 {
+    // The non-backtracking engine is linear in the input; its first matches also build its automaton lazily, which on
+    // a loaded machine took over 200 ms and made a true MATCHES report false. It gets a generous bound; the
+    // backtracking engine (needed for backreferences and lookarounds) keeps the tight one.
+    private static readonly TimeSpan LinearTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(200);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Cache = new(StringComparer.Ordinal);
 
@@ -34,7 +38,7 @@ internal static class Regexes
         Regex regex;
         try
         {
-            regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Timeout);
+            regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, LinearTimeout);
         }
         catch (NotSupportedException)
         {

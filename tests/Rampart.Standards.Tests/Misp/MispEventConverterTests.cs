@@ -102,8 +102,9 @@ public sealed class MispEventConverterTests
                 .Select(r => byId.TryGetValue(r!.GetValue<string>(), out var sco) ? sco.ToJson() : ""));
             foreach (var part in value.Split('|'))
             {
-                var expected = System.Text.Json.JsonSerializer.Serialize(part.Trim())[1..^1];
-                Assert.True(text.Contains(expected, StringComparison.OrdinalIgnoreCase), $"{sample}: {type} value '{part}' is missing from {converted.Id}");
+                // Registry keys are converted with their hive written out (HKLM → HKEY_LOCAL_MACHINE).
+                var forms = new[] { part.Trim(), MispObservables.RegistryKey(part) ?? part.Trim() }.Select(f => System.Text.Json.JsonSerializer.Serialize(f)[1..^1]);
+                Assert.True(forms.Any(f => text.Contains(f, StringComparison.OrdinalIgnoreCase)), $"{sample}: {type} value '{part}' is missing from {converted.Id}");
             }
 
             if (converted.Type is "indicator" or "observed-data" or "note")

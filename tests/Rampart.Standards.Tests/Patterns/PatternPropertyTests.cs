@@ -32,9 +32,14 @@ public sealed class PatternPropertyTests
     {
         0 => new StringValue(new string(Enumerable.Range(0, r.Next(8)).Select(_ => StringAlphabet[r.Next(StringAlphabet.Length)]).ToArray())),
         1 => new IntegerValue(r.NextInt64(long.MinValue + 1, long.MaxValue)),
-        2 => new FloatValue(Math.Round((r.NextDouble() - 0.5) * 1e6, r.Next(6))),
+        2 => new FloatValue(r.Next(3) switch
+        {
+            0 => Math.Round((r.NextDouble() - 0.5) * 1e6, r.Next(6)),
+            1 => (r.NextDouble() - 0.5) * Math.Pow(10, r.Next(-30, 30)), // full 17-digit doubles, tiny and huge
+            _ => r.NextInt64(-1000, 1000),
+        }),
         3 => new HexValue(Enumerable.Range(0, r.Next(6)).Select(_ => (byte)r.Next(256)).ToArray()),
-        4 => new BinaryValue(Enumerable.Range(0, r.Next(6)).Select(_ => (byte)r.Next(256)).ToArray()),
+        4 => new BinaryValue(Enumerable.Range(0, r.Next(1, 7)).Select(_ => (byte)r.Next(256)).ToArray()),
         5 => TimestampValue.From(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(r.NextInt64(0, 1_000_000_000_000))),
         _ => new BooleanValue(r.Next(2) == 0),
     };
@@ -55,7 +60,7 @@ public sealed class PatternPropertyTests
             ComparisonOperator.Equal or ComparisonOperator.NotEqual => RandomValue(r, false),
             _ => RandomValue(r, true),
         };
-        return r.Next(10) == 0 ? new ExistsTest(RandomPath(r)) : new PropertyTest(RandomPath(r), op, r.Next(4) == 0, value);
+        return r.Next(10) == 0 ? new ExistsTest(RandomPath(r), r.Next(2) == 0) : new PropertyTest(RandomPath(r), op, r.Next(4) == 0, value);
     }
 
     private static ObservationExpression RandomObservation(Random r, int depth)
@@ -63,15 +68,42 @@ public sealed class PatternPropertyTests
         ObservationExpression e = depth > 0 && r.Next(2) == 0
             ? new ObservationBinary((ObservationOperator)r.Next(3), RandomObservation(r, depth - 1), RandomObservation(r, depth - 1))
             : new ObservationTest(RandomComparison(r, 2));
-        return r.Next(5) switch
+
+        // Zero to four qualifiers, any kinds, so the same kind is often nested on an already qualified expression.
+        for (var n = r.Next(5) - 1; n > 0; n--)
         {
-            0 => new QualifiedObservation(e, new WithinQualifier(r.Next(1, 1000))),
-            1 => new QualifiedObservation(e, new RepeatsQualifier(r.Next(1, 10))),
-            2 => new QualifiedObservation(e, new StartStopQualifier(
-                TimestampValue.From(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)),
-                TimestampValue.From(new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero)))),
-            _ => e,
-        };
+            e = new QualifiedObservation(e, r.Next(3) switch
+            {
+                0 => new WithinQualifier(r.Next(2) == 0 ? r.Next(1, 1000) : Math.Round((decimal)r.NextDouble() * 100 + 0.001m, 3)),
+                1 => new RepeatsQualifier(r.Next(1, 10)),
+                _ => new StartStopQualifier(
+                    TimestampValue.From(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+                    TimestampValue.From(new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero))),
+            });
+        }
+
+        return e;
+    }
+
+    // Patterning grammar + printer: print ∘ parse is the identity on trees, including qualifiers nested on
+    // parenthesised expressions (which need their parentheses printed to parse back to the same tree).
+    [Property(MaxTest = 1000)]
+    public bool RandomTree_PrintThenParse_IsTheSameTree(int seed)
+    {
+        var tree = new StixPattern(RandomObservation(new Random(seed), 3));
+        var printed = tree.ToString();
+        var back = PatternParser.Parse(printed);
+        Assert.True(back == tree, $"{printed}\n  reparsed as\n{back}");
+        return true;
+    }
+
+    [Fact]
+    public void NestedSameKindQualifiers_ArePrintedWithParentheses()
+    {
+        var test = new ObservationTest(new PropertyTest(new ObjectPath("a", [new PropertyStep("x")]), ComparisonOperator.Equal, false, new IntegerValue(1)));
+        var tree = new StixPattern(new QualifiedObservation(new QualifiedObservation(new QualifiedObservation(test, new WithinQualifier(5)), new RepeatsQualifier(2)), new WithinQualifier(9)));
+        Assert.Equal("([a:x = 1] WITHIN 5 SECONDS REPEATS 2 TIMES) WITHIN 9 SECONDS", tree.ToString());
+        Assert.Equal(tree, PatternParser.Parse(tree.ToString()));
     }
 
     [Property(MaxTest = 500)]
@@ -127,6 +159,53 @@ public sealed class PatternPropertyTests
         catch (StandardsException)
         {
             // expected
+        }
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? RandomJson(Random r, int depth) => r.Next(depth > 0 ? 8 : 6) switch
+    {
+        0 => System.Text.Json.Nodes.JsonValue.Create(new string(Enumerable.Range(0, r.Next(6)).Select(_ => StringAlphabet[r.Next(StringAlphabet.Length)]).ToArray())),
+        1 => System.Text.Json.Nodes.JsonValue.Create(r.NextInt64(-5, 5)),
+        2 => System.Text.Json.Nodes.JsonValue.Create(r.NextDouble() * 1e6),
+        3 => System.Text.Json.Nodes.JsonValue.Create(r.Next(2) == 0),
+        4 => System.Text.Json.Nodes.JsonValue.Create(r.Next(2) == 0 ? "10.0.0.1" : "2024-01-15T00:00:00Z"),
+        5 => null,
+        6 => new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(0, r.Next(3)).Select(_ => RandomJson(r, depth - 1))]),
+        _ => new System.Text.Json.Nodes.JsonObject(Enumerable.Range(0, r.Next(3)).Select(_ => Names[r.Next(Names.Length)]).Distinct()
+            .Select(n => KeyValuePair.Create(n, RandomJson(r, depth - 1)))),
+    };
+
+    // Fuzz of the rest of the patterning API: index extraction and matching of random trees against random
+    // observations end normally (true/false, terms) or with the library's error, never with another exception.
+    [Property(MaxTest = 300)]
+    public void RandomTreesAndObservations_IndexAndMatch_WithoutForeignExceptions(int seed)
+    {
+        var r = new Random(seed);
+        var pattern = PatternParser.Parse(new StixPattern(RandomObservation(r, 2)).ToString());
+        var observations = Enumerable.Range(0, r.Next(4)).Select(i =>
+        {
+            var objects = Enumerable.Range(0, r.Next(1, 4)).Select(j =>
+            {
+                var o = new System.Text.Json.Nodes.JsonObject { ["type"] = Types[r.Next(Types.Length)], ["id"] = $"x--{i}-{j}" };
+                foreach (var name in Names.Take(r.Next(Names.Length)))
+                {
+                    o[name] = RandomJson(r, 2);
+                }
+
+                return o;
+            }).ToList();
+            var first = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(r.Next(100_000));
+            return new Observation(first, first.AddSeconds(r.Next(100)), objects, r.Next(1, 3));
+        }).ToList();
+        try
+        {
+            _ = PatternIndex.Extract(pattern);
+            _ = PatternMatcher.Matches(pattern, observations);
+            _ = PatternMatcher.FirstMatch(pattern, observations);
+        }
+        catch (StandardsException)
+        {
+            // allowed
         }
     }
 
