@@ -193,9 +193,20 @@ public static class Normalise
             ("domain-name", "value") => TryDomain(value, out var d) ? d : value.Trim().ToLowerInvariant(),
             ("url", "value") => TryUrl(value, out var u) ? u : value.Trim(),
             ("email-addr", "value") => TryEmail(value, out var e) ? e : value.Trim(),
-            (_, _) when propertyPath.StartsWith("hashes.", StringComparison.Ordinal) => TryHash(value, out var h) ? h : value.Trim().ToLowerInvariant(),
+            (_, _) when propertyPath.StartsWith("hashes.", StringComparison.Ordinal) => HashValue(propertyPath, value),
             _ => value,
         };
+    }
+
+    // Hex digests compare case-insensitively; SSDEEP, TLSH and other encoded fuzzy digests are case-sensitive.
+    private static string HashValue(string propertyPath, string value)
+    {
+        var name = propertyPath["hashes.".Length..].Trim('\'').ToUpperInvariant();
+        var trimmed = value.Trim();
+        var caseSensitive = name.Contains("SSDEEP", StringComparison.Ordinal) || name.Contains("TLSH", StringComparison.Ordinal)
+            || name.Contains("IMPFUZZY", StringComparison.Ordinal) || name.Contains("TELFHASH", StringComparison.Ordinal)
+            || name.Contains("VHASH", StringComparison.Ordinal) || name.Contains("SDHASH", StringComparison.Ordinal);
+        return !caseSensitive && trimmed.All(char.IsAsciiHexDigit) ? trimmed.ToLowerInvariant() : trimmed;
     }
 
     // A single address is stored as an address, not as /32.

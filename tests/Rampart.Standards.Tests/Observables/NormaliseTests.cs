@@ -73,4 +73,11 @@ public sealed class NormaliseTests
         Assert.False(Normalise.TryHash("D41D8CD98F00B204E9800998ECF8427", out _));
         Assert.False(Normalise.TryHash("Z41D8CD98F00B204E9800998ECF8427E", out _));
     }
+
+    [Theory]
+    [InlineData("hashes.MD5", "D41D8CD98F00B204E9800998ECF8427E", "d41d8cd98f00b204e9800998ecf8427e")]
+    [InlineData("hashes.SSDEEP", "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C", "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C")]
+    [InlineData("hashes.TLSH", "T1A0C0F1C2D3E4", "T1A0C0F1C2D3E4")]
+    public void Hashes_HexDigestsFoldCase_EncodedDigestsKeepIt(string path, string input, string expected) =>
+        Assert.Equal(expected, Normalise.Value("file", path, input));
 }
