@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
 
@@ -44,10 +45,18 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        // The change and its audit entries commit together, and the chain head is read under a lock
-        // so two concurrent writers cannot both link to the same previous entry.
+        // The change and its audit entries commit together. The business write goes first, without the
+        // entries; the chain lock is the last step before commit, so writers wait for each other only for
+        // the few milliseconds of linking, not for the whole business write.
         var ownTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        foreach (var entry in pending)
+        {
+            Entry(entry).State = EntityState.Detached;
+        }
+
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+
         await LockAuditChainAsync(cancellationToken);
         var head = await this.AuditEntries.AsNoTracking()
             .OrderByDescending(a => a.Sequence)
@@ -55,15 +64,19 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
             .FirstOrDefaultAsync(cancellationToken);
         var sequence = head?.Sequence ?? 0;
         var previousHash = head?.Hash ?? "";
+        // Time is read under the lock, so entry times never go backwards along the chain.
+        var now = AuditTrail.ToMilliseconds(AuditClock.GetUtcNow());
         foreach (var entry in pending)
         {
+            entry.Time = now;
             entry.Sequence = ++sequence;
             entry.PreviousHash = previousHash;
             entry.Hash = entry.ComputeHash(previousHash);
             previousHash = entry.Hash;
+            Add(entry);
         }
 
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -71,4 +84,9 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
 
         return written;
     }
+
+    // The node's clock (a fake one in tests), from the application's services.
+    private TimeProvider AuditClock =>
+        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<TimeProvider>()
+        ?? TimeProvider.System;
 }
