@@ -237,6 +237,27 @@ public abstract partial class AuditAtomicityTests(DatabaseProvider provider)
         Assert.Equal(stamp, (await UserAsync(node, person.Email)).SecurityStamp);
     }
 
+    [Fact]
+    public async Task LanguageChange_WhenTheAuditWriteFails_KeepsTheOldLanguage()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var (host, failure) = FailingHost(node);
+        await using var _ = host;
+        var person = await ReadyAnalystAsync(node, "lang@owner.test", "Language-Password-12345");
+        var browser = await LoggedInBrowserAsync(host, person.Email, person.Password);
+        var before = (await UserAsync(node, person.Email)).Culture;
+        var token = await TokenAsync(browser, "/account/manage");
+        failure.On = true;
+        await browser.PostAsync("/account/culture", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["culture"] = before == "sq" ? "mk" : "sq",
+            ["returnUrl"] = "/",
+        }));
+        failure.On = false;
+        Assert.Equal(before, (await UserAsync(node, person.Email)).Culture);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }

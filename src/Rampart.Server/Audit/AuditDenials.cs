@@ -61,11 +61,20 @@ public sealed class AuditDenials(RampartDb db, AuditTrail audit, TimeProvider cl
     public async Task<int> FoldClosedWindowsAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var closed = await db.AuditDenialCounters.Where(c => c.WindowEnd <= now).OrderBy(c => c.WindowStart).Take(1000).ToListAsync(cancellationToken);
+        var closed = await db.AuditDenialCounters.AsNoTracking().Where(c => c.WindowEnd <= now).OrderBy(c => c.WindowStart).Take(1000)
+            .ToListAsync(cancellationToken);
+        if (closed.Count == 0)
+        {
+            return 0;
+        }
+
+        // Each counter is removed and summarised in one transaction; whoever removes it writes its summary.
         var summaries = 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var counter in closed)
         {
-            if (counter.Further > 0)
+            var removed = await db.AuditDenialCounters.Where(c => c.Id == counter.Id).ExecuteDeleteAsync(cancellationToken);
+            if (removed == 1 && counter.Further > 0)
             {
                 audit.Record(AuditEvent.AccessDeniedRepeated, counter.UserId, counter.OrganisationId, counter.Credential, counter.ClientIp, counter.Actor,
                     AuditOutcome.Denied, string.Create(CultureInfo.InvariantCulture,
@@ -74,8 +83,8 @@ public sealed class AuditDenials(RampartDb db, AuditTrail audit, TimeProvider cl
             }
         }
 
-        db.AuditDenialCounters.RemoveRange(closed);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return summaries;
     }
 }
@@ -86,7 +95,7 @@ public sealed class AuditDenials(RampartDb db, AuditTrail audit, TimeProvider cl
 /// "does not exist" for a record the caller may not read. Runs outermost, so it sees the status the
 /// exception handler wrote too. Anonymous callers are not audited here (they get 401, audited by login).
 /// </summary>
-public sealed class DeniedAttemptAuditing(RequestDelegate next, IServiceScopeFactory scopes)
+public sealed partial class DeniedAttemptAuditing(RequestDelegate next, IServiceScopeFactory scopes, ILogger<DeniedAttemptAuditing> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -113,8 +122,20 @@ public sealed class DeniedAttemptAuditing(RequestDelegate next, IServiceScopeFac
         }
 
         // Its own unit of work: the request's may hold changes that were refused.
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AuditDenials>()
-            .RecordAsync(caller, status, $"{context.Request.Method} {context.Request.Path}", CancellationToken.None);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AuditDenials>()
+                .RecordAsync(caller, status, $"{context.Request.Method} {context.Request.Path}", CancellationToken.None);
+        }
+#pragma warning disable CA1031 // The refusal has been answered already; a failed record is logged, not turned into a broken response.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogRecordFailed(logger, status, e);
+        }
     }
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Could not audit a denied attempt ({Status})")]
+    private static partial void LogRecordFailed(ILogger logger, int status, Exception exception);
 }

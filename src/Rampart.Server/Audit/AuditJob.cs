@@ -13,6 +13,9 @@ namespace Rampart.Server.Audit;
 public sealed partial class AuditJob(IServiceScopeFactory scopes, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditJob> logger)
     : BackgroundService
 {
+    // The lease keeps other app servers out; this keeps a second run on this one (the timer and the command line or a test) from overlapping.
+    private readonly SemaphoreSlim _running = new(1, 1);
+
     /// <summary>This app server, as written into the lease row.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -43,6 +46,19 @@ public sealed partial class AuditJob(IServiceScopeFactory scopes, IOptions<Audit
     /// <summary>One run, if this app server holds (or can take) the lease; false when another one holds it.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
+        await _running.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    private async Task<bool> RunLockedAsync(CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
         if (!await TryTakeLeaseAsync(db, cancellationToken))
@@ -68,6 +84,12 @@ public sealed partial class AuditJob(IServiceScopeFactory scopes, IOptions<Audit
         return await db.AuditJobState
             .Where(s => s.Id == AuditJobState.SingletonId && (s.LeaseHolder == null || s.LeaseHolder == holder || s.LeaseUntil == null || s.LeaseUntil < now))
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseHolder, holder).SetProperty(s => s.LeaseUntil, until), cancellationToken) == 1;
+    }
+
+    public override void Dispose()
+    {
+        _running.Dispose();
+        base.Dispose();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

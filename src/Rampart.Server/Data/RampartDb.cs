@@ -28,6 +28,17 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
     /// <summary>Serialises writers of the audit chain for the rest of the current transaction.</summary>
     protected abstract Task LockAuditChainAsync(CancellationToken cancellationToken);
 
+    /// <summary>Takes the chain lock, then reads the head (sequence and hash of the newest entry), or null for an empty chain.</summary>
+    protected virtual async Task<(long Sequence, string Hash)?> LockAuditChainAndReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await LockAuditChainAsync(cancellationToken);
+        var head = await this.AuditEntries.AsNoTracking()
+            .OrderByDescending(a => a.Sequence)
+            .Select(a => new { a.Sequence, a.Hash })
+            .FirstOrDefaultAsync(cancellationToken);
+        return head is null ? null : (head.Sequence, head.Hash);
+    }
+
     // Only library code (the data-protection key store) saves synchronously; audited changes never do.
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added)
@@ -57,11 +68,7 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
 
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
 
-        await LockAuditChainAsync(cancellationToken);
-        var head = await this.AuditEntries.AsNoTracking()
-            .OrderByDescending(a => a.Sequence)
-            .Select(a => new { a.Sequence, a.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
+        var head = await LockAuditChainAndReadHeadAsync(cancellationToken);
         var sequence = head?.Sequence ?? 0;
         var previousHash = head?.Hash ?? "";
         // Time is read under the lock, so entry times never go backwards along the chain.
