@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Rampart.Server.Admin;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
 
@@ -10,28 +7,11 @@ namespace Rampart.Server.Tests;
 /// <summary>The audit chain on each database: entries for changes, and tampering found by `audit verify`.</summary>
 public abstract class AuditTrailTests(DatabaseProvider provider)
 {
-    private static async Task<(int ExitCode, string Output)> VerifyWithCommandLineAsync(TestDatabase database)
-    {
-        var output = new StringWriter();
-        var exit = await AdminCommandLine.RunAsync(["audit", "verify"], output, new StringWriter(), builder =>
-        {
-            builder.Configuration["Rampart:Database:Provider"] = database.Provider.ToString();
-            builder.Configuration["Rampart:Database:ConnectionString"] = database.ConnectionString;
-        });
-        return (exit, output.ToString());
-    }
+    private static Task<(int ExitCode, string Output)> VerifyWithCommandLineAsync(TestDatabase database) => AuditTestKit.VerifyAsync(database, full: true);
 
-    private static async Task<List<AuditEntry>> EntriesAsync(SeededNode node)
-    {
-        await using var scope = node.Factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<RampartDb>().AuditEntries.AsNoTracking().OrderBy(a => a.Sequence).ToListAsync();
-    }
+    private static Task<List<AuditEntry>> EntriesAsync(SeededNode node) => AuditTestKit.EntriesAsync(node);
 
-    private static async Task ExecuteSqlAsync(SeededNode node, string sql, long sequence)
-    {
-        await using var scope = node.Factory.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<RampartDb>().Database.ExecuteSqlRawAsync(sql, sequence);
-    }
+    private static Task ExecuteSqlAsync(SeededNode node, string sql, long sequence) => AuditTestKit.SqlAsync(node, sql, sequence);
 
     [Fact]
     public async Task AlteredRow_IsReportedByAuditVerify_AsExactlyThatEntry()
@@ -90,15 +70,20 @@ public abstract class AuditTrailTests(DatabaseProvider provider)
         await using var node = await SeededNode.CreateAsync(provider);
         await node.Client(node.Outsider).PostAsync("/api/notes", new { title = "outsider's", tlp = "green", audience = "network" });
 
-        var all = await Json.ReadAsync(await node.Client(node.NodeAdmin).GetAsync("/api/audit?pageSize=200"));
-        var own = await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?pageSize=200"));
+        var all = await Json.ReadAsync(await node.Client(node.NodeAdmin).GetAsync("/api/audit?limit=200"));
+        var own = await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?limit=200"));
         Assert.Contains(all["items"]!.AsArray(), e => e!["organisationId"]?.GetValue<Guid>() == node.OutsiderOrg);
         Assert.All(own["items"]!.AsArray(), e => Assert.Equal(node.OwnerOrg, e!["organisationId"]!.GetValue<Guid>()));
         Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.Owner).GetAsync("/api/audit")).StatusCode);
 
-        var verify = await node.Client(node.NodeAdmin).PostAsync("/api/audit/verify", new { });
-        Assert.True((await Json.ReadAsync(verify))["intact"]!.GetValue<bool>());
-        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.OwnerAdmin).PostAsync("/api/audit/verify", new { })).StatusCode);
+        // The page and API show the background job's last result; nothing is verified inside the request.
+        Assert.Equal(HttpStatusCode.NoContent, (await node.Client(node.NodeAdmin).GetAsync("/api/audit/verification")).StatusCode);
+        Assert.True(await AuditTestKit.RunJobAsync(node.Factory));
+        var verification = await Json.ReadAsync(await node.Client(node.NodeAdmin).GetAsync("/api/audit/verification"));
+        Assert.True(verification["intact"]!.GetValue<bool>());
+        Assert.True(verification["verifiedThrough"]!.GetValue<long>() > 10);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.OwnerAdmin).GetAsync("/api/audit/verification")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.OwnerAdmin).GetAsync("/api/audit/checkpoints")).StatusCode);
 
         // Reading the log is itself a privileged read that is recorded.
         Assert.Contains(await EntriesAsync(node), e => e.Event == AuditEvent.AuditLogViewed && e.UserId == node.OwnerAdmin.UserId);

@@ -12,5 +12,11 @@ public static class AuditData
     extension(RampartDb db)
     {
         public DbSet<AuditEntry> AuditEntries => db.Set<AuditEntry>();
+
+        public DbSet<AuditCheckpoint> AuditCheckpoints => db.Set<AuditCheckpoint>();
+
+        public DbSet<AuditJobState> AuditJobState => db.Set<AuditJobState>();
+
+        public DbSet<AuditDenialCounter> AuditDenialCounters => db.Set<AuditDenialCounter>();
     }
 }

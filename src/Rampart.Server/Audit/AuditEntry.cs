@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -40,24 +41,50 @@ public sealed class AuditEntry
 
     public string Hash { get; set; } = "";
 
-    /// <summary>The hash the chain expects for this entry given the previous entry's hash.</summary>
+    /// <summary>
+    /// The hash the chain expects for this entry given the previous entry's hash: SHA-256 over every field,
+    /// the row id and sequence included, each written as a 4-byte big-endian length and its UTF-8 bytes
+    /// (a null field has length -1), so no two different entries serialise alike.
+    /// </summary>
     public string ComputeHash(string previousHash)
     {
+        ArgumentNullException.ThrowIfNull(previousHash);
+        using var buffer = new MemoryStream();
+        void Field(string? value)
+        {
+            Span<byte> length = stackalloc byte[4];
+            if (value is null)
+            {
+                BinaryPrimitives.WriteInt32BigEndian(length, -1);
+                buffer.Write(length);
+                return;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(value);
+            BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+            buffer.Write(length);
+            buffer.Write(bytes);
+        }
+
         // Fixed field order and invariant formats: the hash must be reproducible on any node and database.
-        var canonical = string.Join('\n',
-            Sequence.ToString(CultureInfo.InvariantCulture),
-            Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-            UserId?.ToString() ?? "",
-            OrganisationId?.ToString() ?? "",
-            Credential ?? "",
-            ClientIp ?? "",
-            ((int)Event).ToString(CultureInfo.InvariantCulture),
-            Target,
-            ((int)Outcome).ToString(CultureInfo.InvariantCulture),
-            Detail ?? "",
-            previousHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        Field(HashVersion);
+        Field(Id.ToString("D"));
+        Field(Sequence.ToString(CultureInfo.InvariantCulture));
+        Field(Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        Field(UserId?.ToString("D"));
+        Field(OrganisationId?.ToString("D"));
+        Field(Credential);
+        Field(ClientIp);
+        Field(((int)Event).ToString(CultureInfo.InvariantCulture));
+        Field(Target);
+        Field(((int)Outcome).ToString(CultureInfo.InvariantCulture));
+        Field(Detail);
+        Field(previousHash);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
     }
+
+    /// <summary>Names the serialisation, so a future change of fields cannot collide with this one.</summary>
+    public const string HashVersion = "rampart-audit-entry-v2";
 }
 
 public enum AuditOutcome
@@ -79,6 +106,7 @@ public enum AuditEvent
     SecondFactorEnabled = 105,
     SecondFactorDisabled = 106,
     RecoveryCodesGenerated = 107,
+    AuthenticatorKeyReset = 108,
     UserCreated = 110,
     UserChanged = 111,
     UserDisabled = 112,
@@ -100,9 +128,17 @@ public enum AuditEvent
     NodeInitialised = 300,
     AuditLogViewed = 301,
     AuditChainVerified = 302,
+    AuditCheckpointWritten = 303,
+    AuditCheckpointsExported = 304,
 
     // 4xx notes
     NoteCreated = 400,
     NoteChanged = 401,
     NoteDeleted = 402,
+
+    // 5xx access decisions
+    /// <summary>A request was refused (403) or a direct read by id found nothing the caller may read (404).</summary>
+    AccessDenied = 500,
+    /// <summary>Summary of further denials of one actor in one folding window (detail: count and window).</summary>
+    AccessDeniedRepeated = 501,
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
@@ -13,23 +14,33 @@ public sealed class AuditTrail(RampartDb db, TimeProvider clock)
     public void Record(AuditEvent auditEvent, Caller caller, string target, AuditOutcome outcome = AuditOutcome.Success, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        Record(auditEvent, caller.UserId == Guid.Empty ? null : caller.UserId, caller.OrganisationId == Guid.Empty ? null : caller.OrganisationId,
+            caller.Credential, caller.ClientIp, target, outcome, detail);
+    }
+
+    internal void Record(AuditEvent auditEvent, Guid? userId, Guid? organisationId, string? credential, string? clientIp, string target,
+        AuditOutcome outcome, string? detail)
+    {
         db.AuditEntries.Add(new AuditEntry
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            // Provisional: SaveChangesAsync sets the time again under the chain lock.
             Time = ToMilliseconds(clock.GetUtcNow()),
-            UserId = caller.UserId == Guid.Empty ? null : caller.UserId,
-            OrganisationId = caller.OrganisationId == Guid.Empty ? null : caller.OrganisationId,
-            Credential = caller.Credential,
-            ClientIp = caller.ClientIp,
+            UserId = userId,
+            OrganisationId = organisationId,
+            Credential = Truncate(credential, 100),
+            ClientIp = Truncate(clientIp, 64),
             Event = auditEvent,
-            Target = target,
+            Target = Truncate(target, 200)!,
             Outcome = outcome,
-            Detail = detail,
+            Detail = Truncate(detail, 1000),
         });
     }
 
+    private static string? Truncate(string? value, int length) => value is not null && value.Length > length ? value[..length] : value;
+
     // Both databases keep milliseconds exactly (SQLite's stored form keeps 0.1 ms), so the hashed time survives a round trip.
-    private static DateTimeOffset ToMilliseconds(DateTimeOffset time) =>
+    internal static DateTimeOffset ToMilliseconds(DateTimeOffset time) =>
         new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     /// <summary>Records and saves at once, for events that change nothing else (logins, privileged reads).</summary>
@@ -38,6 +49,56 @@ public sealed class AuditTrail(RampartDb db, TimeProvider clock)
     {
         Record(auditEvent, caller, target, outcome, detail);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> — typically <c>UserManager</c> calls, which save on their own — and
+    /// then the entry that <paramref name="record"/> adds, in one transaction: if the change fails nothing
+    /// is recorded; if the audit write fails the change is rolled back. The chain lock is taken only for the
+    /// final save. Returns what <paramref name="change"/> returned.
+    /// </summary>
+    public async Task<bool> InTransactionAsync(Func<Task<bool>> change, Action<AuditTrail> record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(record);
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // Already inside a unit of work: it commits (or not) as a whole.
+            if (!await change())
+            {
+                return false;
+            }
+
+            record(this);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await change())
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        record(this);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="InTransactionAsync(Func{Task{bool}}, Action{AuditTrail}, CancellationToken)"/> for one Identity
+    /// call: records <paramref name="auditEvent"/> only when the call succeeded, and commits both together.
+    /// </summary>
+    public async Task<IdentityResult> InTransactionAsync(Func<Task<IdentityResult>> change, AuditEvent auditEvent, Caller caller, string target,
+        string? detail = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        IdentityResult result = IdentityResult.Failed();
+        await InTransactionAsync(async () => (result = await change()).Succeeded,
+            trail => trail.Record(auditEvent, caller, target, detail: detail), cancellationToken);
+        return result;
     }
 
     /// <summary>The entries <paramref name="caller"/> may see: all for node admins, their organisation's for org admins.</summary>
@@ -51,47 +112,4 @@ public sealed class AuditTrail(RampartDb db, TimeProvider clock)
             _ => db.AuditEntries.AsNoTracking().Where(_ => false),
         };
     }
-
-    /// <summary>
-    /// Walks the whole chain in order and names the first entry that does not fit: altered
-    /// (its hash is wrong), inserted or deleted (its link or sequence is wrong).
-    /// </summary>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
-    {
-        long expectedSequence = 1;
-        var previousHash = "";
-        long checkedCount = 0;
-        await foreach (var entry in db.AuditEntries.AsNoTracking().OrderBy(a => a.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            if (entry.Sequence != expectedSequence)
-            {
-                return AuditVerification.Broken(checkedCount, entry.Sequence,
-                    $"Entry {entry.Sequence} follows entry {expectedSequence - 1}: entries {expectedSequence}..{entry.Sequence - 1} are missing.");
-            }
-
-            if (!string.Equals(entry.PreviousHash, previousHash, StringComparison.Ordinal))
-            {
-                return AuditVerification.Broken(checkedCount, entry.Sequence,
-                    $"Entry {entry.Sequence} does not link to the entry before it: an entry was inserted, removed or altered here.");
-            }
-
-            if (!string.Equals(entry.ComputeHash(previousHash), entry.Hash, StringComparison.Ordinal))
-            {
-                return AuditVerification.Broken(checkedCount, entry.Sequence,
-                    $"Entry {entry.Sequence} was altered: its content does not match its hash.");
-            }
-
-            previousHash = entry.Hash;
-            expectedSequence++;
-            checkedCount++;
-        }
-
-        return new AuditVerification(true, checkedCount, null, null);
-    }
-}
-
-/// <summary>The result of walking the audit chain.</summary>
-public sealed record AuditVerification(bool Intact, long CheckedEntries, long? FirstBrokenSequence, string? Problem)
-{
-    public static AuditVerification Broken(long checkedEntries, long sequence, string problem) => new(false, checkedEntries, sequence, problem);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
 
@@ -27,6 +28,17 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
     /// <summary>Serialises writers of the audit chain for the rest of the current transaction.</summary>
     protected abstract Task LockAuditChainAsync(CancellationToken cancellationToken);
 
+    /// <summary>Takes the chain lock, then reads the head (sequence and hash of the newest entry), or null for an empty chain.</summary>
+    protected virtual async Task<(long Sequence, string Hash)?> LockAuditChainAndReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await LockAuditChainAsync(cancellationToken);
+        var head = await this.AuditEntries.AsNoTracking()
+            .OrderByDescending(a => a.Sequence)
+            .Select(a => new { a.Sequence, a.Hash })
+            .FirstOrDefaultAsync(cancellationToken);
+        return head is null ? null : (head.Sequence, head.Hash);
+    }
+
     // Only library code (the data-protection key store) saves synchronously; audited changes never do.
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added)
@@ -44,26 +56,34 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        // The change and its audit entries commit together, and the chain head is read under a lock
-        // so two concurrent writers cannot both link to the same previous entry.
+        // The change and its audit entries commit together. The business write goes first, without the
+        // entries; the chain lock is the last step before commit, so writers wait for each other only for
+        // the few milliseconds of linking, not for the whole business write.
         var ownTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        await LockAuditChainAsync(cancellationToken);
-        var head = await this.AuditEntries.AsNoTracking()
-            .OrderByDescending(a => a.Sequence)
-            .Select(a => new { a.Sequence, a.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
-        var sequence = head?.Sequence ?? 0;
-        var previousHash = head?.Hash ?? "";
         foreach (var entry in pending)
         {
+            Entry(entry).State = EntityState.Detached;
+        }
+
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+
+        var head = await LockAuditChainAndReadHeadAsync(cancellationToken);
+        var sequence = head?.Sequence ?? 0;
+        var previousHash = head?.Hash ?? "";
+        // Time is read under the lock, so entry times never go backwards along the chain.
+        var now = AuditTrail.ToMilliseconds(AuditClock.GetUtcNow());
+        foreach (var entry in pending)
+        {
+            entry.Time = now;
             entry.Sequence = ++sequence;
             entry.PreviousHash = previousHash;
             entry.Hash = entry.ComputeHash(previousHash);
             previousHash = entry.Hash;
+            Add(entry);
         }
 
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -71,4 +91,9 @@ public abstract class RampartDb(DbContextOptions options) : IdentityUserContext<
 
         return written;
     }
+
+    // The node's clock (a fake one in tests), from the application's services.
+    private TimeProvider AuditClock =>
+        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<TimeProvider>()
+        ?? TimeProvider.System;
 }

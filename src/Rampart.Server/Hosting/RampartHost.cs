@@ -80,6 +80,8 @@ public static class RampartHost
         // of one PostgreSQL accepts the same sessions, and a restart does not log everyone out.
         services.AddDataProtection().SetApplicationName("Rampart").PersistKeysToDbContext<RampartDb>();
 
+        builder.AddRampartTelemetry();
+        services.AddRampartHealth();
         services.AddSingleton<MachinePathRegistry>();
         foreach (var feature in Features.All)
         {
@@ -119,6 +121,8 @@ public static class RampartHost
     {
         ArgumentNullException.ThrowIfNull(app);
         // Routing runs first (WebApplication adds it), so every middleware below can tell a machine path from a page.
+        // Outermost: denied attempts are audited with the status the exception handler finally wrote.
+        app.UseMiddleware<Audit.DeniedAttemptAuditing>();
         app.UseExceptionHandler();
         // Machine paths get their group's error document for bare status codes; browsers get the "not found" page.
         app.UseWhen(context => MachinePath.Of(context) is not null, machine => machine.UseStatusCodePages(WriteMachineStatusAsync));
@@ -134,6 +138,7 @@ public static class RampartHost
         app.UseMiddleware<AccountObligations>();
 
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapRampartHealth();
         // Extra features registered as services (tests, later plug-ins) map their endpoints too.
         var routes = new FeatureRoutes(app, app.MapMachineGroup("/api", ApiPath));
         foreach (var feature in Features.All.Concat(app.Services.GetServices<RampartFeature>()))

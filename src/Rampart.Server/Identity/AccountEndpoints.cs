@@ -37,8 +37,7 @@ public static class AccountEndpoints
             var user = caller.IsAuthenticated ? await users.FindByIdAsync(caller.UserId.ToString()) : null;
             if (user is not null)
             {
-                audit.Record(AuditEvent.SignedOutEverywhere, caller, $"user:{user.Id}");
-                await users.UpdateSecurityStampAsync(user);
+                await audit.InTransactionAsync(() => users.UpdateSecurityStampAsync(user), AuditEvent.SignedOutEverywhere, caller, $"user:{user.Id}");
             }
 
             await signIn.SignOutAsync();
@@ -57,8 +56,7 @@ public static class AccountEndpoints
             if (user is not null && user.Culture != culture)
             {
                 user.Culture = culture;
-                audit.Record(AuditEvent.LanguageChanged, caller, $"user:{user.Id}", detail: culture);
-                await users.UpdateAsync(user);
+                await audit.InTransactionAsync(() => users.UpdateAsync(user), AuditEvent.LanguageChanged, caller, $"user:{user.Id}", culture);
             }
 
             return TypedResults.LocalRedirect("~" + SafeReturnUrl(returnUrl));

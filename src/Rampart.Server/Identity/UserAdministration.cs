@@ -78,12 +78,12 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
             CreatedAt = clock.GetUtcNow(),
         };
 
-        // UserManager saves on its own; the audit entry rides on that same SaveChanges.
-        audit.Record(AuditEvent.UserCreated, caller, $"user:{user.Id}", detail: $"role:{user.Role}");
-        var result = await users.CreateAsync(user, password);
+        // UserManager saves on its own: the user and its audit entry commit in one transaction, or neither does.
+        var result = IdentityResult.Success;
+        await audit.InTransactionAsync(async () => (result = await users.CreateAsync(user, password)).Succeeded,
+            trail => trail.Record(AuditEvent.UserCreated, caller, $"user:{user.Id}", detail: $"role:{user.Role}"), cancellationToken);
         if (!result.Succeeded)
         {
-            DiscardPendingAudit();
             var identityErrors = new RequestErrors();
             foreach (var error in result.Errors)
             {
@@ -111,20 +111,14 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
             throw new ForbiddenException("Only node admins disable node admins.");
         }
 
-        audit.Record(AuditEvent.UserDisabled, caller, $"user:{user.Id}");
-        user.Disabled = true;
-        await users.SetLockoutEnabledAsync(user, true);
-        await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
-        await users.UpdateSecurityStampAsync(user);
-        return true;
-    }
-
-    private void DiscardPendingAudit()
-    {
-        foreach (var entry in db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+        await audit.InTransactionAsync(async () =>
         {
-            entry.State = EntityState.Detached;
-        }
+            user.Disabled = true;
+            return (await users.SetLockoutEnabledAsync(user, true)).Succeeded
+                && (await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue)).Succeeded
+                && (await users.UpdateSecurityStampAsync(user)).Succeeded;
+        }, trail => trail.Record(AuditEvent.UserDisabled, caller, $"user:{user.Id}"), cancellationToken);
+        return true;
     }
 
     /// <summary>20 characters from an unambiguous alphabet, with every character class Identity asks for.</summary>

@@ -126,7 +126,89 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("RecordId", "OrganisationId");
 
-                    b.ToTable("ShareRecipients");
+                    b.ToTable("ShareRecipients", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditCheckpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Audit.AuditDenialCounter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Credential")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Further")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WindowEnd");
+
+                    b.HasIndex("Actor", "Status", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("AuditDenialCounters", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Audit.AuditEntry", b =>
@@ -189,7 +271,60 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Time");
 
-                    b.ToTable("AuditEntries");
+                    b.HasIndex("UserId", "Sequence");
+
+                    b.ToTable("AuditEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Audit.AuditJobState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("FirstBrokenSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastCheckedEntries")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastFullRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("LastIntact")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastVerifiedSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("LastWasFull")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditJobState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LastCheckedEntries = 0L,
+                            LastVerifiedSequence = 0L,
+                            LastWasFull = false
+                        });
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.ApiKey", b =>
@@ -242,7 +377,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.User", b =>
@@ -365,7 +500,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
-                    b.ToTable("Notes");
+                    b.ToTable("Notes", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>
@@ -396,7 +531,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Communities");
+                    b.ToTable("Communities", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.CommunityMember", b =>
@@ -414,7 +549,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("CommunityMembers");
+                    b.ToTable("CommunityMembers", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Organisation", b =>
@@ -472,7 +607,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("ShortName")
                         .IsUnique();
 
-                    b.ToTable("Organisations");
+                    b.ToTable("Organisations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>

@@ -117,7 +117,89 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("RecordId", "OrganisationId");
 
-                    b.ToTable("ShareRecipients");
+                    b.ToTable("ShareRecipients", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Time")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditCheckpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Audit.AuditDenialCounter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Credential")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Further")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WindowEnd");
+
+                    b.HasIndex("Actor", "Status", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("AuditDenialCounters", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Audit.AuditEntry", b =>
@@ -180,7 +262,60 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Time");
 
-                    b.ToTable("AuditEntries");
+                    b.HasIndex("UserId", "Sequence");
+
+                    b.ToTable("AuditEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Audit.AuditJobState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstBrokenSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastCheckedEntries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFullRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("LastIntact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastVerifiedSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LastWasFull")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditJobState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            LastCheckedEntries = 0L,
+                            LastVerifiedSequence = 0L,
+                            LastWasFull = false
+                        });
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.ApiKey", b =>
@@ -233,7 +368,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.User", b =>
@@ -356,7 +491,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
-                    b.ToTable("Notes");
+                    b.ToTable("Notes", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>
@@ -387,7 +522,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Communities");
+                    b.ToTable("Communities", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.CommunityMember", b =>
@@ -405,7 +540,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("CommunityMembers");
+                    b.ToTable("CommunityMembers", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Organisation", b =>
@@ -463,7 +598,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("ShortName")
                         .IsUnique();
 
-                    b.ToTable("Organisations");
+                    b.ToTable("Organisations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
