@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -8,17 +10,45 @@ namespace Rampart.Standards.Stix;
 /// extensions included — survives reading and writing unchanged. Typed accessors cover the common
 /// properties; <see cref="StixValidator"/> checks the rest.
 /// </summary>
+/// <remarks>
+/// A parsed object keeps the read-only <see cref="JsonElement"/> of its text; the mutable <see cref="Json"/>
+/// tree is built only when a caller asks for it (ADR 0007), and from then on the tree is the object.
+/// Parsing rejects what cannot be read or written back: duplicate member names, lone surrogate escapes,
+/// nesting deeper than <see cref="MaxDepth"/>.
+/// </remarks>
 public sealed class StixObject
 {
-    private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = false };
+    /// <summary>The deepest nesting accepted in one object (the bundle reader allows exactly this inside objects).</summary>
+    public const int MaxDepth = 64;
+
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private JsonElement element;
+    private JsonObject? json;
 
     public StixObject(JsonObject json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        Json = json;
+        this.json = json;
     }
 
-    public JsonObject Json { get; }
+    private StixObject(JsonElement element) => this.element = element;
+
+    /// <summary>The object as a mutable tree. Asking for it builds it (once); changes made to it are the object's changes.</summary>
+    public JsonObject Json
+    {
+        get
+        {
+            if (json is null)
+            {
+                json = JsonObject.Create(element)!;
+                element = default;
+            }
+
+            return json;
+        }
+    }
 
     public string Type => GetString("type") ?? "";
 
@@ -30,38 +60,177 @@ public sealed class StixObject
 
     public string? Modified => GetString("modified");
 
-    public string? GetString(string property) =>
-        Json.TryGetPropertyValue(property, out var node) && node is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+    public string? GetString(string property)
+    {
+        if (json is not null)
+        {
+            return json.TryGetPropertyValue(property, out var node) && node is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+        }
+
+        return element.TryGetProperty(property, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+    }
 
     /// <summary>Parses one object; anything but a JSON object is a <see cref="StandardsException"/>.</summary>
     public static StixObject Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return FromNode(ParseNode(() => JsonNode.Parse(json)));
-    }
-
-    public static StixObject Parse(ReadOnlySpan<byte> utf8Json)
-    {
-        var bytes = utf8Json.ToArray();
-        return FromNode(ParseNode(() => JsonNode.Parse(bytes)));
-    }
-
-    private static JsonNode? ParseNode(Func<JsonNode?> parse)
-    {
+        byte[] bytes;
         try
         {
-            return parse();
+            bytes = StrictUtf8.GetBytes(json);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new StandardsException("The text holds a lone UTF-16 surrogate; it cannot be written as UTF-8.", e.Index);
+        }
+
+        return FromOwnedBytes(bytes);
+    }
+
+    public static StixObject Parse(ReadOnlySpan<byte> utf8Json) => FromOwnedBytes(utf8Json.ToArray());
+
+    private static StixObject FromOwnedBytes(byte[] bytes)
+    {
+        var root = ParseDocument(bytes).RootElement;
+        return root.ValueKind == JsonValueKind.Object ? new StixObject(root) : throw new StandardsException("A STIX object is a JSON object.", path: "$");
+    }
+
+    /// <summary>Parses bytes the caller will not change again; the library's JSON rules apply (see the class remarks).</summary>
+    internal static JsonDocument ParseDocument(ReadOnlyMemory<byte> bytes)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException e)
         {
             throw new StandardsException($"Not JSON: {e.Message}", (int?)e.BytePositionInLine, e.Path);
         }
+        catch (ArgumentException e)
+        {
+            throw new StandardsException($"Not JSON: {e.Message}");
+        }
+
+        if (JsonText.FindLoneSurrogateEscape(bytes.Span) is var at and >= 0)
+        {
+            document.Dispose();
+            throw new StandardsException("A string holds a lone surrogate escape (\\ud800–\\udfff without its pair); it is not text.", at);
+        }
+
+        return document;
     }
 
-    private static StixObject FromNode(JsonNode? node) =>
-        node is JsonObject obj ? new StixObject(obj) : throw new StandardsException("A STIX object is a JSON object.", path: "$");
+    /// <summary>The read-only view validation works on: the parsed element, or the tree written out and read again.</summary>
+    internal JsonElement GetElement()
+    {
+        if (json is null)
+        {
+            return element;
+        }
 
-    public string ToJson() => Json.ToJsonString(WriteOptions);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteNode(json, writer);
+        }
+
+        return ParseDocument(buffer.WrittenMemory).RootElement;
+    }
+
+    internal void WriteTo(Utf8JsonWriter writer)
+    {
+        if (json is null)
+        {
+            element.WriteTo(writer);
+        }
+        else
+        {
+            WriteNode(json, writer);
+        }
+    }
+
+    private static void WriteNode(JsonObject node, Utf8JsonWriter writer)
+    {
+        try
+        {
+            node.WriteTo(writer);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new StandardsException($"The object cannot be written as JSON: {e.Message}");
+        }
+    }
+
+    public string ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     public override string ToString() => Id;
+}
+
+/// <summary>Checks on JSON text that <see cref="JsonDocument"/> leaves to the reader of each string.</summary>
+internal static class JsonText
+{
+    /// <summary>The byte offset of the first <c>\uD800</c>–<c>\uDFFF</c> escape that is not a high-low pair, or −1. The text must be valid JSON.</summary>
+    public static int FindLoneSurrogateEscape(ReadOnlySpan<byte> utf8)
+    {
+        var i = 0;
+        while (i < utf8.Length)
+        {
+            var k = utf8[i..].IndexOf((byte)'\\');
+            if (k < 0)
+            {
+                return -1;
+            }
+
+            var at = i + k;
+            if (at + 5 < utf8.Length && utf8[at + 1] == 'u' && Hex4(utf8.Slice(at + 2, 4)) is var unit and >= 0xD800 and <= 0xDFFF)
+            {
+                if (unit >= 0xDC00 || at + 11 >= utf8.Length || utf8[at + 6] != '\\' || utf8[at + 7] != 'u' || Hex4(utf8.Slice(at + 8, 4)) is not (>= 0xDC00 and <= 0xDFFF))
+                {
+                    return at;
+                }
+
+                i = at + 12;
+            }
+            else
+            {
+                // Skip the escaped character, so that "\\" followed by "ud800" is not read as an escape.
+                i = at + 2;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int Hex4(ReadOnlySpan<byte> four)
+    {
+        var value = 0;
+        foreach (var b in four)
+        {
+            var digit = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return -1;
+            }
+
+            value = (value * 16) + digit;
+        }
+
+        return value;
+    }
 }
