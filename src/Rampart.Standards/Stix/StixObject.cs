@@ -89,7 +89,13 @@ public sealed class StixObject
 
     public static StixObject Parse(ReadOnlySpan<byte> utf8Json) => FromOwnedBytes(utf8Json.ToArray());
 
-    private static StixObject FromOwnedBytes(byte[] bytes)
+    /// <summary>
+    /// Parses one object without copying: the object reads <paramref name="utf8Json"/> for as long as it
+    /// lives, so the caller must not change that memory afterwards (as with <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>).
+    /// </summary>
+    public static StixObject Parse(ReadOnlyMemory<byte> utf8Json) => FromOwnedBytes(utf8Json);
+
+    private static StixObject FromOwnedBytes(ReadOnlyMemory<byte> bytes)
     {
         var root = ParseDocument(bytes).RootElement;
         return root.ValueKind == JsonValueKind.Object ? new StixObject(root) : throw new StandardsException("A STIX object is a JSON object.", path: "$");

@@ -74,6 +74,11 @@ internal sealed class ObjectRules(string name, Dictionary<string, PropertyRule> 
 
     public string[] Required { get; } = required;
 
+    /// <summary>For each required property, its slot among the captured values (−1 when not captured).</summary>
+    public int[] RequiredSlots => requiredSlots ??= Array.ConvertAll(Required, StixSchema.SlotOf);
+
+    private int[]? requiredSlots;
+
     public PropertyRule? Find(ReadOnlySpan<char> property) => lookup.TryGetValue(property, out var rule) ? rule : null;
 }
 

@@ -26,6 +26,9 @@ public sealed record StixValidationResult(IReadOnlyList<StixIssue> Errors, IRead
 /// </summary>
 public static class StixValidator
 {
+    /// <summary>Base64 characters of payload_bin above which the deterministic-id warning is not computed.</summary>
+    internal const int LargePayload = 64 * 1024;
+
     private static readonly string[] ReservedProperties = ["severity", "action", "usernames", "phone_numbers", "addresses", "social_media_accounts"];
 
     public static StixValidationResult Validate(StixObject stixObject)
@@ -67,8 +70,7 @@ public static class StixValidator
         }
 
         CheckIdentifier(element.TryGetProperty("id", out var id) ? id : default, "bundle", StixKind.Meta, element, context);
-        var captured = default(Captured);
-        WalkProperties(element, StixSchema.Bundle, "", context, ref captured, topLevel: true);
+        WalkProperties(element, StixSchema.Bundle, "", context, ref Unsafe.NullRef<Captured>(), topLevel: true);
         if (element.TryGetProperty("objects", out var objects) && objects.ValueKind == JsonValueKind.Array)
         {
             var i = 0;
@@ -116,9 +118,105 @@ public static class StixValidator
         private JsonElement element;
     }
 
-    private static JsonElement Get(ref Captured captured, string property) => captured[StixSchema.SlotOf(property)];
+    private static JsonElement Get(ref Captured captured, int slot) => captured[slot];
 
-    private static bool Has(ref Captured captured, string property) => Get(ref captured, property).ValueKind != JsonValueKind.Undefined;
+    private static bool Has(ref Captured captured, int slot) => captured[slot].ValueKind != JsonValueKind.Undefined;
+
+    /// <summary>Where each captured property sits, looked up once.</summary>
+    private static class Slot
+    {
+        public static readonly int AnalysisEnded = StixSchema.SlotOf("analysis_ended");
+
+        public static readonly int AnalysisStarted = StixSchema.SlotOf("analysis_started");
+
+        public static readonly int Body = StixSchema.SlotOf("body");
+
+        public static readonly int BodyMultipart = StixSchema.SlotOf("body_multipart");
+
+        public static readonly int Country = StixSchema.SlotOf("country");
+
+        public static readonly int Created = StixSchema.SlotOf("created");
+
+        public static readonly int DecryptionKey = StixSchema.SlotOf("decryption_key");
+
+        public static readonly int Definition = StixSchema.SlotOf("definition");
+
+        public static readonly int DefinitionType = StixSchema.SlotOf("definition_type");
+
+        public static readonly int DstRef = StixSchema.SlotOf("dst_ref");
+
+        public static readonly int EncryptionAlgorithm = StixSchema.SlotOf("encryption_algorithm");
+
+        public static readonly int End = StixSchema.SlotOf("end");
+
+        public static readonly int Extensions = StixSchema.SlotOf("extensions");
+
+        public static readonly int FirstObserved = StixSchema.SlotOf("first_observed");
+
+        public static readonly int FirstSeen = StixSchema.SlotOf("first_seen");
+
+        public static readonly int GranularMarkings = StixSchema.SlotOf("granular_markings");
+
+        public static readonly int Hashes = StixSchema.SlotOf("hashes");
+
+        public static readonly int Id = StixSchema.SlotOf("id");
+
+        public static readonly int IsActive = StixSchema.SlotOf("is_active");
+
+        public static readonly int IsFamily = StixSchema.SlotOf("is_family");
+
+        public static readonly int IsMultipart = StixSchema.SlotOf("is_multipart");
+
+        public static readonly int LastObserved = StixSchema.SlotOf("last_observed");
+
+        public static readonly int LastSeen = StixSchema.SlotOf("last_seen");
+
+        public static readonly int Latitude = StixSchema.SlotOf("latitude");
+
+        public static readonly int Longitude = StixSchema.SlotOf("longitude");
+
+        public static readonly int Modified = StixSchema.SlotOf("modified");
+
+        public static readonly int Name = StixSchema.SlotOf("name");
+
+        public static readonly int ObjectMarkingRefs = StixSchema.SlotOf("object_marking_refs");
+
+        public static readonly int ObjectRefs = StixSchema.SlotOf("object_refs");
+
+        public static readonly int Objects = StixSchema.SlotOf("objects");
+
+        public static readonly int Pattern = StixSchema.SlotOf("pattern");
+
+        public static readonly int PatternType = StixSchema.SlotOf("pattern_type");
+
+        public static readonly int PayloadBin = StixSchema.SlotOf("payload_bin");
+
+        public static readonly int Region = StixSchema.SlotOf("region");
+
+        public static readonly int RelationshipType = StixSchema.SlotOf("relationship_type");
+
+        public static readonly int Result = StixSchema.SlotOf("result");
+
+        public static readonly int SpecVersion = StixSchema.SlotOf("spec_version");
+
+        public static readonly int SrcRef = StixSchema.SlotOf("src_ref");
+
+        public static readonly int Start = StixSchema.SlotOf("start");
+
+        public static readonly int StartTime = StixSchema.SlotOf("start_time");
+
+        public static readonly int StopTime = StixSchema.SlotOf("stop_time");
+
+        public static readonly int Url = StixSchema.SlotOf("url");
+
+        public static readonly int ValidFrom = StixSchema.SlotOf("valid_from");
+
+        public static readonly int ValidUntil = StixSchema.SlotOf("valid_until");
+
+        public static readonly int ValidityNotAfter = StixSchema.SlotOf("validity_not_after");
+
+        public static readonly int ValidityNotBefore = StixSchema.SlotOf("validity_not_before");
+    }
 
     private static void ValidateObject(JsonElement o, Context c)
     {
@@ -148,8 +246,8 @@ public static class StixValidator
         var captured = default(Captured);
         WalkProperties(o, rules, "", c, ref captured, topLevel: true);
 
-        CheckIdentifier(Get(ref captured, "id"), type, customObservable ? StixKind.CyberObservable : kind, o, c);
-        var specVersion = Get(ref captured, "spec_version");
+        CheckIdentifier(Get(ref captured, Slot.Id), type, customObservable ? StixKind.CyberObservable : kind, o, c);
+        var specVersion = Get(ref captured, Slot.SpecVersion);
         if (kind == StixKind.CyberObservable || customObservable)
         {
             if (specVersion.ValueKind != JsonValueKind.Undefined && !(specVersion.ValueKind == JsonValueKind.String && specVersion.ValueEquals("2.1"u8)))
@@ -164,17 +262,19 @@ public static class StixValidator
 
         if (kind is StixKind.DomainObject or StixKind.RelationshipObject || type is "language-content" or "extension-definition" || (kind == StixKind.Custom && !customObservable))
         {
-            Require(ref captured, "created", type, c);
-            Require(ref captured, "modified", type, c);
+            Require(ref captured, Slot.Created, "created", type, c);
+            Require(ref captured, Slot.Modified, "modified", type, c);
         }
         else if (type == "marking-definition")
         {
-            Require(ref captured, "created", type, c);
+            Require(ref captured, Slot.Created, "created", type, c);
         }
 
-        foreach (var property in rules.Required)
+        var requiredSlots = rules.RequiredSlots;
+        for (var r = 0; r < requiredSlots.Length; r++)
         {
-            var slot = StixSchema.SlotOf(property);
+            var property = rules.Required[r];
+            var slot = requiredSlots[r];
             var present = slot >= 0 ? captured[slot].ValueKind != JsonValueKind.Undefined : o.TryGetProperty(property, out _);
             if (!present)
             {
@@ -182,7 +282,7 @@ public static class StixValidator
             }
         }
 
-        if (Get(ref captured, "created") is { ValueKind: JsonValueKind.String } created && Get(ref captured, "modified") is { ValueKind: JsonValueKind.String } modified
+        if (Get(ref captured, Slot.Created) is { ValueKind: JsonValueKind.String } created && Get(ref captured, Slot.Modified) is { ValueKind: JsonValueKind.String } modified
             && TryTime(created, out var createdAt) && TryTime(modified, out var modifiedAt) && modifiedAt < createdAt)
         {
             c.Error("modified", "modified-before-created", "modified must be later than or equal to created (§3.2).");
@@ -191,9 +291,9 @@ public static class StixValidator
         CheckTypeRules(o, type, ref captured, c);
     }
 
-    private static void Require(ref Captured captured, string property, string type, Context c)
+    private static void Require(ref Captured captured, int slot, string property, string type, Context c)
     {
-        if (!Has(ref captured, property))
+        if (!Has(ref captured, slot))
         {
             c.Error(property, "required-property", $"{property} is required on a {type} (§3.2).");
         }
@@ -352,7 +452,7 @@ public static class StixValidator
                 {
                     if (rule.Min != long.MinValue && v.ValueKind == JsonValueKind.Number)
                     {
-                        c.Error(path, "range", $"{rule.Name} is a whole number from {rule.Min} to {rule.Max}.");
+                        c.Error(path, rule.Name == "confidence" ? "confidence-range" : "range", $"{rule.Name} is a whole number from {rule.Min} to {rule.Max}.");
                     }
                     else
                     {
@@ -581,8 +681,8 @@ public static class StixValidator
 
     private static void ValidateEmbedded(JsonElement o, ObjectRules rules, string path, Context c)
     {
-        var captured = default(Captured);
-        WalkProperties(o, rules, path, c, ref captured, topLevel: false);
+        // Embedded rules capture nothing (their slots are −1): no captured values to zero.
+        WalkProperties(o, rules, path, c, ref Unsafe.NullRef<Captured>(), topLevel: false);
         foreach (var property in rules.Required)
         {
             if (!o.TryGetProperty(property, out _))
@@ -818,33 +918,19 @@ public static class StixValidator
             return;
         }
 
-        if (ScoIds.Compute(ContributingOnly(o, type, info!)) is { } expected && expected != id)
+        // The deterministic id is a SHOULD (a warning); over a large payload_bin it would cost a SHA-1 of the
+        // whole payload, many times the cost of reading the object, so artifacts with payloads over 64 KiB skip it.
+        if (type == "artifact" && o.TryGetProperty("payload_bin", out var payload) && payload.ValueKind == JsonValueKind.String
+            && JsonMarshal.GetRawUtf8Value(payload).Length > LargePayload)
+        {
+            return;
+        }
+
+        if (ScoIds.Compute(o, type, info!.IdContributing) is { } expected && expected != id)
         {
             c.Warning("id", "sco-deterministic-id", $"Observables should use the deterministic identifier {expected} (§2.9).");
         }
     }
-
-    private static JsonObject ContributingOnly(JsonElement o, string type, StixTypeInfo info)
-    {
-        var result = new JsonObject { ["type"] = type };
-        foreach (var property in info.IdContributing)
-        {
-            if (o.TryGetProperty(property, out var value))
-            {
-                result[property] = ToNode(value);
-            }
-        }
-
-        return result;
-    }
-
-    private static JsonNode? ToNode(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Object => JsonObject.Create(e),
-        JsonValueKind.Array => JsonArray.Create(e),
-        JsonValueKind.Null => null,
-        _ => JsonValue.Create(e),
-    };
 
     private static bool TryTime(JsonElement e, out DateTimeOffset value)
     {
@@ -854,7 +940,7 @@ public static class StixValidator
     }
 
     /// <summary>Both present and valid, and <paramref name="later"/> is before <paramref name="earlier"/> (or equal, when <paramref name="strict"/>).</summary>
-    private static bool OutOfOrder(ref Captured captured, string earlier, string later, bool strict) =>
+    private static bool OutOfOrder(ref Captured captured, int earlier, int later, bool strict) =>
         TryTime(Get(ref captured, earlier), out var a) && TryTime(Get(ref captured, later), out var b) && (strict ? b <= a : b < a);
 
     private static void CheckTypeRules(JsonElement o, string type, ref Captured captured, Context c)
@@ -862,7 +948,7 @@ public static class StixValidator
         switch (type)
         {
             case "campaign" or "intrusion-set" or "threat-actor" or "infrastructure" or "malware" or "sighting":
-                if (OutOfOrder(ref captured, "first_seen", "last_seen", strict: false))
+                if (OutOfOrder(ref captured, Slot.FirstSeen, Slot.LastSeen, strict: false))
                 {
                     c.Error("last_seen", "last-seen-before-first-seen", "last_seen must be later than or equal to first_seen (§4, §5.2).");
                 }
@@ -873,13 +959,13 @@ public static class StixValidator
         switch (type)
         {
             case "indicator":
-                if (OutOfOrder(ref captured, "valid_from", "valid_until", strict: true))
+                if (OutOfOrder(ref captured, Slot.ValidFrom, Slot.ValidUntil, strict: true))
                 {
                     c.Error("valid_until", "valid-until-after-valid-from", "valid_until must be later than valid_from (§4.7).");
                 }
 
-                if (Get(ref captured, "pattern_type").ValueKind == JsonValueKind.String && Get(ref captured, "pattern_type").ValueEquals("stix"u8)
-                    && Get(ref captured, "pattern") is { ValueKind: JsonValueKind.String } pattern)
+                if (Get(ref captured, Slot.PatternType).ValueKind == JsonValueKind.String && Get(ref captured, Slot.PatternType).ValueEquals("stix"u8)
+                    && Get(ref captured, Slot.Pattern) is { ValueKind: JsonValueKind.String } pattern)
                 {
                     try
                     {
@@ -893,32 +979,32 @@ public static class StixValidator
 
                 break;
             case "malware":
-                if (Get(ref captured, "is_family").ValueKind == JsonValueKind.True && !Has(ref captured, "name"))
+                if (Get(ref captured, Slot.IsFamily).ValueKind == JsonValueKind.True && !Has(ref captured, Slot.Name))
                 {
                     c.Error("name", "required-property", "A malware family has a name (§4.11).");
                 }
 
                 break;
             case "malware-analysis":
-                if (!Has(ref captured, "result") && !o.TryGetProperty("analysis_sco_refs", out _))
+                if (!Has(ref captured, Slot.Result) && !o.TryGetProperty("analysis_sco_refs", out _))
                 {
                     c.Error("result", "malware-analysis-result", "A malware-analysis has result or analysis_sco_refs (§4.12).");
                 }
 
-                if (OutOfOrder(ref captured, "analysis_started", "analysis_ended", strict: false))
+                if (OutOfOrder(ref captured, Slot.AnalysisStarted, Slot.AnalysisEnded, strict: false))
                 {
                     c.Error("analysis_ended", "analysis-ended-before-started", "analysis_ended must not be earlier than analysis_started (§4.12).");
                 }
 
                 break;
             case "location":
-                var hasLatitude = Has(ref captured, "latitude");
-                if (!Has(ref captured, "region") && !Has(ref captured, "country") && !hasLatitude)
+                var hasLatitude = Has(ref captured, Slot.Latitude);
+                if (!Has(ref captured, Slot.Region) && !Has(ref captured, Slot.Country) && !hasLatitude)
                 {
                     c.Error("", "location-required", "A location has region, country, or latitude and longitude (§4.10).");
                 }
 
-                if (hasLatitude != Has(ref captured, "longitude"))
+                if (hasLatitude != Has(ref captured, Slot.Longitude))
                 {
                     c.Error("longitude", "location-required", "latitude and longitude come together (§4.10).");
                 }
@@ -928,87 +1014,87 @@ public static class StixValidator
                     c.Error("precision", "location-required", "precision is given only with latitude and longitude (§4.10).");
                 }
 
-                CheckRange(Get(ref captured, "latitude"), "latitude", -90, 90, c);
-                CheckRange(Get(ref captured, "longitude"), "longitude", -180, 180, c);
+                CheckRange(Get(ref captured, Slot.Latitude), "latitude", -90, 90, c);
+                CheckRange(Get(ref captured, Slot.Longitude), "longitude", -180, 180, c);
                 break;
             case "observed-data":
-                if (Has(ref captured, "objects") == Has(ref captured, "object_refs"))
+                if (Has(ref captured, Slot.Objects) == Has(ref captured, Slot.ObjectRefs))
                 {
                     c.Error("object_refs", "observed-data-objects", "observed-data has exactly one of object_refs and (deprecated) objects (§4.14).");
                 }
-                else if (Has(ref captured, "objects"))
+                else if (Has(ref captured, Slot.Objects))
                 {
                     c.Warning("objects", "deprecated-property", "objects is deprecated in STIX 2.1; use object_refs (§4.14).");
                 }
 
-                if (OutOfOrder(ref captured, "first_observed", "last_observed", strict: false))
+                if (OutOfOrder(ref captured, Slot.FirstObserved, Slot.LastObserved, strict: false))
                 {
                     c.Error("last_observed", "last-observed-before-first", "last_observed must be later than or equal to first_observed (§4.14).");
                 }
 
                 break;
             case "relationship":
-                if (Get(ref captured, "relationship_type") is { ValueKind: JsonValueKind.String } relationshipType && !IsLowerHyphenated(relationshipType.GetString()!))
+                if (Get(ref captured, Slot.RelationshipType) is { ValueKind: JsonValueKind.String } relationshipType && !IsLowerHyphenated(relationshipType.GetString()!))
                 {
                     c.Error("relationship_type", "relationship-type-format", "relationship_type is ASCII a–z, 0–9 and '-' (§5.1).");
                 }
 
-                if (OutOfOrder(ref captured, "start_time", "stop_time", strict: true))
+                if (OutOfOrder(ref captured, Slot.StartTime, Slot.StopTime, strict: true))
                 {
                     c.Error("stop_time", "stop-time-after-start-time", "stop_time must be later than start_time (§5.1).");
                 }
 
                 break;
             case "file":
-                if (!Has(ref captured, "hashes") && !Has(ref captured, "name"))
+                if (!Has(ref captured, Slot.Hashes) && !Has(ref captured, Slot.Name))
                 {
                     c.Error("", "file-hashes-or-name", "A file has hashes or name (§6.7).");
                 }
 
                 break;
             case "artifact":
-                var hasPayload = Has(ref captured, "payload_bin");
-                var hasUrl = Has(ref captured, "url");
+                var hasPayload = Has(ref captured, Slot.PayloadBin);
+                var hasUrl = Has(ref captured, Slot.Url);
                 if (hasPayload == hasUrl)
                 {
                     c.Error(hasUrl ? "url" : "payload_bin", "artifact-payload-or-url", "An artifact has exactly one of payload_bin and url (§6.1).");
                 }
 
-                if (hasUrl && !Has(ref captured, "hashes"))
+                if (hasUrl && !Has(ref captured, Slot.Hashes))
                 {
                     c.Error("hashes", "required-property", "An artifact given by url has hashes (§6.1).");
                 }
 
-                if (Has(ref captured, "decryption_key") && !Has(ref captured, "encryption_algorithm"))
+                if (Has(ref captured, Slot.DecryptionKey) && !Has(ref captured, Slot.EncryptionAlgorithm))
                 {
                     c.Error("decryption_key", "artifact-decryption-key", "decryption_key is given only with encryption_algorithm (§6.1).");
                 }
 
                 break;
             case "network-traffic":
-                if (!Has(ref captured, "src_ref") && !Has(ref captured, "dst_ref"))
+                if (!Has(ref captured, Slot.SrcRef) && !Has(ref captured, Slot.DstRef))
                 {
                     c.Error("", "network-traffic-endpoint", "network-traffic has src_ref or dst_ref (§6.12).");
                 }
 
-                if (Get(ref captured, "is_active").ValueKind == JsonValueKind.True && Has(ref captured, "end"))
+                if (Get(ref captured, Slot.IsActive).ValueKind == JsonValueKind.True && Has(ref captured, Slot.End))
                 {
                     c.Error("end", "network-traffic-active-end", "An active network-traffic (is_active true) has no end (§6.12).");
                 }
 
-                if (OutOfOrder(ref captured, "start", "end", strict: false))
+                if (OutOfOrder(ref captured, Slot.Start, Slot.End, strict: false))
                 {
                     c.Error("end", "network-traffic-end-before-start", "end must not be earlier than start (§6.12).");
                 }
 
                 break;
             case "email-message":
-                var multipart = Get(ref captured, "is_multipart");
-                if (multipart.ValueKind == JsonValueKind.True && Has(ref captured, "body"))
+                var multipart = Get(ref captured, Slot.IsMultipart);
+                if (multipart.ValueKind == JsonValueKind.True && Has(ref captured, Slot.Body))
                 {
                     c.Error("body", "email-body-multipart", "A multipart email carries body_multipart, not body (§6.6).");
                 }
-                else if (multipart.ValueKind != JsonValueKind.True && Has(ref captured, "body_multipart"))
+                else if (multipart.ValueKind != JsonValueKind.True && Has(ref captured, Slot.BodyMultipart))
                 {
                     c.Error("body_multipart", "email-body-multipart", "body_multipart is used only when is_multipart is true (§6.6).");
                 }
@@ -1019,7 +1105,7 @@ public static class StixValidator
                 break;
         }
 
-        if (type == "x509-certificate" && OutOfOrder(ref captured, "validity_not_before", "validity_not_after", strict: false))
+        if (type == "x509-certificate" && OutOfOrder(ref captured, Slot.ValidityNotBefore, Slot.ValidityNotAfter, strict: false))
         {
             c.Error("validity_not_after", "validity-order", "validity_not_after must not be earlier than validity_not_before (§6.17).");
         }
@@ -1029,16 +1115,16 @@ public static class StixValidator
 
     private static void CheckMarkingDefinition(JsonElement o, ref Captured captured, Context c)
     {
-        if (!Has(ref captured, "extensions") && (!Has(ref captured, "definition_type") || !Has(ref captured, "definition")))
+        if (!Has(ref captured, Slot.Extensions) && (!Has(ref captured, Slot.DefinitionType) || !Has(ref captured, Slot.Definition)))
         {
             c.Error("definition", "required-property", "A marking-definition has definition_type and definition, or an extension (§7.2.1).");
         }
 
-        var id = Get(ref captured, "id");
+        var id = Get(ref captured, Slot.Id);
         if (id.ValueKind == JsonValueKind.String)
         {
             // §7.2: a marking definition does not mark itself.
-            if (Get(ref captured, "object_marking_refs") is { ValueKind: JsonValueKind.Array } refs)
+            if (Get(ref captured, Slot.ObjectMarkingRefs) is { ValueKind: JsonValueKind.Array } refs)
             {
                 var i = 0;
                 foreach (var r in refs.EnumerateArray())
@@ -1052,7 +1138,7 @@ public static class StixValidator
                 }
             }
 
-            if (Get(ref captured, "granular_markings") is { ValueKind: JsonValueKind.Array } granular)
+            if (Get(ref captured, Slot.GranularMarkings) is { ValueKind: JsonValueKind.Array } granular)
             {
                 var i = 0;
                 foreach (var g in granular.EnumerateArray())
@@ -1067,8 +1153,8 @@ public static class StixValidator
             }
         }
 
-        var definitionType = Get(ref captured, "definition_type");
-        var definition = Get(ref captured, "definition");
+        var definitionType = Get(ref captured, Slot.DefinitionType);
+        var definition = Get(ref captured, Slot.Definition);
         if (definitionType.ValueKind == JsonValueKind.String && definition.ValueKind == JsonValueKind.Object)
         {
             if (definitionType.ValueEquals("statement"u8) && !(definition.TryGetProperty("statement", out var statement) && statement.ValueKind == JsonValueKind.String))
@@ -1082,7 +1168,7 @@ public static class StixValidator
 
     private static void CheckSelectors(JsonElement o, ref Captured captured, Context c)
     {
-        if (Get(ref captured, "granular_markings") is not { ValueKind: JsonValueKind.Array } markings)
+        if (Get(ref captured, Slot.GranularMarkings) is not { ValueKind: JsonValueKind.Array } markings)
         {
             return;
         }
