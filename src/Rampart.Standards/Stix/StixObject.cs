@@ -104,27 +104,24 @@ public sealed class StixObject
     /// <summary>Parses bytes the caller will not change again; the library's JSON rules apply (see the class remarks).</summary>
     internal static JsonDocument ParseDocument(ReadOnlyMemory<byte> bytes)
     {
-        JsonDocument document;
+        // First, because reading a name or value with such an escape throws InvalidOperationException.
+        if (JsonText.FindLoneSurrogateEscape(bytes.Span) is var at and >= 0)
+        {
+            throw new StandardsException("A string holds a lone surrogate escape (\\ud800–\\udfff without its pair); it is not text.", at);
+        }
+
         try
         {
-            document = JsonDocument.Parse(bytes, DocumentOptions);
+            return JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException e)
         {
             throw new StandardsException($"Not JSON: {e.Message}", (int?)e.BytePositionInLine, e.Path);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            throw new StandardsException($"Not JSON: {e.Message}");
+            throw new StandardsException($"Not JSON text: {e.Message}");
         }
-
-        if (JsonText.FindLoneSurrogateEscape(bytes.Span) is var at and >= 0)
-        {
-            document.Dispose();
-            throw new StandardsException("A string holds a lone surrogate escape (\\ud800–\\udfff without its pair); it is not text.", at);
-        }
-
-        return document;
     }
 
     /// <summary>The read-only view validation works on: the parsed element, or the tree written out and read again.</summary>
@@ -158,6 +155,12 @@ public sealed class StixObject
 
     private static void WriteNode(JsonObject node, Utf8JsonWriter writer)
     {
+        // The writer's encoder would silently replace a lone surrogate with U+FFFD: refuse instead.
+        if (JsonText.FindLoneSurrogate(node) is { } path)
+        {
+            throw new StandardsException("A string holds a lone UTF-16 surrogate; it is not text and cannot be written as UTF-8.", path: path);
+        }
+
         try
         {
             node.WriteTo(writer);
@@ -215,6 +218,61 @@ internal static class JsonText
         }
 
         return -1;
+    }
+
+    /// <summary>The path of the first name or string in the tree holding an unpaired UTF-16 surrogate, or null.</summary>
+    public static string? FindLoneSurrogate(JsonNode? node, string path = "$")
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, value) in o)
+                {
+                    var at = path + "." + name;
+                    if (HasLoneSurrogate(name))
+                    {
+                        return at;
+                    }
+
+                    if (FindLoneSurrogate(value, at) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (FindLoneSurrogate(a[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && v.TryGetValue<string>(out var s):
+                return HasLoneSurrogate(s) ? path : null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool HasLoneSurrogate(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int Hex4(ReadOnlySpan<byte> four)
