@@ -54,7 +54,7 @@ internal static class StixProfile
             {
                 foreach (var a in artifacts)
                 {
-                    n += StixValidator.Validate(StixObject.Parse(a)).Errors.Count;
+                    n += StixValidator.Validate(StixObject.Parse(a.AsMemory())).Errors.Count;
                 }
             }
             else

@@ -182,7 +182,7 @@ public static class StixBundleReader
 
                     if (scan.Properties is not null)
                     {
-                        var root = StixObject.ParseDocument(value.ToArray()).RootElement;
+                        var root = StixObject.ParseElement(value);
                         scan.Properties[scan.PendingProperty] = root.ValueKind switch
                         {
                             JsonValueKind.Object => JsonObject.Create(root),

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,7 +22,8 @@ public sealed class StixObject
     /// <summary>The deepest nesting accepted in one object (the bundle reader allows exactly this inside objects).</summary>
     public const int MaxDepth = 64;
 
-    internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+    // Duplicate names are found by JsonText.FindDuplicateName, which costs a fraction of the reader's own check.
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private JsonElement element;
@@ -84,21 +86,45 @@ public sealed class StixObject
             throw new StandardsException("The text holds a lone UTF-16 surrogate; it cannot be written as UTF-8.", e.Index);
         }
 
-        return FromOwnedBytes(bytes);
+        return FromElement(ParseElement(bytes.AsMemory()));
     }
 
-    public static StixObject Parse(ReadOnlySpan<byte> utf8Json) => FromOwnedBytes(utf8Json.ToArray());
+    public static StixObject Parse(ReadOnlySpan<byte> utf8Json) => FromElement(ParseElement(utf8Json));
 
     /// <summary>
-    /// Parses one object without copying: the object reads <paramref name="utf8Json"/> for as long as it
-    /// lives, so the caller must not change that memory afterwards (as with <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>).
+    /// Parses one object without copying it: the object reads <paramref name="utf8Json"/> for as long as it
+    /// lives, so the caller must not change that memory afterwards (the contract of
+    /// <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>). Meant for large objects
+    /// (artifacts with payloads) whose bytes the caller already owns.
     /// </summary>
-    public static StixObject Parse(ReadOnlyMemory<byte> utf8Json) => FromOwnedBytes(utf8Json);
+    public static StixObject Parse(ReadOnlyMemory<byte> utf8Json) => FromElement(ParseDocument(utf8Json).RootElement);
 
-    private static StixObject FromOwnedBytes(ReadOnlyMemory<byte> bytes)
+    private static StixObject FromElement(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object ? new StixObject(root) : throw new StandardsException("A STIX object is a JSON object.", path: "$");
+
+    /// <summary>
+    /// Parses with the library's rules into an element that owns exact-size copies of the text and its index:
+    /// the pooled buffers of the parse go back to the pool at once (a document left undisposed would take a
+    /// new buffer as large as the text for every object).
+    /// </summary>
+    internal static JsonElement ParseElement(ReadOnlyMemory<byte> utf8Json)
     {
-        var root = ParseDocument(bytes).RootElement;
-        return root.ValueKind == JsonValueKind.Object ? new StixObject(root) : throw new StandardsException("A STIX object is a JSON object.", path: "$");
+        using var document = ParseDocument(utf8Json);
+        return document.RootElement.Clone();
+    }
+
+    internal static JsonElement ParseElement(ReadOnlySpan<byte> utf8Json)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, utf8Json.Length));
+        try
+        {
+            utf8Json.CopyTo(rented);
+            return ParseElement(rented.AsMemory(0, utf8Json.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Parses bytes the caller will not change again; the library's JSON rules apply (see the class remarks).</summary>
@@ -110,9 +136,10 @@ public sealed class StixObject
             throw new StandardsException("A string holds a lone surrogate escape (\\ud800–\\udfff without its pair); it is not text.", at);
         }
 
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(bytes, DocumentOptions);
+            document = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -122,6 +149,14 @@ public sealed class StixObject
         {
             throw new StandardsException($"Not JSON text: {e.Message}");
         }
+
+        if (JsonText.FindDuplicateName(document.RootElement, "$") is { } duplicate)
+        {
+            document.Dispose();
+            throw new StandardsException("A JSON object has the same member name twice; which value counts would be undefined.", path: duplicate);
+        }
+
+        return document;
     }
 
     /// <summary>The read-only view validation works on: the parsed element, or the tree written out and read again.</summary>
@@ -138,7 +173,7 @@ public sealed class StixObject
             WriteNode(json, writer);
         }
 
-        return ParseDocument(buffer.WrittenMemory).RootElement;
+        return ParseElement(buffer.WrittenMemory);
     }
 
     internal void WriteTo(Utf8JsonWriter writer)
@@ -218,6 +253,83 @@ internal static class JsonText
         }
 
         return -1;
+    }
+
+    /// <summary>The path of the first object member whose name occurs twice in its object, or null.</summary>
+    public static string? FindDuplicateName(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var count = 0;
+                var escaped = false;
+                foreach (var p in e.EnumerateObject())
+                {
+                    count++;
+                    escaped |= JsonMarshal.GetRawUtf8PropertyName(p).IndexOf((byte)'\\') >= 0;
+                }
+
+                if (escaped || count > 32)
+                {
+                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        if (!names.Add(p.Name))
+                        {
+                            return path + "." + p.Name;
+                        }
+                    }
+                }
+                else if (count > 1)
+                {
+                    // Few, unescaped names: compare the raw UTF-8 pairwise, without allocating.
+                    var i = 0;
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        var name = JsonMarshal.GetRawUtf8PropertyName(p);
+                        var j = 0;
+                        foreach (var q in e.EnumerateObject())
+                        {
+                            if (j++ >= i)
+                            {
+                                break;
+                            }
+
+                            if (name.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(q)))
+                            {
+                                return path + "." + p.Name;
+                            }
+                        }
+
+                        i++;
+                    }
+                }
+
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && FindDuplicateName(p.Value, path + "." + p.Name) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array && FindDuplicateName(item, $"{path}[{index}]") is { } found)
+                    {
+                        return found;
+                    }
+
+                    index++;
+                }
+
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>The path of the first name or string in the tree holding an unpaired UTF-16 surrogate, or null.</summary>

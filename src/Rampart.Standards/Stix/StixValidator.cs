@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -98,6 +97,11 @@ public static class StixValidator
 
         public string? ObjectType { get; set; }
 
+        // Scratch space for reading short strings without allocating; one pair per thread, reused by every validation.
+        public char[] Names { get; } = parent?.Names ?? (scratchNames ??= new char[256]);
+
+        public char[] Values { get; } = parent?.Values ?? (scratchValues ??= new char[320]);
+
         public List<StixIssue> Errors { get; } = parent?.Errors ?? [];
 
         public List<StixIssue> Warnings { get; } = parent?.Warnings ?? [];
@@ -111,6 +115,12 @@ public static class StixValidator
 
         public StixValidationResult Result() => new(Errors, Warnings);
     }
+
+    [ThreadStatic]
+    private static char[]? scratchNames;
+
+    [ThreadStatic]
+    private static char[]? scratchValues;
 
     [InlineArray(72)]
     private struct Captured
@@ -359,7 +369,7 @@ public static class StixValidator
     /// <summary>Walks the properties of an object once: names, then each value against its rule.</summary>
     private static void WalkProperties(JsonElement o, ObjectRules rules, string path, Context c, ref Captured captured, bool topLevel)
     {
-        Span<char> buffer = stackalloc char[256];
+        var buffer = c.Names.AsSpan();
         foreach (var property in o.EnumerateObject())
         {
             var name = NameChars(property, buffer);
@@ -423,7 +433,7 @@ public static class StixValidator
 
     private static void CheckValue(PropertyRule rule, JsonElement v, string path, Context c)
     {
-        Span<char> buffer = stackalloc char[128];
+        var buffer = c.Values.AsSpan();
         switch (rule.Shape)
         {
             case Shape.Any:
@@ -570,7 +580,7 @@ public static class StixValidator
         {
             case Shape.String when v.ValueKind == JsonValueKind.String && item.Format == ValueFormat.None && item.Closed is null && item.Open is null:
                 return;
-            case Shape.Identifier when v.ValueKind == JsonValueKind.String && IsFineReference(v, item.References):
+            case Shape.Identifier when v.ValueKind == JsonValueKind.String && IsFineReference(v, item.References, c):
                 return;
             default:
                 CheckValue(item, v, Item(path, index), c);
@@ -578,9 +588,9 @@ public static class StixValidator
         }
     }
 
-    private static bool IsFineReference(JsonElement v, string[]? targets)
+    private static bool IsFineReference(JsonElement v, string[]? targets, Context c)
     {
-        Span<char> buffer = stackalloc char[300];
+        var buffer = c.Values.AsSpan();
         var id = Chars(v, buffer);
         return StixIdentifier.TryParse(id, out var type, out _) && (targets is null || Allows(targets, type));
     }
@@ -610,18 +620,31 @@ public static class StixValidator
         return false;
     }
 
+    private static readonly SearchValues<byte> Base64Alphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"u8);
+
+    /// <summary>RFC 4648 §4 base64: the alphabet, '=' padding only at the end, a multiple of four, no white space. One pass.</summary>
     private static bool IsBase64(JsonElement v)
     {
         var raw = JsonMarshal.GetRawUtf8Value(v);
         var inner = raw[1..^1];
-        if (inner.IndexOf((byte)'\\') >= 0)
+        if (IsBase64(inner))
         {
-            var text = v.GetString()!;
-            return !text.Contains(' ', StringComparison.Ordinal) && text.Length % 4 == 0 && Base64.IsValid(text);
+            return true;
         }
 
-        // RFC 4648 §4: no white space, padded to a multiple of four.
-        return inner.IndexOf((byte)' ') < 0 && inner.Length % 4 == 0 && Base64.IsValid(inner);
+        // Only an escaped string (e.g. "\/") can still be base64 once unescaped.
+        return inner.IndexOf((byte)'\\') >= 0 && IsBase64(Encoding.UTF8.GetBytes(v.GetString()!));
+    }
+
+    private static bool IsBase64(ReadOnlySpan<byte> text)
+    {
+        if (text.Length % 4 != 0)
+        {
+            return false;
+        }
+
+        var body = text.Length > 0 && text[^1] == '=' ? (text.Length > 1 && text[^2] == '=' ? text[..^2] : text[..^1]) : text;
+        return body.IndexOfAnyExcept(Base64Alphabet) < 0;
     }
 
     private static void CheckDictionaryKey(ReadOnlySpan<char> key, string path, Context c)
@@ -640,7 +663,7 @@ public static class StixValidator
             return;
         }
 
-        Span<char> buffer = stackalloc char[256];
+        var buffer = c.Values.AsSpan();
         var any = false;
         foreach (var entry in v.EnumerateObject())
         {
@@ -795,7 +818,7 @@ public static class StixValidator
 
     private static void CheckExtensionDefinitionInstance(JsonElement value, string path, Context c)
     {
-        Span<char> buffer = stackalloc char[256];
+        var buffer = c.Names.AsSpan();
         foreach (var property in value.EnumerateObject())
         {
             var name = NameChars(property, buffer);
@@ -816,7 +839,7 @@ public static class StixValidator
 
     private static void CheckReference(JsonElement v, string[]? targets, string path, Context c)
     {
-        Span<char> buffer = stackalloc char[300];
+        var buffer = c.Values.AsSpan();
         if (v.ValueKind != JsonValueKind.String || !StixIdentifier.TryParse(Chars(v, buffer), out var targetType, out _))
         {
             c.Error(path, "reference-format", "A reference is an identifier 'type--UUID' (§2.9).");
