@@ -670,7 +670,12 @@ public static class StixValidator
             any = true;
             var key = entry.Name;
             var at = Join(path, key);
-            CheckDictionaryKey(key, path, c);
+
+            // §2.6: hash names are 3–250 of a–z, A–Z, 0–9, '-' and '_'.
+            if (key.Length is < 3 or > 250 || key.AsSpan().ContainsAnyExcept(HashNameChars))
+            {
+                c.Error(at, "hash-algorithm", "A hash name is 3–250 characters of a–z, A–Z, 0–9, '-' and '_' (§2.6).");
+            }
             if (entry.Value.ValueKind != JsonValueKind.String)
             {
                 c.Error(at, "property-type", "A hash value is a string (§2.6).");
@@ -692,6 +697,10 @@ public static class StixValidator
             {
                 c.Warning(at, "hash-algorithm", $"Write '{known}' as hashing-algorithm-ov spells it, not '{key}' (§10.5).");
             }
+            else if (!key.StartsWith("x_", StringComparison.Ordinal))
+            {
+                c.Warning(at, "hash-algorithm", $"'{key}' is not in hashing-algorithm-ov; a custom hash name should start with x_ (§2.6, §10.5).");
+            }
         }
 
         if (!any)
@@ -699,6 +708,8 @@ public static class StixValidator
             c.Error(path, "empty-dictionary", "hashes, when present, has at least one hash (§2.6).");
         }
     }
+
+    private static readonly SearchValues<char> HashNameChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
 
     private static string Normal(string algorithm) => algorithm.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToUpperInvariant();
 
@@ -1050,6 +1061,7 @@ public static class StixValidator
                     c.Warning("objects", "deprecated-property", "objects is deprecated in STIX 2.1; use object_refs (§4.14).");
                 }
 
+                CheckObservableContainer(Get(ref captured, Slot.Objects), c);
                 if (OutOfOrder(ref captured, Slot.FirstObserved, Slot.LastObserved, strict: false))
                 {
                     c.Error("last_observed", "last-observed-before-first", "last_observed must be later than or equal to first_observed (§4.14).");
@@ -1134,6 +1146,52 @@ public static class StixValidator
         }
 
         CheckSelectors(o, ref captured, c);
+    }
+
+    /// <summary>The deprecated observed-data objects (§4.14): a dictionary of observables, each checked against its type's table.</summary>
+    private static void CheckObservableContainer(JsonElement objects, Context c)
+    {
+        if (objects.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var entry in objects.EnumerateObject())
+        {
+            var path = "objects." + entry.Name;
+            if (entry.Value.ValueKind != JsonValueKind.Object || !entry.Value.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            {
+                c.Error(path, "observed-data-objects", "Each entry of objects is an observable object with a type (§4.14).");
+                continue;
+            }
+
+            var typeName = type.GetString()!;
+            if (!IsValidTypeName(typeName))
+            {
+                c.Error(path + ".type", "type-format", "A type is 3–250 characters of a–z, 0–9 and '-', starting with a letter, no '--' (§3.1).");
+            }
+
+            var info = StixTypes.Find(typeName);
+            if (info is not null && info.Kind != StixKind.CyberObservable)
+            {
+                c.Error(path + ".type", "observed-data-objects", "objects holds cyber-observable objects only (§4.14).");
+                continue;
+            }
+
+            var rules = StixSchema.ForType(typeName) ?? StixSchema.CustomObservable;
+            var inner = default(Captured);
+            var objectType = c.ObjectType;
+            c.ObjectType = typeName;
+            WalkProperties(entry.Value, rules, path, c, ref inner, topLevel: true);
+            c.ObjectType = objectType;
+            foreach (var required in rules.Required)
+            {
+                if (!entry.Value.TryGetProperty(required, out _))
+                {
+                    c.Error(path + "." + required, "required-property", $"{required} is required on a {typeName}.");
+                }
+            }
+        }
     }
 
     private static void CheckMarkingDefinition(JsonElement o, ref Captured captured, Context c)

@@ -23,6 +23,7 @@ public sealed class StixSpecificationTests
         ["relationship"] = """{"type":"relationship","spec_version":"2.1","id":"relationship--@ID@",@TIMES@,"relationship_type":"indicates","source_ref":"indicator--@ID@","target_ref":"malware--@ID@","start_time":"2024-01-01T00:00:00Z","stop_time":"2024-01-02T00:00:00Z"}""",
         ["sighting"] = """{"type":"sighting","spec_version":"2.1","id":"sighting--@ID@",@TIMES@,"sighting_of_ref":"indicator--@ID@","first_seen":"2024-01-01T00:00:00Z","last_seen":"2024-01-02T00:00:00Z","count":3,"summary":false,"where_sighted_refs":["identity--@ID@"]}""",
         ["observed-data"] = """{"type":"observed-data","spec_version":"2.1","id":"observed-data--@ID@",@TIMES@,"first_observed":"2024-01-01T00:00:00Z","last_observed":"2024-01-01T00:00:00Z","number_observed":1,"object_refs":["ipv4-addr--@ID@","relationship--@ID@"]}""",
+        ["observed-data-container"] = """{"type":"observed-data","spec_version":"2.1","id":"observed-data--@ID@",@TIMES@,"first_observed":"2024-01-01T00:00:00Z","last_observed":"2024-01-01T00:00:00Z","number_observed":1,"objects":{"0":{"type":"file","name":"a","size":3},"1":{"type":"x-custom-observable","x_value":1}}}""",
         ["location"] = """{"type":"location","spec_version":"2.1","id":"location--@ID@",@TIMES@,"latitude":41.33,"longitude":19.82,"precision":100.0}""",
         ["ipv4-addr"] = """{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4","value":"198.51.100.3"}""",
         ["ipv6-addr"] = """{"type":"ipv6-addr","id":"ipv6-addr--@ID@","value":"2001:db8::/32"}""",
@@ -139,6 +140,10 @@ public sealed class StixSpecificationTests
         { "§2.6 an SSDEEP hash has its form", "file", "hashes.SSDEEP", "\"not-ssdeep\"", "hash-value" },
         { "§2.6 hash values are strings", "file", "hashes.SHA-1", "1", "property-type" },
         { "§2.6 hashes is not empty", "file", "hashes", "{}", "empty-dictionary" },
+        { "§2.6 hash names are 3–250 letters, digits, '-' and '_'", "file", "hashes", "{\"s h a\":\"x\"}", "hash-algorithm" },
+        { "§4.14 the deprecated objects hold observables", "observed-data-container", "objects.0.type", "-", "observed-data-objects" },
+        { "§4.14 and each observable there is checked like one outside", "observed-data-container", "objects.0.size", "\"big\"", "property-type" },
+        { "§4.14 not domain objects", "observed-data-container", "objects.0.type", "\"malware\"", "observed-data-objects" },
         { "§2.5 external reference hashes use hashing-algorithm-ov", "indicator", "external_references[2].hashes", "{\"sha256\":\"6db12788c37247f2316052e142f42f4b259d6561751e5f401a1ae2a6df9c674b\"}", "hash-algorithm" },
 
         // Time order.
