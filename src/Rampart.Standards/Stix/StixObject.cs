@@ -261,48 +261,9 @@ internal static class JsonText
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
-                var count = 0;
-                var escaped = false;
-                foreach (var p in e.EnumerateObject())
+                if (HasDuplicateName(e) && FirstDuplicate(e) is { } name)
                 {
-                    count++;
-                    escaped |= JsonMarshal.GetRawUtf8PropertyName(p).IndexOf((byte)'\\') >= 0;
-                }
-
-                if (escaped || count > 32)
-                {
-                    var names = new HashSet<string>(StringComparer.Ordinal);
-                    foreach (var p in e.EnumerateObject())
-                    {
-                        if (!names.Add(p.Name))
-                        {
-                            return path + "." + p.Name;
-                        }
-                    }
-                }
-                else if (count > 1)
-                {
-                    // Few, unescaped names: compare the raw UTF-8 pairwise, without allocating.
-                    var i = 0;
-                    foreach (var p in e.EnumerateObject())
-                    {
-                        var name = JsonMarshal.GetRawUtf8PropertyName(p);
-                        var j = 0;
-                        foreach (var q in e.EnumerateObject())
-                        {
-                            if (j++ >= i)
-                            {
-                                break;
-                            }
-
-                            if (name.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(q)))
-                            {
-                                return path + "." + p.Name;
-                            }
-                        }
-
-                        i++;
-                    }
+                    return path + "." + name;
                 }
 
                 foreach (var p in e.EnumerateObject())
@@ -330,6 +291,53 @@ internal static class JsonText
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Whether two members of this object may share a name: one pass hashing the raw UTF-8 names, pairwise
+    /// comparison of the hashes. Escaped names, more than 32 members, or equal hashes answer "maybe".
+    /// </summary>
+    private static bool HasDuplicateName(JsonElement o)
+    {
+        Span<int> hashes = stackalloc int[32];
+        var count = 0;
+        foreach (var p in o.EnumerateObject())
+        {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
+            if (count == hashes.Length || name.IndexOf((byte)'\\') >= 0)
+            {
+                return true;
+            }
+
+            var hasher = default(HashCode);
+            hasher.AddBytes(name);
+            var hash = hasher.ToHashCode();
+            for (var i = 0; i < count; i++)
+            {
+                if (hashes[i] == hash)
+                {
+                    return true;
+                }
+            }
+
+            hashes[count++] = hash;
+        }
+
+        return false;
+    }
+
+    private static string? FirstDuplicate(JsonElement o)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in o.EnumerateObject())
+        {
+            if (!names.Add(p.Name))
+            {
+                return p.Name;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The path of the first name or string in the tree holding an unpaired UTF-16 surrogate, or null.</summary>
