@@ -26,7 +26,7 @@ public sealed class StixObject
     internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private JsonElement element;
+    private readonly JsonElement element;
     private JsonObject? json;
 
     public StixObject(JsonObject json)
@@ -42,10 +42,11 @@ public sealed class StixObject
     {
         get
         {
+            // Safe when several threads ask at once: one tree wins and every caller gets that one. The element
+            // stays (it is read-only); once a tree exists, it is what GetString, ToJson and validation read.
             if (json is null)
             {
-                json = JsonObject.Create(element)!;
-                element = default;
+                Interlocked.CompareExchange(ref json, JsonObject.Create(element)!, null);
             }
 
             return json;
