@@ -7,5 +7,15 @@ if (args is ["stream-1gb", ..])
     return await StreamingMeasurement.RunAsync(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1L << 30);
 }
 
+if (args is ["profile-stix-loop", var what, ..])
+{
+    return StixProfile.Loop(what);
+}
+
+if (args is ["profile-stix", ..])
+{
+    return StixProfile.Run();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

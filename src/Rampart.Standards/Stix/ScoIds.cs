@@ -44,6 +44,153 @@ public static class ScoIds
         return $"{type}--{UuidV5(Namespace, Encoding.UTF8.GetBytes(name))}";
     }
 
+    /// <summary>
+    /// The deterministic id of a parsed observable, hashing the canonical UTF-8 as it is written: a large
+    /// <c>payload_bin</c> is hashed from the parsed bytes, never copied into strings.
+    /// </summary>
+    internal static string? Compute(JsonElement sco, string type, IReadOnlyList<string> idContributing)
+    {
+        var present = new List<(string Name, JsonElement Value)>();
+        foreach (var property in idContributing)
+        {
+            if (sco.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                present.Add((property, value));
+            }
+        }
+
+        if (present.Count == 0)
+        {
+            return null;
+        }
+
+        present.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        hash.AppendData(Namespace.ToByteArray(bigEndian: true));
+        var sink = new HashSink(hash);
+        sink.Append("{"u8);
+        for (var i = 0; i < present.Count; i++)
+        {
+            if (i > 0)
+            {
+                sink.Append(","u8);
+            }
+
+            sink.String(present[i].Name);
+            sink.Append(":"u8);
+            if (present[i].Name == "hashes" && present[i].Value.ValueKind == JsonValueKind.Object)
+            {
+                sink.OneHash(present[i].Value);
+            }
+            else
+            {
+                sink.Value(present[i].Value);
+            }
+        }
+
+        sink.Append("}"u8);
+        var bytes = hash.GetHashAndReset()[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return $"{type}--{new Guid(bytes, bigEndian: true)}";
+    }
+
+    /// <summary>Writes RFC 8785 canonical JSON of parsed values straight into a hash.</summary>
+    private readonly struct HashSink(IncrementalHash hash)
+    {
+        public void Append(ReadOnlySpan<byte> utf8) => hash.AppendData(utf8);
+
+        public void String(string s)
+        {
+            var sb = new StringBuilder();
+            WriteString(sb, s);
+            hash.AppendData(Encoding.UTF8.GetBytes(sb.ToString()));
+        }
+
+        public void OneHash(JsonElement hashes)
+        {
+            foreach (var algorithm in HashPreference)
+            {
+                if (hashes.TryGetProperty(algorithm, out var value))
+                {
+                    Append("{"u8);
+                    String(algorithm);
+                    Append(":"u8);
+                    Value(value);
+                    Append("}"u8);
+                    return;
+                }
+            }
+
+            Append("{"u8);
+            if (hashes.EnumerateObject().Any())
+            {
+                var first = hashes.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).First();
+                String(first.Name);
+                Append(":"u8);
+                Value(first.Value);
+            }
+
+            Append("}"u8);
+        }
+
+        public void Value(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String:
+                    var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e);
+                    if (raw.IndexOf((byte)'\\') < 0)
+                    {
+                        // Unescaped JSON string text is already canonical: no control characters, quotes or backslashes.
+                        Append(raw);
+                    }
+                    else
+                    {
+                        String(e.GetString()!);
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    Append("{"u8);
+                    var first = true;
+                    foreach (var p in e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                    {
+                        if (!first)
+                        {
+                            Append(","u8);
+                        }
+
+                        first = false;
+                        String(p.Name);
+                        Append(":"u8);
+                        Value(p.Value);
+                    }
+
+                    Append("}"u8);
+                    break;
+                case JsonValueKind.Array:
+                    Append("["u8);
+                    var i = 0;
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        if (i++ > 0)
+                        {
+                            Append(","u8);
+                        }
+
+                        Value(item);
+                    }
+
+                    Append("]"u8);
+                    break;
+                default:
+                    hash.AppendData(Encoding.UTF8.GetBytes(Canonical(JsonValue.Create(e))));
+                    break;
+            }
+        }
+    }
+
     /// <summary>Sets <c>id</c> to the deterministic id (when one can be computed) and returns it.</summary>
     public static string? Assign(JsonObject sco)
     {

@@ -6,24 +6,34 @@ namespace Rampart.Standards.Stix;
 /// <summary>
 /// Reads a STIX bundle from a stream object by object with <see cref="Utf8JsonReader"/>, so a bundle of
 /// any size is never held in memory whole: only the object being read (and a read buffer) is.
-/// Malformed JSON, a non-bundle, or one object over <see cref="MaxObjectBytes"/> is a <see cref="StandardsException"/>.
+/// Malformed JSON, a non-bundle, duplicate member names, or one object over <see cref="MaxObjectBytes"/> or
+/// nested deeper than <see cref="StixObject.MaxDepth"/> is a <see cref="StandardsException"/>.
 /// </summary>
 public static class StixBundleReader
 {
     /// <summary>The largest single object accepted (a file artifact with an embedded payload can be big).</summary>
     public const int MaxObjectBytes = 64 * 1024 * 1024;
 
-    public static async IAsyncEnumerable<StixObject> ReadAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<StixObject> ReadAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, null, cancellationToken);
+
+    /// <summary>
+    /// Reads the objects and fills <paramref name="bundleProperties"/> with every other bundle-level member
+    /// (<c>type</c>, <c>id</c> and any the reader does not know) as they are read, so that a writer can
+    /// write them back (<see cref="StixBundleWriter(Stream, string, JsonObject)"/>). Members after
+    /// <c>objects</c> arrive only when the enumeration ends.
+    /// </summary>
+    public static async IAsyncEnumerable<StixObject> ReadAsync(Stream stream, JsonObject? bundleProperties, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var buffer = new byte[64 * 1024];
         var length = 0;
         var final = false;
-        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 256 });
+
+        // Objects sit at depth 2 (bundle, objects array): allow exactly the depth one object may have on its own.
+        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = StixObject.MaxDepth + 2 });
+        var scan = new ScanState(bundleProperties);
         long position = 0;
-        var inObjects = false;
-        var sawBundleType = false;
-        var pendingProperty = "";
 
         while (true)
         {
@@ -39,7 +49,7 @@ public static class StixBundleReader
             }
 
             var objects = new List<StixObject>();
-            var consumed = Scan(buffer.AsSpan(0, length), final, ref state, ref inObjects, ref sawBundleType, ref pendingProperty, position, objects, out var done);
+            var consumed = Scan(buffer.AsSpan(0, length), final, ref state, scan, position, objects, out var done);
             foreach (var o in objects)
             {
                 yield return o;
@@ -47,7 +57,7 @@ public static class StixBundleReader
 
             if (done)
             {
-                if (!sawBundleType)
+                if (!scan.SawBundleType)
                 {
                     throw new StandardsException("The document is not a STIX bundle (no \"type\": \"bundle\").", path: "type");
                 }
@@ -76,8 +86,20 @@ public static class StixBundleReader
         }
     }
 
-    private static int Scan(ReadOnlySpan<byte> data, bool final, ref JsonReaderState state, ref bool inObjects, ref bool sawBundleType,
-        ref string pendingProperty, long position, List<StixObject> objects, out bool done)
+    private sealed class ScanState(JsonObject? properties)
+    {
+        public bool InObjects { get; set; }
+
+        public bool SawBundleType { get; set; }
+
+        public string PendingProperty { get; set; } = "";
+
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+
+        public JsonObject? Properties { get; } = properties;
+    }
+
+    private static int Scan(ReadOnlySpan<byte> data, bool final, ref JsonReaderState state, ScanState scan, long position, List<StixObject> objects, out bool done)
     {
         done = false;
         var reader = new Utf8JsonReader(data, final, state);
@@ -93,7 +115,8 @@ public static class StixBundleReader
                     break;
                 }
 
-                if (inObjects && reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.StartObject)
+                var at = (int)Math.Min(int.MaxValue, position + reader.TokenStartIndex);
+                if (scan.InObjects && reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.StartObject)
                 {
                     var start = (int)reader.TokenStartIndex;
                     if (!reader.TrySkip())
@@ -103,50 +126,73 @@ public static class StixBundleReader
                         return beforeConsumed;
                     }
 
-                    var end = (int)reader.BytesConsumed;
-                    objects.Add(StixObject.Parse(data[start..end]));
+                    objects.Add(StixObject.Parse(data[start..(int)reader.BytesConsumed]));
                 }
-                else if (inObjects && reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.EndArray)
+                else if (scan.InObjects && reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.EndArray)
                 {
-                    inObjects = false;
+                    scan.InObjects = false;
                 }
-                else if (inObjects && reader.CurrentDepth == 2)
+                else if (scan.InObjects && reader.CurrentDepth == 2)
                 {
-                    throw new StandardsException("Each element of objects is a JSON object.", (int)Math.Min(int.MaxValue, position + reader.TokenStartIndex), "objects");
+                    throw new StandardsException("Each element of objects is a JSON object.", at, "objects");
                 }
                 else if (reader.CurrentDepth == 0 && reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    throw new StandardsException("A bundle is a JSON object.", (int)Math.Min(int.MaxValue, position + reader.TokenStartIndex), "$");
+                    throw new StandardsException("A bundle is a JSON object.", at, "$");
                 }
                 else if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    pendingProperty = reader.GetString() ?? "";
-                }
-                else if (reader.CurrentDepth == 1 && pendingProperty == "objects" && reader.TokenType == JsonTokenType.StartArray)
-                {
-                    inObjects = true;
-                    pendingProperty = "";
-                }
-                else if (reader.CurrentDepth == 1 && pendingProperty == "type" && reader.TokenType == JsonTokenType.String)
-                {
-                    if (reader.GetString() != "bundle")
+                    var name = reader.GetString() ?? "";
+                    if (!scan.Seen.Add(name))
                     {
-                        throw new StandardsException("The document is not a STIX bundle.", (int)Math.Min(int.MaxValue, position + reader.TokenStartIndex), "type");
+                        throw new StandardsException($"The bundle has the member '{name}' twice.", at, name);
                     }
 
-                    sawBundleType = true;
-                    pendingProperty = "";
+                    scan.PendingProperty = name;
                 }
-                else if (reader.CurrentDepth == 1 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                else if (reader.CurrentDepth == 1 && scan.PendingProperty == "objects" && reader.TokenType == JsonTokenType.StartArray)
                 {
-                    // Another top-level property with a nested value: skip it whole (or wait for more data).
-                    if (!reader.TrySkip())
+                    scan.InObjects = true;
+                    scan.PendingProperty = "";
+                }
+                else if (reader.CurrentDepth == 1 && scan.PendingProperty.Length > 0)
+                {
+                    // Any other bundle-level member: read its value whole (or wait for more data) and keep it.
+                    var start = (int)reader.TokenStartIndex;
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
                     {
                         state = before;
                         return beforeConsumed;
                     }
 
-                    pendingProperty = "";
+                    var value = data[start..(int)reader.BytesConsumed];
+                    if (scan.PendingProperty == "type")
+                    {
+                        if (reader.TokenType != JsonTokenType.String || reader.GetString() != "bundle")
+                        {
+                            throw new StandardsException("The document is not a STIX bundle.", at, "type");
+                        }
+
+                        scan.SawBundleType = true;
+                    }
+                    else if (scan.PendingProperty == "objects")
+                    {
+                        throw new StandardsException("objects is a list of STIX objects.", at, "objects");
+                    }
+
+                    if (scan.Properties is not null)
+                    {
+                        var root = StixObject.ParseElement(value);
+                        scan.Properties[scan.PendingProperty] = root.ValueKind switch
+                        {
+                            JsonValueKind.Object => JsonObject.Create(root),
+                            JsonValueKind.Array => JsonArray.Create(root),
+                            JsonValueKind.Null => null,
+                            _ => JsonValue.Create(root),
+                        };
+                    }
+
+                    scan.PendingProperty = "";
                 }
                 else if (reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject)
                 {
@@ -160,6 +206,10 @@ public static class StixBundleReader
         catch (JsonException e)
         {
             throw new StandardsException($"Not valid JSON: {e.Message}", (int)Math.Min(int.MaxValue, position + reader.BytesConsumed));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StandardsException($"Not valid JSON text: {e.Message}", (int)Math.Min(int.MaxValue, position + reader.BytesConsumed));
         }
 
         state = reader.CurrentState;
@@ -176,9 +226,19 @@ public static class StixBundleReader
 public sealed class StixBundleWriter : IAsyncDisposable
 {
     private readonly Utf8JsonWriter writer;
+    private readonly JsonObject? bundleProperties;
     private bool ended;
 
     public StixBundleWriter(Stream stream, string bundleId)
+        : this(stream, bundleId, null)
+    {
+    }
+
+    /// <summary>
+    /// A writer that, when the bundle ends, also writes the members of <paramref name="bundleProperties"/>
+    /// other than <c>type</c>, <c>id</c> and <c>objects</c> — e.g. the object a <see cref="StixBundleReader"/> filled.
+    /// </summary>
+    public StixBundleWriter(Stream stream, string bundleId, JsonObject? bundleProperties)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!StixIdentifier.TryParse(bundleId, out var type, out _) || type != "bundle")
@@ -186,7 +246,8 @@ public sealed class StixBundleWriter : IAsyncDisposable
             throw new StandardsException("A bundle id is 'bundle--UUID'.", path: "id");
         }
 
-        writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        this.bundleProperties = bundleProperties;
+        writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = StixObject.MaxDepth + 2 });
         writer.WriteStartObject();
         writer.WriteString("type", "bundle");
         writer.WriteString("id", bundleId);
@@ -196,7 +257,7 @@ public sealed class StixBundleWriter : IAsyncDisposable
     public async Task WriteAsync(StixObject stixObject, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stixObject);
-        stixObject.Json.WriteTo(writer);
+        stixObject.WriteTo(writer);
         if (writer.BytesPending > 64 * 1024)
         {
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -208,6 +269,29 @@ public sealed class StixBundleWriter : IAsyncDisposable
         if (!ended)
         {
             writer.WriteEndArray();
+            foreach (var (name, value) in bundleProperties ?? [])
+            {
+                if (name is not ("type" or "id" or "objects"))
+                {
+                    try
+                    {
+                        writer.WritePropertyName(name);
+                        if (value is null)
+                        {
+                            writer.WriteNullValue();
+                        }
+                        else
+                        {
+                            value.WriteTo(writer);
+                        }
+                    }
+                    catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                    {
+                        throw new StandardsException($"The bundle member cannot be written as JSON: {e.Message}", path: name);
+                    }
+                }
+            }
+
             writer.WriteEndObject();
             ended = true;
         }

@@ -32,6 +32,9 @@ public static class StixTypes
     /// <summary>Any object.</summary>
     public const string Any = "<any>";
 
+    /// <summary>Any SCO or SRO (observed-data object_refs, §4.14).</summary>
+    public const string AnyScoOrSro = "<sco|sro>";
+
     // Lazy: the vocabularies below must be initialised before the catalogue is built from them.
     private static readonly Lazy<Dictionary<string, StixTypeInfo>> LazyCatalogue = new(Build);
 
@@ -40,6 +43,10 @@ public static class StixTypes
     public static IReadOnlyCollection<StixTypeInfo> All => Catalogue.Values;
 
     public static StixTypeInfo? Find(string type) => Catalogue.GetValueOrDefault(type);
+
+    internal static StixTypeInfo? Find(ReadOnlySpan<char> type) => LazyLookup.Value.TryGetValue(type, out var info) ? info : null;
+
+    private static readonly Lazy<Dictionary<string, StixTypeInfo>.AlternateLookup<ReadOnlySpan<char>>> LazyLookup = new(() => Catalogue.GetAlternateLookup<ReadOnlySpan<char>>());
 
     public static bool IsSdo(string type) => Catalogue.TryGetValue(type, out var t) && t.Kind == StixKind.DomainObject;
 
@@ -96,7 +103,7 @@ public static class StixTypes
         Sdo("malware-analysis", ["product"], [("host_vm_ref", ["software"]), ("operating_system_ref", ["software"]), ("installed_software_refs", ["software"]), ("analysis_sco_refs", [AnySdoOrSco]), ("sample_ref", ["file", "network-traffic", "artifact"])],
             open: Vocab(("result", ["malicious", "suspicious", "benign", "unknown"])), timestamps: ["analysis_started", "analysis_ended"]);
         Sdo("note", ["content", "object_refs"], [("object_refs", [Any])]);
-        Sdo("observed-data", ["first_observed", "last_observed", "number_observed"], [("object_refs", [AnySdoOrSco])], timestamps: ["first_observed", "last_observed"]);
+        Sdo("observed-data", ["first_observed", "last_observed", "number_observed"], [("object_refs", [AnyScoOrSro])], timestamps: ["first_observed", "last_observed"]);
         Sdo("opinion", ["object_refs", "opinion"], [("object_refs", [Any])], closed: Vocab(("opinion", ["strongly-disagree", "disagree", "neutral", "agree", "strongly-agree"])));
         Sdo("report", ["name", "object_refs", "published"], [("object_refs", [Any])],
             open: Vocab(("report_types", ["attack-pattern", "campaign", "identity", "indicator", "intrusion-set", "malware", "observed-data", "threat-actor", "threat-report", "tool", "vulnerability"])), timestamps: ["published"]);
