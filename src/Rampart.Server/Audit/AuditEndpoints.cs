@@ -28,7 +28,8 @@ public static class AuditEndpoints
 
         group.MapPost("/verify", async Task<Results<Ok<AuditVerification>, ForbidHttpResult>> (Caller caller, AuditTrail audit, CancellationToken ct) =>
         {
-            if (!caller.IsNodeAdmin)
+            // Verifying appends an entry: a read-only key causes no write, so it may not verify.
+            if (!caller.IsNodeAdmin || caller.ReadOnly)
             {
                 return TypedResults.Forbid();
             }

@@ -112,6 +112,8 @@ public static class RampartHost
     {
         ArgumentNullException.ThrowIfNull(app);
         // Routing runs first (WebApplication adds it), so every middleware below can tell a machine path from a page.
+        // The client address comes from X-Forwarded-For only behind the proxies of Rampart:Network.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         // Machine paths get their group's error document for bare status codes; browsers get the "not found" page.
         app.UseWhen(context => MachinePath.Of(context) is not null, machine => machine.UseStatusCodePages(WriteMachineStatusAsync));

@@ -15,8 +15,11 @@ public sealed record UserRequest(string? Email, string? DisplayName, Guid? Organ
 public sealed record CreatedUser(User User, string OneTimePassword);
 
 /// <summary>
-/// Org admins create and disable users of their own organisation; node admins of any. Only node admins
-/// make node admins. New users get a one-time password they must change at first login.
+/// An organisation's own admins create its users. A node admin (or the command-line operator) creates
+/// only an organisation's first user — its org admin, at onboarding, while it has no users at all — since
+/// a user made by an outsider, with a password the outsider knows, would let the outsider read as them.
+/// Node admins disable users of any organisation; only node admins make node admins. New users get a
+/// one-time password they must change at first login.
 /// </summary>
 public sealed class UserAdministration(RampartDb db, UserManager<User> users, AuditTrail audit, TimeProvider clock)
 {
@@ -47,14 +50,29 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         }
 
         errors.ThrowIfAny();
-        if (!caller.CanManageOrganisation(request.OrganisationId!.Value))
-        {
-            throw new ForbiddenException("Org admins manage their own organisation's users; node admins any.");
-        }
-
+        var organisationId = request.OrganisationId!.Value;
         if (request.Role == Role.NodeAdmin && !caller.IsNodeAdmin)
         {
             throw RequestErrors.One("role", "Only node admins create node admins.");
+        }
+
+        if (!caller.IsAdminOf(organisationId))
+        {
+            if (!caller.IsNodeAdmin || caller.ReadOnly)
+            {
+                throw new ForbiddenException("Only the organisation's own admins create its users.");
+            }
+
+            // Onboarding: disabled users count, so disabling an organisation's people does not reopen it.
+            if (await db.Users.AnyAsync(u => u.OrganisationId == organisationId, cancellationToken))
+            {
+                throw new ForbiddenException("This organisation has users: only its own admins create more. A node admin creates only an organisation's first org admin.");
+            }
+
+            if (request.Role is not (Role.OrgAdmin or Role.NodeAdmin))
+            {
+                throw RequestErrors.One("role", "An organisation's first user is its org admin.");
+            }
         }
 
         var email = request.Email!.Trim();
@@ -71,7 +89,7 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
             Email = email,
             EmailConfirmed = true,
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email : request.DisplayName.Trim(),
-            OrganisationId = request.OrganisationId.Value,
+            OrganisationId = organisationId,
             Role = request.Role!.Value,
             MustChangePassword = true,
             LockoutEnabled = true,
@@ -79,7 +97,7 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         };
 
         // UserManager saves on its own; the audit entry rides on that same SaveChanges.
-        audit.Record(AuditEvent.UserCreated, caller, $"user:{user.Id}", detail: $"role:{user.Role}");
+        audit.Record(AuditEvent.UserCreated, caller.Concerning(organisationId), $"user:{user.Id}", detail: $"role:{user.Role}");
         var result = await users.CreateAsync(user, password);
         if (!result.Succeeded)
         {
@@ -111,7 +129,7 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
             throw new ForbiddenException("Only node admins disable node admins.");
         }
 
-        audit.Record(AuditEvent.UserDisabled, caller, $"user:{user.Id}");
+        audit.Record(AuditEvent.UserDisabled, caller.Concerning(user.OrganisationId), $"user:{user.Id}");
         user.Disabled = true;
         await users.SetLockoutEnabledAsync(user, true);
         await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);

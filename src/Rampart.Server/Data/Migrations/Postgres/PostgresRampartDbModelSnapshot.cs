@@ -126,7 +126,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("RecordId", "OrganisationId");
 
-                    b.ToTable("ShareRecipients");
+                    b.ToTable("ShareRecipients", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Audit.AuditEntry", b =>
@@ -189,7 +189,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Time");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.ApiKey", b =>
@@ -242,7 +242,26 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Identity.FailureCounter", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Source", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("FailureCounters", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.User", b =>
@@ -279,6 +298,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<long?>("LastTotpTimeStep")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
@@ -365,7 +387,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
-                    b.ToTable("Notes");
+                    b.ToTable("Notes", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>
@@ -396,7 +418,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Communities");
+                    b.ToTable("Communities", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.CommunityMember", b =>
@@ -414,7 +436,46 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("CommunityMembers");
+                    b.ToTable("CommunityMembers", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RequestedByOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CommunityId", "Status");
+
+                    b.ToTable("CommunityMembershipRequests", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Organisation", b =>
@@ -472,7 +533,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("ShortName")
                         .IsUnique();
 
-                    b.ToTable("Organisations");
+                    b.ToTable("Organisations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
@@ -589,6 +650,21 @@ namespace Rampart.Server.Data.Migrations.Postgres
                 {
                     b.HasOne("Rampart.Server.Organisations.Community", null)
                         .WithMany("Members")
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Community", null)
+                        .WithMany()
                         .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -117,7 +117,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("RecordId", "OrganisationId");
 
-                    b.ToTable("ShareRecipients");
+                    b.ToTable("ShareRecipients", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Audit.AuditEntry", b =>
@@ -180,7 +180,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Time");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.ApiKey", b =>
@@ -233,7 +233,26 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Identity.FailureCounter", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Source", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("FailureCounters", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.User", b =>
@@ -269,6 +288,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -356,7 +378,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
-                    b.ToTable("Notes");
+                    b.ToTable("Notes", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>
@@ -387,7 +409,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Communities");
+                    b.ToTable("Communities", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.CommunityMember", b =>
@@ -405,7 +427,46 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("CommunityMembers");
+                    b.ToTable("CommunityMembers", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RequestedByOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CommunityId", "Status");
+
+                    b.ToTable("CommunityMembershipRequests", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Organisation", b =>
@@ -463,7 +524,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("ShortName")
                         .IsUnique();
 
-                    b.ToTable("Organisations");
+                    b.ToTable("Organisations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
@@ -580,6 +641,21 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                 {
                     b.HasOne("Rampart.Server.Organisations.Community", null)
                         .WithMany("Members")
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Community", null)
+                        .WithMany()
                         .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
