@@ -33,16 +33,21 @@ public sealed class NetworkOptions
     {
         ArgumentNullException.ThrowIfNull(forwarded);
         ArgumentNullException.ThrowIfNull(network);
-        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        forwarded.ForwardLimit = null;
         forwarded.KnownProxies.Clear();
         forwarded.KnownIPNetworks.Clear();
-        foreach (var proxy in network.Proxies())
+        // With both lists empty the middleware would believe any sender: no proxies configured means no forwarded headers.
+        var proxies = network.Proxies().ToList();
+        var networks = network.Networks().ToList();
+        forwarded.ForwardedHeaders = proxies.Count + networks.Count == 0
+            ? ForwardedHeaders.None
+            : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        forwarded.ForwardLimit = null;
+        foreach (var proxy in proxies)
         {
             forwarded.KnownProxies.Add(proxy);
         }
 
-        foreach (var range in network.Networks())
+        foreach (var range in networks)
         {
             forwarded.KnownIPNetworks.Add(range);
         }

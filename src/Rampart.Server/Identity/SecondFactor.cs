@@ -34,10 +34,33 @@ public sealed class OnceOnlyAuthenticatorTokenProvider(RampartDb db, TimeProvide
         {
             if (Totp.Compute(secret, candidate) == code)
             {
+                // A new concurrency stamp too: Identity saves whole user rows, and a copy loaded before this claim
+                // must fail to save rather than write the older step back.
+                var stamp = Guid.NewGuid().ToString();
                 var claimed = await db.Users
                     .Where(u => u.Id == user.Id && (u.LastTotpTimeStep == null || u.LastTotpTimeStep < candidate))
-                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastTotpTimeStep, candidate));
-                return claimed == 1;
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastTotpTimeStep, candidate).SetProperty(x => x.ConcurrencyStamp, stamp));
+                if (claimed != 1)
+                {
+                    return false;
+                }
+
+                // The sign-in goes on to save this very user object: it must carry what the database now holds.
+                var entry = db.Entry(user);
+                if (entry.State == EntityState.Detached)
+                {
+                    user.LastTotpTimeStep = candidate;
+                    user.ConcurrencyStamp = stamp;
+                }
+                else
+                {
+                    entry.Property(u => u.LastTotpTimeStep).CurrentValue = candidate;
+                    entry.Property(u => u.LastTotpTimeStep).OriginalValue = candidate;
+                    entry.Property(u => u.ConcurrencyStamp).CurrentValue = stamp;
+                    entry.Property(u => u.ConcurrencyStamp).OriginalValue = stamp;
+                }
+
+                return true;
             }
         }
 
