@@ -264,6 +264,33 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
     }
 }
 
+public sealed class UserCreationChoicesTests(SqliteNode fixture) : IClassFixture<SqliteNode>
+{
+    [Fact]
+    public async Task UsersPage_OffersOnlyOrganisationsTheCallerMayCreateUsersIn()
+    {
+        var node = fixture.Node;
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var empty = (await services.GetRequiredService<Organisations.OrganisationAdministration>().CreateAsync(Access.Caller.Operator(),
+            new Organisations.OrganisationRequest("Empty team", "EMPTY", "MD", Organisations.OrganisationKind.Research), default)).Id;
+        var admin = services.GetRequiredService<Identity.UserAdministration>();
+        var resolver = services.GetRequiredService<Access.CallerResolver>();
+
+        async Task<List<Guid>> OpenTo(Person person)
+        {
+            var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, person.UserId.ToString())], "test"));
+            return await admin.OrganisationsOpenToAsync(await resolver.ResolveAsync(principal, null, default), default);
+        }
+
+        Assert.Equal(new[] { node.NodeOrg, empty }.Order(), (await OpenTo(node.NodeAdmin)).Order());
+        Assert.Equal(new[] { node.OwnerOrg }, await OpenTo(node.OwnerAdmin));
+        Assert.Empty(await OpenTo(node.Owner));
+        Assert.Equal(new[] { empty }, await admin.OrganisationsOpenToAsync(Access.Caller.Operator(), default));
+    }
+}
+
 public sealed class SqlitePrivilegeBoundaryTests() : PrivilegeBoundaryTests(DatabaseProvider.Sqlite);
 
 public sealed class PostgresPrivilegeBoundaryTests() : PrivilegeBoundaryTests(DatabaseProvider.Postgres);

@@ -114,6 +114,26 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         return new CreatedUser(user, password);
     }
 
+    /// <summary>The organisations <paramref name="caller"/> may create users in: its own (as its admin), and for node admins those without users yet.</summary>
+    public async Task<List<Guid>> OrganisationsOpenToAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var open = new List<Guid>();
+        if (caller.IsAdminOf(caller.OrganisationId))
+        {
+            open.Add(caller.OrganisationId);
+        }
+
+        if (caller.IsNodeAdmin && !caller.ReadOnly)
+        {
+            var users = db.Users;
+            open.AddRange(await db.Organisations.Where(o => o.Id != caller.OrganisationId && !users.Any(u => u.OrganisationId == o.Id))
+                .Select(o => o.Id).ToListAsync(cancellationToken));
+        }
+
+        return open;
+    }
+
     /// <summary>Blocks a user from logging in and invalidates their sessions; their API keys stop working too.</summary>
     public async Task<bool> DisableAsync(Caller caller, Guid userId, CancellationToken cancellationToken)
     {
