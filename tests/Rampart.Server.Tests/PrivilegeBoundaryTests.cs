@@ -212,6 +212,8 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
         var keyId = (await Json.ReadAsync(await nodeAdmin.GetAsync($"/api/users/{node.OwnerViewer.UserId}/keys"))).AsArray()[0]!["id"]!.GetValue<Guid>();
         Assert.Equal(HttpStatusCode.NoContent, (await nodeAdmin.DeleteAsync($"/api/keys/{keyId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await nodeAdmin.PostAsync($"/api/users/{node.OwnerViewer.UserId}/disable", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await nodeAdmin.PutAsync($"/api/organisations/{node.OwnerOrg}",
+            new { name = "Team OWNER", shortName = "OWNER", country = "AL", kind = "national-cert", contactEmail = "soc@owner.test" })).StatusCode);
 
         var log = (await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?pageSize=200")))["items"]!.AsArray()
             .Where(e => e!["userId"]?.GetValue<Guid>() == node.NodeAdmin.UserId)
@@ -220,6 +222,7 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
         Assert.Contains("api-keys-of-other-user-viewed", log);
         Assert.Contains("api-key-revoked", log);
         Assert.Contains("user-disabled", log);
+        Assert.Contains("organisation-changed", log);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
         };
         community.Members.Add(new CommunityMember { CommunityId = community.Id, OrganisationId = community.ModeratorOrganisationId, AddedAt = now });
         db.Communities.Add(community);
-        audit.Record(AuditEvent.CommunityCreated, caller, $"community:{community.Id}", detail: community.Name);
+        audit.Record(AuditEvent.CommunityCreated, caller.Concerning(community.ModeratorOrganisationId), $"community:{community.Id}", detail: community.Name);
         await db.SaveChangesAsync(cancellationToken);
         return community;
     }
