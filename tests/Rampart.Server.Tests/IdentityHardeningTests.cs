@@ -409,6 +409,15 @@ public sealed class IdentityHardeningTests
         Assert.Matches(@"Password:\s+\S{20}", banner);
     }
 
+    [Fact]
+    public async Task KnownProxies_ThatAreNotAddresses_StopTheNodeFromStarting()
+    {
+        await using var database = new TestDatabase(DatabaseProvider.Sqlite);
+        await using var factory = new RampartFactory(database, new Dictionary<string, string?> { ["Rampart:Network:KnownProxies"] = "10.0.0.1,proxy.example" });
+        var error = Assert.ThrowsAny<Exception>(() => { _ = factory.Server; });
+        Assert.Contains("Rampart:Network:KnownProxies", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, new[] { "http://[::]:5080" }, "http://localhost:5080")]
     [InlineData(null, new[] { "http://0.0.0.0:8080", "https://0.0.0.0:8443" }, "https://localhost:8443")]
