@@ -58,26 +58,49 @@ public sealed class AdminCommandLineTests(SqliteNode fixture) : IClassFixture<Sq
     public void NoArguments_StartTheServer() => Assert.False(AdminCommandLine.Handles([]));
 
     [Fact]
-    public async Task OrgUserAndKey_CreatedFromTheCommandLine_WorkAgainstTheApi()
+    public async Task OrgAndItsFirstAdmin_CreatedFromTheCommandLine_JoiningACommunityIsOnlyARequest()
     {
         var org = await RunAsync("admin", "org", "create", "--name", "CSIRT Moldova", "--short", "CERT-MD", "--country", "MD", "--kind", "governmental-csirt");
         Assert.Equal(0, org.Exit);
         Assert.Contains("CERT-MD", org.Output, StringComparison.Ordinal);
 
-        var user = await RunAsync("admin", "user", "create", "--org", "CERT-MD", "--email", "ops@cert.md.test", "--role", "analyst");
+        // Onboarding: the operator creates the organisation's first user, its org admin.
+        var user = await RunAsync("admin", "user", "create", "--org", "CERT-MD", "--email", "ops@cert.md.test", "--role", "org-admin");
         Assert.Equal(0, user.Exit);
         Assert.Matches("one-time password: \\S{20}", user.Output);
 
-        var key = await RunAsync("admin", "apikey", "create", "--user", "ops@cert.md.test", "--name", "script", "--read-only");
-        Assert.Equal(0, key.Exit);
-        var me = await Json.ReadAsync(await Node.Factory.ClientWithKey(key.Output.Trim()).GetAsync("/api/me"));
-        Assert.Equal("ops@cert.md.test", me["email"]!.GetValue<string>());
+        // After that, only the organisation's own admins create its users.
+        var second = await RunAsync("admin", "user", "create", "--org", "CERT-MD", "--email", "analyst@cert.md.test", "--role", "analyst");
+        Assert.Equal(2, second.Exit);
+        Assert.Contains("only its own admins", second.Error, StringComparison.Ordinal);
 
         var community = await RunAsync("admin", "community", "create", "--name", "Moldova-Georgia", "--moderator", "CERT-MD");
         Assert.Equal(0, community.Exit);
-        Assert.Equal(0, (await RunAsync("admin", "community", "add-member", "--community", "Moldova-Georgia", "--org", "OWNER")).Exit);
+        var added = await RunAsync("admin", "community", "add-member", "--community", "Moldova-Georgia", "--org", "OWNER");
+        Assert.Equal(0, added.Exit);
+        Assert.Contains("pending the moderating organisation's consent", added.Output, StringComparison.Ordinal);
         var list = await RunAsync("admin", "community", "list");
-        Assert.Contains("Moldova-Georgia\tmoderator:CERT-MD\tmembers:CERT-MD,OWNER", list.Output, StringComparison.Ordinal);
+        Assert.Contains("Moldova-Georgia\tmoderator:CERT-MD\tmembers:CERT-MD\n", list.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiKeyCreate_IsNotACommand_TheOperatorMintsNoKeysForUsers()
+    {
+        var (exit, _, _) = await RunAsync("admin", "apikey", "create", "--user", Node.Owner.Email, "--name", "k");
+        Assert.Equal(1, exit);
+        var listed = await RunAsync("admin", "apikey", "list", "--user", Node.Owner.Email);
+        Assert.Equal(0, listed.Exit);
+        Assert.Contains("tests", listed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UserCreate_InAnOrganisationThatHasUsers_IsRefused_AndWritesNothing()
+    {
+        var (exit, _, error) = await RunAsync("admin", "user", "create", "--org", "OWNER", "--email", "watch@owner.test", "--role", "viewer");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<RampartDb>().Users.AnyAsync(u => u.Email == "watch@owner.test"));
     }
 
     [Theory]
@@ -107,14 +130,5 @@ public sealed class AdminCommandLineTests(SqliteNode fixture) : IClassFixture<Sq
         var (exit, _, error) = await RunAsync("admin", "user", "create", "--org", "NOPE", "--email", "x@y.test", "--role", "viewer");
         Assert.Equal(3, exit);
         Assert.Contains("no organisation 'NOPE'", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ApiKeyFromCli_OfAViewer_CannotWrite()
-    {
-        Assert.Equal(0, (await RunAsync("admin", "user", "create", "--org", "OWNER", "--email", "watch@owner.test", "--role", "viewer")).Exit);
-        var key = (await RunAsync("admin", "apikey", "create", "--user", "watch@owner.test", "--name", "k")).Output.Trim();
-        var response = await Node.Factory.ClientWithKey(key).PostAsync("/api/notes", new { title = "x", tlp = "green", audience = "network" });
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 }

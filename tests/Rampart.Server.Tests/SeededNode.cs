@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
@@ -84,7 +85,6 @@ public sealed class SeededNode : IAsyncDisposable
 
         var communities = services.GetRequiredService<CommunityAdministration>();
         Community = (await communities.CreateAsync(op, new CommunityRequest("WB national CERTs", null, OwnerOrg), default)).Id;
-        await communities.AddMemberAsync(op, Community, MemberOrg, default);
 
         Owner = await PersonAsync(services, OwnerOrg, "analyst@owner.test", Role.Analyst);
         OwnerViewer = await PersonAsync(services, OwnerOrg, "viewer@owner.test", Role.Viewer);
@@ -95,13 +95,39 @@ public sealed class SeededNode : IAsyncDisposable
         SameCountry = await PersonAsync(services, SameCountryOrg, "analyst@sameco.test", Role.Analyst);
         Outsider = await PersonAsync(services, OutsiderOrg, "analyst@outside.test", Role.Analyst);
         NodeAdmin = await PersonAsync(services, NodeOrg, "root@node.test", Role.NodeAdmin);
+
+        // Joining needs the moderating organisation's consent: its own admin adds the member.
+        var moderator = new Caller(OwnerAdmin.UserId, OwnerOrg, Role.OrgAdmin, new HashSet<Guid>(), Credential: "session:seed");
+        await communities.AddMemberAsync(moderator, Community, MemberOrg, default);
     }
 
+    /// <summary>
+    /// Seeds a person straight into the database (as an organisation's own admins would create them), with a
+    /// one-time password and an API key that the person created themselves — no administrator may make keys
+    /// for others, and once an organisation has users only its own admins add more.
+    /// </summary>
     public static async Task<Person> PersonAsync(IServiceProvider services, Guid organisationId, string email, Role role, bool readOnlyKey = false)
     {
-        var created = await services.GetRequiredService<UserAdministration>().CreateAsync(Caller.Operator(), new UserRequest(email, null, organisationId, role), default);
-        var key = await services.GetRequiredService<ApiKeyAdministration>().CreateAsync(Caller.Operator(), created.User.Id, new ApiKeyRequest("tests", null, readOnlyKey), default);
-        return new Person(created.User.Id, organisationId, email, created.OneTimePassword, key!.Key);
+        var users = services.GetRequiredService<UserManager<User>>();
+        var password = UserAdministration.OneTimePassword();
+        var user = new User
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = email,
+            OrganisationId = organisationId,
+            Role = role,
+            MustChangePassword = true,
+            LockoutEnabled = true,
+            CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+        };
+        var result = await users.CreateAsync(user, password);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+        var self = new Caller(user.Id, organisationId, role, new HashSet<Guid>(), Credential: "session:seed");
+        var key = await services.GetRequiredService<ApiKeyAdministration>().CreateAsync(self, user.Id, new ApiKeyRequest("tests", null, readOnlyKey), default);
+        return new Person(user.Id, organisationId, email, password, key!.Key);
     }
 
     public HttpClient Client(Person? person) => Factory.ClientWithKey(person?.ApiKey);

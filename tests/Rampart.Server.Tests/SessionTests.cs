@@ -129,7 +129,9 @@ public sealed partial class SessionTests
         }
 
         // Five failures lock the account: even the right password is refused for now.
-        Assert.Equal(HttpStatusCode.OK, (await LogInAsync(Browser(node), "target@owner.test", "Right-Password-123")).StatusCode);
+        var refused = await LogInAsync(Browser(node), "target@owner.test", "Right-Password-123");
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("The e-mail or password is wrong, or the account is locked", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using (var scope = node.Factory.Services.CreateAsyncScope())
         {
             var user = await scope.ServiceProvider.GetRequiredService<RampartDb>().Users.SingleAsync(u => u.Email == "target@owner.test");

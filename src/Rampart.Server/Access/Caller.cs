@@ -39,6 +39,19 @@ public sealed record Caller(
     /// <summary>May create and change records of its own organisation (not a viewer, not a read-only key).</summary>
     public bool CanWrite => IsAuthenticated && !ReadOnly && Role != Role.Viewer;
 
+    /// <summary>
+    /// An admin of <paramref name="organisationId"/> itself (its org admin, or a node admin who belongs to it):
+    /// the only callers who create its users. Node admins administer every organisation but read none of them.
+    /// </summary>
+    public bool IsAdminOf(Guid organisationId) =>
+        IsAuthenticated && !IsOperator && !ReadOnly && Role is (Role.OrgAdmin or Role.NodeAdmin) && OrganisationId == organisationId;
+
+    /// <summary>
+    /// The same actor, with the audit entry filed under <paramref name="organisationId"/>: an administrative
+    /// action on another organisation is recorded where that organisation's admins see it.
+    /// </summary>
+    public Caller Concerning(Guid organisationId) => organisationId == OrganisationId ? this : this with { OrganisationId = organisationId };
+
     /// <summary>May administer users and keys of <paramref name="organisationId"/>.</summary>
     public bool CanManageOrganisation(Guid organisationId) =>
         IsAuthenticated && !ReadOnly && (Role == Role.NodeAdmin || (Role == Role.OrgAdmin && OrganisationId == organisationId));

@@ -204,7 +204,8 @@ public static class AuditEndpoints
         // The last result of the background verification; verifying happens in the job, not in a request.
         group.MapGet("/verification", async Task<Results<Ok<AuditVerification>, NoContent, ForbidHttpResult>> (Caller caller, AuditVerifier verifier, CancellationToken ct) =>
         {
-            if (!caller.IsNodeAdmin)
+            // Verifying appends an entry: a read-only key causes no write, so it may not verify.
+            if (!caller.IsNodeAdmin || caller.ReadOnly)
             {
                 return TypedResults.Forbid();
             }

@@ -116,6 +116,11 @@ public enum AuditEvent
     ApiKeysOfOtherUserViewed = 122,
     LanguageChanged = 130,
 
+    // 14x failed authentication (folded: the first of a source in a window, then at 10, 100, 1000 …)
+    LoginThrottled = 140,
+    SecondFactorFailed = 141,
+    ApiKeyRejected = 142,
+
     // 2xx organisations and communities
     OrganisationCreated = 200,
     OrganisationChanged = 201,
@@ -123,6 +128,8 @@ public enum AuditEvent
     CommunityChanged = 211,
     CommunityMemberAdded = 212,
     CommunityMemberRemoved = 213,
+    CommunityMembershipRequested = 220,
+    CommunityMembershipDeclined = 221,
 
     // 3xx node administration
     NodeInitialised = 300,

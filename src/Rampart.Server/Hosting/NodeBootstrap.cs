@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,13 @@ namespace Rampart.Server.Hosting;
 /// hosting organisation and the node administrator, printing a one-time password to the console
 /// (never to the log).
 /// </summary>
-public sealed partial class NodeBootstrap(IServiceScopeFactory scopes, IOptions<NodeOptions> options, ILogger<NodeBootstrap> logger) : IHostedService
+public sealed partial class NodeBootstrap(
+    IServiceScopeFactory scopes,
+    IOptions<NodeOptions> options,
+    ILogger<NodeBootstrap> logger,
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,14 +58,54 @@ public sealed partial class NodeBootstrap(IServiceScopeFactory scopes, IOptions<
         var created = await users.CreateAsync(Caller.Operator(),
             new UserRequest(node.AdminEmail, "Node administrator", organisation.Id, Role.NodeAdmin), cancellationToken);
         LogFirstStart(logger, node.AdminEmail);
-        await Console.Out.WriteLineAsync($"""
 
-            Rampart node initialised.
-              Log in at:  {node.PublicUrl.TrimEnd('/')}/account/login
-              E-mail:     {node.AdminEmail}
-              Password:   {created.OneTimePassword}   (one-time: you will choose a new one and set up a second factor)
+        // Hosted services start before the server binds its ports: print once the addresses are known.
+        var output = services.GetService<FirstStartOutput>()?.Writer ?? Console.Out;
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            output.Write(Banner(LoginBase(node.PublicUrl, addresses), node.AdminEmail, created.OneTimePassword));
+            output.Flush();
+        });
+    }
 
-            """.AsMemory(), cancellationToken);
+    /// <summary>The first-start message; the password is printed here and nowhere else.</summary>
+    public static string Banner(string loginBase, string email, string oneTimePassword) => $"""
+
+        Rampart node initialised.
+          Log in at:  {loginBase}/account/login
+          E-mail:     {email}
+          Password:   {oneTimePassword}   (one-time: you will choose a new one and set up a second factor)
+
+
+        """;
+
+    /// <summary>
+    /// Where to log in: <c>Rampart:Node:PublicUrl</c> when set (the address behind a reverse proxy), otherwise
+    /// the address the node actually listens on — http before https only if that is all there is, and a
+    /// wildcard host (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>, <c>+</c>) shown as <c>localhost</c>.
+    /// </summary>
+    public static string LoginBase(string? publicUrl, IEnumerable<string> listening)
+    {
+        ArgumentNullException.ThrowIfNull(listening);
+        if (!string.IsNullOrWhiteSpace(publicUrl))
+        {
+            return publicUrl.TrimEnd('/');
+        }
+
+        var addresses = listening.ToList();
+        var chosen = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault();
+        if (chosen is null)
+        {
+            return "http://localhost";
+        }
+
+        foreach (var wildcard in new[] { "://0.0.0.0", "://[::]", "://*", "://+" })
+        {
+            chosen = chosen.Replace(wildcard, "://localhost", StringComparison.Ordinal);
+        }
+
+        return chosen.TrimEnd('/');
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -87,3 +135,6 @@ public sealed partial class NodeBootstrap(IServiceScopeFactory scopes, IOptions<
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "First start: created node administrator {Email}; the one-time password is on the console")]
     private static partial void LogFirstStart(ILogger logger, string email);
 }
+
+/// <summary>Where the first-start message goes when not to the console (a test host registers one).</summary>
+public sealed record FirstStartOutput(TextWriter Writer);

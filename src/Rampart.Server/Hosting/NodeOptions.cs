@@ -19,7 +19,10 @@ public sealed class NodeOptions
     [Required, EmailAddress]
     public string AdminEmail { get; set; } = "admin@rampart.local";
 
-    /// <summary>The address users reach the node at, printed with the first login.</summary>
-    [Required]
-    public string PublicUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>
+    /// The address users reach the node at (behind a reverse proxy), printed with the first login; when
+    /// unset, the address the node actually listens on is printed.
+    /// </summary>
+    [Url]
+    public string? PublicUrl { get; set; }
 }

@@ -121,6 +121,8 @@ public static class RampartHost
     {
         ArgumentNullException.ThrowIfNull(app);
         // Routing runs first (WebApplication adds it), so every middleware below can tell a machine path from a page.
+        // The client address comes from X-Forwarded-For only behind the proxies of Rampart:Network.
+        app.UseForwardedHeaders();
         // Outermost: denied attempts are audited with the status the exception handler finally wrote.
         app.UseMiddleware<Audit.DeniedAttemptAuditing>();
         app.UseExceptionHandler();

@@ -46,10 +46,18 @@ public static class AccountEndpoints
 
         account.MapPost("/culture", async (HttpContext context, [FromForm] string culture, [FromForm] string? returnUrl, Caller caller, UserManager<User> users, AuditTrail audit) =>
         {
+            var errors = new RequestErrors();
             if (!RampartHost.SupportedCultures.Any(c => c.Name == culture))
             {
-                throw RequestErrors.One("culture", "Not a language this node offers (en, sq, sr-Latn, mk).");
+                errors.Add("culture", "Not a language this node offers (en, sq, sr-Latn, mk).");
             }
+
+            if (!string.IsNullOrEmpty(returnUrl) && !ReturnUrls.IsSafe(returnUrl))
+            {
+                errors.Add("returnUrl", ReturnUrls.Rule);
+            }
+
+            errors.ThrowIfAny();
 
             RememberCulture(context, culture);
             var user = caller.IsAuthenticated ? await users.FindByIdAsync(caller.UserId.ToString()) : null;
@@ -59,7 +67,7 @@ public static class AccountEndpoints
                 await audit.InTransactionAsync(() => users.UpdateAsync(user), AuditEvent.LanguageChanged, caller, $"user:{user.Id}", culture);
             }
 
-            return TypedResults.LocalRedirect("~" + SafeReturnUrl(returnUrl));
+            return TypedResults.LocalRedirect("~" + ReturnUrls.SafeOrRoot(returnUrl));
         });
     }
 
@@ -72,9 +80,23 @@ public static class AccountEndpoints
     }
 
     /// <summary>Only same-site paths: an open redirect after login is a phishing tool.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+    public static string SafeReturnUrl(string? returnUrl) => ReturnUrls.SafeOrRoot(returnUrl);
+}
+
+/// <summary>Where the node may send a browser back to after a form: a path on this site, nothing else.</summary>
+public static class ReturnUrls
+{
+    public const string Rule = "Must be a path on this site: printable ASCII starting with a single '/', without '\\', spaces or control characters.";
+
+    /// <summary>
+    /// A relative path starting with one <c>/</c>: not <c>//host</c> or <c>/\host</c> (browsers read both as
+    /// another site), no backslash anywhere, and only printable ASCII — the form a browser sends a URL in —
+    /// so no control characters, spaces or line breaks reach the Location header. At most 2000 characters.
+    /// </summary>
+    public static bool IsSafe(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.Length <= 2000
+        && returnUrl[0] == '/' && (returnUrl.Length == 1 || returnUrl[1] != '/')
+        && returnUrl.All(c => c is > ' ' and < '\u007f' && c != '\\');
+
+    public static string SafeOrRoot(string? returnUrl) => IsSafe(returnUrl) ? returnUrl! : "/";
 }

@@ -12,20 +12,34 @@ public sealed record ApiKeyRequest(string? Name, DateTimeOffset? ExpiresAt = nul
 public sealed record CreatedApiKey(ApiKey ApiKey, string Key);
 
 /// <summary>
-/// Users create and revoke their own keys; org admins those of their organisation's users. A key
-/// authenticates as its user, so it never has more rights than the user has now.
+/// A key is created only by its own user — with a session, or with another of their keys that may write,
+/// and then never outliving that key. Admins (org admins for their organisation, node admins for any) list
+/// and revoke keys but never create them: a key made for someone else would let its maker read as them.
+/// A key authenticates as its user, so it never has more rights than the user has now.
 /// </summary>
 public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimeProvider clock)
 {
     public const int MaxActiveKeysPerUser = 20;
 
+    /// <summary>A new key for <paramref name="userId"/>; null when the caller may not see that user (404).</summary>
     public async Task<CreatedApiKey?> CreateAsync(Caller caller, Guid userId, ApiKeyRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
-        if (!await MayManageKeysOfAsync(caller, userId, cancellationToken))
+        if (!caller.IsAuthenticated || caller.IsOperator || caller.UserId != userId)
         {
+            // Admins who may see the user get a reason; everyone else cannot tell the user exists.
+            if (await MayManageKeysOfAsync(caller, userId, cancellationToken, forReading: true))
+            {
+                throw new ForbiddenException("API keys are created only by their own user; admins list and revoke them.");
+            }
+
             return null;
+        }
+
+        if (caller.ReadOnly)
+        {
+            throw new ForbiddenException("A read-only key cannot create keys.");
         }
 
         var now = clock.GetUtcNow();
@@ -34,6 +48,16 @@ public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimePro
         if (request.ExpiresAt is { } expires && expires <= now)
         {
             errors.Add("expiresAt", "Must be in the future.");
+        }
+
+        // A key that makes a key hands on no more than it has: the new one ends no later than its maker.
+        if (ParentKeyId(caller) is { } parentId)
+        {
+            var parentExpires = await db.ApiKeys.Where(k => k.Id == parentId).Select(k => k.ExpiresAt).FirstOrDefaultAsync(cancellationToken);
+            if (parentExpires is { } limit && (request.ExpiresAt is null || request.ExpiresAt > limit))
+            {
+                errors.Add("expiresAt", $"A key created with a key must expire no later than that key ({limit:O}).");
+            }
         }
 
         var active = await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedAt == null, cancellationToken);
@@ -73,7 +97,7 @@ public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimePro
         if (apiKey.RevokedAt is null)
         {
             apiKey.RevokedAt = clock.GetUtcNow();
-            audit.Record(AuditEvent.ApiKeyRevoked, caller, $"apikey:{apiKey.Id}", detail: $"user:{apiKey.UserId}");
+            audit.Record(AuditEvent.ApiKeyRevoked, await ConcerningOwnerAsync(caller, apiKey.UserId, cancellationToken), $"apikey:{apiKey.Id}", detail: $"user:{apiKey.UserId}");
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -91,10 +115,22 @@ public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimePro
 
         if (caller.UserId != userId)
         {
-            await audit.RecordNowAsync(AuditEvent.ApiKeysOfOtherUserViewed, caller, $"user:{userId}", cancellationToken: cancellationToken);
+            await audit.RecordNowAsync(AuditEvent.ApiKeysOfOtherUserViewed, await ConcerningOwnerAsync(caller, userId, cancellationToken), $"user:{userId}",
+                cancellationToken: cancellationToken);
         }
 
         return await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The key a caller authenticated with, when it did so with a key.</summary>
+    private static Guid? ParentKeyId(Caller caller) =>
+        caller.Credential is { } credential && credential.StartsWith("apikey:", StringComparison.Ordinal)
+        && Guid.TryParse(credential.AsSpan("apikey:".Length), out var id) ? id : null;
+
+    private async Task<Caller> ConcerningOwnerAsync(Caller caller, Guid userId, CancellationToken cancellationToken)
+    {
+        var organisationId = await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).FirstOrDefaultAsync(cancellationToken);
+        return organisationId == Guid.Empty ? caller : caller.Concerning(organisationId);
     }
 
     private async Task<bool> MayManageKeysOfAsync(Caller caller, Guid userId, CancellationToken cancellationToken, bool forReading = false)
@@ -110,7 +146,6 @@ public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimePro
         }
 
         var organisationId = await db.Users.Where(u => u.Id == userId).Select(u => (Guid?)u.OrganisationId).FirstOrDefaultAsync(cancellationToken);
-        return organisationId is { } org && (caller.IsNodeAdmin || (caller.Role == Role.OrgAdmin && caller.OrganisationId == org))
-            && (forReading || !caller.ReadOnly);
+        return organisationId is { } org && (caller.IsNodeAdmin || (caller.Role == Role.OrgAdmin && caller.OrganisationId == org));
     }
 }

@@ -5,19 +5,33 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Diagnostics;
 using Rampart.Server.Access;
+using Rampart.Server.Audit;
 using Rampart.Server.Data;
+using Rampart.Server.Hosting;
 
 namespace Rampart.Server.Identity;
 
-/// <summary>Authenticates <c>Authorization: Bearer rpk_…</c> against the stored key hashes.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer rpk_…</c> against the stored key hashes. A request that carries an
+/// <c>Authorization</c> header this node cannot honour — a wrong, expired or revoked key, a key of a disabled
+/// user, a token not in the <c>rpk_</c> form, another scheme — is answered 401 on every path, before any
+/// endpoint runs: a sync job with a dead key must fail loudly, not quietly read as anonymous.
+/// </summary>
+/// <remarks>
+/// A valid key is accepted even from an address whose failures are throttled: the throttle answers the
+/// failing attempts 429, it never locks out a working key because someone else behind the same address
+/// failed. Keys are 256 random bits, so guessing is not the risk the throttle is for; it slows scans and
+/// keeps their audit entries folded.
+/// </remarks>
 public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     RampartDb db,
-    FailureThrottle throttle,
-    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AuthenticationFailures failures,
+    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder), IAuthenticationRequestHandler
 {
     public const string SchemeName = "ApiKey";
     private const string ThrottledItem = "rampart.apikey.throttled";
@@ -25,37 +39,79 @@ public sealed partial class ApiKeyAuthenticationHandler(
     // Writing last-used on every request would turn every read into a write; once a minute is enough to see use.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>Runs before every endpoint: an Authorization header that does not authenticate ends the request with 401 (or 429).</summary>
+    public async Task<bool> HandleRequestAsync()
     {
-        if (!ApiKeys.TryReadBearer(Request.Headers.Authorization, out var presented))
+        if (Request.Headers.Authorization.Count == 0)
         {
-            return AuthenticateResult.NoResult();
+            return false;
         }
 
-        var address = Context.Connection.RemoteIpAddress?.ToString();
-        if (throttle.IsBlocked(address))
+        var result = await AuthenticateAsync();
+        if (result.Succeeded)
         {
-            Context.Items[ThrottledItem] = true;
-            return AuthenticateResult.Fail("Too many failed authentications from this address.");
+            return false;
+        }
+
+        if (result.None)
+        {
+            // Not a Bearer rpk_ key at all: counted and audited like a wrong key, without its content.
+            await RejectAsync(null, "not an API key");
+        }
+
+        var throttled = Context.Items.ContainsKey(ThrottledItem);
+        var status = throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+        Response.StatusCode = status;
+        Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        var title = throttled ? "Too many failed authentications from this address; wait and try again." : "The API key is not valid.";
+        var detail = "A wrong, expired or revoked key, a key of a disabled user, or an Authorization header that is not 'Bearer rpk_…'.";
+        if (MachinePath.Of(Context) is { } machine)
+        {
+            await machine.WriteError(Context, new MachineError(status, title, detail));
+        }
+        else
+        {
+            if (Context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            Response.ContentType = "text/plain; charset=utf-8";
+            await Response.WriteAsync(title);
+        }
+
+        return true;
+    }
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!ApiKeys.TryReadBearer(Request.Headers.Authorization, out var presented) || !presented.StartsWith(ApiKeys.KeyPrefix, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.NoResult();
         }
 
         var hash = ApiKeys.HashOf(presented);
         var now = clock.GetUtcNow();
         var found = await db.ApiKeys.Where(k => k.Hash == hash)
-            .Select(k => new { Key = k, UserDisabled = db.Users.Where(u => u.Id == k.UserId).Select(u => u.Disabled).FirstOrDefault() })
+            .Select(k => new
+            {
+                Key = k,
+                Owner = db.Users.Where(u => u.Id == k.UserId).Select(u => new { u.Disabled, u.OrganisationId, u.Role }).FirstOrDefault(),
+            })
             .FirstOrDefaultAsync(Context.RequestAborted);
         var key = found?.Key;
-        if (key is null || !key.IsActive(now) || found!.UserDisabled)
+        if (key is null || !key.IsActive(now) || found!.Owner is null || found.Owner.Disabled)
         {
-            throttle.RecordFailure(address);
-            LogRejected(Logger, address);
+            var reason = key is null ? "unknown key" : key.RevokedAt is not null ? "revoked key" : !key.IsActive(now) ? "expired key" : "user disabled";
+            await RejectAsync(key is null ? null : new Caller(key.UserId, found!.Owner?.OrganisationId ?? Guid.Empty, found.Owner?.Role ?? Role.Viewer,
+                new HashSet<Guid>(), ReadOnly: true, Credential: $"apikey:{key.Id}", ClientIp: Address), reason);
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution || key.LastUsedIp != address)
+        if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution || key.LastUsedIp != Address)
         {
             key.LastUsedAt = now;
-            key.LastUsedIp = address;
+            key.LastUsedIp = Address;
             await db.SaveChangesAsync(Context.RequestAborted);
         }
 
@@ -75,8 +131,22 @@ public sealed partial class ApiKeyAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Rejected an API key from {Address}")]
-    private static partial void LogRejected(ILogger logger, string? address);
+    private string? Address => Context.Connection.RemoteIpAddress?.ToString();
+
+    // The key itself is never logged or audited: a known key by its id, an unknown one not at all.
+    private async Task RejectAsync(Caller? owner, string reason)
+    {
+        LogRejected(Logger, Address, reason);
+        var actor = owner ?? Caller.Anonymous(Address);
+        var target = owner?.Credential ?? "apikey";
+        if (await failures.RecordAsync(AuditEvent.ApiKeyRejected, actor, target, reason, Context.RequestAborted))
+        {
+            Context.Items[ThrottledItem] = true;
+        }
+    }
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Rejected an API key from {Address}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string? address, string reason);
 }
 
 /// <summary>Format, hashing and creation of API keys.</summary>

@@ -20,7 +20,9 @@ internal static class IdentityCommands
         var userEmail = new Option<string>("--email") { Description = "E-mail; also the login name.", Required = true };
         var userRole = new Option<string>("--role") { Description = "node-admin, org-admin, analyst or viewer.", Required = true };
         var userName = new Option<string?>("--name") { Description = "Display name." };
-        var userCreate = new Command("create", "Create a user and print a one-time password.") { userOrg, userEmail, userRole, userName };
+        var userCreate = new Command("create",
+            "Create an organisation's first user, its org admin (or a node admin), and print a one-time password. Once an organisation has users, only its own admins create more.")
+            { userOrg, userEmail, userRole, userName };
         userCreate.SetAction((parse, ct) => commands.Run(async services =>
         {
             if (!AdminCommands.TryParseKebab<Role>(parse.GetValue(userRole), out var role))
@@ -65,30 +67,12 @@ internal static class IdentityCommands
         user.Subcommands.Add(userCreate);
         user.Subcommands.Add(userList);
 
-        // admin apikey ...
-        var apikey = new Command("apikey", "API keys.");
+        // admin apikey ... — list and revoke only. There is no "create": a key acts as its user, and a key
+        // minted by the operator for someone else would let the operator read as them (docs/sharing.md,
+        // "Administration is not reading"). Users create their own keys on the API keys page or with the API.
+        var apikey = new Command("apikey", "API keys: list and revoke (users create their own keys).");
         commands.Admin.Subcommands.Add(apikey);
         var keyUser = new Option<string>("--user") { Description = "The user's e-mail.", Required = true };
-        var keyName = new Option<string>("--name") { Description = "What the key is for.", Required = true };
-        var keyReadOnly = new Option<bool>("--read-only") { Description = "The key may only read." };
-        var keyExpires = new Option<DateTimeOffset?>("--expires") { Description = "Expiry, e.g. 2027-06-30T00:00:00Z." };
-        var keyCreate = new Command("create", "Create an API key and print it (shown only this once).") { keyUser, keyName, keyReadOnly, keyExpires };
-        keyCreate.SetAction((parse, ct) => commands.Run(async services =>
-        {
-            var email = parse.GetValue(keyUser)!;
-            var normalised = email.ToUpperInvariant();
-            var owner = await services.GetRequiredService<RampartDb>().Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalised, ct);
-            if (owner is null)
-            {
-                await commands.Error.WriteLineAsync($"error: no user '{email}'.");
-                return 3;
-            }
-
-            var created = await services.GetRequiredService<ApiKeyAdministration>().CreateAsync(Caller.Operator(), owner.Id,
-                new ApiKeyRequest(parse.GetValue(keyName), parse.GetValue(keyExpires), parse.GetValue(keyReadOnly)), ct);
-            await commands.Output.WriteLineAsync(created!.Key);
-            return 0;
-        }, ct));
         var keyList = new Command("list", "List a user's API keys (never the keys themselves).") { keyUser };
         keyList.SetAction((parse, ct) => commands.Run(async services =>
         {
@@ -108,7 +92,20 @@ internal static class IdentityCommands
 
             return 0;
         }, ct));
-        apikey.Subcommands.Add(keyCreate);
+        var keyId = new Option<string>("--id") { Description = "The key's id (from apikey list).", Required = true };
+        var keyRevoke = new Command("revoke", "Revoke an API key.") { keyId };
+        keyRevoke.SetAction((parse, ct) => commands.Run(async services =>
+        {
+            if (!await services.GetRequiredService<ApiKeyAdministration>().RevokeAsync(Caller.Operator(), Http.ParseId(parse.GetValue(keyId), "id"), ct))
+            {
+                await commands.Error.WriteLineAsync("error: no such key.");
+                return 3;
+            }
+
+            await commands.Output.WriteLineAsync("revoked");
+            return 0;
+        }, ct));
         apikey.Subcommands.Add(keyList);
+        apikey.Subcommands.Add(keyRevoke);
     }
 }

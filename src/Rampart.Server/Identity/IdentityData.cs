@@ -13,5 +13,8 @@ public static class IdentityData
     extension(RampartDb db)
     {
         public DbSet<ApiKey> ApiKeys => db.Set<ApiKey>();
+
+        /// <summary>Authentication failures per source and window, shared by every app server.</summary>
+        public DbSet<FailureCounter> FailureCounters => db.Set<FailureCounter>();
     }
 }

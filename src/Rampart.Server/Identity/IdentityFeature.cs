@@ -2,7 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Rampart.Server.Access;
 using Rampart.Server.Admin;
 using Rampart.Server.Data;
@@ -33,6 +35,9 @@ public sealed class IdentityFeature : RampartFeature
             .AddEntityFrameworkStores<RampartDb>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            // Replaces Identity's authenticator: a code is accepted once (the time step is kept in the database).
+            .AddTokenProvider<OnceOnlyAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddPasswordValidator<NotTheCurrentPasswordValidator>()
             .AddClaimsPrincipalFactory<RampartClaimsFactory>();
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
@@ -83,7 +88,15 @@ public sealed class IdentityFeature : RampartFeature
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiKeyAdministration>();
-        services.AddSingleton<FailureThrottle>();
+        services.AddScoped<FailureThrottle>();
+        services.AddScoped<AuthenticationFailures>();
+        services.AddScoped<PasswordLogin>();
+        services.AddScoped<SecondFactorLogin>();
+        services.AddSingleton<KnownDevices>();
+        services.AddOptions<NetworkOptions>().Bind(builder.Configuration.GetSection(NetworkOptions.Section))
+            .Validate(o => o.IsValid(), "Rampart:Network:KnownProxies takes IP addresses and KnownNetworks CIDR ranges, comma-separated.")
+            .ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<NetworkOptions>>((forwarded, network) => NetworkOptions.Configure(forwarded, network.Value));
     }
 
     public override void MapEndpoints(FeatureRoutes routes)

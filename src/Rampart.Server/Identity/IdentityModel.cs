@@ -29,3 +29,15 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class FailureCounterConfiguration : IEntityTypeConfiguration<FailureCounter>
+{
+    public void Configure(EntityTypeBuilder<FailureCounter> b)
+    {
+        // FailureThrottle writes this table with raw SQL (an atomic upsert): keep the names in step.
+        b.ToTable("FailureCounters");
+        b.HasKey(c => new { c.Source, c.WindowStart });
+        b.Property(c => c.Source).HasMaxLength(200);
+        b.HasIndex(c => c.WindowStart);
+    }
+}

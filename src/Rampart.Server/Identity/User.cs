@@ -25,6 +25,12 @@ public sealed class User : IdentityUser<Guid>
     /// </summary>
     public bool Disabled { get; set; }
 
+    /// <summary>
+    /// The RFC 6238 time step of the last authenticator code accepted: a code is accepted once, and no
+    /// older code after it, so a code seen over a shoulder or in a proxy log cannot be replayed.
+    /// </summary>
+    public long? LastTotpTimeStep { get; set; }
+
     /// <summary>Node and organisation admins must use a second factor.</summary>
     public bool RequiresSecondFactor => Role is Role.NodeAdmin or Role.OrgAdmin;
 }

@@ -15,8 +15,11 @@ public sealed record UserRequest(string? Email, string? DisplayName, Guid? Organ
 public sealed record CreatedUser(User User, string OneTimePassword);
 
 /// <summary>
-/// Org admins create and disable users of their own organisation; node admins of any. Only node admins
-/// make node admins. New users get a one-time password they must change at first login.
+/// An organisation's own admins create its users. A node admin (or the command-line operator) creates
+/// only an organisation's first user — its org admin, at onboarding, while it has no users at all — since
+/// a user made by an outsider, with a password the outsider knows, would let the outsider read as them.
+/// Node admins disable users of any organisation; only node admins make node admins. New users get a
+/// one-time password they must change at first login.
 /// </summary>
 public sealed class UserAdministration(RampartDb db, UserManager<User> users, AuditTrail audit, TimeProvider clock)
 {
@@ -47,14 +50,29 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         }
 
         errors.ThrowIfAny();
-        if (!caller.CanManageOrganisation(request.OrganisationId!.Value))
-        {
-            throw new ForbiddenException("Org admins manage their own organisation's users; node admins any.");
-        }
-
+        var organisationId = request.OrganisationId!.Value;
         if (request.Role == Role.NodeAdmin && !caller.IsNodeAdmin)
         {
             throw RequestErrors.One("role", "Only node admins create node admins.");
+        }
+
+        if (!caller.IsAdminOf(organisationId))
+        {
+            if (!caller.IsNodeAdmin || caller.ReadOnly)
+            {
+                throw new ForbiddenException("Only the organisation's own admins create its users.");
+            }
+
+            // Onboarding: disabled users count, so disabling an organisation's people does not reopen it.
+            if (await db.Users.AnyAsync(u => u.OrganisationId == organisationId, cancellationToken))
+            {
+                throw new ForbiddenException("This organisation has users: only its own admins create more. A node admin creates only an organisation's first org admin.");
+            }
+
+            if (request.Role is not (Role.OrgAdmin or Role.NodeAdmin))
+            {
+                throw RequestErrors.One("role", "An organisation's first user is its org admin.");
+            }
         }
 
         var email = request.Email!.Trim();
@@ -71,7 +89,7 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
             Email = email,
             EmailConfirmed = true,
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? email : request.DisplayName.Trim(),
-            OrganisationId = request.OrganisationId.Value,
+            OrganisationId = organisationId,
             Role = request.Role!.Value,
             MustChangePassword = true,
             LockoutEnabled = true,
@@ -81,7 +99,7 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         // UserManager saves on its own: the user and its audit entry commit in one transaction, or neither does.
         var result = IdentityResult.Success;
         await audit.InTransactionAsync(async () => (result = await users.CreateAsync(user, password)).Succeeded,
-            trail => trail.Record(AuditEvent.UserCreated, caller, $"user:{user.Id}", detail: $"role:{user.Role}"), cancellationToken);
+            trail => trail.Record(AuditEvent.UserCreated, caller.Concerning(organisationId), $"user:{user.Id}", detail: $"role:{user.Role}"), cancellationToken);
         if (!result.Succeeded)
         {
             var identityErrors = new RequestErrors();
@@ -94,6 +112,26 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         }
 
         return new CreatedUser(user, password);
+    }
+
+    /// <summary>The organisations <paramref name="caller"/> may create users in: its own (as its admin), and for node admins those without users yet.</summary>
+    public async Task<List<Guid>> OrganisationsOpenToAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var open = new List<Guid>();
+        if (caller.IsAdminOf(caller.OrganisationId))
+        {
+            open.Add(caller.OrganisationId);
+        }
+
+        if (caller.IsNodeAdmin && !caller.ReadOnly)
+        {
+            var users = db.Users;
+            open.AddRange(await db.Organisations.Where(o => o.Id != caller.OrganisationId && !users.Any(u => u.OrganisationId == o.Id))
+                .Select(o => o.Id).ToListAsync(cancellationToken));
+        }
+
+        return open;
     }
 
     /// <summary>Blocks a user from logging in and invalidates their sessions; their API keys stop working too.</summary>
@@ -117,7 +155,7 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
             return (await users.SetLockoutEnabledAsync(user, true)).Succeeded
                 && (await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue)).Succeeded
                 && (await users.UpdateSecurityStampAsync(user)).Succeeded;
-        }, trail => trail.Record(AuditEvent.UserDisabled, caller, $"user:{user.Id}"), cancellationToken);
+        }, trail => trail.Record(AuditEvent.UserDisabled, caller.Concerning(user.OrganisationId), $"user:{user.Id}"), cancellationToken);
         return true;
     }
 

@@ -68,3 +68,38 @@ public sealed class CommunityMember
 
     public DateTimeOffset AddedAt { get; set; }
 }
+
+/// <summary>
+/// An organisation's way into a community: joining needs the consent of the moderating organisation's
+/// admins, so no administrator can make their own organisation (or any other) a reader of a community alone.
+/// </summary>
+public sealed class CommunityMembershipRequest
+{
+    public Guid Id { get; set; }
+
+    public Guid CommunityId { get; set; }
+
+    /// <summary>The organisation that would join.</summary>
+    public Guid OrganisationId { get; set; }
+
+    public Guid? RequestedByUserId { get; set; }
+
+    /// <summary>The organisation of whoever asked; null for the command-line operator.</summary>
+    public Guid? RequestedByOrganisationId { get; set; }
+
+    public MembershipRequestStatus Status { get; set; }
+
+    public DateTimeOffset RequestedAt { get; set; }
+
+    public Guid? DecidedByUserId { get; set; }
+
+    public DateTimeOffset? DecidedAt { get; set; }
+}
+
+/// <summary>Values are stable: they are stored.</summary>
+public enum MembershipRequestStatus
+{
+    Pending = 0,
+    Accepted = 1,
+    Declined = 2,
+}

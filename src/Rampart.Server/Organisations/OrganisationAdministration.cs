@@ -42,7 +42,7 @@ public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, T
         };
         Apply(organisation, request, fingerprint);
         db.Organisations.Add(organisation);
-        audit.Record(AuditEvent.OrganisationCreated, caller, $"organisation:{organisation.Id}", detail: organisation.ShortName);
+        audit.Record(AuditEvent.OrganisationCreated, caller.Concerning(organisation.Id), $"organisation:{organisation.Id}", detail: organisation.ShortName);
         await db.SaveChangesAsync(cancellationToken);
         return organisation;
     }
@@ -72,7 +72,8 @@ public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, T
         organisation.ShortName = request.ShortName!.Trim();
         organisation.Country = request.Country!.Trim().ToUpperInvariant();
         Apply(organisation, request, fingerprint);
-        audit.Record(AuditEvent.OrganisationChanged, caller, $"organisation:{organisation.Id}", detail: organisation.ShortName);
+        // Filed under the organisation changed, so its admins see a node admin's change of their contacts or key.
+        audit.Record(AuditEvent.OrganisationChanged, caller.Concerning(organisation.Id), $"organisation:{organisation.Id}", detail: organisation.ShortName);
         await db.SaveChangesAsync(cancellationToken);
         return organisation;
     }

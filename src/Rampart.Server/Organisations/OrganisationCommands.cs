@@ -74,7 +74,9 @@ internal static class OrganisationCommands
         }, ct));
         var memberCommunity = new Option<string>("--community") { Description = "Community name or id.", Required = true };
         var memberOrg = new Option<string>("--org") { Description = "Organisation short name or id.", Required = true };
-        var addMember = new Command("add-member", "Add an organisation to a community.") { memberCommunity, memberOrg };
+        var addMember = new Command("add-member",
+            "Ask for an organisation to join a community. The moderating organisation's admins accept or decline the request in the web (Communities) or the API; the operator cannot add members on their own.")
+            { memberCommunity, memberOrg };
         addMember.SetAction((parse, ct) => commands.Run(async services =>
         {
             var db = services.GetRequiredService<RampartDb>();
@@ -92,8 +94,13 @@ internal static class OrganisationCommands
                 return 3;
             }
 
-            await services.GetRequiredService<CommunityAdministration>().AddMemberAsync(Caller.Operator(), target.Id, organisationId, ct);
-            await commands.Output.WriteLineAsync("added");
+            var outcome = await services.GetRequiredService<CommunityAdministration>().AddMemberAsync(Caller.Operator(), target.Id, organisationId, ct);
+            await commands.Output.WriteLineAsync(outcome.Kind switch
+            {
+                MembershipOutcomeKind.AlreadyMember => "already a member",
+                MembershipOutcomeKind.Requested => $"requested: {outcome.Request!.Id} (pending the moderating organisation's consent)",
+                _ => "added",
+            });
             return 0;
         }, ct));
         var communityList = new Command("list", "List communities with their members.");

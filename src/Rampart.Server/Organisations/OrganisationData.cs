@@ -16,5 +16,7 @@ public static class OrganisationData
         public DbSet<Community> Communities => db.Set<Community>();
 
         public DbSet<CommunityMember> CommunityMembers => db.Set<CommunityMember>();
+
+        public DbSet<CommunityMembershipRequest> CommunityMembershipRequests => db.Set<CommunityMembershipRequest>();
     }
 }

@@ -6,9 +6,44 @@ using Rampart.Server.Hosting;
 
 namespace Rampart.Server.Organisations;
 
+/// <summary>An organisation as the API shows it.</summary>
+public sealed record OrganisationView(
+    Guid Id,
+    string Name,
+    string ShortName,
+    string Country,
+    OrganisationKind Kind,
+    string? ContactEmail,
+    string? Phone24x7,
+    string? Website,
+    string? PgpPublicKey,
+    string? PgpFingerprint,
+    string? Description,
+    DateTimeOffset CreatedAt)
+{
+    public static OrganisationView From(Organisation o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new(o.Id, o.Name, o.ShortName, o.Country, o.Kind, o.ContactEmail, o.Phone24x7, o.Website, o.PgpPublicKey, o.PgpFingerprint,
+            o.Description, o.CreatedAt);
+    }
+}
+
 public sealed record CommunityView(Guid Id, string Name, string? Description, Guid ModeratorOrganisationId, IReadOnlyList<Guid> MemberOrganisationIds);
 
 public sealed record MemberRequest(Guid OrganisationId);
+
+/// <summary>A request to join a community, and where it stands.</summary>
+public sealed record MembershipRequestView(Guid Id, Guid CommunityId, Guid OrganisationId, MembershipRequestStatus Status,
+    Guid? RequestedByUserId, Guid? RequestedByOrganisationId, DateTimeOffset RequestedAt, Guid? DecidedByUserId, DateTimeOffset? DecidedAt)
+{
+    public static MembershipRequestView From(CommunityMembershipRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.Id, r.CommunityId, r.OrganisationId, r.Status, r.RequestedByUserId, r.RequestedByOrganisationId, r.RequestedAt,
+            r.DecidedByUserId, r.DecidedAt);
+    }
+}
 
 /// <summary>
 /// The directory of organisations and communities. It is not TLP-marked content: every logged-in user
@@ -21,25 +56,28 @@ public static class OrganisationEndpoints
         var organisations = routes.MapGroup("/organisations").WithTags("Organisations").RequireAuthorization();
 
         organisations.MapGet("/", async (RampartDb db, CancellationToken ct) =>
-            TypedResults.Ok(await db.Organisations.AsNoTracking().OrderBy(o => o.Country).ThenBy(o => o.ShortName).ToListAsync(ct)));
+        {
+            var list = await db.Organisations.AsNoTracking().OrderBy(o => o.Country).ThenBy(o => o.ShortName).ToListAsync(ct);
+            return TypedResults.Ok(list.Select(OrganisationView.From).ToList());
+        });
 
-        organisations.MapGet("/{id}", async Task<Results<Ok<Organisation>, NotFound>> (string id, RampartDb db, CancellationToken ct) =>
+        organisations.MapGet("/{id}", async Task<Results<Ok<OrganisationView>, NotFound>> (string id, RampartDb db, CancellationToken ct) =>
         {
             var organisationId = Http.ParseId(id);
             var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organisationId, ct);
-            return organisation is null ? TypedResults.NotFound() : TypedResults.Ok(organisation);
+            return organisation is null ? TypedResults.NotFound() : TypedResults.Ok(OrganisationView.From(organisation));
         });
 
         organisations.MapPost("/", async (OrganisationRequest request, Caller caller, OrganisationAdministration admin, CancellationToken ct) =>
         {
             var organisation = await admin.CreateAsync(caller, request, ct);
-            return TypedResults.Created($"/api/organisations/{organisation.Id}", organisation);
+            return TypedResults.Created($"/api/organisations/{organisation.Id}", OrganisationView.From(organisation));
         });
 
-        organisations.MapPut("/{id}", async Task<Results<Ok<Organisation>, NotFound>> (string id, OrganisationRequest request, Caller caller, OrganisationAdministration admin, CancellationToken ct) =>
+        organisations.MapPut("/{id}", async Task<Results<Ok<OrganisationView>, NotFound>> (string id, OrganisationRequest request, Caller caller, OrganisationAdministration admin, CancellationToken ct) =>
         {
             var organisation = await admin.UpdateAsync(caller, Http.ParseId(id), request, ct);
-            return organisation is null ? TypedResults.NotFound() : TypedResults.Ok(organisation);
+            return organisation is null ? TypedResults.NotFound() : TypedResults.Ok(OrganisationView.From(organisation));
         });
 
         var communities = routes.MapGroup("/communities").WithTags("Communities").RequireAuthorization();
@@ -56,11 +94,29 @@ public static class OrganisationEndpoints
             return TypedResults.Created($"/api/communities/{community.Id}", ToView(community));
         });
 
-        communities.MapPost("/{id}/members", async Task<Results<NoContent, NotFound>> (string id, MemberRequest request, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
-            await admin.AddMemberAsync(caller, Http.ParseId(id), request.OrganisationId, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+        // The moderating organisation's admins add at once (204); anyone else entitled to ask gets a pending request (202).
+        communities.MapPost("/{id}/members", async Task<Results<NoContent, Accepted<MembershipRequestView>, NotFound>> (string id, MemberRequest request, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
+        {
+            var outcome = await admin.AddMemberAsync(caller, Http.ParseId(id), request.OrganisationId, ct);
+            return outcome.Kind switch
+            {
+                MembershipOutcomeKind.NotFound => TypedResults.NotFound(),
+                MembershipOutcomeKind.Requested => TypedResults.Accepted($"/api/communities/requests/{outcome.Request!.Id}", MembershipRequestView.From(outcome.Request)),
+                _ => TypedResults.NoContent(),
+            };
+        });
 
         communities.MapDelete("/{id}/members/{organisationId}", async Task<Results<NoContent, NotFound>> (string id, string organisationId, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
             await admin.RemoveMemberAsync(caller, Http.ParseId(id), Http.ParseId(organisationId, "organisationId"), ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+
+        communities.MapGet("/requests", async (Caller caller, CommunityAdministration admin, CancellationToken ct) =>
+            TypedResults.Ok((await admin.RequestsVisibleToAsync(caller, ct)).Select(MembershipRequestView.From).ToList()));
+
+        communities.MapPost("/requests/{id}/accept", async Task<Results<Ok<MembershipRequestView>, NotFound>> (string id, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
+            await admin.AcceptAsync(caller, Http.ParseId(id), ct) is { } accepted ? TypedResults.Ok(MembershipRequestView.From(accepted)) : TypedResults.NotFound());
+
+        communities.MapPost("/requests/{id}/decline", async Task<Results<Ok<MembershipRequestView>, NotFound>> (string id, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
+            await admin.DeclineAsync(caller, Http.ParseId(id), ct) is { } declined ? TypedResults.Ok(MembershipRequestView.From(declined)) : TypedResults.NotFound());
     }
 
     private static CommunityView ToView(Community c) =>

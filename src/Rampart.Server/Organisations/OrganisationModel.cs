@@ -43,3 +43,15 @@ internal sealed class CommunityMemberConfiguration : IEntityTypeConfiguration<Co
         b.HasOne<Organisation>().WithMany().HasForeignKey(m => m.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CommunityMembershipRequestConfiguration : IEntityTypeConfiguration<CommunityMembershipRequest>
+{
+    public void Configure(EntityTypeBuilder<CommunityMembershipRequest> b)
+    {
+        b.ToTable("CommunityMembershipRequests");
+        b.HasIndex(r => new { r.CommunityId, r.Status });
+        b.HasIndex(r => r.OrganisationId);
+        b.HasOne<Community>().WithMany().HasForeignKey(r => r.CommunityId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

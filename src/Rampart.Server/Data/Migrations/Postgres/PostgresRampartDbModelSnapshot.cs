@@ -380,6 +380,25 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Identity.FailureCounter", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Source", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("FailureCounters", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Identity.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -414,6 +433,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<long?>("LastTotpTimeStep")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
@@ -550,6 +572,45 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("CommunityMembers", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RequestedByOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CommunityId", "Status");
+
+                    b.ToTable("CommunityMembershipRequests", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Organisation", b =>
@@ -724,6 +785,21 @@ namespace Rampart.Server.Data.Migrations.Postgres
                 {
                     b.HasOne("Rampart.Server.Organisations.Community", null)
                         .WithMany("Members")
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Community", null)
+                        .WithMany()
                         .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -371,6 +371,25 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Identity.FailureCounter", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Source", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("FailureCounters", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Identity.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -404,6 +423,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -541,6 +563,45 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("CommunityMembers", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RequestedByOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CommunityId", "Status");
+
+                    b.ToTable("CommunityMembershipRequests", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Organisation", b =>
@@ -715,6 +776,21 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                 {
                     b.HasOne("Rampart.Server.Organisations.Community", null)
                         .WithMany("Members")
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Organisations.CommunityMembershipRequest", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Community", null)
+                        .WithMany()
                         .HasForeignKey("CommunityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
