@@ -1,0 +1,18 @@
+// Small helpers the Blazor shell calls through JS interop; nothing here runs on its own.
+window.rampart = {
+    timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+    getTheme: () => localStorage.getItem("rampart-theme"),
+    setTheme: (value) => localStorage.setItem("rampart-theme", value),
+    download: (fileName, contentType, text) => {
+        const url = URL.createObjectURL(new Blob([text], { type: contentType }));
+        const a = document.createElement("a");
+        a.href = url;
+        a.download = fileName;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        URL.revokeObjectURL(url);
+    },
+};
+// Static pages (login, public records) follow the theme chosen in the shell.
+document.documentElement.dataset.theme = localStorage.getItem("rampart-theme") === "dark" ? "dark" : "light";
