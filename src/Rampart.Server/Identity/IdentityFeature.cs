@@ -83,6 +83,8 @@ public sealed class IdentityFeature : RampartFeature
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiKeyAdministration>();
+        services.AddScoped<UserReenabling>();
+        services.AddScoped<Reauthentication>();
         services.AddSingleton<FailureThrottle>();
     }
 
@@ -93,7 +95,11 @@ public sealed class IdentityFeature : RampartFeature
         routes.Root.MapAccountEndpoints();
     }
 
-    public override void AddCommands(AdminCommands commands) => IdentityCommands.Add(commands);
+    public override void AddCommands(AdminCommands commands)
+    {
+        IdentityCommands.Add(commands);
+        UserReenabling.AddCommand(commands);
+    }
 
     // Programs get a status code (in their group's error format); browsers are sent to the login page.
     private static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
