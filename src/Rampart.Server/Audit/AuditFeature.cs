@@ -10,6 +10,7 @@ public sealed class AuditFeature : RampartFeature
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<AuditTrail>();
+        builder.Services.AddScoped<AuditSearch>();
     }
 
     public override void MapEndpoints(FeatureRoutes routes)

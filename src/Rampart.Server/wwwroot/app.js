@@ -1,6 +1,8 @@
 // Small helpers the Blazor shell calls through JS interop; nothing here runs on its own.
 window.rampart = {
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+    // Set once the interactive layout has rendered: tests and scripts wait for it.
+    ready: () => { window.rampartReady = true; },
     getTheme: () => localStorage.getItem("rampart-theme"),
     setTheme: (value) => localStorage.setItem("rampart-theme", value),
     download: (fileName, contentType, text) => {
