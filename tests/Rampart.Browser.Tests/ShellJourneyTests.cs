@@ -61,7 +61,8 @@ public sealed partial class ShellJourneyTests(BrowserNode node) : IClassFixture<
         await Seeds.WaitInteractiveAsync(page);
         await page.FillAsync("#org-name", "Energy CSIRT Serbia");
         await page.FillAsync("#org-short", "ENERGY-RS");
-        await page.FillAsync("#org-country", "RS");
+        await page.FillAsync("#org-country", "Serb");
+        await page.ClickAsync(".mud-popover-open .mud-list-item >> text=Serbia (RS)");
         await page.SelectOptionAsync("#org-kind", "SectoralCsirt");
         await page.ClickAsync("button[type=submit] >> text=Create");
         await Expect(page.Locator("h1")).ToContainTextAsync("Energy CSIRT Serbia (ENERGY-RS)");
