@@ -65,7 +65,7 @@ public sealed partial class ShellJourneyTests(BrowserNode node) : IClassFixture<
         await page.ClickAsync(".mud-popover-open .mud-list-item >> text=Serbia (RS)");
         await page.SelectOptionAsync("#org-kind", "SectoralCsirt");
         await page.ClickAsync("button[type=submit] >> text=Create");
-        await Expect(page.Locator("h1")).ToContainTextAsync("Energy CSIRT Serbia (ENERGY-RS)");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Energy CSIRT Serbia (ENERGY-RS)", new() { Timeout = 15000 });
 
         // Create a user of that organisation; the one-time password is shown once.
         await page.GotoAsync("/users");

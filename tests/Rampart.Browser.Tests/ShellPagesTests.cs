@@ -224,14 +224,13 @@ public sealed class ShellPagesTests(BrowserNode node) : IClassFixture<BrowserNod
 
         // The first Tab on a page reaches the skip link; it moves focus to the main content. Then log in by keyboard.
         await page.GotoAsync("/public");
-        await page.Locator("body").FocusAsync();
         await page.Keyboard.PressAsync("Tab");
         if (await page.EvaluateAsync<string>("() => document.activeElement.tagName") == "BODY")
         {
             await page.Keyboard.PressAsync("Tab"); // headless Chromium may spend the first Tab on focusing the page itself
         }
 
-        Assert.Equal("skip", await page.EvaluateAsync<string>("() => document.activeElement.className"));
+        Assert.Equal("skip", await page.EvaluateAsync<string>("() => document.activeElement.className || document.activeElement.outerHTML.slice(0, 200)"));
         await page.Keyboard.PressAsync("Enter");
         Assert.Equal("main", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await TabUntilAsync(page, "() => document.activeElement.textContent.trim() === 'Log in'", backwards: true);
