@@ -18,3 +18,12 @@ window.rampart = {
 };
 // Static pages (login, public records) follow the theme chosen in the shell.
 document.documentElement.dataset.theme = localStorage.getItem("rampart-theme") === "dark" ? "dark" : "light";
+// The skip link moves keyboard focus to the main content (Blazor's link handling would only scroll to it).
+document.addEventListener("click", (e) => {
+    const link = e.target instanceof Element ? e.target.closest("a.skip") : null;
+    const main = document.getElementById("main");
+    if (link && main) {
+        e.preventDefault();
+        main.focus();
+    }
+}, true);
