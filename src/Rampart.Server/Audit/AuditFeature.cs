@@ -17,6 +17,7 @@ public sealed class AuditFeature : RampartFeature
         services.AddSingleton<AuditSigningKey>();
         services.AddSingleton<AuditJob>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditJob>());
+        services.AddScoped<AuditSearch>();
     }
 
     public override void MapEndpoints(FeatureRoutes routes)

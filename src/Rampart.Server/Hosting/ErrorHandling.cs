@@ -49,6 +49,11 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
         }
 
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (status == StatusCodes.Status500InternalServerError && MachinePath.Of(httpContext) is null)
+        {
+            return false; // a page: the pipeline re-executes /error, the styled page in the user's language
+        }
+
         httpContext.Response.StatusCode = status;
         // A machine path with its own error document (TAXII) writes it; /api and pages get ProblemDetails.
         if (MachinePath.Of(httpContext) is { } machine && machine != RampartHost.ApiPath)

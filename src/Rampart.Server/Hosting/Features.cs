@@ -3,6 +3,7 @@ using Rampart.Server.Audit;
 using Rampart.Server.Identity;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
+using Rampart.Server.Public;
 
 namespace Rampart.Server.Hosting;
 
@@ -16,5 +17,6 @@ public static class Features
         new OrganisationsFeature(),
         new IdentityFeature(),
         new NotesFeature(),
+        new PublicFeature(),
     ];
 }

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using Rampart.Server.Components;
 using Rampart.Server.Data;
 using Rampart.Server.Identity;
@@ -107,6 +108,7 @@ public static class RampartHost
             o.RequestCultureProviders = [new CookieRequestCultureProvider(), new RegionalLanguageProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
     }
 
     public static void ConfigureJson(JsonSerializerOptions options)
@@ -125,11 +127,13 @@ public static class RampartHost
         app.UseForwardedHeaders();
         // Outermost: denied attempts are audited with the status the exception handler finally wrote.
         app.UseMiddleware<Audit.DeniedAttemptAuditing>();
-        app.UseExceptionHandler();
-        // Machine paths get their group's error document for bare status codes; browsers get the "not found" page.
+        // Unexpected errors on a page (not a machine path) show the styled error page; everything else is ProblemDetails.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
+        // Browsers get the "not found" page for a bare 404. It sits outside any UseWhen branch: only at the top level does
+        // the re-executed request get routed again (a branch lacks the global route builder, and /not-found rendered empty).
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Machine paths get their group's error document for bare status codes, written before the page handler sees them.
         app.UseWhen(context => MachinePath.Of(context) is not null, machine => machine.UseStatusCodePages(WriteMachineStatusAsync));
-        app.UseWhen(context => MachinePath.Of(context) is null,
-            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseSecurityHeaders();
         app.Use(LimitBodySize);
         app.UseRequestLocalization();

@@ -97,6 +97,8 @@ public sealed class IdentityFeature : RampartFeature
             .Validate(o => o.IsValid(), "Rampart:Network:KnownProxies takes IP addresses and KnownNetworks CIDR ranges, comma-separated.")
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<NetworkOptions>>((forwarded, network) => NetworkOptions.Configure(forwarded, network.Value));
+        services.AddScoped<UserReenabling>();
+        services.AddScoped<Reauthentication>();
     }
 
     public override void MapEndpoints(FeatureRoutes routes)
@@ -106,7 +108,11 @@ public sealed class IdentityFeature : RampartFeature
         routes.Root.MapAccountEndpoints();
     }
 
-    public override void AddCommands(AdminCommands commands) => IdentityCommands.Add(commands);
+    public override void AddCommands(AdminCommands commands)
+    {
+        IdentityCommands.Add(commands);
+        UserReenabling.AddCommand(commands);
+    }
 
     // Programs get a status code (in their group's error format); browsers are sent to the login page.
     private static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)

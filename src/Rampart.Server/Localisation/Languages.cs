@@ -19,8 +19,8 @@ public static class Languages
     public static readonly IReadOnlyList<Language> All =
     [
         new("sq", "Shqip"),
-        new("sr-Latn", "Srpski"),
-        new("sr-Cyrl", "Српски"),
+        new("sr-Latn", "Srpski (latinica)"),
+        new("sr-Cyrl", "Српски (ћирилица)"),
         new("mk", "Македонски"),
         new("bs", "Bosanski"),
         new("sr-Latn-ME", "Crnogorski"),
