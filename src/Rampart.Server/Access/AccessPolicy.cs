@@ -85,21 +85,30 @@ public sealed class AccessPolicy(RampartDb db)
         var ids = new SortedSet<long>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
         foreach (var token in AccessTokens.Of(caller))
         {
-            var grants = db.AccessGrants.AsNoTracking()
-                .Where(g => g.GranteeId == token.Token && g.RecordType == type && g.RecordId < below);
-            var maxTlp = token.Ceiling.MaxTlp;
-            var mustBePublished = token.Ceiling.RequiresPublished;
-            var admitted = maxTlp == Tlp.Red && !mustBePublished
-                ? grants.Select(g => g.RecordId)
-                : grants.Join(db.SharedRecords.Where(r => r.Tlp <= maxTlp && (r.Published || !mustBePublished)),
-                    g => g.RecordId, r => r.Id, (g, r) => g.RecordId);
-            // Once the merged set holds a page, a token's rows older than its last entry cannot make the page.
+            // Once the merged set holds a page, a token's rows at or below its last entry cannot make the page.
             var floor = ids.Count >= limit ? ids.ElementAt(limit - 1) : long.MinValue;
-            var page = await admitted.Where(id => id > floor).OrderByDescending(id => id).Take(limit).ToListAsync(cancellationToken);
-            ids.UnionWith(page);
+            ids.UnionWith(await TokenRange(token, type, below, floor, limit).ToListAsync(cancellationToken));
         }
 
         return ids.Take(limit).ToList();
+    }
+
+    /// <summary>
+    /// One token's part of <see cref="ReadableIdsAsync"/>: record ids in (<paramref name="floor"/>, <paramref name="below"/>),
+    /// newest first, whose grant names the token and whose record is within the token's ceiling.
+    /// A range scan of the grants' primary key, with a lookup of each record's TLP when the ceiling is below RED.
+    /// </summary>
+    public IQueryable<long> TokenRange(CallerToken token, RecordType type, long below, long floor, int limit)
+    {
+        var grants = db.AccessGrants.AsNoTracking()
+            .Where(g => g.GranteeId == token.Token && g.RecordType == type && g.RecordId < below && g.RecordId > floor);
+        var maxTlp = token.Ceiling.MaxTlp;
+        var mustBePublished = token.Ceiling.RequiresPublished;
+        var admitted = maxTlp == Tlp.Red && !mustBePublished
+            ? grants.Select(g => g.RecordId)
+            : grants.Join(db.SharedRecords.Where(r => r.Tlp <= maxTlp && (r.Published || !mustBePublished)),
+                g => g.RecordId, r => r.Id, (g, r) => g.RecordId);
+        return admitted.OrderByDescending(id => id).Take(limit);
     }
 
     /// <summary>

@@ -51,8 +51,9 @@ public sealed class NoteQueries(RampartDb db, AccessPolicy access, SharingStore 
         var more = ids.Count > limit;
         var page = ids.Take(limit).ToList();
         // The ids come from the access decision above; this only fetches their rows.
-        var notes = await db.Notes.AsNoTracking().Include(n => n.Record).Where(n => page.Contains(n.RecordId)).ToListAsync(cancellationToken);
-        var grants = (await db.AccessGrants.AsNoTracking().Where(g => page.Contains(g.RecordId)).ToListAsync(cancellationToken)).ToLookup(g => g.RecordId);
+        // One array parameter (not one parameter per id): the same statement, compiled once, for every page size.
+        var notes = await db.Notes.AsNoTracking().Include(n => n.Record).Where(n => EF.Parameter(page).Contains(n.RecordId)).ToListAsync(cancellationToken);
+        var grants = (await db.AccessGrants.AsNoTracking().Where(g => EF.Parameter(page).Contains(g.RecordId)).ToListAsync(cancellationToken)).ToLookup(g => g.RecordId);
         return (notes.OrderByDescending(n => n.RecordId).Select(n => new ReadNote(n, [.. grants[n.RecordId]])).ToList(), more);
     }
 }
