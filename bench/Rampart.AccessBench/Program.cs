@@ -82,7 +82,7 @@ async Task TimeAsync(string what, Caller caller, long? before, string? search, b
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var count = idsOnly ? (await new AccessPolicy(db).ReadableIdsAsync(caller, RecordType.Note, before, 101, default)).Count
+        var count = idsOnly ? (await new AccessPolicy(db).ReadableIds(caller, RecordType.Note, before, 101).ToListAsync()).Count
             : byId
             ? (await queries.FindAsync(caller, publicId, default) is null ? 0 : 1)
             : (await queries.ListAsync(caller, search, before, 100, default)).Notes.Count;
@@ -129,6 +129,9 @@ async Task PlansAsync()
         await ExplainAsync(db, $"token range, {kind}", access.TokenRange(token, RecordType.Note, long.MaxValue, long.MinValue, 101).ToQueryString());
     }
 
+    await ExplainAsync(db, "the whole list page: rows of the readable ids (one statement)",
+        db.Notes.AsNoTracking().Include(n => n.Record).Where(n => access.ReadableIds(analyst, RecordType.Note, null, 101).Contains(n.RecordId))
+            .OrderByDescending(n => n.RecordId).ToQueryString());
     var id = new Guid($"00000000-0000-7000-8000-{notes - Organisations + analystOrg:x12}");
     await ExplainAsync(db, "by id", access.Readable(db.Notes.Include(n => n.Record), analyst).Where(n => n.Id == id).Take(1).ToQueryString());
 }
@@ -221,7 +224,7 @@ async Task SeedAsync(RampartDb db)
     const string C = "((r.\"Id\" * 7919) % 100)";
     var series = isSqlite
         ? $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {notes}) SELECT i FROM n"
-        : $"SELECT generate_series(1, {notes}) AS i";
+        : $"SELECT generate_series(1::bigint, {notes}) AS i";
     var tlp = $"CASE WHEN {C.Replace("r.\"Id\"", "s.i")} < 20 THEN s.i % 5 WHEN {C.Replace("r.\"Id\"", "s.i")} < 40 THEN 2 + 2 * (s.i % 2) "
         + $"WHEN {C.Replace("r.\"Id\"", "s.i")} < 45 THEN 4 WHEN {C.Replace("r.\"Id\"", "s.i")} < 70 THEN 1 + s.i % 2 WHEN {C.Replace("r.\"Id\"", "s.i")} < 95 THEN s.i % 2 ELSE 0 END";
     var published = $"{C.Replace("r.\"Id\"", "s.i")} >= 95";
