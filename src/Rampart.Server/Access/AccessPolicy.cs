@@ -106,11 +106,14 @@ public sealed class AccessPolicy(RampartDb db)
             .Where(g => g.GranteeId == token.Token && g.RecordType == type && g.RecordId < below && g.RecordId > floor);
         var maxTlp = token.Ceiling.MaxTlp;
         var mustBePublished = token.Ceiling.RequiresPublished;
+        var records = db.SharedRecords;
+        // The record's own TLP as a per-row lookup (a scalar subquery, which no planner turns into a join):
+        // the plan stays "walk this token's range newest first, look each record up, stop at the page".
         var admitted = maxTlp == Tlp.Red && !mustBePublished
-            ? grants.Select(g => g.RecordId)
-            : grants.Join(db.SharedRecords.Where(r => r.Tlp <= maxTlp && (r.Published || !mustBePublished)),
-                g => g.RecordId, r => r.Id, (g, r) => g.RecordId);
-        return admitted.OrderByDescending(id => id).Take(limit);
+            ? grants
+            : grants.Where(g => records.Where(r => r.Id == g.RecordId && r.Tlp <= maxTlp && (r.Published || !mustBePublished))
+                .Select(r => 1).FirstOrDefault() == 1);
+        return admitted.Select(g => g.RecordId).OrderByDescending(id => id).Take(limit);
     }
 
     /// <summary>
