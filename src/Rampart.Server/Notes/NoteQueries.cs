@@ -28,10 +28,10 @@ public sealed class NoteQueries(RampartDb db, AccessPolicy access, SharingStore 
     public async Task<(IReadOnlyList<ReadNote> Notes, bool More)> ListAsync(Caller caller, string? search, long? before, int limit, CancellationToken cancellationToken)
     {
         var terms = NoteSearch.QueryTerms(search);
-        IQueryable<long> ids;
+        List<long> ids;
         if (terms.Count == 0)
         {
-            ids = access.ReadableIds(caller, Note.Type, before, limit + 1);
+            ids = [.. await access.ReadableIdsAsync(caller, Note.Type, before, limit + 1, cancellationToken)];
         }
         else
         {
@@ -44,16 +44,16 @@ public sealed class NoteQueries(RampartDb db, AccessPolicy access, SharingStore 
                 matching = matching.Where(n => titleTerms.Any(t => t.Term == term && t.RecordId == n.RecordId));
             }
 
-            ids = access.Readable(matching, caller).OrderByDescending(n => n.RecordId).Select(n => n.RecordId).Take(limit + 1);
+            ids = await access.Readable(matching, caller).OrderByDescending(n => n.RecordId).Select(n => n.RecordId).Take(limit + 1)
+                .ToListAsync(cancellationToken);
         }
 
-        // The ids come from the access decision above, in the same statement; this only fetches their rows.
-        var found = await db.Notes.AsNoTracking().Include(n => n.Record).Where(n => ids.Contains(n.RecordId))
+        var more = ids.Count > limit;
+        var recordIds = ids.Take(limit).ToList();
+        // The ids come from the access decision above; this only fetches their rows. One array parameter
+        // (not one parameter per id): the same statement, compiled once, for every page size.
+        var page = await db.Notes.AsNoTracking().Include(n => n.Record).Where(n => EF.Parameter(recordIds).Contains(n.RecordId))
             .OrderByDescending(n => n.RecordId).ToListAsync(cancellationToken);
-        var more = found.Count > limit;
-        var page = found.Take(limit).ToList();
-        var recordIds = page.Select(n => n.RecordId).ToList();
-        // One array parameter (not one parameter per id): the same statement, compiled once, for every page size.
         var grants = (await db.AccessGrants.AsNoTracking().Where(g => EF.Parameter(recordIds).Contains(g.RecordId)).ToListAsync(cancellationToken))
             .ToLookup(g => g.RecordId);
         return (page.Select(n => new ReadNote(n, [.. grants[n.RecordId]])).ToList(), more);
