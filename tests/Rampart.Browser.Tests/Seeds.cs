@@ -41,13 +41,28 @@ public static class Seeds
         await using var scope = node.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
         var organisationId = (await db.Organisations.SingleAsync(o => o.ShortName == organisationShortName)).Id;
-        var created = await scope.ServiceProvider.GetRequiredService<UserAdministration>()
-            .CreateAsync(Caller.Operator(), new UserRequest(email, email.Split('@')[0] + " Example", organisationId, role), default);
+        // Seeded straight into the database, as the organisation's own admins would create the person: once an
+        // organisation has users, no operator or node admin may add more (docs/sharing.md).
         var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-        var user = (await users.FindByIdAsync(created.User.Id.ToString()))!;
-        await users.RemovePasswordAsync(user);
-        await users.AddPasswordAsync(user, Password);
-        user.MustChangePassword = false;
+        var user = new User
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = email.Split('@')[0] + " Example",
+            OrganisationId = organisationId,
+            Role = role,
+            MustChangePassword = false,
+            LockoutEnabled = true,
+            CreatedAt = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow(),
+        };
+        var result = await users.CreateAsync(user, Password);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+
         string? key = null;
         if (user.RequiresSecondFactor)
         {

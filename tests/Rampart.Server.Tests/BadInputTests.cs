@@ -9,7 +9,7 @@ public sealed class BadInputTests(SqliteNode fixture) : IClassFixture<SqliteNode
     private SeededNode Node => fixture.Node;
 
     private async Task<int> NoteCountAsync() =>
-        (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync("/api/notes?pageSize=1")))["total"]!.GetValue<int>();
+        (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync("/api/notes?limit=200")))["items"]!.AsArray().Count;
 
     private async Task<(HttpStatusCode Status, System.Text.Json.Nodes.JsonNode Body)> PostRawAsync(string json)
     {
@@ -68,11 +68,20 @@ public sealed class BadInputTests(SqliteNode fixture) : IClassFixture<SqliteNode
     }
 
     [Theory]
-    [InlineData("/api/notes?page=0")]
-    [InlineData("/api/notes?pageSize=1000")]
-    public async Task OutOfRangePaging_Is400(string url)
+    [InlineData("/api/notes?limit=0", "limit")]
+    [InlineData("/api/notes?limit=1000", "limit")]
+    [InlineData("/api/notes?limit=-2147483648", "limit")]
+    [InlineData("/api/notes?page=2", "page")]
+    [InlineData("/api/notes?pageSize=10", "pageSize")]
+    [InlineData("/api/audit?page=0", "page")]
+    [InlineData("/api/audit?pageSize=1000", "pageSize")]
+    // page × pageSize used to wrap around to the first page (and to a negative offset on PostgreSQL).
+    [InlineData("/api/audit?page=2147483647&pageSize=200", "page")]
+    [InlineData("/api/audit?page=10737419&pageSize=200", "page")]
+    public async Task OutOfRangePaging_Is400NamingTheField(string url, string field)
     {
-        var response = await Node.Client(Node.Owner).GetAsync(url);
+        var response = await Node.Client(Node.OwnerAdmin).GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(response))["errors"]![field]);
     }
 }

@@ -11,5 +11,6 @@ public sealed class AccessFeature : RampartFeature
         builder.Services.AddScoped<CallerResolver>();
         builder.Services.AddScoped<AccessPolicy>();
         builder.Services.AddScoped<SharingStore>();
+        builder.Services.AddSingleton<PageCursors>();
     }
 }

@@ -5,86 +5,131 @@ using Rampart.Server.Hosting;
 namespace Rampart.Server.Access;
 
 /// <summary>
-/// Checks a requested distribution against the TLP rules and the node's organisations and
-/// communities, and writes the envelope and recipient rows of a record. Used by every shareable type.
+/// Validates a requested distribution against the database (communities, organisations, people) and
+/// writes a record's envelope and its <see cref="AccessGrant"/> rows in the caller's unit of work. Used by every shareable type.
 /// </summary>
 public sealed class SharingStore(RampartDb db)
 {
-    /// <summary>Adds every broken rule of <paramref name="request"/> to <paramref name="errors"/>.</summary>
-    public async Task ValidateAsync(Caller caller, SharingRequest request, RequestErrors errors, CancellationToken cancellationToken)
+    /// <summary>Adds every broken rule of <paramref name="request"/> to <paramref name="errors"/>; returns the entries, resolved, when there is none.</summary>
+    public async Task<IReadOnlyList<ResolvedAudience>> ValidateAsync(Caller caller, SharingRequest request, RequestErrors errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(errors);
         SharingRules.Validate(request, errors);
-        if (request.CommunityId is { } communityId)
+        if (errors.Any)
         {
-            if (!await db.Communities.AnyAsync(c => c.Id == communityId, cancellationToken))
+            return [];
+        }
+
+        var entries = request.Audiences;
+        var communityIds = entries.Where(e => e.CommunityId is not null).Select(e => e.CommunityId!.Value).Distinct().ToList();
+        var knownCommunities = await db.Communities.Where(c => communityIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+        var organisationIds = entries.Where(e => e.OrganisationId is not null).Select(e => e.OrganisationId!.Value).Distinct().ToList();
+        var knownOrganisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
+        var userIds = entries.Where(e => e.UserId is not null).Select(e => e.UserId!.Value).Distinct().ToList();
+        var userOrganisations = await db.Users.Where(u => userIds.Contains(u.Id) && !u.Disabled)
+            .Select(u => new { u.Id, u.OrganisationId }).ToDictionaryAsync(u => u.Id, u => u.OrganisationId, cancellationToken);
+
+        var resolved = new List<ResolvedAudience>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var field = request.FieldOf(i, entry, EntryPart.Target);
+            switch (entry.Kind)
             {
-                errors.Add("communityId", "No such community.");
-            }
-            else if (!caller.CommunityIds.Contains(communityId))
-            {
-                errors.Add("communityId", "Your organisation is not a member of this community.");
+                case AudienceKind.Community when !knownCommunities.Contains(entry.CommunityId!.Value):
+                    errors.Add(field, "No such community.");
+                    break;
+                case AudienceKind.Community when !AccessPolicy.CanShareTo(caller, new ResolvedAudience(AudienceKind.Community, CommunityId: entry.CommunityId)):
+                    errors.Add(field, "Your organisation is not a member of this community.");
+                    break;
+                case AudienceKind.Organisation when !knownOrganisations.Contains(entry.OrganisationId!.Value):
+                    errors.Add(field, $"No organisation {entry.OrganisationId}.");
+                    break;
+                case AudienceKind.Person when !userOrganisations.TryGetValue(entry.UserId!.Value, out var userOrganisation)
+                                              || (entry.OrganisationId is { } named && named != userOrganisation):
+                    errors.Add(field, entry.OrganisationId is null ? $"No user {entry.UserId}." : $"No user {entry.UserId} in organisation {entry.OrganisationId}.");
+                    break;
+                case AudienceKind.Person:
+                    resolved.Add(new ResolvedAudience(AudienceKind.Person, userOrganisations[entry.UserId!.Value], UserId: entry.UserId));
+                    break;
+                default:
+                    resolved.Add(new ResolvedAudience(entry.Kind!.Value, entry.OrganisationId, entry.CommunityId, entry.UserId));
+                    break;
             }
         }
 
-        if (request.Recipients.Count > 500)
-        {
-            errors.Add("recipients", "At most 500 recipients.");
-            return;
-        }
-
-        var organisationIds = request.Recipients.Select(r => r.OrganisationId).Distinct().ToList();
-        var known = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
-        foreach (var missing in organisationIds.Except(known))
-        {
-            errors.Add("recipients", $"No organisation {missing}.");
-        }
-
-        var named = request.Recipients.Where(r => r.UserId is not null).ToList();
-        if (named.Count > 0)
-        {
-            var userIds = named.Select(r => r.UserId!.Value).ToList();
-            var userOrganisations = await db.Users.Where(u => userIds.Contains(u.Id))
-                .Select(u => new { u.Id, u.OrganisationId }).ToDictionaryAsync(u => u.Id, u => u.OrganisationId, cancellationToken);
-            foreach (var recipient in named)
-            {
-                if (!userOrganisations.TryGetValue(recipient.UserId!.Value, out var org) || org != recipient.OrganisationId)
-                {
-                    errors.Add("recipients", $"No user {recipient.UserId} in organisation {recipient.OrganisationId}.");
-                }
-            }
-        }
+        return resolved;
     }
 
-    /// <summary>Sets the envelope of a record and replaces its recipient rows (in the caller's unit of work).</summary>
-    public async Task ApplyAsync(IShareable record, SharingRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets TLP and publication of <paramref name="record"/> and makes its grant rows exactly those of
+    /// <paramref name="audience"/> (in the caller's unit of work, so they commit with the record).
+    /// </summary>
+    public async Task ApplyAsync(SharedRecord record, Standards.Markings.Tlp tlp, IReadOnlyList<ResolvedAudience> audience, bool published, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(request);
-        var sharing = record.Sharing;
-        sharing.Tlp = request.Tlp;
-        sharing.Audience = request.Audience;
-        sharing.CommunityId = request.CommunityId;
-        sharing.Published = request.Published;
-        var existing = await db.ShareRecipients.Where(r => r.RecordId == record.Id).ToListAsync(cancellationToken);
-        db.ShareRecipients.RemoveRange(existing);
-        foreach (var recipient in request.Recipients.Distinct())
+        ArgumentNullException.ThrowIfNull(audience);
+        record.Tlp = tlp;
+        record.Published = published;
+        var wanted = AccessTokens.GrantsFor(record.RecordType, record.Id, record.OwnerOrganisationId, audience, published);
+        var existing = record.Id == 0
+            ? []
+            : await db.AccessGrants.Where(g => g.RecordId == record.Id).ToListAsync(cancellationToken);
+        foreach (var stale in existing.Where(e => wanted.All(w => w.GranteeId != e.GranteeId)))
         {
-            db.ShareRecipients.Add(new ShareRecipient
+            db.AccessGrants.Remove(stale);
+        }
+
+        foreach (var grant in wanted)
+        {
+            if (existing.FirstOrDefault(e => e.GranteeId == grant.GranteeId) is { } kept)
             {
-                Id = Guid.CreateVersion7(),
-                RecordId = record.Id,
-                OrganisationId = recipient.OrganisationId,
-                UserId = recipient.UserId,
-            });
+                kept.Kind = grant.Kind;
+                kept.SubjectId = grant.SubjectId;
+                kept.SubjectOrganisationId = grant.SubjectOrganisationId;
+            }
+            else
+            {
+                grant.Record = record;
+                db.AccessGrants.Add(grant);
+            }
         }
     }
 
-    public async Task<List<ShareRecipient>> RecipientsOfAsync(Guid recordId, CancellationToken cancellationToken) =>
-        await db.ShareRecipients.AsNoTracking().Where(r => r.RecordId == recordId).ToListAsync(cancellationToken);
+    /// <summary>The grant rows of one record, for showing its audience to the owner.</summary>
+    public async Task<List<AccessGrant>> GrantsOfAsync(long recordId, CancellationToken cancellationToken) =>
+        await db.AccessGrants.AsNoTracking().Where(g => g.RecordId == recordId).OrderBy(g => g.Kind).ThenBy(g => g.SubjectId).ToListAsync(cancellationToken);
 
-    public async Task RemoveRecipientsAsync(Guid recordId, CancellationToken cancellationToken) =>
-        db.ShareRecipients.RemoveRange(await db.ShareRecipients.Where(r => r.RecordId == recordId).ToListAsync(cancellationToken));
+    /// <summary>
+    /// The audience entries a record's grants stand for (the owner and public grants are not entries).
+    /// A row that does not describe itself (written by hand or by a bug) is left out: it is no entry anyone chose.
+    /// </summary>
+    public static IReadOnlyList<ResolvedAudience> AudienceOf(IEnumerable<AccessGrant> grants) =>
+        grants.Select(g => (g.Kind, g.SubjectId, g.SubjectOrganisationId) switch
+        {
+            (GrantKind.Organisation, { } organisation, _) when g.GranteeId == organisation => new ResolvedAudience(AudienceKind.Organisation, organisation),
+            (GrantKind.Person, { } user, { } organisation) when g.GranteeId == AccessTokens.Person(user, organisation)
+                => new ResolvedAudience(AudienceKind.Person, organisation, UserId: user),
+            (GrantKind.Community, { } community, _) when g.GranteeId == community => new ResolvedAudience(AudienceKind.Community, CommunityId: community),
+            (GrantKind.Network, _, _) when g.GranteeId == AccessTokens.Network => new ResolvedAudience(AudienceKind.Network),
+            _ => null,
+        }).OfType<ResolvedAudience>().ToList();
+
+    /// <summary>The single-audience summary of a set of entries, as the first API showed it.</summary>
+    public static Audience Summary(IReadOnlyList<AccessGrant> grants)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        var entries = AudienceOf(grants);
+        var kinds = entries.Select(e => e.Kind is AudienceKind.Person ? AudienceKind.Organisation : e.Kind).Distinct().ToList();
+        return kinds switch
+        {
+            [] => Audience.Organisation,
+            [AudienceKind.Organisation] => Audience.Recipients,
+            [AudienceKind.Community] when entries.Count == 1 => Audience.Community,
+            [AudienceKind.Network] => Audience.Network,
+            _ => Audience.Combined,
+        };
+    }
 }

@@ -7,11 +7,16 @@ using Rampart.Server.Notes;
 namespace Rampart.Server.Data;
 #pragma warning restore IDE0130
 
-/// <summary>The notes table as a property of <see cref="RampartDb"/>; read it only through <see cref="AccessPolicy"/>.</summary>
+/// <summary>
+/// The notes tables as properties of <see cref="RampartDb"/>. Read them only in <see cref="NoteQueries"/> and
+/// <see cref="NoteEditing"/>, through <see cref="AccessPolicy"/> (ArchitectureTests fails anywhere else).
+/// </summary>
 public static class NoteData
 {
     extension(RampartDb db)
     {
         public DbSet<Note> Notes => db.Set<Note>();
+
+        public DbSet<NoteTitleTerm> NoteTitleTerms => db.Set<NoteTitleTerm>();
     }
 }

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
-using Rampart.Server.Data;
 using Rampart.Server.Hosting;
 using Rampart.Standards.Markings;
 
@@ -19,55 +17,80 @@ public sealed record NoteView(
     Guid CreatorOrganisationId,
     DateTimeOffset CreatedAt,
     DateTimeOffset ModifiedAt,
-    IReadOnlyList<RecipientRequest>? Recipients)
+    IReadOnlyList<RecipientRequest>? Recipients,
+    IReadOnlyList<ResolvedAudience>? Audiences)
 {
-    public static NoteView From(Note note, IReadOnlyList<RecipientRequest>? recipients) => new(
-        note.Id, note.Title, note.Body, note.Sharing.Tlp, note.Sharing.Audience, note.Sharing.CommunityId, note.Sharing.Published,
-        note.Sharing.OwnerOrganisationId, note.Sharing.CreatorOrganisationId, note.CreatedAt, note.ModifiedAt, recipients);
+    /// <summary>
+    /// The view of <paramref name="read"/> for <paramref name="caller"/>: who else received it (recipients,
+    /// all entries) is the owner's business; others see the summary and that it reached them.
+    /// </summary>
+    public static NoteView From(ReadNote read, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(caller);
+        var (note, grants) = read;
+        var record = note.Record;
+        var isOwner = caller.IsAuthenticated && !caller.IsOperator && record.OwnerOrganisationId == caller.OrganisationId;
+        var entries = SharingStore.AudienceOf(grants);
+        return new(
+            note.Id, note.Title, note.Body, record.Tlp, SharingStore.Summary(grants),
+            entries.FirstOrDefault(e => e.Kind == AudienceKind.Community)?.CommunityId, record.Published,
+            record.OwnerOrganisationId, record.CreatorOrganisationId, note.CreatedAt, note.ModifiedAt,
+            isOwner
+                ? entries.Where(e => e.Kind is AudienceKind.Organisation or AudienceKind.Person)
+                    .Select(e => new RecipientRequest(e.OrganisationId!.Value, e.UserId)).ToList()
+                : null,
+            isOwner ? entries : null);
+    }
 }
 
 public static class NoteEndpoints
 {
+    private const string ListName = "notes";
+
     public static RouteGroupBuilder MapNotesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/notes").WithTags("Notes");
 
-        group.MapGet("/", async Task<Ok<Page<NoteView>>> (Caller caller, RampartDb db, AccessPolicy access, int? page, int? pageSize, CancellationToken ct) =>
+        group.MapGet("/", async Task<Ok<CursorPage<NoteView>>> (Caller caller, NoteQueries notes, PageCursors cursors, int? limit, string? next, string? q, string? page, string? pageSize, CancellationToken ct) =>
         {
-            var (number, size) = Http.Paging(page, pageSize);
-            var readable = access.Readable(db.Notes.AsNoTracking(), caller);
-            var total = await readable.CountAsync(ct);
-            var notes = await readable.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-                .Skip((number - 1) * size).Take(size).ToListAsync(ct);
-            return TypedResults.Ok(new Page<NoteView>(notes.Select(n => NoteView.From(n, null)).ToList(), total, number, size));
-        }).AllowAnonymous();
-
-        group.MapGet("/{id}", async Task<Results<Ok<NoteView>, NotFound>> (string id, Caller caller, RampartDb db, AccessPolicy access, SharingStore sharing, CancellationToken ct) =>
-        {
-            var noteId = Http.ParseId(id);
-            var note = await access.Readable(db.Notes.AsNoTracking(), caller).FirstOrDefaultAsync(n => n.Id == noteId, ct);
-            if (note is null)
+            // The first API's offset paging is gone; say so rather than quietly answer the first page.
+            if (page is not null || pageSize is not null)
             {
-                return TypedResults.NotFound();
+                throw RequestErrors.One(page is not null ? "page" : "pageSize", "Notes are paged by cursor: use 'limit' and then 'next' from the answer.");
             }
 
-            // Recipient lists are the owner's business: others see that it was shared to them, not to whom else.
-            IReadOnlyList<RecipientRequest>? recipients = note.Sharing.OwnerOrganisationId == caller.OrganisationId && caller.IsAuthenticated
-                ? (await sharing.RecipientsOfAsync(note.Id, ct)).Select(r => new RecipientRequest(r.OrganisationId, r.UserId)).ToList()
-                : null;
-            return TypedResults.Ok(NoteView.From(note, recipients));
+            var size = Http.Limit(limit);
+            if (q is { Length: > NoteLimits.TitleLength })
+            {
+                throw RequestErrors.One("q", $"At most {NoteLimits.TitleLength} characters.");
+            }
+
+            var scope = string.Join(' ', NoteSearch.QueryTerms(q));
+            var before = cursors.Decode(next, ListName, scope);
+            var (found, more) = await notes.ListAsync(caller, q, before, size, ct);
+            var nextCursor = more ? cursors.Encode(ListName, scope, found[^1].Note.RecordId) : null;
+            return TypedResults.Ok(new CursorPage<NoteView>(found.Select(n => NoteView.From(n, caller)).ToList(), nextCursor));
         }).AllowAnonymous();
 
-        group.MapPost("/", async Task<Created<NoteView>> (NoteRequest request, Caller caller, NoteEditing editing, CancellationToken ct) =>
+        group.MapGet("/{id}", async Task<Results<Ok<NoteView>, NotFound>> (string id, Caller caller, NoteQueries notes, CancellationToken ct) =>
+            await notes.FindAsync(caller, Http.ParseId(id), ct) is { } read
+                ? TypedResults.Ok(NoteView.From(read, caller))
+                : TypedResults.NotFound()).AllowAnonymous();
+
+        group.MapPost("/", async Task<Created<NoteView>> (NoteRequest request, Caller caller, NoteEditing editing, NoteQueries notes, CancellationToken ct) =>
         {
             var note = await editing.CreateAsync(caller, request, ct);
-            return TypedResults.Created($"/api/notes/{note.Id}", NoteView.From(note, request.Recipients));
+            var read = await notes.FindAsync(caller, note.Id, ct);
+            return TypedResults.Created($"/api/notes/{note.Id}", NoteView.From(read!, caller));
         }).RequireAuthorization();
 
-        group.MapPut("/{id}", async Task<Results<Ok<NoteView>, NotFound>> (string id, NoteRequest request, Caller caller, NoteEditing editing, CancellationToken ct) =>
+        group.MapPut("/{id}", async Task<Results<Ok<NoteView>, NotFound>> (string id, NoteRequest request, Caller caller, NoteEditing editing, NoteQueries notes, CancellationToken ct) =>
         {
             var note = await editing.UpdateAsync(caller, Http.ParseId(id), request, ct);
-            return note is null ? TypedResults.NotFound() : TypedResults.Ok(NoteView.From(note, request.Recipients));
+            return note is not null && await notes.FindAsync(caller, note.Id, ct) is { } read
+                ? TypedResults.Ok(NoteView.From(read, caller))
+                : TypedResults.NotFound();
         }).RequireAuthorization();
 
         group.MapDelete("/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, NoteEditing editing, CancellationToken ct) =>

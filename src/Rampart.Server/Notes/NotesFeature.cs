@@ -9,6 +9,7 @@ public sealed class NotesFeature : RampartFeature
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<NoteEditing>();
+        builder.Services.AddScoped<NoteQueries>();
     }
 
     public override void MapEndpoints(FeatureRoutes routes)

@@ -18,34 +18,58 @@ public sealed record NodeContact(string Name, string ShortName, string? Email, s
 /// Reads for the public pages. Every record goes through <see cref="AccessPolicy"/> with the anonymous caller,
 /// so what appears here is exactly what the access decision lets anyone read (published TLP:CLEAR), never more.
 /// </summary>
-public sealed class PublicRecords(RampartDb db, AccessPolicy access, IOptions<NodeOptions> node)
+public sealed class PublicRecords(RampartDb db, NoteQueries notes, IOptions<NodeOptions> node)
 {
     private static readonly Caller Anyone = Caller.Anonymous();
 
+    // Public lists are browsed from the newest; deeper than this, a visitor searches instead.
+    private const int DeepestRecord = 5_000;
+
+    /// <summary>
+    /// Published TLP:CLEAR notes, newest first, read through <see cref="NoteQueries"/> (and so the access
+    /// decision) as a visitor who is not logged in. The total is what is known: the records up to this page,
+    /// plus one when more follow (counting every published record would be a scan).
+    /// </summary>
     public async Task<(List<PublicNote> Notes, int Total)> NotesAsync(string? search, int skip, int take, CancellationToken cancellationToken)
     {
-        var readable = access.Readable(db.Notes.AsNoTracking(), Anyone);
-        if (!string.IsNullOrWhiteSpace(search))
+        if (skip < 0 || take < 1 || skip + take > DeepestRecord)
         {
-            var term = search.Trim().ToUpperInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // translated to SQL UPPER(…) LIKE, the same on both databases
-            readable = readable.Where(n => n.Title.ToUpper().Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            return ([], 0);
         }
 
-        var total = await readable.CountAsync(cancellationToken);
-        var page = await readable.OrderByDescending(n => n.ModifiedAt).ThenBy(n => n.Id).Skip(skip).Take(take)
-            .Join(db.Organisations.AsNoTracking(), n => n.Sharing.OwnerOrganisationId, o => o.Id, (n, o) => new { Note = n, o.Name })
-            .ToListAsync(cancellationToken);
-        return ([.. page.Select(p => ToPublic(p.Note, p.Name))], total);
+        var collected = new List<ReadNote>();
+        long? before = null;
+        var more = true;
+        while (more && collected.Count < skip + take + 1)
+        {
+            var (page, hasMore) = await notes.ListAsync(Anyone, search, before, 200, cancellationToken);
+            collected.AddRange(page);
+            more = hasMore && page.Count > 0;
+            before = page.Count > 0 ? page[^1].Note.RecordId : before;
+        }
+
+        var shown = collected.Skip(skip).Take(take).ToList();
+        var publishers = await PublishersAsync(shown.Select(n => n.Note.Record.OwnerOrganisationId), cancellationToken);
+        var total = collected.Count > skip + take || more ? skip + take + 1 : collected.Count;
+        return ([.. shown.Select(n => ToPublic(n.Note, publishers.GetValueOrDefault(n.Note.Record.OwnerOrganisationId, "")))], total);
     }
 
     public async Task<PublicNote?> NoteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var found = await access.Readable(db.Notes.AsNoTracking(), Anyone).Where(n => n.Id == id)
-            .Join(db.Organisations.AsNoTracking(), n => n.Sharing.OwnerOrganisationId, o => o.Id, (n, o) => new { Note = n, o.Name })
-            .FirstOrDefaultAsync(cancellationToken);
-        return found is null ? null : ToPublic(found.Note, found.Name);
+        var found = await notes.FindAsync(Anyone, id, cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var publishers = await PublishersAsync([found.Note.Record.OwnerOrganisationId], cancellationToken);
+        return ToPublic(found.Note, publishers.GetValueOrDefault(found.Note.Record.OwnerOrganisationId, ""));
+    }
+
+    private async Task<Dictionary<Guid, string>> PublishersAsync(IEnumerable<Guid> organisationIds, CancellationToken cancellationToken)
+    {
+        var ids = organisationIds.Distinct().ToList();
+        return await db.Organisations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
     }
 
     /// <summary>The public address of the record behind <paramref name="relativePath"/> (e.g. <c>notes/{id}</c>) when anyone may read it.</summary>

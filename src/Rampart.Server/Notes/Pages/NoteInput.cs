@@ -32,18 +32,21 @@ public sealed class NoteInput
         Audience == Audience.Recipients ? RecipientOrganisationIds.Select(id => new RecipientRequest(id)).ToList() : [],
         Published);
 
-    public static NoteInput From(Note note, IEnumerable<ShareRecipient> recipients)
+    /// <summary>The form for an existing note; a combined audience is shown as its first kind (the API edits the full set).</summary>
+    public static NoteInput From(ReadNote read)
     {
-        ArgumentNullException.ThrowIfNull(note);
+        ArgumentNullException.ThrowIfNull(read);
+        var entries = SharingStore.AudienceOf(read.Grants);
+        var summary = SharingStore.Summary(read.Grants);
         return new()
         {
-            Title = note.Title,
-            Body = note.Body,
-            Tlp = note.Sharing.Tlp,
-            Audience = note.Sharing.Audience,
-            CommunityId = note.Sharing.CommunityId,
-            RecipientOrganisationIds = recipients.Select(r => r.OrganisationId).ToArray(),
-            Published = note.Sharing.Published,
+            Title = read.Note.Title,
+            Body = read.Note.Body,
+            Tlp = read.Note.Record.Tlp,
+            Audience = summary == Audience.Combined ? Audience.Recipients : summary,
+            CommunityId = entries.FirstOrDefault(e => e.Kind == AudienceKind.Community)?.CommunityId,
+            RecipientOrganisationIds = entries.Where(e => e.Kind == AudienceKind.Organisation).Select(e => e.OrganisationId!.Value).ToArray(),
+            Published = read.Note.Record.Published,
         };
     }
 }

@@ -105,28 +105,66 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Rampart.Server.Access.ShareRecipient", b =>
+            modelBuilder.Entity("Rampart.Server.Access.AccessGrant", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<Guid>("GranteeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<short>("RecordType")
+                        .HasColumnType("smallint");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint");
+
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SubjectOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("GranteeId", "RecordType", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("AccessGrants", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Access.SharedRecord", b =>
+                {
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatorOrganisationId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("OrganisationId")
+                    b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("RecordId")
-                        .HasColumnType("uuid");
+                    b.Property<bool>("Published")
+                        .HasColumnType("boolean");
 
-                    b.Property<Guid?>("UserId")
-                        .HasColumnType("uuid");
+                    b.Property<short>("RecordType")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("Tlp")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId");
+                    b.HasIndex("CreatorOrganisationId");
 
-                    b.HasIndex("RecordId", "OrganisationId");
+                    b.HasIndex("OwnerOrganisationId", "RecordType", "Id");
 
-                    b.ToTable("ShareRecipients", (string)null);
+                    b.ToTable("SharedRecords", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Audit.AuditCheckpoint", b =>
@@ -495,9 +533,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
             modelBuilder.Entity("Rampart.Server.Notes.Note", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Body")
                         .IsRequired()
@@ -510,6 +547,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<Guid>("CreatedByUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("ModifiedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -518,11 +558,28 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
-                    b.HasKey("Id");
+                    b.HasKey("RecordId");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("Id")
+                        .IsUnique();
 
                     b.ToTable("Notes", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Notes.NoteTitleTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("NoteTitleTerms", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>
@@ -698,12 +755,29 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rampart.Server.Access.ShareRecipient", b =>
+            modelBuilder.Entity("Rampart.Server.Access.AccessGrant", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Access.SharedRecord", b =>
                 {
                     b.HasOne("Rampart.Server.Organisations.Organisation", null)
                         .WithMany()
-                        .HasForeignKey("OrganisationId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasForeignKey("CreatorOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -727,49 +801,24 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
             modelBuilder.Entity("Rampart.Server.Notes.Note", b =>
                 {
-                    b.OwnsOne("Rampart.Server.Access.Sharing", "Sharing", b1 =>
-                        {
-                            b1.Property<Guid>("NoteId")
-                                .HasColumnType("uuid");
-
-                            b1.Property<int>("Audience")
-                                .HasColumnType("integer")
-                                .HasColumnName("Audience");
-
-                            b1.Property<Guid?>("CommunityId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("CommunityId");
-
-                            b1.Property<Guid>("CreatorOrganisationId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("CreatorOrganisationId");
-
-                            b1.Property<Guid>("OwnerOrganisationId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("OwnerOrganisationId");
-
-                            b1.Property<bool>("Published")
-                                .HasColumnType("boolean")
-                                .HasColumnName("Published");
-
-                            b1.Property<int>("Tlp")
-                                .HasColumnType("integer")
-                                .HasColumnName("Tlp");
-
-                            b1.HasKey("NoteId");
-
-                            b1.HasIndex("OwnerOrganisationId");
-
-                            b1.HasIndex("Audience", "CommunityId");
-
-                            b1.ToTable("Notes");
-
-                            b1.WithOwner()
-                                .HasForeignKey("NoteId");
-                        });
-
-                    b.Navigation("Sharing")
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Notes.Note", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Notes.NoteTitleTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Notes.Note", "Note")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Note");
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>

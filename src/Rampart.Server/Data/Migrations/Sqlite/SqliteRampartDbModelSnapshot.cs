@@ -96,28 +96,64 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Rampart.Server.Access.ShareRecipient", b =>
+            modelBuilder.Entity("Rampart.Server.Access.AccessGrant", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<Guid>("GranteeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<short>("RecordType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubjectOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GranteeId", "RecordType", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("AccessGrants", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Access.SharedRecord", b =>
+                {
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreatorOrganisationId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
+                    b.Property<Guid>("OwnerOrganisationId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("RecordId")
-                        .HasColumnType("TEXT");
+                    b.Property<bool>("Published")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<short>("RecordType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Tlp")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId");
+                    b.HasIndex("CreatorOrganisationId");
 
-                    b.HasIndex("RecordId", "OrganisationId");
+                    b.HasIndex("OwnerOrganisationId", "RecordType", "Id");
 
-                    b.ToTable("ShareRecipients", (string)null);
+                    b.ToTable("SharedRecords", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Audit.AuditCheckpoint", b =>
@@ -486,9 +522,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rampart.Server.Notes.Note", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Body")
                         .IsRequired()
@@ -501,6 +536,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("CreatedByUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ModifiedAt")
                         .HasColumnType("INTEGER");
 
@@ -509,11 +547,28 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.HasKey("RecordId");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("Id")
+                        .IsUnique();
 
                     b.ToTable("Notes", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Notes.NoteTitleTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("NoteTitleTerms", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>
@@ -689,12 +744,29 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rampart.Server.Access.ShareRecipient", b =>
+            modelBuilder.Entity("Rampart.Server.Access.AccessGrant", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Access.SharedRecord", b =>
                 {
                     b.HasOne("Rampart.Server.Organisations.Organisation", null)
                         .WithMany()
-                        .HasForeignKey("OrganisationId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasForeignKey("CreatorOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -718,49 +790,24 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rampart.Server.Notes.Note", b =>
                 {
-                    b.OwnsOne("Rampart.Server.Access.Sharing", "Sharing", b1 =>
-                        {
-                            b1.Property<Guid>("NoteId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<int>("Audience")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("Audience");
-
-                            b1.Property<Guid?>("CommunityId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("CommunityId");
-
-                            b1.Property<Guid>("CreatorOrganisationId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("CreatorOrganisationId");
-
-                            b1.Property<Guid>("OwnerOrganisationId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("OwnerOrganisationId");
-
-                            b1.Property<bool>("Published")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("Published");
-
-                            b1.Property<int>("Tlp")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("Tlp");
-
-                            b1.HasKey("NoteId");
-
-                            b1.HasIndex("OwnerOrganisationId");
-
-                            b1.HasIndex("Audience", "CommunityId");
-
-                            b1.ToTable("Notes");
-
-                            b1.WithOwner()
-                                .HasForeignKey("NoteId");
-                        });
-
-                    b.Navigation("Sharing")
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Notes.Note", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Notes.NoteTitleTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Notes.Note", "Note")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Note");
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rampart.Server.Organisations;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Access;
+
+/// <summary>The kinds of shareable record. Stored as a number: never renumber, only add.</summary>
+public enum RecordType : short
+{
+    Note = 1,
+}
+
+/// <summary>
+/// The distribution envelope of one shareable row, whatever its type: a surrogate key (unique across
+/// types, so no type has to assume its own ids are), custodian, provenance, TLP and publication.
+/// Who receives it is the set of <see cref="AccessGrant"/> rows written with it.
+/// </summary>
+public sealed class SharedRecord
+{
+    /// <summary>Surrogate key, assigned by the database; increases with creation, so it is also the list order.</summary>
+    public long Id { get; set; }
+
+    public RecordType RecordType { get; set; }
+
+    /// <summary>The custodian: the organisation that decides who may see the record.</summary>
+    public Guid OwnerOrganisationId { get; set; }
+
+    /// <summary>Provenance: the organisation whose user created the record.</summary>
+    public Guid CreatorOrganisationId { get; set; }
+
+    public Tlp Tlp { get; set; }
+
+    /// <summary>Shown to people who are not logged in. Only ever true for TLP:CLEAR.</summary>
+    public bool Published { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// A record that carries a <see cref="SharedRecord"/> envelope (by a foreign key to it) and is read only
+/// through <see cref="AccessPolicy"/>.
+/// </summary>
+public interface IShareable
+{
+    /// <summary>The type every row of this entity has in <see cref="SharedRecord.RecordType"/>.</summary>
+    static abstract RecordType Type { get; }
+
+    /// <summary>The key of the envelope row in <c>SharedRecords</c>.</summary>
+    long RecordId { get; }
+
+    SharedRecord Record { get; }
+}
+
+internal sealed class SharedRecordConfiguration : IEntityTypeConfiguration<SharedRecord>
+{
+    public void Configure(EntityTypeBuilder<SharedRecord> b)
+    {
+        b.ToTable("SharedRecords");
+        b.Property(r => r.Id).ValueGeneratedOnAdd();
+        b.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(r => r.CreatorOrganisationId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(r => new { r.OwnerOrganisationId, r.RecordType, r.Id });
+    }
+}
