@@ -35,7 +35,7 @@ public sealed partial class LanguageCompletenessTests
         ("ro", "Moderator"),
     ];
 
-    private static readonly string[] NativeNames = ["Shqip", "Srpski", "Српски", "Македонски", "Bosanski", "Crnogorski", "ქართული", "Română", "English"];
+    private static readonly string[] NativeNames = ["Shqip", "Srpski (latinica)", "Српски (ћирилица)", "Македонски", "Bosanski", "Crnogorski", "ქართული", "Română", "English"];
 
     private static IEnumerable<string> BaseNames() =>
         Directory.EnumerateFiles(ResourcesFolder, "*.resx")
