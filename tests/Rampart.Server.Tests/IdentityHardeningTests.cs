@@ -216,7 +216,7 @@ public sealed class IdentityHardeningTests
         Assert.DoesNotContain(failed, e => (e.Detail ?? "").Contains("nobody", StringComparison.Ordinal));
 
         // The organisation's admin sees the attempt on their user.
-        var log = (await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?pageSize=200")))["items"]!.AsArray();
+        var log = (await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?limit=200")))["items"]!.AsArray();
         Assert.Contains(log, e => e!["event"]!.GetValue<string>() == "login-failed" && e["target"]!.GetValue<string>() == $"user:{user.Id}");
     }
 

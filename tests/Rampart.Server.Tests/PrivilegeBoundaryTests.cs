@@ -39,6 +39,45 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
             .Select(m => m!.GetValue<Guid>()).ToList();
 
     [Fact]
+    public async Task OrganisationBeingOnboarded_CanBeGivenNothing_SoItsOnboarderReadsNothingThroughIt()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var nodeAdmin = node.Client(node.NodeAdmin);
+        var created = await nodeAdmin.PostAsync("/api/organisations", new { name = "CERT-D national", shortName = "CERT-D", country = "GE", kind = "national-cert" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var newcomer = (await Json.ReadAsync(created))["id"]!.GetValue<Guid>();
+
+        // No records are shared with an organisation that has no people yet…
+        var shared = await node.Client(node.Owner).PostAsync("/api/notes", new
+        {
+            title = "red for D", body = "r", tlp = "red", audience = "recipients", recipients = new[] { new { organisationId = newcomer } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, shared.StatusCode);
+        Assert.Contains("no users yet", (await shared.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        // …and it joins no community, not even when the moderator adds it.
+        var joined = await node.Client(node.OwnerAdmin).PostAsync($"/api/communities/{node.Community}/members", new { organisationId = newcomer });
+        Assert.Equal(HttpStatusCode.BadRequest, joined.StatusCode);
+
+        // So the first user, whose one-time password the node admin saw, finds nothing to read.
+        var first = await Json.ReadAsync(await nodeAdmin.PostAsync("/api/users", new { email = "admin@d.example", organisationId = newcomer, role = "org-admin" }));
+        Assert.NotNull(first["oneTimePassword"] ?? first["password"] ?? first["user"]);
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        Assert.False(await db.AccessGrants.AnyAsync(g => g.GranteeId == newcomer));
+        Assert.False(await db.CommunityMembers.AnyAsync(m => m.OrganisationId == newcomer));
+    }
+
+    [Fact]
+    public async Task NullRecipient_Is400_NotAServerError()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var response = await node.Client(node.Owner).PostAsync("/api/notes",
+            new { title = "t", body = "b", tlp = "red", audience = "recipients", recipients = new object?[] { null } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task NoAdministrator_ByAnySequenceOfAdministrativeActions_ReadsWhatTheAccessDecisionDenies()
     {
         await using var node = await SeededNode.CreateAsync(provider);
@@ -148,7 +187,7 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
         foreach (var (who, key) in credentials)
         {
             var client = node.Factory.ClientWithKey(key);
-            var listed = (await Json.ReadAsync(await client.GetAsync("/api/notes?pageSize=200")))["items"]!.AsArray()
+            var listed = (await Json.ReadAsync(await client.GetAsync("/api/notes?limit=200")))["items"]!.AsArray()
                 .Select(x => x!["id"]!.GetValue<Guid>()).ToHashSet();
             foreach (var (what, id) in secrets)
             {
@@ -198,7 +237,7 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
         Assert.DoesNotContain(node.SameCountryOrg, await MembersAsync(nodeAdmin, node.Community));
 
         // The moderating organisation's admin sees the node admin's request and their own acceptance in their audit log.
-        var log = (await Json.ReadAsync(await moderator.GetAsync("/api/audit?pageSize=200")))["items"]!.AsArray();
+        var log = (await Json.ReadAsync(await moderator.GetAsync("/api/audit?limit=200")))["items"]!.AsArray();
         Assert.Contains(log, e => e!["event"]!.GetValue<string>() == "community-membership-requested" && e["userId"]?.GetValue<Guid>() == node.NodeAdmin.UserId);
         Assert.Contains(log, e => e!["event"]!.GetValue<string>() == "community-member-added" && e["userId"]?.GetValue<Guid>() == node.OwnerAdmin.UserId);
     }
@@ -215,7 +254,7 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
         Assert.Equal(HttpStatusCode.OK, (await nodeAdmin.PutAsync($"/api/organisations/{node.OwnerOrg}",
             new { name = "Team OWNER", shortName = "OWNER", country = "AL", kind = "national-cert", contactEmail = "soc@owner.test" })).StatusCode);
 
-        var log = (await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?pageSize=200")))["items"]!.AsArray()
+        var log = (await Json.ReadAsync(await node.Client(node.OwnerAdmin).GetAsync("/api/audit?limit=200")))["items"]!.AsArray()
             .Where(e => e!["userId"]?.GetValue<Guid>() == node.NodeAdmin.UserId)
             .Select(e => e!["event"]!.GetValue<string>())
             .ToList();

@@ -57,6 +57,12 @@ public static class SharingRules
                     errors.Add("recipients", "The audience 'recipients' needs at least one recipient organisation.");
                 }
 
+                if (recipients.Any(r => r is null))
+                {
+                    errors.Add("recipients", "A recipient is an object with an organisationId (and, for one person, a userId); null is not one.");
+                    break;
+                }
+
                 entries.AddRange(recipients.Select(r => r.UserId is { } user
                     ? new AudienceEntry(AudienceKind.Person, r.OrganisationId, UserId: user)
                     : new AudienceEntry(AudienceKind.Organisation, r.OrganisationId)));

@@ -27,6 +27,10 @@ public sealed class SharingStore(RampartDb db)
         var knownCommunities = await db.Communities.Where(c => communityIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
         var organisationIds = entries.Where(e => e.OrganisationId is not null).Select(e => e.OrganisationId!.Value).Distinct().ToList();
         var knownOrganisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
+        // An organisation without users is still being onboarded, and whoever onboards it (a node admin, the operator)
+        // learns its first user's one-time password: nothing is shared with it until it has people of its own.
+        var onboardedOrganisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id) && db.Users.Any(u => u.OrganisationId == o.Id))
+            .Select(o => o.Id).ToListAsync(cancellationToken);
         var userIds = entries.Where(e => e.UserId is not null).Select(e => e.UserId!.Value).Distinct().ToList();
         var userOrganisations = await db.Users.Where(u => userIds.Contains(u.Id) && !u.Disabled)
             .Select(u => new { u.Id, u.OrganisationId }).ToDictionaryAsync(u => u.Id, u => u.OrganisationId, cancellationToken);
@@ -46,6 +50,9 @@ public sealed class SharingStore(RampartDb db)
                     break;
                 case AudienceKind.Organisation when !knownOrganisations.Contains(entry.OrganisationId!.Value):
                     errors.Add(field, $"No organisation {entry.OrganisationId}.");
+                    break;
+                case AudienceKind.Organisation when !onboardedOrganisations.Contains(entry.OrganisationId!.Value):
+                    errors.Add(field, $"Organisation {entry.OrganisationId} has no users yet: share with it once its first user is onboarded.");
                     break;
                 case AudienceKind.Person when !userOrganisations.TryGetValue(entry.UserId!.Value, out var userOrganisation)
                                               || (entry.OrganisationId is { } named && named != userOrganisation):

@@ -187,8 +187,13 @@ public static class AuditEndpoints
 
         // Filters: from, to (ISO 8601), actor (user id), event (name or number), outcome; limit 1..200; cursor from "next".
         group.MapGet("/", async Task<Results<Ok<AuditPage>, ForbidHttpResult>> (Caller caller, AuditTrail audit,
-            string? from, string? to, string? actor, string? @event, string? outcome, string? limit, string? cursor, CancellationToken ct) =>
+            string? from, string? to, string? actor, string? @event, string? outcome, string? limit, string? cursor, string? page, string? pageSize, CancellationToken ct) =>
         {
+            if (page is not null || pageSize is not null)
+            {
+                throw RequestErrors.One(page is not null ? "page" : "pageSize", "The audit log is paged by cursor: use 'limit' and then 'cursor' from the answer.");
+            }
+
             if (caller.Role is not (Identity.Role.NodeAdmin or Identity.Role.OrgAdmin))
             {
                 return TypedResults.Forbid();

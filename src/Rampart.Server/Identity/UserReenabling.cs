@@ -37,7 +37,7 @@ public sealed class UserReenabling(RampartDb db, UserManager<User> users, AuditT
         }
 
         // UserChanged with detail "enabled": a dedicated event number belongs to the audit catalogue's owner.
-        audit.Record(AuditEvent.UserChanged, caller, $"user:{user.Id}", detail: "enabled");
+        audit.Record(AuditEvent.UserChanged, caller.Concerning(user.OrganisationId), $"user:{user.Id}", detail: "enabled");
         user.Disabled = false;
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);

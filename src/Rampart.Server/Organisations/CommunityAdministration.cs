@@ -86,6 +86,13 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
             throw RequestErrors.One("organisationId", "No such organisation.");
         }
 
+        // Joining is reading the community's records; an organisation still being onboarded (no users yet) would
+        // let whoever onboards it read them with its first user's one-time password.
+        if (!await db.Users.AnyAsync(u => u.OrganisationId == organisationId, cancellationToken))
+        {
+            throw RequestErrors.One("organisationId", "This organisation has no users yet: it joins communities once its first user is onboarded.");
+        }
+
         if (community.Members.Any(m => m.OrganisationId == organisationId))
         {
             return new MembershipOutcome(MembershipOutcomeKind.AlreadyMember, null);
