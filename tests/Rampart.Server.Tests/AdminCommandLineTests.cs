@@ -58,6 +58,16 @@ public sealed class AdminCommandLineTests(SqliteNode fixture) : IClassFixture<Sq
     public void NoArguments_StartTheServer() => Assert.False(AdminCommandLine.Handles([]));
 
     [Fact]
+    public async Task Version_PrintsTheVersionAndExits()
+    {
+        Assert.True(AdminCommandLine.Handles(["--version"]));
+        var (exit, output, _) = await RunAsync("--version");
+        Assert.Equal(0, exit);
+        Assert.StartsWith("Rampart ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exit codes", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OrgAndItsFirstAdmin_CreatedFromTheCommandLine_JoiningACommunityIsOnlyARequest()
     {
         var org = await RunAsync("admin", "org", "create", "--name", "CSIRT Moldova", "--short", "CERT-MD", "--country", "MD", "--kind", "governmental-csirt");

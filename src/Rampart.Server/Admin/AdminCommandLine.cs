@@ -29,6 +29,15 @@ public static class AdminCommandLine
         ArgumentNullException.ThrowIfNull(args);
         output ??= Console.Out;
         error ??= Console.Error;
+        if (args.Contains("--version", StringComparer.Ordinal) && args is not ["admin" or "audit", ..])
+        {
+            var version = typeof(AdminCommandLine).Assembly
+                .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+            await output.WriteLineAsync($"Rampart {version}");
+            return 0;
+        }
+
         var commands = new AdminCommands(output, error, configure);
         foreach (var feature in Features.All)
         {

@@ -187,11 +187,18 @@ public static class AuditEndpoints
 
         // Filters: from, to (ISO 8601), actor (user id), event (name or number), outcome; limit 1..200; cursor from "next".
         group.MapGet("/", async Task<Results<Ok<AuditPage>, ForbidHttpResult>> (Caller caller, AuditTrail audit,
-            string? from, string? to, string? actor, string? @event, string? outcome, string? limit, string? cursor, string? page, string? pageSize, CancellationToken ct) =>
+            string? from, string? to, string? actor, string? @event, string? outcome, string? limit, string? cursor, string? next, string? page, string? pageSize, CancellationToken ct) =>
         {
+            // The answer names the cursor `next`, as the notes list does: accept it under that name too.
+            if (next is not null && cursor is not null && next != cursor)
+            {
+                throw RequestErrors.One("next", "Give the cursor once, as 'next' (or 'cursor').");
+            }
+
+            cursor ??= next;
             if (page is not null || pageSize is not null)
             {
-                throw RequestErrors.One(page is not null ? "page" : "pageSize", "The audit log is paged by cursor: use 'limit' and then 'cursor' from the answer.");
+                throw RequestErrors.One(page is not null ? "page" : "pageSize", "The audit log is paged by cursor: use 'limit' and then 'next' from the answer.");
             }
 
             if (caller.Role is not (Identity.Role.NodeAdmin or Identity.Role.OrgAdmin))
@@ -201,9 +208,9 @@ public static class AuditEndpoints
 
             var query = AuditQuery.Parse(from, to, actor, @event, outcome, limit, cursor);
             var entries = await query.Apply(audit.VisibleTo(caller)).Take(query.Limit + 1).ToListAsync(ct);
-            var next = entries.Count > query.Limit ? AuditQuery.EncodeCursor(entries[query.Limit - 1].Sequence) : null;
+            var following = entries.Count > query.Limit ? AuditQuery.EncodeCursor(entries[query.Limit - 1].Sequence) : null;
             await audit.RecordNowAsync(AuditEvent.AuditLogViewed, caller, "audit", cancellationToken: ct);
-            return TypedResults.Ok(new AuditPage(entries.Take(query.Limit).Select(AuditEntryView.From).ToList(), next));
+            return TypedResults.Ok(new AuditPage(entries.Take(query.Limit).Select(AuditEntryView.From).ToList(), following));
         });
 
         // The last result of the background verification; verifying happens in the job, not in a request.
