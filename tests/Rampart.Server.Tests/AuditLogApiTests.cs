@@ -55,6 +55,25 @@ public abstract class AuditLogApiTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task NodeAdmin_SeesNodeAdministration_ButNotWhatHappensToOtherOrganisationsRecords()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var created = await node.Client(node.Outsider).PostAsync("/api/notes", new { title = "red", body = "r", tlp = "red", audience = "organisation" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await Json.ReadAsync(created))["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.NodeAdmin).GetAsync($"/api/notes/{id}")).StatusCode);
+
+        var nodeView = await AllPagesAsync(node.Client(node.NodeAdmin), "limit=200");
+        var leaked = nodeView.Where(e => e["target"]?.GetValue<string>()?.Contains(id.ToString(), StringComparison.Ordinal) == true
+            && e["userId"]?.GetValue<Guid>() == node.Outsider.UserId).Select(e => e.ToJsonString()).ToList();
+        Assert.True(leaked.Count == 0, $"node {node.NodeOrg} outsider {node.OutsiderOrg} nodeadmin-org {node.NodeAdmin.OrganisationId}\n" + string.Join("\n", leaked));
+        Assert.Contains(nodeView, e => e["event"]!.GetValue<string>() == "user-created" || e["event"]!.GetValue<string>() == "organisation-created"
+            || e["event"]!.GetValue<string>() == "node-initialised");
+        // Their own denied read is theirs to see.
+        Assert.Contains(nodeView, e => e["event"]!.GetValue<string>() == "access-denied" && e["userId"]?.GetValue<Guid>() == node.NodeAdmin.UserId);
+    }
+
+    [Fact]
     public async Task Filters_ByActorOutcomeAndTime_ReturnOnlyMatchingEntries()
     {
         await using var node = await SeededNode.CreateAsync(provider);
@@ -62,7 +81,7 @@ public abstract class AuditLogApiTests(DatabaseProvider provider)
         var since = node.Factory.Clock.GetUtcNow();
         await node.Client(node.Owner).PostAsync("/api/notes", new { title = "n", tlp = "green", audience = "network" });
         await node.Client(node.Owner).GetAsync($"/api/notes/{Guid.NewGuid()}");
-        var admin = node.Client(node.NodeAdmin);
+        var admin = node.Client(node.OwnerAdmin); // the owner organisation's admin sees what happens to its records
 
         var byActor = await AllPagesAsync(admin, $"actor={node.Owner.UserId}&from={Uri.EscapeDataString(since.ToString("O"))}");
         Assert.Equal(["access-denied", "note-created"], byActor.Select(i => i["event"]!.GetValue<string>()));

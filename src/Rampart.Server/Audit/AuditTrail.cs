@@ -101,13 +101,24 @@ public sealed class AuditTrail(RampartDb db, TimeProvider clock)
         return result;
     }
 
-    /// <summary>The entries <paramref name="caller"/> may see: all for node admins, their organisation's for org admins.</summary>
+    /// <summary>The first event number about records rather than administration (blocks of 100: notes are 400).</summary>
+    public const AuditEvent FirstRecordEvent = AuditEvent.NoteCreated;
+
+    /// <summary>
+    /// The entries <paramref name="caller"/> may see: their organisation's for org admins; for node admins also the
+    /// node's administration (events below <see cref="FirstRecordEvent"/>) of every organisation.
+    /// </summary>
     public IQueryable<AuditEntry> VisibleTo(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
         return caller.Role switch
         {
-            Identity.Role.NodeAdmin when caller.IsAuthenticated => db.AuditEntries.AsNoTracking(),
+            // Node admins see the administration of the whole node (events below 400: identity, organisations,
+            // communities, the node and its audit trail), but what happens to records (400 and up: content
+            // and denied reads, which name records and their TLP) only for their own organisation: the
+            // audit log must not tell them what exists in records the access decision hides from them.
+            Identity.Role.NodeAdmin when caller.IsAuthenticated => db.AuditEntries.AsNoTracking()
+                .Where(a => a.OrganisationId == caller.OrganisationId || a.Event < FirstRecordEvent),
             Identity.Role.OrgAdmin when caller.IsAuthenticated => db.AuditEntries.AsNoTracking().Where(a => a.OrganisationId == caller.OrganisationId),
             _ => db.AuditEntries.AsNoTracking().Where(_ => false),
         };
