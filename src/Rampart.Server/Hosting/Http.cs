@@ -7,32 +7,11 @@ namespace Rampart.Server.Hosting;
 /// <summary>Small helpers every endpoint uses to read route and query values strictly.</summary>
 public static class Http
 {
-    /// <summary>Past this page number an offset list stops: bounded so page × size never overflows.</summary>
-    public const int MaxPage = 1_000_000;
-
     public const int MaxPageSize = 200;
 
     /// <summary>Parses a route id; a malformed one is a 400 naming the field, not a 404.</summary>
     public static Guid ParseId(string? value, string field = "id") =>
         Guid.TryParse(value, out var id) ? id : throw RequestErrors.One(field, "Not a UUID.");
-
-    /// <summary>Page number and size of an offset list, both bounded (page × size fits an int on every database).</summary>
-    public static (int Page, int PageSize) Paging(int? page, int? pageSize)
-    {
-        var errors = new RequestErrors();
-        if (page is < 1 or > MaxPage)
-        {
-            errors.Add("page", $"Must be between 1 and {MaxPage}.");
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"Must be between 1 and {MaxPageSize}.");
-        }
-
-        errors.ThrowIfAny();
-        return (page ?? 1, pageSize ?? 50);
-    }
 
     /// <summary>The size of a cursor-paged list.</summary>
     public static int Limit(int? limit, int fallback = 50)
@@ -46,8 +25,6 @@ public static class Http
     }
 }
 
-/// <summary>One page of an offset list, with the total the caller may see.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
 
 /// <summary>One page of a cursor list: pass <paramref name="Next"/> back as <c>?next=</c> for the following page; null at the end.</summary>
 public sealed record CursorPage<T>(IReadOnlyList<T> Items, string? Next);
