@@ -27,7 +27,7 @@ var notes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) :
 var isSqlite = provider == "sqlite";
 RampartDb NewDb() => isSqlite
     ? new SqliteRampartDb(new DbContextOptionsBuilder<SqliteRampartDb>().UseSqlite($"Data Source={args[1]}").Options)
-    : new PostgresRampartDb(new DbContextOptionsBuilder<PostgresRampartDb>().UseNpgsql(args[1]).Options);
+    : new PostgresRampartDb(new DbContextOptionsBuilder<PostgresRampartDb>().UseNpgsql(PostgresRampartDb.SessionConnectionString(args[1])).Options);
 
 const int Organisations = 50;
 const int Communities = 10;

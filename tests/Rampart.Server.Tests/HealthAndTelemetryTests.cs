@@ -26,6 +26,18 @@ public sealed class HealthAndTelemetryTests
     }
 
     [Fact]
+    public async Task PostgresSessions_RunWithoutJit_SoShortIndexWalksAreNotCompiled()
+    {
+        await using var node = await SeededNode.CreateAsync(DatabaseProvider.Postgres);
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        var jit = await db.Database.SqlQueryRaw<string>("SELECT current_setting('jit') AS \"Value\"").SingleAsync();
+        Assert.Equal("off", jit);
+        // An operator's own choice is kept.
+        Assert.Contains("jit=on", PostgresRampartDb.SessionConnectionString("Host=db;Options=-c jit=on"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ready_WithAPendingMigration_Is503_WhileLiveStays200()
     {
         await using var node = await SeededNode.CreateAsync(DatabaseProvider.Sqlite);

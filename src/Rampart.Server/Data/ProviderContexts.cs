@@ -26,6 +26,29 @@ public sealed class PostgresRampartDb(DbContextOptions<PostgresRampartDb> option
     // An arbitrary fixed key: only audit-chain writers take this transaction-scoped lock.
     private const long AuditChainLockKey = 0x52414d50415254;
 
+    /// <summary>
+    /// The connection string Rampart opens: the operator's, with <c>jit=off</c> for the session unless the
+    /// operator's <c>Options</c> already say something about <c>jit</c>. Rampart's statements are short index
+    /// walks whose row estimates (a LIMIT over a long range) pass <c>jit_above_cost</c>: PostgreSQL then spent
+    /// ~10 ms compiling each of them to run 0.5 ms of work (bench/README.md, "The access decision at 1,000,000 notes").
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(connectionString))]
+    public static string? SessionConnectionString(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : builder.Options + " -c jit=off";
+        }
+
+        return builder.ConnectionString;
+    }
+
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>
         Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
 

@@ -72,7 +72,7 @@ public static class RampartHost
             o.UseSqlite(string.IsNullOrWhiteSpace(database.ConnectionString) ? DatabaseOptions.DefaultSqlite : database.ConnectionString);
         });
         services.AddDbContext<PostgresRampartDb>((sp, o) =>
-            o.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+            o.UseNpgsql(PostgresRampartDb.SessionConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
         services.AddScoped<RampartDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresRampartDb>()
             : sp.GetRequiredService<SqliteRampartDb>());
