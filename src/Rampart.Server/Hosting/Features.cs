@@ -1,6 +1,7 @@
 using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
+using Rampart.Server.Intelligence;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
@@ -18,5 +19,6 @@ public static class Features
         new IdentityFeature(),
         new NotesFeature(),
         new PublicFeature(),
+        new IntelligenceFeature(),
     ];
 }
