@@ -44,7 +44,7 @@ public sealed class ApiKeyAdministration(RampartDb db, AuditTrail audit, TimePro
 
         var now = clock.GetUtcNow();
         var errors = new RequestErrors();
-        errors.Required("name", request.Name, 100);
+        errors.SingleLine("name", request.Name, 100);
         if (request.ExpiresAt is { } expires && expires <= now)
         {
             errors.Add("expiresAt", "Must be in the future.");

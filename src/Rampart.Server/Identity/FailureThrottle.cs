@@ -18,6 +18,9 @@ public sealed class LimitsOptions
     public int AuthenticationFailuresPerWindow { get; set; } = 20;
 
     public TimeSpan AuthenticationFailureWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long after login (or re-authentication) a session may take security actions over the API without proving itself again.</summary>
+    public TimeSpan ReauthenticationWindow { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>One counter of failures: a source (client address, or address and what failed) in one fixed window.</summary>

@@ -59,7 +59,8 @@ internal static class IdentityCommands
 
             foreach (var u in await query.OrderBy(u => u.Email).ToListAsync(ct))
             {
-                await commands.Output.WriteLineAsync($"{u.Id}\t{u.Email}\t{AdminCommands.Kebab(u.Role)}\t{u.OrganisationId}\t2fa:{(u.TwoFactorEnabled ? "on" : "off")}");
+                // Stored text is escaped: a name saved before control characters were refused must not drive the terminal.
+                await commands.Output.WriteLineAsync($"{u.Id}\t{TextRules.Escape(u.Email)}\t{AdminCommands.Kebab(u.Role)}\t{u.OrganisationId}\t2fa:{(u.TwoFactorEnabled ? "on" : "off")}\t{TextRules.Escape(u.DisplayName)}");
             }
 
             return 0;
@@ -87,7 +88,7 @@ internal static class IdentityCommands
 
             foreach (var k in await db.ApiKeys.AsNoTracking().Where(k => k.UserId == owner.Id).ToListAsync(ct))
             {
-                await commands.Output.WriteLineAsync($"{k.Id}\t{k.Prefix}…\t{k.Name}\t{(k.ReadOnly ? "read-only" : "read-write")}\t{(k.RevokedAt is null ? "active" : "revoked")}");
+                await commands.Output.WriteLineAsync($"{k.Id}\t{k.Prefix}…\t{TextRules.Escape(k.Name)}\t{(k.ReadOnly ? "read-only" : "read-write")}\t{(k.RevokedAt is null ? "active" : "revoked")}");
             }
 
             return 0;

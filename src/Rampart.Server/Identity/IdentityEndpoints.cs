@@ -23,6 +23,8 @@ public sealed record ApiKeyView(Guid Id, string Name, string Prefix, bool ReadOn
 
 public sealed record CreatedApiKeyView(ApiKeyView ApiKey, string Key);
 
+public sealed record ReauthenticationRequest(string? Secret);
+
 public static class IdentityEndpoints
 {
     public static void MapIdentityApi(this IEndpointRouteBuilder routes)
@@ -32,6 +34,23 @@ public static class IdentityEndpoints
         {
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == caller.UserId, ct);
             return user is null ? TypedResults.NotFound() : TypedResults.Ok(UserView.From(user));
+        });
+
+        // A session proves itself again before security actions (FreshProof); an API key is its own proof.
+        me.MapPost("/reauthenticate", async Task<Results<NoContent, ProblemHttpResult>> (ReauthenticationRequest request, HttpContext http, Caller caller, Reauthentication reauthentication) =>
+        {
+            if (caller.Credential is { } credential && credential.StartsWith("apikey:", StringComparison.Ordinal))
+            {
+                throw RequestErrors.One("secret", "An API key is its own proof; re-authentication is for sessions.");
+            }
+
+            if (!await reauthentication.VerifyAsync(caller.UserId, request.Secret))
+            {
+                throw RequestErrors.One("secret", "Not your current password or authenticator code.");
+            }
+
+            await FreshProof.RenewAsync(http);
+            return TypedResults.NoContent();
         });
 
         var users = routes.MapGroup("/users").WithTags("Users").RequireAuthorization();
@@ -56,10 +75,13 @@ public static class IdentityEndpoints
         {
             var created = await admin.CreateAsync(caller, request, ct);
             return TypedResults.Created($"/api/users/{created.User.Id}", new CreatedUserView(UserView.From(created.User), created.OneTimePassword));
-        });
+        }).RequireFreshProof();
 
         users.MapPost("/{id}/disable", async Task<Results<NoContent, NotFound>> (string id, Caller caller, UserAdministration admin, CancellationToken ct) =>
-            await admin.DisableAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+            await admin.DisableAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireFreshProof();
+
+        users.MapPost("/{id}/enable", async Task<Results<NoContent, NotFound>> (string id, Caller caller, UserReenabling reenabling, CancellationToken ct) =>
+            await reenabling.ExecuteAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireFreshProof();
 
         users.MapGet("/{id}/keys", async Task<Results<Ok<List<ApiKeyView>>, NotFound>> (string id, Caller caller, ApiKeyAdministration keys, CancellationToken ct) =>
         {
@@ -72,10 +94,10 @@ public static class IdentityEndpoints
             var created = await keys.CreateAsync(caller, Http.ParseId(id), request, ct);
             return created is null ? TypedResults.NotFound()
                 : TypedResults.Created($"/api/keys/{created.ApiKey.Id}", new CreatedApiKeyView(ApiKeyView.From(created.ApiKey), created.Key));
-        });
+        }).RequireFreshProof();
 
         routes.MapDelete("/keys/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, ApiKeyAdministration keys, CancellationToken ct) =>
             await keys.RevokeAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
-            .WithTags("Users").RequireAuthorization();
+            .WithTags("Users").RequireAuthorization().RequireFreshProof();
     }
 }

@@ -46,12 +46,22 @@ public sealed class IdentityFeature : RampartFeature
             o.ValidationInterval = TimeSpan.Zero;
             o.OnRefreshingPrincipal = context =>
             {
-                // Keep the session id across the periodic refresh.
-                var session = context.CurrentPrincipal?.FindFirst(RampartClaims.Credential);
-                if (session is not null && context.NewPrincipal?.Identity is ClaimsIdentity identity
-                    && !identity.HasClaim(c => c.Type == RampartClaims.Credential))
+                // Keep the session id and the time of the last proof across the refresh on every request: the claims
+                // factory would otherwise make a new session id and a fresh proof time for every request.
+                if (context.NewPrincipal?.Identity is ClaimsIdentity identity)
                 {
-                    identity.AddClaim(new Claim(RampartClaims.Credential, session.Value));
+                    foreach (var type in new[] { RampartClaims.Credential, RampartClaims.AuthenticatedAt })
+                    {
+                        if (context.CurrentPrincipal?.FindFirst(type) is { } kept)
+                        {
+                            foreach (var made in identity.FindAll(type).ToList())
+                            {
+                                identity.RemoveClaim(made);
+                            }
+
+                            identity.AddClaim(new Claim(type, kept.Value));
+                        }
+                    }
                 }
 
                 return Task.CompletedTask;

@@ -28,13 +28,13 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         var errors = new RequestErrors();
-        errors.Required("email", request.Email, 254);
+        errors.SingleLine("email", request.Email, 254);
         if (!string.IsNullOrWhiteSpace(request.Email) && !MailAddress.TryCreate(request.Email.Trim(), out _))
         {
             errors.Add("email", "Not an e-mail address.");
         }
 
-        errors.MaxLength("displayName", request.DisplayName, 200);
+        errors.SingleLine("displayName", request.DisplayName, 200, required: false);
         if (request.Role is null)
         {
             errors.Add("role", "Required.");

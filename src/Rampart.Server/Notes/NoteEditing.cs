@@ -142,8 +142,8 @@ public sealed class NoteEditing(RampartDb db, AccessPolicy access, SharingStore 
     private async Task<(Tlp Tlp, IReadOnlyList<ResolvedAudience> Entries)> ValidateAsync(Caller caller, NoteRequest request, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
-        errors.Required("title", request.Title, NoteLimits.TitleLength);
-        errors.MaxLength("body", request.Body, NoteLimits.BodyLength);
+        errors.SingleLine("title", request.Title, NoteLimits.TitleLength);
+        errors.MultiLine("body", request.Body, NoteLimits.BodyLength);
         if (request.Tlp is not { } tlp || !Enum.IsDefined(tlp))
         {
             errors.Add("tlp", "Required: clear, green, amber, amber+strict or red.");

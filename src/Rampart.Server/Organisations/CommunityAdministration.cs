@@ -27,8 +27,8 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
         }
 
         var errors = new RequestErrors();
-        errors.Required("name", request.Name, 200);
-        errors.MaxLength("description", request.Description, 4000);
+        errors.SingleLine("name", request.Name, 200);
+        errors.MultiLine("description", request.Description, 4000);
         if (request.ModeratorOrganisationId is null)
         {
             errors.Add("moderatorOrganisationId", "Required.");
@@ -39,7 +39,7 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
         }
 
         var name = request.Name?.Trim();
-        if (name is not null && await db.Communities.AnyAsync(c => c.Name == name, cancellationToken))
+        if (name is not null && !errors.Has("name") && await db.Communities.AnyAsync(c => c.Name == name, cancellationToken))
         {
             errors.Add("name", "A community with this name exists.");
         }

@@ -94,8 +94,8 @@ public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, T
     private async Task<string?> ValidateAsync(OrganisationRequest request, Guid? existingId, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
-        errors.Required("name", request.Name, 200);
-        errors.Required("shortName", request.ShortName, 32);
+        errors.SingleLine("name", request.Name, 200);
+        errors.SingleLine("shortName", request.ShortName, 32);
         if (string.IsNullOrWhiteSpace(request.Country))
         {
             errors.Add("country", "Required.");
@@ -110,22 +110,22 @@ public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, T
             errors.Add("kind", "Required.");
         }
 
-        errors.MaxLength("contactEmail", request.ContactEmail, 254);
+        errors.SingleLine("contactEmail", request.ContactEmail, 254, required: false);
         if (!string.IsNullOrWhiteSpace(request.ContactEmail) && !MailAddress.TryCreate(request.ContactEmail.Trim(), out _))
         {
             errors.Add("contactEmail", "Not an e-mail address.");
         }
 
-        errors.MaxLength("phone24x7", request.Phone24x7, 40);
-        errors.MaxLength("website", request.Website, 500);
+        errors.SingleLine("phone24x7", request.Phone24x7, 40, required: false);
+        errors.SingleLine("website", request.Website, 500, required: false);
         if (!string.IsNullOrWhiteSpace(request.Website)
             && (!Uri.TryCreate(request.Website.Trim(), UriKind.Absolute, out var site) || (site.Scheme != Uri.UriSchemeHttps && site.Scheme != Uri.UriSchemeHttp)))
         {
             errors.Add("website", "Not an http or https address.");
         }
 
-        errors.MaxLength("description", request.Description, 4000);
-        errors.MaxLength("pgpPublicKey", request.PgpPublicKey, 64_000);
+        errors.MultiLine("description", request.Description, 4000);
+        errors.MultiLine("pgpPublicKey", request.PgpPublicKey, 64_000);
         string? fingerprint = null;
         if (!string.IsNullOrWhiteSpace(request.PgpPublicKey) && request.PgpPublicKey.Length <= 64_000)
         {
@@ -139,7 +139,7 @@ public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, T
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(request.ShortName))
+        if (!string.IsNullOrWhiteSpace(request.ShortName) && !errors.Has("shortName"))
         {
             var shortName = request.ShortName.Trim();
             if (await db.Organisations.AnyAsync(o => o.ShortName == shortName && o.Id != existingId, cancellationToken))

@@ -45,7 +45,8 @@ internal static class OrganisationCommands
         {
             foreach (var o in await services.GetRequiredService<RampartDb>().Organisations.AsNoTracking().OrderBy(o => o.ShortName).ToListAsync(ct))
             {
-                await commands.Output.WriteLineAsync($"{o.Id}\t{o.ShortName}\t{o.Country}\t{AdminCommands.Kebab(o.Kind)}\t{o.Name}");
+                // Stored text is escaped: a name saved before control characters were refused must not drive the terminal.
+                await commands.Output.WriteLineAsync($"{o.Id}\t{TextRules.Escape(o.ShortName)}\t{o.Country}\t{AdminCommands.Kebab(o.Kind)}\t{TextRules.Escape(o.Name)}");
             }
 
             return 0;
@@ -110,7 +111,7 @@ internal static class OrganisationCommands
             var names = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.ShortName, ct);
             foreach (var c in await db.Communities.AsNoTracking().Include(c => c.Members).OrderBy(c => c.Name).ToListAsync(ct))
             {
-                await commands.Output.WriteLineAsync($"{c.Id}\t{c.Name}\tmoderator:{names.GetValueOrDefault(c.ModeratorOrganisationId)}\tmembers:{string.Join(",", c.Members.Select(m => names.GetValueOrDefault(m.OrganisationId)).Order(StringComparer.Ordinal))}");
+                await commands.Output.WriteLineAsync($"{c.Id}\t{TextRules.Escape(c.Name)}\tmoderator:{TextRules.Escape(names.GetValueOrDefault(c.ModeratorOrganisationId))}\tmembers:{string.Join(",", c.Members.Select(m => TextRules.Escape(names.GetValueOrDefault(m.OrganisationId))).Order(StringComparer.Ordinal))}");
             }
 
             return 0;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
+using Rampart.Server.Identity;
 
 namespace Rampart.Server.Organisations;
 
@@ -72,13 +73,13 @@ public static class OrganisationEndpoints
         {
             var organisation = await admin.CreateAsync(caller, request, ct);
             return TypedResults.Created($"/api/organisations/{organisation.Id}", OrganisationView.From(organisation));
-        });
+        }).RequireFreshProof();
 
         organisations.MapPut("/{id}", async Task<Results<Ok<OrganisationView>, NotFound>> (string id, OrganisationRequest request, Caller caller, OrganisationAdministration admin, CancellationToken ct) =>
         {
             var organisation = await admin.UpdateAsync(caller, Http.ParseId(id), request, ct);
             return organisation is null ? TypedResults.NotFound() : TypedResults.Ok(OrganisationView.From(organisation));
-        });
+        }).RequireFreshProof();
 
         var communities = routes.MapGroup("/communities").WithTags("Communities").RequireAuthorization();
 
@@ -92,7 +93,7 @@ public static class OrganisationEndpoints
         {
             var community = await admin.CreateAsync(caller, request, ct);
             return TypedResults.Created($"/api/communities/{community.Id}", ToView(community));
-        });
+        }).RequireFreshProof();
 
         // The moderating organisation's admins add at once (204); anyone else entitled to ask gets a pending request (202).
         communities.MapPost("/{id}/members", async Task<Results<NoContent, Accepted<MembershipRequestView>, NotFound>> (string id, MemberRequest request, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
@@ -104,19 +105,19 @@ public static class OrganisationEndpoints
                 MembershipOutcomeKind.Requested => TypedResults.Accepted($"/api/communities/requests/{outcome.Request!.Id}", MembershipRequestView.From(outcome.Request)),
                 _ => TypedResults.NoContent(),
             };
-        });
+        }).RequireFreshProof();
 
         communities.MapDelete("/{id}/members/{organisationId}", async Task<Results<NoContent, NotFound>> (string id, string organisationId, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
-            await admin.RemoveMemberAsync(caller, Http.ParseId(id), Http.ParseId(organisationId, "organisationId"), ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+            await admin.RemoveMemberAsync(caller, Http.ParseId(id), Http.ParseId(organisationId, "organisationId"), ct) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireFreshProof();
 
         communities.MapGet("/requests", async (Caller caller, CommunityAdministration admin, CancellationToken ct) =>
             TypedResults.Ok((await admin.RequestsVisibleToAsync(caller, ct)).Select(MembershipRequestView.From).ToList()));
 
         communities.MapPost("/requests/{id}/accept", async Task<Results<Ok<MembershipRequestView>, NotFound>> (string id, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
-            await admin.AcceptAsync(caller, Http.ParseId(id), ct) is { } accepted ? TypedResults.Ok(MembershipRequestView.From(accepted)) : TypedResults.NotFound());
+            await admin.AcceptAsync(caller, Http.ParseId(id), ct) is { } accepted ? TypedResults.Ok(MembershipRequestView.From(accepted)) : TypedResults.NotFound()).RequireFreshProof();
 
         communities.MapPost("/requests/{id}/decline", async Task<Results<Ok<MembershipRequestView>, NotFound>> (string id, Caller caller, CommunityAdministration admin, CancellationToken ct) =>
-            await admin.DeclineAsync(caller, Http.ParseId(id), ct) is { } declined ? TypedResults.Ok(MembershipRequestView.From(declined)) : TypedResults.NotFound());
+            await admin.DeclineAsync(caller, Http.ParseId(id), ct) is { } declined ? TypedResults.Ok(MembershipRequestView.From(declined)) : TypedResults.NotFound()).RequireFreshProof();
     }
 
     private static CommunityView ToView(Community c) =>
