@@ -20,6 +20,12 @@ find_pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; 
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Georgian pages need a font with Georgian glyphs (the browser tests fail on tofu): Noto has them.
+if command -v fc-list >/dev/null 2>&1; then
+  [ -n "$(fc-list :lang=ka 2>/dev/null)" ] || missing+=(fonts-noto-core)
+else
+  missing+=(fontconfig fonts-noto-core)
+fi
 pgbin=$(find_pgbin || true)
 { [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] && [ -x "$pgbin/pg_ctl" ]; } || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -32,6 +38,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "missing system packages: ${missing[*]} (run ./test.sh as root to install them)" >&2
     exit 1
   fi
+fi
+
+if ! fc-list :lang=ka 2>/dev/null | grep -q .; then
+  echo "no font with Georgian glyphs (fc-list :lang=ka is empty): install fonts-noto-core" >&2
+  exit 1
 fi
 
 # A throwaway PostgreSQL cluster on a free loopback port.
@@ -72,6 +83,8 @@ log "building"
 dotnet build Rampart.slnx -c Debug -nologo -v quiet
 
 status=0
+screenshots="$root_dir/artifacts/screenshots"
+rm -rf "$screenshots"
 for project in tests/*/; do
   name=$(basename "$project")
   log "testing $name"
@@ -88,6 +101,9 @@ for trx in "$results"/*.trx; do
   skipped=$(( skipped + ${total:-0} - ${executed:-0} ))
 done
 
+shots=$(find "$screenshots" -name '*.png' 2>/dev/null | wc -l)
+echo "screenshots: $shots in $screenshots (kept after the run, ignored by git)"
+[ "$shots" -eq 0 ] || find "$screenshots" -name '*.png' -printf '  %f\n' | sort
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$status" -ne 0 ]; then
   exit 1

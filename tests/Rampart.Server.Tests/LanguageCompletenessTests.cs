@@ -120,14 +120,64 @@ public sealed partial class LanguageCompletenessTests
         Assert.True(File.Exists(FileOf(baseName, culture)), $"{baseName}.{culture}.resx is missing");
         var translated = Load(baseName, culture);
 
-        var missing = english.Keys.Where(k => !translated.TryGetValue(k, out var v) || string.IsNullOrWhiteSpace(v)).ToList();
-        var extra = translated.Keys.Where(k => !english.ContainsKey(k)).ToList();
+        // Plural forms: exactly the CLDR categories the language has (Foo_one, Foo_few, Foo_other), whatever English has.
+        var expectedKeys = ExpectedKeys(english.Keys, culture);
+        var missing = expectedKeys.Where(k => !translated.TryGetValue(k, out var v) || string.IsNullOrWhiteSpace(v)).ToList();
+        var extra = translated.Keys.Where(k => !expectedKeys.Contains(k)).ToList();
         var leftInEnglish = english.Where(e => translated.TryGetValue(e.Key, out var v) && v == e.Value && !SameAsEnglish.Contains((culture, e.Key)))
             .Select(e => e.Key).ToList();
 
         Assert.True(missing.Count == 0, $"{baseName}.{culture}.resx lacks: {string.Join(" | ", missing)}");
         Assert.True(extra.Count == 0, $"{baseName}.{culture}.resx has keys English does not: {string.Join(" | ", extra)}");
         Assert.True(leftInEnglish.Count == 0, $"{baseName}.{culture}.resx leaves in English: {string.Join(" | ", leftInEnglish)}");
+    }
+
+    private static HashSet<string> ExpectedKeys(IEnumerable<string> englishKeys, string culture)
+    {
+        var categories = Plurals.CategoriesOf(CultureInfo.GetCultureInfo(culture)).Select(Plurals.Suffix).ToList();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in englishKeys)
+        {
+            if (PluralKey().Match(key) is { Success: true } plural)
+            {
+                keys.UnionWith(categories.Select(c => plural.Groups["base"].Value + c));
+            }
+            else
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    [Theory]
+    [MemberData(nameof(BaseNamesData))]
+    public void PluralKeys_EnglishHasExactlyOneAndOther(string baseName)
+    {
+        var english = Load(baseName, "en").Keys.Select(k => PluralKey().Match(k)).Where(m => m.Success).ToList();
+        foreach (var group in english.GroupBy(m => m.Groups["base"].Value))
+        {
+            Assert.Equal(["one", "other"], group.Select(m => m.Groups["category"].Value).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("sr-Latn", "one few other")]
+    [InlineData("bs", "one few other")]
+    [InlineData("sr-Latn-ME", "one few other")]
+    [InlineData("ro", "one few other")]
+    [InlineData("mk", "one other")]
+    [InlineData("ka", "one other")]
+    [InlineData("sq", "one other")]
+    public void PluralKeys_EachLanguageHasItsCategories(string culture, string categories)
+    {
+        // The completeness test above expects these; this pins the rule it uses to CLDR's list for the language.
+        Assert.Equal(categories.Split(' ').Select(c => "_" + c),
+            Plurals.CategoriesOf(CultureInfo.GetCultureInfo(culture)).Select(Plurals.Suffix));
+        var notes = Load("Shell", culture).Keys.Where(k => k.StartsWith("Plural.NotesYouMayRead_", StringComparison.Ordinal))
+            .Select(k => k["Plural.NotesYouMayRead".Length..]).Order(StringComparer.Ordinal);
+        Assert.Equal(categories.Split(' ').Select(c => "_" + c).Order(StringComparer.Ordinal), notes);
     }
 
     [Fact]
@@ -260,9 +310,108 @@ public sealed partial class LanguageCompletenessTests
     [InlineData("sr-Latn-ME")]
     public void IjekavianSets_HaveNoEkavianForms(string culture)
     {
-        var ekavian = Load("Shell", culture).Where(m => Ekavian().IsMatch(m.Value)).Select(m => m.Key).ToList();
+        var ekavian = Load("Shell", culture).Where(m => EkavianWords(m.Value).Any()).Select(m => $"{m.Key}: {string.Join(",", EkavianWords(m.Value))}").ToList();
         Assert.True(ekavian.Count == 0, $"ekavian in Shell.{culture}.resx: {string.Join(" | ", ekavian)}");
     }
+
+    [Theory]
+    [InlineData("Vreme je isteklo.", "vreme")]
+    [InlineData("Poslednja izmena beleške", "poslednja,izmena,beleške")]
+    [InlineData("Zahtev je odbijen; proverite mesto.", "zahtev,proverite,mesto")]
+    [InlineData("u vremenskoj zoni", "")]
+    [InlineData("Vremena su u UTC.", "")]
+    [InlineData("Vrijeme, mjesto, bilješka, zahtjev, provjera, izmjena", "")]
+    [InlineData("Vremenski raspon; deo", "deo")]
+    public void EkavianCheck_FlagsRealEkavianWordsOnly(string text, string expected)
+    {
+        Assert.Equal(expected, string.Join(",", EkavianWords(text)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public void ConfirmDialog_CancelAndTheActionAreDifferentWords(string culture)
+    {
+        // A dialog whose "Cancel" and "Revoke" start with the same word (Georgian "გაუქმება…") cannot be answered safely.
+        var strings = Load("Shell", culture);
+        var cancel = Stem(strings["Cancel"]);
+        foreach (var action in new[] { "Revoke", "Delete", "Disable", "Enable", "Decline", "Replace recovery codes", "Reset authenticator" })
+        {
+            Assert.True(cancel != Stem(strings[action]), $"{culture}: \"{strings["Cancel"]}\" and \"{strings[action]}\" read alike");
+        }
+
+        static string Stem(string text)
+        {
+            var first = text.Split(' ')[0].ToLowerInvariant();
+            return first.Length <= 5 ? first : first[..5];
+        }
+    }
+
+    [Fact]
+    public void Romanian_Buttons_SameImperativeForm()
+    {
+        // Romanian buttons speak to the user politely ("Salvați", "Anulați"); a bare "Acceptă" beside them reads as a different voice.
+        var ro = Load("Shell", "ro");
+        var buttons = new[] { "Add", "Cancel", "Change", "Continue", "Create", "Delete", "Disable", "Edit", "Enable", "Reload", "Revoke", "Save", "Share", "Verify", "Accept", "Decline" };
+        var odd = buttons.Where(b => !ro[b].Split(' ')[0].EndsWith("ți", StringComparison.Ordinal)).Select(b => $"{b}={ro[b]}").ToList();
+        Assert.True(odd.Count == 0, string.Join(" | ", odd));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public void ShortLabels_AreInSentenceCase(string culture)
+    {
+        // Labels and buttons: capital first letter, the rest lower case except codes (TLP, API) and names the English capitalises too.
+        var english = Load("Shell", "en");
+        var problems = new List<string>();
+        foreach (var (key, value) in Load("Shell", culture))
+        {
+            var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (!english.TryGetValue(key, out var en) || words.Length is < 2 or > 5 || en.Contains('{', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var word in words.Skip(1).Select(w => w.Trim('(', ')', ',', '.', ':', '…', '"')))
+            {
+                if (word.Length > 1 && char.IsUpper(word[0]) && word.Skip(1).Any(char.IsLower)
+                    && !Regex.IsMatch(en, $@"\b{Regex.Escape(word)}\b") && !SentenceCaseNames.Contains(word))
+                {
+                    problems.Add($"{key}: {value}");
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, $"Shell.{culture}.resx: {string.Join(" | ", problems)}");
+    }
+
+    private static readonly HashSet<string> SentenceCaseNames = ["Kosovo", "Kosova", "Косово", "Markdown", "OpenPGP", "Rampart"];
+
+    /// <summary>
+    /// Ekavian word forms whose ijekavian form differs (vreme/vrijeme, mesto/mjesto, …). A list of words, not stems:
+    /// "vremena", "vremenski" and "vremenskoj" are the same in both and must not be flagged.
+    /// </summary>
+    private static readonly HashSet<string> Ekavian = new(
+        """
+        vreme mesto mesta mestu deo delo dela delu ceo cela celo celi cele celu celog
+        beleška beleške beleški beležaka beleškom belešku beleškama beležiti
+        provera provere proveri proveru proverom proveren proverena provereno provereni proverite proveriti proverava
+        promena promene promeni promenu promenom promenite promeniti promenjen promenjena promenjeno
+        izmena izmene izmeni izmenu izmenom izmenite izmeniti izmenjen izmenjena izmenjeno izmenjeni
+        poslednji poslednja poslednje poslednjeg poslednjoj poslednjih poslednju posle
+        neuspeh neuspeha neuspešan neuspešno neuspela neuspelo neuspeli uspeh uspeha uspešan uspešno uspela uspelo
+        dve ovde gde uvek pre zahtev zahteva zahtevi zahteve zahtevu zahtevom zahtevima
+        podeli podeliti podelite podeljen podeljena podeljeno podeljeni deljenje deljeno
+        pretnja pretnje pretnji pretnju pretnjama razmena razmene razmeni razmenu
+        bezbedan bezbedna bezbedno bezbednost bezbednosti sme smete smeju smem
+        mesec meseca mesecu nedelja nedelje nedelju reč reči rečima menja menjaju menjati menjate
+        primena primene primeni primenu sledeći sledeća sledeće sledećeg izveštaj izveštaja izveštaji izveštaje
+        procena procene proceni procenu mera mere meru merama cena cene vest vesti obaveštenje obaveštenja
+        verovatno svet sveta svetu savet saveta dete deteta čovek čoveka napred
+        """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+
+    private static IEnumerable<string> EkavianWords(string text) =>
+        Word().Matches(text).Select(m => m.Value.ToLowerInvariant()).Where(Ekavian.Contains);
+
 
     [Theory]
     [InlineData("sr-Latn", "Ime")]
@@ -338,9 +487,11 @@ public sealed partial class LanguageCompletenessTests
     [GeneratedRegex(@"[A-Za-zČčĆćŽžŠšĐđ]+")]
     private static partial Regex LatinWord();
 
-    /// <summary>Ekavian stems that ijekavian writes with (i)je: vreme, mesto, deo, cela, beleška, provera, promena, izmena, uslovi are fine.</summary>
-    [GeneratedRegex(@"\b(?:[Vv]reme|[Mm]est[aou]|[Dd]eo\b|[Cc]el[aeio]\b|[Bb]ele[šž]|[Pp]rove[rn]|[Pp]rome[nń]|[Ii]zme[nń]|[Pp]osled|[Nn]euspel|[Dd]ve\b|[Oo]vde\b|[Zz]ahtev|[Ss]vuda\b|[Pp]odeli|[Pp]retnj|[Rr]azmen|[Bb]ezbedn|[Ss]mete\b)")]
-    private static partial Regex Ekavian();
+    [GeneratedRegex(@"\p{L}+")]
+    private static partial Regex Word();
+
+    [GeneratedRegex(@"^(?<base>.+)_(?<category>zero|one|two|few|many|other)$")]
+    private static partial Regex PluralKey();
 }
 
 /// <summary>The running node serves its pages in each of the nine languages, with the page's language declared.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rampart.Server.Localisation;
 
 namespace Rampart.Server.Components.Layout;
 
@@ -10,18 +11,18 @@ public sealed record Viewer(TimeZoneInfo TimeZone)
 {
     public static Viewer Utc { get; } = new(TimeZoneInfo.Utc);
 
-    /// <summary>Short date and time in the viewer's zone and language, with the zone's offset ("29.11.2026 16:40 UTC+01:00").</summary>
+    /// <summary>Short date and 24-hour time (<see cref="Clock"/>) in the viewer's zone and language, with the zone's offset ("29.11.2026 16:40 UTC+01:00").</summary>
     public string Format(DateTimeOffset time)
     {
         var local = TimeZoneInfo.ConvertTime(time, TimeZone);
-        return local.ToString("g", CultureInfo.CurrentCulture) + " " + Offset(local.Offset);
+        return Clock.ShortDateTime(local, CultureInfo.CurrentCulture) + " " + Offset(local.Offset);
     }
 
     /// <summary>Date, time with seconds and the offset, for the audit log.</summary>
     public string FormatPrecise(DateTimeOffset time)
     {
         var local = TimeZoneInfo.ConvertTime(time, TimeZone);
-        return local.ToString("G", CultureInfo.CurrentCulture) + " " + Offset(local.Offset);
+        return Clock.PreciseDateTime(local, CultureInfo.CurrentCulture) + " " + Offset(local.Offset);
     }
 
     public DateTimeOffset ToLocal(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, TimeZone);
