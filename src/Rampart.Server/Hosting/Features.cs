@@ -4,6 +4,7 @@ using Rampart.Server.Identity;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
+using Rampart.Server.Scheduling;
 
 namespace Rampart.Server.Hosting;
 
@@ -18,5 +19,6 @@ public static class Features
         new IdentityFeature(),
         new NotesFeature(),
         new PublicFeature(),
+        new SchedulingFeature(),
     ];
 }
