@@ -10,9 +10,14 @@ public sealed partial class ArchitectureTests
 {
     // The tables whose rows are shareable, and the envelope and grant tables behind them.
     // (Not "Rampart.Server.Notes", the namespace.) Raw SQL naming the tables counts too.
-    [GeneratedRegex(@"(?<!Server)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants)\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant)\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants)\b",
+    // The intelligence tables (issue 9) count too; "Rampart.Standards.Observables" is a namespace, not the table.
+    [GeneratedRegex(@"(?<!Server|Standards)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex ShareableSetUse();
+
+    private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
+
+    private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
     // Where reading them is allowed: the access decision itself, and each type's read and write use cases.
     private static readonly string[] Allowed =
@@ -21,6 +26,7 @@ public sealed partial class ArchitectureTests
         "Notes/NoteQueries.cs",
         "Notes/NoteEditing.cs",
         "Notes/NoteData.cs",
+        "Intelligence/",
         "Data/Migrations/",
         "Data/ProviderContexts.cs",
     ];

@@ -9,6 +9,9 @@ namespace Rampart.Server.Access;
 public enum RecordType : short
 {
     Note = 1,
+
+    /// <summary>A STIX 2.1 object of the intelligence store (<c>Intelligence/Store/IntelObject</c>).</summary>
+    StixObject = 2,
 }
 
 /// <summary>

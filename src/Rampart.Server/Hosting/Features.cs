@@ -1,6 +1,7 @@
 using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
+using Rampart.Server.Intelligence;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
@@ -20,5 +21,6 @@ public static class Features
         new NotesFeature(),
         new PublicFeature(),
         new SchedulingFeature(),
+        new IntelligenceFeature(),
     ];
 }

@@ -531,6 +531,296 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelChange", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("IntelChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Batches")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<short>("Format")
+                        .HasColumnType("smallint");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Processed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("Tlp")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("OrganisationId", "Id");
+
+                    b.ToTable("IntelImportJobs", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportOutcome", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<short>("Outcome")
+                        .HasColumnType("smallint");
+
+                    b.Property<string>("StixId")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("JobId", "Ordinal");
+
+                    b.ToTable("IntelImportOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelLabel", b =>
+                {
+                    b.Property<string>("Label")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Label", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("IntelLabels", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelObject", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Revoked")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("StixId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("StixType")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("WarningListed")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WithdrawnReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("StixId");
+
+                    b.HasIndex("Modified", "RecordId");
+
+                    b.HasIndex("OwnerOrganisationId", "StixId")
+                        .IsUnique();
+
+                    b.HasIndex("StixType", "RecordId");
+
+                    b.HasIndex("UpdatedAt", "RecordId");
+
+                    b.ToTable("IntelObjects", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelObjectVersion", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("DateAdded")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Json")
+                        .HasColumnType("text");
+
+                    b.HasKey("RecordId", "Modified");
+
+                    b.HasIndex("DateAdded", "RecordId");
+
+                    b.ToTable("IntelObjectVersions", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelWarningHit", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ListName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Entry")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("RecordId", "ListName");
+
+                    b.ToTable("IntelWarningHits", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.Observable", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("ObjectCount")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("RangeEnd")
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("RangeStart")
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ReversedDomain")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReversedDomain")
+                        .HasFilter("\"ReversedDomain\" IS NOT NULL");
+
+                    b.HasIndex("Kind", "Value")
+                        .IsUnique();
+
+                    b.HasIndex("RangeStart", "RangeEnd")
+                        .HasFilter("\"RangeStart\" IS NOT NULL");
+
+                    b.ToTable("Observables", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.ObservableLink", b =>
+                {
+                    b.Property<long>("ObservableId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ObservableId", "RecordId");
+
+                    b.HasIndex("RecordId", "ObservableId");
+
+                    b.ToTable("ObservableLinks", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Notes.Note", b =>
                 {
                     b.Property<long>("RecordId")
@@ -830,6 +1120,89 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportOutcome", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelLabel", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", "IntelObject")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IntelObject");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelObject", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Intelligence.Store.IntelObject", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelObjectVersion", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", "IntelObject")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IntelObject");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelWarningHit", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", "IntelObject")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IntelObject");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Store.ObservableLink", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.Observable", null)
+                        .WithMany()
+                        .HasForeignKey("ObservableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,0 +1,116 @@
+using Rampart.Server.Access;
+
+namespace Rampart.Server.Intelligence.Store;
+
+/// <summary>
+/// One STIX 2.1 object held by one organisation: the current version's summary, the tombstone of a
+/// withdrawal, and when it reached this node. Two organisations may hold the same STIX id (SCO ids are
+/// deterministic), so the key is the record; (owner, STIX id) is unique. Written only by <c>IntelStore</c>.
+/// </summary>
+public sealed class IntelObject : IShareable
+{
+    public static RecordType Type => RecordType.StixObject;
+
+    /// <summary>Primary key, and the foreign key to the object's <see cref="SharedRecord"/> envelope.</summary>
+    public long RecordId { get; set; }
+
+    public SharedRecord Record { get; set; } = null!;
+
+    /// <summary>The envelope's owner, repeated so (owner, STIX id) can be unique.</summary>
+    public Guid OwnerOrganisationId { get; set; }
+
+    public required string StixId { get; set; }
+
+    public required string StixType { get; set; }
+
+    /// <summary>STIX <c>created</c> (the Unix epoch for cyber observables, which have none).</summary>
+    public DateTimeOffset Created { get; set; }
+
+    /// <summary>STIX <c>modified</c> of the current (latest) version (the Unix epoch for cyber observables).</summary>
+    public DateTimeOffset Modified { get; set; }
+
+    /// <summary>What a list shows: the name, the observable's value or the pattern, cut to <see cref="IntelLimits.NameLength"/>.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>STIX <c>revoked</c> of the current version.</summary>
+    public bool Revoked { get; set; }
+
+    /// <summary>Set when the owner withdrew the object: its content is gone, this row stays as the tombstone.</summary>
+    public DateTimeOffset? WithdrawnAt { get; set; }
+
+    public string? WithdrawnReason { get; set; }
+
+    /// <summary>When the first version reached this node.</summary>
+    public DateTimeOffset AddedAt { get; set; }
+
+    /// <summary>When the latest version reached this node.</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>A value of the object is on a warning list (which ones: <see cref="IntelWarningHit"/>).</summary>
+    public bool WarningListed { get; set; }
+}
+
+/// <summary>
+/// One version (id + <c>modified</c>) of an object with the JSON as stored and the time it reached this
+/// node (TAXII's <c>date_added</c>). A withdrawal removes <see cref="Json"/>.
+/// </summary>
+public sealed class IntelObjectVersion
+{
+    public long RecordId { get; set; }
+
+    public DateTimeOffset Modified { get; set; }
+
+    public DateTimeOffset DateAdded { get; set; }
+
+    /// <summary>The object as stored (TLP marking and <c>created_by_ref</c> of the record); null once withdrawn.</summary>
+    public string? Json { get; set; }
+
+    public IntelObject? IntelObject { get; set; }
+}
+
+/// <summary>A STIX label of an object's current version: an equality lookup on (label, record).</summary>
+public sealed class IntelLabel
+{
+    public required string Label { get; set; }
+
+    public long RecordId { get; set; }
+
+    public IntelObject? IntelObject { get; set; }
+}
+
+/// <summary>Which warning list one of an object's values is on (one row per list).</summary>
+public sealed class IntelWarningHit
+{
+    public long RecordId { get; set; }
+
+    public required string ListName { get; set; }
+
+    /// <summary>The object's value that matched.</summary>
+    public required string Value { get; set; }
+
+    /// <summary>The list entry it matched.</summary>
+    public required string Entry { get; set; }
+
+    public IntelObject? IntelObject { get; set; }
+}
+
+/// <summary>Bounds of the intelligence store's columns.</summary>
+public static class IntelLimits
+{
+    public const int StixIdLength = 300;
+
+    public const int StixTypeLength = 250;
+
+    public const int NameLength = 512;
+
+    public const int ReasonLength = 2000;
+
+    public const int LabelLength = 256;
+
+    public const int ListNameLength = 256;
+
+    /// <summary>Longest observable value kept in the index (a btree entry must stay well under PostgreSQL's limit).</summary>
+    public const int ObservableValueLength = 1024;
+
+    public const int ReversedDomainLength = 256;
+}
