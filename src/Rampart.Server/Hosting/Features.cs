@@ -5,6 +5,7 @@ using Rampart.Server.Intelligence;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
+using Rampart.Server.Scheduling;
 
 namespace Rampart.Server.Hosting;
 
@@ -19,6 +20,7 @@ public static class Features
         new IdentityFeature(),
         new NotesFeature(),
         new PublicFeature(),
+        new SchedulingFeature(),
         new IntelligenceFeature(),
     ];
 }

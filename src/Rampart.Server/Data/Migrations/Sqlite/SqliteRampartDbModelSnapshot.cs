@@ -1003,6 +1003,40 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("Organisations", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Scheduling.ScheduledJob", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastFinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ScheduledJobs", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Rampart.Server.Identity.User", null)
