@@ -102,6 +102,9 @@ public sealed class RequestErrors
     }
 }
 
+/// <summary>The request lost a race with another that changed the same thing first; nothing was changed. Answered 409.</summary>
+public sealed class ConflictException(string message) : Exception(message);
+
 /// <summary>A request broke a rule; nothing was changed. Becomes a 400 ValidationProblem.</summary>
 public sealed class RequestValidationException(RequestErrors errors)
     : Exception("The request is not valid: " + string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")))

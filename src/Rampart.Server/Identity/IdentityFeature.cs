@@ -109,6 +109,7 @@ public sealed class IdentityFeature : RampartFeature
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<NetworkOptions>>((forwarded, network) => NetworkOptions.Configure(forwarded, network.Value));
         services.AddScoped<UserReenabling>();
         services.AddScoped<Reauthentication>();
+        services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddDocumentTransformer(ApiKeyOpenApi.TransformAsync));
     }
 
     public override void MapEndpoints(FeatureRoutes routes)
