@@ -148,4 +148,12 @@ public enum AuditEvent
     AccessDenied = 500,
     /// <summary>Summary of further denials of one actor in one folding window (detail: count and window).</summary>
     AccessDeniedRepeated = 501,
+
+    // 56x intelligence webhooks and feeds
+    IntelWebhookCreated = 560,
+    IntelWebhookChanged = 561,
+    IntelWebhookDeleted = 562,
+    IntelFeedCreated = 570,
+    IntelFeedChanged = 571,
+    IntelFeedDeleted = 572,
 }

@@ -2,6 +2,8 @@ using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
 using Rampart.Server.Intelligence;
+using Rampart.Server.Intelligence.Feeds;
+using Rampart.Server.Intelligence.Live;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
@@ -22,5 +24,7 @@ public static class Features
         new PublicFeature(),
         new SchedulingFeature(),
         new IntelligenceFeature(),
+        new IntelLiveFeature(),
+        new IntelFeedsFeature(),
     ];
 }
