@@ -23,6 +23,7 @@ internal static class ExportValues
 
     private static bool IsCanonical(IndicatorKind kind, string value) => kind switch
     {
+        IndicatorKind.Ipv4 => Normalise.IsDottedQuad(value, out _), // no leading zeros: the text is the canonical form
         IndicatorKind.Domain => IsLowerHostName(value),
         IndicatorKind.Md5 => value.Length == 32 && IsLowerHex(value),
         IndicatorKind.Sha1 => value.Length == 40 && IsLowerHex(value),
