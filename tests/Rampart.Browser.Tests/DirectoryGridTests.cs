@@ -12,7 +12,7 @@ public sealed class DirectoryGridTests(BrowserNode node) : IClassFixture<Browser
     public async Task OrganisationGrid_LongNameFilterAndEmptyState_FitsPhoneAndSaysWhatToDo()
     {
         var admin = await Seeds.UserAsync(node, "grid-admin@node.test", Role.NodeAdmin);
-        var longName = "National Computer Security Incident Response Team of the Republic " + new string('X', 150);
+        var longName = "National Computer Security Incident Response Team of the Republic " + new string('X', 120);
         await Seeds.OrganisationAsync(node, "LONG-CSIRT", longName);
         await using var context = await Seeds.ContextAsync(node, width: 360, height: 800);
         var page = await context.NewPageAsync();
