@@ -148,4 +148,11 @@ public enum AuditEvent
     AccessDenied = 500,
     /// <summary>Summary of further denials of one actor in one folding window (detail: count and window).</summary>
     AccessDeniedRepeated = 501,
+
+    // 6xx intelligence (issue 9; 5xx was already the access decisions): store and ingest 600–629
+    /// <summary>An import job ended (detail: format, TLP, counts).</summary>
+    IntelImported = 600,
+    IntelRevoked = 601,
+    IntelWithdrawn = 602,
+    IntelGalaxiesLoaded = 603,
 }
