@@ -156,4 +156,10 @@ public enum AuditEvent
     IntelFeedCreated = 570,
     IntelFeedChanged = 571,
     IntelFeedDeleted = 572,
+    // 6xx intelligence (issue 9; 5xx was already the access decisions): store and ingest 600–629
+    /// <summary>An import job ended (detail: format, TLP, counts).</summary>
+    IntelImported = 600,
+    IntelRevoked = 601,
+    IntelWithdrawn = 602,
+    IntelGalaxiesLoaded = 603,
 }
