@@ -26,5 +26,6 @@ public static class Features
         new IntelligenceFeature(),
         new IntelLiveFeature(),
         new IntelFeedsFeature(),
+        new Intelligence.Read.IntelReadFeature(),
     ];
 }
