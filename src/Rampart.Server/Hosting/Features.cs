@@ -22,5 +22,6 @@ public static class Features
         new PublicFeature(),
         new SchedulingFeature(),
         new IntelligenceFeature(),
+        new Intelligence.Pages.IntelPagesFeature(),
     ];
 }
