@@ -27,5 +27,6 @@ public static class Features
         new IntelLiveFeature(),
         new IntelFeedsFeature(),
         new Intelligence.Read.IntelReadFeature(),
+        new Intelligence.Pages.IntelPagesFeature(),
     ];
 }
