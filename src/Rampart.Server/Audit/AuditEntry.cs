@@ -148,4 +148,10 @@ public enum AuditEvent
     AccessDenied = 500,
     /// <summary>Summary of further denials of one actor in one folding window (detail: count and window).</summary>
     AccessDeniedRepeated = 501,
+
+    // 59x intelligence exports (issue 9)
+    /// <summary>An export of intelligence started (target: format; detail: stated TLP and filter).</summary>
+    IntelExported = 590,
+    /// <summary>An export ended (detail: how many values or objects it wrote; failed when the client broke it off).</summary>
+    IntelExportEnded = 591,
 }

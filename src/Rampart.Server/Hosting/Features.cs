@@ -2,6 +2,7 @@ using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
 using Rampart.Server.Intelligence;
+using Rampart.Server.Intelligence.Exports;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
@@ -22,5 +23,6 @@ public static class Features
         new PublicFeature(),
         new SchedulingFeature(),
         new IntelligenceFeature(),
+        new IntelExportsFeature(),
     ];
 }
