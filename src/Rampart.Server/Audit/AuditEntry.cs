@@ -162,4 +162,9 @@ public enum AuditEvent
     IntelRevoked = 601,
     IntelWithdrawn = 602,
     IntelGalaxiesLoaded = 603,
+    // 59x intelligence exports (issue 9)
+    /// <summary>An export of intelligence started (target: format; detail: stated TLP and filter).</summary>
+    IntelExported = 590,
+    /// <summary>An export ended (detail: how many values or objects it wrote; failed when the client broke it off).</summary>
+    IntelExportEnded = 591,
 }

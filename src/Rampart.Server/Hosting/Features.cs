@@ -4,6 +4,7 @@ using Rampart.Server.Identity;
 using Rampart.Server.Intelligence;
 using Rampart.Server.Intelligence.Feeds;
 using Rampart.Server.Intelligence.Live;
+using Rampart.Server.Intelligence.Exports;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
@@ -28,5 +29,6 @@ public static class Features
         new IntelFeedsFeature(),
         new Intelligence.Read.IntelReadFeature(),
         new Intelligence.Pages.IntelPagesFeature(),
+        new IntelExportsFeature(),
     ];
 }
