@@ -201,7 +201,7 @@ public static class AuditEndpoints
                 throw RequestErrors.One(offset, "The audit log is paged by cursor: use 'limit' and then 'next' from the answer.");
             }
 
-            if (caller.Role is not (Identity.Role.NodeAdmin or Identity.Role.OrgAdmin))
+            if (caller.Role is not (Role.NodeAdmin or Role.OrgAdmin))
             {
                 return TypedResults.Forbid();
             }

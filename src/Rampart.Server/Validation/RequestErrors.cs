@@ -1,4 +1,4 @@
-namespace Rampart.Server.Hosting;
+namespace Rampart.Server.Validation;
 
 /// <summary>Errors in a request, each keyed by the field at fault; answered as a 400 ProblemDetails.</summary>
 public sealed class RequestErrors
