@@ -26,7 +26,7 @@ public static class IntelStreamEndpoints
     }
 
     private static async Task StreamAsync(
-        HttpContext http, Caller caller, IntelChangeReader reader, PageCursors cursors, CallerResolver resolver,
+        HttpContext http, Caller caller, IntelChangeReader reader, PageCursors cursors, ICallerResolver resolver,
         IOptions<IntelStreamOptions> options, string[]? types, string[]? kinds, string? lastEventId, CancellationToken cancellationToken)
     {
         if (!caller.IsAuthenticated || caller.IsOperator)
