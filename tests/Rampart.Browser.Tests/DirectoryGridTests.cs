@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Rampart.Server.Access;
 using Rampart.Server.Identity;
+using Rampart.Server.Organisations;
 
 namespace Rampart.Browser.Tests;
 
@@ -63,6 +66,37 @@ public sealed class DirectoryGridTests(BrowserNode node) : IClassFixture<Browser
         await page.FillAsync("#org-email", "cert@example.org");
         await page.FocusAsync("#org-phone");
         await Expect(page.Locator("#error-contactEmail")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task CommunityRequest_DeclineConfirmsNamingOrganisationAndCommunity_CancelKeepsIt()
+    {
+        var moderator = await Seeds.UserAsync(node, "moderator-admin@node.test", Role.OrgAdmin);
+        var georgia = await Seeds.OrganisationAsync(node, "CERT-GE", "CERT Georgia");
+        var asker = await Seeds.UserAsync(node, "ge-admin@node.test", Role.OrgAdmin, "CERT-GE");
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var communities = scope.ServiceProvider.GetRequiredService<CommunityAdministration>();
+            var community = await communities.CreateAsync(Caller.Operator(), new CommunityRequest("Caucasus CERTs", null, moderator.OrganisationId), default);
+            var outcome = await communities.AddMemberAsync(asker.Caller, community.Id, georgia, default);
+            Assert.Equal(MembershipOutcomeKind.Requested, outcome.Kind);
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        await Seeds.LogInAsync(page, moderator);
+        await page.GotoAsync("/communities");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#community-grid")).ToContainTextAsync("Caucasus CERTs");
+
+        await page.ClickAsync(".decline-request");
+        await Expect(page.Locator("#confirm-object")).ToHaveTextAsync("CERT-GE → Caucasus CERTs");
+        await page.ClickAsync("#confirm-cancel");
+        await Expect(page.Locator("#membership-requests")).ToContainTextAsync("CERT-GE");
+
+        await page.ClickAsync(".decline-request");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#membership-requests")).ToHaveCountAsync(0);
     }
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
