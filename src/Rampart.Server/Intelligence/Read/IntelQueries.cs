@@ -16,9 +16,6 @@ public sealed class IntelReadOptions
 {
     public const string Section = "Rampart:Intelligence";
 
-    /// <summary>A value linked to more objects than this (of any owner) is reported as "common" instead of expanded.</summary>
-    public int CommonValueThreshold { get; set; } = 1000;
-
     /// <summary>Most values in one bulk lookup.</summary>
     public int LookupLimit { get; set; } = 100_000;
 
@@ -98,7 +95,7 @@ public sealed record Correlations(IReadOnlyList<Correlated> Items, IReadOnlyList
 /// here and from here through <see cref="AccessPolicy"/>. What the caller may not read does not exist: no
 /// answer, count or error differs because of an object the caller cannot read.
 /// </summary>
-public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelReadOptions> options)
+public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions)
 {
     /// <summary>Most copies of one STIX id listed (one per organisation holding it).</summary>
     public const int MaxCopies = 100;
@@ -269,7 +266,7 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
 
             case ValueMatch.Domain when key.ReversedDomain is { } reversed:
             {
-                var (from, to) = PrefixRange(key.Kind == ObservableKind.Domain ? reversed : reversed);
+                var (from, to) = PrefixRange(reversed);
                 return db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
                     .Select(o => o.Id);
             }
@@ -364,7 +361,7 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
     public async Task<Correlations> CorrelationsAsync(Caller caller, IntelObject readable, long? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readable);
-        var threshold = options.Value.CommonValueThreshold;
+        var threshold = storeOptions.Value.CommonValueThreshold;
         var self = readable.RecordId;
         var own = await db.ObservableLinks.AsNoTracking().Where(l => l.RecordId == self)
             .Join(db.Observables.AsNoTracking(), l => l.ObservableId, o => o.Id, (l, o) => o).Take(MaxRelatedValues).ToListAsync(cancellationToken);
@@ -388,23 +385,20 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
 
         foreach (var o in expand)
         {
-            if (o.RangeStart is not null && Cidr.TryParse(o.Value, out var cidr))
+            if (o.RangeStart is not null && Cidr.TryParse(o.Value, out _))
             {
                 foreach (var n in await ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value)
                              .Join(db.Observables.AsNoTracking(), id => id, x => x.Id, (id, x) => x).Take(MaxRelatedValues).ToListAsync(cancellationToken))
                 {
                     Add(n, CorrelationKind.Network, o);
                 }
-
-                _ = cidr;
             }
 
             if (o.ReversedDomain is { } reversed)
             {
                 // The host's own key (a URL's host, an address's domain), its subdomains, and its parent domains.
-                var host = o.Kind == ObservableKind.Domain ? reversed : reversed;
-                var (from, to) = PrefixRange(host);
-                var parents = ObservableKey.Parents(host).ToList();
+                var (from, to) = PrefixRange(reversed);
+                var parents = ObservableKey.Parents(reversed).ToList();
                 var near = await db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
                     .AsNoTracking().Take(MaxRelatedValues).ToListAsync(cancellationToken);
                 near.AddRange(await db.Observables.AsNoTracking().Where(x => x.ReversedDomain != null && EF.Parameter(parents).Contains(x.ReversedDomain))

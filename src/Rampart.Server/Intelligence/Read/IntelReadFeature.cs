@@ -9,7 +9,7 @@ public sealed class IntelReadFeature : RampartFeature
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<IntelReadOptions>().Bind(builder.Configuration.GetSection(IntelReadOptions.Section))
-            .Validate(o => o.CommonValueThreshold > 0 && o.LookupLimit > 0 && o.LookupMaxBodyBytes > 0, "Rampart:Intelligence limits must be positive.")
+            .Validate(o => o.LookupLimit > 0 && o.LookupMaxBodyBytes > 0, "Rampart:Intelligence limits must be positive.")
             .ValidateOnStart();
         builder.Services.AddScoped<IntelQueries>();
         builder.Services.AddSingleton<IntelCursors>();
