@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Rampart.Server.Data;
 
 namespace Rampart.Server.Tests;
 
@@ -243,3 +244,53 @@ public abstract class IntelIngestTests(NodeFixture fixture)
 public sealed class SqliteIntelIngestTests(SqliteNode fixture) : IntelIngestTests(fixture), IClassFixture<SqliteNode>;
 
 public sealed class PostgresIntelIngestTests(PostgresNode fixture) : IntelIngestTests(fixture), IClassFixture<PostgresNode>;
+
+/// <summary>The body limit of the import endpoints and the 202 path for large inputs, on a node with small limits.</summary>
+public sealed class IntelImportLimitTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Bundle_OversizeAndLarge_413And202WithStatusUrl(DatabaseProvider provider)
+    {
+        await using var node = await SeededNode.CreateAsync(provider, new Dictionary<string, string?>
+        {
+            ["Rampart:Intelligence:MaxBundleBytes"] = "20000",
+            ["Rampart:Intelligence:DirectImportBytes"] = "1024",
+        });
+        var client = node.Client(node.Owner);
+        var objects = new JsonArray();
+        for (var i = 0; i < 20; i++)
+        {
+            objects.Add(new JsonObject
+            {
+                ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = $"indicator--{Guid.NewGuid()}", ["created"] = "2026-01-01T00:00:00.000Z",
+                ["modified"] = "2026-01-01T00:00:00.000Z", ["pattern"] = $"[ipv4-addr:value = '192.0.2.{i + 1}']", ["pattern_type"] = "stix",
+                ["valid_from"] = "2026-01-01T00:00:00.000Z",
+            });
+        }
+
+        var large = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = objects }.ToJsonString();
+        var oversize = large + new string(' ', 20_000);
+
+        var refused = await client.PostAsync("/api/intel/bundles?tlp=amber", new StringContent(oversize, Encoding.UTF8, "application/json"));
+        var accepted = await client.PostAsync("/api/intel/bundles?tlp=amber", new StringContent(large, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.ToString();
+        Assert.StartsWith("/api/intel/imports/", location, StringComparison.Ordinal);
+        JsonNode job;
+        var waited = 0;
+        do
+        {
+            await Task.Delay(200);
+            job = await Json.ReadAsync(await client.GetAsync(location));
+        }
+        while (job["status"]!.GetValue<string>() == "running" && (waited += 200) < 30_000);
+
+        Assert.Equal("completed", job["status"]!.GetValue<string>());
+        Assert.Equal(20, job["added"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.Outsider).GetAsync(location)).StatusCode);
+    }
+}

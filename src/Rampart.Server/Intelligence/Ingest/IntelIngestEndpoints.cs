@@ -131,6 +131,15 @@ public static class IntelIngestEndpoints
                 await using var input = new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await background.RunAsync(caller, job, share, read(input, CancellationToken.None), CancellationToken.None);
             }
+#pragma warning disable CA1031 // A background import must end its job whatever went wrong, or it would stay "running" until restart.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var failed = scope.ServiceProvider.GetRequiredService<IntelIngest>();
+                var job = await failed.Store.FindJobAsync(jobId, CancellationToken.None);
+                await failed.Store.FinishJobAsync(caller, job, $"The import stopped: {e.GetType().Name}. Every batch counted here is stored; nothing after it is.", CancellationToken.None);
+            }
             finally
             {
                 File.Delete(spool);
