@@ -37,16 +37,11 @@ public static class IntelStreamEndpoints
 
         var errors = new RequestErrors();
         var filter = IntelChangeFilter.Parse(types, kinds, errors, "types", "kinds");
-        errors.ThrowIfAny();
 
         var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         var scope = caller.UserId.ToString("N");
-        long position;
-        if (resume is null)
-        {
-            position = await reader.HeadAsync(cancellationToken);
-        }
-        else
+        long position = 0;
+        if (resume is not null)
         {
             try
             {
@@ -54,8 +49,20 @@ public static class IntelStreamEndpoints
             }
             catch (RequestValidationException)
             {
-                throw RequestErrors.One("Last-Event-ID", "Not an event id of this stream for you; reconnect without it to start from now.");
+                errors.Add("Last-Event-ID", "Not an event id of this stream for you; reconnect without it to start from now.");
             }
+        }
+
+        if (errors.Any)
+        {
+            // Written here, as JSON whatever the Accept header: an EventSource asks for text/event-stream only.
+            await TypedResults.ValidationProblem(errors.ToDictionary()).ExecuteAsync(http);
+            return;
+        }
+
+        if (resume is null)
+        {
+            position = await reader.HeadAsync(cancellationToken);
         }
 
         var o = options.Value;

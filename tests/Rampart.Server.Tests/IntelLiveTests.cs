@@ -1,0 +1,355 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Identity;
+using Rampart.Server.Intelligence.Live;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Server.Intelligence.Webhooks;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Tests;
+
+/// <summary>The live stream (SSE) and webhooks: each subscriber gets only what its access decision admits, across app servers.</summary>
+public abstract class IntelLiveTests(DatabaseProvider provider)
+{
+    private static readonly string[] ExplodedKind = ["exploded"];
+
+    private static Dictionary<string, string?> Settings(bool allowPrivate = true) => new()
+    {
+        ["Rampart:Intel:Stream:PollInterval"] = "00:00:00.100",
+        ["Rampart:Webhooks:AllowPrivateTargets"] = allowPrivate ? "true" : "false",
+        ["Rampart:Webhooks:AllowHttp"] = allowPrivate ? "true" : "false",
+        ["Rampart:Scheduler:Enabled"] = "false",
+    };
+
+    private static async Task<Person> OutsiderAdminAsync(SeededNode node)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        return await SeededNode.PersonAsync(scope.ServiceProvider, node.OutsiderOrg, "admin@outside.test", Role.OrgAdmin);
+    }
+
+    private static async Task<Person> MemberAdminAsync(SeededNode node)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        return await SeededNode.PersonAsync(scope.ServiceProvider, node.MemberOrg, "admin@member.test", Role.OrgAdmin);
+    }
+
+    private static HashSet<Guid> In(Guid community) => [community];
+
+    [Fact]
+    public async Task Stream_SubscribersOfOtherOrganisations_SeeNothingOfAnAmberObjectSharedWithACommunity()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        var outsiderAdmin = await OutsiderAdminAsync(node);
+        await using var member = await SseReader.OpenAsync(node.Client(node.Member));
+        await using var outsider = await SseReader.OpenAsync(node.Client(node.Outsider));
+        await using var outsiderAdminStream = await SseReader.OpenAsync(node.Client(outsiderAdmin));
+        await using var nodeAdmin = await SseReader.OpenAsync(node.Client(node.NodeAdmin));
+        await using var sameCountry = await SseReader.OpenAsync(node.Client(node.SameCountry));
+
+        var amber = await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Amber, IntelTestKit.Community(node.Community), In(node.Community));
+        var green = await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Green, IntelTestKit.Network());
+
+        var first = await member.NextAsync();
+        Assert.Equal(amber, first.Data["id"]!.GetValue<string>());
+        Assert.Equal("added", first.Event);
+        Assert.Equal("amber", first.Data["tlp"]!.GetValue<string>());
+        Assert.Equal(green, (await member.NextAsync()).Data["id"]!.GetValue<string>());
+
+        // Their first event is the GREEN one written after it: the AMBER change never reached them.
+        foreach (var stream in new[] { outsider, outsiderAdminStream, nodeAdmin, sameCountry })
+        {
+            var e = await stream.NextAsync();
+            Assert.Equal(green, e.Data["id"]!.GetValue<string>());
+            Assert.DoesNotContain(amber, e.Raw, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Stream_WriteOnOneAppServer_ReachesASubscriberOnAnother()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        await using var second = new RampartFactory(node.Database, Settings());
+        await using var stream = await SseReader.OpenAsync(second.ClientWithKey(node.Recipient.ApiKey));
+
+        var written = await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Green, IntelTestKit.Network());
+
+        Assert.Equal(written, (await stream.NextAsync()).Data["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Stream_ReconnectingWithLastEventId_ContinuesAfterThatEvent()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        string firstId;
+        await using (var stream = await SseReader.OpenAsync(node.Client(node.Recipient)))
+        {
+            await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Green, IntelTestKit.Network());
+            firstId = (await stream.NextAsync()).Id;
+        }
+
+        var missed = await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Green, IntelTestKit.Network());
+        await using var resumed = await SseReader.OpenAsync(node.Client(node.Recipient), firstId);
+        Assert.Equal(missed, (await resumed.NextAsync()).Data["id"]!.GetValue<string>());
+
+        // The id is a token for this subscriber only.
+        var other = await node.Client(node.Member).SendAsync(SseReader.Request(firstId), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        Assert.Contains("Last-Event-ID", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_BadInput_IsA400NamingTheFieldAndAnonymousIs401()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        var client = node.Client(node.Recipient);
+        var kinds = await client.GetAsync("/api/intel/stream?kinds=exploded");
+        Assert.Equal(HttpStatusCode.BadRequest, kinds.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(kinds))["errors"]!["kinds"]);
+        var types = await client.GetAsync("/api/intel/stream?types=Not%20A%20Type!");
+        Assert.Equal(HttpStatusCode.BadRequest, types.StatusCode);
+        var forged = await client.SendAsync(SseReader.Request("12345"), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await node.Client(null).GetAsync("/api/intel/stream")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ChangeReader_HoleInTheSequence_IsWaitedForUntilItSettles()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Green, IntelTestKit.Network());
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        var reader = scope.ServiceProvider.GetRequiredService<IntelChangeReader>();
+        var head = await reader.HeadAsync(default);
+        var recordId = await db.IntelChanges.Where(c => c.Sequence == head).Select(c => c.RecordId).SingleAsync();
+        // A write that took head+2 committed while head+1 (a longer write) has not yet.
+        db.IntelChanges.Add(new IntelChange { Sequence = head + 2, RecordId = recordId, Kind = IntelChangeKind.Updated, At = node.Factory.Clock.GetUtcNow() });
+        await db.SaveChangesAsync();
+        var caller = new Caller(node.Recipient.UserId, node.RecipientOrg, Role.Analyst, new HashSet<Guid>());
+
+        var held = await reader.ReadAsync(caller, head, 100, IntelChangeFilter.All, default);
+        Assert.Equal(head, held.Position);
+        Assert.Empty(held.Events);
+
+        node.Factory.Clock.Advance(scope.ServiceProvider.GetRequiredService<IOptions<IntelStreamOptions>>().Value.GapSettle + TimeSpan.FromSeconds(1));
+        var passed = await reader.ReadAsync(caller, head, 100, IntelChangeFilter.All, default);
+        Assert.Equal(head + 2, passed.Position);
+        Assert.Equal("updated", Assert.Single(passed.Events).Change);
+    }
+
+    [Fact]
+    public async Task Webhooks_OfOtherOrganisations_NeverReceiveAnAmberObjectSharedWithACommunity_AndDeliveriesAreSigned()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        await using var receiver = await LocalEndpoint.StartAsync();
+        receiver.Routes["/member"] = c => { c.Response.StatusCode = 204; return Task.CompletedTask; };
+        receiver.Routes["/outsider"] = c => { c.Response.StatusCode = 204; return Task.CompletedTask; };
+        receiver.Routes["/node"] = c => { c.Response.StatusCode = 204; return Task.CompletedTask; };
+        var memberAdmin = await MemberAdminAsync(node);
+        var outsiderAdmin = await OutsiderAdminAsync(node);
+        var memberHook = await CreateWebhookAsync(node.Client(memberAdmin), receiver.BaseUrl + "/member");
+        await CreateWebhookAsync(node.Client(outsiderAdmin), receiver.BaseUrl + "/outsider");
+        await CreateWebhookAsync(node.Client(node.NodeAdmin), receiver.BaseUrl + "/node");
+
+        var amber = await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Amber, IntelTestKit.Community(node.Community), In(node.Community));
+        var green = await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Green, IntelTestKit.Network());
+        await RunWebhookJobAsync(node);
+
+        var received = receiver.Requests.ToList();
+        Assert.DoesNotContain(received, r => r.Body.Contains(amber, StringComparison.Ordinal) && r.Path != "/member");
+        foreach (var path in new[] { "/outsider", "/node" })
+        {
+            var only = Assert.Single(received, r => r.Path == path);
+            Assert.Equal([green], JsonNode.Parse(only.Body)!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
+        }
+
+        var member = Assert.Single(received, r => r.Path == "/member");
+        Assert.Equal([amber, green], JsonNode.Parse(member.Body)!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(memberHook.Secret), Encoding.UTF8.GetBytes(member.Body)));
+        Assert.Equal(expected, member.Headers["X-Rampart-Signature"]);
+        Assert.Equal(node.Factory.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), member.Headers["X-Rampart-Timestamp"]);
+
+        // Nothing new: the next run sends nothing.
+        await RunWebhookJobAsync(node);
+        Assert.Equal(received.Count, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Webhook_FailingReceiver_IsRetriedWithBackoffAndTheLogShowsIt()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        await using var receiver = await LocalEndpoint.StartAsync();
+        var failures = 1;
+        receiver.Routes["/hook"] = c =>
+        {
+            c.Response.StatusCode = Interlocked.Decrement(ref failures) >= 0 ? 503 : 200;
+            return Task.CompletedTask;
+        };
+        var admin = node.Client(node.OwnerAdmin);
+        var hook = await CreateWebhookAsync(admin, receiver.BaseUrl + "/hook");
+        await IntelTestKit.ShareAsync(node.Factory.Services, node.OwnerOrg, Tlp.Red, [], type: "malware");
+
+        await RunWebhookJobAsync(node);
+        var log = await Json.ReadAsync(await admin.GetAsync($"/api/intel/webhooks/{hook.Id}/deliveries"));
+        var first = log["items"]![0]!;
+        Assert.Equal("pending", first["status"]!.GetValue<string>());
+        Assert.Equal(503, first["lastStatusCode"]!.GetValue<int>());
+        Assert.Equal(node.Factory.Clock.GetUtcNow() + TimeSpan.FromSeconds(30), first["nextAttemptAt"]!.GetValue<DateTimeOffset>());
+
+        await RunWebhookJobAsync(node); // not due yet
+        Assert.Single(receiver.Requests);
+        node.Factory.Clock.Advance(TimeSpan.FromSeconds(31));
+        await RunWebhookJobAsync(node);
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Equal(2, JsonNode.Parse(receiver.Requests.Last().Body)!["attempt"]!.GetValue<int>());
+
+        log = await Json.ReadAsync(await admin.GetAsync($"/api/intel/webhooks/{hook.Id}/deliveries"));
+        Assert.Equal("delivered", log["items"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(2, log["items"]![0]!["attempts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Webhooks_AreManagedOnlyByTheirOrganisationsAdmins()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        var hook = await CreateWebhookAsync(node.Client(node.OwnerAdmin), "https://hooks.example.org/rampart");
+        Assert.Equal(HttpStatusCode.OK, (await node.Client(node.OwnerAdmin).GetAsync($"/api/intel/webhooks/{hook.Id}")).StatusCode);
+
+        // An analyst of the organisation may not; admins of other organisations, node admin included, do not see it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.Owner).GetAsync($"/api/intel/webhooks/{hook.Id}")).StatusCode);
+        foreach (var other in new[] { node.NodeAdmin, await OutsiderAdminAsync(node) })
+        {
+            var client = node.Client(other);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/intel/webhooks/{hook.Id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/intel/webhooks/{hook.Id}/deliveries")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/intel/webhooks/{hook.Id}")).StatusCode);
+            var list = await Json.ReadAsync(await client.GetAsync("/api/intel/webhooks"));
+            Assert.DoesNotContain(hook.Id.ToString(), list.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await node.Client(node.OwnerAdmin).DeleteAsync($"/api/intel/webhooks/{hook.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Webhook_ToPrivateOrLoopbackAddresses_IsRefusedWith400UnlessAllowed()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings(allowPrivate: false));
+        var admin = node.Client(node.OwnerAdmin);
+        foreach (var url in new[] { "https://127.0.0.1/x", "https://10.1.2.3/x", "https://[::1]/x", "https://169.254.169.254/latest", "https://192.168.0.10/", "https://[fd00::1]/", "https://[::ffff:127.0.0.1]/", "http://hooks.example.org/", "ftp://example.org/", "https://user:pw@hooks.example.org/" })
+        {
+            var response = await admin.PostAsync("/api/intel/webhooks", new { name = "x", url });
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, url);
+            Assert.NotNull((await Json.ReadAsync(response))["errors"]!["url"]);
+        }
+
+        var shortSecret = await admin.PostAsync("/api/intel/webhooks", new { name = "x", url = "https://93.184.215.14/hook", secret = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, shortSecret.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(shortSecret))["errors"]!["secret"]);
+        var badKind = await admin.PostAsync("/api/intel/webhooks", new { name = "x", url = "https://93.184.215.14/hook", kinds = ExplodedKind });
+        Assert.NotNull((await Json.ReadAsync(badKind))["errors"]!["kinds"]);
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<RampartDb>().IntelWebhooks.CountAsync());
+    }
+
+    private sealed record CreatedHook(Guid Id, string Secret);
+
+    private static async Task<CreatedHook> CreateWebhookAsync(HttpClient admin, string url)
+    {
+        var response = await admin.PostAsync("/api/intel/webhooks", new { name = "SOC", url });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var json = JsonNode.Parse(body)!;
+        return new(json["id"]!.GetValue<Guid>(), json["secret"]!.GetValue<string>());
+    }
+
+    private static async Task RunWebhookJobAsync(SeededNode node)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WebhookDispatchJob>().RunAsync(default);
+    }
+
+    /// <summary>Reads server-sent events from a streaming response.</summary>
+    private sealed class SseReader : IAsyncDisposable
+    {
+        private readonly HttpResponseMessage response;
+        private readonly StreamReader reader;
+
+        private SseReader(HttpResponseMessage response, StreamReader reader)
+        {
+            this.response = response;
+            this.reader = reader;
+        }
+
+        public static HttpRequestMessage Request(string? lastEventId)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/intel/stream");
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            if (lastEventId is not null)
+            {
+                request.Headers.Add("Last-Event-ID", lastEventId);
+            }
+
+            return request;
+        }
+
+        public static async Task<SseReader> OpenAsync(HttpClient client, string? lastEventId = null)
+        {
+            var response = await client.SendAsync(Request(lastEventId), HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+            return new SseReader(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
+        }
+
+        public async Task<(string Id, string Event, JsonNode Data, string Raw)> NextAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? id = null, name = null;
+            var data = new StringBuilder();
+            while (true)
+            {
+                var line = await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("The stream ended.");
+                if (line.Length == 0)
+                {
+                    if (data.Length > 0)
+                    {
+                        return (id!, name!, JsonNode.Parse(data.ToString())!, data.ToString());
+                    }
+
+                    continue;
+                }
+
+                if (line.StartsWith("id: ", StringComparison.Ordinal))
+                {
+                    id = line[4..];
+                }
+                else if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    name = line[7..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    data.Append(line[6..]);
+                }
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            reader.Dispose();
+            response.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+public sealed class SqliteIntelLiveTests() : IntelLiveTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresIntelLiveTests() : IntelLiveTests(DatabaseProvider.Postgres);
