@@ -7,6 +7,11 @@ if (args is ["stream-1gb", ..])
     return await StreamingMeasurement.RunAsync(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1L << 30);
 }
 
+if (args is ["export-1m", var format, ..])
+{
+    return await ExportMeasurement.RunAsync(Enum.Parse<Rampart.Standards.Intelligence.Exports.ExportFormat>(format, ignoreCase: true), 1_000_000);
+}
+
 if (args is ["profile-stix-loop", var what, ..])
 {
     return StixProfile.Loop(what);

@@ -84,7 +84,7 @@ public sealed partial class ShellJourneyTests(BrowserNode node) : IClassFixture<
         await page.FillAsync("#community-name", "WB national CERTs");
         await page.SelectOptionAsync("#community-moderator", new SelectOptionValue { Label = "NODE" });
         await page.ClickAsync("button[type=submit] >> text=Create");
-        await Expect(page.Locator("h2 >> text=WB national CERTs")).ToBeVisibleAsync();
+        await Expect(page.Locator("#community-grid")).ToContainTextAsync("WB national CERTs");
 
         await page.GotoAsync("/notes/new");
         await Seeds.WaitInteractiveAsync(page);
@@ -101,7 +101,7 @@ public sealed partial class ShellJourneyTests(BrowserNode node) : IClassFixture<
 
         // The list page is interactive: typing filters it live.
         await page.GotoAsync("/notes");
-        await Expect(page.Locator("#note-count")).ToContainTextAsync("1 notes");
+        await Expect(page.Locator("#note-count")).ToHaveTextAsync("1 note you may read.");
         await Expect(page.Locator("#note-filter-field[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 15000 });
         await page.FillAsync("#note-filter", "no such title");
         await Expect(page.Locator("#note-count")).ToContainTextAsync("0 notes");

@@ -136,7 +136,7 @@ public abstract class AccessMatrixTests(NodeFixture fixture)
         var principal = person is null
             ? new ClaimsPrincipal(new ClaimsIdentity())
             : new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, person.UserId.ToString())], "test"));
-        var caller = await scope.ServiceProvider.GetRequiredService<CallerResolver>().ResolveAsync(principal, null, default);
+        var caller = await scope.ServiceProvider.GetRequiredService<ICallerResolver>().ResolveAsync(principal, null, default);
         var note = await db.Notes.Include(n => n.Record).SingleAsync(n => n.Id == noteId);
         var grants = await scope.ServiceProvider.GetRequiredService<SharingStore>().GrantsOfAsync(note.RecordId, default);
         return AccessPolicy.CanRead(caller, note.Record, grants);

@@ -142,3 +142,35 @@ public sealed class AdminCommandLineTests(SqliteNode fixture) : IClassFixture<Sq
         Assert.Contains("no organisation 'NOPE'", error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Admin commands take <c>--Rampart:…</c> settings as arguments, as the server does.</summary>
+public sealed class AdminCommandLineSettingsTests(SqliteNode fixture) : IClassFixture<SqliteNode>
+{
+    private SeededNode Node => fixture.Node;
+
+    [Fact]
+    public async Task DatabaseSettings_GivenAsArguments_PointTheCommandAtThatDatabase()
+    {
+        foreach (var args in new[]
+        {
+            new[] { "admin", "org", "list", $"--Rampart:Database:Provider={Node.Database.Provider}", $"--Rampart:Database:ConnectionString={Node.Database.ConnectionString}" },
+            new[] { "admin", "--Rampart:Database:Provider", Node.Database.Provider.ToString(), "org", "list", "--Rampart:Database:ConnectionString", Node.Database.ConnectionString },
+        })
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var exit = await AdminCommandLine.RunAsync(args, output, error);
+            Assert.True(exit == 0, error.ToString());
+            Assert.Contains("\tOWNER\tAL\t", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("\tOUTSIDE\tRS\t", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void SplitSettings_KeepsTheCommand_AndTakesOnlyConfigurationPaths()
+    {
+        var (settings, rest) = AdminCommandLine.SplitSettings(["admin", "user", "list", "--org", "OWNER", "--Rampart:Limits:MaxRequestBodyBytes", "10", "--Rampart:Database:Provider=Postgres"]);
+        Assert.Equal(["admin", "user", "list", "--org", "OWNER"], rest);
+        Assert.Equal(["--Rampart:Limits:MaxRequestBodyBytes=10", "--Rampart:Database:Provider=Postgres"], settings);
+    }
+}

@@ -82,3 +82,212 @@ public sealed partial class ArchitectureTests
         Assert.Contains("Access/AccessPolicy.cs", uses);
     }
 }
+
+/// <summary>
+/// <c>Access</c> is the kernel every feature builds on: it must not depend on <c>Identity</c> (users, logins) nor on
+/// <c>Hosting</c> (composition, error handling). Checked on the compiled code: every type of the namespace (with
+/// its closures and state machines), its base type, interfaces, fields, signatures and every type or member its
+/// method bodies reference in IL.
+/// </summary>
+public sealed class AccessDependencyTests
+{
+    private static readonly string[] Forbidden = ["Rampart.Server.Identity", "Rampart.Server.Hosting"];
+
+    // The one exception: the feature class that plugs Access into the host, as every folder's does (Hosting/Features.cs).
+    private static readonly string[] Exempt = ["Rampart.Server.Access.AccessFeature"];
+
+    [Fact]
+    public void Access_ReferencesNoIdentityOrHostingType()
+    {
+        var offences = AccessDependencies.Find(typeof(Rampart.Server.Access.Caller).Assembly, "Rampart.Server.Access", Forbidden, Exempt);
+        Assert.True(offences.Count == 0, "Access depends on:\n" + string.Join("\n", offences.Take(40)));
+    }
+
+    [Fact]
+    public void TheCheck_FindsAReferenceWhenThereIsOne()
+    {
+        // The same scan over a namespace known to use Identity and Hosting types must report them, or the test above proves nothing.
+        var offences = AccessDependencies.Find(typeof(Rampart.Server.Access.Caller).Assembly, "Rampart.Server.Organisations", Forbidden, []);
+        Assert.Contains(offences, o => o.Contains("Rampart.Server.Hosting.", StringComparison.Ordinal));
+        Assert.Contains(offences, o => o.Contains("Rampart.Server.Identity.", StringComparison.Ordinal));
+    }
+}
+
+internal static class AccessDependencies
+{
+    private static readonly Dictionary<short, System.Reflection.Emit.OpCode> OpCodes = typeof(System.Reflection.Emit.OpCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Select(f => (System.Reflection.Emit.OpCode)f.GetValue(null)!)
+        .ToDictionary(o => o.Value);
+
+    public static List<string> Find(System.Reflection.Assembly assembly, string ns, string[] forbidden, string[] exempt)
+    {
+        var offences = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var type in assembly.GetTypes().Where(t => InNamespace(Outermost(t), ns) && !exempt.Contains(Outermost(t).FullName)))
+        {
+            void Check(Type? used, string where)
+            {
+                foreach (var t in Expand(used))
+                {
+                    if (t.Namespace is { } n && forbidden.Any(f => n == f || n.StartsWith(f + ".", StringComparison.Ordinal)))
+                    {
+                        offences.Add($"{Outermost(type).FullName} ({where}) → {t.FullName}");
+                    }
+                }
+            }
+
+            Check(type.BaseType, "base type");
+            foreach (var i in type.GetInterfaces())
+            {
+                Check(i, "interface");
+            }
+
+            const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+                | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly;
+            foreach (var field in type.GetFields(all))
+            {
+                Check(field.FieldType, "field " + field.Name);
+            }
+
+            foreach (var method in type.GetMethods(all).Cast<System.Reflection.MethodBase>().Concat(type.GetConstructors(all)))
+            {
+                if (method is System.Reflection.MethodInfo info)
+                {
+                    Check(info.ReturnType, method.Name);
+                }
+
+                foreach (var parameter in method.GetParameters())
+                {
+                    Check(parameter.ParameterType, method.Name);
+                }
+
+                foreach (var used in BodyReferences(method))
+                {
+                    Check(used, method.Name + " body");
+                }
+            }
+        }
+
+        return offences.ToList();
+    }
+
+    private static Type Outermost(Type type)
+    {
+        while (type.DeclaringType is not null)
+        {
+            type = type.DeclaringType;
+        }
+
+        return type;
+    }
+
+    private static bool InNamespace(Type type, string ns) => type.Namespace == ns || type.Namespace?.StartsWith(ns + ".", StringComparison.Ordinal) == true;
+
+    private static IEnumerable<Type> Expand(Type? type)
+    {
+        if (type is null)
+        {
+            yield break;
+        }
+
+        if (type.HasElementType)
+        {
+            foreach (var t in Expand(type.GetElementType()))
+            {
+                yield return t;
+            }
+
+            yield break;
+        }
+
+        yield return type;
+        if (type.IsGenericType)
+        {
+            foreach (var argument in type.GetGenericArguments().SelectMany(Expand))
+            {
+                yield return argument;
+            }
+        }
+    }
+
+    // Types named by the method's IL: type tokens, and the declaring and signature types of member tokens.
+    private static IEnumerable<Type> BodyReferences(System.Reflection.MethodBase method)
+    {
+        var il = method.GetMethodBody()?.GetILAsByteArray();
+        if (il is null)
+        {
+            yield break;
+        }
+
+        var module = method.Module;
+        var typeArguments = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
+        var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        var i = 0;
+        while (i < il.Length)
+        {
+            short value = il[i] == 0xFE && i + 1 < il.Length ? (short)(0xFE00 | il[i + 1]) : il[i];
+            if (!OpCodes.TryGetValue(value, out var code))
+            {
+                yield break; // not a known opcode: stop rather than misread
+            }
+
+            i += code.Size;
+            var operand = code.OperandType switch
+            {
+                System.Reflection.Emit.OperandType.InlineNone => 0,
+                System.Reflection.Emit.OperandType.ShortInlineBrTarget or System.Reflection.Emit.OperandType.ShortInlineI or System.Reflection.Emit.OperandType.ShortInlineVar => 1,
+                System.Reflection.Emit.OperandType.InlineVar => 2,
+                System.Reflection.Emit.OperandType.InlineI8 or System.Reflection.Emit.OperandType.InlineR => 8,
+                System.Reflection.Emit.OperandType.InlineSwitch => 4 + (4 * BitConverter.ToInt32(il, i)),
+                _ => 4,
+            };
+            if (code.OperandType is System.Reflection.Emit.OperandType.InlineType or System.Reflection.Emit.OperandType.InlineTok
+                or System.Reflection.Emit.OperandType.InlineMethod or System.Reflection.Emit.OperandType.InlineField)
+            {
+                var token = BitConverter.ToInt32(il, i);
+                System.Reflection.MemberInfo? member = null;
+                try
+                {
+                    member = module.ResolveMember(token, typeArguments, methodArguments);
+                }
+                catch (ArgumentException)
+                {
+                }
+
+                switch (member)
+                {
+                    case Type t:
+                        yield return t;
+                        break;
+                    case System.Reflection.FieldInfo f:
+                        yield return f.DeclaringType!;
+                        yield return f.FieldType;
+                        break;
+                    case System.Reflection.MethodBase m:
+                        if (m.DeclaringType is { } declaring)
+                        {
+                            yield return declaring;
+                        }
+
+                        if (m is System.Reflection.MethodInfo mi)
+                        {
+                            yield return mi.ReturnType;
+                            foreach (var a in mi.IsGenericMethod ? mi.GetGenericArguments() : [])
+                            {
+                                yield return a;
+                            }
+                        }
+
+                        foreach (var p in m.GetParameters())
+                        {
+                            yield return p.ParameterType;
+                        }
+
+                        break;
+                }
+            }
+
+            i += operand;
+        }
+    }
+}

@@ -36,6 +36,41 @@ public sealed class HostingTests(SqliteNode fixture) : IClassFixture<SqliteNode>
     }
 
     [Fact]
+    public async Task OpenApiDocument_DeclaresTheBearerApiKey_OnEveryApiOperation_AndNoOffsetPaging()
+    {
+        var document = await Json.ReadAsync(await Node.Factory.ClientWithKey(null).GetAsync("/openapi/v1.json"));
+        var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
+        Assert.Equal("http", scheme["type"]!.GetValue<string>());
+        Assert.Equal("bearer", scheme["scheme"]!.GetValue<string>());
+        Assert.StartsWith("rpk_", scheme["bearerFormat"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var operations = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject().Where(p => p.Key.StartsWith("/api", StringComparison.Ordinal)))
+        {
+            foreach (var (method, operation) in item!.AsObject().Where(o => o.Key is "get" or "post" or "put" or "delete" or "patch"))
+            {
+                operations++;
+                var security = operation!["security"]?.AsArray();
+                Assert.True(security is not null && security.Any(r => r!.AsObject().ContainsKey("ApiKey")), $"{method} {path} does not name the ApiKey scheme");
+            }
+        }
+
+        Assert.True(operations > 10, $"only {operations} /api operations found");
+        var listParameters = document["paths"]!["/api/notes"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("next", listParameters);
+        Assert.Contains("limit", listParameters);
+        Assert.DoesNotContain("page", listParameters);
+        Assert.DoesNotContain("pageSize", listParameters);
+        var auditParameters = document["paths"]!["/api/audit"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("page", auditParameters);
+
+        // Still refused when sent: never quietly the first page.
+        var offset = await Node.Client(Node.Owner).GetAsync("/api/notes?page=2");
+        Assert.Equal(HttpStatusCode.BadRequest, offset.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(offset))["errors"]!["page"]);
+    }
+
+    [Fact]
     public async Task LoginPage_AndUnknownPage_AreServed()
     {
         var client = Node.Factory.ClientWithKey(null);

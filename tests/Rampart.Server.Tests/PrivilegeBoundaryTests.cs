@@ -320,7 +320,7 @@ public sealed class UserCreationChoicesTests(SqliteNode fixture) : IClassFixture
         var empty = (await services.GetRequiredService<Organisations.OrganisationAdministration>().CreateAsync(Access.Caller.Operator(),
             new Organisations.OrganisationRequest("Empty team", "EMPTY", "MD", Organisations.OrganisationKind.Research), default)).Id;
         var admin = services.GetRequiredService<Identity.UserAdministration>();
-        var resolver = services.GetRequiredService<Access.CallerResolver>();
+        var resolver = services.GetRequiredService<Access.ICallerResolver>();
 
         async Task<List<Guid>> OpenTo(Person person)
         {

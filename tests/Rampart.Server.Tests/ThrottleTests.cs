@@ -50,6 +50,34 @@ public abstract class ThrottleTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task LoginFailures_ThrottleLogins_ButNotApiKeys()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        for (var i = 0; i < 3; i++)
+        {
+            await WebForms.LogInAsync(WebForms.Browser(node.Factory), "sprayed@owner.test", $"guess-{i}");
+        }
+
+        var throttled = await WebForms.LogInAsync(WebForms.Browser(node.Factory), "sprayed@owner.test", "guess-again");
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        var wait = throttled.Headers.RetryAfter?.Delta;
+        Assert.NotNull(wait);
+        Assert.InRange(wait.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+
+        // The sync job behind the same address: its wrong key is an ordinary 401, not throttled by the sprayer.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await node.Factory.ClientWithKey("rpk_sync-job-typo").GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await node.Client(node.Owner).GetAsync("/api/me")).StatusCode);
+
+        // Retry-After counts down to the end of the window.
+        node.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        var later = await WebForms.LogInAsync(WebForms.Browser(node.Factory), "sprayed@owner.test", "guess-later");
+        if (later.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            Assert.True(later.Headers.RetryAfter!.Delta < wait, "Retry-After should shrink as the window runs out");
+        }
+    }
+
+    [Fact]
     public async Task Failures_CountedByOneAppServer_AreSeenByAnother()
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());
@@ -65,10 +93,28 @@ public abstract class ThrottleTests(DatabaseProvider provider)
         Assert.Equal(HttpStatusCode.TooManyRequests, (await second.ClientWithKey("rpk_second-server").GetAsync("/api/me")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await node.Factory.ClientWithKey("rpk_first-again").GetAsync("/api/me")).StatusCode);
 
-        // Logins on the second server meet the same budget.
+        var refused = await second.ClientWithKey("rpk_second-again").GetAsync("/api/me");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+
+        // Logins count apart from API keys: the dead keys above do not lock the people behind that address out.
         var browser = WebForms.Browser(second);
-        var html = await (await WebForms.LogInAsync(browser, "someone@owner.test", "a-password-guess")).Content.ReadAsStringAsync();
-        Assert.Contains("Too many failed attempts", html, StringComparison.Ordinal);
+        var first = await WebForms.LogInAsync(browser, "someone@owner.test", "a-password-guess");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.DoesNotContain("Too many failed attempts", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Login failures on one server and the next on the other meet one budget, answered 429 with Retry-After.
+        for (var i = 0; i < 2; i++)
+        {
+            await WebForms.LogInAsync(WebForms.Browser(node.Factory), "someone@owner.test", $"guess-{i}");
+        }
+
+        var throttledLogin = await WebForms.LogInAsync(browser, "someone@owner.test", "a-password-guess");
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttledLogin.StatusCode);
+        Assert.NotNull(throttledLogin.Headers.RetryAfter?.Delta);
+        Assert.Contains("Too many failed attempts", await throttledLogin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // A working key is never locked out by others' failures, on either server.
         Assert.Equal(HttpStatusCode.OK, (await second.ClientWithKey(node.Owner.ApiKey).GetAsync("/api/me")).StatusCode);
@@ -86,7 +132,7 @@ public abstract class ThrottleTests(DatabaseProvider provider)
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
 
         await using var scope = node.Factory.Services.CreateAsyncScope();
-        var counter = await scope.ServiceProvider.GetRequiredService<RampartDb>().FailureCounters.SingleAsync(c => c.Source.StartsWith("address|"));
+        var counter = await scope.ServiceProvider.GetRequiredService<RampartDb>().FailureCounters.SingleAsync(c => c.Source.StartsWith("apikey|"));
         Assert.Equal(40, counter.Count);
     }
 

@@ -8,7 +8,6 @@ public sealed class AccessFeature : RampartFeature
     public override void AddServices(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddScoped<CallerResolver>();
         builder.Services.AddScoped<AccessPolicy>();
         builder.Services.AddScoped<SharingStore>();
         builder.Services.AddSingleton<PageCursors>();

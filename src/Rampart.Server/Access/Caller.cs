@@ -1,5 +1,3 @@
-using Rampart.Server.Identity;
-
 namespace Rampart.Server.Access;
 
 /// <summary>Who is asking: resolved once per request from the session or API key.</summary>
@@ -15,20 +13,30 @@ public sealed record Caller(
     /// <summary>Lets minimal API handlers take a <see cref="Caller"/> parameter.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) => BindCoreAsync(context);
 
-    private static async ValueTask<Caller?> BindCoreAsync(HttpContext context) => await CallerResolver.ForRequestAsync(context);
+    private static async ValueTask<Caller?> BindCoreAsync(HttpContext context) => await ForRequestAsync(context);
+
+    private const string ItemKey = "rampart.caller";
+
+    /// <summary>The caller of this HTTP request, resolved once (by the registered <see cref="ICallerResolver"/>) and kept for the rest of it.</summary>
+    public static async ValueTask<Caller> ForRequestAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items.TryGetValue(ItemKey, out var cached) && cached is Caller caller)
+        {
+            return caller;
+        }
+
+        var resolver = context.RequestServices.GetRequiredService<ICallerResolver>();
+        caller = await resolver.ResolveAsync(context.User, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        context.Items[ItemKey] = caller;
+        return caller;
+    }
 
     public static Caller Anonymous(string? clientIp = null) =>
         new(Guid.Empty, Guid.Empty, Role.Viewer, new HashSet<Guid>(), ReadOnly: true, Credential: null, ClientIp: clientIp);
 
     /// <summary>The node operator at the command line (<c>rampart admin …</c>): administers, reads no content.</summary>
     public static Caller Operator() => new(Guid.Empty, Guid.Empty, Role.NodeAdmin, new HashSet<Guid>(), ReadOnly: false, Credential: "cli");
-
-    /// <summary>A caller for <paramref name="user"/> outside a resolved request (login, account setup).</summary>
-    public static Caller Of(User user, string? credential, string? clientIp)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return new(user.Id, user.OrganisationId, user.Role, new HashSet<Guid>(), ReadOnly: false, Credential: credential, ClientIp: clientIp);
-    }
 
     public bool IsOperator => UserId == Guid.Empty && Credential == "cli";
 
@@ -55,4 +63,26 @@ public sealed record Caller(
     /// <summary>May administer users and keys of <paramref name="organisationId"/>.</summary>
     public bool CanManageOrganisation(Guid organisationId) =>
         IsAuthenticated && !ReadOnly && (Role == Role.NodeAdmin || (Role == Role.OrgAdmin && OrganisationId == organisationId));
+}
+
+/// <summary>
+/// Turns an authenticated principal into a <see cref="Caller"/>. Identity provides it (it knows users and sessions);
+/// Access only asks, so the access kernel does not depend on how people log in.
+/// </summary>
+public interface ICallerResolver
+{
+    Task<Caller> ResolveAsync(System.Security.Claims.ClaimsPrincipal principal, string? clientIp, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What sharing needs to know about people, answered by Identity: which organisations have users (an organisation
+/// still being onboarded gets nothing), and the organisation of each active user (a person audience).
+/// </summary>
+public interface IPeopleDirectory
+{
+    /// <summary>Those of <paramref name="organisationIds"/> that have at least one user (disabled ones count).</summary>
+    Task<IReadOnlySet<Guid>> OrganisationsWithUsersAsync(IReadOnlyCollection<Guid> organisationIds, CancellationToken cancellationToken);
+
+    /// <summary>The organisation of each of <paramref name="userIds"/> that exists and is not disabled.</summary>
+    Task<IReadOnlyDictionary<Guid, Guid>> ActiveUserOrganisationsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken);
 }

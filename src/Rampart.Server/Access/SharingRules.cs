@@ -1,4 +1,3 @@
-using Rampart.Server.Hosting;
 using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Access;

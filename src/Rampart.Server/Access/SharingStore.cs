@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Data;
-using Rampart.Server.Hosting;
 
 namespace Rampart.Server.Access;
 
@@ -8,7 +7,7 @@ namespace Rampart.Server.Access;
 /// Validates a requested distribution against the database (communities, organisations, people) and
 /// writes a record's envelope and its <see cref="AccessGrant"/> rows in the caller's unit of work. Used by every shareable type.
 /// </summary>
-public sealed class SharingStore(RampartDb db)
+public sealed class SharingStore(RampartDb db, IPeopleDirectory people)
 {
     /// <summary>Adds every broken rule of <paramref name="request"/> to <paramref name="errors"/>; returns the entries, resolved, when there is none.</summary>
     public async Task<IReadOnlyList<ResolvedAudience>> ValidateAsync(Caller caller, SharingRequest request, RequestErrors errors, CancellationToken cancellationToken)
@@ -29,11 +28,9 @@ public sealed class SharingStore(RampartDb db)
         var knownOrganisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
         // An organisation without users is still being onboarded, and whoever onboards it (a node admin, the operator)
         // learns its first user's one-time password: nothing is shared with it until it has people of its own.
-        var onboardedOrganisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id) && db.Users.Any(u => u.OrganisationId == o.Id))
-            .Select(o => o.Id).ToListAsync(cancellationToken);
+        var onboardedOrganisations = await people.OrganisationsWithUsersAsync(organisationIds, cancellationToken);
         var userIds = entries.Where(e => e.UserId is not null).Select(e => e.UserId!.Value).Distinct().ToList();
-        var userOrganisations = await db.Users.Where(u => userIds.Contains(u.Id) && !u.Disabled)
-            .Select(u => new { u.Id, u.OrganisationId }).ToDictionaryAsync(u => u.Id, u => u.OrganisationId, cancellationToken);
+        var userOrganisations = await people.ActiveUserOrganisationsAsync(userIds, cancellationToken);
 
         var resolved = new List<ResolvedAudience>();
         for (var i = 0; i < entries.Count; i++)

@@ -38,7 +38,11 @@ public static class AdminCommandLine
             return 0;
         }
 
-        var commands = new AdminCommands(output, error, configure);
+        // Settings as arguments (--Rampart:Database:Provider=Postgres, or with the value as the next argument) reach the
+        // node's configuration as they do for the server; the command parser sees the rest.
+        var (settings, rest) = SplitSettings(args);
+        args = rest;
+        var commands = new AdminCommands(output, error, configure, settings);
         foreach (var feature in Features.All)
         {
             feature.AddCommands(commands);
@@ -49,15 +53,47 @@ public static class AdminCommandLine
         var parsed = commands.Root.Parse(effective);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
+
+    /// <summary>Arguments naming a configuration path (<c>--Section:Key=value</c> or <c>--Section:Key value</c>) apart from the command's own.</summary>
+    public static (string[] Settings, string[] Command) SplitSettings(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var settings = new List<string>();
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var name = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..].Split('=', 2)[0] : "";
+            if (name.Length > 0 && name.Contains(':', StringComparison.Ordinal) && char.IsAsciiLetter(name[0]))
+            {
+                if (arg.Contains('=', StringComparison.Ordinal))
+                {
+                    settings.Add(arg);
+                }
+                else if (i + 1 < args.Length)
+                {
+                    settings.Add($"{arg}={args[++i]}");
+                }
+
+                continue;
+            }
+
+            rest.Add(arg);
+        }
+
+        return (settings.ToArray(), rest.ToArray());
+    }
 }
 
 /// <summary>What a feature needs to add its commands: the command tree, the output and a runner with the node's services.</summary>
 public sealed class AdminCommands
 {
     private readonly Action<WebApplicationBuilder>? _configure;
+    private readonly string[] _settings;
 
-    internal AdminCommands(TextWriter output, TextWriter error, Action<WebApplicationBuilder>? configure)
+    internal AdminCommands(TextWriter output, TextWriter error, Action<WebApplicationBuilder>? configure, string[]? settings = null)
     {
+        _settings = settings ?? [];
         Output = output;
         Error = error;
         _configure = configure;
@@ -83,7 +119,7 @@ public sealed class AdminCommands
     public async Task<int> Run(Func<IServiceProvider, Task<int>> action, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = _settings, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Error);
         builder.AddRampartServices();
@@ -102,6 +138,11 @@ public sealed class AdminCommands
                 await Error.WriteLineAsync($"error: {field}: {string.Join(" ", reasons)}");
             }
 
+            return 2;
+        }
+        catch (ConflictException e)
+        {
+            await Error.WriteLineAsync($"error: {e.Message}");
             return 2;
         }
         catch (ForbiddenException e)

@@ -115,7 +115,7 @@ public sealed partial class DeniedAttemptAuditing(RequestDelegate next, IService
             return;
         }
 
-        var caller = await CallerResolver.ForRequestAsync(context);
+        var caller = await Caller.ForRequestAsync(context);
         if (!caller.IsAuthenticated)
         {
             return;

@@ -187,7 +187,7 @@ public static class AuditEndpoints
 
         // Filters: from, to (ISO 8601), actor (user id), event (name or number), outcome; limit 1..200; cursor from "next".
         group.MapGet("/", async Task<Results<Ok<AuditPage>, ForbidHttpResult>> (Caller caller, AuditTrail audit,
-            string? from, string? to, string? actor, string? @event, string? outcome, string? limit, string? cursor, string? next, string? page, string? pageSize, CancellationToken ct) =>
+            string? from, string? to, string? actor, string? @event, string? outcome, string? limit, string? cursor, string? next, HttpContext http, CancellationToken ct) =>
         {
             // The answer names the cursor `next`, as the notes list does: accept it under that name too.
             if (next is not null && cursor is not null && next != cursor)
@@ -196,12 +196,12 @@ public static class AuditEndpoints
             }
 
             cursor ??= next;
-            if (page is not null || pageSize is not null)
+            if (Http.OffsetPagingParameter(http) is { } offset)
             {
-                throw RequestErrors.One(page is not null ? "page" : "pageSize", "The audit log is paged by cursor: use 'limit' and then 'next' from the answer.");
+                throw RequestErrors.One(offset, "The audit log is paged by cursor: use 'limit' and then 'next' from the answer.");
             }
 
-            if (caller.Role is not (Identity.Role.NodeAdmin or Identity.Role.OrgAdmin))
+            if (caller.Role is not (Role.NodeAdmin or Role.OrgAdmin))
             {
                 return TypedResults.Forbid();
             }

@@ -148,4 +148,23 @@ public enum AuditEvent
     AccessDenied = 500,
     /// <summary>Summary of further denials of one actor in one folding window (detail: count and window).</summary>
     AccessDeniedRepeated = 501,
+
+    // 56x intelligence webhooks and feeds
+    IntelWebhookCreated = 560,
+    IntelWebhookChanged = 561,
+    IntelWebhookDeleted = 562,
+    IntelFeedCreated = 570,
+    IntelFeedChanged = 571,
+    IntelFeedDeleted = 572,
+    // 6xx intelligence (issue 9; 5xx was already the access decisions): store and ingest 600–629
+    /// <summary>An import job ended (detail: format, TLP, counts).</summary>
+    IntelImported = 600,
+    IntelRevoked = 601,
+    IntelWithdrawn = 602,
+    IntelGalaxiesLoaded = 603,
+    // 59x intelligence exports (issue 9)
+    /// <summary>An export of intelligence started (target: format; detail: stated TLP and filter).</summary>
+    IntelExported = 590,
+    /// <summary>An export ended (detail: how many values or objects it wrote; failed when the client broke it off).</summary>
+    IntelExportEnded = 591,
 }

@@ -117,9 +117,9 @@ public sealed class AuditTrail(RampartDb db, TimeProvider clock)
             // communities, the node and its audit trail), but what happens to records (400 and up: content
             // and denied reads, which name records and their TLP) only for their own organisation: the
             // audit log must not tell them what exists in records the access decision hides from them.
-            Identity.Role.NodeAdmin when caller.IsAuthenticated => db.AuditEntries.AsNoTracking()
+            Role.NodeAdmin when caller.IsAuthenticated => db.AuditEntries.AsNoTracking()
                 .Where(a => a.OrganisationId == caller.OrganisationId || a.Event < FirstRecordEvent),
-            Identity.Role.OrgAdmin when caller.IsAuthenticated => db.AuditEntries.AsNoTracking().Where(a => a.OrganisationId == caller.OrganisationId),
+            Role.OrgAdmin when caller.IsAuthenticated => db.AuditEntries.AsNoTracking().Where(a => a.OrganisationId == caller.OrganisationId),
             _ => db.AuditEntries.AsNoTracking().Where(_ => false),
         };
     }

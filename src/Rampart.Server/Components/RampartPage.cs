@@ -14,12 +14,12 @@ public abstract class RampartPage : ComponentBase
     public Task<AuthenticationState>? AuthenticationState { get; set; }
 
     [Inject]
-    public required CallerResolver Callers { get; set; }
+    public required ICallerResolver Callers { get; set; }
 
     /// <summary>The field errors of a rejected request, for the page's error list.</summary>
     protected static IDictionary<string, string[]> ProblemsFrom(Exception error) => error switch
     {
-        Hosting.RequestValidationException invalid => invalid.Errors.ToDictionary(),
+        Validation.RequestValidationException invalid => invalid.Errors.ToDictionary(),
         _ => new Dictionary<string, string[]> { [""] = [error.Message] },
     };
 
@@ -27,7 +27,7 @@ public abstract class RampartPage : ComponentBase
     {
         if (HttpContext is not null)
         {
-            return await CallerResolver.ForRequestAsync(HttpContext);
+            return await Caller.ForRequestAsync(HttpContext);
         }
 
         var state = AuthenticationState is null ? null : await AuthenticationState;

@@ -40,6 +40,12 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
                 Title = "Not allowed.",
                 Detail = forbidden.Message,
             },
+            ConflictException conflict => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Conflict.",
+                Detail = conflict.Message,
+            },
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
         };
 

@@ -2,6 +2,9 @@ using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
 using Rampart.Server.Intelligence;
+using Rampart.Server.Intelligence.Feeds;
+using Rampart.Server.Intelligence.Live;
+using Rampart.Server.Intelligence.Exports;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
@@ -22,6 +25,10 @@ public static class Features
         new PublicFeature(),
         new SchedulingFeature(),
         new IntelligenceFeature(),
+        new IntelLiveFeature(),
+        new IntelFeedsFeature(),
+        new Intelligence.Read.IntelReadFeature(),
         new Intelligence.Pages.IntelPagesFeature(),
+        new IntelExportsFeature(),
     ];
 }

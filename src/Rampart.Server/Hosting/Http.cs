@@ -23,6 +23,13 @@ public static class Http
 
         return limit ?? fallback;
     }
+
+    /// <summary>"page" or "pageSize" when the query string asks for offset paging, which no list offers any more.</summary>
+    public static string? OffsetPagingParameter(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Request.Query.ContainsKey("page") ? "page" : http.Request.Query.ContainsKey("pageSize") ? "pageSize" : null;
+    }
 }
 
 

@@ -31,6 +31,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     RampartDb db,
     AuthenticationFailures failures,
+    FailureThrottle throttle,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder), IAuthenticationRequestHandler
 {
     public const string SchemeName = "ApiKey";
@@ -62,6 +63,11 @@ public sealed partial class ApiKeyAuthenticationHandler(
         var throttled = Context.Items.ContainsKey(ThrottledItem);
         var status = throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
         Response.StatusCode = status;
+        if (throttled)
+        {
+            throttle.Answer429(Response);
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
         var title = throttled ? "Too many failed authentications from this address; wait and try again." : "The API key is not valid.";
         var detail = "A wrong, expired or revoked key, a key of a disabled user, or an Authorization header that is not 'Bearer rpk_…'.";
@@ -126,7 +132,12 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = Context.Items.ContainsKey(ThrottledItem) ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        if (Context.Items.ContainsKey(ThrottledItem))
+        {
+            throttle.Answer429(Response);
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
         return Task.CompletedTask;
     }

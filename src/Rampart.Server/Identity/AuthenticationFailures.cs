@@ -17,7 +17,7 @@ public sealed class AuthenticationFailures(RampartDb db, FailureThrottle throttl
     {
         ArgumentNullException.ThrowIfNull(actor);
         var address = actor.ClientIp;
-        var count = await throttle.RecordFailureAsync(address, cancellationToken);
+        var count = await throttle.RecordFailureAsync(auditEvent == AuditEvent.ApiKeyRejected ? FailureKind.ApiKey : FailureKind.Login, address, cancellationToken);
         var folded = await throttle.IncrementAsync($"audit|{(int)auditEvent}|{target}|{address}", cancellationToken);
         var recorded = false;
         if (IsReported(folded))

@@ -23,6 +23,13 @@ public sealed class LimitsOptions
     public TimeSpan ReauthenticationWindow { get; set; } = TimeSpan.FromMinutes(10);
 }
 
+/// <summary>What failed: each kind has its own budget per address.</summary>
+public enum FailureKind
+{
+    Login,
+    ApiKey,
+}
+
 /// <summary>One counter of failures: a source (client address, or address and what failed) in one fixed window.</summary>
 public sealed class FailureCounter
 {
@@ -43,17 +50,38 @@ public sealed class FailureCounter
 /// </summary>
 public sealed class FailureThrottle(RampartDb db, IOptions<LimitsOptions> options, TimeProvider clock)
 {
-    private const string AddressPrefix = "address|";
-
     private LimitsOptions Limits => options.Value;
 
-    /// <summary>The source's failures in the current window have used up its budget.</summary>
-    public async Task<bool> IsBlockedAsync(string? address, CancellationToken cancellationToken) =>
-        await CountAsync(AddressPrefix + (address ?? ""), cancellationToken) >= Limits.AuthenticationFailuresPerWindow;
+    // Login failures and API-key failures have separate budgets per address: a sync job with a dead key must not
+    // lock the analysts behind the same NAT out of the login page, nor a password sprayer the sync jobs out of the API.
+    private static string Source(FailureKind kind, string? address) => (kind == FailureKind.ApiKey ? "apikey|" : "login|") + (address ?? "");
 
-    /// <summary>Counts one failure of <paramref name="address"/>; returns the count in the current window.</summary>
-    public Task<int> RecordFailureAsync(string? address, CancellationToken cancellationToken) =>
-        IncrementAsync(AddressPrefix + (address ?? ""), cancellationToken);
+    /// <summary>The source's failures of this kind in the current window have used up its budget.</summary>
+    public async Task<bool> IsBlockedAsync(FailureKind kind, string? address, CancellationToken cancellationToken) =>
+        await CountAsync(Source(kind, address), cancellationToken) >= Limits.AuthenticationFailuresPerWindow;
+
+    /// <summary>Counts one failure of <paramref name="kind"/> from <paramref name="address"/>; returns the count in the current window.</summary>
+    public Task<int> RecordFailureAsync(FailureKind kind, string? address, CancellationToken cancellationToken) =>
+        IncrementAsync(Source(kind, address), cancellationToken);
+
+    /// <summary>Whole seconds until the current window ends and a throttled source gets a new budget (for <c>Retry-After</c>).</summary>
+    public int SecondsUntilNextWindow()
+    {
+        var seconds = Math.Max(1, (long)Limits.AuthenticationFailureWindow.TotalSeconds);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        return (int)Math.Max(1, seconds - (now % seconds));
+    }
+
+    /// <summary>Answers a throttled request: 429 with <c>Retry-After</c>, unless the response has started.</summary>
+    public void Answer429(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!response.HasStarted)
+        {
+            response.StatusCode = StatusCodes.Status429TooManyRequests;
+            response.Headers.RetryAfter = SecondsUntilNextWindow().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     /// <summary>Whether the <paramref name="count"/>th failure is beyond the budget (the first <c>AuthenticationFailuresPerWindow</c> are not).</summary>
     public bool IsOverBudget(int count) => count > Limits.AuthenticationFailuresPerWindow;

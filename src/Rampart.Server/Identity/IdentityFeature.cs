@@ -109,6 +109,10 @@ public sealed class IdentityFeature : RampartFeature
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<NetworkOptions>>((forwarded, network) => NetworkOptions.Configure(forwarded, network.Value));
         services.AddScoped<UserReenabling>();
         services.AddScoped<Reauthentication>();
+        services.AddScoped<CallerResolver>();
+        services.AddScoped<ICallerResolver>(sp => sp.GetRequiredService<CallerResolver>());
+        services.AddScoped<IPeopleDirectory, PeopleDirectory>();
+        services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddDocumentTransformer(ApiKeyOpenApi.TransformAsync));
     }
 
     public override void MapEndpoints(FeatureRoutes routes)

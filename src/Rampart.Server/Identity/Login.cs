@@ -36,9 +36,10 @@ public sealed class PasswordLogin(SignInManager<User> signIn, UserManager<User> 
         var user = string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(email.Trim());
         var actor = user is null ? Caller.Anonymous(address) : Caller.Of(user, null, address);
         var target = user is null ? "login" : $"user:{user.Id}";
-        if (await throttle.IsBlockedAsync(address, cancellationToken) && (user is null || !devices.IsKnown(context, user.Id)))
+        if (await throttle.IsBlockedAsync(FailureKind.Login, address, cancellationToken) && (user is null || !devices.IsKnown(context, user.Id)))
         {
             await failures.RecordAsync(AuditEvent.LoginFailed, actor, target, "throttled address", cancellationToken);
+            throttle.Answer429(context.Response);
             return LoginResult.Throttled;
         }
 
@@ -91,9 +92,10 @@ public sealed class SecondFactorLogin(SignInManager<User> signIn, FailureThrottl
         }
 
         var actor = Caller.Of(user, null, address);
-        if (await throttle.IsBlockedAsync(address, cancellationToken) && !devices.IsKnown(context, user.Id))
+        if (await throttle.IsBlockedAsync(FailureKind.Login, address, cancellationToken) && !devices.IsKnown(context, user.Id))
         {
             await failures.RecordAsync(AuditEvent.SecondFactorFailed, actor, $"user:{user.Id}", "throttled address", cancellationToken);
+            throttle.Answer429(context.Response);
             return LoginResult.Throttled;
         }
 

@@ -35,15 +35,6 @@ public sealed class User : IdentityUser<Guid>
     public bool RequiresSecondFactor => Role is Role.NodeAdmin or Role.OrgAdmin;
 }
 
-/// <summary>What a user may do. Later capabilities add roles; values are stable.</summary>
-public enum Role
-{
-    Viewer = 0,
-    Analyst = 1,
-    OrgAdmin = 2,
-    NodeAdmin = 3,
-}
-
 /// <summary>A personal API key. Only its SHA-256 is stored; the key is shown once.</summary>
 public sealed class ApiKey
 {

@@ -56,7 +56,8 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
             throw RequestErrors.One("role", "Only node admins create node admins.");
         }
 
-        if (!caller.IsAdminOf(organisationId))
+        var onboarding = !caller.IsAdminOf(organisationId);
+        if (onboarding)
         {
             if (!caller.IsNodeAdmin || caller.ReadOnly)
             {
@@ -98,7 +99,15 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
 
         // UserManager saves on its own: the user and its audit entry commit in one transaction, or neither does.
         var result = IdentityResult.Success;
-        await audit.InTransactionAsync(async () => (result = await users.CreateAsync(user, password)).Succeeded,
+        await audit.InTransactionAsync(async () =>
+            {
+                if (onboarding)
+                {
+                    await ClaimOnboardingAsync(organisationId, cancellationToken);
+                }
+
+                return (result = await users.CreateAsync(user, password)).Succeeded;
+            },
             trail => trail.Record(AuditEvent.UserCreated, caller.Concerning(organisationId), $"user:{user.Id}", detail: $"role:{user.Role}"), cancellationToken);
         if (!result.Succeeded)
         {
@@ -112,6 +121,21 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
         }
 
         return new CreatedUser(user, password);
+    }
+
+    /// <summary>
+    /// Two node admins (or two app servers) onboarding the same empty organisation at once must not both create
+    /// a first user. Inside the transaction that creates the user, a no-op update of the organisation's row takes
+    /// its row lock (PostgreSQL) or the database's write lock (SQLite, where transactions begin immediate), so
+    /// the second onboarder waits for the first to commit, then finds its user and gets 409.
+    /// </summary>
+    private async Task ClaimOnboardingAsync(Guid organisationId, CancellationToken cancellationToken)
+    {
+        await db.Organisations.Where(o => o.Id == organisationId).ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, o => o.Name), cancellationToken);
+        if (await db.Users.AnyAsync(u => u.OrganisationId == organisationId, cancellationToken))
+        {
+            throw new ConflictException("Another admin onboarded this organisation a moment ago: it has its first user now, and only its own admins create more.");
+        }
     }
 
     /// <summary>The organisations <paramref name="caller"/> may create users in: its own (as its admin), and for node admins those without users yet.</summary>

@@ -1,4 +1,6 @@
 using Rampart.Server.Hosting;
+using Rampart.Server.Intelligence.Ingest;
+using Rampart.Server.Intelligence.Store;
 
 namespace Rampart.Server.Intelligence;
 
@@ -8,10 +10,19 @@ public sealed class IntelligenceFeature : RampartFeature
     public override void AddServices(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<IntelOptions>().Bind(builder.Configuration.GetSection(IntelOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WarningListsProvider>();
+        services.AddScoped<IntelStore>();
+        services.AddScoped<IntelIngest>();
+        services.AddScoped<IntelTextPreview>();
+        services.AddScoped<IntelRetraction>();
+        services.AddHostedService<InterruptedImports>();
     }
 
     public override void MapEndpoints(FeatureRoutes routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
+        routes.MapIntelIngestApi();
     }
 }

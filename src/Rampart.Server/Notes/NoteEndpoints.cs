@@ -52,12 +52,13 @@ public static class NoteEndpoints
     {
         var group = routes.MapGroup("/notes").WithTags("Notes");
 
-        group.MapGet("/", async Task<Ok<CursorPage<NoteView>>> (Caller caller, NoteQueries notes, PageCursors cursors, int? limit, string? next, string? q, string? page, string? pageSize, CancellationToken ct) =>
+        group.MapGet("/", async Task<Ok<CursorPage<NoteView>>> (HttpContext http, Caller caller, NoteQueries notes, PageCursors cursors, int? limit, string? next, string? q, CancellationToken ct) =>
         {
-            // The first API's offset paging is gone; say so rather than quietly answer the first page.
-            if (page is not null || pageSize is not null)
+            // The first API's offset paging is gone; say so rather than quietly answer the first page (read from the
+            // query string, not bound, so the OpenAPI document does not offer them).
+            if (Http.OffsetPagingParameter(http) is { } offset)
             {
-                throw RequestErrors.One(page is not null ? "page" : "pageSize", "Notes are paged by cursor: use 'limit' and then 'next' from the answer.");
+                throw RequestErrors.One(offset, "Notes are paged by cursor: use 'limit' and then 'next' from the answer.");
             }
 
             var size = Http.Limit(limit);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Rampart.Standards.Intelligence.Exports;
 using Rampart.Standards.Markings;
 using Rampart.Standards.Misp;
+using FsCheck.Xunit;
 using Rampart.Standards.Observables;
 
 namespace Rampart.Standards.Tests.Intelligence;
@@ -177,6 +178,37 @@ public sealed class ExportWriterTests
         Assert.True(stream.Written > 500_000, $"only {stream.Written} bytes reached the stream");
         await writer.CompleteAsync();
         Assert.Equal(50_000, writer.Written);
+    }
+
+    [Property(MaxTest = 5000)]
+    public bool TryCanonical_AnyText_SameAnswerAsFullNormalisation(byte kindIndex, char[] alphabetPicks)
+    {
+        // Text over the characters that matter for host names and digests, so the fast path is really exercised.
+        const string alphabet = "abcdef0123456789-._xnABZ\u00e9 ";
+        var text = new string([.. alphabetPicks.Select(c => alphabet[c % alphabet.Length])]);
+        IndicatorKind[] kinds = [IndicatorKind.Ipv4, IndicatorKind.Domain, IndicatorKind.Md5, IndicatorKind.Sha1, IndicatorKind.Sha256, IndicatorKind.Sha512];
+        var kind = kinds[kindIndex % kinds.Length];
+        // Dotted quads too: the alphabet's digits and dots make them often enough.
+        if (kind == IndicatorKind.Ipv4)
+        {
+            text = string.Join('.', text.Split('.').Take(4).Select(p => new string([.. p.Where(char.IsAsciiDigit).Take(3)])));
+        }
+
+        var fast = ExportValues.TryCanonical(kind, text, out var a);
+        var full = Rampart.Standards.Intelligence.IndicatorFactory.TryNormalise(kind, text, out var b);
+        return fast == full && (!fast || a == b);
+    }
+
+    [Theory]
+    [InlineData("evil.example.com")]
+    [InlineData("a-b.c_d.example")]
+    [InlineData("e3b0c44298fc1c149afbf4c8996fb924")]
+    [InlineData("198.51.100.7")]
+    public void TryCanonical_CanonicalValue_Unchanged(string value)
+    {
+        var kind = value[0] == '1' ? IndicatorKind.Ipv4 : value.Contains('.', StringComparison.Ordinal) ? IndicatorKind.Domain : IndicatorKind.Md5;
+        Assert.True(ExportValues.TryCanonical(kind, value, out var canonical));
+        Assert.Equal(value, canonical);
     }
 
     private sealed class CountingStream : Stream

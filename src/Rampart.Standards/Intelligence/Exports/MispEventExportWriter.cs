@@ -50,7 +50,7 @@ public sealed class MispEventExportWriter : IndicatorExportWriter
 
     private protected override async ValueTask<bool> WriteItemAsync(ExportItem item, CancellationToken cancellationToken)
     {
-        if (!IndicatorFactory.TryNormalise(item.Kind, item.Value, out var value))
+        if (!ExportValues.TryCanonical(item.Kind, item.Value, out var value))
         {
             return false;
         }

@@ -21,7 +21,7 @@ public sealed class PlainListExportWriter : TextExportWriter
 
     private protected override async ValueTask<bool> WriteItemAsync(ExportItem item, CancellationToken cancellationToken)
     {
-        if ((Options.Kinds is { } kinds && !kinds.Contains(item.Kind)) || !IndicatorFactory.TryNormalise(item.Kind, item.Value, out var value))
+        if ((Options.Kinds is { } kinds && !kinds.Contains(item.Kind)) || !ExportValues.TryCanonical(item.Kind, item.Value, out var value))
         {
             return false;
         }

@@ -39,7 +39,7 @@ public sealed class RpzExportWriter : TextExportWriter
     private protected override async ValueTask<bool> WriteItemAsync(ExportItem item, CancellationToken cancellationToken)
     {
         // TryDomain leaves only [a-z0-9_-] labels: no character a zone file would need escaped (\ ; " ( ) $ @ space).
-        if (item.Kind != IndicatorKind.Domain || !Normalise.TryDomain(item.Value, out var name) || name.Length > 251)
+        if (item.Kind != IndicatorKind.Domain || !ExportValues.TryCanonical(item.Kind, item.Value, out var name) || name.Length > 251)
         {
             return false;
         }

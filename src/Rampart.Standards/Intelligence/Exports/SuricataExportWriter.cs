@@ -85,7 +85,7 @@ public sealed class SuricataExportWriter : TextExportWriter
 
     private protected override async ValueTask<bool> WriteItemAsync(ExportItem item, CancellationToken cancellationToken)
     {
-        if (!IndicatorFactory.TryNormalise(item.Kind, item.Value, out var value))
+        if (!ExportValues.TryCanonical(item.Kind, item.Value, out var value))
         {
             return false;
         }

@@ -1,4 +1,4 @@
-namespace Rampart.Server.Hosting;
+namespace Rampart.Server.Validation;
 
 /// <summary>Errors in a request, each keyed by the field at fault; answered as a 400 ProblemDetails.</summary>
 public sealed class RequestErrors
@@ -101,6 +101,9 @@ public sealed class RequestErrors
         return new RequestValidationException(e);
     }
 }
+
+/// <summary>The request lost a race with another that changed the same thing first; nothing was changed. Answered 409.</summary>
+public sealed class ConflictException(string message) : Exception(message);
 
 /// <summary>A request broke a rule; nothing was changed. Becomes a 400 ValidationProblem.</summary>
 public sealed class RequestValidationException(RequestErrors errors)

@@ -1,0 +1,227 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards.Intelligence;
+using Rampart.Standards.Intelligence.Exports;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Intelligence.Exports;
+
+/// <summary>One exported object of a STIX export: its current version as stored and its record's TLP.</summary>
+public sealed record ExportedObject(long RecordId, Tlp Tlp, string Json);
+
+/// <summary>
+/// The only reader of the store for exports. Walks the caller's readable objects newest first in batches
+/// (<see cref="AccessPolicy.ReadableIdsAsync"/>: per caller token one range of the grants' key), applies the
+/// filter to each batch with one query, and yields rows as they come: memory holds one batch, never the export.
+/// </summary>
+public sealed class IntelExports(RampartDb db, AccessPolicy access)
+{
+    /// <summary>Records per walk step: one id page per caller token, then one query for the batch's values.</summary>
+    public const int BatchSize = 10_000;
+
+    /// <summary>
+    /// The most restrictive TLP among the objects the filter would export to <paramref name="caller"/>: for each
+    /// level from RED down, one "does any readable object of this level pass the filter" query (it stops at the
+    /// first hit). Computed before the walk, so it may over-state (a value later dropped as decayed), never under-state.
+    /// </summary>
+    public async Task<Tlp> MostRestrictiveAsync(Caller caller, IntelExportFilter filter, bool valuesOnly, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var top = filter.TlpCeiling ?? Tlp.Red;
+        for (var level = top; level > Tlp.Clear; level--)
+        {
+            var at = level;
+            if (await access.Readable(Filtered(filter, valuesOnly), caller).AnyAsync(o => o.Record.Tlp == at, cancellationToken))
+            {
+                return level;
+            }
+        }
+
+        return Tlp.Clear;
+    }
+
+    /// <summary>
+    /// An entity tag of what <paramref name="caller"/> would get: the latest change (outbox sequence) of an object
+    /// they may read, their access tokens, the format, the filter and the hour (decay moves with time). A firewall
+    /// polling every five minutes gets 304 from two index walks until something it may see changes.
+    /// </summary>
+    public async Task<string> EntityTagAsync(Caller caller, IntelExportFormat format, IntelExportFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(filter);
+        var readable = access.Readable(db.IntelObjects.AsNoTracking(), caller);
+        var latest = await db.IntelChanges.AsNoTracking()
+            .OrderByDescending(c => c.Sequence)
+            .Where(c => readable.Any(o => o.RecordId == c.RecordId))
+            .Select(c => c.Sequence)
+            .FirstOrDefaultAsync(cancellationToken);
+        var tokens = string.Join(',', AccessTokens.Of(caller).Select(t => $"{t.Token:N}:{(int)t.Ceiling.MaxTlp}:{t.Ceiling.RequiresPublished}").Order(StringComparer.Ordinal));
+        var text = $"rampart-export-v1\n{format}\n{filter.Describe()}\n{tokens}\n{latest}\n{now.ToUnixTimeSeconds() / 3600}";
+        return "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16)) + "\"";
+    }
+
+    /// <summary>The values of <paramref name="format"/> that <paramref name="caller"/> may read, through the filter, newest object first.</summary>
+    public async IAsyncEnumerable<ExportItem> ValuesAsync(Caller caller, IntelExportFormat format, IntelExportFilter filter, DateTimeOffset now,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var kinds = IntelExportFormats.Kinds(format).ToList();
+        var withLabels = format is IntelExportFormat.Csv or IntelExportFormat.Misp;
+        var owners = withLabels
+            ? await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.ShortName }).ToDictionaryAsync(o => o.Id, o => o.ShortName, cancellationToken)
+            : [];
+        var seen = new HashSet<(ObservableKind, string)>();
+        await foreach (var ids in BatchesAsync(caller, cancellationToken))
+        {
+            var newest = ids[0];
+            var oldest = ids[^1];
+            var rows = await (
+                    from o in Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && ids.Contains(o.RecordId))
+                    join l in db.ObservableLinks on o.RecordId equals l.RecordId
+                    join v in db.Observables on l.ObservableId equals v.Id
+                    where kinds.Contains(v.Kind)
+                    orderby o.RecordId descending, v.Id
+                    select new { o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value, o.OwnerOrganisationId, o.Modified, o.UpdatedAt, o.Name })
+                .ToListAsync(cancellationToken);
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+
+            var labels = withLabels ? await LabelsAsync(rows.Select(r => r.RecordId).Distinct().ToList(), cancellationToken) : null;
+            // Two objects carrying one value (two teams reporting the same address) give one line per batch.
+            seen.Clear();
+            foreach (var row in rows)
+            {
+                if (IntelExportFormats.IndicatorKindOf(row.Kind) is not { } kind || !seen.Add((row.Kind, row.Value)))
+                {
+                    continue;
+                }
+
+                var score = Decay.Score(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.ForKind(kind));
+                if (!filter.IncludeDecayed && score < DecayModel.ForKind(kind).Threshold)
+                {
+                    continue;
+                }
+
+                yield return new ExportItem(kind, row.Value, row.Tlp, row.StixId)
+                {
+                    Labels = labels is not null && labels.TryGetValue(row.RecordId, out var l) ? l : [],
+                    Score = Math.Round(score, 2),
+                    Modified = row.Modified > DateTimeOffset.UnixEpoch ? row.Modified : row.UpdatedAt,
+                    Owner = owners.GetValueOrDefault(row.OwnerOrganisationId),
+                    Description = withLabels && row.Name != row.Value ? row.Name : null,
+                };
+            }
+        }
+    }
+
+    /// <summary>The current versions of the objects <paramref name="caller"/> may read, through the filter, newest first.</summary>
+    public async IAsyncEnumerable<ExportedObject> ObjectsAsync(Caller caller, IntelExportFilter filter, DateTimeOffset now,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        // STIX batches hold whole objects: smaller steps keep the memory of one batch small.
+        await foreach (var ids in BatchesAsync(caller, cancellationToken, BatchSize / 10))
+        {
+            var newest = ids[0];
+            var oldest = ids[^1];
+            var rows = await (
+                    from o in Filtered(filter, valuesOnly: false).Where(o => o.RecordId <= newest && o.RecordId >= oldest && ids.Contains(o.RecordId))
+                    join v in db.IntelObjectVersions on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
+                    where v.Json != null
+                    orderby o.RecordId descending
+                    select new { o.RecordId, o.Record.Tlp, o.StixType, o.Modified, o.UpdatedAt, o.Revoked, v.Json })
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                // Decay concerns indicators; a revoked object is exported so that its revocation reaches the consumer.
+                if (!filter.IncludeDecayed && !row.Revoked && row.StixType == "indicator"
+                    && Decay.IsDecayed(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.Default))
+                {
+                    continue;
+                }
+
+                yield return new ExportedObject(row.RecordId, row.Tlp, row.Json!);
+            }
+        }
+    }
+
+    /// <summary>Since when an indicator's score decays: its STIX <c>modified</c>, or when it reached the node for observables (which have none).</summary>
+    private static DateTimeOffset Since(DateTimeOffset modified, DateTimeOffset updatedAt) => modified > DateTimeOffset.UnixEpoch ? modified : updatedAt;
+
+    /// <summary>The caller's readable STIX record ids, newest first, one page at a time.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<long>> BatchesAsync(Caller caller, [EnumeratorCancellation] CancellationToken cancellationToken, int size = BatchSize)
+    {
+        long? before = null;
+        while (true)
+        {
+            var ids = await access.ReadableIdsAsync(caller, RecordType.StixObject, before, size, cancellationToken);
+            if (ids.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return ids;
+            if (ids.Count < size)
+            {
+                yield break;
+            }
+
+            before = ids[^1];
+        }
+    }
+
+    private async Task<Dictionary<long, IReadOnlyList<string>>> LabelsAsync(List<long> recordIds, CancellationToken cancellationToken) =>
+        (await db.IntelLabels.AsNoTracking().Where(l => recordIds.Contains(l.RecordId)).Select(l => new { l.RecordId, l.Label }).ToListAsync(cancellationToken))
+        .GroupBy(l => l.RecordId)
+        .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(l => l.Label).Order(StringComparer.Ordinal).ToList());
+
+    /// <summary>The filter as a query; still to be cut by the access decision.</summary>
+    private IQueryable<IntelObject> Filtered(IntelExportFilter filter, bool valuesOnly)
+    {
+        var query = db.IntelObjects.AsNoTracking().Where(o => o.WithdrawnAt == null);
+        if (valuesOnly)
+        {
+            query = query.Where(o => !o.Revoked);
+        }
+
+        if (filter.Type is { } type)
+        {
+            query = query.Where(o => o.StixType == type);
+        }
+
+        if (filter.Label is { } label)
+        {
+            var labels = db.IntelLabels;
+            query = query.Where(o => labels.Any(l => l.Label == label && l.RecordId == o.RecordId));
+        }
+
+        if (filter.TlpCeiling is { } ceiling)
+        {
+            query = query.Where(o => o.Record.Tlp <= ceiling);
+        }
+
+        if (filter.Owner is { } owner)
+        {
+            query = query.Where(o => o.OwnerOrganisationId == owner);
+        }
+
+        if (filter.AddedSince is { } since)
+        {
+            query = query.Where(o => o.AddedAt >= since);
+        }
+
+        if (!filter.IncludeWarningListed)
+        {
+            query = query.Where(o => !o.WarningListed);
+        }
+
+        return query;
+    }
+}

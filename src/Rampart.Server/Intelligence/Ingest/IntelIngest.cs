@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Hosting;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards;
+using Rampart.Standards.Markings;
+using Rampart.Standards.Stix;
+
+namespace Rampart.Server.Intelligence.Ingest;
+
+/// <summary>The job as its organisation's users see it, with one page of per-object outcomes.</summary>
+public sealed record IntelImportView(
+    Guid Id, IntelImportFormat Format, IntelImportStatus Status, Tlp Tlp, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
+    int Processed, int Added, int Updated, int Unchanged, int Rejected, int Batches, string? Error,
+    IReadOnlyList<IntelOutcomeView> Outcomes, string? Next);
+
+public sealed record IntelOutcomeView(int Ordinal, string? StixId, IntelOutcomeKind Outcome, string? Detail);
+
+/// <summary>
+/// Runs imports as jobs: validates the sharing (TLP + audience, as notes take them) before reading any input,
+/// cuts the input into batches of <see cref="IntelStore.BatchSize"/> and hands each to <see cref="IntelStore"/>.
+/// </summary>
+public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sharing, IOptions<IntelOptions> options)
+{
+    public IntelOptions Options => options.Value;
+
+    public IntelStore Store => store;
+
+    /// <summary>The sharing of an import from its request fields; 400 naming the field when it is wrong.</summary>
+    public async Task<IntelShare> ShareAsync(Caller caller, string? tlpText, IReadOnlyList<AudienceEntry>? audiences, bool published, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!AccessPolicy.CanCreate(caller))
+        {
+            throw new ForbiddenException("Viewers and read-only keys cannot import.");
+        }
+
+        var errors = new RequestErrors();
+        if (!TlpMarking.TryParse(tlpText, out var tlp))
+        {
+            errors.Add("tlp", "Required: clear, green, amber, amber+strict or red.");
+        }
+
+        errors.ThrowIfAny();
+        var entries = await sharing.ValidateAsync(caller, SharingRequest.OfEntries(tlp, audiences ?? [], published), errors, cancellationToken);
+        errors.ThrowIfAny();
+        return new IntelShare(tlp, entries, published);
+    }
+
+    /// <summary>Parses the <c>audience</c> query form: <c>network</c>, <c>community:{id}</c>, <c>organisation:{id}</c>, <c>person:{userId}</c>.</summary>
+    public static IReadOnlyList<AudienceEntry> AudienceFromQuery(string[]? values)
+    {
+        var entries = new List<AudienceEntry>();
+        var errors = new RequestErrors();
+        foreach (var value in values ?? [])
+        {
+            var parts = value.Split(':', 2);
+            Guid? id = parts.Length == 2 && Guid.TryParse(parts[1], out var g) ? g : null;
+            AudienceEntry? entry = parts[0].ToLowerInvariant() switch
+            {
+                "network" when parts.Length == 1 => new AudienceEntry(AudienceKind.Network),
+                "community" when id is not null => new AudienceEntry(AudienceKind.Community, CommunityId: id),
+                "organisation" when id is not null => new AudienceEntry(AudienceKind.Organisation, OrganisationId: id),
+                "person" when id is not null => new AudienceEntry(AudienceKind.Person, UserId: id),
+                _ => null,
+            };
+            if (entry is null)
+            {
+                errors.Add("audience", $"'{value}': use network, community:{{id}}, organisation:{{id}} or person:{{userId}}.");
+            }
+            else
+            {
+                entries.Add(entry);
+            }
+        }
+
+        errors.ThrowIfAny();
+        return entries;
+    }
+
+    /// <summary>Imports <paramref name="items"/> batch by batch; a malformed input ends the job as failed, keeping the batches before it.</summary>
+    public async Task<IntelImportJob> RunAsync(Caller caller, IntelImportJob job, IntelShare share, IAsyncEnumerable<IngestItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var batch = new List<IngestItem>(IntelStore.BatchSize);
+        string? error = null;
+        try
+        {
+            await foreach (var item in items.WithCancellation(cancellationToken))
+            {
+                batch.Add(item);
+                if (batch.Count == IntelStore.BatchSize)
+                {
+                    await store.WriteBatchAsync(job, share, batch, cancellationToken);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await store.WriteBatchAsync(job, share, batch, cancellationToken);
+            }
+        }
+        catch (StandardsException e)
+        {
+            error = $"Malformed input after {job.Processed + batch.Count} objects: {e.Message}";
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            error = $"Malformed JSON after {job.Processed + batch.Count} objects: {e.Message}";
+        }
+
+        db.ChangeTracker.Clear();
+        db.IntelImportJobs.Attach(job);
+        await store.FinishJobAsync(caller, job, error, cancellationToken);
+        return job;
+    }
+
+    /// <summary>The objects of a STIX bundle as import items, in order.</summary>
+    public static async IAsyncEnumerable<IngestItem> BundleItems(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var ordinal = 0;
+        await foreach (var o in StixBundleReader.ReadAsync(body, cancellationToken))
+        {
+            yield return new IngestItem(ordinal++, o);
+        }
+    }
+
+    public static async IAsyncEnumerable<IngestItem> ListItems(IEnumerable<StixObject> objects)
+    {
+        var ordinal = 0;
+        foreach (var o in objects)
+        {
+            yield return new IngestItem(ordinal++, o);
+        }
+
+        await Task.CompletedTask;
+    }
+
+    /// <summary>The job and one page of its outcomes, for users of the importing organisation only (others: null, "not found").</summary>
+    public async Task<IntelImportView?> FindAsync(Caller caller, Guid id, int? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsAuthenticated || caller.IsOperator)
+        {
+            return null;
+        }
+
+        var job = await db.IntelImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id && j.OrganisationId == caller.OrganisationId, cancellationToken);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var from = after ?? -1;
+        var outcomes = await db.IntelImportOutcomes.AsNoTracking().Where(o => o.JobId == id && o.Ordinal > from).OrderBy(o => o.Ordinal).Take(limit + 1)
+            .Select(o => new IntelOutcomeView(o.Ordinal, o.StixId, o.Outcome, o.Detail)).ToListAsync(cancellationToken);
+        var next = outcomes.Count > limit ? outcomes[limit - 1].Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new IntelImportView(job.Id, job.Format, job.Status, job.Tlp, job.StartedAt, job.FinishedAt, job.Processed, job.Added, job.Updated,
+            job.Unchanged, job.Rejected, job.Batches, job.Error, outcomes.Take(limit).ToList(), next);
+    }
+}
+
+/// <summary>On start: jobs left running by a stopped process are marked interrupted (their committed batches stay).</summary>
+public sealed class InterruptedImports(IServiceScopeFactory scopes, TimeProvider clock) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        var now = clock.GetUtcNow();
+        await db.IntelImportJobs.Where(j => j.Status == IntelImportStatus.Running).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, IntelImportStatus.Interrupted)
+            .SetProperty(j => j.FinishedAt, now)
+            .SetProperty(j => j.Error, "Interrupted: the node stopped during the import. Every batch counted here is stored; nothing after it is. Send the input again: stored objects come back unchanged."),
+            cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

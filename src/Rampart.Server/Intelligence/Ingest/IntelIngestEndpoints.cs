@@ -1,0 +1,151 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Hosting;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards;
+using Rampart.Standards.Misp;
+
+namespace Rampart.Server.Intelligence.Ingest;
+
+/// <summary>The body of a free-text preview.</summary>
+public sealed record TextPreviewRequest(string? Text);
+
+/// <summary>The body of <c>POST /api/intel/misp</c>-style JSON imports other than bundles: sharing fields beside the data.</summary>
+public sealed record RetractionRequest(string? Reason);
+
+public static class IntelIngestEndpoints
+{
+    public const int MaxTextLength = 1_000_000;
+
+    public static void MapIntelIngestApi(this FeatureRoutes routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var options = routes.Root.ServiceProvider.GetRequiredService<IOptions<IntelOptions>>().Value;
+        // The import endpoints take bodies up to the intelligence limit (the /api default is far smaller).
+        var importPath = new MachinePath { Name = "api-intel-import", MaxRequestBodyBytes = options.MaxBundleBytes, WriteError = RampartHost.ApiPath.WriteError, Json = RampartHost.ApiPath.Json };
+        var group = routes.Api.MapGroup("/intel").WithTags("Intelligence");
+
+        group.MapPost("/bundles", async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> (
+            HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, string? tlp, [FromQuery] string[]? audience, bool? published, CancellationToken ct) =>
+        {
+            var share = await ingest.ShareAsync(caller, tlp, IntelIngest.AudienceFromQuery(audience), published ?? false, ct);
+            return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.StixBundle, IntelIngest.BundleItems, ct);
+        }).RequireAuthorization().WithMetadata(importPath);
+
+        group.MapPost("/misp", async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> (
+            HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, string? tlp, [FromQuery] string[]? audience, bool? published, CancellationToken ct) =>
+        {
+            var share = await ingest.ShareAsync(caller, tlp, IntelIngest.AudienceFromQuery(audience), published ?? false, ct);
+            return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.MispEvent, MispItems, ct);
+        }).RequireAuthorization().WithMetadata(importPath);
+
+        group.MapGet("/imports/{id}", async Task<Results<Ok<IntelImportView>, NotFound>> (string id, Caller caller, IntelIngest ingest, int? limit, string? next, CancellationToken ct) =>
+        {
+            int? after = null;
+            if (next is not null)
+            {
+                after = int.TryParse(next, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw RequestErrors.One("next", "Not a cursor of this list.");
+            }
+
+            return await ingest.FindAsync(caller, Http.ParseId(id), after, Http.Limit(limit), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+        }).RequireAuthorization();
+
+        group.MapPost("/text", async Task<Ok<TextPreview>> (TextPreviewRequest request, Caller caller, IntelTextPreview preview, CancellationToken ct) =>
+        {
+            if (!AccessPolicy.CanCreate(caller))
+            {
+                throw new ForbiddenException("Viewers and read-only keys cannot share.");
+            }
+
+            var errors = new RequestErrors();
+            errors.Required("text", request.Text, MaxTextLength);
+            errors.ThrowIfAny();
+            return TypedResults.Ok(await preview.PreviewAsync(caller, request.Text!, ct));
+        }).RequireAuthorization();
+
+        group.MapPost("/text/confirm", async Task<Ok<IntelImportView>> (TextConfirmRequest request, Caller caller, IntelIngest ingest, IntelTextPreview preview, CancellationToken ct) =>
+        {
+            var share = await ingest.ShareAsync(caller, request.Tlp, request.Audiences, request.Published, ct);
+            var objects = preview.Build(caller, request);
+            var job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.FreeText, share.Tlp, ct);
+            await ingest.RunAsync(caller, job, share, IntelIngest.ListItems(objects), ct);
+            return TypedResults.Ok((await ingest.FindAsync(caller, job.Id, null, Http.MaxPageSize, ct))!);
+        }).RequireAuthorization();
+
+        group.MapPost("/objects/{stixId}/revoke", async Task<Results<Ok<RetractionView>, NotFound>> (string stixId, Caller caller, IntelRetraction retraction, CancellationToken ct) =>
+            await retraction.RevokeAsync(caller, stixId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).RequireAuthorization();
+
+        group.MapPost("/objects/{stixId}/withdraw", async Task<Results<Ok<RetractionView>, NotFound>> (string stixId, RetractionRequest request, Caller caller, IntelRetraction retraction, CancellationToken ct) =>
+            await retraction.WithdrawAsync(caller, stixId, request.Reason, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).RequireAuthorization();
+    }
+
+    private static async IAsyncEnumerable<IngestItem> MispItems(Stream body, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, cancellationToken);
+        var conversion = MispEventConverter.Convert(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var ordinal = 0;
+        yield return new IngestItem(ordinal++, conversion.Report);
+        foreach (var o in conversion.Objects)
+        {
+            yield return new IngestItem(ordinal++, o);
+        }
+    }
+
+    // Small bodies are imported while the request waits; large ones are spooled to a file and imported in the background.
+    private static async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> ImportAsync(
+        HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, IntelShare share, IntelImportFormat format,
+        Func<Stream, CancellationToken, IAsyncEnumerable<IngestItem>> read, CancellationToken ct)
+    {
+        var length = http.Request.ContentLength;
+        if (length is { } direct && direct <= ingest.Options.DirectImportBytes)
+        {
+            var job = await store.StartJobAsync(caller, format, share.Tlp, ct);
+            await ingest.RunAsync(caller, job, share, read(http.Request.Body, ct), ct);
+            if (job.Status == IntelImportStatus.Failed && job.Processed == 0)
+            {
+                // Nothing could be read: bad input, answered as such (the failed job stays listed with its reason).
+                throw RequestErrors.One("body", job.Error ?? "Malformed input.");
+            }
+
+            return TypedResults.Ok((await ingest.FindAsync(caller, job.Id, null, Http.MaxPageSize, ct))!);
+        }
+
+        var spool = Path.Combine(Path.GetTempPath(), $"rampart-import-{Guid.NewGuid():N}");
+        await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+        {
+            await http.Request.Body.CopyToAsync(file, ct);
+        }
+
+        var started = await store.StartJobAsync(caller, format, share.Tlp, ct);
+        var jobId = started.Id;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var background = scope.ServiceProvider.GetRequiredService<IntelIngest>();
+                var job = await background.Store.FindJobAsync(jobId, CancellationToken.None);
+                await using var input = new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                await background.RunAsync(caller, job, share, read(input, CancellationToken.None), CancellationToken.None);
+            }
+#pragma warning disable CA1031 // A background import must end its job whatever went wrong, or it would stay "running" until restart.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var failed = scope.ServiceProvider.GetRequiredService<IntelIngest>();
+                var job = await failed.Store.FindJobAsync(jobId, CancellationToken.None);
+                await failed.Store.FinishJobAsync(caller, job, $"The import stopped: {e.GetType().Name}. Every batch counted here is stored; nothing after it is.", CancellationToken.None);
+            }
+            finally
+            {
+                File.Delete(spool);
+            }
+        }, CancellationToken.None);
+        var view = (await ingest.FindAsync(caller, jobId, null, Http.MaxPageSize, ct))!;
+        return TypedResults.Accepted($"/api/intel/imports/{jobId}", view);
+    }
+}

@@ -1,0 +1,469 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards.Markings;
+using Rampart.Standards.Observables;
+
+namespace Rampart.Server.Intelligence.Read;
+
+/// <summary>Limits of the read side, in <c>Rampart:Intelligence</c>.</summary>
+public sealed class IntelReadOptions
+{
+    public const string Section = "Rampart:Intelligence";
+
+    /// <summary>Most values in one bulk lookup.</summary>
+    public int LookupLimit { get; set; } = 100_000;
+
+    /// <summary>Largest bulk-lookup body, in bytes.</summary>
+    public long LookupMaxBodyBytes { get; set; } = 64L * 1024 * 1024;
+}
+
+/// <summary>How a searched value matches the observable index.</summary>
+public enum ValueMatch
+{
+    /// <summary>The same normalised value.</summary>
+    Exact,
+
+    /// <summary>Addresses and networks inside the value's range, and networks containing or overlapping it.</summary>
+    Network,
+
+    /// <summary>The domain and its subdomains (also URLs and e-mail addresses on them).</summary>
+    Domain,
+
+    /// <summary>Values starting with the text (of any kind).</summary>
+    Prefix,
+}
+
+public enum IntelSort
+{
+    /// <summary>Newest to reach this node first (the record key: records are created when the first version arrives).</summary>
+    Added,
+
+    /// <summary>Latest STIX <c>modified</c> first.</summary>
+    Modified,
+}
+
+/// <summary>The filters of a search; every one optional, all combined with AND.</summary>
+public sealed record IntelSearch(
+    string? Value = null,
+    ValueMatch Match = ValueMatch.Exact,
+    string? Type = null,
+    string? Label = null,
+    Tlp? Tlp = null,
+    Guid? Owner = null,
+    DateTimeOffset? CreatedFrom = null,
+    DateTimeOffset? CreatedTo = null,
+    DateTimeOffset? ModifiedFrom = null,
+    DateTimeOffset? ModifiedTo = null,
+    DateTimeOffset? AddedFrom = null,
+    DateTimeOffset? AddedTo = null,
+    IntelSort Sort = IntelSort.Added);
+
+/// <summary>Keyset position in a search: the record key, and for <see cref="IntelSort.Modified"/> the modified time.</summary>
+public sealed record SearchPosition(long RecordId, DateTimeOffset? Modified);
+
+/// <summary>An object as a reader sees it: the current version's JSON (null once withdrawn) and its labels.</summary>
+public sealed record ReadIntelObject(IntelObject Intel, IReadOnlyList<string> Labels, JsonObject? Current);
+
+/// <summary>A looked-up value that the caller may read in at least one object.</summary>
+public sealed record LookupMatch(string Value, ObservableKind Kind, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked);
+
+/// <summary>How a correlated object is linked to the object asked about.</summary>
+public enum CorrelationKind
+{
+    Equal,
+    Network,
+    Domain,
+    SameFile,
+}
+
+public sealed record CorrelationVia(CorrelationKind Kind, string Value, string OwnValue);
+
+public sealed record Correlated(IntelObject Intel, IReadOnlyList<CorrelationVia> Via);
+
+public sealed record CommonValue(ObservableKind Kind, string Value);
+
+public sealed record Correlations(IReadOnlyList<Correlated> Items, IReadOnlyList<CommonValue> Common, bool More);
+
+/// <summary>
+/// Every read of the intelligence store — object, versions, search, bulk lookup, correlation — goes through
+/// here and from here through <see cref="AccessPolicy"/>. What the caller may not read does not exist: no
+/// answer, count or error differs because of an object the caller cannot read.
+/// </summary>
+public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions)
+{
+    /// <summary>Most copies of one STIX id listed (one per organisation holding it).</summary>
+    public const int MaxCopies = 100;
+
+    private const int Batch = 5000;
+    private const int MaxRelatedValues = 500;
+
+    private static readonly ObservableKind[] AllKinds = Enum.GetValues<ObservableKind>();
+
+    /// <summary>The copies of <paramref name="stixId"/> the caller may read: the caller's own organisation's first, then by record.</summary>
+    public async Task<IReadOnlyList<IntelObject>> CopiesAsync(Caller caller, string stixId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var copies = await access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => o.StixId == stixId), caller)
+            .OrderBy(o => o.RecordId).Take(MaxCopies).ToListAsync(cancellationToken);
+        return [.. copies.OrderBy(o => o.OwnerOrganisationId == caller.OrganisationId ? 0 : 1).ThenBy(o => o.RecordId)];
+    }
+
+    /// <summary>One readable copy: the one of <paramref name="owner"/> when given, else the caller's own organisation's, else the oldest; null when none is readable.</summary>
+    public async Task<(ReadIntelObject? Object, IReadOnlyList<IntelObject> Copies)> FindAsync(Caller caller, string stixId, Guid? owner, CancellationToken cancellationToken)
+    {
+        var copies = await CopiesAsync(caller, stixId, cancellationToken);
+        var chosen = owner is { } o ? copies.FirstOrDefault(c => c.OwnerOrganisationId == o) : copies.Count > 0 ? copies[0] : null;
+        return chosen is null ? (null, copies) : (await DetailAsync(chosen, cancellationToken), copies);
+    }
+
+    private async Task<ReadIntelObject> DetailAsync(IntelObject o, CancellationToken cancellationToken)
+    {
+        var labels = await db.IntelLabels.AsNoTracking().Where(l => l.RecordId == o.RecordId).OrderBy(l => l.Label).Select(l => l.Label).ToListAsync(cancellationToken);
+        var json = await db.IntelObjectVersions.AsNoTracking().Where(v => v.RecordId == o.RecordId && v.Modified == o.Modified)
+            .Select(v => v.Json).FirstOrDefaultAsync(cancellationToken);
+        return new(o, labels, o.WithdrawnAt is null ? WithRecordMarking(json, o.Record.Tlp) : null);
+    }
+
+    /// <summary>Versions of a readable object (from <see cref="FindAsync"/>), newest first, older than <paramref name="before"/>.</summary>
+    public async Task<(IReadOnlyList<(IntelObjectVersion Version, JsonObject? Json)> Versions, bool More)> VersionsAsync(IntelObject readable, DateTimeOffset? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readable);
+        var query = db.IntelObjectVersions.AsNoTracking().Where(v => v.RecordId == readable.RecordId);
+        if (before is { } b)
+        {
+            query = query.Where(v => v.Modified < b);
+        }
+
+        var rows = await query.OrderByDescending(v => v.Modified).Take(limit + 1).ToListAsync(cancellationToken);
+        var withdrawn = readable.WithdrawnAt is not null;
+        return ([.. rows.Take(limit).Select(v => (v, withdrawn ? null : WithRecordMarking(v.Json, readable.Record.Tlp)))], rows.Count > limit);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> readable objects matching <paramref name="search"/>, after <paramref name="after"/> in the search's order.</summary>
+    public async Task<(IReadOnlyList<IntelObject> Objects, bool More)> SearchAsync(Caller caller, IntelSearch search, SearchPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var query = db.IntelObjects.AsNoTracking();
+        if (search.Value is { } value)
+        {
+            var observableIds = ObservablesMatching(ObservableKey.Of(value), search.Match, value.Trim());
+            var linked = db.ObservableLinks.Where(l => observableIds.Contains(l.ObservableId)).Select(l => l.RecordId);
+            query = query.Where(o => linked.Contains(o.RecordId));
+        }
+
+        if (search.Type is { } type)
+        {
+            query = query.Where(o => o.StixType == type);
+        }
+
+        if (search.Label is { } label)
+        {
+            var labels = db.IntelLabels;
+            query = query.Where(o => labels.Any(l => l.Label == label && l.RecordId == o.RecordId));
+        }
+
+        if (search.Tlp is { } tlp)
+        {
+            query = query.Where(o => o.Record.Tlp == tlp);
+        }
+
+        if (search.Owner is { } owner)
+        {
+            query = query.Where(o => o.OwnerOrganisationId == owner);
+        }
+
+        if (search.CreatedFrom is { } cf)
+        {
+            query = query.Where(o => o.Created >= cf);
+        }
+
+        if (search.CreatedTo is { } ct)
+        {
+            query = query.Where(o => o.Created < ct);
+        }
+
+        if (search.ModifiedFrom is { } mf)
+        {
+            query = query.Where(o => o.Modified >= mf);
+        }
+
+        if (search.ModifiedTo is { } mt)
+        {
+            query = query.Where(o => o.Modified < mt);
+        }
+
+        if (search.AddedFrom is { } af)
+        {
+            query = query.Where(o => o.AddedAt >= af);
+        }
+
+        if (search.AddedTo is { } at)
+        {
+            query = query.Where(o => o.AddedAt < at);
+        }
+
+        query = access.Readable(query, caller);
+        IQueryable<IntelObject> ordered;
+        if (search.Sort == IntelSort.Modified)
+        {
+            if (after is { Modified: { } m } position)
+            {
+                query = query.Where(o => o.Modified < m || (o.Modified == m && o.RecordId < position.RecordId));
+            }
+
+            ordered = query.OrderByDescending(o => o.Modified).ThenByDescending(o => o.RecordId);
+        }
+        else
+        {
+            if (after is { } position)
+            {
+                query = query.Where(o => o.RecordId < position.RecordId);
+            }
+
+            ordered = query.OrderByDescending(o => o.RecordId);
+        }
+
+        var rows = await ordered.Include(o => o.Record).Take(limit + 1).ToListAsync(cancellationToken);
+        return ([.. rows.Take(limit)], rows.Count > limit);
+    }
+
+    /// <summary>Labels of the objects <paramref name="recordIds"/> (already read through the access decision).</summary>
+    public async Task<ILookup<long, string>> LabelsOfAsync(IReadOnlyCollection<long> recordIds, CancellationToken cancellationToken)
+    {
+        var ids = recordIds.ToList();
+        var rows = await db.IntelLabels.AsNoTracking().Where(l => EF.Parameter(ids).Contains(l.RecordId)).Select(l => new { l.RecordId, l.Label })
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(r => r.Label, StringComparer.Ordinal).ToLookup(r => r.RecordId, r => r.Label);
+    }
+
+    // The ids of the index entries a searched value matches; every shape a range or equality on an index of Observables.
+    private IQueryable<long> ObservablesMatching(ObservableKey key, ValueMatch match, string raw)
+    {
+        switch (match)
+        {
+            case ValueMatch.Network when key.RangeStart is not null && Cidr.TryParse(key.Value, out var cidr):
+            {
+                // Inside the range: RangeStart in [start, end] and RangeEnd ≤ end. Containing it: RangeStart is one of
+                // its enclosing networks' starts and RangeEnd ≥ end. Networks are nested or disjoint, so these two are "overlapping".
+                var starts = ObservableKey.EnclosingStarts(cidr);
+                var parameters = new List<object> { key.RangeStart, key.RangeEnd! };
+                var sql = new StringBuilder("SELECT * FROM \"Observables\" WHERE (\"RangeStart\" >= {0} AND \"RangeStart\" <= {1} AND \"RangeEnd\" <= {1}) OR (\"RangeEnd\" >= {1} AND \"RangeStart\" IN (");
+                for (var i = 0; i < starts.Count; i++)
+                {
+                    sql.Append(i == 0 ? "" : ", ").Append('{').Append((i + 2).ToString(CultureInfo.InvariantCulture)).Append('}');
+                    parameters.Add(starts[i]);
+                }
+
+                sql.Append("))");
+                return db.Observables.FromSqlRaw(sql.ToString(), [.. parameters]).Select(o => o.Id);
+            }
+
+            case ValueMatch.Domain when key.ReversedDomain is { } reversed:
+            {
+                var (from, to) = PrefixRange(reversed);
+                return db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
+                    .Select(o => o.Id);
+            }
+
+            case ValueMatch.Prefix:
+            {
+                var (from, to) = PrefixRange(raw);
+                var kinds = string.Join(", ", AllKinds.Select(k => ((short)k).ToString(CultureInfo.InvariantCulture)));
+                // The kinds are the enum's numbers, not input; the IN list lets the (Kind, Value) index serve a range per kind.
+#pragma warning disable EF1003
+                return db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"Kind\" IN (" + kinds + ") AND \"Value\" >= {0} AND \"Value\" < {1}", from, to)
+                    .Select(o => o.Id);
+#pragma warning restore EF1003
+            }
+
+            default:
+            {
+                // Exact: the recognised kind's entry; an unrecognised value is looked for under every kind.
+                var value = key.Value;
+                if (key.Kind == ObservableKind.Other)
+                {
+                    var kinds = AllKinds.ToList();
+                    return db.Observables.Where(o => EF.Parameter(kinds).Contains(o.Kind) && o.Value == value).Select(o => o.Id);
+                }
+
+                var kind = key.Kind;
+                return db.Observables.Where(o => o.Kind == kind && o.Value == value).Select(o => o.Id);
+            }
+        }
+    }
+
+    // [text, text with its last character incremented): every string starting with text, in ordinal (C collation) order.
+    private static (string From, string To) PrefixRange(string text) =>
+        (text, text.Length == 0 ? "\uffff" : text[..^1] + (char)(text[^1] + 1));
+
+    /// <summary>
+    /// Which of <paramref name="values"/> the caller may read in some object, and as what: set-based, batches of
+    /// values per kind against the (Kind, Value) index, then their links, then the access decision on the linked records.
+    /// </summary>
+    public async Task<IReadOnlyList<LookupMatch>> LookupAsync(Caller caller, IReadOnlyList<string> values, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var byKind = values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(ObservableKey.Of)
+            .GroupBy(k => k.Kind).ToDictionary(g => g.Key, g => g.Select(k => k.Value).Distinct(StringComparer.Ordinal).ToList());
+        var found = new Dictionary<long, (ObservableKind Kind, string Value)>();
+        foreach (var (kind, kindValues) in byKind)
+        {
+            foreach (var chunk in kindValues.Chunk(Batch))
+            {
+                var list = chunk.ToList();
+                var query = kind == ObservableKind.Other
+                    ? db.Observables.AsNoTracking().Where(o => EF.Parameter(AllKinds.ToList()).Contains(o.Kind) && EF.Parameter(list).Contains(o.Value))
+                    : db.Observables.AsNoTracking().Where(o => o.Kind == kind && EF.Parameter(list).Contains(o.Value));
+                foreach (var o in await query.Select(o => new { o.Id, o.Kind, o.Value }).ToListAsync(cancellationToken))
+                {
+                    found[o.Id] = (o.Kind, o.Value);
+                }
+            }
+        }
+
+        var links = new List<(long ObservableId, long RecordId)>();
+        foreach (var chunk in found.Keys.Chunk(Batch))
+        {
+            var ids = chunk.ToList();
+            links.AddRange((await db.ObservableLinks.AsNoTracking().Where(l => EF.Parameter(ids).Contains(l.ObservableId))
+                .Select(l => new { l.ObservableId, l.RecordId }).ToListAsync(cancellationToken)).Select(l => (l.ObservableId, l.RecordId)));
+        }
+
+        var readable = new Dictionary<long, (string StixId, string StixType, Tlp Tlp, Guid Owner, bool Revoked)>();
+        foreach (var chunk in links.Select(l => l.RecordId).Distinct().Chunk(Batch))
+        {
+            var ids = chunk.ToList();
+            var rows = await access.Readable(db.IntelObjects.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.RecordId) && o.WithdrawnAt == null), caller)
+                .Select(o => new { o.RecordId, o.StixId, o.StixType, o.Record.Tlp, o.OwnerOrganisationId, o.Revoked }).ToListAsync(cancellationToken);
+            foreach (var r in rows)
+            {
+                readable[r.RecordId] = (r.StixId, r.StixType, r.Tlp, r.OwnerOrganisationId, r.Revoked);
+            }
+        }
+
+        return [.. links.Where(l => readable.ContainsKey(l.RecordId))
+            .Select(l => (Observable: found[l.ObservableId], Found: readable[l.RecordId]))
+            .Select(m => new LookupMatch(m.Observable.Value, m.Observable.Kind, m.Found.StixId, m.Found.StixType, m.Found.Tlp, m.Found.Owner, m.Found.Revoked))
+            .OrderBy(m => m.Value, StringComparer.Ordinal).ThenBy(m => m.StixId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The objects the caller may read that share a value with <paramref name="readable"/> (equal, network, domain,
+    /// same file), after record <paramref name="after"/>, by record. Computed from the links at read time; values of
+    /// the object linked to more than the threshold of objects are reported as common and not expanded.
+    /// </summary>
+    public async Task<Correlations> CorrelationsAsync(Caller caller, IntelObject readable, long? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readable);
+        var threshold = storeOptions.Value.CommonValueThreshold;
+        var self = readable.RecordId;
+        var own = await db.ObservableLinks.AsNoTracking().Where(l => l.RecordId == self)
+            .Join(db.Observables.AsNoTracking(), l => l.ObservableId, o => o.Id, (l, o) => o).Take(MaxRelatedValues).ToListAsync(cancellationToken);
+        var common = own.Where(o => o.ObjectCount > threshold).Select(o => new CommonValue(o.Kind, o.Value)).ToList();
+        var expand = own.Where(o => o.ObjectCount <= threshold).ToList();
+
+        // related observable id → (how, related value, own value)
+        var related = new Dictionary<long, CorrelationVia>();
+        void Add(Observable o, CorrelationKind kind, Observable from)
+        {
+            if (o.ObjectCount <= threshold && !related.ContainsKey(o.Id))
+            {
+                related[o.Id] = new CorrelationVia(kind, o.Value, from.Value);
+            }
+        }
+
+        foreach (var o in expand)
+        {
+            Add(o, CorrelationKind.Equal, o);
+        }
+
+        foreach (var o in expand)
+        {
+            if (o.RangeStart is not null && Cidr.TryParse(o.Value, out _))
+            {
+                foreach (var n in await ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value)
+                             .Join(db.Observables.AsNoTracking(), id => id, x => x.Id, (id, x) => x).Take(MaxRelatedValues).ToListAsync(cancellationToken))
+                {
+                    Add(n, CorrelationKind.Network, o);
+                }
+            }
+
+            if (o.ReversedDomain is { } reversed)
+            {
+                // The host's own key (a URL's host, an address's domain), its subdomains, and its parent domains.
+                var (from, to) = PrefixRange(reversed);
+                var parents = ObservableKey.Parents(reversed).ToList();
+                var near = await db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
+                    .AsNoTracking().Take(MaxRelatedValues).ToListAsync(cancellationToken);
+                near.AddRange(await db.Observables.AsNoTracking().Where(x => x.ReversedDomain != null && EF.Parameter(parents).Contains(x.ReversedDomain))
+                    .Take(MaxRelatedValues).ToListAsync(cancellationToken));
+                foreach (var n in near)
+                {
+                    Add(n, CorrelationKind.Domain, o);
+                }
+            }
+        }
+
+        // Different hashes of the same file: readable file objects carrying one of our hashes link their other hashes.
+        var hashIds = expand.Where(o => IsHash(o.Kind)).Select(o => o.Id).ToList();
+        if (hashIds.Count > 0)
+        {
+            var fileLinks = db.ObservableLinks.Where(l => EF.Parameter(hashIds).Contains(l.ObservableId)).Select(l => l.RecordId);
+            var files = await access.Readable(db.IntelObjects.AsNoTracking().Where(f => f.StixType == "file" && f.WithdrawnAt == null && fileLinks.Contains(f.RecordId)), caller)
+                .Select(f => f.RecordId).Take(MaxRelatedValues).ToListAsync(cancellationToken);
+            if (files.Count > 0)
+            {
+                var siblings = await db.ObservableLinks.AsNoTracking().Where(l => EF.Parameter(files).Contains(l.RecordId))
+                    .Join(db.Observables.AsNoTracking(), l => l.ObservableId, o => o.Id, (l, o) => o).Take(MaxRelatedValues).ToListAsync(cancellationToken);
+                var ownHash = expand.First(o => IsHash(o.Kind));
+                foreach (var s in siblings.Where(s => IsHash(s.Kind)))
+                {
+                    Add(s, CorrelationKind.SameFile, ownHash);
+                }
+            }
+        }
+
+        var relatedIds = related.Keys.ToList();
+        var from2 = after ?? long.MinValue;
+        var linked = db.ObservableLinks.Where(l => EF.Parameter(relatedIds).Contains(l.ObservableId) && l.RecordId != self && l.RecordId > from2).Select(l => l.RecordId);
+        var page = await access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => linked.Contains(o.RecordId) && o.WithdrawnAt == null), caller)
+            .OrderBy(o => o.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
+        var more = page.Count > limit;
+        var pageIds = page.Take(limit).Select(o => o.RecordId).ToList();
+        var via = (await db.ObservableLinks.AsNoTracking().Where(l => EF.Parameter(pageIds).Contains(l.RecordId) && EF.Parameter(relatedIds).Contains(l.ObservableId))
+                .Select(l => new { l.RecordId, l.ObservableId }).ToListAsync(cancellationToken))
+            .ToLookup(l => l.RecordId, l => related[l.ObservableId]);
+        return new([.. page.Take(limit).Select(o => new Correlated(o, [.. via[o.RecordId].OrderBy(v => v.Kind).ThenBy(v => v.Value, StringComparer.Ordinal)]))], common, more);
+    }
+
+    private static bool IsHash(ObservableKind kind) =>
+        kind is ObservableKind.Md5 or ObservableKind.Sha1 or ObservableKind.Sha256 or ObservableKind.Sha512 or ObservableKind.OtherHash;
+
+    /// <summary>
+    /// The object as stored, carrying its record's TLP marking (the record's TLP is the access decision; a TLP
+    /// marking of the stored JSON that differs — from before a re-share — is replaced; other markings stay).
+    /// </summary>
+    public static JsonObject? WithRecordMarking(string? json, Tlp tlp)
+    {
+        if (json is null || JsonNode.Parse(json) is not JsonObject node)
+        {
+            return null;
+        }
+
+        var kept = new List<string> { tlp.StixMarkingId() };
+        if (node["object_marking_refs"] is JsonArray refs)
+        {
+            kept.AddRange(refs.Select(r => r is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
+                .Where(s => s is not null && !TlpMarking.TryFromStixMarkingId(s, out _))!);
+        }
+
+        node["object_marking_refs"] = new JsonArray([.. kept.Distinct(StringComparer.Ordinal).Select(k => (JsonNode)JsonValue.Create(k))]);
+        return node;
+    }
+}

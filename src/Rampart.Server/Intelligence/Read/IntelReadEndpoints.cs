@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Hosting;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Intelligence.Read;
+
+public sealed record IntelCopyView(long RecordId, Guid OwnerOrganisationId, Tlp Tlp, DateTimeOffset Modified, bool Revoked, DateTimeOffset? WithdrawnAt);
+
+public sealed record IntelObjectView(
+    string StixId,
+    string Type,
+    string Name,
+    long RecordId,
+    Guid OwnerOrganisationId,
+    Tlp Tlp,
+    DateTimeOffset Created,
+    DateTimeOffset Modified,
+    DateTimeOffset AddedAt,
+    DateTimeOffset UpdatedAt,
+    bool Revoked,
+    DateTimeOffset? WithdrawnAt,
+    string? WithdrawnReason,
+    bool WarningListed,
+    IReadOnlyList<string> Labels,
+    JsonObject? Stix,
+    IReadOnlyList<IntelCopyView>? Copies)
+{
+    public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.RecordId, o.OwnerOrganisationId, o.Record.Tlp, o.Created, o.Modified,
+            o.AddedAt, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.WithdrawnReason, o.WarningListed, labels, json,
+            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.Modified, c.Revoked, c.WithdrawnAt)).ToList());
+    }
+}
+
+public sealed record IntelVersionView(DateTimeOffset Modified, DateTimeOffset DateAdded, JsonObject? Stix);
+
+public sealed record LookupRequest(IReadOnlyList<string?>? Values);
+
+public sealed record LookupView(int Submitted, IReadOnlyList<LookupMatch> Known);
+
+public sealed record CorrelatedView(string StixId, long RecordId, string Type, string Name, Guid OwnerOrganisationId, Tlp Tlp, IReadOnlyList<CorrelationVia> Via);
+
+public sealed record GraphNode(string Id, string Kind, string Label);
+
+public sealed record GraphEdge(string From, string To, string Kind);
+
+public sealed record CorrelationsView(IReadOnlyList<CorrelatedView> Items, IReadOnlyList<CommonValue> Common, string? Next, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges);
+
+/// <summary>Opaque keyset cursors of the intelligence lists: the position protected with the node's keys and bound to the list and its filter.</summary>
+public sealed class IntelCursors(IDataProtectionProvider protection)
+{
+    private readonly IDataProtector protector = protection.CreateProtector("Rampart.IntelCursor.v1");
+
+    public string Encode(string list, string scope, string position) => protector.Protect($"{list}\n{scope}\n{position}");
+
+    public string? Decode(string? next, string list, string scope)
+    {
+        if (next is null)
+        {
+            return null;
+        }
+
+        string plain;
+        try
+        {
+            plain = next.Length <= 2000 ? protector.Unprotect(next) : "";
+        }
+        catch (CryptographicException)
+        {
+            plain = "";
+        }
+
+        var parts = plain.Split('\n');
+        return parts.Length == 3 && parts[0] == list && parts[1] == scope
+            ? parts[2]
+            : throw RequestErrors.One("next", "Not a cursor of this list and filter; start again without 'next'.");
+    }
+}
+
+public static class IntelReadEndpoints
+{
+    private static readonly string[] KnownSearchParameters =
+    [
+        "value", "match", "type", "label", "tlp", "owner", "createdFrom", "createdTo", "modifiedFrom", "modifiedTo", "addedFrom", "addedTo",
+        "sort", "limit", "next",
+    ];
+
+    public static void MapIntelReadApi(this IEndpointRouteBuilder routes, MachinePath? lookupPath)
+    {
+        var group = routes.MapGroup("/intel").WithTags("Intelligence");
+
+        group.MapGet("/objects/{stixId}", async Task<Results<Ok<IntelObjectView>, NotFound>> (string stixId, string? owner, Caller caller, IntelQueries intel, CancellationToken ct) =>
+        {
+            var id = StixIdOf(stixId);
+            var (read, copies) = await intel.FindAsync(caller, id, OwnerOf(owner), ct);
+            return read is null
+                ? TypedResults.NotFound()
+                : TypedResults.Ok(IntelObjectView.From(read.Intel, read.Labels, read.Current, copies));
+        }).AllowAnonymous();
+
+        group.MapGet("/objects/{stixId}/versions", async Task<Results<Ok<CursorPage<IntelVersionView>>, NotFound>> (string stixId, string? owner, int? limit, string? next, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
+        {
+            var id = StixIdOf(stixId);
+            var size = Http.Limit(limit);
+            var (read, _) = await intel.FindAsync(caller, id, OwnerOf(owner), ct);
+            if (read is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
+            var position = cursors.Decode(next, "intel-versions", scope);
+            DateTimeOffset? before = position is null ? null : new DateTimeOffset(long.Parse(position, CultureInfo.InvariantCulture), TimeSpan.Zero);
+            var (versions, more) = await intel.VersionsAsync(read.Intel, before, size, ct);
+            var nextCursor = more ? cursors.Encode("intel-versions", scope, versions[^1].Version.Modified.UtcTicks.ToString(CultureInfo.InvariantCulture)) : null;
+            return TypedResults.Ok(new CursorPage<IntelVersionView>([.. versions.Select(v => new IntelVersionView(v.Version.Modified, v.Version.DateAdded, v.Json))], nextCursor));
+        }).AllowAnonymous();
+
+        group.MapGet("/objects", async Task<Ok<CursorPage<IntelObjectView>>> (HttpContext http, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
+        {
+            var (search, size) = ParseSearch(http.Request.Query);
+            var scope = string.Join('&', http.Request.Query.Where(q => q.Key is not ("next" or "limit")).OrderBy(q => q.Key, StringComparer.Ordinal)
+                .Select(q => $"{q.Key}={q.Value}"));
+            var position = cursors.Decode(http.Request.Query["next"].FirstOrDefault(), "intel-objects", scope);
+            var after = position is null ? null : ParsePosition(position);
+            var (found, more) = await intel.SearchAsync(caller, search, after, size, ct);
+            var labels = await intel.LabelsOfAsync([.. found.Select(o => o.RecordId)], ct);
+            var nextCursor = more
+                ? cursors.Encode("intel-objects", scope, $"{found[^1].RecordId.ToString(CultureInfo.InvariantCulture)}:{found[^1].Modified.UtcTicks.ToString(CultureInfo.InvariantCulture)}")
+                : null;
+            return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]]))], nextCursor));
+        }).AllowAnonymous();
+
+        var lookup = group.MapPost("/lookup", async Task<Ok<LookupView>> (LookupRequest request, Caller caller, IntelQueries intel, IOptions<IntelReadOptions> options, CancellationToken ct) =>
+        {
+            var values = request.Values ?? throw RequestErrors.One("values", "Required: an array of values.");
+            var max = options.Value.LookupLimit;
+            if (values.Count > max)
+            {
+                throw RequestErrors.One("values", $"At most {max} values per lookup.");
+            }
+
+            var errors = new RequestErrors();
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (values[i] is null)
+                {
+                    errors.Add($"values[{i}]", "Must be a string.");
+                }
+                else
+                {
+                    errors.MaxLength($"values[{i}]", values[i], IntelLimits.ObservableValueLength);
+                }
+            }
+
+            errors.ThrowIfAny();
+            var known = await intel.LookupAsync(caller, [.. values.Select(v => v!)], ct);
+            return TypedResults.Ok(new LookupView(values.Count, known));
+        }).RequireAuthorization();
+        if (lookupPath is not null)
+        {
+            lookup.WithMetadata(lookupPath);
+        }
+
+        group.MapGet("/objects/{stixId}/correlations", async Task<Results<Ok<CorrelationsView>, NotFound>> (string stixId, string? owner, int? limit, string? next, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
+        {
+            var id = StixIdOf(stixId);
+            var size = Http.Limit(limit);
+            var (read, _) = await intel.FindAsync(caller, id, OwnerOf(owner), ct);
+            if (read is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
+            var position = cursors.Decode(next, "intel-correlations", scope);
+            var result = await intel.CorrelationsAsync(caller, read.Intel, position is null ? null : long.Parse(position, CultureInfo.InvariantCulture), size, ct);
+            var items = result.Items.Select(c => new CorrelatedView(c.Intel.StixId, c.Intel.RecordId, c.Intel.StixType, c.Intel.Name, c.Intel.OwnerOrganisationId, c.Intel.Record.Tlp, c.Via)).ToList();
+            var nextCursor = result.More ? cursors.Encode("intel-correlations", scope, items[^1].RecordId.ToString(CultureInfo.InvariantCulture)) : null;
+
+            // The graph of this page: the object, the values it shares, the objects sharing them.
+            var self = $"object:{read.Intel.RecordId.ToString(CultureInfo.InvariantCulture)}";
+            var nodes = new List<GraphNode> { new(self, read.Intel.StixType, read.Intel.Name) };
+            var edges = new List<GraphEdge>();
+            var values = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                var node = $"object:{item.RecordId.ToString(CultureInfo.InvariantCulture)}";
+                nodes.Add(new(node, item.Type, item.Name));
+                foreach (var via in item.Via)
+                {
+                    var ownValue = $"value:{via.OwnValue}";
+                    var theirs = $"value:{via.Value}";
+                    if (values.Add(ownValue))
+                    {
+                        nodes.Add(new(ownValue, "value", via.OwnValue));
+                        edges.Add(new(self, ownValue, "has"));
+                    }
+
+                    if (values.Add(theirs))
+                    {
+                        nodes.Add(new(theirs, "value", via.Value));
+                        if (theirs != ownValue)
+                        {
+                            edges.Add(new(ownValue, theirs, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(via.Kind.ToString())));
+                        }
+                    }
+
+                    edges.Add(new(node, theirs, "has"));
+                }
+            }
+
+            return TypedResults.Ok(new CorrelationsView(items, result.Common, nextCursor, nodes, edges.Distinct().ToList()));
+        }).AllowAnonymous();
+    }
+
+    private static string StixIdOf(string stixId) =>
+        stixId.Length is > 0 and <= IntelLimits.StixIdLength && stixId.Contains("--", StringComparison.Ordinal)
+            ? stixId
+            : throw RequestErrors.One("stixId", "Not a STIX identifier (type--UUID).");
+
+    private static Guid? OwnerOf(string? owner) => owner is null ? null : Http.ParseId(owner, "owner");
+
+    private static SearchPosition ParsePosition(string position)
+    {
+        var parts = position.Split(':');
+        return new(long.Parse(parts[0], CultureInfo.InvariantCulture), new DateTimeOffset(long.Parse(parts[1], CultureInfo.InvariantCulture), TimeSpan.Zero));
+    }
+
+    private static (IntelSearch Search, int Limit) ParseSearch(IQueryCollection query)
+    {
+        var errors = new RequestErrors();
+        foreach (var key in query.Keys.Where(k => !KnownSearchParameters.Contains(k, StringComparer.Ordinal)))
+        {
+            errors.Add(key, key == "q"
+                ? "Text search over name and description is not available yet; filter by value, type, label, TLP, owner or time."
+                : $"Unknown parameter; known: {string.Join(", ", KnownSearchParameters)}.");
+        }
+
+        string? One(string name)
+        {
+            var values = query[name];
+            if (values.Count > 1)
+            {
+                errors.Add(name, "Give it once.");
+            }
+
+            var v = values.FirstOrDefault();
+            return string.IsNullOrWhiteSpace(v) ? null : v;
+        }
+
+        DateTimeOffset? Time(string name)
+        {
+            var v = One(name);
+            if (v is null)
+            {
+                return null;
+            }
+
+            if (DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+            {
+                return t;
+            }
+
+            errors.Add(name, "Not a date and time (ISO 8601, e.g. 2026-11-29T18:00:00Z).");
+            return null;
+        }
+
+        var value = One("value");
+        errors.MaxLength("value", value, IntelLimits.ObservableValueLength);
+        var match = ValueMatch.Exact;
+        if (One("match") is { } m && !Enum.TryParse(m, ignoreCase: true, out match))
+        {
+            errors.Add("match", "One of exact, network, domain, prefix.");
+        }
+
+        if (match != ValueMatch.Exact && value is null)
+        {
+            errors.Add("match", "Needs a 'value'.");
+        }
+        else if (match == ValueMatch.Network && value is not null && ObservableKey.Of(value).RangeStart is null)
+        {
+            errors.Add("value", "Not an IP address or CIDR network.");
+        }
+        else if (match == ValueMatch.Domain && value is not null && ObservableKey.Of(value).ReversedDomain is null)
+        {
+            errors.Add("value", "Not a domain, URL or e-mail address.");
+        }
+
+        var type = One("type");
+        errors.MaxLength("type", type, IntelLimits.StixTypeLength);
+        var label = One("label");
+        errors.MaxLength("label", label, IntelLimits.LabelLength);
+        Tlp? tlp = null;
+        if (One("tlp") is { } t2)
+        {
+            if (TlpMarking.TryParse(t2, out var parsed))
+            {
+                tlp = parsed;
+            }
+            else
+            {
+                errors.Add("tlp", "One of clear, green, amber, amber+strict, red.");
+            }
+        }
+
+        Guid? owner = null;
+        if (One("owner") is { } o)
+        {
+            if (Guid.TryParse(o, out var g))
+            {
+                owner = g;
+            }
+            else
+            {
+                errors.Add("owner", "Not a UUID.");
+            }
+        }
+
+        var sort = IntelSort.Added;
+        if (One("sort") is { } s && !Enum.TryParse(s, ignoreCase: true, out sort))
+        {
+            errors.Add("sort", "One of added, modified.");
+        }
+
+        int? limit = null;
+        if (One("limit") is { } l)
+        {
+            if (int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                limit = n;
+            }
+            else
+            {
+                errors.Add("limit", $"Must be between 1 and {Http.MaxPageSize}.");
+            }
+        }
+
+        var search = new IntelSearch(value, match, type, label, tlp, owner, Time("createdFrom"), Time("createdTo"), Time("modifiedFrom"), Time("modifiedTo"),
+            Time("addedFrom"), Time("addedTo"), sort);
+        errors.ThrowIfAny();
+        return (search, Http.Limit(limit));
+    }
+}

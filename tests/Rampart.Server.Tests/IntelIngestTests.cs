@@ -1,0 +1,296 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Rampart.Server.Data;
+
+namespace Rampart.Server.Tests;
+
+/// <summary>
+/// Ingest into the intelligence store through HTTP (issue 9): outcomes, idempotence, versions, markings,
+/// bad input, job results per organisation, and the free-text preview through the access decision.
+/// </summary>
+public abstract class IntelIngestTests(NodeFixture fixture)
+{
+    private SeededNode Node => fixture.Node;
+
+    private static readonly string[] PhishingLabel = ["phishing"];
+
+    private const string TlpRed = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+
+    private static string Id(string type) => $"{type}--{Guid.NewGuid()}";
+
+    private static JsonObject Indicator(string id, string pattern, string modified = "2026-01-01T00:00:00.000Z", string? name = null, JsonArray? markings = null)
+    {
+        var o = new JsonObject
+        {
+            ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = id, ["created"] = "2026-01-01T00:00:00.000Z", ["modified"] = modified,
+            ["name"] = name ?? "test indicator", ["pattern"] = pattern, ["pattern_type"] = "stix", ["valid_from"] = "2026-01-01T00:00:00.000Z",
+        };
+        if (markings is not null)
+        {
+            o["object_marking_refs"] = markings;
+        }
+
+        return o;
+    }
+
+    private static string Bundle(params JsonObject[] objects) =>
+        new JsonObject { ["type"] = "bundle", ["id"] = Id("bundle"), ["objects"] = new JsonArray(objects.Select(o => (JsonNode)o.DeepClone()).ToArray()) }.ToJsonString();
+
+    private async Task<HttpResponseMessage> PostBundleAsync(Person person, string bundle, string query = "tlp=amber") =>
+        await Node.Client(person).PostAsync($"/api/intel/bundles?{query}", new StringContent(bundle, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+
+    private async Task<JsonNode> ImportAsync(Person person, string bundle, string query = "tlp=amber")
+    {
+        var response = await PostBundleAsync(person, bundle, query);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await Json.ReadAsync(response);
+    }
+
+    private static List<string> Outcomes(JsonNode job) => job["outcomes"]!.AsArray().Select(o => o!["outcome"]!.GetValue<string>()).ToList();
+
+    [Fact]
+    public async Task Bundle_SameObjectsTwice_AddedThenUnchanged()
+    {
+        var ip = $"198.51.100.{Random.Shared.Next(1, 250)}";
+        var bundle = Bundle(
+            Indicator(Id("indicator"), $"[ipv4-addr:value = '{ip}']"),
+            new JsonObject { ["type"] = "ipv4-addr", ["spec_version"] = "2.1", ["id"] = Id("ipv4-addr"), ["value"] = ip });
+
+        var first = await ImportAsync(Node.Owner, bundle);
+        var second = await ImportAsync(Node.Owner, bundle);
+
+        Assert.Equal("completed", first["status"]!.GetValue<string>());
+        Assert.Equal(["added", "added"], Outcomes(first));
+        Assert.Equal(["unchanged", "unchanged"], Outcomes(second));
+        Assert.Equal(0, second["added"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Bundle_Versions_NewerUpdatesOlderIsKeptConflictRejected()
+    {
+        var id = Id("indicator");
+        var pattern = "[domain-name:value = 'versions.example.org']";
+        await ImportAsync(Node.Owner, Bundle(Indicator(id, pattern, "2026-02-01T00:00:00.000Z")));
+
+        var newer = await ImportAsync(Node.Owner, Bundle(Indicator(id, pattern, "2026-03-01T00:00:00.000Z")));
+        var older = await ImportAsync(Node.Owner, Bundle(Indicator(id, pattern, "2026-01-15T00:00:00.000Z")));
+        var conflict = await ImportAsync(Node.Owner, Bundle(Indicator(id, pattern, "2026-03-01T00:00:00.000Z", name: "someone else's content")));
+
+        Assert.Equal(["updated"], Outcomes(newer));
+        Assert.Equal(["older-version"], Outcomes(older));
+        Assert.Equal(["rejected"], Outcomes(conflict));
+        Assert.Contains("conflict", conflict["outcomes"]![0]!["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Bundle_InvalidObject_RejectedWithReasonOthersKept()
+    {
+        var good = Id("indicator");
+        var bad = Indicator(Id("indicator"), "[ipv4-addr:value = '192.0.2.1'");
+        bad.Remove("valid_from");
+
+        var job = await ImportAsync(Node.Owner, Bundle(Indicator(good, "[ipv4-addr:value = '192.0.2.77']"), bad));
+
+        Assert.Equal(["added", "rejected"], Outcomes(job));
+        Assert.False(string.IsNullOrWhiteSpace(job["outcomes"]![1]!["detail"]!.GetValue<string>()));
+        Assert.Equal(1, job["added"]!.GetValue<int>());
+        Assert.Equal(1, job["rejected"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Bundle_ObjectMarkedStricterThanRequest_StoredStricterAndReported()
+    {
+        var job = await ImportAsync(Node.Owner, Bundle(Indicator(Id("indicator"), "[url:value = 'http://red.example.org/x']", markings: [TlpRed])), "tlp=green");
+
+        var detail = job["outcomes"]![0]!["detail"]!.GetValue<string>();
+        Assert.Contains("TLP:RED", detail, StringComparison.Ordinal);
+        Assert.Contains("TLP:GREEN", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bundle_Malformed_400AndNothingStored()
+    {
+        var response = await PostBundleAsync(Node.Owner, "{\"type\":\"bundle\",\"objects\":[{\"type\":");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(response))["errors"]!["body"]);
+    }
+
+    [Fact]
+    public async Task Bundle_BadSharing_400NamingTheField()
+    {
+        var missing = await PostBundleAsync(Node.Owner, Bundle(Indicator(Id("indicator"), "[ipv4-addr:value = '192.0.2.5']")), "audience=network");
+        var redToNetwork = await PostBundleAsync(Node.Owner, Bundle(Indicator(Id("indicator"), "[ipv4-addr:value = '192.0.2.5']")), "tlp=red&audience=network");
+
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(missing))["errors"]!["tlp"]);
+        Assert.Equal(HttpStatusCode.BadRequest, redToNetwork.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bundle_Viewer_Forbidden()
+    {
+        var response = await PostBundleAsync(Node.OwnerViewer, Bundle(Indicator(Id("indicator"), "[ipv4-addr:value = '192.0.2.6']")));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ImportJob_OtherOrganisationAndAdmins_NotFound()
+    {
+        var job = await ImportAsync(Node.Owner, Bundle(Indicator(Id("indicator"), "[ipv4-addr:value = '192.0.2.8']")));
+        var url = $"/api/intel/imports/{job["id"]!.GetValue<string>()}";
+
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Owner).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.OwnerAdmin).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Recipient).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.NodeAdmin).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"/api/intel/imports/{Guid.CreateVersion7()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TextPreview_AmberObjectOfOwner_OnlyReadersSeeTheMatch()
+    {
+        var ip = $"203.0.113.{Random.Shared.Next(1, 250)}";
+        var id = Id("indicator");
+        await ImportAsync(Node.Owner, Bundle(Indicator(id, $"[ipv4-addr:value = '{ip}']")), "tlp=amber");
+        var text = $"Seen tonight: connections to {ip} from several hosts.";
+
+        async Task<JsonArray> KnownAsync(Person person)
+        {
+            var response = await Node.Client(person).PostAsync("/api/intel/text", new { text });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var values = (await Json.ReadAsync(response))["values"]!.AsArray();
+            var value = Assert.Single(values, v => v!["value"]!.GetValue<string>() == ip);
+            return value!["known"]!.AsArray();
+        }
+
+        Assert.Contains(await KnownAsync(Node.Owner), k => k!["stixId"]!.GetValue<string>() == id);
+        Assert.DoesNotContain(await KnownAsync(Node.Outsider), k => k!["stixId"]!.GetValue<string>() == id);
+        Assert.DoesNotContain(await KnownAsync(Node.Recipient), k => k!["stixId"]!.GetValue<string>() == id);
+        Assert.DoesNotContain(await KnownAsync(Node.NodeAdmin), k => k!["stixId"]!.GetValue<string>() == id);
+        Assert.DoesNotContain(await KnownAsync(Node.Member), k => k!["stixId"]!.GetValue<string>() == id);
+    }
+
+    [Fact]
+    public async Task TextConfirm_Selection_BecomesIndicatorAndObservable()
+    {
+        var domain = $"c2-{Guid.NewGuid():N}.example.net";
+        var response = await Node.Client(Node.Owner).PostAsync("/api/intel/text/confirm", new
+        {
+            values = new[] { new { kind = "domain", value = domain } },
+            tlp = "green",
+            audiences = new[] { new { kind = "network" } },
+            labels = PhishingLabel,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var job = await Json.ReadAsync(response);
+        Assert.True(job["added"]!.GetValue<int>() == 2, job.ToJsonString());
+        var ids = job["outcomes"]!.AsArray().Select(o => o!["stixId"]!.GetValue<string>()).ToList();
+        Assert.Contains(ids, i => i.StartsWith("domain-name--", StringComparison.Ordinal));
+        Assert.Contains(ids, i => i.StartsWith("indicator--", StringComparison.Ordinal));
+
+        // Network at GREEN: another organisation's preview now knows the value.
+        var preview = await Json.ReadAsync(await Node.Client(Node.Outsider).PostAsync("/api/intel/text", new { text = $"look at {domain}" }));
+        Assert.NotEmpty(preview["values"]!.AsArray().Single(v => v!["value"]!.GetValue<string>() == domain)!["known"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Ingest_WarningListedValue_FlaggedAndReported()
+    {
+        var job = await ImportAsync(Node.Owner, Bundle(Indicator(Id("indicator"), "[ipv4-addr:value = '8.8.8.8']")));
+
+        Assert.Contains("warning list", job["outcomes"]![0]!["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Retraction_OthersCannotOwnerRevokesAndWithdraws()
+    {
+        var id = Id("indicator");
+        var bundle = Bundle(Indicator(id, "[ipv4-addr:value = '192.0.2.99']"));
+        await ImportAsync(Node.Owner, bundle, "tlp=green&audience=network");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.Outsider).PostAsync($"/api/intel/objects/{id}/revoke", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.NodeAdmin).PostAsync($"/api/intel/objects/{id}/revoke", new { })).StatusCode);
+        var revoked = await Node.Client(Node.Owner).PostAsync($"/api/intel/objects/{id}/revoke", new { });
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.True((await Json.ReadAsync(revoked))["revoked"]!.GetValue<bool>());
+
+        var noReason = await Node.Client(Node.Owner).PostAsync($"/api/intel/objects/{id}/withdraw", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        var withdrawn = await Node.Client(Node.Owner).PostAsync($"/api/intel/objects/{id}/withdraw", new { reason = "false positive: our own scanner" });
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(withdrawn))["withdrawnAt"]);
+
+        var again = await ImportAsync(Node.Owner, bundle, "tlp=green&audience=network");
+        Assert.Equal(["rejected"], Outcomes(again));
+    }
+
+    [Fact]
+    public async Task Retraction_AmberObject_InvisibleToOutsidersIsNotFound()
+    {
+        var id = Id("indicator");
+        await ImportAsync(Node.Owner, Bundle(Indicator(id, "[ipv4-addr:value = '192.0.2.100']")), "tlp=amber");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).PostAsync($"/api/intel/objects/{id}/revoke", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.NodeAdmin).PostAsync($"/api/intel/objects/{id}/withdraw", new { reason = "x" })).StatusCode);
+    }
+}
+
+public sealed class SqliteIntelIngestTests(SqliteNode fixture) : IntelIngestTests(fixture), IClassFixture<SqliteNode>;
+
+public sealed class PostgresIntelIngestTests(PostgresNode fixture) : IntelIngestTests(fixture), IClassFixture<PostgresNode>;
+
+/// <summary>The body limit of the import endpoints and the 202 path for large inputs, on a node with small limits.</summary>
+public sealed class IntelImportLimitTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Bundle_OversizeAndLarge_413And202WithStatusUrl(DatabaseProvider provider)
+    {
+        await using var node = await SeededNode.CreateAsync(provider, new Dictionary<string, string?>
+        {
+            ["Rampart:Intelligence:MaxBundleBytes"] = "20000",
+            ["Rampart:Intelligence:DirectImportBytes"] = "1024",
+        });
+        var client = node.Client(node.Owner);
+        var objects = new JsonArray();
+        for (var i = 0; i < 20; i++)
+        {
+            objects.Add(new JsonObject
+            {
+                ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = $"indicator--{Guid.NewGuid()}", ["created"] = "2026-01-01T00:00:00.000Z",
+                ["modified"] = "2026-01-01T00:00:00.000Z", ["pattern"] = $"[ipv4-addr:value = '192.0.2.{i + 1}']", ["pattern_type"] = "stix",
+                ["valid_from"] = "2026-01-01T00:00:00.000Z",
+            });
+        }
+
+        var large = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = objects }.ToJsonString();
+        var oversize = large + new string(' ', 20_000);
+
+        var refused = await client.PostAsync("/api/intel/bundles?tlp=amber", new StringContent(oversize, Encoding.UTF8, "application/json"));
+        var accepted = await client.PostAsync("/api/intel/bundles?tlp=amber", new StringContent(large, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.ToString();
+        Assert.StartsWith("/api/intel/imports/", location, StringComparison.Ordinal);
+        JsonNode job;
+        var waited = 0;
+        do
+        {
+            await Task.Delay(200);
+            job = await Json.ReadAsync(await client.GetAsync(location));
+        }
+        while (job["status"]!.GetValue<string>() == "running" && (waited += 200) < 30_000);
+
+        Assert.Equal("completed", job["status"]!.GetValue<string>());
+        Assert.Equal(20, job["added"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.Outsider).GetAsync(location)).StatusCode);
+    }
+}
