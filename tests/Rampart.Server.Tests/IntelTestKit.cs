@@ -24,7 +24,7 @@ public static class IntelTestKit
         var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
         var sharing = scope.ServiceProvider.GetRequiredService<SharingStore>();
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
-        var caller = new Caller(Guid.NewGuid(), owner, Identity.Role.Analyst, communities ?? new HashSet<Guid>(), Credential: "test");
+        var caller = new Caller(Guid.NewGuid(), owner, Role.Analyst, communities ?? new HashSet<Guid>(), Credential: "test");
         var errors = new RequestErrors();
         var resolved = await sharing.ValidateAsync(caller, SharingRequest.OfEntries(tlp, audiences, false), errors, default);
         Assert.False(errors.Any, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
