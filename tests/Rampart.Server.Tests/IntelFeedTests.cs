@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -207,20 +208,42 @@ public abstract class IntelFeedTests(DatabaseProvider provider)
     }
 
     [Fact]
-    public async Task FeedJob_WithTheStoresIngestNotYetAvailable_FailsVisiblyInsteadOfPretending()
+    public async Task PlainListFeed_PulledByTheScheduler_StoresItsValuesForTheAudience_AndDropsWarningListedOnes()
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());
         await using var source = await LocalEndpoint.StartAsync();
-        source.Routes["/list.txt"] = c => c.Response.WriteAsync("198.51.100.7\n");
+        source.Routes["/list.txt"] = c => c.Response.WriteAsync("# blocklist\n198.51.100.7\nevil-feed[.]example\n8.8.8.8\nnot a value\n");
         var admin = node.Client(node.OwnerAdmin);
-        var feed = await CreateFeedAsync(admin, new { name = "Blocklist", url = source.BaseUrl + "/list.txt", format = "list", tlp = "green", audiences = new[] { new { kind = "network" } } });
+        var feed = await CreateFeedAsync(admin, new
+        {
+            name = "Blocklist", url = source.BaseUrl + "/list.txt", format = "list", tlp = "green", warningLists = "drop",
+            audiences = new[] { new { kind = "community", communityId = node.Community } },
+        });
 
         // Through the scheduler, as in production.
         Assert.Contains(FeedPullJob.JobName, await node.Factory.Services.GetRequiredService<Scheduler>().RunDueAsync(default));
         var status = await Json.ReadAsync(await admin.GetAsync($"/api/intel/feeds/{feed["id"]}"));
-        Assert.Equal("failed", status["status"]!.GetValue<string>());
-        Assert.Contains("ingest", status["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("ingested", status["status"]!.GetValue<string>());
+
+        async Task<List<string>> KnownTo(Person person)
+        {
+            var answer = await Json.ReadAsync(await node.Client(person).PostAsJsonAsync("/api/intel/lookup",
+                new { values = LookedUp }));
+            return [.. answer["known"]!.AsArray().Select(k => $"{k!["value"]!.GetValue<string>()} {k["stixType"]!.GetValue<string>()}").Distinct().Order()];
+        }
+
+        // A member of the feed's community reads the indicators and observables; the public resolver (a warning-list entry) was dropped.
+        var known = await KnownTo(node.Member);
+        Assert.Contains("198.51.100.7 indicator", known);
+        Assert.Contains("198.51.100.7 ipv4-addr", known);
+        Assert.Contains("evil-feed.example indicator", known);
+        Assert.DoesNotContain(known, k => k.StartsWith("8.8.8.8", StringComparison.Ordinal));
+        // Outside the community nothing is known, and neither is it to the node's administrator.
+        Assert.Empty(await KnownTo(node.Outsider));
+        Assert.Empty(await KnownTo(node.NodeAdmin));
     }
+
+    private static readonly string[] LookedUp = ["198.51.100.7", "evil-feed.example", "8.8.8.8"];
 
     private sealed class RecordingIngest : IFeedIngest
     {

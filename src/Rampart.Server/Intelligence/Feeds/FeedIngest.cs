@@ -1,5 +1,16 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Rampart.Server.Access;
+using Rampart.Server.Intelligence.Ingest;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards;
+using Rampart.Standards.Intelligence;
+using Rampart.Standards.Intelligence.Csv;
 using Rampart.Standards.Markings;
+using Rampart.Standards.Misp;
+using Rampart.Standards.Observables;
 
 namespace Rampart.Server.Intelligence.Feeds;
 
@@ -41,13 +52,199 @@ public interface IFeedIngest
 }
 
 /// <summary>
-/// The store's ingest for feeds. Until the import classes are on this branch, a pull fails visibly with this
-/// message on the feed (status "failed"), rather than pretending to have stored anything.
+/// The store's ingest for feeds: each document becomes an import job of the feed's organisation (listed with its
+/// imports), written by <see cref="IntelIngest"/> batch by batch. STIX bundles and MISP events go in as they are;
+/// plain lists and CSV rows become an indicator and its observable per value (<see cref="IndicatorFactory"/>), with
+/// the feed's labels. "Drop" leaves values on a warning list out of plain lists and CSV; objects of bundles and
+/// MISP events are stored and flagged (their values are inside patterns and objects, not single rows).
 /// </summary>
-public sealed class StoreFeedIngest : IFeedIngest
+public sealed class StoreFeedIngest(IntelIngest ingest, WarningListsProvider warningLists, TimeProvider clock) : IFeedIngest
 {
-    public Task<FeedIngestCounts> IngestAsync(FeedIngestRequest request, CancellationToken cancellationToken) =>
-        throw new FeedException("The store's ingest is not available on this node yet; the feed was fetched but nothing was stored.");
+    private static readonly JsonSerializerOptions MappingJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public async Task<FeedIngestCounts> IngestAsync(FeedIngestRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        IntelShare share;
+        try
+        {
+            share = await ingest.ShareAsync(request.As, request.Tlp.Label(), request.Audiences, published: false, cancellationToken);
+        }
+        catch (RequestValidationException e)
+        {
+            throw new FeedException($"The feed's sharing is no longer valid: {e.Message}", e);
+        }
+
+        var (format, items) = request.Format switch
+        {
+            FeedFormat.StixBundle => (IntelImportFormat.StixBundle, IntelIngest.BundleItems(new MemoryStream(request.Content, writable: false), cancellationToken)),
+            FeedFormat.MispFeed => (IntelImportFormat.MispEvent, MispItems(request.Content)),
+            FeedFormat.PlainList => (IntelImportFormat.Csv, ValueItems(PlainListRows(request.Content), request, cancellationToken)),
+            FeedFormat.Csv => (IntelImportFormat.Csv, ValueItems(CsvRows(request, cancellationToken), request, cancellationToken)),
+            _ => throw new FeedException($"Unknown feed format {request.Format}."),
+        };
+        var job = await ingest.Store.StartJobAsync(request.As, format, share.Tlp, cancellationToken);
+        await ingest.RunAsync(request.As, job, share, items, cancellationToken);
+        if (job.Status == IntelImportStatus.Failed)
+        {
+            throw new FeedException(job.Error ?? "The import failed.");
+        }
+
+        return new FeedIngestCounts(job.Added, job.Updated, job.Unchanged, job.Rejected);
+    }
+
+    private static async IAsyncEnumerable<IngestItem> MispItems(byte[] content)
+    {
+        MispConversion conversion;
+        try
+        {
+            conversion = MispEventConverter.Convert(content);
+        }
+        catch (StandardsException e)
+        {
+            throw new FeedException($"Not a MISP event: {e.Message}", e);
+        }
+
+        var ordinal = 0;
+        yield return new IngestItem(ordinal++, conversion.Report);
+        foreach (var o in conversion.Objects)
+        {
+            yield return new IngestItem(ordinal++, o);
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private static async IAsyncEnumerable<CsvImportRow> PlainListRows(byte[] content)
+    {
+        using var reader = new StreamReader(new MemoryStream(content, writable: false), Encoding.UTF8);
+        long row = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            row++;
+            var text = line.Trim();
+            if (text.Length == 0 || text.StartsWith('#') || text.StartsWith(';'))
+            {
+                continue;
+            }
+
+            var raw = FreeTextRefang(text);
+            if (IndicatorFactory.Detect(raw) is not { } kind || !IndicatorFactory.TryNormalise(kind, raw, out var value))
+            {
+                yield return new CsvImportRow(null, new CsvRowError(row, row, null, $"Not an address, network, domain, URL, e-mail address or hash: '{Shorten(text)}'."));
+                continue;
+            }
+
+            yield return new CsvImportRow(new CsvCandidate(row, kind, value, text), null);
+        }
+    }
+
+    private static async IAsyncEnumerable<CsvImportRow> CsvRows(FeedIngestRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        CsvMapping? mapping;
+        try
+        {
+            mapping = request.CsvMapping is null ? null : JsonSerializer.Deserialize<CsvMapping>(request.CsvMapping, MappingJson);
+        }
+        catch (JsonException e)
+        {
+            throw new FeedException($"The feed's CSV mapping is not valid: {e.Message}", e);
+        }
+
+        if (mapping is null)
+        {
+            throw new FeedException("A CSV feed needs its column mapping.");
+        }
+
+        using var reader = new StreamReader(new MemoryStream(request.Content, writable: false), Encoding.UTF8);
+        IAsyncEnumerator<CsvImportRow> rows;
+        try
+        {
+            rows = CsvIndicatorImport.ReadAsync(reader, mapping, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (StandardsException e)
+        {
+            throw new FeedException($"The feed's CSV mapping does not fit: {e.Message}", e);
+        }
+
+        await using (rows)
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await rows.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (StandardsException e)
+                {
+                    throw new FeedException($"The feed's CSV does not fit its mapping: {e.Message}", e);
+                }
+
+                yield return rows.Current;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<IngestItem> ValueItems(IAsyncEnumerable<CsvImportRow> rows, FeedIngestRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var creator = IntelIdentity.Of(request.As.OrganisationId);
+        var now = clock.GetUtcNow();
+        var ordinal = 0;
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            if (row.Error is { } error)
+            {
+                yield return new IngestItem(ordinal++, null, Rejection: $"Row {error.Row}: {error.Reason}");
+                continue;
+            }
+
+            var candidate = row.Candidate!;
+            if (request.WarningLists == WarningListAction.Drop && warningLists.Matcher.Match(candidate.Value).Count > 0)
+            {
+                continue;
+            }
+
+            IndicatorObjects? objects = null;
+            string? rejection = null;
+            try
+            {
+                objects = IndicatorFactory.Create(candidate.ToRequest(creator, request.Tlp, now) with
+                {
+                    Labels = [.. candidate.Labels.Concat(request.Labels).Distinct(StringComparer.Ordinal)],
+                });
+            }
+            catch (StandardsException e)
+            {
+                rejection = $"Row {candidate.Row}: {e.Message}";
+            }
+
+            if (objects is null)
+            {
+                yield return new IngestItem(ordinal++, null, Rejection: rejection);
+                continue;
+            }
+
+            yield return new IngestItem(ordinal++, objects.Subject);
+            if (objects.Indicator is { } indicator)
+            {
+                yield return new IngestItem(ordinal++, indicator);
+            }
+        }
+    }
+
+    // The defanging forms analysts paste into lists: hxxp, [.], (.), [:], [at].
+    private static string FreeTextRefang(string text) => text
+        .Replace("hxxp", "http", StringComparison.OrdinalIgnoreCase)
+        .Replace("[.]", ".", StringComparison.Ordinal).Replace("(.)", ".", StringComparison.Ordinal)
+        .Replace("[:]", ":", StringComparison.Ordinal).Replace("[at]", "@", StringComparison.OrdinalIgnoreCase);
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }
 
 /// <summary>A feed pull failed in a way worth showing on the feed (the message is shown to the organisation's admins).</summary>
