@@ -358,6 +358,31 @@ public abstract class IntelReadTests(NodeFixture fixture)
             fixtureOverride = previous;
         }
     }
+
+    [Fact]
+    public async Task Correlations_OutsiderSeedsCopiesUpToTheThreshold_CommonDoesNotRevealOthersHoldTheValue()
+    {
+        await using var node = await SeededNode.CreateAsync(Node.Database.Provider, new Dictionary<string, string?> { ["Rampart:Intelligence:CommonValueThreshold"] = "2" });
+        var previous = fixtureOverride;
+        fixtureOverride = node;
+        try
+        {
+            var ip = "192.0.2.78";
+            // The outsider holds the value twice (at the threshold); whether the owner's AMBER object exists must not change its view.
+            var probe = await SeedAsync(node.OutsiderOrg, Tlp.Green, Audience.Organisation, "indicator", "probe-1", [ip]);
+            await SeedAsync(node.OutsiderOrg, Tlp.Green, Audience.Organisation, "indicator", "probe-2", [ip]);
+            var before = (await Json.ReadAsync(await node.Client(node.Outsider).GetAsync($"/api/intel/objects/{probe}/correlations"))).ToJsonString();
+            await SeedAsync(node.OwnerOrg, Tlp.Amber, Audience.Organisation, "indicator", "secret", [ip]);
+            var after = await Json.ReadAsync(await node.Client(node.Outsider).GetAsync($"/api/intel/objects/{probe}/correlations"));
+            Assert.Empty(after["common"]!.AsArray());
+            Assert.Single(after["items"]!.AsArray());
+            Assert.Equal(before, after.ToJsonString());
+        }
+        finally
+        {
+            fixtureOverride = previous;
+        }
+    }
 }
 
 public sealed class SqliteIntelReadTests(SqliteNode fixture) : IntelReadTests(fixture), IClassFixture<SqliteNode>;

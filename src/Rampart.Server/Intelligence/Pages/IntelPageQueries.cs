@@ -201,8 +201,27 @@ public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingS
 
         var values = await db.ObservableLinks.AsNoTracking().Where(l => l.RecordId == recordId)
             .Join(db.Observables.AsNoTracking(), l => l.ObservableId, v => v.Id, (l, v) => v).Take(500).ToListAsync(cancellationToken);
-        var common = values.Where(v => v.ObjectCount > CommonThreshold).Select(v => v.Value).OrderBy(v => v, StringComparer.Ordinal).ToList();
-        var expand = values.Where(v => v.ObjectCount <= CommonThreshold).Select(v => v.Id).ToList();
+        // Common by what this viewer may read, never by the node-wide ObjectCount (which would let an outsider learn,
+        // by seeding copies up to the threshold, that others hold a value).
+        var common = new List<string>();
+        var expand = new List<long>();
+        foreach (var v in values)
+        {
+            var observableId = v.Id;
+            var carriers = db.ObservableLinks.Where(l => l.ObservableId == observableId).Select(l => l.RecordId);
+            var readable = await access.Readable(db.IntelObjects.AsNoTracking().Where(x => carriers.Contains(x.RecordId)), caller)
+                .Select(x => x.RecordId).Take(CommonThreshold + 1).CountAsync(cancellationToken);
+            if (readable > CommonThreshold)
+            {
+                common.Add(v.Value);
+            }
+            else
+            {
+                expand.Add(v.Id);
+            }
+        }
+
+        common.Sort(StringComparer.Ordinal);
         if (expand.Count == 0)
         {
             return new([], common, false);

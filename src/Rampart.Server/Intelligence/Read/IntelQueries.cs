@@ -356,7 +356,7 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
     /// <summary>
     /// The objects the caller may read that share a value with <paramref name="readable"/> (equal, network, domain,
     /// same file), after record <paramref name="after"/>, by record. Computed from the links at read time; values of
-    /// the object linked to more than the threshold of objects are reported as common and not expanded.
+    /// the object carried by more than the threshold of objects <em>the caller may read</em> are reported as common and not expanded.
     /// </summary>
     public async Task<Correlations> CorrelationsAsync(Caller caller, IntelObject readable, long? after, int limit, CancellationToken cancellationToken)
     {
@@ -365,14 +365,34 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
         var self = readable.RecordId;
         var own = await db.ObservableLinks.AsNoTracking().Where(l => l.RecordId == self)
             .Join(db.Observables.AsNoTracking(), l => l.ObservableId, o => o.Id, (l, o) => o).Take(MaxRelatedValues).ToListAsync(cancellationToken);
-        var common = own.Where(o => o.ObjectCount > threshold).Select(o => new CommonValue(o.Kind, o.Value)).ToList();
-        var expand = own.Where(o => o.ObjectCount <= threshold).ToList();
+        // "Common" is decided by what this viewer may read, never by the node-wide ObjectCount: a count over
+        // everyone's objects would tell an outsider, by seeding its own copies up to the threshold, that others hold a
+        // value (and how many). Counting stops at threshold + 1 readable objects.
+        var common = new List<CommonValue>();
+        var expand = new List<Observable>();
+        foreach (var o in own)
+        {
+            var observableId = o.Id;
+            var carriers = db.ObservableLinks.Where(l => l.ObservableId == observableId).Select(l => l.RecordId);
+            var readableCarriers = await access.Readable(db.IntelObjects.AsNoTracking().Where(x => carriers.Contains(x.RecordId) && x.WithdrawnAt == null), caller)
+                .Select(x => x.RecordId).Take(threshold + 1).CountAsync(cancellationToken);
+            if (readableCarriers > threshold)
+            {
+                common.Add(new CommonValue(o.Kind, o.Value));
+            }
+            else
+            {
+                expand.Add(o);
+            }
+        }
 
         // related observable id → (how, related value, own value)
         var related = new Dictionary<long, CorrelationVia>();
         void Add(Observable o, CorrelationKind kind, Observable from)
         {
-            if (o.ObjectCount <= threshold && !related.ContainsKey(o.Id))
+            // Related values are not judged by the node-wide count either: what they lead to is filtered by the
+            // access decision and paged below.
+            if (!related.ContainsKey(o.Id))
             {
                 related[o.Id] = new CorrelationVia(kind, o.Value, from.Value);
             }
