@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
 using Rampart.Server.Audit;
@@ -256,6 +257,49 @@ public abstract class ListPagingTests(NodeFixture fixture)
         var first = (await Json.ReadAsync(await Node.Client(Node.Member).GetAsync("/api/communities?q=Walk%20community%203")))["items"]!.AsArray().Single()!;
         Assert.Equal([Node.OwnerOrg], first["memberOrganisationIds"]!.AsArray().Select(m => m!.GetValue<Guid>()));
         Assert.Empty((await Json.ReadAsync(await Node.Client(Node.Member).GetAsync("/api/communities?q=community")))["items"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UserListing_PrefixSearchAndKeysetPage_AreIndexReadsNotTableScans(bool withCursor)
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        var query = UserListing.Matching(db.Users.AsNoTracking(), UserListing.SearchKey("walk"));
+        if (withCursor)
+        {
+            var key = "WALK05@LISTING.TEST";
+            var id = Guid.Empty;
+            query = query.Where(u => u.NormalizedEmail!.CompareTo(key) > 0 || (u.NormalizedEmail == key && u.Id.CompareTo(id) > 0));
+        }
+
+        // The statement EF runs, with its parameters, explained in place.
+        await using var command = query.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id).Take(51).CreateDbCommand();
+        var postgres = db.Database.IsNpgsql();
+        await db.Database.OpenConnectionAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(transaction);
+        if (postgres)
+        {
+            // A test table is small enough that a scan is cheapest: price scans out and ask whether an index can serve.
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off");
+        }
+
+        command.CommandText = (postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
+        var plan = new System.Text.StringBuilder();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.AppendLine(reader.GetValue(reader.FieldCount - 1)?.ToString());
+            }
+        }
+
+        await transaction.RollbackAsync();
+        var text = plan.ToString();
+        Assert.DoesNotMatch(@"(?m)SCAN ""?AspNetUsers""?\s*$|Seq Scan on ""?AspNetUsers", text);
+        Assert.Contains("IX_Users_Normalized", text, StringComparison.Ordinal);
     }
 
     [Theory]
