@@ -32,7 +32,7 @@ public sealed class OrganisationTests(SqliteNode fixture) : IClassFixture<Sqlite
     [Fact]
     public async Task InvalidFields_AreEachNamed_AndNothingIsCreated()
     {
-        var before = (await Json.ReadAsync(await Node.Client(Node.NodeAdmin).GetAsync("/api/organisations"))).AsArray().Count;
+        var before = (await Json.ReadAsync(await Node.Client(Node.NodeAdmin).GetAsync("/api/organisations?limit=500")))["items"]!.AsArray().Count;
         var response = await Node.Client(Node.NodeAdmin).PostAsync("/api/organisations", new
         {
             name = "",
@@ -50,7 +50,7 @@ public sealed class OrganisationTests(SqliteNode fixture) : IClassFixture<Sqlite
             Assert.True(errors[field] is not null, $"no error for {field}: {errors.ToJsonString()}");
         }
 
-        Assert.Equal(before, (await Json.ReadAsync(await Node.Client(Node.NodeAdmin).GetAsync("/api/organisations"))).AsArray().Count);
+        Assert.Equal(before, (await Json.ReadAsync(await Node.Client(Node.NodeAdmin).GetAsync("/api/organisations?limit=500")))["items"]!.AsArray().Count);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class OrganisationTests(SqliteNode fixture) : IClassFixture<Sqlite
         Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.Outsider).PostAsync($"/api/communities/{id}/members", new { organisationId = Node.OutsiderOrg })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await Node.Client(Node.OwnerAdmin).PostAsync($"/api/communities/{id}/members", new { organisationId = Node.MemberOrg })).StatusCode);
 
-        var listed = (await Json.ReadAsync(await Node.Client(Node.Outsider).GetAsync("/api/communities"))).AsArray()
+        var listed = (await Json.ReadAsync(await Node.Client(Node.Outsider).GetAsync("/api/communities?limit=500")))["items"]!.AsArray()
             .Single(c => c!["id"]!.GetValue<Guid>() == id)!;
         var members = listed["memberOrganisationIds"]!.AsArray().Select(m => m!.GetValue<Guid>()).ToList();
         Assert.Contains(Node.MemberOrg, members);
@@ -104,7 +104,7 @@ public sealed class OrganisationTests(SqliteNode fixture) : IClassFixture<Sqlite
             new { email = "friend@owner.test", organisationId = Node.OwnerOrg, role = "analyst" })).StatusCode);
 
         // Org admins see their own organisation's users only.
-        var users = (await Json.ReadAsync(await Node.Client(Node.OwnerAdmin).GetAsync("/api/users"))).AsArray();
+        var users = (await Json.ReadAsync(await Node.Client(Node.OwnerAdmin).GetAsync("/api/users?limit=200")))["items"]!.AsArray();
         Assert.All(users, u => Assert.Equal(Node.OwnerOrg, u!["organisationId"]!.GetValue<Guid>()));
         Assert.DoesNotContain(users, u => u!["passwordHash"] is not null);
     }

@@ -34,7 +34,7 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
     }
 
     private static async Task<List<Guid>> MembersAsync(HttpClient client, Guid community) =>
-        (await Json.ReadAsync(await client.GetAsync("/api/communities"))).AsArray()
+        (await Json.ReadAsync(await client.GetAsync("/api/communities?limit=500")))["items"]!.AsArray()
             .Single(c => c!["id"]!.GetValue<Guid>() == community)!["memberOrganisationIds"]!.AsArray()
             .Select(m => m!.GetValue<Guid>()).ToList();
 

@@ -49,6 +49,16 @@ public sealed class PostgresRampartDb(DbContextOptions<PostgresRampartDb> option
         return builder.ConnectionString;
     }
 
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+        // Keys of prefix search and keyset paging compare byte-wise, as in SQLite: a prefix is then one index range,
+        // and the order the cursor walks is the order of the index whatever the database's locale.
+        builder.Entity<Identity.User>().Property(u => u.NormalizedEmail).UseCollation("C");
+        builder.Entity<Identity.User>().Property(u => u.NormalizedDisplayName).UseCollation("C");
+    }
+
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>
         Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
 

@@ -125,10 +125,23 @@ public sealed partial class NodeBootstrap(
 
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await BackfillNormalizedDisplayNamesAsync(db, cancellationToken);
         }
         else
         {
             await db.Database.MigrateAsync(cancellationToken);
+        }
+    }
+
+    // UserNameBackfill: the UserListPaging migration filled NormalizedDisplayName with SQLite's upper(), which folds ASCII
+    // only; names in other scripts (Cyrillic, Georgian, ë, ç…) are upper-cased here, once — later rows agree already.
+    private static async Task BackfillNormalizedDisplayNamesAsync(RampartDb db, CancellationToken cancellationToken)
+    {
+        var names = await db.Users.AsNoTracking().Select(u => new { u.Id, u.DisplayName, u.NormalizedDisplayName }).ToListAsync(cancellationToken);
+        foreach (var stale in names.Where(n => n.NormalizedDisplayName != Identity.User.Normalize(n.DisplayName)))
+        {
+            var normalized = Identity.User.Normalize(stale.DisplayName);
+            await db.Users.Where(u => u.Id == stale.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.NormalizedDisplayName, normalized), cancellationToken);
         }
     }
 

@@ -55,20 +55,28 @@ public static class IdentityEndpoints
 
         var users = routes.MapGroup("/users").WithTags("Users").RequireAuthorization();
 
-        // Org admins see their organisation's users; node admins all; others only themselves.
-        users.MapGet("/", async (Caller caller, RampartDb db, AuditTrail audit, CancellationToken ct) =>
+        // Org admins see their organisation's users; node admins all; others only themselves. Cursor-paged by
+        // normalised e-mail then id; 'q' is a prefix of the e-mail address or of the display name, any case.
+        users.MapGet("/", async Task<Ok<CursorPage<UserView>>> (HttpContext http, Caller caller, RampartDb db, AuditTrail audit, PageCursors cursors,
+            int? limit, string? next, string? q, CancellationToken ct) =>
         {
-            var query = db.Users.AsNoTracking();
-            query = caller.IsNodeAdmin ? query
-                : caller.Role == Role.OrgAdmin ? query.Where(u => u.OrganisationId == caller.OrganisationId)
-                : query.Where(u => u.Id == caller.UserId);
-            var list = await query.OrderBy(u => u.Email).ToListAsync(ct);
+            if (Http.OffsetPagingParameter(http) is { } offset)
+            {
+                throw RequestErrors.One(offset, "Users are paged by cursor: use 'limit' and then 'next' from the answer.");
+            }
+
+            var size = Http.Limit(limit, fallback: 100);
+            var search = Http.SearchText(q, "q");
+            var scope = UserListing.SearchKey(search) ?? "";
+            var after = cursors.DecodeKey(next, UserListing.ListName, scope);
+            var (items, more) = await UserListing.PageAsync(db, caller, search, after, descending: false, size, ct);
             if (caller.IsNodeAdmin || caller.Role == Role.OrgAdmin)
             {
                 await audit.RecordNowAsync(AuditEvent.UserListViewed, caller, "users", cancellationToken: ct);
             }
 
-            return TypedResults.Ok(list.Select(UserView.From).ToList());
+            var nextCursor = more ? cursors.Encode(UserListing.ListName, scope, UserListing.KeyOf(items[^1]).Key, items[^1].Id) : null;
+            return TypedResults.Ok(new CursorPage<UserView>(items.Select(UserView.From).ToList(), nextCursor));
         });
 
         users.MapPost("/", async (UserRequest request, Caller caller, UserAdministration admin, CancellationToken ct) =>

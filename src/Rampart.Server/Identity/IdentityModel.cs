@@ -9,8 +9,14 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     public void Configure(EntityTypeBuilder<User> b)
     {
         b.Property(u => u.DisplayName).HasMaxLength(200);
+        b.Property(u => u.NormalizedDisplayName).HasMaxLength(200);
         b.Property(u => u.Culture).HasMaxLength(10);
         b.HasIndex(u => u.OrganisationId);
+        // The users list: keyset pages by (normalised e-mail, id), across the node or within one organisation,
+        // and a prefix search on the normalised e-mail (Identity's EmailIndex) or the normalised display name.
+        b.HasIndex(u => new { u.NormalizedEmail, u.Id }).HasDatabaseName("IX_Users_NormalizedEmail_Id");
+        b.HasIndex(u => new { u.OrganisationId, u.NormalizedEmail, u.Id }).HasDatabaseName("IX_Users_OrganisationId_NormalizedEmail_Id");
+        b.HasIndex(u => new { u.NormalizedDisplayName, u.Id }).HasDatabaseName("IX_Users_NormalizedDisplayName_Id");
         b.HasOne<Organisation>().WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
     }
 }

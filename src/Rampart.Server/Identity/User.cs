@@ -9,7 +9,24 @@ public sealed class User : IdentityUser<Guid>
 
     public Role Role { get; set; }
 
-    public string DisplayName { get; set; } = "";
+    public string DisplayName
+    {
+        get;
+        set
+        {
+            field = value ?? "";
+            NormalizedDisplayName = Normalize(field);
+        }
+    } = "";
+
+    /// <summary>
+    /// <see cref="DisplayName"/> upper-cased (invariant), kept in step by its setter: the indexed key of the
+    /// prefix search of users, as Identity's <c>NormalizedEmail</c> is for addresses.
+    /// </summary>
+    public string NormalizedDisplayName { get; private set; } = "";
+
+    /// <summary>How a typed search and a stored name are compared: upper-cased, invariant.</summary>
+    public static string Normalize(string value) => (value ?? "").ToUpperInvariant();
 
     /// <summary>Set for a one-time password: the user must choose a new one before doing anything else.</summary>
     public bool MustChangePassword { get; set; }

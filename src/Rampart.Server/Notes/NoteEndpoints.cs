@@ -62,10 +62,7 @@ public static class NoteEndpoints
             }
 
             var size = Http.Limit(limit);
-            if (q is { Length: > NoteLimits.TitleLength })
-            {
-                throw RequestErrors.One("q", $"At most {NoteLimits.TitleLength} characters.");
-            }
+            Http.SearchText(q, "q", NoteLimits.TitleLength);
 
             var scope = string.Join(' ', NoteSearch.QueryTerms(q));
             var before = cursors.Decode(next, ListName, scope);

@@ -4,6 +4,7 @@ using Rampart.Server.Access;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
 using Rampart.Server.Identity;
+using Rampart.Server.Organisations.Pages;
 
 namespace Rampart.Server.Organisations;
 
@@ -52,14 +53,35 @@ public sealed record MembershipRequestView(Guid Id, Guid CommunityId, Guid Organ
 /// </summary>
 public static class OrganisationEndpoints
 {
+    private const string OrganisationList = "organisations";
+    private const string CommunityList = "communities";
+    private const int DirectoryDefaultLimit = 100;
+    private const int DirectoryMaxLimit = 500;
+
+    // limit (1–500, default 100), the prefix, and the name the page starts after, each a 400 naming its field when bad.
+    private static (int Size, string? Prefix, string? After) DirectoryQuery(HttpContext http, PageCursors cursors, string list, int? limit, string? next, string? q)
+    {
+        if (Http.OffsetPagingParameter(http) is { } offset)
+        {
+            throw RequestErrors.One(offset, "The directory is paged by cursor: use 'limit' and then 'next' from the answer.");
+        }
+
+        var size = Http.Limit(limit, DirectoryDefaultLimit, DirectoryMaxLimit);
+        var prefix = Http.SearchText(q, "q");
+        return (size, prefix, cursors.DecodeKey(next, list, prefix ?? "")?.Key);
+    }
+
     public static void MapOrganisationsApi(this IEndpointRouteBuilder routes)
     {
         var organisations = routes.MapGroup("/organisations").WithTags("Organisations").RequireAuthorization();
 
-        organisations.MapGet("/", async (RampartDb db, CancellationToken ct) =>
+        // Cursor-paged by short name (unique index); 'q' is a prefix of the short name.
+        organisations.MapGet("/", async Task<Ok<CursorPage<OrganisationView>>> (HttpContext http, RampartDb db, PageCursors cursors, int? limit, string? next, string? q, CancellationToken ct) =>
         {
-            var list = await db.Organisations.AsNoTracking().OrderBy(o => o.Country).ThenBy(o => o.ShortName).ToListAsync(ct);
-            return TypedResults.Ok(list.Select(OrganisationView.From).ToList());
+            var (size, prefix, after) = DirectoryQuery(http, cursors, OrganisationList, limit, next, q);
+            var (items, more) = await DirectoryPaging.OrganisationsAsync(db, prefix, after, descending: false, size, ct);
+            return TypedResults.Ok(new CursorPage<OrganisationView>(items.Select(OrganisationView.From).ToList(),
+                more ? cursors.Encode(OrganisationList, prefix ?? "", items[^1].ShortName, items[^1].Id) : null));
         });
 
         organisations.MapGet("/{id}", async Task<Results<Ok<OrganisationView>, NotFound>> (string id, RampartDb db, CancellationToken ct) =>
@@ -83,10 +105,13 @@ public static class OrganisationEndpoints
 
         var communities = routes.MapGroup("/communities").WithTags("Communities").RequireAuthorization();
 
-        communities.MapGet("/", async (RampartDb db, CancellationToken ct) =>
+        // Cursor-paged by name (unique index); 'q' is a prefix of the name.
+        communities.MapGet("/", async Task<Ok<CursorPage<CommunityView>>> (HttpContext http, RampartDb db, PageCursors cursors, int? limit, string? next, string? q, CancellationToken ct) =>
         {
-            var list = await db.Communities.AsNoTracking().Include(c => c.Members).OrderBy(c => c.Name).ToListAsync(ct);
-            return TypedResults.Ok(list.Select(ToView).ToList());
+            var (size, prefix, after) = DirectoryQuery(http, cursors, CommunityList, limit, next, q);
+            var (items, more) = await DirectoryPaging.CommunitiesAsync(db, prefix, after, descending: false, size, ct);
+            return TypedResults.Ok(new CursorPage<CommunityView>(items.Select(ToView).ToList(),
+                more ? cursors.Encode(CommunityList, prefix ?? "", items[^1].Name, items[^1].Id) : null));
         });
 
         communities.MapPost("/", async (CommunityRequest request, Caller caller, CommunityAdministration admin, CancellationToken ct) =>

@@ -255,6 +255,13 @@ public static class IntelReadEndpoints
             }
 
             var v = values.FirstOrDefault();
+            if (v is not null && v.Any(char.IsControl))
+            {
+                // A NUL reaches PostgreSQL as an error (a 500); no search term has control characters.
+                errors.Add(name, "Must not contain control characters.");
+                return null;
+            }
+
             return string.IsNullOrWhiteSpace(v) ? null : v;
         }
 

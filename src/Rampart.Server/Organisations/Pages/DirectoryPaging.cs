@@ -7,7 +7,8 @@ namespace Rampart.Server.Organisations.Pages;
 /// Keyset pages of the directory for the grids: organisations by short name and communities by name, both on their
 /// unique index, so a page is an index seek from the last key seen, in either direction. The filter is a prefix of
 /// that same key (as typed, or upper-cased for short names such as "CERT-MK"), so the ordered index is read no
-/// further than the page needs when the prefix matches.
+/// further than the page needs when the prefix matches. The one query behind the grids and <c>GET /api/organisations</c>
+/// and <c>GET /api/communities</c>; a prefix with control characters is a 400 naming <c>q</c>.
 /// </summary>
 public static class DirectoryPaging
 {
@@ -16,9 +17,8 @@ public static class DirectoryPaging
     {
         ArgumentNullException.ThrowIfNull(db);
         var query = db.Organisations.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(prefix))
+        if (Hosting.Http.SearchText(prefix, "q") is { } typed)
         {
-            var typed = prefix.Trim();
             var upper = typed.ToUpperInvariant();
             query = query.Where(o => o.ShortName.StartsWith(typed) || o.ShortName.StartsWith(upper));
         }
@@ -39,9 +39,8 @@ public static class DirectoryPaging
     {
         ArgumentNullException.ThrowIfNull(db);
         var query = db.Communities.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(prefix))
+        if (Hosting.Http.SearchText(prefix, "q") is { } typed)
         {
-            var typed = prefix.Trim();
             query = query.Where(c => c.Name.StartsWith(typed));
         }
 

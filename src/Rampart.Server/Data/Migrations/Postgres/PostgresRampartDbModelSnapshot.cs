@@ -484,9 +484,16 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<bool>("MustChangePassword")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("NormalizedDisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
 
                     b.Property<string>("NormalizedUserName")
                         .HasMaxLength(256)
@@ -527,6 +534,15 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.HasIndex("OrganisationId");
+
+                    b.HasIndex("NormalizedDisplayName", "Id")
+                        .HasDatabaseName("IX_Users_NormalizedDisplayName_Id");
+
+                    b.HasIndex("NormalizedEmail", "Id")
+                        .HasDatabaseName("IX_Users_NormalizedEmail_Id");
+
+                    b.HasIndex("OrganisationId", "NormalizedEmail", "Id")
+                        .HasDatabaseName("IX_Users_OrganisationId_NormalizedEmail_Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

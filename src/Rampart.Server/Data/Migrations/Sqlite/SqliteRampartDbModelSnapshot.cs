@@ -473,6 +473,11 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<bool>("MustChangePassword")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("NormalizedDisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -516,6 +521,15 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.HasIndex("OrganisationId");
+
+                    b.HasIndex("NormalizedDisplayName", "Id")
+                        .HasDatabaseName("IX_Users_NormalizedDisplayName_Id");
+
+                    b.HasIndex("NormalizedEmail", "Id")
+                        .HasDatabaseName("IX_Users_NormalizedEmail_Id");
+
+                    b.HasIndex("OrganisationId", "NormalizedEmail", "Id")
+                        .HasDatabaseName("IX_Users_OrganisationId_NormalizedEmail_Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
