@@ -368,4 +368,34 @@ public sealed class IntelImportLimitTests
         Assert.Equal(20, job["added"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.Outsider).GetAsync(location)).StatusCode);
     }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Csv_Large_202ThenCompletedAndBadMappingStill400(DatabaseProvider provider)
+    {
+        await using var node = await SeededNode.CreateAsync(provider, new Dictionary<string, string?> { ["Rampart:Intelligence:DirectImportBytes"] = "256" });
+        var client = node.Client(node.Owner);
+        var csv = "ip,note\n" + string.Concat(Enumerable.Range(1, 40).Select(i => $"198.51.100.{i},row {i}\n"));
+
+        var badMapping = await client.PostAsync("/api/intel/csv?tlp=amber&value_column=address", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var accepted = await client.PostAsync("/api/intel/csv?tlp=amber&value_column=ip&description_column=note", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, badMapping.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(badMapping))["errors"]!["value_column"]);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.ToString();
+        JsonNode job;
+        var waited = 0;
+        do
+        {
+            await Task.Delay(200);
+            job = await Json.ReadAsync(await client.GetAsync(location));
+        }
+        while (job["status"]!.GetValue<string>() == "running" && (waited += 200) < 30_000);
+
+        Assert.Equal("completed", job["status"]!.GetValue<string>());
+        Assert.Equal(80, job["added"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.Outsider).GetAsync(location)).StatusCode);
+    }
 }
