@@ -151,6 +151,81 @@ public abstract class IntelIngestTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"/api/intel/imports/{Guid.CreateVersion7()}")).StatusCode);
     }
 
+    private async Task<HttpResponseMessage> PostCsvAsync(Person person, string csv, string query) =>
+        await Node.Client(person).PostAsync($"/api/intel/csv?{query}", new StringContent(csv, Encoding.UTF8, new MediaTypeHeaderValue("text/csv")));
+
+    [Fact]
+    public async Task Csv_MappedRows_IndicatorsAndObservablesRowErrorsRejected()
+    {
+        var ip = $"203.0.113.{Random.Shared.Next(1, 250)}";
+        var domain = $"csv-{Guid.NewGuid():N}.example.org";
+        var csv = $"indicator,type,tags,comment\n{ip},ip-dst,c2;botnet,seen on the VPN\nnot-a-value!,,,\n{domain},domain,phishing,\n";
+
+        var response = await PostCsvAsync(Node.Owner, csv, "tlp=amber&value_column=Indicator&kind_column=type&label_column=tags&description_column=comment&label=csv-test");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var job = await Json.ReadAsync(response);
+        Assert.Equal("csv", job["format"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(4, job["added"]!.GetValue<int>());
+        Assert.Equal(1, job["rejected"]!.GetValue<int>());
+        var rejected = job["outcomes"]!.AsArray().Single(o => o!["outcome"]!.GetValue<string>() == "rejected")!;
+        Assert.StartsWith("Row 3 (line 3), column 'Indicator':", rejected["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var ids = job["outcomes"]!.AsArray().Select(o => o!["stixId"]?.GetValue<string>()).OfType<string>().ToList();
+        Assert.Contains(ids, i => i.StartsWith("ipv4-addr--", StringComparison.Ordinal));
+        Assert.Contains(ids, i => i.StartsWith("domain-name--", StringComparison.Ordinal));
+        var indicator = ids.First(i => i.StartsWith("indicator--", StringComparison.Ordinal));
+
+        // The owner reads the indicator with its labels; AMBER keeps it from another organisation and every admin outside.
+        var read = await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}");
+        Assert.True(read.StatusCode == HttpStatusCode.OK, await read.Content.ReadAsStringAsync());
+        var body = (await read.Content.ReadAsStringAsync());
+        Assert.Contains("csv-test", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.NodeAdmin).GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+
+        // The job is the importing organisation's only.
+        var url = $"/api/intel/imports/{job["id"]!.GetValue<string>()}";
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.OwnerAdmin).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.NodeAdmin).GetAsync(url)).StatusCode);
+
+        // The same file again changes nothing.
+        var again = await Json.ReadAsync(await PostCsvAsync(Node.Owner, csv, "tlp=amber&value_column=Indicator&kind_column=type&label_column=tags&description_column=comment&label=csv-test"));
+        Assert.Equal(0, again["added"]!.GetValue<int>());
+        Assert.Equal(4, again["unchanged"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Csv_BadMapping_400NamingTheFieldAndNoJob()
+    {
+        var csv = "value,kind\n192.0.2.1,ipv4\n";
+
+        var missingColumn = await PostCsvAsync(Node.Owner, csv, "tlp=green&value_column=ioc");
+        var missingLabelColumn = await PostCsvAsync(Node.Owner, csv, "tlp=green&value_column=value&label_column=tags");
+        var noValueColumn = await PostCsvAsync(Node.Owner, csv, "tlp=green");
+        var badKind = await PostCsvAsync(Node.Owner, csv, "tlp=green&value_column=value&kind=ipv5");
+        var noHeader = await PostCsvAsync(Node.Owner, csv, "tlp=green&value_column=value&header=false");
+
+        Assert.Equal(HttpStatusCode.BadRequest, missingColumn.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(missingColumn))["errors"]!["value_column"]);
+        Assert.NotNull((await Json.ReadAsync(missingLabelColumn))["errors"]!["label_column"]);
+        Assert.NotNull((await Json.ReadAsync(noValueColumn))["errors"]!["value_column"]);
+        Assert.NotNull((await Json.ReadAsync(badKind))["errors"]!["kind"]);
+        Assert.NotNull((await Json.ReadAsync(noHeader))["errors"]!["value_column"]);
+    }
+
+    [Fact]
+    public async Task Csv_NoHeaderFixedKind_ColumnsByNumber()
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()));
+        var response = await PostCsvAsync(Node.Owner, $"# feed export\n{hash};ransomware\n", "tlp=green&header=false&value_column=1&label_column=2&kind=sha256&delimiter=;");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var job = await Json.ReadAsync(response);
+        Assert.Equal(2, job["added"]!.GetValue<int>());
+        Assert.Contains(job["outcomes"]!.AsArray(), o => o!["stixId"]!.GetValue<string>().StartsWith("file--", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task TextPreview_AmberObjectOfOwner_OnlyReadersSeeTheMatch()
     {
@@ -291,6 +366,36 @@ public sealed class IntelImportLimitTests
 
         Assert.Equal("completed", job["status"]!.GetValue<string>());
         Assert.Equal(20, job["added"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.Outsider).GetAsync(location)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Csv_Large_202ThenCompletedAndBadMappingStill400(DatabaseProvider provider)
+    {
+        await using var node = await SeededNode.CreateAsync(provider, new Dictionary<string, string?> { ["Rampart:Intelligence:DirectImportBytes"] = "256" });
+        var client = node.Client(node.Owner);
+        var csv = "ip,note\n" + string.Concat(Enumerable.Range(1, 40).Select(i => $"198.51.100.{i},row {i}\n"));
+
+        var badMapping = await client.PostAsync("/api/intel/csv?tlp=amber&value_column=address", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var accepted = await client.PostAsync("/api/intel/csv?tlp=amber&value_column=ip&description_column=note", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, badMapping.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(badMapping))["errors"]!["value_column"]);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.ToString();
+        JsonNode job;
+        var waited = 0;
+        do
+        {
+            await Task.Delay(200);
+            job = await Json.ReadAsync(await client.GetAsync(location));
+        }
+        while (job["status"]!.GetValue<string>() == "running" && (waited += 200) < 30_000);
+
+        Assert.Equal("completed", job["status"]!.GetValue<string>());
+        Assert.Equal(80, job["added"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.Outsider).GetAsync(location)).StatusCode);
     }
 }

@@ -18,7 +18,11 @@ public sealed class IntelligenceFeature : RampartFeature
         services.AddScoped<IntelTextPreview>();
         services.AddScoped<IntelRetraction>();
         services.AddHostedService<InterruptedImports>();
+        services.AddScoped<IntelGalaxies>();
+        services.AddHostedService<GalaxiesOnFirstStart>();
     }
+
+    public override void AddCommands(Admin.AdminCommands commands) => IntelGalaxies.AddCommand(commands);
 
     public override void MapEndpoints(FeatureRoutes routes)
     {

@@ -23,7 +23,7 @@ public sealed record IntelOutcomeView(int Ordinal, string? StixId, IntelOutcomeK
 /// Runs imports as jobs: validates the sharing (TLP + audience, as notes take them) before reading any input,
 /// cuts the input into batches of <see cref="IntelStore.BatchSize"/> and hands each to <see cref="IntelStore"/>.
 /// </summary>
-public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sharing, IOptions<IntelOptions> options)
+public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sharing, IOptions<IntelOptions> options, IServiceScopeFactory scopes, TimeProvider clock)
 {
     public IntelOptions Options => options.Value;
 
@@ -85,8 +85,11 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
     public async Task<IntelImportJob> RunAsync(Caller caller, IntelImportJob job, IntelShare share, IAsyncEnumerable<IngestItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(job);
         var batch = new List<IngestItem>(IntelStore.BatchSize);
         string? error = null;
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(job.Id, stopHeartbeat.Token);
         try
         {
             await foreach (var item in items.WithCancellation(cancellationToken))
@@ -113,10 +116,34 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
             error = $"Malformed JSON after {job.Processed + batch.Count} objects: {e.Message}";
         }
 
+        finally
+        {
+            await stopHeartbeat.CancelAsync();
+            await heartbeat;
+        }
+
         db.ChangeTracker.Clear();
         db.IntelImportJobs.Attach(job);
         await store.FinishJobAsync(caller, job, error, cancellationToken);
         return job;
+    }
+
+    // While this server imports, it renews the job's lease every third of it (its own scope: the import's context is busy).
+    private async Task HeartbeatAsync(Guid jobId, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(store.Lease / 3, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IntelStore>().RenewLeaseAsync(jobId, stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The import ended.
+        }
     }
 
     /// <summary>The objects of a STIX bundle as import items, in order.</summary>
@@ -164,20 +191,37 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
     }
 }
 
-/// <summary>On start: jobs left running by a stopped process are marked interrupted (their committed batches stay).</summary>
-public sealed class InterruptedImports(IServiceScopeFactory scopes, TimeProvider clock) : IHostedService
+/// <summary>
+/// At start and then every lease period: running jobs whose lease expired (their server stopped) are marked
+/// interrupted, keeping their committed batches. A job another live server runs has a fresh lease and stays running.
+/// </summary>
+public sealed class InterruptedImports(IServiceScopeFactory scopes, IOptions<IntelOptions> options, TimeProvider clock) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
-        var now = clock.GetUtcNow();
-        await db.IntelImportJobs.Where(j => j.Status == IntelImportStatus.Running).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, IntelImportStatus.Interrupted)
-            .SetProperty(j => j.FinishedAt, now)
-            .SetProperty(j => j.Error, "Interrupted: the node stopped during the import. Every batch counted here is stored; nothing after it is. Send the input again: stored objects come back unchanged."),
-            cancellationToken);
+        await SweepAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ImportLeaseSeconds), clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await SweepAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IntelStore>().InterruptExpiredAsync(cancellationToken);
+    }
 }

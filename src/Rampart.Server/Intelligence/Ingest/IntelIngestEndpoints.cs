@@ -41,6 +41,19 @@ public static class IntelIngestEndpoints
             return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.MispEvent, MispItems, ct);
         }).RequireAuthorization().WithMetadata(importPath);
 
+        // CSV: the file is the body, the column mapping is in the query string (README, "Sharing intelligence").
+        group.MapPost("/csv", async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> (
+            HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, TimeProvider clock, string? tlp, [FromQuery] string[]? audience, bool? published, CancellationToken ct) =>
+        {
+            var share = await ingest.ShareAsync(caller, tlp, IntelIngest.AudienceFromQuery(audience), published ?? false, ct);
+            var mapping = IntelCsvImport.Mapping(http.Request.Query);
+            var now = clock.GetUtcNow();
+            return await ImportAsync(
+                http, caller, ingest, store, scopes, share, IntelImportFormat.Csv,
+                (body, token) => IntelCsvImport.Items(body, mapping, caller.OrganisationId, share.Tlp, now, token), ct,
+                (body, token) => IntelCsvImport.CheckAsync(body, mapping, token));
+        }).RequireAuthorization().WithMetadata(importPath);
+
         group.MapGet("/imports/{id}", async Task<Results<Ok<IntelImportView>, NotFound>> (string id, Caller caller, IntelIngest ingest, int? limit, string? next, CancellationToken ct) =>
         {
             int? after = null;
@@ -97,13 +110,25 @@ public static class IntelIngestEndpoints
     // Small bodies are imported while the request waits; large ones are spooled to a file and imported in the background.
     private static async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> ImportAsync(
         HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, IntelShare share, IntelImportFormat format,
-        Func<Stream, CancellationToken, IAsyncEnumerable<IngestItem>> read, CancellationToken ct)
+        Func<Stream, CancellationToken, IAsyncEnumerable<IngestItem>> read, CancellationToken ct, Func<Stream, CancellationToken, Task>? check = null)
     {
         var length = http.Request.ContentLength;
         if (length is { } direct && direct <= ingest.Options.DirectImportBytes)
         {
+            var body = http.Request.Body;
+            using var buffer = check is null ? null : new MemoryStream();
+            if (buffer is not null)
+            {
+                // A request mistake the input reveals (a mapped column the header lacks) is a 400 before any job starts.
+                await body.CopyToAsync(buffer, ct);
+                buffer.Position = 0;
+                await check!(buffer, ct);
+                buffer.Position = 0;
+                body = buffer;
+            }
+
             var job = await store.StartJobAsync(caller, format, share.Tlp, ct);
-            await ingest.RunAsync(caller, job, share, read(http.Request.Body, ct), ct);
+            await ingest.RunAsync(caller, job, share, read(body, ct), ct);
             if (job.Status == IntelImportStatus.Failed && job.Processed == 0)
             {
                 // Nothing could be read: bad input, answered as such (the failed job stays listed with its reason).
@@ -117,6 +142,20 @@ public static class IntelIngestEndpoints
         await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
             await http.Request.Body.CopyToAsync(file, ct);
+        }
+
+        if (check is not null)
+        {
+            try
+            {
+                await using var input = new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+                await check(input, ct);
+            }
+            catch
+            {
+                File.Delete(spool);
+                throw;
+            }
         }
 
         var started = await store.StartJobAsync(caller, format, share.Tlp, ct);

@@ -70,6 +70,12 @@ public sealed class IntelImportJob
     /// <summary>Batches committed (each one transaction).</summary>
     public int Batches { get; set; }
 
+    /// <summary>
+    /// While running: until when the server running it holds it (renewed by that server's heartbeat and each batch).
+    /// A running job whose lease expired is interrupted; a live server's job never is.
+    /// </summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
     /// <summary>Why the job failed as a whole (malformed input after some batches, interruption).</summary>
     public string? Error { get; set; }
 }

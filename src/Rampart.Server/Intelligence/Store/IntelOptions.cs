@@ -16,6 +16,13 @@ public sealed class IntelOptions
     [Range(0, long.MaxValue)]
     public long DirectImportBytes { get; set; } = 4L * 1024 * 1024;
 
+    /// <summary>
+    /// How long a running import's lease lasts; the server running it renews it every third of this. A job still
+    /// "running" whose lease expired (its server stopped) is marked interrupted by any server of the node.
+    /// </summary>
+    [Range(5, 3600)]
+    public int ImportLeaseSeconds { get; set; } = 60;
+
     /// <summary>A further folder of MISP-format warning lists, checked besides the bundled ones.</summary>
     public string? WarningListsPath { get; set; }
 

@@ -26,7 +26,7 @@ public sealed record IngestOutcome(int Ordinal, string? StixId, IntelOutcomeKind
 /// rows, per-object outcomes and the job's counters commit together or not at all. Set-based: a batch costs
 /// a fixed number of round trips, not one per object.
 /// </summary>
-public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsProvider warningLists, AuditTrail audit, TimeProvider clock)
+public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsProvider warningLists, AuditTrail audit, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IntelOptions> options)
 {
     public const int BatchSize = 1000;
 
@@ -49,10 +49,50 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
             Status = IntelImportStatus.Running,
             Tlp = tlp,
             StartedAt = now,
+            LeaseUntil = now + Lease,
         };
         db.IntelImportJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         return job;
+    }
+
+    /// <summary>How long a running job's lease lasts (<see cref="IntelOptions.ImportLeaseSeconds"/>).</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.ImportLeaseSeconds);
+
+    /// <summary>Renews the lease of a job this server runs (its heartbeat); false when the job is no longer running.</summary>
+    public async Task<bool> RenewLeaseAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + Lease;
+        return await db.IntelImportJobs.Where(j => j.Id == jobId && j.Status == IntelImportStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, until), cancellationToken) > 0;
+    }
+
+    /// <summary>
+    /// Marks interrupted every running job whose lease expired before now (its server stopped without finishing it),
+    /// saying how much of it is stored. A job whose server is alive keeps renewing its lease and is never touched.
+    /// </summary>
+    public async Task<int> InterruptExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var expired = await db.IntelImportJobs.AsNoTracking()
+            .Where(j => j.Status == IntelImportStatus.Running && (j.LeaseUntil == null || j.LeaseUntil < now))
+            .Select(j => new { j.Id, j.LeaseUntil, j.Processed, j.Batches }).ToListAsync(cancellationToken);
+        var marked = 0;
+        foreach (var job in expired)
+        {
+            var error = string.Create(CultureInfo.InvariantCulture,
+                $"Interrupted: the server running the import stopped. {job.Processed} objects in {job.Batches} committed batches are stored; nothing after them is. Send the input again: stored objects come back unchanged.");
+            var lease = job.LeaseUntil;
+            // Only if nobody renewed it meanwhile (the same lease value as read).
+            marked += await db.IntelImportJobs.Where(j => j.Id == job.Id && j.Status == IntelImportStatus.Running && j.LeaseUntil == lease)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, IntelImportStatus.Interrupted)
+                    .SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null)
+                    .SetProperty(j => j.Error, error), cancellationToken);
+        }
+
+        return marked;
     }
 
     public async Task<IntelImportJob> FindJobAsync(Guid id, CancellationToken cancellationToken) =>
@@ -66,6 +106,7 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
         job.Status = error is null ? IntelImportStatus.Completed : IntelImportStatus.Failed;
         job.Error = error is null ? null : Cut(error, IntelLimits.ReasonLength);
         job.FinishedAt = clock.GetUtcNow();
+        job.LeaseUntil = null;
         audit.Record(AuditEvent.IntelImported, caller, $"intel-import:{job.Id}", error is null ? AuditOutcome.Success : AuditOutcome.Failed,
             string.Create(CultureInfo.InvariantCulture, $"{job.Format} {job.Tlp.Label()} added {job.Added} updated {job.Updated} unchanged {job.Unchanged} rejected {job.Rejected}"));
         await db.SaveChangesAsync(cancellationToken);
@@ -243,6 +284,7 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
         }
 
         job.Batches++;
+        job.LeaseUntil = clock.GetUtcNow() + Lease;
         db.IntelImportJobs.Update(job);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -727,6 +727,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<short>("Format")
                         .HasColumnType("smallint");
 
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 

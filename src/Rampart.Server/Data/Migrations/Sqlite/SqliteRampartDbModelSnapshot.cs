@@ -710,6 +710,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<short>("Format")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
