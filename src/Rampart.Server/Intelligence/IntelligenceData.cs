@@ -20,6 +20,8 @@ public static class IntelligenceData
 
         public DbSet<IntelLabel> IntelLabels => db.Set<IntelLabel>();
 
+        public DbSet<Intelligence.Search.IntelTerm> IntelTerms => db.Set<Intelligence.Search.IntelTerm>();
+
         public DbSet<IntelWarningHit> IntelWarningHits => db.Set<IntelWarningHit>();
 
         public DbSet<Observable> Observables => db.Set<Observable>();

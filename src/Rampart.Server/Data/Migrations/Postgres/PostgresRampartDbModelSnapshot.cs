@@ -666,6 +666,22 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("IntelFeedItems", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("IntelTerms", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelChange", b =>
                 {
                     b.Property<long>("Sequence")
@@ -798,6 +814,18 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("DecayKind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("DecaySince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DecaysAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastSightedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("Modified")
                         .HasColumnType("timestamp with time zone");
 
@@ -811,6 +839,12 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("SightingCount")
+                        .HasColumnType("integer");
 
                     b.Property<string>("StixId")
                         .IsRequired()
@@ -838,6 +872,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasKey("RecordId");
 
                     b.HasIndex("StixId");
+
+                    b.HasIndex("DecaysAt", "RecordId");
 
                     b.HasIndex("Modified", "RecordId");
 
@@ -1384,6 +1420,17 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasForeignKey("FeedId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", "IntelObject")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IntelObject");
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>

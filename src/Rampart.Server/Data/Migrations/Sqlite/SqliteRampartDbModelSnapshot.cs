@@ -653,6 +653,22 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("IntelFeedItems", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("IntelTerms", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelChange", b =>
                 {
                     b.Property<long>("Sequence")
@@ -783,6 +799,18 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("DecayKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecaySince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecaysAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSightedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Modified")
                         .HasColumnType("INTEGER");
 
@@ -795,6 +823,12 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Revoked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("SightingCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("StixId")
@@ -823,6 +857,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasKey("RecordId");
 
                     b.HasIndex("StixId");
+
+                    b.HasIndex("DecaysAt", "RecordId");
 
                     b.HasIndex("Modified", "RecordId");
 
@@ -1363,6 +1399,17 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasForeignKey("FeedId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", "IntelObject")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IntelObject");
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>
