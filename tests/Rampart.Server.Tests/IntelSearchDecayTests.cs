@@ -188,3 +188,130 @@ public abstract class IntelSearchDecayTests(NodeFixture fixture)
 public sealed class SqliteIntelSearchDecayTests(SqliteNode fixture) : IntelSearchDecayTests(fixture), IClassFixture<SqliteNode>;
 
 public sealed class PostgresIntelSearchDecayTests(PostgresNode fixture) : IntelSearchDecayTests(fixture), IClassFixture<PostgresNode>;
+
+/// <summary>
+/// Sightings through HTTP: who may report, who sees which sighting, counts for every reader, anonymity against the
+/// indicator's owner and every kind of administrator, and the indicator's decay restarting from the last sighting.
+/// </summary>
+public abstract class IntelSightingTests(NodeFixture fixture)
+{
+    private SeededNode Node => fixture.Node;
+
+    private static string Id(string type) => $"{type}--{Guid.NewGuid()}";
+
+    private async Task<string> IndicatorAsync(string query, string validFrom = "2026-01-01T00:00:00.000Z")
+    {
+        var id = Id("indicator");
+        var indicator = new JsonObject
+        {
+            ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = id, ["created"] = "2026-01-01T00:00:00.000Z", ["modified"] = "2026-01-01T00:00:00.000Z",
+            ["name"] = "sighted", ["pattern"] = $"[ipv4-addr:value = '198.51.{Random.Shared.Next(101, 255)}.{Random.Shared.Next(1, 255)}']", ["pattern_type"] = "stix",
+            ["valid_from"] = validFrom,
+        };
+        var bundle = new JsonObject { ["type"] = "bundle", ["id"] = Id("bundle"), ["objects"] = new JsonArray(indicator) };
+        var response = await Node.Client(Node.Owner).PostAsync($"/api/intel/bundles?{query}",
+            new StringContent(bundle.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return id;
+    }
+
+    private async Task<HttpResponseMessage> SightAsync(Person person, string id, object body) =>
+        await Node.Client(person).PostAsJsonAsync($"/api/intel/objects/{id}/sightings", body);
+
+    private async Task<JsonNode> SightingsAsync(Person? person, string id)
+    {
+        var response = await Node.Client(person).GetAsync($"/api/intel/objects/{id}/sightings");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await Json.ReadAsync(response);
+    }
+
+    private async Task<Person> AdminOfAsync(Guid organisation)
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        return await SeededNode.PersonAsync(scope.ServiceProvider, organisation, $"{Guid.NewGuid():N}@admin.test", Role.OrgAdmin);
+    }
+
+    [Fact]
+    public async Task Sighting_ByRecipient_OwnerSeesWhoOthersSeeOnlyTheCount()
+    {
+        var id = await IndicatorAsync("tlp=green&audience=network");
+        var response = await SightAsync(Node.Recipient, id, new { count = 3, firstSeen = "2026-10-30T00:00:00Z", lastSeen = "2026-11-01T00:00:00Z", where = "Border router" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await Json.ReadAsync(response);
+        Assert.StartsWith("sighting--", created["stixId"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(Node.RecipientOrg, created["sightedBy"]!.GetValue<Guid>());
+
+        var owners = await SightingsAsync(Node.Owner, id);
+        Assert.Equal(1, owners["total"]!.GetValue<int>());
+        var seen = Assert.Single(owners["items"]!.AsArray());
+        Assert.Equal(Node.RecipientOrg, seen!["sightedBy"]!.GetValue<Guid>());
+        Assert.Equal(3, seen["count"]!.GetValue<int>());
+
+        // Someone else who may read the indicator: the count, not the sighting.
+        var member = await SightingsAsync(Node.Member, id);
+        Assert.Equal(1, member["total"]!.GetValue<int>());
+        Assert.Empty(member["items"]!.AsArray());
+
+        // The indicator shows the count and its decay restarts from the sighting (valid since January: decayed before).
+        var view = await Json.ReadAsync(await Node.Client(Node.Member).GetAsync($"/api/intel/objects/{id}"));
+        Assert.Equal(1, view["sightingCount"]!.GetValue<int>());
+        Assert.False(view["decayed"]!.GetValue<bool>());
+        Assert.True(view["score"]!.GetValue<double>() > 30);
+    }
+
+    [Fact]
+    public async Task Sighting_ByOrganisationThatCannotReadTheIndicator_Is404AndCountsNothing()
+    {
+        var id = await IndicatorAsync($"tlp=amber&audience=organisation:{Node.RecipientOrg}");
+        foreach (var stranger in new[] { Node.Outsider, Node.NodeAdmin, await AdminOfAsync(Node.OutsiderOrg) })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await SightAsync(stranger, id, new { count = 1 })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(stranger).GetAsync($"/api/intel/objects/{id}/sightings")).StatusCode);
+        }
+
+        Assert.Equal(0, (await SightingsAsync(Node.Owner, id))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Sighting_Anonymous_CountedButNeverAttributedToOwnerOrAnyAdministrator()
+    {
+        var id = await IndicatorAsync("tlp=green&audience=network");
+        var response = await SightAsync(Node.Recipient, id, new { count = 2, anonymous = true, note = "seen\non two hosts" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Null((await Json.ReadAsync(response))["sightedBy"]);
+
+        var watchers = new[] { Node.Owner, Node.OwnerAdmin, Node.NodeAdmin, await AdminOfAsync(Node.OutsiderOrg), await AdminOfAsync(Node.MemberOrg), Node.Recipient };
+        foreach (var watcher in watchers)
+        {
+            var list = await Node.Client(watcher).GetAsync($"/api/intel/objects/{id}/sightings");
+            var text = await list.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(Node.RecipientOrg.ToString(), text, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(1, (await Json.ReadAsync(await Node.Client(watcher).GetAsync($"/api/intel/objects/{id}/sightings")))["total"]!.GetValue<int>());
+            var obj = await (await Node.Client(watcher).GetAsync($"/api/intel/objects/{id}")).Content.ReadAsStringAsync();
+            Assert.DoesNotContain(Node.RecipientOrg.ToString(), obj, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The owner sees the anonymous sighting itself (it is shared with it), without the sighter.
+        var owners = await SightingsAsync(Node.Owner, id);
+        var item = Assert.Single(owners["items"]!.AsArray());
+        Assert.True(item!["anonymous"]!.GetValue<bool>());
+        Assert.Null(item["sightedBy"]);
+    }
+
+    [Theory]
+    [InlineData("{\"count\":0}", "count")]
+    [InlineData("{\"firstSeen\":\"2026-11-01T00:00:00Z\",\"lastSeen\":\"2026-10-01T00:00:00Z\"}", "firstSeen")]
+    [InlineData("{\"where\":\"two\\nlines\"}", "where")]
+    public async Task Sighting_BadInput_Is400NamingTheFieldAndCountsNothing(string body, string field)
+    {
+        var id = await IndicatorAsync("tlp=green&audience=network");
+        var response = await Node.Client(Node.Recipient).PostAsync($"/api/intel/objects/{id}/sightings", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(response))["errors"]![field]);
+        Assert.Equal(0, (await SightingsAsync(Node.Owner, id))["total"]!.GetValue<int>());
+    }
+}
+
+public sealed class SqliteIntelSightingTests(SqliteNode fixture) : IntelSightingTests(fixture), IClassFixture<SqliteNode>;
+
+public sealed class PostgresIntelSightingTests(PostgresNode fixture) : IntelSightingTests(fixture), IClassFixture<PostgresNode>;

@@ -682,6 +682,53 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("IntelTerms", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Anonymous")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("SightedRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StixId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Where")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("SightedRecordId", "RecordId");
+
+                    b.ToTable("IntelSightings", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelChange", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1431,6 +1478,23 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("IntelObject");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Intelligence.Sightings.IntelSighting", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
+                        .WithMany()
+                        .HasForeignKey("SightedRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>

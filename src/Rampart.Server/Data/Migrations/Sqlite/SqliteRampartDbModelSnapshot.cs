@@ -669,6 +669,53 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("IntelTerms", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Anonymous")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SightedRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StixId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Where")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("SightedRecordId", "RecordId");
+
+                    b.ToTable("IntelSightings", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelChange", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1410,6 +1457,23 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("IntelObject");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Intelligence.Sightings.IntelSighting", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
+                        .WithMany()
+                        .HasForeignKey("SightedRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>
