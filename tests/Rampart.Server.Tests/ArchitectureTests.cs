@@ -15,9 +15,9 @@ public sealed partial class ArchitectureTests
         RegexOptions.IgnoreCase)]
     private static partial Regex ShareableSetUse();
 
-    private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
+    private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelTerms|IntelSightings|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
 
-    private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
+    private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
     // Where reading them is allowed: the access decision itself, and each type's read and write use cases.
     private static readonly string[] Allowed =

@@ -7,6 +7,7 @@ using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Identity;
+using Rampart.Server.Intelligence.Search;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards.Markings;
 
@@ -73,6 +74,7 @@ public abstract class IntelExportNode(DatabaseProvider provider) : IAsyncLifetim
             Record = record, OwnerOrganisationId = Node.OwnerOrg, StixId = stixId, StixType = "indicator", Created = modified, Modified = modified,
             Name = pattern.Length > IntelLimits.NameLength ? pattern[..IntelLimits.NameLength] : pattern, AddedAt = now, UpdatedAt = now, WarningListed = warningListed,
         };
+        IntelDecay.Apply(intel, IntelDecay.KindOf(values.Select(KindOf)), null, modified);
         db.IntelObjects.Add(intel);
         db.IntelObjectVersions.Add(new IntelObjectVersion { IntelObject = intel, Modified = modified, DateAdded = now, Json = json.ToJsonString() });
         db.IntelLabels.Add(new IntelLabel { Label = "malicious-activity", IntelObject = intel });
@@ -80,14 +82,7 @@ public abstract class IntelExportNode(DatabaseProvider provider) : IAsyncLifetim
 
         foreach (var value in values)
         {
-            var kind = value switch
-            {
-                _ when value.Contains('/', StringComparison.Ordinal) && value.StartsWith("http", StringComparison.Ordinal) => ObservableKind.Url,
-                _ when value.Contains('/', StringComparison.Ordinal) => ObservableKind.Ipv4Cidr,
-                _ when value.Length == 64 => ObservableKind.Sha256,
-                _ when char.IsAsciiDigit(value[0]) => ObservableKind.Ipv4,
-                _ => ObservableKind.Domain,
-            };
+            var kind = KindOf(value);
             var observable = await db.Observables.SingleOrDefaultAsync(o => o.Kind == kind && o.Value == value)
                              ?? db.Observables.Add(new Observable { Kind = kind, Value = value }).Entity;
             observable.ObjectCount++;
@@ -99,6 +94,15 @@ public abstract class IntelExportNode(DatabaseProvider provider) : IAsyncLifetim
         await db.SaveChangesAsync();
         return record.Id;
     }
+
+    private static ObservableKind KindOf(string value) => value switch
+    {
+        _ when value.Contains('/', StringComparison.Ordinal) && value.StartsWith("http", StringComparison.Ordinal) => ObservableKind.Url,
+        _ when value.Contains('/', StringComparison.Ordinal) => ObservableKind.Ipv4Cidr,
+        _ when value.Length == 64 => ObservableKind.Sha256,
+        _ when char.IsAsciiDigit(value[0]) => ObservableKind.Ipv4,
+        _ => ObservableKind.Domain,
+    };
 }
 
 public sealed class SqliteIntelExportNode() : IntelExportNode(DatabaseProvider.Sqlite);

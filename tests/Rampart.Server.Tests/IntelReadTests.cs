@@ -253,7 +253,8 @@ public abstract class IntelReadTests(NodeFixture fixture)
     [InlineData("owner=nope", "owner")]
     [InlineData("addedFrom=yesterday", "addedFrom")]
     [InlineData("match=network&value=example.org", "value")]
-    [InlineData("q=ransomware", "q")]
+    [InlineData("q=%21%3F", "q")]
+    [InlineData("excludeDecayed=maybe", "excludeDecayed")]
     [InlineData("limit=0", "limit")]
     [InlineData("sort=random", "sort")]
     public async Task Search_BadParameter_Is400NamingIt(string query, string field)

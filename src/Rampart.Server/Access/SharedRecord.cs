@@ -12,6 +12,9 @@ public enum RecordType : short
 
     /// <summary>A STIX 2.1 object of the intelligence store (<c>Intelligence/Store/IntelObject</c>).</summary>
     StixObject = 2,
+
+    /// <summary>A STIX 2.1 sighting reported by an organisation (<c>Intelligence/Sightings/IntelSighting</c>).</summary>
+    Sighting = 3,
 }
 
 /// <summary>

@@ -162,6 +162,9 @@ public enum AuditEvent
     IntelRevoked = 601,
     IntelWithdrawn = 602,
     IntelGalaxiesLoaded = 603,
+    // 630–659 intelligence read side (issue 9)
+    /// <summary>A sighting was reported (target: the indicator's record, or only "anonymous" for an anonymous one).</summary>
+    IntelSighted = 630,
     // 59x intelligence exports (issue 9)
     /// <summary>An export of intelligence started (target: format; detail: stated TLP and filter).</summary>
     IntelExported = 590,

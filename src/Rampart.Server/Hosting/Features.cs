@@ -28,6 +28,7 @@ public static class Features
         new IntelLiveFeature(),
         new IntelFeedsFeature(),
         new Intelligence.Read.IntelReadFeature(),
+        new Intelligence.Sightings.IntelSightingsFeature(),
         new Intelligence.Pages.IntelPagesFeature(),
         new IntelExportsFeature(),
     ];

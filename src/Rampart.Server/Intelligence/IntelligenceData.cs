@@ -20,6 +20,10 @@ public static class IntelligenceData
 
         public DbSet<IntelLabel> IntelLabels => db.Set<IntelLabel>();
 
+        public DbSet<Intelligence.Search.IntelTerm> IntelTerms => db.Set<Intelligence.Search.IntelTerm>();
+
+        public DbSet<Intelligence.Sightings.IntelSighting> IntelSightings => db.Set<Intelligence.Sightings.IntelSighting>();
+
         public DbSet<IntelWarningHit> IntelWarningHits => db.Set<IntelWarningHit>();
 
         public DbSet<Observable> Observables => db.Set<Observable>();

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Search;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards.Intelligence;
 using Rampart.Standards.Intelligence.Exports;
@@ -86,7 +87,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
                     join v in db.Observables on l.ObservableId equals v.Id
                     where kinds.Contains(v.Kind)
                     orderby o.RecordId descending, v.Id
-                    select new { o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value, o.OwnerOrganisationId, o.Modified, o.UpdatedAt, o.Name })
+                    select new { o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value, o.OwnerOrganisationId, o.Modified, o.UpdatedAt, o.Name, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt })
                 .ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {
@@ -103,8 +104,9 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
                     continue;
                 }
 
-                var score = Decay.Score(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.ForKind(kind));
-                if (!filter.IncludeDecayed && score < DecayModel.ForKind(kind).Threshold)
+                // Decayed: the indicator's DecaysAt column has passed (the same test as search and lookup; other objects do not decay).
+                var score = IntelDecay.ScoreAt(row.Score, row.DecayKind, row.DecaySince, now) ?? Decay.Score(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.ForKind(kind));
+                if (!filter.IncludeDecayed && row.DecaysAt <= now)
                 {
                     continue;
                 }
@@ -136,13 +138,12 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
                     join v in db.IntelObjectVersions on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
                     where v.Json != null
                     orderby o.RecordId descending
-                    select new { o.RecordId, o.Record.Tlp, o.StixType, o.Modified, o.UpdatedAt, o.Revoked, v.Json })
+                    select new { o.RecordId, o.Record.Tlp, o.StixType, o.Modified, o.UpdatedAt, o.Revoked, o.DecaysAt, v.Json })
                 .ToListAsync(cancellationToken);
             foreach (var row in rows)
             {
                 // Decay concerns indicators; a revoked object is exported so that its revocation reaches the consumer.
-                if (!filter.IncludeDecayed && !row.Revoked && row.StixType == "indicator"
-                    && Decay.IsDecayed(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.Default))
+                if (!filter.IncludeDecayed && !row.Revoked && row.DecaysAt <= now)
                 {
                     continue;
                 }

@@ -62,7 +62,9 @@ public sealed record IntelSearch(
     DateTimeOffset? ModifiedTo = null,
     DateTimeOffset? AddedFrom = null,
     DateTimeOffset? AddedTo = null,
-    IntelSort Sort = IntelSort.Added);
+    IntelSort Sort = IntelSort.Added,
+    IReadOnlyList<string>? Terms = null,
+    bool ExcludeDecayed = false);
 
 /// <summary>Keyset position in a search: the record key, and for <see cref="IntelSort.Modified"/> the modified time.</summary>
 public sealed record SearchPosition(long RecordId, DateTimeOffset? Modified);
@@ -71,7 +73,7 @@ public sealed record SearchPosition(long RecordId, DateTimeOffset? Modified);
 public sealed record ReadIntelObject(IntelObject Intel, IReadOnlyList<string> Labels, JsonObject? Current);
 
 /// <summary>A looked-up value that the caller may read in at least one object.</summary>
-public sealed record LookupMatch(string Value, ObservableKind Kind, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked);
+public sealed record LookupMatch(string Value, ObservableKind Kind, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked, double? Score = null, DateTimeOffset? DecaysAt = null);
 
 /// <summary>How a correlated object is linked to the object asked about.</summary>
 public enum CorrelationKind
@@ -95,7 +97,7 @@ public sealed record Correlations(IReadOnlyList<Correlated> Items, IReadOnlyList
 /// here and from here through <see cref="AccessPolicy"/>. What the caller may not read does not exist: no
 /// answer, count or error differs because of an object the caller cannot read.
 /// </summary>
-public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions)
+public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions, TimeProvider clock)
 {
     /// <summary>Most copies of one STIX id listed (one per organisation holding it).</summary>
     public const int MaxCopies = 100;
@@ -155,6 +157,23 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
             var observableIds = ObservablesMatching(ObservableKey.Of(value), search.Match, value.Trim());
             var linked = db.ObservableLinks.Where(l => observableIds.Contains(l.ObservableId)).Select(l => l.RecordId);
             query = query.Where(o => linked.Contains(o.RecordId));
+        }
+
+        if (search.Terms is { Count: > 0 } terms)
+        {
+            // Each typed word must start a word of the name or description: one equality lookup per word on the term index.
+            var termRows = db.IntelTerms;
+            foreach (var term in terms)
+            {
+                query = query.Where(o => termRows.Any(t => t.Term == term && t.RecordId == o.RecordId));
+            }
+        }
+
+        if (search.ExcludeDecayed)
+        {
+            // Only indicators decay; a range on the DecaysAt index.
+            var now = clock.GetUtcNow();
+            query = query.Where(o => o.DecaysAt == null || o.DecaysAt > now);
         }
 
         if (search.Type is { } type)
@@ -306,8 +325,9 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
     /// Which of <paramref name="values"/> the caller may read in some object, and as what: set-based, batches of
     /// values per kind against the (Kind, Value) index, then their links, then the access decision on the linked records.
     /// </summary>
-    public async Task<IReadOnlyList<LookupMatch>> LookupAsync(Caller caller, IReadOnlyList<string> values, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LookupMatch>> LookupAsync(Caller caller, IReadOnlyList<string> values, CancellationToken cancellationToken, bool excludeDecayed = false)
     {
+        var now = clock.GetUtcNow();
         ArgumentNullException.ThrowIfNull(values);
         var byKind = values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(ObservableKey.Of)
             .GroupBy(k => k.Kind).ToDictionary(g => g.Key, g => g.Select(k => k.Value).Distinct(StringComparer.Ordinal).ToList());
@@ -335,21 +355,29 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
                 .Select(l => new { l.ObservableId, l.RecordId }).ToListAsync(cancellationToken)).Select(l => (l.ObservableId, l.RecordId)));
         }
 
-        var readable = new Dictionary<long, (string StixId, string StixType, Tlp Tlp, Guid Owner, bool Revoked)>();
+        var readable = new Dictionary<long, (string StixId, string StixType, Tlp Tlp, Guid Owner, bool Revoked, double? Score, DateTimeOffset? DecaysAt)>();
         foreach (var chunk in links.Select(l => l.RecordId).Distinct().Chunk(Batch))
         {
             var ids = chunk.ToList();
-            var rows = await access.Readable(db.IntelObjects.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.RecordId) && o.WithdrawnAt == null), caller)
-                .Select(o => new { o.RecordId, o.StixId, o.StixType, o.Record.Tlp, o.OwnerOrganisationId, o.Revoked }).ToListAsync(cancellationToken);
+            var candidates = db.IntelObjects.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.RecordId) && o.WithdrawnAt == null);
+            if (excludeDecayed)
+            {
+                candidates = candidates.Where(o => o.DecaysAt == null || o.DecaysAt > now);
+            }
+
+            var rows = await access.Readable(candidates, caller)
+                .Select(o => new { o.RecordId, o.StixId, o.StixType, o.Record.Tlp, o.OwnerOrganisationId, o.Revoked, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt })
+                .ToListAsync(cancellationToken);
             foreach (var r in rows)
             {
-                readable[r.RecordId] = (r.StixId, r.StixType, r.Tlp, r.OwnerOrganisationId, r.Revoked);
+                var score = Search.IntelDecay.ScoreAt(r.Score, r.DecayKind, r.DecaySince, now);
+                readable[r.RecordId] = (r.StixId, r.StixType, r.Tlp, r.OwnerOrganisationId, r.Revoked, score, r.DecaysAt);
             }
         }
 
         return [.. links.Where(l => readable.ContainsKey(l.RecordId))
             .Select(l => (Observable: found[l.ObservableId], Found: readable[l.RecordId]))
-            .Select(m => new LookupMatch(m.Observable.Value, m.Observable.Kind, m.Found.StixId, m.Found.StixType, m.Found.Tlp, m.Found.Owner, m.Found.Revoked))
+            .Select(m => new LookupMatch(m.Observable.Value, m.Observable.Kind, m.Found.StixId, m.Found.StixType, m.Found.Tlp, m.Found.Owner, m.Found.Revoked, m.Found.Score, m.Found.DecaysAt))
             .OrderBy(m => m.Value, StringComparer.Ordinal).ThenBy(m => m.StixId, StringComparer.Ordinal)];
     }
 

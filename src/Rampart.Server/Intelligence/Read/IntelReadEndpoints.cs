@@ -30,14 +30,21 @@ public sealed record IntelObjectView(
     bool WarningListed,
     IReadOnlyList<string> Labels,
     JsonObject? Stix,
-    IReadOnlyList<IntelCopyView>? Copies)
+    IReadOnlyList<IntelCopyView>? Copies,
+    double? Score = null,
+    DateTimeOffset? DecaysAt = null,
+    bool Decayed = false,
+    int SightingCount = 0,
+    DateTimeOffset? LastSightedAt = null)
 {
-    public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null)
+    /// <summary>The view; <paramref name="now"/> gives the indicator's current score (none without it).</summary>
+    public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.RecordId, o.OwnerOrganisationId, o.Record.Tlp, o.Created, o.Modified,
             o.AddedAt, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.WithdrawnReason, o.WarningListed, labels, json,
-            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.Modified, c.Revoked, c.WithdrawnAt)).ToList());
+            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.Modified, c.Revoked, c.WithdrawnAt)).ToList(),
+            now is { } at ? Search.IntelDecay.ScoreAt(o, at) : null, o.DecaysAt, now is { } at2 && Search.IntelDecay.IsDecayed(o, at2), o.SightingCount, o.LastSightedAt);
     }
 }
 
@@ -91,20 +98,20 @@ public static class IntelReadEndpoints
     private static readonly string[] KnownSearchParameters =
     [
         "value", "match", "type", "label", "tlp", "owner", "createdFrom", "createdTo", "modifiedFrom", "modifiedTo", "addedFrom", "addedTo",
-        "sort", "limit", "next",
+        "sort", "limit", "next", "q", "excludeDecayed",
     ];
 
     public static void MapIntelReadApi(this IEndpointRouteBuilder routes, MachinePath? lookupPath)
     {
         var group = routes.MapGroup("/intel").WithTags("Intelligence");
 
-        group.MapGet("/objects/{stixId}", async Task<Results<Ok<IntelObjectView>, NotFound>> (string stixId, string? owner, Caller caller, IntelQueries intel, CancellationToken ct) =>
+        group.MapGet("/objects/{stixId}", async Task<Results<Ok<IntelObjectView>, NotFound>> (string stixId, string? owner, Caller caller, IntelQueries intel, TimeProvider clock, CancellationToken ct) =>
         {
             var id = StixIdOf(stixId);
             var (read, copies) = await intel.FindAsync(caller, id, OwnerOf(owner), ct);
             return read is null
                 ? TypedResults.NotFound()
-                : TypedResults.Ok(IntelObjectView.From(read.Intel, read.Labels, read.Current, copies));
+                : TypedResults.Ok(IntelObjectView.From(read.Intel, read.Labels, read.Current, copies, clock.GetUtcNow()));
         }).AllowAnonymous();
 
         group.MapGet("/objects/{stixId}/versions", async Task<Results<Ok<CursorPage<IntelVersionView>>, NotFound>> (string stixId, string? owner, int? limit, string? next, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
@@ -125,7 +132,7 @@ public static class IntelReadEndpoints
             return TypedResults.Ok(new CursorPage<IntelVersionView>([.. versions.Select(v => new IntelVersionView(v.Version.Modified, v.Version.DateAdded, v.Json))], nextCursor));
         }).AllowAnonymous();
 
-        group.MapGet("/objects", async Task<Ok<CursorPage<IntelObjectView>>> (HttpContext http, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
+        group.MapGet("/objects", async Task<Ok<CursorPage<IntelObjectView>>> (HttpContext http, Caller caller, IntelQueries intel, IntelCursors cursors, TimeProvider clock, CancellationToken ct) =>
         {
             var (search, size) = ParseSearch(http.Request.Query);
             var scope = string.Join('&', http.Request.Query.Where(q => q.Key is not ("next" or "limit")).OrderBy(q => q.Key, StringComparer.Ordinal)
@@ -137,10 +144,11 @@ public static class IntelReadEndpoints
             var nextCursor = more
                 ? cursors.Encode("intel-objects", scope, $"{found[^1].RecordId.ToString(CultureInfo.InvariantCulture)}:{found[^1].Modified.UtcTicks.ToString(CultureInfo.InvariantCulture)}")
                 : null;
-            return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]]))], nextCursor));
+            var now = clock.GetUtcNow();
+            return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]], now: now))], nextCursor));
         }).AllowAnonymous();
 
-        var lookup = group.MapPost("/lookup", async Task<Ok<LookupView>> (LookupRequest request, Caller caller, IntelQueries intel, IOptions<IntelReadOptions> options, CancellationToken ct) =>
+        var lookup = group.MapPost("/lookup", async Task<Ok<LookupView>> (LookupRequest request, bool? excludeDecayed, Caller caller, IntelQueries intel, IOptions<IntelReadOptions> options, CancellationToken ct) =>
         {
             var values = request.Values ?? throw RequestErrors.One("values", "Required: an array of values.");
             var max = options.Value.LookupLimit;
@@ -163,7 +171,7 @@ public static class IntelReadEndpoints
             }
 
             errors.ThrowIfAny();
-            var known = await intel.LookupAsync(caller, [.. values.Select(v => v!)], ct);
+            var known = await intel.LookupAsync(caller, [.. values.Select(v => v!)], ct, excludeDecayed ?? false);
             return TypedResults.Ok(new LookupView(values.Count, known));
         }).RequireAuthorization();
         if (lookupPath is not null)
@@ -241,9 +249,7 @@ public static class IntelReadEndpoints
         var errors = new RequestErrors();
         foreach (var key in query.Keys.Where(k => !KnownSearchParameters.Contains(k, StringComparer.Ordinal)))
         {
-            errors.Add(key, key == "q"
-                ? "Text search over name and description is not available yet; filter by value, type, label, TLP, owner or time."
-                : $"Unknown parameter; known: {string.Join(", ", KnownSearchParameters)}.");
+            errors.Add(key, $"Unknown parameter; known: {string.Join(", ", KnownSearchParameters)}.");
         }
 
         string? One(string name)
@@ -352,8 +358,25 @@ public static class IntelReadEndpoints
             }
         }
 
+        IReadOnlyList<string>? terms = null;
+        if (One("q") is { } q)
+        {
+            errors.MaxLength("q", q, IntelLimits.NameLength);
+            terms = Search.IntelText.QueryTerms(q);
+            if (terms.Count == 0)
+            {
+                errors.Add("q", $"Type at least one word of {Notes.NoteSearch.MinPrefix} or more letters or digits.");
+            }
+        }
+
+        var excludeDecayed = false;
+        if (One("excludeDecayed") is { } d && !bool.TryParse(d, out excludeDecayed))
+        {
+            errors.Add("excludeDecayed", "true or false.");
+        }
+
         var search = new IntelSearch(value, match, type, label, tlp, owner, Time("createdFrom"), Time("createdTo"), Time("modifiedFrom"), Time("modifiedTo"),
-            Time("addedFrom"), Time("addedTo"), sort);
+            Time("addedFrom"), Time("addedTo"), sort, terms, excludeDecayed);
         errors.ThrowIfAny();
         return (search, Http.Limit(limit));
     }

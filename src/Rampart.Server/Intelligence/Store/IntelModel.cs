@@ -22,6 +22,19 @@ internal sealed class IntelObjectConfiguration : IEntityTypeConfiguration<IntelO
         b.HasIndex(o => new { o.StixType, o.RecordId });
         b.HasIndex(o => new { o.Modified, o.RecordId });
         b.HasIndex(o => new { o.UpdatedAt, o.RecordId });
+        b.HasIndex(o => new { o.DecaysAt, o.RecordId });
+    }
+}
+
+internal sealed class IntelTermConfiguration : IEntityTypeConfiguration<Search.IntelTerm>
+{
+    public void Configure(EntityTypeBuilder<Search.IntelTerm> b)
+    {
+        b.ToTable("IntelTerms");
+        b.HasKey(t => new { t.Term, t.RecordId });
+        b.Property(t => t.Term).HasMaxLength(Notes.NoteSearch.MaxPrefix);
+        b.HasOne(t => t.IntelObject).WithMany().HasForeignKey(t => t.RecordId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(t => t.RecordId);
     }
 }
 

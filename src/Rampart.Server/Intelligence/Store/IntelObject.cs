@@ -48,6 +48,24 @@ public sealed class IntelObject : IShareable
 
     /// <summary>A value of the object is on a warning list (which ones: <see cref="IntelWarningHit"/>).</summary>
     public bool WarningListed { get; set; }
+
+    /// <summary>How many sightings of this object were reported (all of them, whoever may read each).</summary>
+    public int SightingCount { get; set; }
+
+    /// <summary>The latest <c>last_seen</c> of its sightings; the decay starts again from it.</summary>
+    public DateTimeOffset? LastSightedAt { get; set; }
+
+    /// <summary>Indicators: the base score (STIX <c>confidence</c>, else 100) the decay starts from; null for other objects.</summary>
+    public double? Score { get; set; }
+
+    /// <summary>Indicators: the kind whose decaying model applies (null: the default model).</summary>
+    public Rampart.Standards.Observables.IndicatorKind? DecayKind { get; set; }
+
+    /// <summary>Indicators: since when the score decays (last sighting, else <c>valid_from</c>).</summary>
+    public DateTimeOffset? DecaySince { get; set; }
+
+    /// <summary>Indicators: the first instant the score is below the model's threshold (null: never, or not an indicator).</summary>
+    public DateTimeOffset? DecaysAt { get; set; }
 }
 
 /// <summary>

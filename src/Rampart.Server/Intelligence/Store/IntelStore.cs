@@ -305,6 +305,7 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
         var touched = new HashSet<long>(await db.ObservableLinks.Where(l => recordIds.Contains(l.RecordId)).Select(l => l.ObservableId).ToListAsync(cancellationToken));
         await db.IntelLabels.Where(l => recordIds.Contains(l.RecordId)).ExecuteDeleteAsync(cancellationToken);
         await db.IntelWarningHits.Where(h => recordIds.Contains(h.RecordId)).ExecuteDeleteAsync(cancellationToken);
+        await db.IntelTerms.Where(t => recordIds.Contains(t.RecordId)).ExecuteDeleteAsync(cancellationToken);
         await db.ObservableLinks.Where(l => recordIds.Contains(l.RecordId)).ExecuteDeleteAsync(cancellationToken);
 
         foreach (var (intel, p) in current)
@@ -318,6 +319,8 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
             {
                 db.IntelWarningHits.Add(new IntelWarningHit { RecordId = intel.RecordId, ListName = hit.ListName, Value = hit.Value, Entry = hit.Entry });
             }
+
+            db.IntelTerms.AddRange(p.Terms.Select(term => new Search.IntelTerm { Term = term, RecordId = intel.RecordId }));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -447,6 +450,14 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
 
         public required IReadOnlyList<(string ListName, string Value, string Entry)> Hits { get; init; }
 
+        /// <summary>Search terms of the name and description (<see cref="Search.IntelText"/>).</summary>
+        public required IReadOnlyList<string> Terms { get; init; }
+
+        /// <summary>Indicators: STIX <c>confidence</c> (the decay's base score) and <c>valid_from</c> (when it starts).</summary>
+        public double? Confidence { get; init; }
+
+        public DateTimeOffset? ValidFrom { get; init; }
+
         public void ApplyTo(IntelObject intel, DateTimeOffset now)
         {
             intel.StixType = StixType;
@@ -456,6 +467,7 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
             intel.Revoked = Revoked;
             intel.UpdatedAt = now;
             intel.WarningListed = Hits.Count > 0;
+            Search.IntelDecay.Apply(intel, Search.IntelDecay.KindOf(Values.Select(v => v.Kind)), Confidence, ValidFrom ?? (Modified > NoTimestamp ? Modified : now));
         }
 
         /// <summary>The stored JSON when the record's TLP ended up stricter than this object's.</summary>
@@ -564,6 +576,9 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
                 Labels = labels,
                 Values = values,
                 Hits = hits,
+                Terms = Search.IntelText.Terms(DisplayName(stixObject), stixObject.GetString("description")),
+                Confidence = body["confidence"] is JsonValue cv && cv.TryGetValue<double>(out var confidence) ? confidence : null,
+                ValidFrom = Timestamps.TryParse(stixObject.GetString("valid_from") ?? "", out var validFrom) ? validFrom : null,
             }, null);
         }
 

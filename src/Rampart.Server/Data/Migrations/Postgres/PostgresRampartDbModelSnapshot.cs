@@ -682,6 +682,69 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("IntelFeedItems", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("IntelTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Anonymous")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("SightedRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StixId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Where")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("SightedRecordId", "RecordId");
+
+                    b.ToTable("IntelSightings", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelChange", b =>
                 {
                     b.Property<long>("Sequence")
@@ -817,6 +880,18 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("DecayKind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("DecaySince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DecaysAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastSightedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("Modified")
                         .HasColumnType("timestamp with time zone");
 
@@ -830,6 +905,12 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("SightingCount")
+                        .HasColumnType("integer");
 
                     b.Property<string>("StixId")
                         .IsRequired()
@@ -857,6 +938,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasKey("RecordId");
 
                     b.HasIndex("StixId");
+
+                    b.HasIndex("DecaysAt", "RecordId");
 
                     b.HasIndex("Modified", "RecordId");
 
@@ -1403,6 +1486,34 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasForeignKey("FeedId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", "IntelObject")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IntelObject");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Intelligence.Sightings.IntelSighting", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
+                        .WithMany()
+                        .HasForeignKey("SightedRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>

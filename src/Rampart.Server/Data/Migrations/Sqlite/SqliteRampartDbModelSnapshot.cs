@@ -667,6 +667,69 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("IntelFeedItems", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("IntelTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Anonymous")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SightedRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StixId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Where")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("SightedRecordId", "RecordId");
+
+                    b.ToTable("IntelSightings", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelChange", b =>
                 {
                     b.Property<long>("Sequence")
@@ -800,6 +863,18 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("DecayKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecaySince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecaysAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSightedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Modified")
                         .HasColumnType("INTEGER");
 
@@ -812,6 +887,12 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Revoked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("SightingCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("StixId")
@@ -840,6 +921,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasKey("RecordId");
 
                     b.HasIndex("StixId");
+
+                    b.HasIndex("DecaysAt", "RecordId");
 
                     b.HasIndex("Modified", "RecordId");
 
@@ -1380,6 +1463,34 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasForeignKey("FeedId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Search.IntelTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", "IntelObject")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IntelObject");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Intelligence.Sightings.IntelSighting", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Intelligence.Sightings.IntelSighting", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
+                        .WithMany()
+                        .HasForeignKey("SightedRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Store.IntelImportJob", b =>

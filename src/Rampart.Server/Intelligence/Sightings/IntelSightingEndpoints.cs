@@ -1,0 +1,112 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Rampart.Server.Access;
+using Rampart.Server.Hosting;
+using Rampart.Server.Intelligence.Read;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Intelligence.Sightings;
+
+public sealed record SightingRequest(int? Count, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, string? Where, string? Note, bool? Anonymous);
+
+/// <summary>A sighting as a reader sees it: <see cref="SightedBy"/> is null for an anonymous one, for everyone.</summary>
+public sealed record SightingView(string StixId, int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous,
+    Guid? SightedBy, Tlp Tlp, DateTimeOffset CreatedAt)
+{
+    public static SightingView From(IntelSighting s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.StixId, s.Count, s.FirstSeen, s.LastSeen, s.Where, s.Note, s.Anonymous, s.Anonymous ? null : s.Record.OwnerOrganisationId, s.Record.Tlp, s.CreatedAt);
+    }
+}
+
+/// <summary>The readable sightings (a page) and the count of all sightings of the object, readable or not.</summary>
+public sealed record SightingsView(IReadOnlyList<SightingView> Items, int Total, DateTimeOffset? LastSightedAt, string? Next);
+
+public static class IntelSightingEndpoints
+{
+    public static void MapIntelSightingsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/intel").WithTags("Intelligence");
+
+        group.MapPost("/objects/{stixId}/sightings", async Task<Results<Created<SightingView>, NotFound>> (string stixId, string? owner, SightingRequest request,
+            Caller caller, IntelQueries intel, IntelSightings sightings, TimeProvider clock, CancellationToken ct) =>
+        {
+            var id = StixIdOf(stixId);
+            var ownerId = owner is null ? (Guid?)null : Http.ParseId(owner, "owner");
+            var report = Validate(request, clock.GetUtcNow());
+            var (read, _) = await intel.FindAsync(caller, id, ownerId, ct);
+            if (read is null || read.Intel.WithdrawnAt is not null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var sighting = await sightings.ReportAsync(caller, read.Intel, report, ct);
+            return TypedResults.Created($"/api/intel/objects/{Uri.EscapeDataString(id)}/sightings", SightingView.From(sighting));
+        }).RequireAuthorization();
+
+        group.MapGet("/objects/{stixId}/sightings", async Task<Results<Ok<SightingsView>, NotFound>> (string stixId, string? owner, int? limit, string? next,
+            Caller caller, IntelQueries intel, IntelSightings sightings, IntelCursors cursors, CancellationToken ct) =>
+        {
+            var id = StixIdOf(stixId);
+            var ownerId = owner is null ? (Guid?)null : Http.ParseId(owner, "owner");
+            var size = Http.Limit(limit);
+            var (read, _) = await intel.FindAsync(caller, id, ownerId, ct);
+            if (read is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
+            var position = cursors.Decode(next, "intel-sightings", scope);
+            var (items, more) = await sightings.ListAsync(caller, read.Intel, position is null ? null : long.Parse(position, CultureInfo.InvariantCulture), size, ct);
+            var nextCursor = more ? cursors.Encode("intel-sightings", scope, items[^1].RecordId.ToString(CultureInfo.InvariantCulture)) : null;
+            return TypedResults.Ok(new SightingsView([.. items.Select(SightingView.From)], read.Intel.SightingCount, read.Intel.LastSightedAt, nextCursor));
+        }).AllowAnonymous();
+    }
+
+    private static SightingReport Validate(SightingRequest? request, DateTimeOffset now)
+    {
+        var errors = new RequestErrors();
+        if (request is null)
+        {
+            throw RequestErrors.One("body", "Required: count, firstSeen, lastSeen (where, note, anonymous optional).");
+        }
+
+        var count = request.Count ?? 1;
+        if (count is < 1 or > SightingLimits.MaxCount)
+        {
+            errors.Add("count", $"From 1 to {SightingLimits.MaxCount}.");
+        }
+
+        var last = request.LastSeen ?? request.FirstSeen ?? now;
+        var first = request.FirstSeen ?? last;
+        if (first > last)
+        {
+            errors.Add("firstSeen", "Not after lastSeen.");
+        }
+
+        if (last > now.AddDays(1))
+        {
+            errors.Add("lastSeen", "In the future.");
+        }
+
+        var where = string.IsNullOrWhiteSpace(request.Where) ? null : request.Where.Trim();
+        errors.MaxLength("where", where, SightingLimits.WhereLength);
+        if (where is not null && where.Any(char.IsControl))
+        {
+            errors.Add("where", "One line, without control characters.");
+        }
+
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        errors.MaxLength("note", note, SightingLimits.NoteLength);
+        errors.ThrowIfAny();
+        return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, request.Anonymous ?? false);
+    }
+
+    private static string StixIdOf(string stixId) =>
+        stixId.Length is > 0 and <= IntelLimits.StixIdLength && stixId.Contains("--", StringComparison.Ordinal)
+            ? stixId
+            : throw RequestErrors.One("stixId", "Not a STIX identifier (type--UUID).");
+}

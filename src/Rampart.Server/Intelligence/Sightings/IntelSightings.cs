@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Search;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards.Markings;
+using Rampart.Standards;
+
+namespace Rampart.Server.Intelligence.Sightings;
+
+/// <summary>A sighting as reported (already checked by the endpoint).</summary>
+public sealed record SightingReport(int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous);
+
+/// <summary>
+/// The only writer and reader of sightings. A report is one transaction: the sighting's record and grants, the
+/// sighting, the sighted object's summary columns and decay, and an outbox row (<see cref="IntelChangeKind.Sighted"/>).
+/// </summary>
+public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPolicy access, AuditTrail audit, TimeProvider clock)
+{
+    /// <summary>Records a sighting of <paramref name="sighted"/> (read through the access decision by the caller).</summary>
+    public async Task<IntelSighting> ReportAsync(Caller caller, IntelObject sighted, SightingReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(sighted);
+        ArgumentNullException.ThrowIfNull(report);
+        var now = clock.GetUtcNow();
+        var tlp = sighted.Record.Tlp;
+        var stixId = "sighting--" + Guid.CreateVersion7(now);
+        var json = new JsonObject
+        {
+            ["type"] = "sighting", ["spec_version"] = "2.1", ["id"] = stixId,
+            ["created"] = Timestamps.Format(now), ["modified"] = Timestamps.Format(now),
+            ["sighting_of_ref"] = sighted.StixId, ["count"] = report.Count,
+            ["first_seen"] = Timestamps.Format(report.FirstSeen), ["last_seen"] = Timestamps.Format(report.LastSeen),
+            ["object_marking_refs"] = new JsonArray(tlp.StixMarkingId()),
+        };
+        if (!report.Anonymous)
+        {
+            json["created_by_ref"] = IntelIdentity.Of(caller.OrganisationId);
+            json["where_sighted_refs"] = new JsonArray(IntelIdentity.Of(caller.OrganisationId));
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var record = new SharedRecord
+        {
+            RecordType = IntelSighting.Type,
+            OwnerOrganisationId = caller.OrganisationId,
+            CreatorOrganisationId = caller.OrganisationId,
+            CreatedAt = now,
+        };
+        db.SharedRecords.Add(record);
+        // Shared with the sighted object's owner (the owner organisation itself always reads its record).
+        await sharing.ApplyAsync(record, tlp, [new ResolvedAudience(AudienceKind.Organisation, sighted.OwnerOrganisationId)], false, cancellationToken);
+        var sighting = new IntelSighting
+        {
+            Record = record,
+            SightedRecordId = sighted.RecordId,
+            StixId = stixId,
+            Count = report.Count,
+            FirstSeen = report.FirstSeen,
+            LastSeen = report.LastSeen,
+            Where = report.Where,
+            Note = report.Note,
+            Anonymous = report.Anonymous,
+            CreatedAt = now,
+            Json = json.ToJsonString(),
+        };
+        db.IntelSightings.Add(sighting);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // The count rises atomically; the last sighting and the decay follow the latest last_seen.
+        var id = sighted.RecordId;
+        await db.IntelObjects.Where(o => o.RecordId == id).ExecuteUpdateAsync(u => u.SetProperty(o => o.SightingCount, o => o.SightingCount + 1), cancellationToken);
+        var target = await db.IntelObjects.FirstAsync(o => o.RecordId == id, cancellationToken);
+        if (target.LastSightedAt is not { } last || report.LastSeen > last)
+        {
+            target.LastSightedAt = report.LastSeen;
+            if (target.Score is { } baseScore)
+            {
+                IntelDecay.Apply(target, target.DecayKind, baseScore, target.DecaySince ?? report.LastSeen);
+            }
+        }
+
+        db.IntelChanges.Add(new IntelChange { RecordId = id, Kind = IntelChangeKind.Sighted, At = now });
+        // An anonymous sighting's audit line names no object: whoever reads the audit trail cannot tie the reporter to it.
+        audit.Record(AuditEvent.IntelSighted, caller,
+            report.Anonymous ? "intel-sighting:anonymous" : string.Create(CultureInfo.InvariantCulture, $"intel-object:{id}"),
+            AuditOutcome.Success, report.Anonymous ? null : string.Create(CultureInfo.InvariantCulture, $"count {report.Count}"));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return sighting;
+    }
+
+    /// <summary>The sightings of <paramref name="sighted"/> the caller may read, newest first, below record <paramref name="before"/>.</summary>
+    public async Task<(IReadOnlyList<IntelSighting> Items, bool More)> ListAsync(Caller caller, IntelObject sighted, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sighted);
+        var id = sighted.RecordId;
+        var below = before ?? long.MaxValue;
+        var rows = await access.Readable(db.IntelSightings.AsNoTracking().Where(s => s.SightedRecordId == id && s.RecordId < below), caller)
+            .Include(s => s.Record).OrderByDescending(s => s.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
+        return ([.. rows.Take(limit)], rows.Count > limit);
+    }
+}
