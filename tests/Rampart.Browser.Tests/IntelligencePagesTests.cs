@@ -95,10 +95,14 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
         await Expect(page.Locator("#side-navigation a[href='intel/share']")).ToBeVisibleAsync();
         await page.GotoAsync("/intel/share");
         await Seeds.WaitInteractiveAsync(page);
-        await page.Locator("#intel-share-text").FillAsync("C2 seen at 198.51.100[.]23 and the phishing domain evil-paste[.]example during the night.");
+        await page.Locator("#intel-share-text").FillAsync("C2 seen at 185.220.101[.]47 and the phishing domain login-update-secure[.]net during the night; the proxy 192.168.1[.]1 logged it.");
         await page.Locator("#intel-share-preview").ClickAsync();
-        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("198.51.100.23");
-        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("evil-paste.example");
+        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("185.220.101.47");
+        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("login-update-secure.net");
+        // A private address is on a warning list: shown with the list, not selected.
+        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("RFC 1918");
+        await Expect(page.Locator("input[aria-label='Select 192.168.1.1']")).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("input[aria-label='Select 185.220.101.47']")).ToBeCheckedAsync();
         await page.ScreenshotAsync(new() { Path = Seeds.ScreenshotPath("intel-share-preview"), FullPage = true });
 
         await page.Locator("#intel-share-tlp").SelectOptionAsync(new SelectOptionValue { Label = Tlp.Amber.Label() });
@@ -107,13 +111,16 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
         await page.Locator("#intel-share-confirm").ClickAsync();
         await Expect(page.Locator("#intel-share-objects")).ToContainTextAsync("indicator--");
 
-        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("198.51.100.23")}");
+        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("185.220.101.47")}");
         await Seeds.WaitInteractiveAsync(page);
-        await Expect(page.Locator("#intel-grid")).ToContainTextAsync("198.51.100.23");
+        await Expect(page.Locator("#intel-grid")).ToContainTextAsync("185.220.101.47");
         await Expect(page.Locator("#intel-grid")).ToContainTextAsync("TLP:AMBER");
-        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("evil-paste.example")}");
+        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("login-update-secure.net")}");
         await Seeds.WaitInteractiveAsync(page);
-        await Expect(page.Locator("#intel-grid")).ToContainTextAsync("evil-paste.example");
+        await Expect(page.Locator("#intel-grid")).ToContainTextAsync("login-update-secure.net");
+        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("192.168.1.1")}");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#intel-empty")).ToBeVisibleAsync();
     }
 
     [Fact]
