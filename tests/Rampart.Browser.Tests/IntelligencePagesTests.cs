@@ -7,6 +7,7 @@ using Rampart.Server.Access;
 using Rampart.Server.Data;
 using Rampart.Server.Identity;
 using Rampart.Server.Intelligence.Store;
+using Rampart.Server.Organisations;
 using Rampart.Standards.Markings;
 
 namespace Rampart.Browser.Tests;
@@ -69,6 +70,108 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
         }
     }
 
+    [Fact]
+    public async Task PasteToShare_DefangedIpAndDomainSharedAmberToACommunity_PreviewShowsThemAndTheListFindsThem()
+    {
+        await Seeds.OrganisationAsync(node, "ISHR", "Intel sharer CERT");
+        var analyst = await Seeds.UserAsync(node, "analyst@ishr.test", Role.Analyst, "ISHR");
+        var communityName = $"Paste community {Guid.NewGuid():N}"[..30];
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+            var community = new Community { Id = Guid.CreateVersion7(), Name = communityName, ModeratorOrganisationId = analyst.OrganisationId, CreatedAt = now };
+            community.Members.Add(new CommunityMember { CommunityId = community.Id, OrganisationId = analyst.OrganisationId, AddedAt = now });
+            db.Communities.Add(community);
+            await db.SaveChangesAsync();
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        await Seeds.LogInAsync(page, analyst);
+        await page.GotoAsync("/intel");
+        await Seeds.WaitInteractiveAsync(page);
+        // The navigation offers it to writers.
+        await Expect(page.Locator("#side-navigation a[href='intel/share']")).ToBeVisibleAsync();
+        await page.GotoAsync("/intel/share");
+        await Seeds.WaitInteractiveAsync(page);
+        await page.Locator("#intel-share-text").FillAsync("C2 seen at 185.220.101[.]47 and the phishing domain login-update-secure[.]net during the night; the proxy 192.168.1[.]1 logged it.");
+        await page.Locator("#intel-share-preview").ClickAsync();
+        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("185.220.101.47");
+        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("login-update-secure.net");
+        // A private address is on a warning list: shown with the list, not selected.
+        await Expect(page.Locator("#intel-share-table")).ToContainTextAsync("RFC 1918");
+        await Expect(page.Locator("input[aria-label='Select 192.168.1.1']")).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("input[aria-label='Select 185.220.101.47']")).ToBeCheckedAsync();
+        await page.ScreenshotAsync(new() { Path = Seeds.ScreenshotPath("intel-share-preview"), FullPage = true });
+
+        await page.Locator("#intel-share-tlp").SelectOptionAsync(new SelectOptionValue { Label = Tlp.Amber.Label() });
+        await page.Locator("#intel-share-audience").SelectOptionAsync("Community");
+        await page.Locator("#intel-share-community").SelectOptionAsync(new SelectOptionValue { Label = communityName });
+        await page.Locator("#intel-share-confirm").ClickAsync();
+        await Expect(page.Locator("#intel-share-objects")).ToContainTextAsync("indicator--");
+
+        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("185.220.101.47")}");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#intel-grid")).ToContainTextAsync("185.220.101.47");
+        await Expect(page.Locator("#intel-grid")).ToContainTextAsync("TLP:AMBER");
+        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("login-update-secure.net")}");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#intel-grid")).ToContainTextAsync("login-update-secure.net");
+        await page.GotoAsync($"/intel?q={Uri.EscapeDataString("192.168.1.1")}");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#intel-empty")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Retraction_OwnerWithdrawsWithReason_NonOwnerSeesNoButtonsAndOwnerSeesTheTombstone()
+    {
+        await Seeds.OrganisationAsync(node, "IRTO", "Intel retract owner CERT");
+        await Seeds.OrganisationAsync(node, "IRTR", "Intel retract reader CERT");
+        var owner = await Seeds.UserAsync(node, "analyst@irto.test", Role.Analyst, "IRTO");
+        var reader = await Seeds.UserAsync(node, "analyst@irtr.test", Role.Analyst, "IRTR");
+        var intel = await ObjectAsync(owner.OrganisationId, Tlp.Green, $"indicator--{Guid.NewGuid()}", "indicator", "[ipv4-addr:value = '192.0.2.99']", "192.0.2.99");
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            // Shared with the whole network, so the other organisation reads it.
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var record = await db.SharedRecords.FirstAsync(r => r.Id == intel.RecordId);
+            await scope.ServiceProvider.GetRequiredService<SharingStore>().ApplyAsync(record, Tlp.Green, [new ResolvedAudience(AudienceKind.Network)], false, default);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var context = await Seeds.ContextAsync(node))
+        {
+            var page = await context.NewPageAsync();
+            await Seeds.LogInAsync(page, reader);
+            await page.GotoAsync($"/intel/objects/{intel.StixId}");
+            await Seeds.WaitInteractiveAsync(page);
+            await Expect(page.Locator("#intel-title")).ToContainTextAsync("192.0.2.99");
+            await Expect(page.Locator("#intel-retraction")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#intel-revoke")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#intel-withdraw")).ToHaveCountAsync(0);
+        }
+
+        await using (var context = await Seeds.ContextAsync(node))
+        {
+            var page = await context.NewPageAsync();
+            await Seeds.LogInAsync(page, owner);
+            await page.GotoAsync($"/intel/objects/{intel.StixId}");
+            await Seeds.WaitInteractiveAsync(page);
+            await Expect(page.Locator("#intel-revoke")).ToBeVisibleAsync();
+            await page.Locator("#intel-withdraw-reason").FillAsync("False positive: our own scanner");
+            await page.Locator("#intel-withdraw").ClickAsync();
+            // The confirmation names the object; cancelling changes nothing.
+            await Expect(page.Locator("#confirm-object")).ToContainTextAsync("192.0.2.99");
+            await page.Locator("#confirm-cancel").ClickAsync();
+            await Expect(page.Locator("#intel-withdrawn")).ToHaveCountAsync(0);
+            await page.Locator("#intel-withdraw").ClickAsync();
+            await page.Locator("#confirm-ok").ClickAsync();
+            await Expect(page.Locator("#intel-withdrawn")).ToContainTextAsync("False positive: our own scanner");
+            await Expect(page.Locator("#intel-retraction")).ToHaveCountAsync(0);
+        }
+    }
+
     [Theory]
     [InlineData("en")]
     [InlineData("sr-Latn-ME")]
@@ -81,7 +184,7 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
         var page = await context.NewPageAsync();
         await Seeds.LogInAsync(page, analyst);
         var problems = new List<string>();
-        foreach (var path in new[] { "/", "/intel", $"/intel/objects/{shown.StixId}", "/intel?q=192.0.2.250" })
+        foreach (var path in new[] { "/", "/intel", $"/intel/objects/{shown.StixId}", "/intel?q=192.0.2.250", "/intel/share" })
         {
             await page.GotoAsync(path);
             await Seeds.WaitInteractiveAsync(page);

@@ -50,6 +50,21 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         return new IntelShare(tlp, entries, published);
     }
 
+    /// <summary>
+    /// Shares the analyst's selection from a free-text preview (the API's <c>/text/confirm</c> and the paste-to-share page):
+    /// sharing checked first, then the objects built and stored as one free-text import job, returned with its outcomes.
+    /// </summary>
+    public async Task<IntelImportView> ConfirmTextAsync(Caller caller, IntelTextPreview preview, TextConfirmRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(preview);
+        ArgumentNullException.ThrowIfNull(request);
+        var share = await ShareAsync(caller, request.Tlp, request.Audiences, request.Published, cancellationToken);
+        var objects = preview.Build(caller, request);
+        var job = await store.StartJobAsync(caller, IntelImportFormat.FreeText, share.Tlp, cancellationToken);
+        await RunAsync(caller, job, share, ListItems(objects), cancellationToken);
+        return (await FindAsync(caller, job.Id, null, Http.MaxPageSize, cancellationToken))!;
+    }
+
     /// <summary>Parses the <c>audience</c> query form: <c>network</c>, <c>community:{id}</c>, <c>organisation:{id}</c>, <c>person:{userId}</c>.</summary>
     public static IReadOnlyList<AudienceEntry> AudienceFromQuery(string[]? values)
     {

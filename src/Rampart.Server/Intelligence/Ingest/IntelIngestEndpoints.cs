@@ -79,13 +79,7 @@ public static class IntelIngestEndpoints
         }).RequireAuthorization();
 
         group.MapPost("/text/confirm", async Task<Ok<IntelImportView>> (TextConfirmRequest request, Caller caller, IntelIngest ingest, IntelTextPreview preview, CancellationToken ct) =>
-        {
-            var share = await ingest.ShareAsync(caller, request.Tlp, request.Audiences, request.Published, ct);
-            var objects = preview.Build(caller, request);
-            var job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.FreeText, share.Tlp, ct);
-            await ingest.RunAsync(caller, job, share, IntelIngest.ListItems(objects), ct);
-            return TypedResults.Ok((await ingest.FindAsync(caller, job.Id, null, Http.MaxPageSize, ct))!);
-        }).RequireAuthorization();
+            TypedResults.Ok(await ingest.ConfirmTextAsync(caller, preview, request, ct))).RequireAuthorization();
 
         group.MapPost("/objects/{stixId}/revoke", async Task<Results<Ok<RetractionView>, NotFound>> (string stixId, Caller caller, IntelRetraction retraction, CancellationToken ct) =>
             await retraction.RevokeAsync(caller, stixId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).RequireAuthorization();

@@ -13,6 +13,7 @@ public sealed class IntelPagesFeature : RampartFeature
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<IntelPageQueries>();
         builder.Services.AddSingleton(new NavEntry(NavGroup.Intelligence, "Objects and indicators", "intel", Icons.Material.Filled.Radar, c => c.IsAuthenticated, -1));
+        builder.Services.AddSingleton(new NavEntry(NavGroup.Intelligence, "Share indicators from text", "intel/share", Icons.Material.Filled.ContentPaste, c => c.IsAuthenticated && Rampart.Server.Access.AccessPolicy.CanCreate(c), 0));
         builder.Services.AddSingleton(new DashboardCard(typeof(NewIntelCard), 90, c => c.IsAuthenticated));
     }
 
