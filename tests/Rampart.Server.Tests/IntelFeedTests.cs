@@ -63,7 +63,7 @@ public abstract class IntelFeedTests(DatabaseProvider provider)
         var (host, ingest, clock) = ServerWithRecordingIngest(node);
         await using var _ = host;
         await using var source = await LocalEndpoint.StartAsync();
-        var content = "198.51.100.7\nevil.example\n";
+        var content = "185.220.101.45\nevil.example\n";
         var etag = "\"v1\"";
         source.Routes["/list.txt"] = async c =>
         {
@@ -212,7 +212,7 @@ public abstract class IntelFeedTests(DatabaseProvider provider)
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());
         await using var source = await LocalEndpoint.StartAsync();
-        source.Routes["/list.txt"] = c => c.Response.WriteAsync("# blocklist\n198.51.100.7\nevil-feed[.]example\n8.8.8.8\nnot a value\n");
+        source.Routes["/list.txt"] = c => c.Response.WriteAsync("# blocklist\n185.220.101.45\nevil-feed[.]example\n8.8.8.8\nnot a value\n");
         var admin = node.Client(node.OwnerAdmin);
         var feed = await CreateFeedAsync(admin, new
         {
@@ -234,8 +234,8 @@ public abstract class IntelFeedTests(DatabaseProvider provider)
 
         // A member of the feed's community reads the indicators and observables; the public resolver (a warning-list entry) was dropped.
         var known = await KnownTo(node.Member);
-        Assert.Contains("198.51.100.7 indicator", known);
-        Assert.Contains("198.51.100.7 ipv4-addr", known);
+        Assert.Contains("185.220.101.45 indicator", known);
+        Assert.Contains("185.220.101.45 ipv4-addr", known);
         Assert.Contains("evil-feed.example indicator", known);
         Assert.DoesNotContain(known, k => k.StartsWith("8.8.8.8", StringComparison.Ordinal));
         // Outside the community nothing is known, and neither is it to the node's administrator.
@@ -243,7 +243,7 @@ public abstract class IntelFeedTests(DatabaseProvider provider)
         Assert.Empty(await KnownTo(node.NodeAdmin));
     }
 
-    private static readonly string[] LookedUp = ["198.51.100.7", "evil-feed.example", "8.8.8.8"];
+    private static readonly string[] LookedUp = ["185.220.101.45", "evil-feed.example", "8.8.8.8"];
 
     private sealed class RecordingIngest : IFeedIngest
     {

@@ -58,7 +58,7 @@ public interface IFeedIngest
 /// the feed's labels. "Drop" leaves values on a warning list out of plain lists and CSV; objects of bundles and
 /// MISP events are stored and flagged (their values are inside patterns and objects, not single rows).
 /// </summary>
-public sealed class StoreFeedIngest(IntelIngest ingest, WarningListsProvider warningLists, TimeProvider clock) : IFeedIngest
+public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsProvider warningLists, TimeProvider clock) : IFeedIngest
 {
     private static readonly JsonSerializerOptions MappingJson = new(JsonSerializerDefaults.Web)
     {
@@ -68,6 +68,10 @@ public sealed class StoreFeedIngest(IntelIngest ingest, WarningListsProvider war
     public async Task<FeedIngestCounts> IngestAsync(FeedIngestRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Its own unit of work: the import clears and commits its context batch by batch, while the feed job keeps
+        // the feed's row (status, validators, item hashes) in its own until the pull ends.
+        await using var scope = scopes.CreateAsyncScope();
+        var ingest = scope.ServiceProvider.GetRequiredService<IntelIngest>();
         IntelShare share;
         try
         {
