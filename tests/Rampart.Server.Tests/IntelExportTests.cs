@@ -234,6 +234,33 @@ public abstract class IntelExportTests(IntelExportNode fixture)
     }
 
     [Fact]
+    public async Task Export_Stix_ObjectWhoseRecordTlpRose_CarriesTheRecordsMarkingNotTheStoredOne()
+    {
+        // A stricter re-share (or an older version with a stricter marking) raises the record's TLP; the stored JSON keeps its old marking.
+        var recordId = await fixture.SeedIndicatorAsync(Tlp.Green, new ResolvedAudience(AudienceKind.Organisation, Node.RecipientOrg), ["198.18.91.33"],
+            Node.Factory.Clock.GetUtcNow().AddDays(-1));
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            await db.SharedRecords.Where(r => r.Id == recordId).ExecuteUpdateAsync(u => u.SetProperty(r => r.Tlp, Tlp.Red));
+        }
+
+        var (_, body) = await ExportAsync(Node.Owner, "stix", "?includeWarningListed=true");
+        var matching = JsonNode.Parse(body)!["objects"]!.AsArray().Where(o => o!["pattern"]!.GetValue<string>().Contains("198.18.91.33", StringComparison.Ordinal)).ToList();
+        Assert.True(matching.Count == 1, body);
+        var raised = matching[0];
+        var markings = raised!["object_marking_refs"]!.AsArray().Select(m => m!.GetValue<string>()).ToList();
+        Assert.Contains(Tlp.Red.StixMarkingId(), markings);
+        Assert.DoesNotContain(Tlp.Green.StixMarkingId(), markings);
+        // The class shares one node: leave the owner's other exports as they were.
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            await db.SharedRecords.Where(r => r.Id == recordId).ExecuteDeleteAsync();
+        }
+    }
+
+    [Fact]
     public async Task Export_Stix_IsABundleOfTheReadableObjectsWithItsMediaType()
     {
         var (response, body) = await ExportAsync(Node.Outsider, "stix");

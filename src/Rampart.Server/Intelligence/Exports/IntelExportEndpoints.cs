@@ -72,7 +72,8 @@ public static class IntelExportEndpoints
                         continue;
                     }
 
-                    await writer.WriteAsync(StixObject.Parse(item.Json), ct);
+                    // The record's TLP is the access decision: the stored JSON may carry an older marking (review finding 2).
+                    await writer.WriteAsync(new StixObject(Intelligence.Read.IntelQueries.WithRecordMarking(item.Json, item.Tlp)!), ct);
                     written++;
                 }
 
