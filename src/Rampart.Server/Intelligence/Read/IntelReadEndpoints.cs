@@ -158,7 +158,7 @@ public static class IntelReadEndpoints
                 }
                 else
                 {
-                    errors.MaxLength($"values[{i}]", values[i], IntelLimits.ObservableValueLength);
+                    errors.SingleLine($"values[{i}]", values[i], IntelLimits.ObservableValueLength, required: false);
                 }
             }
 
@@ -255,6 +255,12 @@ public static class IntelReadEndpoints
             }
 
             var v = values.FirstOrDefault();
+            if (v is not null && TextRules.FirstForbidden(v, multiLine: false) is { } at)
+            {
+                errors.Add(name, $"Contains a control or bidi-override character (U+{(int)v[at]:X4} at position {at + 1}).");
+                return null;
+            }
+
             return string.IsNullOrWhiteSpace(v) ? null : v;
         }
 
