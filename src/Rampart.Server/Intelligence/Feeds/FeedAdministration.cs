@@ -210,7 +210,7 @@ public sealed class FeedAdministration(RampartDb db, SharingStore sharing, Audit
         var o = options.Value;
         if (creating || request.Name is not null)
         {
-            errors.Required("name", request.Name, FeedLimits.NameLength);
+            errors.SingleLine("name", request.Name, FeedLimits.NameLength);
         }
 
         var url = request.Url ?? (request.File is null ? feed.Url : null);
@@ -293,7 +293,7 @@ public sealed class FeedAdministration(RampartDb db, SharingStore sharing, Audit
 
         foreach (var label in labels)
         {
-            if (string.IsNullOrWhiteSpace(label) || label.Length > FeedLimits.LabelLength || label.Any(char.IsWhiteSpace))
+            if (string.IsNullOrWhiteSpace(label) || label.Length > FeedLimits.LabelLength || label.Any(char.IsWhiteSpace) || label.Any(TextRules.IsForbidden))
             {
                 errors.Add("labels", $"A label is 1 to {FeedLimits.LabelLength} characters without spaces.");
                 break;

@@ -101,6 +101,28 @@ public static class IntelIngestEndpoints
         }
     }
 
+    // An import the request waits for: whatever stops it ends its job as failed (on a fresh context, as the
+    // request's may be what failed), so it does not stay "running" until a restart; the request then fails.
+    private static async Task RunWaitingAsync(IntelIngest ingest, IServiceScopeFactory scopes, Caller caller, IntelImportJob job, IntelShare share, IAsyncEnumerable<IngestItem> items, CancellationToken ct)
+    {
+        try
+        {
+            await ingest.RunAsync(caller, job, share, items, ct);
+        }
+        catch (Exception e) when (e is not RequestValidationException)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var failed = scope.ServiceProvider.GetRequiredService<IntelIngest>();
+            var stored = await failed.Store.FindJobAsync(job.Id, CancellationToken.None);
+            if (stored.Status == IntelImportStatus.Running)
+            {
+                await failed.Store.FinishJobAsync(caller, stored, $"The import stopped: {e.GetType().Name}. Every batch counted here is stored; nothing after it is.", CancellationToken.None);
+            }
+
+            throw;
+        }
+    }
+
     // Small bodies are imported while the request waits; large ones are spooled to a file and imported in the background.
     private static async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> ImportAsync(
         HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, IntelShare share, IntelImportFormat format,
@@ -122,7 +144,7 @@ public static class IntelIngestEndpoints
             }
 
             var job = await store.StartJobAsync(caller, format, share.Tlp, ct);
-            await ingest.RunAsync(caller, job, share, read(body, ct), ct);
+            await RunWaitingAsync(ingest, scopes, caller, job, share, read(body, ct), ct);
             if (job.Status == IntelImportStatus.Failed && job.Processed == 0)
             {
                 // Nothing could be read: bad input, answered as such (the failed job stays listed with its reason).

@@ -94,11 +94,11 @@ public sealed class IntelTextPreview(RampartDb db, AccessPolicy access, WarningL
             errors.Add("values", $"At most {MaxValues} values.");
         }
 
-        errors.MaxLength("description", request.Description, 10_000);
+        errors.MultiLine("description", request.Description, 10_000);
         var labels = request.Labels ?? [];
         for (var i = 0; i < labels.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(labels[i]) || labels[i].Length > IntelLimits.LabelLength)
+            if (string.IsNullOrWhiteSpace(labels[i]) || labels[i].Length > IntelLimits.LabelLength || labels[i].Any(TextRules.IsForbidden))
             {
                 errors.Add($"labels[{i}]", $"A label of 1 to {IntelLimits.LabelLength} characters.");
             }
@@ -112,6 +112,12 @@ public sealed class IntelTextPreview(RampartDb db, AccessPolicy access, WarningL
             if (selected.Kind is not { } kind || !Enum.IsDefined(kind) || string.IsNullOrWhiteSpace(selected.Value))
             {
                 errors.Add($"values[{i}]", "A kind and a value.");
+                continue;
+            }
+
+            if (TextRules.FirstForbidden(selected.Value, multiLine: false) is not null)
+            {
+                errors.Add($"values[{i}]", "Contains a control or bidi-override character.");
                 continue;
             }
 

@@ -166,7 +166,7 @@ public static class IntelReadEndpoints
                 }
                 else
                 {
-                    errors.MaxLength($"values[{i}]", values[i], IntelLimits.ObservableValueLength);
+                    errors.SingleLine($"values[{i}]", values[i], IntelLimits.ObservableValueLength, required: false);
                 }
             }
 
@@ -261,10 +261,9 @@ public static class IntelReadEndpoints
             }
 
             var v = values.FirstOrDefault();
-            if (v is not null && v.Any(char.IsControl))
+            if (v is not null && TextRules.FirstForbidden(v, multiLine: false) is { } at)
             {
-                // A NUL reaches PostgreSQL as an error (a 500); no search term has control characters.
-                errors.Add(name, "Must not contain control characters.");
+                errors.Add(name, $"Contains a control or bidi-override character (U+{(int)v[at]:X4} at position {at + 1}).");
                 return null;
             }
 

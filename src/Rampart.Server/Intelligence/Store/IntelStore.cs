@@ -123,12 +123,22 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
         var matcher = warningLists.Matcher;
         var outcomes = new IngestOutcome[items.Count];
         var prepared = new List<(int Index, PreparedObject Object)>(items.Count);
+        // Other organisations' node identity ids, which no import may take (only read when the batch holds an identity).
+        var reservedIdentities = items.Any(i => i.Stix?.Type == "identity")
+            ? (await db.Organisations.Where(o => o.Id != owner).Select(o => o.Id).ToListAsync(cancellationToken)).Select(IntelIdentity.Of).ToHashSet(StringComparer.Ordinal)
+            : null;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
             if (item.Stix is null || item.Rejection is not null)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.StixId ?? item.Stix?.Id, IntelOutcomeKind.Rejected, item.Rejection ?? "Not a STIX object.");
+                continue;
+            }
+
+            if (IngestGuard.Check(item.Stix, reservedIdentities) is { } refused)
+            {
+                outcomes[i] = new IngestOutcome(item.Ordinal, item.Stix.Id.Contains('\0', StringComparison.Ordinal) ? null : item.Stix.Id, IntelOutcomeKind.Rejected, refused);
                 continue;
             }
 

@@ -46,10 +46,30 @@ public static class OutboundAddresses
             }
 
             var b = address.GetAddressBytes();
-            // 64:ff9b::/96 (NAT64) and 2001:db8::/32 (documentation): judge NAT64 by the IPv4 address inside.
-            if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4..12].All(x => x == 0))
+            // ::a.b.c.d (IPv4-compatible, ::/96, deprecated), 64:ff9b::/96 (NAT64) and 64:ff9b:1::/48 (local NAT64):
+            // judge by the IPv4 address inside.
+            if (b[0..12].All(x => x == 0)
+                || (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4..12].All(x => x == 0)))
             {
                 return IsPrivate(new IPAddress(b[12..]));
+            }
+
+            if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0 && b[5] == 1)
+            {
+                return true;
+            }
+
+            // 2002::/16 (6to4): the IPv4 address is in bytes 2..5.
+            if (b[0] == 0x20 && b[1] == 0x02)
+            {
+                return IsPrivate(new IPAddress(b[2..6]));
+            }
+
+            // 2001::/32 (Teredo): the client's IPv4 address is stored inverted in the last four bytes, the
+            // server's in bytes 4..7; refuse the range when either is not public.
+            if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0)
+            {
+                return IsPrivate(new IPAddress(b[4..8])) || IsPrivate(new IPAddress(b[12..].Select(x => (byte)~x).ToArray()));
             }
 
             return b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8;

@@ -103,7 +103,7 @@ public sealed class WebhookAdministration(RampartDb db, AuditTrail audit, TimePr
         ArgumentNullException.ThrowIfNull(request);
         EnsureAdmin(caller);
         var errors = new RequestErrors();
-        errors.Required("name", request.Name, WebhookLimits.NameLength);
+        errors.SingleLine("name", request.Name, WebhookLimits.NameLength);
         await ValidateUrlAsync(request.Url, errors, required: true, cancellationToken);
         var secret = request.Secret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         ValidateSecret(secret, errors);
@@ -147,7 +147,7 @@ public sealed class WebhookAdministration(RampartDb db, AuditTrail audit, TimePr
         var errors = new RequestErrors();
         if (request.Name is not null)
         {
-            errors.Required("name", request.Name, WebhookLimits.NameLength);
+            errors.SingleLine("name", request.Name, WebhookLimits.NameLength);
         }
 
         if (request.Url is not null)
