@@ -84,7 +84,7 @@ async Task TimeAsync(string what, Caller caller, long? before, string? search, b
     for (var i = 0; i < 220; i++)
     {
         await using var db = NewDb();
-        var queries = new NoteQueries(db, new AccessPolicy(db), new SharingStore(db));
+        var queries = new NoteQueries(db, new AccessPolicy(db), new SharingStore(db, new Rampart.Server.Identity.PeopleDirectory(db)));
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();

@@ -43,14 +43,14 @@ var analyst = new Caller(new Guid("0a000000-0000-4000-8000-00000000001d"), orgId
 var random = new Random(42);
 // Half the values are in the store, half are not (11.x.y.z is never seeded).
 var values = Enumerable.Range(0, lookupSize).Select(n => n % 2 == 0 ? Ip(1 + random.Next(indicators)) : $"11.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}").ToList();
-var options = Options.Create(new IntelReadOptions());
+var options = Options.Create(new Rampart.Server.Intelligence.Store.IntelOptions());
 Console.WriteLine($"provider {args[0]}, {indicators:N0} indicators, lookup of {lookupSize:N0} values (half known), load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
 for (var run = 0; run < 4; run++)
 {
     await using var db = NewDb();
     var watch = Stopwatch.StartNew();
-    var known = await new IntelQueries(db, new AccessPolicy(db), options).LookupAsync(analyst, values, default);
+    var known = await new IntelQueries(db, new AccessPolicy(db), options, TimeProvider.System).LookupAsync(analyst, values, default);
     watch.Stop();
     Console.WriteLine($"  bulk run {run}: {watch.Elapsed.TotalMilliseconds:F0} ms, {known.Count:N0} readable matches");
 }
@@ -61,7 +61,7 @@ for (var i = 0; i < 220; i++)
     await using var db = NewDb();
     var one = new[] { Ip(1 + random.Next(indicators)) };
     var watch = Stopwatch.StartNew();
-    _ = await new IntelQueries(db, new AccessPolicy(db), options).LookupAsync(analyst, one, default);
+    _ = await new IntelQueries(db, new AccessPolicy(db), options, TimeProvider.System).LookupAsync(analyst, one, default);
     watch.Stop();
     if (i >= 20)
     {
