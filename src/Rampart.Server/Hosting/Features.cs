@@ -2,9 +2,11 @@ using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
 using Rampart.Server.Intelligence;
+using Rampart.Server.Intelligence.Exports;
 using Rampart.Server.Intelligence.Feeds;
 using Rampart.Server.Intelligence.Live;
-using Rampart.Server.Intelligence.Exports;
+using Rampart.Server.Intelligence.Pages;
+using Rampart.Server.Intelligence.Read;
 using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
@@ -27,9 +29,9 @@ public static class Features
         new IntelligenceFeature(),
         new IntelLiveFeature(),
         new IntelFeedsFeature(),
-        new Intelligence.Read.IntelReadFeature(),
+        new IntelReadFeature(),
         new Intelligence.Sightings.IntelSightingsFeature(),
-        new Intelligence.Pages.IntelPagesFeature(),
+        new IntelPagesFeature(),
         new IntelExportsFeature(),
     ];
 }

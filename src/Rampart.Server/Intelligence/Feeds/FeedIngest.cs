@@ -65,6 +65,10 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    // A plain list is a one-column CSV without header (tab-separated, so commas inside URLs stay in the value):
+    // the same reader refangs, skips # comments, detects the kind and reports bad rows.
+    private static readonly CsvMapping PlainList = new() { ValueColumn = "1", HasHeader = false, Delimiter = '\t' };
+
     public async Task<FeedIngestCounts> IngestAsync(FeedIngestRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -86,8 +90,8 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
         {
             FeedFormat.StixBundle => (IntelImportFormat.StixBundle, IntelIngest.BundleItems(new MemoryStream(request.Content, writable: false), cancellationToken)),
             FeedFormat.MispFeed => (IntelImportFormat.MispEvent, MispItems(request.Content)),
-            FeedFormat.PlainList => (IntelImportFormat.Csv, ValueItems(PlainListRows(request.Content), request, cancellationToken)),
-            FeedFormat.Csv => (IntelImportFormat.Csv, ValueItems(CsvRows(request, cancellationToken), request, cancellationToken)),
+            FeedFormat.PlainList => (IntelImportFormat.Csv, ValueItems(CsvRows(request.Content, PlainList, cancellationToken), request, cancellationToken)),
+            FeedFormat.Csv => (IntelImportFormat.Csv, ValueItems(CsvRows(request.Content, CsvMappingOf(request), cancellationToken), request, cancellationToken)),
             _ => throw new FeedException($"Unknown feed format {request.Format}."),
         };
         var job = await ingest.Store.StartJobAsync(request.As, format, share.Tlp, cancellationToken);
@@ -122,31 +126,7 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
         await Task.CompletedTask;
     }
 
-    private static async IAsyncEnumerable<CsvImportRow> PlainListRows(byte[] content)
-    {
-        using var reader = new StreamReader(new MemoryStream(content, writable: false), Encoding.UTF8);
-        long row = 0;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            row++;
-            var text = line.Trim();
-            if (text.Length == 0 || text.StartsWith('#') || text.StartsWith(';'))
-            {
-                continue;
-            }
-
-            var raw = FreeTextRefang(text);
-            if (IndicatorFactory.Detect(raw) is not { } kind || !IndicatorFactory.TryNormalise(kind, raw, out var value))
-            {
-                yield return new CsvImportRow(null, new CsvRowError(row, row, null, $"Not an address, network, domain, URL, e-mail address or hash: '{Shorten(text)}'."));
-                continue;
-            }
-
-            yield return new CsvImportRow(new CsvCandidate(row, kind, value, text), null);
-        }
-    }
-
-    private static async IAsyncEnumerable<CsvImportRow> CsvRows(FeedIngestRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static CsvMapping CsvMappingOf(FeedIngestRequest request)
     {
         CsvMapping? mapping;
         try
@@ -158,12 +138,12 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
             throw new FeedException($"The feed's CSV mapping is not valid: {e.Message}", e);
         }
 
-        if (mapping is null)
-        {
-            throw new FeedException("A CSV feed needs its column mapping.");
-        }
+        return mapping ?? throw new FeedException("A CSV feed needs its column mapping.");
+    }
 
-        using var reader = new StreamReader(new MemoryStream(request.Content, writable: false), Encoding.UTF8);
+    private static async IAsyncEnumerable<CsvImportRow> CsvRows(byte[] content, CsvMapping mapping, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(new MemoryStream(content, writable: false), Encoding.UTF8);
         IAsyncEnumerator<CsvImportRow> rows;
         try
         {
@@ -241,14 +221,6 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
             }
         }
     }
-
-    // The defanging forms analysts paste into lists: hxxp, [.], (.), [:], [at].
-    private static string FreeTextRefang(string text) => text
-        .Replace("hxxp", "http", StringComparison.OrdinalIgnoreCase)
-        .Replace("[.]", ".", StringComparison.Ordinal).Replace("(.)", ".", StringComparison.Ordinal)
-        .Replace("[:]", ":", StringComparison.Ordinal).Replace("[at]", "@", StringComparison.OrdinalIgnoreCase);
-
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }
 
 /// <summary>A feed pull failed in a way worth showing on the feed (the message is shown to the organisation's admins).</summary>
