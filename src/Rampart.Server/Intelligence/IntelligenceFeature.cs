@@ -20,6 +20,7 @@ public sealed class IntelligenceFeature : RampartFeature
         services.AddHostedService<InterruptedImports>();
         services.AddScoped<IntelGalaxies>();
         services.AddHostedService<GalaxiesOnFirstStart>();
+        services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddOperationTransformer(IntelOpenApi.TransformAsync));
     }
 
     public override void AddCommands(Admin.AdminCommands commands) => IntelGalaxies.AddCommand(commands);
