@@ -21,6 +21,7 @@ public sealed class IntelligenceFeature : RampartFeature
         services.AddHostedService<InterruptedImports>();
         services.AddScoped<IntelGalaxies>();
         services.AddScheduledJob<GalaxiesFirstLoad>(GalaxiesFirstLoad.JobName, _ => GalaxiesFirstLoad.Interval);
+        services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddOperationTransformer(IntelOpenApi.TransformAsync));
     }
 
     public override void AddCommands(Admin.AdminCommands commands) => IntelGalaxies.AddCommand(commands);

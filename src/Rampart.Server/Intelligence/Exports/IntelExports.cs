@@ -95,6 +95,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
             }
 
             var labels = withLabels ? await LabelsAsync(rows.Select(r => r.RecordId).Distinct().ToList(), cancellationToken) : null;
+            var details = withLabels ? await DetailsAsync(rows.Select(r => r.RecordId).Distinct().ToList(), cancellationToken) : null;
             // Two objects carrying one value (two teams reporting the same address) give one line per batch.
             seen.Clear();
             foreach (var row in rows)
@@ -111,13 +112,16 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
                     continue;
                 }
 
+                var (validFrom, validUntil, description) = details is not null && details.TryGetValue(row.RecordId, out var d) ? d : default;
                 yield return new ExportItem(kind, row.Value, row.Tlp, row.StixId)
                 {
+                    ValidFrom = validFrom,
+                    ValidUntil = validUntil,
                     Labels = labels is not null && labels.TryGetValue(row.RecordId, out var l) ? l : [],
                     Score = Math.Round(score, 2),
                     Modified = row.Modified > DateTimeOffset.UnixEpoch ? row.Modified : row.UpdatedAt,
                     Owner = owners.GetValueOrDefault(row.OwnerOrganisationId),
-                    Description = withLabels && row.Name != row.Value ? row.Name : null,
+                    Description = description ?? (withLabels && row.Name != row.Value ? row.Name : null),
                 };
             }
         }
@@ -182,6 +186,13 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         (await db.IntelLabels.AsNoTracking().Where(l => recordIds.Contains(l.RecordId)).Select(l => new { l.RecordId, l.Label }).ToListAsync(cancellationToken))
         .GroupBy(l => l.RecordId)
         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(l => l.Label).Order(StringComparer.Ordinal).ToList());
+
+    /// <summary>CSV and MISP columns the index does not hold (<c>valid_from</c>, <c>valid_until</c>, <c>description</c>), from each object's current version.</summary>
+    private async Task<Dictionary<long, (DateTimeOffset?, DateTimeOffset?, string?)>> DetailsAsync(List<long> recordIds, CancellationToken cancellationToken) =>
+        (await (from o in db.IntelObjects.AsNoTracking().Where(o => recordIds.Contains(o.RecordId))
+                join v in db.IntelObjectVersions.AsNoTracking() on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
+                select new { o.RecordId, v.Json }).ToListAsync(cancellationToken))
+        .ToDictionary(r => r.RecordId, r => IntelExportDetails.Of(r.Json));
 
     /// <summary>The filter as a query; still to be cut by the access decision.</summary>
     private IQueryable<IntelObject> Filtered(IntelExportFilter filter, bool valuesOnly)

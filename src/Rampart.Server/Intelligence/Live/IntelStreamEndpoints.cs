@@ -22,7 +22,7 @@ public static class IntelStreamEndpoints
     public static void MapIntelStream(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/intel/stream", StreamAsync).WithTags("Intelligence");
+        api.MapGet("/intel/stream", StreamAsync).WithSummary("Stream new and changed objects (SSE)").WithDescription("text/event-stream of what the caller may read at the moment of sending; filters types and kinds; resume with Last-Event-ID (an opaque token bound to the caller). Ends after the configured duration: reconnect.").WithTags("Intelligence").Produces<string>(StatusCodes.Status200OK, "text/event-stream");
     }
 
     private static async Task StreamAsync(

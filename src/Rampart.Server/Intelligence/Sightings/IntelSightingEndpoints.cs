@@ -48,7 +48,7 @@ public static class IntelSightingEndpoints
 
             var sighting = await sightings.ReportAsync(caller, read.Intel, report, ct);
             return TypedResults.Created($"/api/intel/objects/{Uri.EscapeDataString(id)}/sightings", SightingView.From(sighting));
-        }).RequireAuthorization();
+        }).WithSummary("Report a sighting").WithDescription("Anyone whose organisation may read the object; count, first/last seen, where, note, anonymous. 404 exactly like an unknown id otherwise.").RequireAuthorization();
 
         group.MapGet("/objects/{stixId}/sightings", async Task<Results<Ok<SightingsView>, NotFound>> (string stixId, string? owner, int? limit, string? next,
             Caller caller, IntelQueries intel, IntelSightings sightings, IntelCursors cursors, CancellationToken ct) =>
@@ -67,7 +67,7 @@ public static class IntelSightingEndpoints
             var (items, more) = await sightings.ListAsync(caller, read.Intel, position is null ? null : long.Parse(position, CultureInfo.InvariantCulture), size, ct);
             var nextCursor = more ? cursors.Encode("intel-sightings", scope, items[^1].RecordId.ToString(CultureInfo.InvariantCulture)) : null;
             return TypedResults.Ok(new SightingsView([.. items.Select(SightingView.From)], read.Intel.SightingCount, read.Intel.LastSightedAt, nextCursor));
-        }).AllowAnonymous();
+        }).WithSummary("List sightings of an object").WithDescription("The sightings the caller may read, cursor-paged, with total (all sightings, counted for every reader) and lastSightedAt.").AllowAnonymous();
     }
 
     private static SightingReport Validate(SightingRequest? request, DateTimeOffset now)
