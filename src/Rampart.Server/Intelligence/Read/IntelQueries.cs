@@ -132,6 +132,23 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
         return new(o, labels, o.WithdrawnAt is null ? WithRecordMarking(json, o.Record.Tlp) : null);
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> objects the caller may read, newest record first, older than record
+    /// <paramref name="before"/>: one primary-key range of the grants per caller token
+    /// (<see cref="AccessPolicy.ReadableIdsAsync"/>), so a page costs the same however many objects exist. With
+    /// <see cref="Caller.Anonymous"/> these are the objects published as TLP:CLEAR, as the public pages list them.
+    /// </summary>
+    public async Task<(IReadOnlyList<IntelObject> Objects, bool More)> NewestAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var ids = await access.ReadableIdsAsync(caller, RecordType.StixObject, before, limit + 1, cancellationToken);
+        var recordIds = ids.Take(limit).ToList();
+        // The ids come from the access decision above; this only fetches their rows.
+        var rows = await db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => EF.Parameter(recordIds).Contains(o.RecordId))
+            .OrderByDescending(o => o.RecordId).ToListAsync(cancellationToken);
+        return (rows, ids.Count > limit);
+    }
+
     /// <summary>Versions of a readable object (from <see cref="FindAsync"/>), newest first, older than <paramref name="before"/>.</summary>
     public async Task<(IReadOnlyList<(IntelObjectVersion Version, JsonObject? Json)> Versions, bool More)> VersionsAsync(IntelObject readable, DateTimeOffset? before, int limit, CancellationToken cancellationToken)
     {
