@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Rampart.Server.Access;
 using Rampart.Server.Data;
 using Rampart.Server.Identity;
 using Rampart.Server.Intelligence.Feeds;
@@ -45,10 +48,10 @@ public sealed class IntelligenceWorkPagesTests(BrowserNode node) : IClassFixture
             await page.Locator("#import-tlp").SelectOptionAsync(new SelectOptionValue { Label = Tlp.Amber.Label() });
             await page.Locator("#import-start").ClickAsync();
 
-            // The job's page follows the import until it completes: three objects added.
+            // The job's page follows the import until it completes (the node's first import also loads the warning lists): three objects added.
+            await Expect(page.Locator(".import-status")).ToContainTextAsync("Completed", new() { Timeout = 60_000 });
             await Expect(page.Locator("#import-added")).ToHaveTextAsync("3");
             await Expect(page.Locator("#import-rejected")).ToHaveTextAsync("0");
-            await Expect(page.Locator(".import-status")).ToContainTextAsync("Completed");
             await Expect(page.Locator("#import-outcomes")).ToContainTextAsync(indicator);
             await page.ScreenshotAsync(new() { Path = Seeds.ScreenshotPath("intel-import-job"), FullPage = true });
             await page.GotoAsync("/intel/imports");
@@ -92,7 +95,7 @@ public sealed class IntelligenceWorkPagesTests(BrowserNode node) : IClassFixture
             db.IntelFeeds.Add(new IntelFeed
             {
                 PublicId = Guid.CreateVersion7(), OrganisationId = admin.OrganisationId, Name = "Night blocklist", Url = endpoint.Url, Format = FeedFormat.PlainList,
-                IntervalSeconds = 3600, Tlp = Tlp.Green, CreatedByUserId = admin.UserId, CreatedAt = now, NextPullAt = now.AddHours(1),
+                IntervalSeconds = 3600, Tlp = Tlp.Green, CreatedByUserId = admin.Id, CreatedAt = now, NextPullAt = now.AddHours(1),
                 LastPulledAt = now, Status = FeedStatus.Failed, LastError = "HTTP 503 from the source", LastAdded = 2, TotalAdded = 2, Pulls = 2,
             });
             await db.SaveChangesAsync();
@@ -129,15 +132,15 @@ public sealed class IntelligenceWorkPagesTests(BrowserNode node) : IClassFixture
     /// <summary>A plain-list feed served on 127.0.0.1 by the test.</summary>
     private sealed class LocalFeed : IAsyncDisposable
     {
-        private readonly Microsoft.AspNetCore.Builder.WebApplication app;
+        private readonly WebApplication app;
 
-        private LocalFeed(Microsoft.AspNetCore.Builder.WebApplication app, string url) => (this.app, Url) = (app, url);
+        private LocalFeed(WebApplication app, string url) => (this.app, Url) = (app, url);
 
         public string Url { get; }
 
         public static async Task<LocalFeed> StartAsync(string body)
         {
-            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
             app.MapGet("/feed.txt", () => Microsoft.AspNetCore.Http.Results.Text(body, "text/plain"));
