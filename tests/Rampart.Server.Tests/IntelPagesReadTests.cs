@@ -102,8 +102,9 @@ public abstract class IntelPagesReadTests(NodeFixture fixture)
     [Fact]
     public async Task ImportJobsList_OwnOrganisationsJobsNewestFirstKeysetPaged_OthersNeverSeeThem()
     {
+        // Job ids are UUIDv7 from the (fake) clock: each job here a later millisecond than every job before it.
+        Node.Factory.Clock.Advance(TimeSpan.FromSeconds(1));
         var first = await ImportAsync(Node.Owner, Bundle(Indicator(Id("indicator"), $"198.51.100.{Random.Shared.Next(1, 250)}")), "tlp=amber");
-        // Job ids are UUIDv7 from the (fake) clock: a later job is a later millisecond.
         Node.Factory.Clock.Advance(TimeSpan.FromSeconds(1));
         var second = await ImportAsync(Node.Owner, Bundle(Indicator(Id("indicator"), $"198.51.100.{Random.Shared.Next(1, 250)}")), "tlp=amber");
         var ids = new[] { second["id"]!.GetValue<string>(), first["id"]!.GetValue<string>() };
