@@ -15,7 +15,17 @@ namespace Rampart.Server.Intelligence.Ingest;
 public sealed record IntelImportView(
     Guid Id, IntelImportFormat Format, IntelImportStatus Status, Tlp Tlp, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
     int Processed, int Added, int Updated, int Unchanged, int Rejected, int Batches, string? Error,
-    IReadOnlyList<IntelOutcomeView> Outcomes, string? Next);
+    IReadOnlyList<IntelOutcomeView> Outcomes, string? Next)
+{
+    /// <summary>Objects stored or found already stored (added, updated, unchanged): TAXII's <c>success_count</c>.</summary>
+    public int SuccessCount => Added + Updated + Unchanged;
+
+    /// <summary>Objects rejected, each with its reason among the outcomes: TAXII's <c>failure_count</c>.</summary>
+    public int FailureCount => Rejected;
+
+    /// <summary>True while the job runs (more objects may follow); TAXII's status is then <c>pending</c>.</summary>
+    public bool Pending => Status == IntelImportStatus.Running;
+}
 
 public sealed record IntelOutcomeView(int Ordinal, string? StixId, IntelOutcomeKind Outcome, string? Detail);
 

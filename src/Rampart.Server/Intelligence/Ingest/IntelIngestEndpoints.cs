@@ -93,8 +93,8 @@ public static class IntelIngestEndpoints
         using var buffer = new MemoryStream();
         await body.CopyToAsync(buffer, cancellationToken);
         var conversion = MispEventConverter.Convert(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        // The report is among the objects already (the converter lists it last): yielding it as well counted it twice.
         var ordinal = 0;
-        yield return new IngestItem(ordinal++, conversion.Report);
         foreach (var o in conversion.Objects)
         {
             yield return new IngestItem(ordinal++, o);

@@ -27,7 +27,7 @@ public static class IntelStreamEndpoints
 
     private static async Task StreamAsync(
         HttpContext http, Caller caller, IntelChangeReader reader, PageCursors cursors, ICallerResolver resolver,
-        IOptions<IntelStreamOptions> options, string[]? types, string[]? kinds, string? lastEventId, CancellationToken cancellationToken)
+        IOptions<IntelStreamOptions> options, IntelChangeSignal signal, string[]? types, string[]? kinds, string? lastEventId, CancellationToken cancellationToken)
     {
         if (!caller.IsAuthenticated || caller.IsOperator)
         {
@@ -92,6 +92,8 @@ public static class IntelStreamEndpoints
                     lastCheck.Restart();
                 }
 
+                // Taken before reading: a change committed after the read wakes the wait below.
+                var wake = signal.Next;
                 var batch = await reader.ReadAsync(caller, position, o.BatchSize, filter, cancellationToken);
                 foreach (var e in batch.Events)
                 {
@@ -111,8 +113,9 @@ public static class IntelStreamEndpoints
                 await body.FlushAsync(cancellationToken);
                 if (advanced < o.BatchSize)
                 {
-                    // Polling is on the wall clock, not the node's TimeProvider: a stream waits in real time.
-                    await Task.Delay(o.PollInterval, cancellationToken);
+                    // Woken by a change on any app server (PostgreSQL NOTIFY), else polling on the wall clock, not the
+                    // node's TimeProvider: a stream waits in real time.
+                    await IntelChangeSignal.WaitAsync(wake, signal.Listening ? o.NotifiedPollInterval : o.PollInterval, cancellationToken);
                 }
             }
         }

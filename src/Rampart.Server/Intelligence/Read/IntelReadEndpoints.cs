@@ -41,9 +41,9 @@ public sealed record IntelObjectView(
     public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.RecordId, o.OwnerOrganisationId, o.Record.Tlp, o.Created, o.Modified,
+        return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.RecordId, o.OwnerOrganisationId, o.Record.Tlp, o.ShownCreated, o.ShownModified,
             o.AddedAt, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.WithdrawnReason, o.WarningListed, labels, json,
-            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.Modified, c.Revoked, c.WithdrawnAt)).ToList(),
+            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.ShownModified, c.Revoked, c.WithdrawnAt)).ToList(),
             now is { } at ? Search.IntelDecay.ScoreAt(o, at) : null, o.DecaysAt, now is { } at2 && Search.IntelDecay.IsDecayed(o, at2), o.SightingCount, o.LastSightedAt);
     }
 }

@@ -8,7 +8,11 @@ using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Intelligence.Sightings;
 
-public sealed record SightingRequest(int? Count, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, string? Where, string? Note, bool? Anonymous);
+/// <summary>
+/// A sighting report. <see cref="ShareWith"/>: <c>owner</c> (default: the sighted object's owner organisation),
+/// <c>organisation</c> (only the reporter's own organisation) or <c>audience</c> (everyone the sighted object is shared with).
+/// </summary>
+public sealed record SightingRequest(int? Count, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, string? Where, string? Note, bool? Anonymous, string? ShareWith = null);
 
 /// <summary>A sighting as a reader sees it: <see cref="SightedBy"/> is null for an anonymous one, for everyone.</summary>
 public sealed record SightingView(string StixId, int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous,
@@ -101,8 +105,20 @@ public static class IntelSightingEndpoints
 
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         errors.MaxLength("note", note, SightingLimits.NoteLength);
+        var shareWith = request.ShareWith?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "owner" => SightingAudience.Owner,
+            "organisation" or "organization" => SightingAudience.Organisation,
+            "audience" => SightingAudience.ObjectAudience,
+            _ => (SightingAudience?)null,
+        };
+        if (shareWith is null)
+        {
+            errors.Add("shareWith", "One of owner (the sighted object's owner organisation), organisation (your organisation only) or audience (everyone the sighted object is shared with).");
+        }
+
         errors.ThrowIfAny();
-        return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, request.Anonymous ?? false);
+        return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, request.Anonymous ?? false, shareWith!.Value);
     }
 
     private static string StixIdOf(string stixId) =>

@@ -103,7 +103,7 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(job);
-        job.Status = error is null ? IntelImportStatus.Completed : IntelImportStatus.Failed;
+        job.Status = error is not null ? IntelImportStatus.Failed : job.Rejected > 0 ? IntelImportStatus.CompletedWithRejections : IntelImportStatus.Completed;
         job.Error = error is null ? null : Cut(error, IntelLimits.ReasonLength);
         job.FinishedAt = clock.GetUtcNow();
         job.LeaseUntil = null;
