@@ -22,6 +22,9 @@ public sealed class SightingInput
 
     public bool Anonymous { get; set; }
 
+    /// <summary>Who reads the sighting besides the reporter's organisation (the API's <c>shareWith</c>).</summary>
+    public SightingAudience ShareWith { get; set; } = SightingAudience.Owner;
+
     /// <summary>The report, or 400-style errors naming the fields; a missing time is "now", a missing first seen the last seen.</summary>
     public SightingReport ToReport(TimeZoneInfo zone, DateTimeOffset now)
     {
@@ -54,7 +57,7 @@ public sealed class SightingInput
         var note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim();
         errors.MaxLength("note", note, SightingLimits.NoteLength);
         errors.ThrowIfAny();
-        return new SightingReport(Count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, Anonymous);
+        return new SightingReport(Count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, Anonymous, ShareWith);
 
         DateTimeOffset At(DateTime local)
         {
