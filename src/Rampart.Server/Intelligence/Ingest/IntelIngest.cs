@@ -171,6 +171,20 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         }
     }
 
+    /// <summary>A MISP event's objects, its report among them (the converter lists the report last), as one import reads them.</summary>
+    public static async IAsyncEnumerable<IngestItem> MispItems(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, cancellationToken);
+        var conversion = Rampart.Standards.Misp.MispEventConverter.Convert(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var ordinal = 0;
+        foreach (var o in conversion.Objects)
+        {
+            yield return new IngestItem(ordinal++, o);
+        }
+    }
+
     /// <summary>The objects of a STIX bundle as import items, in order.</summary>
     public static async IAsyncEnumerable<IngestItem> BundleItems(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

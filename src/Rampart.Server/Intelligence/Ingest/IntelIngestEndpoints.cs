@@ -5,7 +5,6 @@ using Rampart.Server.Access;
 using Rampart.Server.Hosting;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards;
-using Rampart.Standards.Misp;
 
 namespace Rampart.Server.Intelligence.Ingest;
 
@@ -38,7 +37,7 @@ public static class IntelIngestEndpoints
             HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, string? tlp, [FromQuery] string[]? audience, bool? published, CancellationToken ct) =>
         {
             var share = await ingest.ShareAsync(caller, tlp, IntelIngest.AudienceFromQuery(audience), published ?? false, ct);
-            return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.MispEvent, MispItems, ct);
+            return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.MispEvent, IntelIngest.MispItems, ct);
         }).WithSummary("Import a MISP event").WithDescription("A MISP event JSON converted to STIX objects and shared with tlp and audience; outcomes as for bundles.").RequireAuthorization().WithMetadata(importPath);
 
         // CSV: the file is the body, the column mapping is in the query string (README, "Sharing intelligence").
@@ -86,19 +85,6 @@ public static class IntelIngestEndpoints
 
         group.MapPost("/objects/{stixId}/withdraw", async Task<Results<Ok<RetractionView>, NotFound>> (string stixId, RetractionRequest request, Caller caller, IntelRetraction retraction, CancellationToken ct) =>
             await retraction.WithdrawAsync(caller, stixId, request.Reason, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).WithSummary("Withdraw an object").WithDescription("Removes the content and keeps a tombstone with reason and time; the owner's writers only. 404 for anyone else.").RequireAuthorization();
-    }
-
-    private static async IAsyncEnumerable<IngestItem> MispItems(Stream body, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, cancellationToken);
-        var conversion = MispEventConverter.Convert(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        // The report is among the objects already (the converter lists it last): yielding it as well counted it twice.
-        var ordinal = 0;
-        foreach (var o in conversion.Objects)
-        {
-            yield return new IngestItem(ordinal++, o);
-        }
     }
 
     // An import the request waits for: whatever stops it ends its job as failed (on a fresh context, as the

@@ -72,39 +72,11 @@ public static class IntelSightingEndpoints
 
     private static SightingReport Validate(SightingRequest? request, DateTimeOffset now)
     {
-        var errors = new RequestErrors();
         if (request is null)
         {
             throw RequestErrors.One("body", "Required: count, firstSeen, lastSeen (where, note, anonymous optional).");
         }
 
-        var count = request.Count ?? 1;
-        if (count is < 1 or > SightingLimits.MaxCount)
-        {
-            errors.Add("count", $"From 1 to {SightingLimits.MaxCount}.");
-        }
-
-        var last = request.LastSeen ?? request.FirstSeen ?? now;
-        var first = request.FirstSeen ?? last;
-        if (first > last)
-        {
-            errors.Add("firstSeen", "Not after lastSeen.");
-        }
-
-        if (last > now.AddDays(1))
-        {
-            errors.Add("lastSeen", "In the future.");
-        }
-
-        var where = string.IsNullOrWhiteSpace(request.Where) ? null : request.Where.Trim();
-        errors.MaxLength("where", where, SightingLimits.WhereLength);
-        if (where is not null && where.Any(char.IsControl))
-        {
-            errors.Add("where", "One line, without control characters.");
-        }
-
-        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        errors.MaxLength("note", note, SightingLimits.NoteLength);
         var shareWith = request.ShareWith?.Trim().ToLowerInvariant() switch
         {
             null or "" or "owner" => SightingAudience.Owner,
@@ -112,13 +84,7 @@ public static class IntelSightingEndpoints
             "audience" => SightingAudience.ObjectAudience,
             _ => (SightingAudience?)null,
         };
-        if (shareWith is null)
-        {
-            errors.Add("shareWith", "One of owner (the sighted object's owner organisation), organisation (your organisation only) or audience (everyone the sighted object is shared with).");
-        }
-
-        errors.ThrowIfAny();
-        return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, request.Anonymous ?? false, shareWith!.Value);
+        return SightingRules.Check(request.Count ?? 1, request.FirstSeen, request.LastSeen, request.Where, request.Note, request.Anonymous ?? false, shareWith, now);
     }
 
     private static string StixIdOf(string stixId) =>

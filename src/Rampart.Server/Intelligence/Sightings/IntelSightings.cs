@@ -6,6 +6,7 @@ using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Intelligence.Search;
 using Rampart.Server.Intelligence.Store;
+using Rampart.Server.Validation;
 using Rampart.Standards.Markings;
 using Rampart.Standards;
 
@@ -13,6 +14,52 @@ namespace Rampart.Server.Intelligence.Sightings;
 
 /// <summary>A sighting as reported (already checked by the endpoint).</summary>
 public sealed record SightingReport(int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous, SightingAudience ShareWith = SightingAudience.Owner);
+
+/// <summary>The rules of a sighting report, for the API and the object page alike (errors name the API's fields).</summary>
+public static class SightingRules
+{
+    /// <summary>
+    /// The report, or a <see cref="RequestValidationException"/> naming the fields: a missing last seen is the first
+    /// seen or now, a missing first seen the last seen; <paramref name="shareWith"/> null means an unknown choice.
+    /// </summary>
+    public static SightingReport Check(int count, DateTimeOffset? firstSeen, DateTimeOffset? lastSeen, string? where, string? note, bool anonymous, SightingAudience? shareWith, DateTimeOffset now, RequestErrors? errors = null)
+    {
+        errors ??= new RequestErrors();
+        if (count is < 1 or > SightingLimits.MaxCount)
+        {
+            errors.Add("count", $"From 1 to {SightingLimits.MaxCount}.");
+        }
+
+        var last = lastSeen ?? firstSeen ?? now;
+        var first = firstSeen ?? last;
+        if (first > last)
+        {
+            errors.Add("firstSeen", "Not after lastSeen.");
+        }
+
+        if (last > now.AddDays(1))
+        {
+            errors.Add("lastSeen", "In the future.");
+        }
+
+        where = string.IsNullOrWhiteSpace(where) ? null : where.Trim();
+        errors.MaxLength("where", where, SightingLimits.WhereLength);
+        if (where is not null && where.Any(char.IsControl))
+        {
+            errors.Add("where", "One line, without control characters.");
+        }
+
+        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        errors.MaxLength("note", note, SightingLimits.NoteLength);
+        if (shareWith is null)
+        {
+            errors.Add("shareWith", "One of owner (the sighted object's owner organisation), organisation (your organisation only) or audience (everyone the sighted object is shared with).");
+        }
+
+        errors.ThrowIfAny();
+        return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, anonymous, shareWith!.Value);
+    }
+}
 
 /// <summary>Who a sighting is shared with besides the reporter's own organisation (always its owner).</summary>
 public enum SightingAudience
