@@ -22,6 +22,7 @@ if (args.Length < 2)
 
 var isSqlite = args[0] == "sqlite";
 var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
+var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
 RampartDb NewDb() => isSqlite
     ? new SqliteRampartDb(new DbContextOptionsBuilder<SqliteRampartDb>().UseSqlite($"Data Source={args[1]}").Options)
     : new PostgresRampartDb(new DbContextOptionsBuilder<PostgresRampartDb>().UseNpgsql(PostgresRampartDb.SessionConnectionString(args[1])).Options);
@@ -39,7 +40,7 @@ await using (var db = NewDb())
 }
 
 var caller = new Caller(user, org, Role.Analyst, new HashSet<Guid>(), ReadOnly: true, Credential: "apikey:bench");
-for (var run = 0; run < 3; run++)
+for (var run = 0; run < runs; run++)
 {
     GC.Collect();
     var baseline = GC.GetTotalMemory(true);
