@@ -106,7 +106,9 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
     /// <summary>Most copies of one STIX id listed (one per organisation holding it).</summary>
     public const int MaxCopies = 100;
 
-    private const int Batch = 5000;
+    // Values per lookup statement: PostgreSQL plans "Value = ANY(5,000 values)" as a sequential scan of the index's
+    // table, 1,000 as index probes (bench/README.md); SQLite does either as probes.
+    private const int Batch = 1000;
     private const int MaxRelatedValues = 500;
 
     private static readonly ObservableKind[] AllKinds = Enum.GetValues<ObservableKind>();
@@ -244,7 +246,8 @@ public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<Int
         {
             if (after is { Modified: { } m } position)
             {
-                query = query.Where(o => o.Modified < m || (o.Modified == m && o.RecordId < position.RecordId));
+                // The first conjunct is the index range (an OR alone is not one on PostgreSQL: it walked half the store).
+                query = query.Where(o => o.Modified <= m && (o.Modified < m || o.RecordId < position.RecordId));
             }
 
             ordered = query.OrderByDescending(o => o.Modified).ThenByDescending(o => o.RecordId);
