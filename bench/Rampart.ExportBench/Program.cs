@@ -46,6 +46,7 @@ for (var run = 0; run < runs; run++)
     var baseline = GC.GetTotalMemory(true);
     var peak = 0L;
     using var sampler = new Timer(_ => peak = Math.Max(peak, GC.GetTotalMemory(false)), null, 0, 50);
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     await using var db = NewDb();
     var exports = new IntelExports(db, new AccessPolicy(db));
@@ -58,7 +59,7 @@ for (var run = 0; run < runs; run++)
     var summary = await writer.WriteAllAsync(exports.ValuesAsync(caller, IntelExportFormat.Ips, filter, now, default));
     watch.Stop();
     Console.WriteLine($"run {run + 1}: {summary.Written:N0} values, {sink.Length / 1048576.0:F1} MiB, stated {tlp.Label()} in {header.TotalSeconds:F2} s, "
-        + $"total {watch.Elapsed.TotalSeconds:F2} s; managed heap above baseline at peak {(peak - baseline) / 1048576.0:F0} MiB, process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+        + $"total {watch.Elapsed.TotalSeconds:F2} s, process CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; managed heap above baseline at peak {(peak - baseline) / 1048576.0:F0} MiB, process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
 }
 
 return 0;
