@@ -1022,12 +1022,14 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<string>("ReversedDomain")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
 
                     b.Property<string>("Value")
                         .IsRequired()
                         .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
+                        .HasColumnType("character varying(1024)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 
