@@ -41,6 +41,7 @@ internal static class IntelOpenApi
         ("createdFrom", "ISO 8601 time: created at or after."), ("createdTo", "ISO 8601 time: created before."),
         ("modifiedFrom", "ISO 8601 time: modified at or after."), ("modifiedTo", "ISO 8601 time: modified before."),
         ("addedFrom", "ISO 8601 time: added to this node at or after."), ("addedTo", "ISO 8601 time: added to this node before."),
+        ("sightedFrom", "ISO 8601 time: last sighted at or after (never-sighted objects do not match)."), ("sightedTo", "ISO 8601 time: last sighted before."),
         ("sort", "added (default) or modified, newest first."),
         ("q", "Up to 5 words, each starting a word of the name or the description."),
         ("excludeDecayed", "true leaves out decayed indicators."),

@@ -64,7 +64,9 @@ public sealed record IntelSearch(
     DateTimeOffset? AddedTo = null,
     IntelSort Sort = IntelSort.Added,
     IReadOnlyList<string>? Terms = null,
-    bool ExcludeDecayed = false);
+    bool ExcludeDecayed = false,
+    DateTimeOffset? SightedFrom = null,
+    DateTimeOffset? SightedTo = null);
 
 /// <summary>Keyset position in a search: the record key, and for <see cref="IntelSort.Modified"/> the modified time.</summary>
 public sealed record SearchPosition(long RecordId, DateTimeOffset? Modified);
@@ -255,6 +257,17 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
         if (search.AddedTo is { } at)
         {
             query = query.Where(o => o.AddedAt < at);
+        }
+
+        // Last sighted: objects never sighted have no time and match no range.
+        if (search.SightedFrom is { } sf)
+        {
+            query = query.Where(o => o.LastSightedAt >= sf);
+        }
+
+        if (search.SightedTo is { } st)
+        {
+            query = query.Where(o => o.LastSightedAt < st);
         }
 
         query = access.Readable(query, caller);

@@ -98,7 +98,7 @@ public static class IntelReadEndpoints
     private static readonly string[] KnownSearchParameters =
     [
         "value", "match", "type", "label", "tlp", "owner", "createdFrom", "createdTo", "modifiedFrom", "modifiedTo", "addedFrom", "addedTo",
-        "sort", "limit", "next", "q", "excludeDecayed",
+        "sightedFrom", "sightedTo", "sort", "limit", "next", "q", "excludeDecayed",
     ];
 
     public static void MapIntelReadApi(this IEndpointRouteBuilder routes, MachinePath? lookupPath)
@@ -375,7 +375,7 @@ public static class IntelReadEndpoints
         }
 
         var search = new IntelSearch(value, match, type, label, tlp, owner, Time("createdFrom"), Time("createdTo"), Time("modifiedFrom"), Time("modifiedTo"),
-            Time("addedFrom"), Time("addedTo"), sort, terms, excludeDecayed);
+            Time("addedFrom"), Time("addedTo"), sort, terms, excludeDecayed, Time("sightedFrom"), Time("sightedTo"));
         errors.ThrowIfAny();
         return (search, Http.Limit(limit));
     }

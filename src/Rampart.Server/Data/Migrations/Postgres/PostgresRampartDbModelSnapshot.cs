@@ -941,6 +941,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("DecaysAt", "RecordId");
 
+                    b.HasIndex("LastSightedAt", "RecordId");
+
                     b.HasIndex("Modified", "RecordId");
 
                     b.HasIndex("OwnerOrganisationId", "StixId")
