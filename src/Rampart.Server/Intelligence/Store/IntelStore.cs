@@ -33,6 +33,9 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 {
     public const int BatchSize = 1000;
 
+    /// <summary>Batches of at least this many objects are checked and prepared on all cores.</summary>
+    private const int ParallelPrepareFrom = 64;
+
     private static readonly DateTimeOffset NoTimestamp = DateTimeOffset.UnixEpoch;
 
     /// <summary>Starts a job (committed at once, so a crash later leaves it visible as interrupted).</summary>
@@ -135,29 +138,50 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         var reservedIdentities = items.Any(i => i.Stix?.Type == "identity")
             ? (await db.Organisations.Where(o => o.Id != owner).Select(o => o.Id).ToListAsync(cancellationToken)).Select(IntelIdentity.Of).ToHashSet(StringComparer.Ordinal)
             : null;
-        for (var i = 0; i < items.Count; i++)
+        // Checking and rewriting each object is pure CPU work (validation, pattern parse, warning lists, terms):
+        // large batches spread it over the cores. Outcomes keep their input positions.
+        var ready = new PreparedObject?[items.Count];
+        void Prepare(int i)
         {
             var item = items[i];
             if (item.Stix is null || item.Rejection is not null)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.StixId ?? item.Stix?.Id, IntelOutcomeKind.Rejected, item.Rejection ?? "Not a STIX object.");
-                continue;
+                return;
             }
 
             if (IngestGuard.Check(item.Stix, reservedIdentities) is { } refused)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.Stix.Id.Contains('\0', StringComparison.Ordinal) ? null : item.Stix.Id, IntelOutcomeKind.Rejected, refused);
-                continue;
+                return;
             }
 
-            var (ready, rejection) = PreparedObject.From(item.Stix, share.Tlp, owner, matcher);
-            if (ready is null)
+            var (done, rejection) = PreparedObject.From(item.Stix, share.Tlp, owner, matcher);
+            if (done is null)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.Stix.Id, rejection!.StartsWith('=') ? IntelOutcomeKind.Unchanged : IntelOutcomeKind.Rejected, rejection.TrimStart('='));
             }
-            else
+
+            ready[i] = done;
+        }
+
+        if (items.Count >= ParallelPrepareFrom && Environment.ProcessorCount > 1)
+        {
+            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, Prepare);
+        }
+        else
+        {
+            for (var i = 0; i < items.Count; i++)
             {
-                prepared.Add((i, ready));
+                Prepare(i);
+            }
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (ready[i] is { } p)
+            {
+                prepared.Add((i, p));
             }
         }
 
