@@ -124,8 +124,8 @@ for (var run = 0; run < runs; run++)
     await WriteBundleAsync(bundlePath, items);
     Console.WriteLine($"run {run + 1}: bundle of {bundleSize:N0} indicators, {new FileInfo(bundlePath).Length / 1048576.0:F1} MiB "
         + $"({new FileInfo(bundlePath).Length / bundleSize} bytes each), {items.Count(i => i.Item1 != i.Item2):N0} pin a stored value; store holds {stored:N0}; load average {Load()}");
-    phases.Reset();
     GC.Collect();
+    phases.Reset();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     var job = await ImportAsync(bundlePath, 3, Tlp.Green, network: true);
@@ -137,9 +137,10 @@ for (var run = 0; run < runs; run++)
         + $"(this process's CPU {cpu.TotalSeconds:F2} s; load average now {Load()})");
     var split = phases.Snapshot();
     var accounted = split.Sum(p => p.Time.TotalSeconds);
-    foreach (var (phase, time) in split)
+    Console.WriteLine($"    {"phase",-40} {"wall",8}   {"share",6} {"wall/object",12} {"CPU/object",12}");
+    foreach (var (phase, time, phaseCpu) in split)
     {
-        Console.WriteLine($"    {phase,-40} {time.TotalSeconds,8:F2} s {time.TotalSeconds / watch.Elapsed.TotalSeconds,6:P0} {time.TotalMicroseconds / bundleSize,8:F1} µs/object");
+        Console.WriteLine($"    {phase,-40} {time.TotalSeconds,8:F2} s {time.TotalSeconds / watch.Elapsed.TotalSeconds,6:P0} {time.TotalMicroseconds / bundleSize,9:F1} µs {phaseCpu.TotalMicroseconds / bundleSize,9:F1} µs");
     }
 
     Console.WriteLine($"    {"(elsewhere: job start/finish, heartbeat)",-40} {watch.Elapsed.TotalSeconds - accounted,8:F2} s");

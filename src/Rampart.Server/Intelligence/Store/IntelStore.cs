@@ -334,8 +334,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         phases?.Lap("update existing objects", ref mark);
         await InsertVersionsAsync(newVersions, cancellationToken);
         phases?.Lap("write IntelObjectVersions", ref mark);
-        await ReplaceIndexAsync(current, isNew, postgres, cancellationToken);
-        mark = Stopwatch.GetTimestamp();
+        mark = await ReplaceIndexAsync(current, isNew, postgres, cancellationToken) ?? mark;
         await InsertChangesAsync(changes, cancellationToken);
         phases?.Lap("write IntelChanges", ref mark);
 
@@ -676,12 +675,12 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
     /// Labels, warning-list hits, search terms and observable links of the objects whose current version changed
     /// (new objects have none yet; stored ones lose their old rows first), and the observable values with their counts.
     /// </summary>
-    private async Task ReplaceIndexAsync(Dictionary<long, (IntelObject Object, PreparedObject Prepared)> current, HashSet<long> isNew, bool postgres, CancellationToken cancellationToken)
+    private async Task<long?> ReplaceIndexAsync(Dictionary<long, (IntelObject Object, PreparedObject Prepared)> current, HashSet<long> isNew, bool postgres, CancellationToken cancellationToken)
     {
         var mark = Stopwatch.GetTimestamp();
         if (current.Count == 0)
         {
-            return;
+            return null;
         }
 
         // Stored objects with a new current version: their old index rows go, and their old values count one object less.
@@ -794,6 +793,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             await AdjustCountsAsync(released, postgres, cancellationToken);
             phases?.Lap("release replaced values", ref mark);
         }
+
+        return mark;
     }
 
     /// <summary>
