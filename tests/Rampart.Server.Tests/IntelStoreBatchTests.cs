@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Data;
 using Rampart.Server.Intelligence.Store;
 
@@ -91,8 +92,9 @@ public abstract class IntelStoreBatchTests(NodeFixture fixture)
         await using (var scope = Node.Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var links = db.ObservableLinks; // (extension properties cannot appear inside the query's expression tree)
             var counts = await db.Observables.Where(o => o.Value == x || o.Value == y || o.Value == domain)
-                .Select(o => new { o.Value, o.ObjectCount, Links = db.ObservableLinks.Count(l => l.ObservableId == o.Id) }).ToListAsync();
+                .Select(o => new { o.Value, o.ObjectCount, Links = links.Count(l => l.ObservableId == o.Id) }).ToListAsync();
             Assert.Equal(3, counts.Count);
             Assert.All(counts, v => Assert.Equal(v.Links, v.ObjectCount));
             Assert.Equal(1, counts.Single(v => v.Value == x).ObjectCount);
@@ -114,11 +116,12 @@ public abstract class IntelStoreBatchTests(NodeFixture fixture)
         Assert.Equal(2, job["batches"]!.GetValue<int>());
         await using var scope = Node.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
-        var stored = await db.IntelObjects.Where(o => ids.Contains(o.StixId)).OrderBy(o => o.RecordId).Select(o => o.StixId).ToListAsync();
+        var objects = db.IntelObjects; // (extension properties cannot appear inside the query's expression tree)
+        var stored = await objects.Where(o => ids.Contains(o.StixId)).OrderBy(o => o.RecordId).Select(o => o.StixId).ToListAsync();
         Assert.Equal(ids, stored);
-        var grants = await db.AccessGrants.Where(g => db.IntelObjects.Any(o => o.RecordId == g.RecordId && ids.Contains(o.StixId))).CountAsync();
+        var grants = await db.AccessGrants.Where(g => objects.Any(o => o.RecordId == g.RecordId && ids.Contains(o.StixId))).CountAsync();
         Assert.Equal(count * 2, grants); // the owner and the recipient organisation
-        var changes = await db.IntelChanges.Where(ch => db.IntelObjects.Any(o => o.RecordId == ch.RecordId && ids.Contains(o.StixId))).CountAsync();
+        var changes = await db.IntelChanges.Where(ch => objects.Any(o => o.RecordId == ch.RecordId && ids.Contains(o.StixId))).CountAsync();
         Assert.Equal(count, changes);
     }
 }
