@@ -27,8 +27,8 @@ internal enum BulkType
 /// Appends rows to one table inside the context's current transaction, in the representation EF Core uses for
 /// the same columns (SQLite: GUIDs as upper-case text, times through <see cref="DateTimeOffsetToBinaryConverter"/>).
 /// PostgreSQL: one binary <c>COPY … FROM STDIN</c> per table and batch, streamed. SQLite: the rows as one JSON
-/// array parameter and one <c>INSERT … SELECT … FROM json_each(@rows)</c> (binding every value of every row to a
-/// reused prepared statement cost ~4 µs a row in Microsoft.Data.Sqlite, and search terms are ~60 rows per object).
+/// array parameter and one <c>INSERT … SELECT … FROM json_each(@rows)</c>: one statement per table and batch
+/// (search terms alone are ~64 rows per indicator; bench/README.md, "Ingest of STIX indicators").
 /// Values are given column by column, in the order of the column list.
 /// </summary>
 internal abstract class BulkRows : IAsyncDisposable
