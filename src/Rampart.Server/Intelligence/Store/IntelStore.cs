@@ -996,12 +996,27 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 }
             }
 
+            // A TLP on one field (granular_markings) binds the whole record: Rampart decides access per record, so a
+            // RED description makes the record RED — never served at the object's weaker level (review finding).
+            var granularTlp = false;
+            if (body["granular_markings"] is JsonArray granular)
+            {
+                foreach (var g in granular)
+                {
+                    if (g is JsonObject gm && gm["marking_ref"] is JsonValue v && v.TryGetValue<string>(out var id) && TlpMarking.TryFromStixMarkingId(id, out var marked))
+                    {
+                        markedTlps.Add(marked);
+                        granularTlp = true;
+                    }
+                }
+            }
+
             var objectTlp = markedTlps.Count == 0 ? (Tlp?)null : TlpMarking.MostRestrictive(markedTlps);
             var tlp = objectTlp is { } o && o > requestTlp ? o : requestTlp;
             string? note = objectTlp switch
             {
                 null => null,
-                { } o2 when o2 > requestTlp => $"object_marking_refs say {o2.Label()}, the request {requestTlp.Label()}: stored as {o2.Label()}.",
+                { } o2 when o2 > requestTlp => $"{(granularTlp ? "The object's markings (granular_markings included)" : "object_marking_refs")} say {o2.Label()}, the request {requestTlp.Label()}: stored as {o2.Label()}.",
                 { } o2 when o2 < requestTlp => $"object_marking_refs say {o2.Label()}, the request {requestTlp.Label()}: stored as {requestTlp.Label()}.",
                 _ => null,
             };
