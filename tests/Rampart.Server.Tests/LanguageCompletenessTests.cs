@@ -545,6 +545,25 @@ public sealed class LanguageRenderingTests(SqliteNode fixture) : IClassFixture<S
         Assert.Contains($"<html lang=\"{culture}\">", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public async Task TheReconnectionBanner_SpeaksThePageLanguage_NotBlazorsEnglish(string culture)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/login");
+        request.Headers.AcceptLanguage.ParseAdd(culture);
+        var html = WebUtility.HtmlDecode(await (await fixture.Node.Factory.ClientWithKey(null).SendAsync(request)).Content.ReadAsStringAsync());
+
+        var resources = new System.Resources.ResourceManager("Rampart.Server.Resources.Shell", typeof(Shell).Assembly);
+        // With this element present, blazor.web.js only sets its state classes and shows none of its own English text.
+        Assert.Contains("id=\"components-reconnect-modal\"", html, StringComparison.Ordinal);
+        foreach (var key in new[] { "Connection to the node lost. Reconnecting…", "Could not reconnect to the node.", "This session has ended on the node. Reload the page to continue." })
+        {
+            var text = resources.GetString(key, CultureInfo.GetCultureInfo(culture));
+            Assert.True(culture == "en" || text != key, $"{key}: no {culture} text");
+            Assert.Contains(text!, html, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task GeorgianPage_IsSentAsLetters_NotEscapes()
     {
