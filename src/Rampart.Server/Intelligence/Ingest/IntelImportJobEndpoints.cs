@@ -19,6 +19,6 @@ public static class IntelImportJobEndpoints
             var (_, id) = cursors.DecodeKey(next, ListName, scope) ?? ("", Guid.Empty);
             var (items, more) = await jobs.ListAsync(caller, next is null ? null : id, size, ct);
             return TypedResults.Ok(new CursorPage<IntelImportSummary>(items, more ? cursors.Encode(ListName, scope, items[^1].StartedAt.ToString("O", CultureInfo.InvariantCulture), items[^1].Id) : null));
-        }).RequireAuthorization();
+        }).WithSummary("List import jobs").WithDescription("The caller organisation's import jobs (STIX bundles, MISP events, CSV, feeds, uploads), newest first, cursor-paged ({items, next}); other organisations' jobs are never listed.").RequireAuthorization();
     }
 }
