@@ -330,6 +330,78 @@ public abstract class IntelSightingTests(NodeFixture fixture)
         Assert.Null(item["sightedBy"]);
     }
 
+    [Fact]
+    public async Task Sighting_AnonymousAmongAttributed_ListedAfterThemWithItsDefaultTimesCutToTheHour()
+    {
+        var id = await IndicatorAsync("tlp=green&audience=network");
+        var clock = Node.Factory.Clock;
+        if (clock.GetUtcNow() is { Minute: 0, Second: 0 })
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await SightAsync(Node.Recipient, id, new { count = 1, shareWith = "audience" })).StatusCode);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var anonymous = await SightAsync(Node.Recipient, id, new { count = 1, anonymous = true });
+        Assert.Equal(HttpStatusCode.Created, anonymous.StatusCode);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Created, (await SightAsync(Node.Recipient, id, new { count = 1, shareWith = "audience" })).StatusCode);
+
+        // Left out, its first and last seen are the hour it was made in, like its created time: nothing dates it to the second.
+        var made = await Json.ReadAsync(anonymous);
+        foreach (var field in new[] { "firstSeen", "lastSeen", "createdAt" })
+        {
+            var at = made[field]!.GetValue<DateTimeOffset>();
+            Assert.Equal((0, 0, 0), (at.Minute, at.Second, at.Millisecond));
+        }
+
+        // Made between two attributed sightings, it is listed after both (its hour sorts below their seconds), on one page
+        // and when paged one by one.
+        var page = (await SightingsAsync(Node.Owner, id))["items"]!.AsArray();
+        Assert.Equal([false, false, true], page.Select(i => i!["anonymous"]!.GetValue<bool>()));
+        var paged = new List<bool>();
+        string? next = null;
+        do
+        {
+            var response = await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}/sightings?limit=1" + (next is null ? "" : "&next=" + Uri.EscapeDataString(next)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await Json.ReadAsync(response);
+            paged.AddRange(body["items"]!.AsArray().Select(i => i!["anonymous"]!.GetValue<bool>()));
+            next = body["next"]?.GetValue<string>();
+        }
+        while (next is not null);
+        Assert.Equal([false, false, true], paged);
+    }
+
+    [Fact]
+    public async Task Answers_SearchObjectAndCorrelations_CarryNoNodeWideRecordNumber()
+    {
+        var first = await IndicatorAsync("tlp=green&audience=network");
+        var value = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{first}")))["stix"]!["pattern"]!.GetValue<string>();
+        var second = Id("indicator");
+        var indicator = new JsonObject
+        {
+            ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = second, ["created"] = "2026-01-01T00:00:00.000Z", ["modified"] = "2026-01-01T00:00:00.000Z",
+            ["name"] = "same value", ["pattern"] = value, ["pattern_type"] = "stix", ["valid_from"] = "2026-01-01T00:00:00.000Z",
+        };
+        var bundle = new JsonObject { ["type"] = "bundle", ["id"] = Id("bundle"), ["objects"] = new JsonArray(indicator) };
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Member).PostAsync("/api/intel/bundles?tlp=green&audience=network",
+            new StringContent(bundle.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")))).StatusCode);
+
+        var correlations = await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{first}/correlations");
+        var correlationText = await correlations.Content.ReadAsStringAsync();
+        Assert.Contains(second, correlationText, StringComparison.Ordinal);
+        foreach (var text in new[]
+        {
+            correlationText,
+            await (await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{first}")).Content.ReadAsStringAsync(),
+            await (await Node.Client(Node.Owner).GetAsync("/api/intel/objects?type=indicator&limit=5")).Content.ReadAsStringAsync(),
+        })
+        {
+            Assert.DoesNotContain("recordId", text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Theory]
     [InlineData("{\"count\":0}", "count")]
     [InlineData("{\"firstSeen\":\"2026-11-01T00:00:00Z\",\"lastSeen\":\"2026-10-01T00:00:00Z\"}", "firstSeen")]

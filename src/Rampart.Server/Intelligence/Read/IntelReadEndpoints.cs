@@ -11,13 +11,12 @@ using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Intelligence.Read;
 
-public sealed record IntelCopyView(long RecordId, Guid OwnerOrganisationId, Tlp Tlp, DateTimeOffset Modified, bool Revoked, DateTimeOffset? WithdrawnAt);
+public sealed record IntelCopyView(Guid OwnerOrganisationId, Tlp Tlp, DateTimeOffset Modified, bool Revoked, DateTimeOffset? WithdrawnAt);
 
 public sealed record IntelObjectView(
     string StixId,
     string Type,
     string Name,
-    long RecordId,
     Guid OwnerOrganisationId,
     Tlp Tlp,
     DateTimeOffset Created,
@@ -41,9 +40,9 @@ public sealed record IntelObjectView(
     public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.RecordId, o.OwnerOrganisationId, o.Record.Tlp, o.ShownCreated, o.ShownModified,
+        return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.OwnerOrganisationId, o.Record.Tlp, o.ShownCreated, o.ShownModified,
             o.AddedAt, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.WithdrawnReason, o.WarningListed, labels, json,
-            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.ShownModified, c.Revoked, c.WithdrawnAt)).ToList(),
+            copies?.Select(c => new IntelCopyView(c.OwnerOrganisationId, c.Record.Tlp, c.ShownModified, c.Revoked, c.WithdrawnAt)).ToList(),
             now is { } at ? Search.IntelDecay.ScoreAt(o, at) : null, o.DecaysAt, now is { } at2 && Search.IntelDecay.IsDecayed(o, at2), o.SightingCount, o.LastSightedAt);
     }
 }
@@ -54,7 +53,7 @@ public sealed record LookupRequest(IReadOnlyList<string?>? Values);
 
 public sealed record LookupView(int Submitted, IReadOnlyList<LookupMatch> Known);
 
-public sealed record CorrelatedView(string StixId, long RecordId, string Type, string Name, Guid OwnerOrganisationId, Tlp Tlp, IReadOnlyList<CorrelationVia> Via);
+public sealed record CorrelatedView(string StixId, string Type, string Name, Guid OwnerOrganisationId, Tlp Tlp, IReadOnlyList<CorrelationVia> Via);
 
 public sealed record GraphNode(string Id, string Kind, string Label);
 
@@ -192,17 +191,17 @@ public static class IntelReadEndpoints
             var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
             var position = cursors.Decode(next, "intel-correlations", scope);
             var result = await intel.CorrelationsAsync(caller, read.Intel, position is null ? null : long.Parse(position, CultureInfo.InvariantCulture), size, ct);
-            var items = result.Items.Select(c => new CorrelatedView(c.Intel.StixId, c.Intel.RecordId, c.Intel.StixType, c.Intel.Name, c.Intel.OwnerOrganisationId, c.Intel.Record.Tlp, c.Via)).ToList();
-            var nextCursor = result.More ? cursors.Encode("intel-correlations", scope, items[^1].RecordId.ToString(CultureInfo.InvariantCulture)) : null;
+            var items = result.Items.Select(c => new CorrelatedView(c.Intel.StixId, c.Intel.StixType, c.Intel.Name, c.Intel.OwnerOrganisationId, c.Intel.Record.Tlp, c.Via)).ToList();
+            var nextCursor = result.More ? cursors.Encode("intel-correlations", scope, result.Items[^1].Intel.RecordId.ToString(CultureInfo.InvariantCulture)) : null;
 
             // The graph of this page: the object, the values it shares, the objects sharing them.
-            var self = $"object:{read.Intel.RecordId.ToString(CultureInfo.InvariantCulture)}";
+            var self = GraphId(read.Intel.StixId, read.Intel.OwnerOrganisationId);
             var nodes = new List<GraphNode> { new(self, read.Intel.StixType, read.Intel.Name) };
             var edges = new List<GraphEdge>();
             var values = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in items)
             {
-                var node = $"object:{item.RecordId.ToString(CultureInfo.InvariantCulture)}";
+                var node = GraphId(item.StixId, item.OwnerOrganisationId);
                 nodes.Add(new(node, item.Type, item.Name));
                 foreach (var via in item.Via)
                 {
@@ -230,6 +229,9 @@ public static class IntelReadEndpoints
             return TypedResults.Ok(new CorrelationsView(items, result.Common, nextCursor, nodes, edges.Distinct().ToList()));
         }).WithSummary("Correlations of an object").WithDescription("Readable objects sharing a value (equal, network containment, domain, URL host, same file), with the value they share; values above the threshold are listed as common. Per viewer.").AllowAnonymous();
     }
+
+    /// <summary>A graph node's id: the STIX id and the owning organisation (two organisations may hold the same id) — no record number.</summary>
+    private static string GraphId(string stixId, Guid owner) => $"object:{stixId}@{owner:D}";
 
     private static string StixIdOf(string stixId) =>
         stixId.Length is > 0 and <= IntelLimits.StixIdLength && stixId.Contains("--", StringComparison.Ordinal)

@@ -62,6 +62,6 @@ internal sealed class IntelSightingConfiguration : IEntityTypeConfiguration<Inte
         b.Property(s => s.StixId).HasMaxLength(IntelLimits.StixIdLength);
         b.Property(s => s.Where).HasMaxLength(SightingLimits.WhereLength);
         b.Property(s => s.Note).HasMaxLength(SightingLimits.NoteLength);
-        b.HasIndex(s => new { s.SightedRecordId, s.RecordId });
+        b.HasIndex(s => new { s.SightedRecordId, s.CreatedAt, s.RecordId });
     }
 }

@@ -64,8 +64,8 @@ public static class IntelSightingEndpoints
 
             var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
             var position = cursors.Decode(next, "intel-sightings", scope);
-            var (items, more) = await sightings.ListAsync(caller, read.Intel, position is null ? null : long.Parse(position, CultureInfo.InvariantCulture), size, ct);
-            var nextCursor = more ? cursors.Encode("intel-sightings", scope, items[^1].RecordId.ToString(CultureInfo.InvariantCulture)) : null;
+            var (items, more) = await sightings.ListAsync(caller, read.Intel, SightingPosition.Parse(position), size, ct);
+            var nextCursor = more ? cursors.Encode("intel-sightings", scope, new SightingPosition(items[^1].CreatedAt, items[^1].RecordId).ToString()) : null;
             return TypedResults.Ok(new SightingsView([.. items.Select(SightingView.From)], read.Intel.SightingCount, read.Intel.LastSightedAt, nextCursor));
         }).WithSummary("List sightings of an object").WithDescription("The sightings the caller may read, cursor-paged, with total (all sightings, counted for every reader) and lastSightedAt.").AllowAnonymous();
     }

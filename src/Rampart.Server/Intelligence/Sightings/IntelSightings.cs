@@ -30,7 +30,9 @@ public static class SightingRules
             errors.Add("count", $"From 1 to {SightingLimits.MaxCount}.");
         }
 
-        var last = lastSeen ?? firstSeen ?? now;
+        // Left out, the times default to now — for an anonymous report cut to the hour like its created time, so the
+        // default does not date it to the second (docs/sharing.md).
+        var last = lastSeen ?? firstSeen ?? (anonymous ? Hour(now) : now);
         var first = firstSeen ?? last;
         if (first > last)
         {
@@ -58,6 +60,13 @@ public static class SightingRules
 
         errors.ThrowIfAny();
         return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, anonymous, shareWith!.Value);
+    }
+
+    /// <summary><paramref name="at"/> cut to the hour (UTC): what an anonymous sighting keeps of when it was made.</summary>
+    public static DateTimeOffset Hour(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 }
 
@@ -90,7 +99,7 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
         var tlp = sighted.Record.Tlp;
         // An anonymous sighting carries nothing that dates it to the second: a random (v4) id, not a time-ordered one, and
         // its created time cut to the hour, so neither can be matched with the reporter's audit line (docs/sharing.md).
-        var stamp = report.Anonymous ? new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero) : now;
+        var stamp = report.Anonymous ? SightingRules.Hour(now) : now;
         var stixId = "sighting--" + (report.Anonymous ? Guid.NewGuid() : Guid.CreateVersion7(now));
         var json = new JsonObject
         {
@@ -168,14 +177,42 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
         return sighting;
     }
 
-    /// <summary>The sightings of <paramref name="sighted"/> the caller may read, newest first, below record <paramref name="before"/>.</summary>
-    public async Task<(IReadOnlyList<IntelSighting> Items, bool More)> ListAsync(Caller caller, IntelObject sighted, long? before, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The sightings of <paramref name="sighted"/> the caller may read, newest first by their created time, after
+    /// <paramref name="after"/>. Ordered by created time, not by record: an anonymous sighting's created time is cut to
+    /// the hour, so it is listed after every attributed sighting of that hour, wherever it was made in it — the list
+    /// order does not place it next to the reporter's attributed ones (docs/sharing.md).
+    /// </summary>
+    public async Task<(IReadOnlyList<IntelSighting> Items, bool More)> ListAsync(Caller caller, IntelObject sighted, SightingPosition? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sighted);
         var id = sighted.RecordId;
-        var below = before ?? long.MaxValue;
-        var rows = await access.Readable(db.IntelSightings.AsNoTracking().Where(s => s.SightedRecordId == id && s.RecordId < below), caller)
-            .Include(s => s.Record).OrderByDescending(s => s.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
+        var query = db.IntelSightings.AsNoTracking().Where(s => s.SightedRecordId == id);
+        if (after is { } p)
+        {
+            query = query.Where(s => s.CreatedAt <= p.CreatedAt && (s.CreatedAt < p.CreatedAt || s.RecordId < p.RecordId));
+        }
+
+        var rows = await access.Readable(query, caller)
+            .Include(s => s.Record).OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
         return ([.. rows.Take(limit)], rows.Count > limit);
+    }
+}
+
+/// <summary>Where a page of sightings ends: the last one's created time and record.</summary>
+public readonly record struct SightingPosition(DateTimeOffset CreatedAt, long RecordId)
+{
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.UtcTicks}:{RecordId}");
+
+    /// <summary>The position <see cref="ToString"/> wrote (inside a protected cursor), or null.</summary>
+    public static SightingPosition? Parse(string? text)
+    {
+        var parts = text?.Split(':');
+        return parts is [var ticks, var record]
+            && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 3155378975999999999
+            && long.TryParse(record, NumberStyles.None, CultureInfo.InvariantCulture, out var r)
+            ? new SightingPosition(new DateTimeOffset(t, TimeSpan.Zero), r)
+            : null;
     }
 }

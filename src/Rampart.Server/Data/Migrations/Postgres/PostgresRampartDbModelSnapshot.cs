@@ -740,7 +740,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasKey("RecordId");
 
-                    b.HasIndex("SightedRecordId", "RecordId");
+                    b.HasIndex("SightedRecordId", "CreatedAt", "RecordId");
 
                     b.ToTable("IntelSightings", (string)null);
                 });

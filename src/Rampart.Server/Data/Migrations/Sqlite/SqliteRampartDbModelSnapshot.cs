@@ -725,7 +725,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasKey("RecordId");
 
-                    b.HasIndex("SightedRecordId", "RecordId");
+                    b.HasIndex("SightedRecordId", "CreatedAt", "RecordId");
 
                     b.ToTable("IntelSightings", (string)null);
                 });
