@@ -50,7 +50,9 @@ public static class DataBreachClock
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(jurisdictions);
         options ??= ClockOptions.Default;
-        if (string.IsNullOrWhiteSpace(facts.Jurisdiction) || !jurisdictions.TryGetValue(facts.Jurisdiction, out var rule))
+        DataProtectionJurisdiction? rule = null;
+        if (string.IsNullOrWhiteSpace(facts.Jurisdiction)
+            || !(jurisdictions.TryGetValue(facts.Jurisdiction, out rule) || jurisdictions.TryGetValue(facts.Jurisdiction.ToUpperInvariant(), out rule)) || rule is null)
         {
             throw new StandardsException("no data-protection authority is configured for this jurisdiction", null, nameof(DataBreachFacts.Jurisdiction));
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -195,7 +196,10 @@ public static class StageContent
 
                 return null;
             case StageFieldKind.Count:
-                return value.GetValueKind() == JsonValueKind.Number && value.AsValue().TryGetValue<long>(out var n) && n >= 0 ? null : "must be a whole number of at least 0";
+                // From the JSON text, so 3.0 and 1e3 are refused the same whether the node was parsed or built in code.
+                return value.GetValueKind() == JsonValueKind.Number && long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= 0
+                    ? null
+                    : "must be a whole number of at least 0";
             default:
                 return "has an unknown kind";
         }

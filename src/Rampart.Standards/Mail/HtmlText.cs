@@ -18,20 +18,24 @@ public static class HtmlText
             switch (token)
             {
                 case HtmlTagToken tag:
-                    if (tag.Id is HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Head or HtmlTagId.Title || tag.Name.Equals("template", StringComparison.OrdinalIgnoreCase))
+                    if (tag.Id is HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Title || tag.Name.Equals("template", StringComparison.OrdinalIgnoreCase))
                     {
                         if (!tag.IsEmptyElement)
                         {
                             skipDepth = Math.Max(0, skipDepth + (tag.IsEndTag ? -1 : 1));
                         }
                     }
-                    else if (skipDepth == 0 && IsBlock(tag.Id))
+                    else if (skipDepth == 0 && !tag.IsEndTag && IsBlock(tag.Id))
                     {
-                        NewLine(text, tag.Id is HtmlTagId.P or HtmlTagId.Table or HtmlTagId.BlockQuote && !tag.IsEndTag);
-                        if (tag.Id == HtmlTagId.LI && !tag.IsEndTag)
+                        NewLine(text, tag.Id is HtmlTagId.P or HtmlTagId.Table or HtmlTagId.BlockQuote);
+                        if (tag.Id == HtmlTagId.LI)
                         {
                             text.Append("- ");
                         }
+                    }
+                    else if (skipDepth == 0 && tag.IsEndTag && EndsBlock(tag.Id))
+                    {
+                        NewLine(text, false);
                     }
 
                     break;
@@ -47,6 +51,9 @@ public static class HtmlText
     private static bool IsBlock(HtmlTagId id) => id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.Table
         or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3 or HtmlTagId.H4 or HtmlTagId.H5 or HtmlTagId.H6 or HtmlTagId.BlockQuote or HtmlTagId.Pre
         or HtmlTagId.HR or HtmlTagId.UL or HtmlTagId.OL or HtmlTagId.DL or HtmlTagId.DT or HtmlTagId.DD;
+
+    private static bool EndsBlock(HtmlTagId id) => id is HtmlTagId.P or HtmlTagId.Div or HtmlTagId.Table or HtmlTagId.TR or HtmlTagId.UL or HtmlTagId.OL or HtmlTagId.DL
+        or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3 or HtmlTagId.H4 or HtmlTagId.H5 or HtmlTagId.H6 or HtmlTagId.BlockQuote or HtmlTagId.Pre;
 
     private static void NewLine(StringBuilder text, bool paragraph)
     {
