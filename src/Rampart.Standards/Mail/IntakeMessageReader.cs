@@ -38,7 +38,10 @@ public static class IntakeMessageReader
         MimeMessage message;
         try
         {
-            using var stream = new MemoryStream(raw.ToArray(), writable: false);
+            // No copy when the bytes already sit in an array (ReadAsync's buffer, a file read whole).
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(raw, out var segment) && segment.Array is not null
+                ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(raw.ToArray(), writable: false);
             message = MimeMessage.Load(options, stream, persistent: false, cancellationToken);
         }
         catch (FormatException ex)
