@@ -95,11 +95,12 @@ public static class ReportingClocks
         }
 
         var monthAfterNotification = AddOneMonth(submitted);
-        DateTimeOffset? ended = facts.HandlingEndedAt is { } e && e <= now ? e.ToUniversalTime() : null;
 
-        // Ongoing when the month runs out: handling had not ended by then (or has not ended yet). A final report
-        // already submitted by then closes the incident's reporting; no progress report is owed.
-        var ongoingAtMonth = (ended is null || ended > monthAfterNotification) && !(final is { } f && f <= monthAfterNotification);
+        // A final report submitted without a recorded end of handling says handling ended then.
+        var ended = (facts.HandlingEndedAt is { } e && e <= now ? e.ToUniversalTime() : (DateTimeOffset?)null) ?? final;
+
+        // Ongoing when the month runs out: handling had not ended by then (or has not ended yet).
+        var ongoingAtMonth = ended is null || ended > monthAfterNotification;
         if (!ongoingAtMonth && progress is null)
         {
             stages.Add(Running(ReportingStage.FinalReport, StageObligee.Entity, monthAfterNotification, final, now, window, Directive + "Art. 23(4)(d)"));
@@ -109,7 +110,7 @@ public static class ReportingClocks
         stages.Add(Running(ReportingStage.ProgressReport, StageObligee.Entity, monthAfterNotification, progress, now, window, Directive + "Art. 23(4)(e)"));
         stages.Add(ended is { } end
             ? Running(ReportingStage.FinalReport, StageObligee.Entity, end <= monthAfterNotification ? monthAfterNotification : AddOneMonth(end), final, now, window, Directive + "Art. 23(4)(e)")
-            : Waiting(ReportingStage.FinalReport, StageObligee.Entity, "HandlingEnded", Directive + "Art. 23(4)(e)") with { SubmittedAt = final, State = final is null ? DeadlineState.Waiting : DeadlineState.SubmittedOnTime });
+            : Waiting(ReportingStage.FinalReport, StageObligee.Entity, "HandlingEnded", Directive + "Art. 23(4)(e)"));
     }
 
     /// <summary>

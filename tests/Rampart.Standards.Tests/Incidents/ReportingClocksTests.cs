@@ -226,6 +226,37 @@ public sealed class ReportingClocksTests
         Assert.Equal(new DateTimeOffset(2026, 4, 12, 10, 0, 0, TimeSpan.Zero), after.Single(s => s.Stage == ReportingStage.FinalReport).Due);
     }
 
+    [Fact]
+    public void FinalReport_SubmittedWhileHandlingHadNoRecordedEnd_CountsAsTheEndOfHandling()
+    {
+        var notified = new DateTimeOffset(2026, 3, 12, 10, 0, 0, TimeSpan.Zero);
+        var finalAt = new DateTimeOffset(2026, 4, 20, 0, 0, 0, TimeSpan.Zero);
+        var facts = Facts(
+            new StageSubmission(ReportingStage.IncidentNotification, notified),
+            new StageSubmission(ReportingStage.FinalReport, finalAt));
+
+        var stages = ReportingClocks.Evaluate(facts, finalAt.AddDays(1));
+
+        Assert.Equal(DeadlineState.Overdue, stages.Single(s => s.Stage == ReportingStage.ProgressReport).State);
+        var final = stages.Single(s => s.Stage == ReportingStage.FinalReport);
+        Assert.Equal(DeadlineState.SubmittedOnTime, final.State);
+        Assert.Equal(new DateTimeOffset(2026, 5, 20, 0, 0, 0, TimeSpan.Zero), final.Due);
+    }
+
+    [Fact]
+    public void FinalReport_SubmittedWithinTheMonth_NoProgressReportIsOwed()
+    {
+        var notified = new DateTimeOffset(2026, 3, 12, 10, 0, 0, TimeSpan.Zero);
+        var facts = Facts(
+            new StageSubmission(ReportingStage.IncidentNotification, notified),
+            new StageSubmission(ReportingStage.FinalReport, notified.AddDays(10)));
+
+        var stages = ReportingClocks.Evaluate(facts, notified.AddDays(60));
+
+        Assert.DoesNotContain(stages, s => s.Stage == ReportingStage.ProgressReport);
+        Assert.Equal(DeadlineState.SubmittedOnTime, stages.Single(s => s.Stage == ReportingStage.FinalReport).State);
+    }
+
     [Theory]
     [InlineData("2026-01-31T10:00:00Z", "2026-02-28T10:00:00Z")]
     [InlineData("2028-01-31T10:00:00Z", "2028-02-29T10:00:00Z")]
