@@ -51,6 +51,9 @@ public abstract class IntelCrashTests(DatabaseProvider provider, ITestOutputHelp
                 batchesSeenBeforeKill = job["batches"]!.GetValue<int>();
                 first.Kill();
                 Assert.Equal("running", job["status"]!.GetValue<string>());
+
+                // The spooled body was unlinked when it was written: the killed process leaves no file behind.
+                Assert.Empty(Directory.EnumerateFiles(Path.Combine(dataDirectory.FullName, "tmp"), "rampart-import-*"));
             }
 
             var stored = await StoredAsync(node, ids);
@@ -225,6 +228,9 @@ public abstract class IntelCrashTests(DatabaseProvider provider, ITestOutputHelp
             }
 
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            // Its own temporary folder (where imports spool), so the test can see what a killed process leaves there.
+            var temp = Directory.CreateDirectory(Path.Combine(workingDirectory, "tmp")).FullName;
+            start.Environment["TMPDIR"] = temp;
             var process = new Process { StartInfo = start };
             void Keep(object sender, DataReceivedEventArgs e)
             {

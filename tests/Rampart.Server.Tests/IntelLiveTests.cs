@@ -73,6 +73,26 @@ public abstract class IntelLiveTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Stream_ScoWithoutStixModified_CarriesWhenTheNodeChangedIt_NotTheEpoch()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        await using var stream = await SseReader.OpenAsync(node.Client(node.Member));
+        var id = $"ipv4-addr--{Guid.NewGuid()}";
+        var bundle = new JsonObject
+        {
+            ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}",
+            ["objects"] = new JsonArray(new JsonObject { ["type"] = "ipv4-addr", ["spec_version"] = "2.1", ["id"] = id, ["value"] = "203.0.113.77" }),
+        };
+        var response = await node.Client(node.Owner).PostAsync("/api/intel/bundles?tlp=green&audience=network",
+            new StringContent(bundle.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var e = await stream.NextAsync();
+        Assert.Equal(id, e.Data["id"]!.GetValue<string>());
+        Assert.Equal(node.Factory.Clock.GetUtcNow(), e.Data["modified"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
     public async Task Stream_WriteOnOneAppServer_ReachesASubscriberOnAnother()
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());

@@ -140,52 +140,24 @@ public static class IntelIngestEndpoints
             return TypedResults.Ok((await ingest.FindAsync(caller, job.Id, null, Http.MaxPageSize, ct))!);
         }
 
-        var spool = Path.Combine(Path.GetTempPath(), $"rampart-import-{Guid.NewGuid():N}");
-        await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+        var spool = await ImportSpool.WriteAsync(http.Request.Body, ct);
+        Guid jobId;
+        try
         {
-            await http.Request.Body.CopyToAsync(file, ct);
+            if (check is not null)
+            {
+                await check(spool.Rewound(), ct);
+            }
+
+            jobId = (await store.StartJobAsync(caller, format, share.Tlp, ct)).Id;
+        }
+        catch
+        {
+            await spool.DisposeAsync();
+            throw;
         }
 
-        if (check is not null)
-        {
-            try
-            {
-                await using var input = new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
-                await check(input, ct);
-            }
-            catch
-            {
-                File.Delete(spool);
-                throw;
-            }
-        }
-
-        var started = await store.StartJobAsync(caller, format, share.Tlp, ct);
-        var jobId = started.Id;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var background = scope.ServiceProvider.GetRequiredService<IntelIngest>();
-                var job = await background.Store.FindJobAsync(jobId, CancellationToken.None);
-                await using var input = new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-                await background.RunAsync(caller, job, share, read(input, CancellationToken.None), CancellationToken.None);
-            }
-#pragma warning disable CA1031 // A background import must end its job whatever went wrong, or it would stay "running" until restart.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var failed = scope.ServiceProvider.GetRequiredService<IntelIngest>();
-                var job = await failed.Store.FindJobAsync(jobId, CancellationToken.None);
-                await failed.Store.FinishJobAsync(caller, job, $"The import stopped: {e.GetType().Name}. Every batch counted here is stored; nothing after it is.", CancellationToken.None);
-            }
-            finally
-            {
-                File.Delete(spool);
-            }
-        }, CancellationToken.None);
+        spool.RunInBackground(scopes, caller, jobId, share, input => read(input, CancellationToken.None));
         var view = (await ingest.FindAsync(caller, jobId, null, Http.MaxPageSize, ct))!;
         return TypedResults.Accepted($"/api/intel/imports/{jobId}", view);
     }

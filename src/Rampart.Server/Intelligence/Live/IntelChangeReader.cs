@@ -153,14 +153,15 @@ public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, TimePro
         }
 
         var objects = await readable
-            .Select(o => new { o.RecordId, o.StixId, o.StixType, o.Name, o.Modified, o.Revoked, o.WithdrawnAt, o.OwnerOrganisationId, o.Record.Tlp })
+            .Select(o => new { o.RecordId, o.StixId, o.StixType, o.Name, o.Modified, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.OwnerOrganisationId, o.Record.Tlp })
             .ToDictionaryAsync(o => o.RecordId, cancellationToken);
         return wanted.Where(r => objects.ContainsKey(r.RecordId)).Select(r =>
         {
             var o = objects[r.RecordId];
             // A withdrawn object's content is gone: subscribers learn that, and not what it was.
             return new IntelEvent(r.Sequence, IntelChangeFilter.NameOf(r.Kind), r.At, o.StixId, o.StixType,
-                o.WithdrawnAt is null ? o.Name : null, o.Modified, o.Revoked, o.WithdrawnAt, o.OwnerOrganisationId, o.Tlp.Code());
+                // An SCO has no STIX modified (stored as the epoch): the event carries when this node last changed it, as the object answer does.
+                o.WithdrawnAt is null ? o.Name : null, o.Modified > DateTimeOffset.UnixEpoch ? o.Modified : o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.OwnerOrganisationId, o.Tlp.Code());
         }).ToList();
     }
 }
