@@ -11,13 +11,18 @@ public sealed partial class ArchitectureTests
     // The tables whose rows are shareable, and the envelope and grant tables behind them.
     // (Not "Rampart.Server.Notes", the namespace.) Raw SQL naming the tables counts too.
     // The intelligence tables (issue 9) count too; "Rampart.Standards.Observables" is a namespace, not the table.
-    [GeneratedRegex(@"(?<!Server|Standards)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + @")\b",
+    [GeneratedRegex(@"(?<!Server|Standards|NavGroup)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + IncidentEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex ShareableSetUse();
 
     private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelTerms|IntelSightings|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
 
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
+
+    // The incident tables (issue 11): the record and its parts, read only through IncidentQueries / IncidentEditing.
+    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog";
+
+    private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog";
 
     // Where reading them is allowed: the access decision itself, and each type's read and write use cases.
     private static readonly string[] Allowed =
@@ -27,6 +32,9 @@ public sealed partial class ArchitectureTests
         "Notes/NoteEditing.cs",
         "Notes/NoteData.cs",
         "Intelligence/",
+        "Incidents/IncidentQueries.cs",
+        "Incidents/IncidentEditing",
+        "Incidents/IncidentData.cs",
         "Data/Migrations/",
         "Data/ProviderContexts.cs",
     ];
@@ -80,6 +88,8 @@ public sealed partial class ArchitectureTests
         Assert.Contains("Notes/NoteQueries.cs", uses);
         Assert.Contains("Notes/NoteEditing.cs", uses);
         Assert.Contains("Access/AccessPolicy.cs", uses);
+        Assert.Contains("Incidents/IncidentQueries.cs", uses);
+        Assert.Contains("Incidents/IncidentEditing.cs", uses);
     }
 }
 

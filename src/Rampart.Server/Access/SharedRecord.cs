@@ -15,6 +15,9 @@ public enum RecordType : short
 
     /// <summary>A STIX 2.1 sighting reported by an organisation (<c>Intelligence/Sightings/IntelSighting</c>).</summary>
     Sighting = 3,
+
+    /// <summary>A cross-border incident (<c>Incidents/Incident</c>), with its journal, tasks and participants. 20, not 4: room for the types other work adds meanwhile.</summary>
+    Incident = 20,
 }
 
 /// <summary>

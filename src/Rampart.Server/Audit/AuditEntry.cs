@@ -170,4 +170,15 @@ public enum AuditEvent
     IntelExported = 590,
     /// <summary>An export ended (detail: how many values or objects it wrote; failed when the client broke it off).</summary>
     IntelExportEnded = 591,
+
+    // 7xx incidents (issue 11)
+    IncidentCreated = 700,
+    IncidentChanged = 701,
+    IncidentStatusChanged = 702,
+    IncidentParticipantInvited = 710,
+    IncidentInvitationAccepted = 711,
+    IncidentInvitationDeclined = 712,
+    IncidentJournalEntryAdded = 720,
+    IncidentTaskCreated = 730,
+    IncidentTaskWorked = 731,
 }

@@ -1,6 +1,7 @@
 using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Identity;
+using Rampart.Server.Incidents;
 using Rampart.Server.Intelligence;
 using Rampart.Server.Intelligence.Exports;
 using Rampart.Server.Intelligence.Feeds;
@@ -33,5 +34,6 @@ public static class Features
         new Intelligence.Sightings.IntelSightingsFeature(),
         new IntelPagesFeature(),
         new IntelExportsFeature(),
+        new IncidentsFeature(),
     ];
 }

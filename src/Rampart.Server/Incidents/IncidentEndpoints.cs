@@ -1,0 +1,350 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Rampart.Server.Access;
+using Rampart.Server.Hosting;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Incidents;
+
+public sealed record ClassificationView(string Category, string Type);
+
+public sealed record IncidentView(
+    Guid Id,
+    string Number,
+    string Title,
+    string Summary,
+    Tlp Tlp,
+    Pap Pap,
+    Audience Audience,
+    Guid OwnerOrganisationId,
+    Guid CreatorOrganisationId,
+    IncidentStatus Status,
+    IncidentSeverity Severity,
+    string Sector,
+    IReadOnlyList<string> Countries,
+    IReadOnlyList<ClassificationView> Classifications,
+    string? AffectedEntity,
+    AffectedEntityKind EntityKind,
+    DateTimeOffset AwareAt,
+    DateTimeOffset? DetectedAt,
+    DateTimeOffset? StartedAt,
+    bool Significant,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt,
+    IncidentStanding Standing,
+    IReadOnlyList<IncidentStatus> NextStatuses,
+    IReadOnlyList<ResolvedAudience>? Audiences)
+{
+    /// <summary>The view of <paramref name="read"/> for its reader: the full audience only for the owner; next statuses only for who may set them.</summary>
+    public static IncidentView From(ReadIncident read, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(caller);
+        var (i, grants, standing) = read;
+        var mayMove = AccessPolicy.CanCreate(caller) && standing >= IncidentStanding.Coordinator;
+        return new(
+            i.Id, i.HumanId, i.Title, i.Summary, i.Record.Tlp, i.Pap, SharingStore.Summary(grants), i.Record.OwnerOrganisationId,
+            i.Record.CreatorOrganisationId, i.Status, i.Severity, i.Sector, i.Countries.Select(c => c.Country).Order(StringComparer.Ordinal).ToList(),
+            i.Classifications.Select(c => new ClassificationView(c.Category, c.Kind)).OrderBy(c => c.Category, StringComparer.Ordinal).ThenBy(c => c.Type, StringComparer.Ordinal).ToList(),
+            i.AffectedEntity, i.EntityKind, i.AwareAt, i.DetectedAt, i.StartedAt, i.Significant, i.CreatedAt, i.ModifiedAt, standing,
+            mayMove ? IncidentWorkflow.From(i.Status) : [],
+            read.IsOwner ? SharingStore.AudienceOf(grants) : null);
+    }
+}
+
+public sealed record JournalEntryView(
+    Guid Id,
+    JournalEntryKind Kind,
+    string Body,
+    bool OwnerOnly,
+    Guid? AuthorUserId,
+    Guid AuthorOrganisationId,
+    IncidentStatus? FromStatus,
+    IncidentStatus? ToStatus,
+    string? Event,
+    Guid? SubjectOrganisationId,
+    Guid? TaskId,
+    DateTimeOffset CreatedAt)
+{
+    public static JournalEntryView From(IncidentJournalEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.PublicId, e.Kind, e.Body, e.OwnerOnly, e.AuthorUserId, e.AuthorOrganisationId, e.FromStatus, e.ToStatus, e.Event,
+            e.SubjectOrganisationId, e.TaskId, e.CreatedAt);
+    }
+}
+
+public sealed record TaskLogView(string Text, IncidentTaskStatus? Status, Guid UserId, Guid OrganisationId, DateTimeOffset CreatedAt);
+
+public sealed record TaskView(
+    Guid Id,
+    string Title,
+    string Description,
+    Guid? AssignedOrganisationId,
+    Guid? AssignedUserId,
+    DateTimeOffset? DueAt,
+    IncidentTaskStatus Status,
+    bool OwnerOnly,
+    Guid CreatedByOrganisationId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt,
+    IReadOnlyList<TaskLogView>? Log)
+{
+    public static TaskView From(IncidentTask t, bool withLog)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return new(t.PublicId, t.Title, t.Description, t.AssignedOrganisationId, t.AssignedUserId, t.DueAt, t.Status, t.OwnerOnly,
+            t.CreatedByOrganisationId, t.CreatedAt, t.ModifiedAt,
+            withLog ? t.Log.Select(l => new TaskLogView(l.Text, l.ToStatus, l.UserId, l.OrganisationId, l.CreatedAt)).ToList() : null);
+    }
+}
+
+public static class IncidentEndpoints
+{
+    private const string ListName = "incidents";
+    private const string JournalList = "incident-journal";
+    private const string TaskList = "incident-tasks";
+    private const string InvitationList = "incident-invitations";
+
+    /// <summary>An incident named by its UUID or its number ("INC-2026-0001"), if the caller may read it.</summary>
+    public static async Task<ReadIncident?> ResolveAsync(IncidentQueries incidents, Caller caller, string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(incidents);
+        if (Guid.TryParse(id, out var guid))
+        {
+            return await incidents.FindAsync(caller, guid, ct);
+        }
+
+        return IncidentNumbers.Parse(id) is { } number
+            ? await incidents.FindByNumberAsync(caller, number.Year, number.Number, ct)
+            : throw RequestErrors.One("id", "Not a UUID nor an incident number like INC-2026-0001.");
+    }
+
+    private static async Task<Guid?> IdOfAsync(IncidentQueries incidents, Caller caller, string id, CancellationToken ct) =>
+        Guid.TryParse(id, out var guid) ? guid : (await ResolveAsync(incidents, caller, id, ct))?.Incident.Id;
+
+    public static RouteGroupBuilder MapIncidentsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/incidents").WithTags("Incidents").RequireAuthorization();
+
+        group.MapGet("/", async Task<Ok<CursorPage<IncidentView>>> (HttpContext http, Caller caller, IncidentQueries incidents, PageCursors cursors,
+            int? limit, string? next, string? status, string? severity, string? sector, string? country, string? rsit, bool? open, CancellationToken ct) =>
+        {
+            if (Http.OffsetPagingParameter(http) is { } offset)
+            {
+                throw RequestErrors.One(offset, "Incidents are paged by cursor: use 'limit' and then 'next' from the answer.");
+            }
+
+            var size = Http.Limit(limit);
+            var filter = Filter(status, severity, sector, country, rsit, open);
+            var before = cursors.Decode(next, ListName, filter.Scope);
+            var (found, more) = await incidents.ListAsync(caller, filter, before, size, ct);
+            var nextCursor = more ? cursors.Encode(ListName, filter.Scope, found[^1].Incident.RecordId) : null;
+            return TypedResults.Ok(new CursorPage<IncidentView>(found.Select(i => IncidentView.From(i, caller)).ToList(), nextCursor));
+        }).WithSummary("List incidents")
+            .WithDescription("Incidents the caller may read, newest first, cursor-paged (limit 1–200). Filters: status, severity, sector (NIS2), country (ISO code), rsit ('category' or 'category/type'), open=true (not closed, rejected or duplicate).");
+
+        group.MapGet("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, Caller caller, IncidentQueries incidents, CancellationToken ct) =>
+            await ResolveAsync(incidents, caller, id, ct) is { } read ? TypedResults.Ok(IncidentView.From(read, caller)) : TypedResults.NotFound())
+            .WithSummary("Read an incident").WithDescription("By UUID or number (INC-2026-0001). 404 when it does not exist or the caller may not read it.");
+
+        group.MapPost("/", async Task<Created<IncidentView>> (IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var incident = await editing.CreateAsync(caller, request, ct);
+            var read = await incidents.FindAsync(caller, incident.Id, ct);
+            return TypedResults.Created($"/api/incidents/{incident.Id}", IncidentView.From(read!, caller));
+        }).WithSummary("Open an incident")
+            .WithDescription("The caller's organisation owns it; it gets the node's next number (INC-year-nnnn). Sector, RSIT pairs, countries, times and the TLP/audience are validated; a bad field is a 400 naming it.");
+
+        group.MapPut("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var guid = await IdOfAsync(incidents, caller, id, ct);
+            return guid is { } g && await editing.UpdateAsync(caller, g, request, ct) is not null && await incidents.FindAsync(caller, g, ct) is { } read
+                ? TypedResults.Ok(IncidentView.From(read, caller))
+                : TypedResults.NotFound();
+        }).WithSummary("Change an incident's fields")
+            .WithDescription("Writers of the owning organisation (others who read it get 403, the rest 404). Status, TLP and audience are not changed here.");
+
+        group.MapPost("/{id}/status", async Task<Results<Ok<IncidentView>, NotFound>> (string id, StatusRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var guid = await IdOfAsync(incidents, caller, id, ct);
+            return guid is { } g && await editing.ChangeStatusAsync(caller, g, request, ct) is not null && await incidents.FindAsync(caller, g, ct) is { } read
+                ? TypedResults.Ok(IncidentView.From(read, caller))
+                : TypedResults.NotFound();
+        }).WithSummary("Change an incident's status")
+            .WithDescription("Owner and coordinators. new → triage → in-progress → contained → resolved → closed, also rejected and duplicate; an illegal move is a 400 naming 'status'. Closing with open tasks needs confirmOpenTasks: true.");
+
+        group.MapGet("/{id}/journal", async Task<Results<Ok<CursorPage<JournalEntryView>>, NotFound>> (string id, Caller caller, IncidentQueries incidents, PageCursors cursors, int? limit, string? next, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            if (await ResolveAsync(incidents, caller, id, ct) is not { } read)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var scope = read.Incident.Id.ToString();
+            var (entries, more) = await incidents.JournalAsync(read, cursors.Decode(next, JournalList, scope), size, ct);
+            return TypedResults.Ok(new CursorPage<JournalEntryView>(entries.Select(JournalEntryView.From).ToList(),
+                more ? cursors.Encode(JournalList, scope, entries[^1].Id) : null));
+        }).WithSummary("Read an incident's journal")
+            .WithDescription("Entries, status changes and system events, newest first, cursor-paged. Owner-only entries only for the owning organisation.");
+
+        group.MapPost("/{id}/journal", async Task<Results<Created<JournalEntryView>, NotFound>> (string id, JournalRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var guid = await IdOfAsync(incidents, caller, id, ct);
+            return guid is { } g && await editing.AddEntryAsync(caller, g, request, ct) is { } entry
+                ? TypedResults.Created($"/api/incidents/{g}/journal", JournalEntryView.From(entry))
+                : TypedResults.NotFound();
+        }).WithSummary("Write a journal entry")
+            .WithDescription("Markdown. Owner, coordinators and contributors; observers and readers get 403. ownerOnly: true keeps it with the owning organisation (owner only).");
+
+        group.MapGet("/{id}/participants", async Task<Results<Ok<IReadOnlyList<ParticipantView>>, NotFound>> (string id, Caller caller, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            if (await ResolveAsync(incidents, caller, id, ct) is not { } read)
+            {
+                return TypedResults.NotFound();
+            }
+
+            return await incidents.ParticipantsAsync(read, ct) is { } participants
+                ? TypedResults.Ok(participants)
+                : throw new ForbiddenException("Only the owner and the organisations taking part see the participants.");
+        }).WithSummary("List an incident's participants")
+            .WithDescription("Owner and coordinators see every invitation and answer; other participants see who takes part; readers who take no part get 403.");
+
+        group.MapPost("/{id}/participants", async Task<Results<Created<InvitationView>, NotFound>> (string id, InviteRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var guid = await IdOfAsync(incidents, caller, id, ct);
+            if (guid is not { } g || await editing.InviteAsync(caller, g, request, ct) is not { } participant)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var read = await incidents.FindAsync(caller, g, ct);
+            return TypedResults.Created($"/api/incidents/{g}/participants", new InvitationView(participant.Id, g, read!.Incident.HumanId, read.Incident.Record.Tlp,
+                participant.Role, participant.Status, participant.InvitedByOrganisationId, "", participant.Message, participant.InvitedAt));
+        }).WithSummary("Invite an organisation")
+            .WithDescription("Owner and coordinators invite an organisation of the node as coordinator, contributor or observer; it reads the incident once it accepts.");
+
+        group.MapGet("/{id}/tasks", async Task<Results<Ok<CursorPage<TaskView>>, NotFound>> (string id, Caller caller, IncidentQueries incidents, PageCursors cursors, int? limit, string? next, bool? open, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            if (await ResolveAsync(incidents, caller, id, ct) is not { } read)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var scope = $"{read.Incident.Id}|{open == true}";
+            var (tasks, more) = await incidents.TasksAsync(read, cursors.Decode(next, TaskList, scope), size, open == true, ct);
+            return TypedResults.Ok(new CursorPage<TaskView>(tasks.Select(t => TaskView.From(t, withLog: false)).ToList(),
+                more ? cursors.Encode(TaskList, scope, tasks[^1].Id) : null));
+        }).WithSummary("List an incident's tasks")
+            .WithDescription("Newest first, cursor-paged; open=true for open and in-progress ones. Owner-only tasks only for the owning organisation.");
+
+        group.MapGet("/{id}/tasks/{taskId}", async Task<Results<Ok<TaskView>, NotFound>> (string id, string taskId, Caller caller, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var task = Http.ParseId(taskId, "taskId");
+            return await ResolveAsync(incidents, caller, id, ct) is { } read && await incidents.TaskAsync(read, task, ct) is { } found
+                ? TypedResults.Ok(TaskView.From(found, withLog: true))
+                : TypedResults.NotFound();
+        }).WithSummary("Read a task").WithDescription("With its work log. 404 for a task the caller may not see.");
+
+        group.MapPost("/{id}/tasks", async Task<Results<Created<TaskView>, NotFound>> (string id, TaskRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, IPeopleDirectory people, CancellationToken ct) =>
+        {
+            var guid = await IdOfAsync(incidents, caller, id, ct);
+            return guid is { } g && await editing.CreateTaskAsync(caller, g, request, people, ct) is { } task
+                ? TypedResults.Created($"/api/incidents/{g}/tasks/{task.PublicId}", TaskView.From(task, withLog: false))
+                : TypedResults.NotFound();
+        }).WithSummary("Add a task")
+            .WithDescription("Owner and coordinators; assigned to an organisation taking part or one of its people; ownerOnly only by the owner.");
+
+        group.MapPost("/{id}/tasks/{taskId}/work", async Task<Results<Ok<TaskView>, NotFound>> (string id, string taskId, TaskWorkRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var task = Http.ParseId(taskId, "taskId");
+            var guid = await IdOfAsync(incidents, caller, id, ct);
+            return guid is { } g && await editing.WorkTaskAsync(caller, g, task, request, ct) is not null
+                && await incidents.FindAsync(caller, g, ct) is { } read && await incidents.TaskAsync(read, task, ct) is { } found
+                ? TypedResults.Ok(TaskView.From(found, withLog: true))
+                : TypedResults.NotFound();
+        }).WithSummary("Work on a task")
+            .WithDescription("Adds a line to the task's log and/or sets its status (open, in-progress, done, cancelled). Owner and coordinators on any task they see; contributors on their organisation's tasks (else 403).");
+
+        group.MapGet("/invitations", async Task<Ok<CursorPage<InvitationView>>> (Caller caller, IncidentQueries incidents, PageCursors cursors, int? limit, string? next, bool? all, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            var scope = all == true ? "all" : "pending";
+            var before = cursors.DecodeKey(next, InvitationList, scope)?.Id;
+            var (items, more) = await incidents.InvitationsAsync(caller, all == true, before, size, ct);
+            return TypedResults.Ok(new CursorPage<InvitationView>(items, more ? cursors.Encode(InvitationList, scope, "", items[^1].Id) : null));
+        }).WithSummary("List invitations to incidents")
+            .WithDescription("Invitations addressed to the caller's organisation, newest first, cursor-paged: pending ones, or all=true with the answered ones. They show the number, TLP, role and message, not the incident.");
+
+        group.MapPost("/invitations/{invitationId}/accept", async Task<Results<Ok<InvitationView>, NotFound>> (string invitationId, Caller caller, IncidentEditing editing, CancellationToken ct) =>
+            await editing.AnswerAsync(caller, Http.ParseId(invitationId, "invitationId"), accept: true, ct) is { } p ? TypedResults.Ok(View(p)) : TypedResults.NotFound())
+            .WithSummary("Accept an invitation").WithDescription("Writers of the invited organisation; from then on it reads the incident at its TLP. 404 for an invitation to another organisation.");
+
+        group.MapPost("/invitations/{invitationId}/decline", async Task<Results<Ok<InvitationView>, NotFound>> (string invitationId, Caller caller, IncidentEditing editing, CancellationToken ct) =>
+            await editing.AnswerAsync(caller, Http.ParseId(invitationId, "invitationId"), accept: false, ct) is { } p ? TypedResults.Ok(View(p)) : TypedResults.NotFound())
+            .WithSummary("Decline an invitation").WithDescription("Writers of the invited organisation. 404 for an invitation to another organisation.");
+
+        return group;
+    }
+
+    private static InvitationView View(IncidentParticipant p) =>
+        new(p.Id, p.Incident.Id, p.Incident.HumanId, p.Incident.Record.Tlp, p.Role, p.Status, p.InvitedByOrganisationId, "", p.Message, p.InvitedAt);
+
+    /// <summary>An enum value as the API writes it ("in-progress"); null when absent; a 400 naming <paramref name="field"/> when unknown.</summary>
+    public static T? ParseKebab<T>(string? value, string field, RequestErrors errors)
+        where T : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (value is null)
+        {
+            return null;
+        }
+
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(IncidentEditing.Kebab(candidate), value, StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+
+        errors.Add(field, $"One of: {string.Join(", ", Enum.GetValues<T>().Select(IncidentEditing.Kebab))}.");
+        return null;
+    }
+
+    private static IncidentFilter Filter(string? statusText, string? severityText, string? sector, string? country, string? rsit, bool? open)
+    {
+        var errors = new RequestErrors();
+        var status = ParseKebab<IncidentStatus>(statusText, "status", errors);
+        var severity = ParseKebab<IncidentSeverity>(severityText, "severity", errors);
+        if (sector is not null && !IncidentTaxonomy.IsSector(sector))
+        {
+            errors.Add("sector", $"Not a sector ({string.Join(", ", IncidentTaxonomy.Sectors)}).");
+        }
+
+        if (country is not null && !Organisations.Countries.IsKnown(country))
+        {
+            errors.Add("country", "Not an ISO 3166-1 alpha-2 country code in capitals (Kosovo is XK).");
+        }
+
+        string? category = null, type = null;
+        if (rsit is not null && rsit.Length > 200)
+        {
+            errors.Add("rsit", "At most 200 characters.");
+        }
+        else if (rsit is not null)
+        {
+            var parts = rsit.Split('/', 2);
+            category = parts[0];
+            type = parts.Length > 1 ? parts[1] : null;
+            if (!IncidentTaxonomy.Rsit.ContainsKey(category) || (type is not null && !IncidentTaxonomy.IsRsit(category, type)))
+            {
+                errors.Add("rsit", "Not an RSIT category, nor 'category/type' of the RSIT taxonomy.");
+            }
+        }
+
+        errors.ThrowIfAny();
+        return new IncidentFilter(status, severity, sector, country, category, type, open == true);
+    }
+}

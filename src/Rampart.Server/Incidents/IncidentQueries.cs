@@ -1,0 +1,316 @@
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+
+namespace Rampart.Server.Incidents;
+
+/// <summary>
+/// Where the caller stands towards an incident they may read. Reading is decided by <see cref="AccessPolicy"/>
+/// alone; the standing only narrows (owner-only entries) and decides what the caller may do.
+/// </summary>
+public enum IncidentStanding
+{
+    /// <summary>Reads the incident through its audience, without taking part: reads, does nothing.</summary>
+    Reader = 0,
+    Observer = 1,
+    Contributor = 2,
+    Coordinator = 3,
+    /// <summary>Any person of the owning organisation.</summary>
+    Owner = 4,
+}
+
+/// <summary>An incident as its reader sees it: the grants that explain its audience, and the reader's standing.</summary>
+public sealed record ReadIncident(Incident Incident, IReadOnlyList<AccessGrant> Grants, IncidentStanding Standing)
+{
+    public bool IsOwner => Standing == IncidentStanding.Owner;
+
+    public bool IsParticipant => Standing is IncidentStanding.Observer or IncidentStanding.Contributor or IncidentStanding.Coordinator;
+}
+
+/// <summary>The list filters of <see cref="IncidentQueries.ListAsync"/>; all optional, combined with AND.</summary>
+public sealed record IncidentFilter(
+    IncidentStatus? Status = null,
+    IncidentSeverity? Severity = null,
+    string? Sector = null,
+    string? Country = null,
+    string? RsitCategory = null,
+    string? RsitType = null,
+    bool OpenOnly = false)
+{
+    public bool IsEmpty => Status is null && Severity is null && Sector is null && Country is null && RsitCategory is null && !OpenOnly;
+
+    /// <summary>A stable text of the filter, which binds a page cursor to it.</summary>
+    public string Scope => $"{Status}|{Severity}|{Sector}|{Country}|{RsitCategory}|{RsitType}|{OpenOnly}";
+}
+
+public sealed record ParticipantView(
+    Guid Id,
+    Guid OrganisationId,
+    string OrganisationName,
+    string OrganisationShortName,
+    string Country,
+    ParticipantRole Role,
+    InvitationStatus Status,
+    DateTimeOffset InvitedAt,
+    DateTimeOffset? AnsweredAt);
+
+/// <summary>An invitation as the invited organisation sees it before it may read the incident: no title, no content.</summary>
+public sealed record InvitationView(
+    Guid Id,
+    Guid IncidentId,
+    string Number,
+    Standards.Markings.Tlp Tlp,
+    ParticipantRole Role,
+    InvitationStatus Status,
+    Guid InvitedByOrganisationId,
+    string InvitedByOrganisationName,
+    string? Message,
+    DateTimeOffset InvitedAt);
+
+/// <summary>
+/// Every read of incidents and of their journal, tasks and participants — API and pages — goes through here, and
+/// from here through <see cref="AccessPolicy"/>: the incident first, then its parts of it the standing allows.
+/// </summary>
+public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingStore sharing)
+{
+    public async Task<ReadIncident?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
+        await ReadAsync(caller, await access.Readable(Full(), caller).FirstOrDefaultAsync(i => i.Id == id, cancellationToken), cancellationToken);
+
+    /// <summary>By the human number ("INC-2026-0001"); null when unknown or not readable, alike.</summary>
+    public async Task<ReadIncident?> FindByNumberAsync(Caller caller, int year, int number, CancellationToken cancellationToken) =>
+        await ReadAsync(caller, await access.Readable(Full(), caller).FirstOrDefaultAsync(i => i.Year == year && i.Number == number, cancellationToken), cancellationToken);
+
+    private IQueryable<Incident> Full() =>
+        db.Incidents.AsNoTracking().Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).AsSplitQuery();
+
+    private async Task<ReadIncident?> ReadAsync(Caller caller, Incident? incident, CancellationToken cancellationToken)
+    {
+        if (incident is null)
+        {
+            return null;
+        }
+
+        var standing = await StandingAsync(caller, incident, cancellationToken);
+        return new ReadIncident(incident, await sharing.GrantsOfAsync(incident.RecordId, cancellationToken), standing);
+    }
+
+    /// <summary>The caller's standing towards <paramref name="incident"/>, which they may read (checked before).</summary>
+    public async Task<IncidentStanding> StandingAsync(Caller caller, Incident incident, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(incident);
+        if (!caller.IsAuthenticated || caller.IsOperator)
+        {
+            return IncidentStanding.Reader;
+        }
+
+        if (incident.Record.OwnerOrganisationId == caller.OrganisationId)
+        {
+            return IncidentStanding.Owner;
+        }
+
+        var role = await db.IncidentParticipants.AsNoTracking()
+            .Where(p => p.IncidentRecordId == incident.RecordId && p.OrganisationId == caller.OrganisationId && p.Status == InvitationStatus.Accepted)
+            .Select(p => (ParticipantRole?)p.Role).FirstOrDefaultAsync(cancellationToken);
+        return role switch
+        {
+            ParticipantRole.Coordinator => IncidentStanding.Coordinator,
+            ParticipantRole.Contributor => IncidentStanding.Contributor,
+            ParticipantRole.Observer => IncidentStanding.Observer,
+            _ => IncidentStanding.Reader,
+        };
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> readable incidents, newest first, older than <paramref name="before"/>, matching
+    /// <paramref name="filter"/>. Without a filter: the access decision's per-token ranges; with one: the filter's index
+    /// range newest first, each row checked by the access decision. Also says whether more follow.
+    /// </summary>
+    public async Task<(IReadOnlyList<ReadIncident> Incidents, bool More)> ListAsync(Caller caller, IncidentFilter filter, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        List<long> ids;
+        if (filter.IsEmpty)
+        {
+            ids = [.. await access.ReadableIdsAsync(caller, Incident.Type, before, limit + 1, cancellationToken)];
+        }
+        else
+        {
+            var below = before ?? long.MaxValue;
+            var matching = db.Incidents.AsNoTracking().Where(i => i.RecordId < below);
+            if (filter.Status is { } status)
+            {
+                matching = matching.Where(i => i.Status == status);
+            }
+            else if (filter.OpenOnly)
+            {
+                matching = matching.Where(i => i.Status != IncidentStatus.Closed && i.Status != IncidentStatus.Rejected && i.Status != IncidentStatus.Duplicate);
+            }
+
+            if (filter.Severity is { } severity)
+            {
+                matching = matching.Where(i => i.Severity == severity);
+            }
+
+            if (filter.Sector is { } sector)
+            {
+                matching = matching.Where(i => i.Sector == sector);
+            }
+
+            if (filter.Country is { } country)
+            {
+                var countries = db.IncidentCountries;
+                matching = matching.Where(i => countries.Any(c => c.Country == country && c.IncidentRecordId == i.RecordId));
+            }
+
+            if (filter.RsitCategory is { } category)
+            {
+                var classes = db.IncidentClassifications;
+                var kind = filter.RsitType;
+                matching = kind is null
+                    ? matching.Where(i => classes.Any(c => c.Category == category && c.IncidentRecordId == i.RecordId))
+                    : matching.Where(i => classes.Any(c => c.Category == category && c.Kind == kind && c.IncidentRecordId == i.RecordId));
+            }
+
+            ids = await access.Readable(matching, caller).OrderByDescending(i => i.RecordId).Select(i => i.RecordId).Take(limit + 1)
+                .ToListAsync(cancellationToken);
+        }
+
+        var more = ids.Count > limit;
+        var recordIds = ids.Take(limit).ToList();
+        // The ids come from the access decision above; this only fetches their rows.
+        var page = await db.Incidents.AsNoTracking().Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).AsSplitQuery()
+            .Where(i => EF.Parameter(recordIds).Contains(i.RecordId)).OrderByDescending(i => i.RecordId).ToListAsync(cancellationToken);
+        var grants = (await db.AccessGrants.AsNoTracking().Where(g => EF.Parameter(recordIds).Contains(g.RecordId)).ToListAsync(cancellationToken))
+            .ToLookup(g => g.RecordId);
+        var owned = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty;
+        var roles = await db.IncidentParticipants.AsNoTracking()
+            .Where(p => EF.Parameter(recordIds).Contains(p.IncidentRecordId) && p.OrganisationId == owned && p.Status == InvitationStatus.Accepted)
+            .ToDictionaryAsync(p => p.IncidentRecordId, p => p.Role, cancellationToken);
+        return (page.Select(i => new ReadIncident(i, [.. grants[i.RecordId]],
+            i.Record.OwnerOrganisationId == owned ? IncidentStanding.Owner
+            : roles.TryGetValue(i.RecordId, out var role) ? (IncidentStanding)((int)role + 1)
+            : IncidentStanding.Reader)).ToList(), more);
+    }
+
+    /// <summary>The timeline of a read incident, newest first: owner-only entries only for the owning organisation.</summary>
+    public async Task<(IReadOnlyList<IncidentJournalEntry> Entries, bool More)> JournalAsync(ReadIncident read, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var below = before ?? long.MaxValue;
+        var recordId = read.Incident.RecordId;
+        var query = db.IncidentJournal.AsNoTracking().Where(e => e.IncidentRecordId == recordId && e.Id < below);
+        if (!read.IsOwner)
+        {
+            query = query.Where(e => !e.OwnerOnly);
+        }
+
+        var entries = await query.OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return (entries.Take(limit).ToList(), entries.Count > limit);
+    }
+
+    /// <summary>The tasks of a read incident, newest first: owner-only tasks only for the owning organisation.</summary>
+    public async Task<(IReadOnlyList<IncidentTask> Tasks, bool More)> TasksAsync(ReadIncident read, long? before, int limit, bool openOnly, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var below = before ?? long.MaxValue;
+        var query = VisibleTasks(read).Where(t => t.Id < below);
+        if (openOnly)
+        {
+            query = query.Where(t => t.Status == IncidentTaskStatus.Open || t.Status == IncidentTaskStatus.InProgress);
+        }
+
+        var tasks = await query.OrderByDescending(t => t.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return (tasks.Take(limit).ToList(), tasks.Count > limit);
+    }
+
+    /// <summary>One task with its work log, when the reader's standing shows it; null otherwise, exactly as for an unknown id.</summary>
+    public async Task<IncidentTask?> TaskAsync(ReadIncident read, Guid taskId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var task = await VisibleTasks(read).FirstOrDefaultAsync(t => t.PublicId == taskId, cancellationToken);
+        if (task is not null)
+        {
+            task.Log = await db.IncidentTaskLog.AsNoTracking().Where(l => l.TaskId == task.Id).OrderBy(l => l.Id).Take(500).ToListAsync(cancellationToken);
+        }
+
+        return task;
+    }
+
+    private IQueryable<IncidentTask> VisibleTasks(ReadIncident read)
+    {
+        var recordId = read.Incident.RecordId;
+        var query = db.IncidentTasks.AsNoTracking().Where(t => t.IncidentRecordId == recordId);
+        return read.IsOwner ? query : query.Where(t => !t.OwnerOnly);
+    }
+
+    /// <summary>
+    /// The participants of a read incident, or null when the caller takes no part (a reader through the audience).
+    /// The owner and coordinators see every invitation and answer; the other participants see who takes part.
+    /// </summary>
+    public async Task<IReadOnlyList<ParticipantView>?> ParticipantsAsync(ReadIncident read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (read.Standing == IncidentStanding.Reader)
+        {
+            return null;
+        }
+
+        var recordId = read.Incident.RecordId;
+        var all = read.Standing is IncidentStanding.Owner or IncidentStanding.Coordinator;
+        var query = db.IncidentParticipants.AsNoTracking().Where(p => p.IncidentRecordId == recordId);
+        if (!all)
+        {
+            query = query.Where(p => p.Status == InvitationStatus.Accepted);
+        }
+
+        var organisations = db.Organisations;
+        return await query.OrderBy(p => p.Id).Take(500)
+            .Join(organisations, p => p.OrganisationId, o => o.Id, (p, o) => new ParticipantView(
+                p.Id, p.OrganisationId, o.Name, o.ShortName, o.Country, p.Role, p.Status, p.InvitedAt, p.AnsweredAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The invitations addressed to the caller's organisation, newest first (pending only unless <paramref name="all"/>).</summary>
+    public async Task<(IReadOnlyList<InvitationView> Invitations, bool More)> InvitationsAsync(Caller caller, bool all, Guid? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsAuthenticated || caller.IsOperator)
+        {
+            return ([], false);
+        }
+
+        var organisation = caller.OrganisationId;
+        var query = db.IncidentParticipants.AsNoTracking().Where(p => p.OrganisationId == organisation);
+        if (!all)
+        {
+            query = query.Where(p => p.Status == InvitationStatus.Invited);
+        }
+
+        if (before is { } b)
+        {
+            query = query.Where(p => p.Id.CompareTo(b) < 0);
+        }
+
+        // Keyset on the primary key: ids are version-7 UUIDs, so id order is the order of invitation.
+        var rows = await query.OrderByDescending(p => p.Id).Take(limit + 1)
+            .Select(p => new { p.Id, IncidentId = p.Incident.Id, p.Incident.Year, p.Incident.Number, p.Incident.Record.Tlp, p.Role, p.Status, p.InvitedByOrganisationId, p.Message, p.InvitedAt })
+            .ToListAsync(cancellationToken);
+        var inviters = rows.Select(r => r.InvitedByOrganisationId).Distinct().ToList();
+        var names = await db.Organisations.AsNoTracking().Where(o => inviters.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var page = rows.Take(limit).Select(r => new InvitationView(r.Id, r.IncidentId, IncidentNumbers.Format(r.Year, r.Number), r.Tlp, r.Role, r.Status,
+            r.InvitedByOrganisationId, names.GetValueOrDefault(r.InvitedByOrganisationId, ""), r.Message, r.InvitedAt)).ToList();
+        return (page, rows.Count > limit);
+    }
+
+    /// <summary>How many open tasks of a read incident its reader can see (closing asks about them).</summary>
+    public async Task<int> OpenTaskCountAsync(ReadIncident read, CancellationToken cancellationToken) =>
+        await VisibleTasks(read).CountAsync(t => t.Status == IncidentTaskStatus.Open || t.Status == IncidentTaskStatus.InProgress, cancellationToken);
+
+    /// <summary>Display names of organisations, for the pages (names are not records: every logged-in person sees the directory).</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> OrganisationNamesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Distinct().ToList();
+        return await db.Organisations.AsNoTracking().Where(o => wanted.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.ShortName, cancellationToken);
+    }
+}
