@@ -149,7 +149,9 @@ for (var run = 0; run < runs; run++)
 
     var random = new Random(1000 + run);
     var first = stored;
-    var items = Enumerable.Range(first, bundleSize).Select(n => (n, random.Next(100) < 2 ? random.Next(first) : n)).ToList();
+    // A store of copies holds the generator's own values only for job 0: pins are drawn from there.
+    var pinnable = seedMode == "write" ? first : Math.Min(first, SeedJob);
+    var items = Enumerable.Range(first, bundleSize).Select(n => (n, random.Next(100) < 2 ? random.Next(pinnable) : n)).ToList();
     var bundlePath = Path.Combine(Path.GetTempPath(), $"ingest-bundle-{Environment.ProcessId}.json");
     await WriteBundleAsync(bundlePath, items);
     Console.WriteLine($"run {run + 1}: bundle of {bundleSize:N0} indicators, {new FileInfo(bundlePath).Length / 1048576.0:F1} MiB "
@@ -237,7 +239,7 @@ async Task TextSearchAsync()
 // Job `job` of the store as a set-based copy of job 0 (the template, written through the write path): every row job 0's
 // import wrote — envelopes, grants, objects, versions, labels, terms, observables, links, outbox, job and outcomes — copied
 // with new record and observable ids, the job's owner and grants, and values of its own: IPv4 addresses get first octet
-// 45 + job (the template's are 45.0.x.y), domains and URLs "k{job}u" for "upd", SHA-256 values their first byte = job;
+// 45 + job (the template's are 45.0.x.y), domains and URLs "k{job}u" for "upd", SHA-256 values rotated by a byte that is the job;
 // names, JSON versions and terms follow. (Template indicators pin one value each, none on a warning list.)
 async Task SeedCopyAsync(int job, int organisation, bool green)
 {
@@ -262,7 +264,9 @@ async Task SeedCopyAsync(int job, int organisation, bool green)
     string NewRange(string c) => isSqlite
         ? $"CASE WHEN o.\"Kind\" = 1 THEN unhex('00000000000000000000FFFF{45 + job:X2}' || substr(hex(o.\"{c}\"), 27)) ELSE o.\"{c}\" END"
         : $"CASE WHEN o.\"Kind\" = 1 THEN set_byte(o.\"{c}\", 12, {45 + job}) ELSE o.\"{c}\" END";
-    const string NewValue = "CASE o.\"Kind\" WHEN 1 THEN '{0}' || substr(o.\"Value\", 3) WHEN 10 THEN '{1}' || substr(o.\"Value\", 3) ELSE replace(o.\"Value\", 'upd', '{2}') END";
+    // SHA-256: the value rotated by one byte with the job number as its last byte (overwriting a byte in place would map
+    // a template value that already has it onto itself).
+    const string NewValue = "CASE o.\"Kind\" WHEN 1 THEN '{0}' || substr(o.\"Value\", 3) WHEN 10 THEN substr(o.\"Value\", 3) || '{1}' ELSE replace(o.\"Value\", 'upd', '{2}') END";
     var newValue = string.Format(CultureInfo.InvariantCulture, NewValue, octet, $"{job:x2}", domainPart);
     var no = isSqlite ? "0" : "false";
 
