@@ -40,6 +40,9 @@ var isSqlite = args[0] == "sqlite";
 var storeSize = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
 var bundleSize = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000;
 var runs = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
+// sql: build the store by set-based copies of a first job written through the write path; write: all through the write
+// path; check: after building, compare the columns filled in the written job and in a copied one (then stop).
+var seedMode = args.Length > 5 ? args[5] : "sql";
 const int SeedJob = 50_000;
 const int Organisations = 20;
 
@@ -83,7 +86,10 @@ await using (var scope = app.Services.CreateAsyncScope())
     }
 }
 
-// 1. The store, through the write path. Indicator n (0-based, over the whole store) is generated from n alone.
+// 1. The store. "sql" (default): the first job of SeedJob indicators through the write path (the template: exactly what
+// an import writes), then every further job as set-based copies of the template's rows (INSERT … SELECT per table, one
+// transaction per job) with the job's owner and sharing and its own ids and values (SeedCopyAsync). "write": every job
+// through the write path (slow: what the first version of this tool did).
 if (stored < storeSize)
 {
     var seedWatch = Stopwatch.StartNew();
@@ -93,17 +99,41 @@ if (stored < storeSize)
         var job = from / SeedJob;
         var organisation = job % Organisations;
         var green = job % 10 < 7;
-        var path = Path.Combine(Path.GetTempPath(), $"ingest-seed-{Environment.ProcessId}.json");
-        await WriteBundleAsync(path, Enumerable.Range(from, count).Select(n => (n, n)));
         var watch = Stopwatch.StartNew();
-        var result = await ImportAsync(path, organisation, green ? Tlp.Green : Tlp.Amber, green);
-        File.Delete(path);
+        string how;
+        if (seedMode == "write" || job == 0 || count < SeedJob)
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"ingest-seed-{Environment.ProcessId}.json");
+            await WriteBundleAsync(path, Enumerable.Range(from, count).Select(n => (n, n)));
+            var result = await ImportAsync(path, organisation, green ? Tlp.Green : Tlp.Amber, green);
+            File.Delete(path);
+            how = $"write path: {result.Added:N0} added, {result.Rejected:N0} rejected";
+        }
+        else
+        {
+            await SeedCopyAsync(job, organisation, green);
+            how = "set-based copy of job 0";
+        }
+
         Console.WriteLine($"  seed job {job}: {count:N0} indicators of team {organisation} as {(green ? "GREEN, network" : "AMBER, own organisation")}: "
-            + $"{result.Added:N0} added, {result.Rejected:N0} rejected, {count / watch.Elapsed.TotalSeconds:N0} objects/s, load {Load()}");
+            + $"{how}, {count / watch.Elapsed.TotalSeconds:N0} objects/s, load {Load()}");
     }
 
-    Console.WriteLine($"store built: {storeSize - stored:N0} indicators in {seedWatch.Elapsed.TotalSeconds:N0} s");
+    await using (var scope = app.Services.CreateAsyncScope())
+    {
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+        await db.Database.ExecuteSqlRawAsync(isSqlite ? "ANALYZE" : "VACUUM ANALYZE");
+    }
+
+    Console.WriteLine($"store built: {storeSize - stored:N0} indicators in {seedWatch.Elapsed.TotalSeconds:N0} s (statistics refreshed)");
     stored = storeSize;
+}
+
+if (seedMode == "check")
+{
+    await CheckSeedAsync();
+    return 0;
 }
 
 // 2.–3. The measured bundle: new indicators after everything stored; 2 % of them pin the value of a stored indicator.
@@ -119,7 +149,9 @@ for (var run = 0; run < runs; run++)
 
     var random = new Random(1000 + run);
     var first = stored;
-    var items = Enumerable.Range(first, bundleSize).Select(n => (n, random.Next(100) < 2 ? random.Next(first) : n)).ToList();
+    // A store of copies holds the generator's own values only for job 0: pins are drawn from there.
+    var pinnable = seedMode == "write" ? first : Math.Min(first, SeedJob);
+    var items = Enumerable.Range(first, bundleSize).Select(n => (n, random.Next(100) < 2 ? random.Next(pinnable) : n)).ToList();
     var bundlePath = Path.Combine(Path.GetTempPath(), $"ingest-bundle-{Environment.ProcessId}.json");
     await WriteBundleAsync(bundlePath, items);
     Console.WriteLine($"run {run + 1}: bundle of {bundleSize:N0} indicators, {new FileInfo(bundlePath).Length / 1048576.0:F1} MiB "
@@ -153,7 +185,225 @@ for (var run = 0; run < runs; run++)
     }
 }
 
+await TextSearchAsync();
 return 0;
+
+// Text search on the store just measured: each typed word a prefix range of IntelTerms; the rarest word drives
+// (IntelQueries.DrivingTermAsync) — against the walk over the objects newest first with a term check per object, which
+// is the plan every text search had before (then with an equality per word instead of a range).
+async Task TextSearchAsync()
+{
+    var analyst = CallerOf(3);
+    foreach (var (name, typed) in new[]
+    {
+        ("miss", "qqzzxx"), ("one object", $"upd{12348:x}"), ("rare prefix", "upd1e"),
+        ("a quarter of the store", "phishing"), ("every object", "campaign"), ("two words", "phishing campaign"),
+    })
+    {
+        var terms = Rampart.Server.Intelligence.Search.IntelText.QueryTerms(typed);
+        var search = new Rampart.Server.Intelligence.Read.IntelSearch(Terms: terms);
+        foreach (var walk in new[] { false, true })
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var queries = scope.ServiceProvider.GetRequiredService<Rampart.Server.Intelligence.Read.IntelQueries>();
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var times = new List<double>();
+            var found = 0;
+            string? driving = null;
+            for (var i = 0; i < 5; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                driving = walk ? null : await queries.DrivingTermAsync(search, default);
+                found = (await queries.SearchQuery(analyst, search, null, 50, driving).ToListAsync()).Count;
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            times.Sort();
+            var command = queries.SearchQuery(analyst, search, null, 50, driving).CreateDbCommand();
+            if (command.Connection!.State != System.Data.ConnectionState.Open)
+            {
+                await command.Connection.OpenAsync();
+            }
+
+            Console.WriteLine($"-- text search, {name}: q={typed}, {(walk ? "walk (the plan before)" : $"driven by '{driving ?? "(none: every word common)"}'")}: {Math.Min(found, 50)} rows, median {times[2]:F1} ms");
+            command.CommandText = (isSqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN (ANALYZE, COSTS OFF) ") + command.CommandText;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                Console.WriteLine("   " + (isSqlite ? reader.GetString(3) : reader.GetString(0)));
+            }
+        }
+    }
+}
+
+// Job `job` of the store as a set-based copy of job 0 (the template, written through the write path): every row job 0's
+// import wrote — envelopes, grants, objects, versions, labels, terms, observables, links, outbox, job and outcomes — copied
+// with new record and observable ids, the job's owner and grants, and values of its own: IPv4 addresses get first octet
+// 45 + job (the template's are 45.0.x.y), domains and URLs "k{job}u" for "upd", SHA-256 values rotated by a byte that is the job;
+// names, JSON versions and terms follow. (Template indicators pin one value each, none on a warning list.)
+async Task SeedCopyAsync(int job, int organisation, bool green)
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+    db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+    var template = await TemplateAsync(db);
+    var caller = CallerOf(organisation);
+    var share = await scope.ServiceProvider.GetRequiredService<IntelIngest>().ShareAsync(caller, green ? "green" : "amber",
+        green ? [new AudienceEntry(AudienceKind.Network)] : [], false, default);
+    await using var transaction = await db.Database.BeginTransactionAsync();
+    var maxRecord = await db.SharedRecords.MaxAsync(r => r.Id);
+    var maxObservable = await db.Observables.MaxAsync(o => o.Id);
+    var off = maxRecord + 1 - template.MinRecord;
+    var obsOff = maxObservable + 1 - template.MinObservable;
+    var org = G(orgIds[organisation]);
+    var inTemplate = $"BETWEEN {template.MinRecord} AND {template.MaxRecord}";
+    var octet = (45 + job).ToString(CultureInfo.InvariantCulture);
+    var domainPart = $"k{job}u";
+    string NewStixId(string a) => $"substr({a}.\"StixId\", 1, length({a}.\"StixId\") - 12) || '{job:x4}' || substr({a}.\"StixId\", length({a}.\"StixId\") - 7)";
+    string NewText(string e) => $"replace(replace({e}, '45.0.', '{octet}.0.'), 'upd', '{domainPart}')";
+    string NewRange(string c) => isSqlite
+        ? $"CASE WHEN o.\"Kind\" = 1 THEN unhex('00000000000000000000FFFF{45 + job:X2}' || substr(hex(o.\"{c}\"), 27)) ELSE o.\"{c}\" END"
+        : $"CASE WHEN o.\"Kind\" = 1 THEN set_byte(o.\"{c}\", 12, {45 + job}) ELSE o.\"{c}\" END";
+    // SHA-256: the value rotated by one byte with the job number as its last byte (overwriting a byte in place would map
+    // a template value that already has it onto itself).
+    const string NewValue = "CASE o.\"Kind\" WHEN 1 THEN '{0}' || substr(o.\"Value\", 3) WHEN 10 THEN substr(o.\"Value\", 3) || '{1}' ELSE replace(o.\"Value\", 'upd', '{2}') END";
+    var newValue = string.Format(CultureInfo.InvariantCulture, NewValue, octet, $"{job:x2}", domainPart);
+    var no = isSqlite ? "0" : "false";
+
+    await CopyAsync(db, typeof(SharedRecord), "r", $"\"SharedRecords\" r WHERE r.\"Id\" {inTemplate}", new()
+    {
+        ["Id"] = $"r.\"Id\" + {off}", ["OwnerOrganisationId"] = org, ["CreatorOrganisationId"] = org,
+        ["Tlp"] = ((int)share.Tlp).ToString(CultureInfo.InvariantCulture), ["Published"] = no,
+    });
+    foreach (var g in AccessTokens.GrantsFor(RecordType.StixObject, 0, orgIds[organisation], share.Audience, false))
+    {
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO \"AccessGrants\" (\"GranteeId\", \"RecordType\", \"RecordId\", \"Kind\", \"SubjectId\", \"SubjectOrganisationId\") "
+            + $"SELECT {G(g.GranteeId)}, {(short)g.RecordType}, r.\"Id\" + {off}, {(short)g.Kind}, {(g.SubjectId is { } s ? G(s) : "NULL")}, "
+            + $"{(g.SubjectOrganisationId is { } so ? G(so) : "NULL")} FROM \"SharedRecords\" r WHERE r.\"Id\" {inTemplate}");
+    }
+
+    await CopyAsync(db, typeof(IntelObject), "i", $"\"IntelObjects\" i WHERE i.\"RecordId\" {inTemplate}", new()
+    {
+        ["RecordId"] = $"i.\"RecordId\" + {off}", ["OwnerOrganisationId"] = org, ["StixId"] = NewStixId("i"), ["Name"] = NewText("i.\"Name\""),
+    });
+    await CopyAsync(db, typeof(IntelObjectVersion), "v",
+        $"\"IntelObjectVersions\" v JOIN \"IntelObjects\" i ON i.\"RecordId\" = v.\"RecordId\" JOIN \"ObservableLinks\" l ON l.\"RecordId\" = v.\"RecordId\" "
+        + $"JOIN \"Observables\" o ON o.\"Id\" = l.\"ObservableId\" WHERE v.\"RecordId\" {inTemplate}", new()
+    {
+        ["RecordId"] = $"v.\"RecordId\" + {off}",
+        ["Json"] = $"replace(replace({NewText($"replace(v.\"Json\", i.\"StixId\", {NewStixId("i")})")}, o.\"Value\", {newValue}), "
+            + $"'{IntelIdentity.Of(orgIds[0])}', '{IntelIdentity.Of(orgIds[organisation])}')",
+    });
+    await CopyAsync(db, typeof(IntelLabel), "t", $"\"IntelLabels\" t WHERE t.\"RecordId\" {inTemplate}", new() { ["RecordId"] = $"t.\"RecordId\" + {off}" });
+    await CopyAsync(db, typeof(Rampart.Server.Intelligence.Search.IntelTerm), "t", $"\"IntelTerms\" t WHERE t.\"RecordId\" {inTemplate}", new()
+    {
+        ["RecordId"] = $"t.\"RecordId\" + {off}",
+        ["Term"] = $"CASE WHEN t.\"Term\" = '45' THEN '{octet}' WHEN t.\"Term\" LIKE 'upd%' THEN substr(replace(t.\"Term\", 'upd', '{domainPart}'), 1, 16) ELSE t.\"Term\" END",
+    }, ignoreConflicts: true);
+    await CopyAsync(db, typeof(Observable), "o", $"\"Observables\" o WHERE o.\"Id\" BETWEEN {template.MinObservable} AND {template.MaxObservable}", new()
+    {
+        ["Id"] = $"o.\"Id\" + {obsOff}", ["Value"] = newValue, ["RangeStart"] = NewRange("RangeStart"), ["RangeEnd"] = NewRange("RangeEnd"),
+        ["ReversedDomain"] = $"replace(o.\"ReversedDomain\", 'upd', '{domainPart}')",
+    });
+    await CopyAsync(db, typeof(ObservableLink), "l", $"\"ObservableLinks\" l WHERE l.\"RecordId\" {inTemplate}", new()
+    {
+        ["ObservableId"] = $"l.\"ObservableId\" + {obsOff}", ["RecordId"] = $"l.\"RecordId\" + {off}",
+    });
+    await CopyAsync(db, typeof(IntelChange), "c", $"\"IntelChanges\" c WHERE c.\"RecordId\" {inTemplate}", new()
+    {
+        ["Sequence"] = null, ["RecordId"] = $"c.\"RecordId\" + {off}",
+    });
+    var jobId = Guid.NewGuid();
+    await CopyAsync(db, typeof(IntelImportJob), "j", $"\"IntelImportJobs\" j WHERE j.\"Id\" = {G(template.Job)}", new()
+    {
+        ["Id"] = G(jobId), ["OrganisationId"] = org, ["UserId"] = G(caller.UserId), ["Tlp"] = ((int)share.Tlp).ToString(CultureInfo.InvariantCulture),
+    });
+    await CopyAsync(db, typeof(IntelImportOutcome), "u", $"\"IntelImportOutcomes\" u WHERE u.\"JobId\" = {G(template.Job)}", new()
+    {
+        ["JobId"] = G(jobId), ["StixId"] = NewStixId("u"),
+    });
+    if (!isSqlite)
+    {
+        await db.Database.ExecuteSqlRawAsync("SELECT setval(pg_get_serial_sequence('\"SharedRecords\"', 'Id'), (SELECT max(\"Id\") FROM \"SharedRecords\"))");
+        await db.Database.ExecuteSqlRawAsync("SELECT setval(pg_get_serial_sequence('\"Observables\"', 'Id'), (SELECT max(\"Id\") FROM \"Observables\"))");
+    }
+
+    await transaction.CommitAsync();
+}
+
+// Job 0 of the store: its records, its observables and its import job.
+async Task<(long MinRecord, long MaxRecord, long MinObservable, long MaxObservable, Guid Job)> TemplateAsync(RampartDb db)
+{
+    var job = await db.IntelImportJobs.Where(j => j.OrganisationId == orgIds[0]).OrderBy(j => j.StartedAt).Select(j => j.Id).FirstAsync();
+    var records = db.IntelObjects.Where(o => o.OwnerOrganisationId == orgIds[0]).OrderBy(o => o.RecordId).Select(o => o.RecordId).Take(SeedJob);
+    var minRecord = await records.MinAsync();
+    var maxRecord = await records.MaxAsync();
+    var observables = db.ObservableLinks.Where(l => l.RecordId >= minRecord && l.RecordId <= maxRecord).Select(l => l.ObservableId);
+    return (minRecord, maxRecord, await observables.MinAsync(), await observables.MaxAsync(), job);
+}
+
+// INSERT INTO table (every mapped column) SELECT (the column's override, or alias.column) FROM source; an override of
+// null leaves the column out (the database's identity fills it).
+async Task CopyAsync(RampartDb db, Type entity, string alias, string source, Dictionary<string, string?> overrides, bool ignoreConflicts = false)
+{
+    var type = db.Model.FindEntityType(entity)!;
+    var table = type.GetTableName()!;
+    var columns = type.GetProperties().Select(p => p.GetColumnName()).Where(c => !overrides.TryGetValue(c, out var o) || o is not null).ToList();
+    var select = columns.Select(c => overrides.TryGetValue(c, out var o) ? o! : $"{alias}.\"{c}\"");
+    var sql = $"INSERT {(ignoreConflicts && isSqlite ? "OR IGNORE " : "")}INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) "
+        + $"SELECT {string.Join(", ", select)} FROM {source}{(ignoreConflicts && !isSqlite ? " ON CONFLICT DO NOTHING" : "")}";
+    await db.Database.ExecuteSqlRawAsync(sql);
+}
+
+string G(Guid g) => isSqlite ? $"'{g.ToString().ToUpperInvariant()}'" : $"'{g}'::uuid";
+
+// Seeded rows and written rows alike: per table, rows and non-null values per column in job 0 (written) and job 1 (copied).
+async Task CheckSeedAsync()
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+    var t = await TemplateAsync(db);
+    var span = t.MaxRecord - t.MinRecord;
+    var copyMin = await db.IntelObjects.Where(o => o.OwnerOrganisationId == orgIds[1]).MinAsync(o => o.RecordId);
+    var copyObsMin = await db.ObservableLinks.Where(l => l.RecordId == copyMin).MinAsync(l => l.ObservableId);
+    Console.WriteLine($"{"table.column",-45} {"written (job 0)",16} {"copied (job 1)",16}");
+    foreach (var (entity, key, obs) in new[]
+    {
+        (typeof(SharedRecord), "Id", false), (typeof(AccessGrant), "RecordId", false), (typeof(IntelObject), "RecordId", false),
+        (typeof(IntelObjectVersion), "RecordId", false), (typeof(IntelLabel), "RecordId", false),
+        (typeof(Rampart.Server.Intelligence.Search.IntelTerm), "RecordId", false), (typeof(Observable), "Id", true),
+        (typeof(ObservableLink), "RecordId", false), (typeof(IntelChange), "RecordId", false),
+    })
+    {
+        var type = db.Model.FindEntityType(entity)!;
+        var table = type.GetTableName()!;
+        var columns = type.GetProperties().Select(p => p.GetColumnName()).ToList();
+        async Task<List<long>> CountsAsync(long from, long to)
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"SELECT count(*), {string.Join(", ", columns.Select(c => $"count(\"{c}\")"))} FROM \"{table}\" WHERE \"{key}\" BETWEEN {from} AND {to}";
+            if (command.Connection!.State != System.Data.ConnectionState.Open)
+            {
+                await command.Connection.OpenAsync();
+            }
+
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return [.. Enumerable.Range(0, columns.Count + 1).Select(i => reader.GetInt64(i))];
+        }
+
+        var written = obs ? await CountsAsync(t.MinObservable, t.MaxObservable) : await CountsAsync(t.MinRecord, t.MaxRecord);
+        var copied = obs ? await CountsAsync(copyObsMin, copyObsMin + (t.MaxObservable - t.MinObservable)) : await CountsAsync(copyMin, copyMin + span);
+        Console.WriteLine($"{table + " rows",-45} {written[0],16:N0} {copied[0],16:N0}");
+        for (var i = 0; i < columns.Count; i++)
+        {
+            Console.WriteLine($"{"  " + columns[i] + " filled",-45} {written[i + 1],16:N0} {copied[i + 1],16:N0}{(written[i + 1] == copied[i + 1] ? "" : "   <-- differs")}");
+        }
+    }
+
+    var sample = await db.IntelObjectVersions.Where(v => v.RecordId == copyMin).Select(v => v.Json).FirstAsync();
+    Console.WriteLine($"a copied version: {sample}");
+}
 
 // Runs one import as the 202 path does: the job is started in the request's scope, the import runs in a fresh one.
 async Task<IntelImportJob> ImportAsync(string path, int organisation, Tlp tlp, bool network)

@@ -134,7 +134,7 @@ async Task PlansAsync()
         }
 
         times.Sort();
-        await ExplainAsync(db, $"search: {name} — {found} rows, median {times[2]:F1} ms", queries.SearchQuery(analyst, search, after, 50).CreateDbCommand());
+        await ExplainAsync(db, $"search: {name} — {found} rows, median {times[2]:F1} ms", queries.SearchQuery(analyst, search, after, 50, await queries.DrivingTermAsync(search, default)).CreateDbCommand());
     }
 
     {

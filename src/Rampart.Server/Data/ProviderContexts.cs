@@ -60,6 +60,8 @@ public sealed class PostgresRampartDb(DbContextOptions<PostgresRampartDb> option
         // Prefix, domain-with-subdomains and keyset ranges of intelligence search walk these two (bench/README.md).
         builder.Entity<Intelligence.Store.Observable>().Property(o => o.Value).UseCollation("C");
         builder.Entity<Intelligence.Store.Observable>().Property(o => o.ReversedDomain).UseCollation("C");
+        // Text search: a typed word is a prefix range of the term key.
+        builder.Entity<Intelligence.Search.IntelTerm>().Property(t => t.Term).UseCollation("C");
     }
 
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>

@@ -106,43 +106,48 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         return entries;
     }
 
-    /// <summary>Imports <paramref name="items"/> batch by batch; a malformed input ends the job as failed, keeping the batches before it.</summary>
+    /// <summary>
+    /// Imports <paramref name="items"/> batch by batch; a malformed input ends the job as failed, keeping the batches before it.
+    /// A pipeline of two stages: one task reads the input and prepares batch N+1 (<see cref="IntelStore.Prepare"/>, all
+    /// cores) while this one writes batch N (<see cref="IntelStore.WriteBatchAsync(IntelImportJob, IntelShare, PreparedBatch, CancellationToken)"/>);
+    /// at most <see cref="PipelineDepth"/> prepared batches wait. A batch is acknowledged (counted in the job, its
+    /// outcomes stored) only by its own commit, so a crash loses only batches nobody was told about.
+    /// </summary>
     public async Task<IntelImportJob> RunAsync(Caller caller, IntelImportJob job, IntelShare share, IAsyncEnumerable<IngestItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(job);
-        var batch = new List<IngestItem>(IntelStore.BatchSize);
         string? error = null;
         using var stopHeartbeat = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(job.Id, stopHeartbeat.Token);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var prepared = System.Threading.Channels.Channel.CreateBounded<PreparedBatch>(
+            new System.Threading.Channels.BoundedChannelOptions(PipelineDepth) { SingleReader = true, SingleWriter = true });
+        var owner = job.OrganisationId;
+        var reader = Task.Run(() => ReadAndPrepareAsync(owner, share, items, prepared.Writer, stopReading.Token), CancellationToken.None);
         try
         {
-            await foreach (var item in items.WithCancellation(cancellationToken))
-            {
-                batch.Add(item);
-                if (batch.Count == IntelStore.BatchSize)
-                {
-                    await store.WriteBatchAsync(job, share, batch, cancellationToken);
-                    batch.Clear();
-                }
-            }
-
-            if (batch.Count > 0)
+            await foreach (var batch in prepared.Reader.ReadAllAsync(cancellationToken))
             {
                 await store.WriteBatchAsync(job, share, batch, cancellationToken);
             }
-        }
-        catch (StandardsException e)
-        {
-            error = $"Malformed input after {job.Processed + batch.Count} objects: {e.Message}";
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            error = $"Malformed JSON after {job.Processed + batch.Count} objects: {e.Message}";
-        }
 
+            // The reader ended: the whole input was read, or it was malformed after the batches written above.
+            error = await reader;
+        }
         finally
         {
+            // Writing failed or was cancelled: stop the reader (it may wait on a full channel) and let it end.
+            await stopReading.CancelAsync();
+            try
+            {
+                await reader;
+            }
+            catch (Exception) when (!reader.IsCompletedSuccessfully)
+            {
+                // Its failure is already this one's, or it was stopped above; the write's exception (if any) propagates.
+            }
+
             await stopHeartbeat.CancelAsync();
             await heartbeat;
         }
@@ -151,6 +156,53 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         db.IntelImportJobs.Attach(job);
         await store.FinishJobAsync(caller, job, error, cancellationToken);
         return job;
+    }
+
+    /// <summary>Prepared batches that may wait for the writer: the reader stays at most this many batches ahead.</summary>
+    public const int PipelineDepth = 1;
+
+    // The first stage: reads the input, cuts it into batches and prepares each. Returns the job's error when the
+    // input is malformed (the batches before it are written, the partial one is not), null at the end of the input.
+    private async Task<string?> ReadAndPrepareAsync(Guid owner, IntelShare share, IAsyncEnumerable<IngestItem> items,
+        System.Threading.Channels.ChannelWriter<PreparedBatch> output, CancellationToken cancellationToken)
+    {
+        var batch = new List<IngestItem>(IntelStore.BatchSize);
+        var read = 0;
+        string? error = null;
+        try
+        {
+            await foreach (var item in items.WithCancellation(cancellationToken))
+            {
+                batch.Add(item);
+                read++;
+                if (batch.Count == IntelStore.BatchSize)
+                {
+                    await output.WriteAsync(store.Prepare(owner, share, batch, cancellationToken), cancellationToken);
+                    batch = new List<IngestItem>(IntelStore.BatchSize);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await output.WriteAsync(store.Prepare(owner, share, batch, cancellationToken), cancellationToken);
+            }
+        }
+        catch (StandardsException e)
+        {
+            error = $"Malformed input after {read} objects: {e.Message}";
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            error = $"Malformed JSON after {read} objects: {e.Message}";
+        }
+        catch (Exception e)
+        {
+            output.TryComplete(e);
+            throw;
+        }
+
+        output.TryComplete();
+        return error;
     }
 
     // While this server imports, it renews the job's lease every third of it (its own scope: the import's context is busy).

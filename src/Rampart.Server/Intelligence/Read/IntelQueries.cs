@@ -113,6 +113,9 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     private const int Batch = 1000;
     private const int MaxRelatedValues = 500;
 
+    /// <summary>Text search: a typed word with fewer term rows than this drives the search from the term index (bench/README.md).</summary>
+    public const int TermDriveLimit = 5000;
+
     private static readonly ObservableKind[] AllKinds = Enum.GetValues<ObservableKind>();
 
     /// <summary>The copies of <paramref name="stixId"/> the caller may read: the caller's own organisation's first, then by record.</summary>
@@ -175,12 +178,45 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     /// <summary>Up to <paramref name="limit"/> readable objects matching <paramref name="search"/>, after <paramref name="after"/> in the search's order.</summary>
     public async Task<(IReadOnlyList<IntelObject> Objects, bool More)> SearchAsync(Caller caller, IntelSearch search, SearchPosition? after, int limit, CancellationToken cancellationToken)
     {
-        var rows = await SearchQuery(caller, search, after, limit).ToListAsync(cancellationToken);
+        var drivingTerm = await DrivingTermAsync(search, cancellationToken);
+        var rows = await SearchQuery(caller, search, after, limit, drivingTerm).ToListAsync(cancellationToken);
         return ([.. rows.Take(limit)], rows.Count > limit);
     }
 
-    /// <summary>The statement of <see cref="SearchAsync"/>: up to <paramref name="limit"/> + 1 rows (the extra one tells that there are more).</summary>
-    public IQueryable<IntelObject> SearchQuery(Caller caller, IntelSearch search, SearchPosition? after, int limit)
+    /// <summary>
+    /// Text search: the typed word whose prefix range holds the fewest term rows, when that is under
+    /// <see cref="TermDriveLimit"/> (each word one index range counted up to the limit, index only); null when every
+    /// word is that common, and then the search walks the objects in its order and checks the words per object.
+    /// </summary>
+    public async Task<string?> DrivingTermAsync(IntelSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        if (search.Terms is not { Count: > 0 } terms)
+        {
+            return null;
+        }
+
+        string? best = null;
+        var fewest = TermDriveLimit;
+        foreach (var term in terms)
+        {
+            var (from, to) = Search.IntelText.Range(term);
+            var count = await db.IntelTerms.AsNoTracking().Where(t => t.Term.CompareTo(from) >= 0 && t.Term.CompareTo(to) < 0)
+                .Select(t => t.RecordId).Take(TermDriveLimit).CountAsync(cancellationToken);
+            if (count < fewest)
+            {
+                (best, fewest) = (term, count);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// The statement of <see cref="SearchAsync"/>: up to <paramref name="limit"/> + 1 rows (the extra one tells that there are more).
+    /// <paramref name="drivingTerm"/> (from <see cref="DrivingTermAsync"/>): the typed word whose term rows drive the search.
+    /// </summary>
+    public IQueryable<IntelObject> SearchQuery(Caller caller, IntelSearch search, SearchPosition? after, int limit, string? drivingTerm = null)
     {
         ArgumentNullException.ThrowIfNull(search);
         var query = db.IntelObjects.AsNoTracking();
@@ -193,11 +229,23 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
 
         if (search.Terms is { Count: > 0 } terms)
         {
-            // Each typed word must start a word of the name or description: one equality lookup per word on the term index.
+            // Each typed word must start a word of the name or description: a prefix range on the term key (C collation
+            // on PostgreSQL). The rarest word drives — its range of the (Term, RecordId) key gives the candidates, which
+            // are then sorted (at most TermDriveLimit of them) — the others are checked per candidate through
+            // IX_IntelTerms_RecordId. Without a rare word the objects are walked in the search's order, as for any filter.
             var termRows = db.IntelTerms;
             foreach (var term in terms)
             {
-                query = query.Where(o => termRows.Any(t => t.Term == term && t.RecordId == o.RecordId));
+                var (from, to) = Search.IntelText.Range(term);
+                if (string.Equals(term, drivingTerm, StringComparison.Ordinal))
+                {
+                    var candidates = termRows.Where(t => t.Term.CompareTo(from) >= 0 && t.Term.CompareTo(to) < 0).Select(t => t.RecordId);
+                    query = query.Where(o => candidates.Contains(o.RecordId));
+                }
+                else
+                {
+                    query = query.Where(o => termRows.Any(t => t.RecordId == o.RecordId && t.Term.CompareTo(from) >= 0 && t.Term.CompareTo(to) < 0));
+                }
             }
         }
 

@@ -1,11 +1,15 @@
+using Rampart.Server.Hosting;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Server.Notes;
 
 namespace Rampart.Server.Intelligence.Search;
 
 /// <summary>
-/// One searchable prefix of one word of an object's name or description (2 to <see cref="NoteSearch.MaxPrefix"/>
-/// characters, lower case): <c>q=</c> is an equality lookup per typed word on this table's key, on both databases.
+/// One word of an object's name or description (lower case, as <see cref="NoteSearch.Words"/> normalises it,
+/// at least <see cref="NoteSearch.MinPrefix"/> characters, cut to <see cref="NoteSearch.MaxPrefix"/>). <c>q=</c> is
+/// a prefix range per typed word on this table's key (<c>Term &gt;= w AND Term &lt; w + U+10FFFF</c>), on both
+/// databases (PostgreSQL: the column is in the C collation, so the range is the set of words starting with w).
+/// Rows written before whole words (every prefix of every word) are still correct: each is the start of a word.
 /// Written only by <c>IntelStore</c> (replaced with the labels whenever the current version changes).
 /// </summary>
 public sealed class IntelTerm
@@ -23,13 +27,41 @@ public static class IntelText
     /// <summary>Words of the description that are indexed (its start: what an analyst types is there; bounds the rows per object).</summary>
     public const int MaxDescriptionWords = 64;
 
-    /// <summary>The term rows for an object's name and description.</summary>
+    /// <summary>
+    /// The term rows for an object's name and description: each distinct word once (cut to
+    /// <see cref="NoteSearch.MaxPrefix"/>, which is also where a typed word is cut), words of one character left out
+    /// (no query looks for them).
+    /// </summary>
     public static IReadOnlyList<string> Terms(string? name, string? description)
     {
-        var words = NoteSearch.Words(name).Concat(NoteSearch.Words(description).Take(MaxDescriptionWords));
-        return NoteSearch.Terms(string.Join(' ', words));
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<string>();
+        Add(NoteSearch.Words(name), int.MaxValue);
+        Add(NoteSearch.Words(description), MaxDescriptionWords);
+        return list;
+
+        void Add(IReadOnlyList<string> words, int most)
+        {
+            for (var i = 0; i < words.Count && i < most; i++)
+            {
+                var w = words[i];
+                if (w.Length < NoteSearch.MinPrefix)
+                {
+                    continue;
+                }
+
+                var term = w.Length > NoteSearch.MaxPrefix ? w[..NoteSearch.MaxPrefix] : w;
+                if (terms.Add(term))
+                {
+                    list.Add(term);
+                }
+            }
+        }
     }
 
-    /// <summary>The terms to look up for what someone typed (each word must start a word of the name or description).</summary>
+    /// <summary>The words to look up for what someone typed (each word must start a word of the name or description).</summary>
     public static IReadOnlyList<string> QueryTerms(string? typed) => NoteSearch.QueryTerms(typed);
+
+    /// <summary>The term range of the words starting with <paramref name="typed"/> (a query term): [From, To) in byte order.</summary>
+    public static (string From, string To) Range(string typed) => (typed, Http.PrefixEnd(typed));
 }

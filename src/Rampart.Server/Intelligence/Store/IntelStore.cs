@@ -123,36 +123,41 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
     /// observable values that returns their ids and adjusts their counts, and the job's row. Objects that already
     /// exist and get a new current version add one delete per index table and one set-based update.
     /// </summary>
-    public async Task<IReadOnlyList<IngestOutcome>> WriteBatchAsync(IntelImportJob job, IntelShare share, IReadOnlyList<IngestItem> items, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<IngestOutcome>> WriteBatchAsync(IntelImportJob job, IntelShare share, IReadOnlyList<IngestItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
+        return WriteBatchAsync(job, share, Prepare(job.OrganisationId, share, items, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The CPU part of a batch, without the database: each object checked and rewritten (validation, pattern parse,
+    /// warning lists, terms) on all cores; outcomes keep their input positions. <see cref="IntelIngest"/> prepares the
+    /// next batch with this while the previous one is written. The one check that needs the database (an identity
+    /// object taking another organisation's identity id) runs when the batch is written.
+    /// </summary>
+    public PreparedBatch Prepare(Guid owner, IntelShare share, IReadOnlyList<IngestItem> items, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(share);
         ArgumentNullException.ThrowIfNull(items);
         var mark = Stopwatch.GetTimestamp();
-        var now = clock.GetUtcNow();
-        var owner = job.OrganisationId;
         var matcher = warningLists.Matcher;
-        var outcomes = new IngestOutcome[items.Count];
-        var prepared = new List<(int Index, PreparedObject Object)>(items.Count);
-        // Other organisations' node identity ids, which no import may take (only read when the batch holds an identity).
-        var reservedIdentities = items.Any(i => i.Stix?.Type == "identity")
-            ? (await db.Organisations.Where(o => o.Id != owner).Select(o => o.Id).ToListAsync(cancellationToken)).Select(IntelIdentity.Of).ToHashSet(StringComparer.Ordinal)
-            : null;
-        // Checking and rewriting each object is pure CPU work (validation, pattern parse, warning lists, terms):
-        // large batches spread it over the cores. Outcomes keep their input positions.
-        var ready = new PreparedObject?[items.Count];
-        void Prepare(int i)
+        var batch = new PreparedBatch(items);
+        var outcomes = batch.Outcomes;
+        var ready = batch.Ready;
+        void PrepareOne(int i)
         {
             var item = items[i];
             if (item.Stix is null || item.Rejection is not null)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.StixId ?? item.Stix?.Id, IntelOutcomeKind.Rejected, item.Rejection ?? "Not a STIX object.");
+                batch.Refused[i] = true;
                 return;
             }
 
-            if (IngestGuard.Check(item.Stix, reservedIdentities) is { } refused)
+            if (IngestGuard.Check(item.Stix, null) is { } refused)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.Stix.Id.Contains('\0', StringComparison.Ordinal) ? null : item.Stix.Id, IntelOutcomeKind.Rejected, refused);
+                batch.Refused[i] = true;
                 return;
             }
 
@@ -167,13 +172,45 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 
         if (items.Count >= ParallelPrepareFrom && Environment.ProcessorCount > 1)
         {
-            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, Prepare);
+            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, PrepareOne);
         }
         else
         {
             for (var i = 0; i < items.Count; i++)
             {
-                Prepare(i);
+                PrepareOne(i);
+            }
+        }
+
+        phases?.Lap("validate + prepare", ref mark);
+        return batch;
+    }
+
+    /// <summary>Writes a batch made by <see cref="Prepare"/> in one transaction (see the overload taking items).</summary>
+    public async Task<IReadOnlyList<IngestOutcome>> WriteBatchAsync(IntelImportJob job, IntelShare share, PreparedBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(share);
+        ArgumentNullException.ThrowIfNull(batch);
+        var mark = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var owner = job.OrganisationId;
+        var items = batch.Items;
+        var outcomes = batch.Outcomes;
+        var ready = batch.Ready;
+        var prepared = new List<(int Index, PreparedObject Object)>(items.Count);
+        // Other organisations' node identity ids, which no import may take (only read when the batch holds an identity).
+        if (items.Any(i => i.Stix?.Type == "identity"))
+        {
+            var reservedIdentities = (await db.Organisations.Where(o => o.Id != owner).Select(o => o.Id).ToListAsync(cancellationToken))
+                .Select(IntelIdentity.Of).ToHashSet(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (!batch.Refused[i] && items[i].Stix is { } stix && IngestGuard.Check(stix, reservedIdentities) is { } refused)
+                {
+                    outcomes[i] = new IngestOutcome(items[i].Ordinal, stix.Id, IntelOutcomeKind.Rejected, refused);
+                    ready[i] = null;
+                }
             }
         }
 
@@ -185,7 +222,6 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             }
         }
 
-        phases?.Lap("validate + prepare", ref mark);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var postgres = db.Database.IsNpgsql();
         if (postgres)
@@ -1094,4 +1130,27 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             o.GetString("name") ?? o.GetString("value") ?? o.GetString("pattern") ?? o.GetString("key")
             ?? (o.GetString("relationship_type") is { } rel ? $"{o.GetString("source_ref")} {rel} {o.GetString("target_ref")}" : o.Id);
     }
+}
+
+/// <summary>A batch checked and rewritten by <see cref="IntelStore.Prepare"/>, ready to be written.</summary>
+public sealed class PreparedBatch
+{
+    internal PreparedBatch(IReadOnlyList<IngestItem> items)
+    {
+        Items = items;
+        Outcomes = new IngestOutcome[items.Count];
+        Ready = new IntelStore.PreparedObject?[items.Count];
+        Refused = new bool[items.Count];
+    }
+
+    public IReadOnlyList<IngestItem> Items { get; }
+
+    public int Count => Items.Count;
+
+    internal IngestOutcome[] Outcomes { get; }
+
+    internal IntelStore.PreparedObject?[] Ready { get; }
+
+    // Rejected before validation (not an object, or U+0000): the identity check does not replace that reason.
+    internal bool[] Refused { get; }
 }

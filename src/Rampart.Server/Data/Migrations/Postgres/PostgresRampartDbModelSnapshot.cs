@@ -1030,7 +1030,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                 {
                     b.Property<string>("Term")
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasColumnType("character varying(16)")
+                        .UseCollation("C");
 
                     b.Property<long>("RecordId")
                         .HasColumnType("bigint");
