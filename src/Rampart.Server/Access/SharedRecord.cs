@@ -15,6 +15,12 @@ public enum RecordType : short
 
     /// <summary>A STIX 2.1 sighting reported by an organisation (<c>Intelligence/Sightings/IntelSighting</c>).</summary>
     Sighting = 3,
+
+    /// <summary>A capacity-building project of the registry (<c>Capacity/Projects/CapacityProject</c>).</summary>
+    CapacityProject = 30,
+
+    /// <summary>An expert's profile in the directory, while they consent (<c>Capacity/Experts/ExpertProfile</c>).</summary>
+    ExpertProfile = 31,
 }
 
 /// <summary>

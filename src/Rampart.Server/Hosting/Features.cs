@@ -33,5 +33,7 @@ public static class Features
         new Intelligence.Sightings.IntelSightingsFeature(),
         new IntelPagesFeature(),
         new IntelExportsFeature(),
+        new Capacity.Projects.ProjectsFeature(),
+        new Capacity.Experts.ExpertsFeature(),
     ];
 }
