@@ -103,6 +103,7 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
         Assert.Single((await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/capacity/projects/{id}/suggestions")))["items"]!.AsArray());
         Assert.Single((await Json.ReadAsync(await outsider.GetAsync($"/api/capacity/projects/{id}/suggestions")))["items"]!.AsArray());
         Assert.Empty((await Json.ReadAsync(await Node.Client(Node.Member).GetAsync($"/api/capacity/projects/{id}/suggestions")))["items"]!.AsArray());
+        Assert.Empty((await Json.ReadAsync(await Node.Client(Node.NodeAdmin).GetAsync($"/api/capacity/projects/{id}/suggestions")))["items"]!.AsArray());
 
         // Nobody but the owner's writers decides: the suggester (403), a third organisation and a node admin (404: not theirs to see).
         Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PostAsync($"/api/capacity/projects/{id}/suggestions/{suggestionId}/accept", new { })).StatusCode);

@@ -310,7 +310,9 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
     private async Task<List<ExpertRequestView>> RequestViewsAsync(IReadOnlyList<ExpertRequest> requests, CancellationToken cancellationToken)
     {
         var userIds = requests.Select(r => r.FromUserId).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        // A display name that is (or holds) an e-mail address is not shown: the sender never consented to pass their address on.
+        var names = (await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(cancellationToken))
+            .ToDictionary(u => u.Id, u => u.DisplayName.Contains('@', StringComparison.Ordinal) || string.Equals(u.DisplayName, u.Email, StringComparison.OrdinalIgnoreCase) ? "" : u.DisplayName);
         var organisationIds = requests.Select(r => r.FromOrganisationId).Distinct().ToList();
         var organisations = await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         // The expert's address reaches the sender only once the expert accepted, and only if their profile (still there) consents to show it.
