@@ -11,9 +11,14 @@ public sealed partial class ArchitectureTests
     // The tables whose rows are shareable, and the envelope and grant tables behind them.
     // (Not "Rampart.Server.Notes", the namespace.) Raw SQL naming the tables counts too.
     // The intelligence tables (issue 9) count too; "Rampart.Standards.Observables" is a namespace, not the table.
-    [GeneratedRegex(@"(?<!Server|Standards|NavGroup)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + IncidentEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + @")\b",
+    [GeneratedRegex(@"(?<!Server|Standards|NavGroup)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + CapacityTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + IncidentEntities + "|" + CapacityEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + CapacityTables + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex ShareableSetUse();
+
+    // The capacity registry's and expert directory's tables (issue 12).
+    private const string CapacityTables = "CapacityProjects|CapacityProjectFacets|CapacityProjectSuggestions|ExpertProfiles|ExpertFacets|ExpertRequests";
+
+    private const string CapacityEntities = "CapacityProject|ProjectFacet|ProjectSuggestion|ExpertProfile|ExpertFacet|ExpertRequest";
 
     private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelTerms|IntelSightings|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
 
@@ -35,6 +40,11 @@ public sealed partial class ArchitectureTests
         "Incidents/IncidentQueries.cs",
         "Incidents/IncidentEditing",
         "Incidents/IncidentData.cs",
+        "Capacity/Projects/ProjectQueries.cs",
+        "Capacity/Projects/ProjectEditing.cs",
+        "Capacity/Projects/ProjectData.cs",
+        "Capacity/Experts/ExpertDirectory.cs",
+        "Capacity/Experts/ExpertData.cs",
         "Data/Migrations/",
         "Data/ProviderContexts.cs",
     ];
@@ -90,6 +100,8 @@ public sealed partial class ArchitectureTests
         Assert.Contains("Access/AccessPolicy.cs", uses);
         Assert.Contains("Incidents/IncidentQueries.cs", uses);
         Assert.Contains("Incidents/IncidentEditing.cs", uses);
+        Assert.Contains("Capacity/Projects/ProjectQueries.cs", uses);
+        Assert.Contains("Capacity/Experts/ExpertDirectory.cs", uses);
     }
 }
 

@@ -18,6 +18,12 @@ public enum RecordType : short
 
     /// <summary>A cross-border incident (<c>Incidents/Incident</c>), with its journal, tasks and participants. 20, not 4: room for the types other work adds meanwhile.</summary>
     Incident = 20,
+
+    /// <summary>A capacity-building project of the registry (<c>Capacity/Projects/CapacityProject</c>).</summary>
+    CapacityProject = 30,
+
+    /// <summary>An expert's profile in the directory, while they consent (<c>Capacity/Experts/ExpertProfile</c>).</summary>
+    ExpertProfile = 31,
 }
 
 /// <summary>

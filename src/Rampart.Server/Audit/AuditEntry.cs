@@ -181,4 +181,24 @@ public enum AuditEvent
     IncidentJournalEntryAdded = 720,
     IncidentTaskCreated = 730,
     IncidentTaskWorked = 731,
+
+    // 130x capacity-building project registry (issue 12)
+    CapacityProjectCreated = 1300,
+    CapacityProjectChanged = 1301,
+    CapacityProjectDeleted = 1302,
+    /// <summary>A member of another organisation proposed a change (target: the project).</summary>
+    CapacityProjectEditSuggested = 1310,
+    CapacityProjectSuggestionAccepted = 1311,
+    CapacityProjectSuggestionRejected = 1312,
+    /// <summary>Projects imported from CSV (detail: how many).</summary>
+    CapacityProjectsImported = 1320,
+
+    // 135x expert and fellowship directory (issue 12)
+    /// <summary>A person consented and entered (or changed) their profile in the directory.</summary>
+    ExpertProfileSaved = 1350,
+    /// <summary>A person withdrew their consent: the profile is deleted.</summary>
+    ExpertConsentWithdrawn = 1351,
+    ExpertRequestSent = 1360,
+    ExpertRequestAccepted = 1361,
+    ExpertRequestDeclined = 1362,
 }

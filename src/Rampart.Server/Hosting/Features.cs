@@ -35,5 +35,7 @@ public static class Features
         new IntelPagesFeature(),
         new IntelExportsFeature(),
         new IncidentsFeature(),
+        new Capacity.Projects.ProjectsFeature(),
+        new Capacity.Experts.ExpertsFeature(),
     ];
 }
