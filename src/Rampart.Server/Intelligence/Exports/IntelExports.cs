@@ -41,7 +41,8 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         for (var level = top; level > Tlp.Clear; level--)
         {
             var at = level;
-            if (await access.Readable(Filtered(filter, valuesOnly), caller).AnyAsync(o => o.Record.Tlp == at, cancellationToken))
+            // The record type names the envelopes' (RecordType, Tlp, Id) index: a seek per level, not a walk of every object.
+            if (await access.Readable(Filtered(filter, valuesOnly), caller).AnyAsync(o => o.Record.RecordType == RecordType.StixObject && o.Record.Tlp == at, cancellationToken))
             {
                 return level;
             }
