@@ -106,7 +106,10 @@ async Task PlansAsync()
         ("prefix", new IntelSearch(Value: "10.0.1.", Match: ValueMatch.Prefix)),
         ("type", new IntelSearch(Type: "indicator")),
         ("rare type", new IntelSearch(Type: "malware")),
-        ("label", new IntelSearch(Label: "phishing")),
+        ("label (1 % of objects when labelled by the plans step)", new IntelSearch(Label: "phishing")),
+        ("label (10 objects)", new IntelSearch(Label: "rare")),
+        ("label (none)", new IntelSearch(Label: "absent")),
+        ("last-sighted range (one day)", new IntelSearch(SightedFrom: day, SightedTo: day.AddDays(1))),
         ("TLP AMBER", new IntelSearch(Tlp: Rampart.Standards.Markings.Tlp.Amber)),
         ("TLP RED (none)", new IntelSearch(Tlp: Rampart.Standards.Markings.Tlp.Red)),
         ("owner", new IntelSearch(Owner: orgIds[7])),
@@ -140,6 +143,10 @@ async Task PlansAsync()
     {
         await using var db = NewDb();
         var queries = new IntelQueries(db, new AccessPolicy(db), options, TimeProvider.System);
+        await ExplainAsync(db, "warning-list hits, first page", queries.WarningListedQuery(analyst, null, 50).CreateDbCommand());
+        await ExplainAsync(db, "warning-list hits, page in the middle", queries.WarningListedQuery(analyst, indicators / 2, 50).CreateDbCommand());
+        await ExplainAsync(db, "relationships, outgoing", queries.RelationshipsQuery(analyst, "indicator--00000000-0000-4000-8000-000000000007", outgoing: true).CreateDbCommand());
+        await ExplainAsync(db, "relationships, incoming", queries.RelationshipsQuery(analyst, "indicator--00000000-0000-4000-8000-000000000007", outgoing: false).CreateDbCommand());
         await ExplainAsync(db, "lookup, one value", queries.LookupQuery(analyst, Rampart.Server.Intelligence.Store.ObservableKind.Ipv4, [Ip(12345)], false, TimeProvider.System.GetUtcNow()).CreateDbCommand());
         await ExplainAsync(db, "lookup, 5,000 values", queries.LookupQuery(analyst, Rampart.Server.Intelligence.Store.ObservableKind.Ipv4, [.. Enumerable.Range(1, 5000).Select(i => Ip(i * 97))], false, TimeProvider.System.GetUtcNow()).CreateDbCommand());
         if (isSqlite)

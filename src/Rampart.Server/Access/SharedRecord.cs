@@ -76,5 +76,7 @@ internal sealed class SharedRecordConfiguration : IEntityTypeConfiguration<Share
         b.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Organisation>().WithMany().HasForeignKey(r => r.CreatorOrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(r => new { r.OwnerOrganisationId, r.RecordType, r.Id });
+        // A search or export by TLP walks one type's records of one level newest first (a seek, not a scan of every envelope).
+        b.HasIndex(r => new { r.RecordType, r.Tlp, r.Id });
     }
 }

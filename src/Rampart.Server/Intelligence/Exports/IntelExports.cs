@@ -16,6 +16,9 @@ namespace Rampart.Server.Intelligence.Exports;
 public sealed record ExportedValueRow(long RecordId, string StixId, Tlp Tlp, ObservableKind Kind, string Value, Guid OwnerOrganisationId,
     DateTimeOffset Modified, DateTimeOffset UpdatedAt, string Name, double? Score, Rampart.Standards.Observables.IndicatorKind? DecayKind, DateTimeOffset? DecaySince, DateTimeOffset? DecaysAt);
 
+/// <summary>One value of a plain-list, RPZ or Suricata export as the database returns it (read by column name, see <c>IntelExports.KeysAsync</c>).</summary>
+public sealed record ExportedValueKey(long RecordId, string StixId, Tlp Tlp, ObservableKind Kind, string Value);
+
 /// <summary>One exported object of a STIX export: its current version as stored and its record's TLP.</summary>
 public sealed record ExportedObject(long RecordId, Tlp Tlp, string Json);
 
@@ -41,7 +44,8 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         for (var level = top; level > Tlp.Clear; level--)
         {
             var at = level;
-            if (await access.Readable(Filtered(filter, valuesOnly), caller).AnyAsync(o => o.Record.Tlp == at, cancellationToken))
+            // The record type names the envelopes' (RecordType, Tlp, Id) index: a seek per level, not a walk of every object.
+            if (await access.Readable(Filtered(filter, valuesOnly), caller).AnyAsync(o => o.Record.RecordType == RecordType.StixObject && o.Record.Tlp == at, cancellationToken))
             {
                 return level;
             }
@@ -83,6 +87,16 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         var seen = new HashSet<(ObservableKind, string)>();
         // Plain lists, RPZ and Suricata carry no score: the decay score is computed only for the formats that print it.
         var withScore = format is IntelExportFormat.Csv or IntelExportFormat.Misp;
+        if (!withLabels && !withScore)
+        {
+            await foreach (var item in KeysAsync(caller, filter, kinds, now, cancellationToken))
+            {
+                yield return item;
+            }
+
+            yield break;
+        }
+
         await foreach (var ids in BatchesAsync(caller, cancellationToken))
         {
             var labels = withLabels ? await LabelsAsync(ids, cancellationToken) : null;
@@ -140,6 +154,71 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
                where EF.Parameter(kindList).Contains(v.Kind)
                orderby o.RecordId descending, v.Id
                select new ExportedValueRow(o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value, o.OwnerOrganisationId, o.Modified, o.UpdatedAt, o.Name, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt);
+    }
+
+    /// <summary>
+    /// The formats that print only value, kind, TLP and STIX id (plain lists, RPZ, Suricata): the same walk and step
+    /// statement as <see cref="ValuesAsync"/> with the decay test in the statement and only those four columns, read
+    /// straight from the data reader (EF's row shaper was a fifth of the export's time at 1,000,000 values).
+    /// </summary>
+    private async IAsyncEnumerable<ExportItem> KeysAsync(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, DateTimeOffset now,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<(ObservableKind, string)>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await foreach (var ids in BatchesAsync(caller, cancellationToken))
+            {
+                seen.Clear();
+                await using var command = KeysStep(filter, kinds, ids, now).CreateDbCommand();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                int stixIdAt = reader.GetOrdinal(nameof(ExportedValueKey.StixId)), tlpAt = reader.GetOrdinal(nameof(ExportedValueKey.Tlp)),
+                    kindAt = reader.GetOrdinal(nameof(ExportedValueKey.Kind)), valueAt = reader.GetOrdinal(nameof(ExportedValueKey.Value));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var valueKind = (ObservableKind)reader.GetInt32(kindAt);
+                    var value = reader.GetString(valueAt);
+                    if (IntelExportFormats.IndicatorKindOf(valueKind) is not { } kind || !seen.Add((valueKind, value)))
+                    {
+                        continue;
+                    }
+
+                    yield return new ExportItem(kind, value, (Tlp)reader.GetInt32(tlpAt), reader.GetString(stixIdAt));
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// One walk step of <see cref="KeysAsync"/>: <see cref="ValuesStep"/>'s statement with the decay test (unless the filter
+    /// includes decayed values) and only the columns a plain list, RPZ zone or Suricata rule prints.
+    /// </summary>
+    public IQueryable<ExportedValueKey> KeysStep(IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(ids);
+        var idList = ids as List<long> ?? [.. ids];
+        var kindList = kinds as List<ObservableKind> ?? [.. kinds];
+        var newest = idList[0];
+        var oldest = idList[^1];
+        var objects = Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId));
+        if (!filter.IncludeDecayed)
+        {
+            // Decayed: the indicator's DecaysAt has passed (the same test as search and lookup; other objects do not decay).
+            objects = objects.Where(o => o.DecaysAt == null || o.DecaysAt > now);
+        }
+
+        return from o in objects
+               join l in db.ObservableLinks on o.RecordId equals l.RecordId
+               join v in db.Observables on l.ObservableId equals v.Id
+               where EF.Parameter(kindList).Contains(v.Kind)
+               orderby o.RecordId descending, v.Id
+               select new ExportedValueKey(o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value);
     }
 
     /// <summary>The current versions of the objects <paramref name="caller"/> may read, through the filter, newest first.</summary>

@@ -100,6 +100,30 @@ public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingS
     }
 
     /// <summary>
+    /// Short names of the organisations and names of the communities among <paramref name="ids"/> — the ones a page
+    /// shows (owners, audience entries), never the whole directory per view. Unknown ids are simply absent.
+    /// </summary>
+    public async Task<(Dictionary<Guid, string> Organisations, Dictionary<Guid, string> Communities)> NamesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.Distinct().ToList();
+        if (wanted.Count == 0)
+        {
+            return ([], []);
+        }
+
+        var organisations = await db.Organisations.AsNoTracking().Where(o => EF.Parameter(wanted).Contains(o.Id))
+            .ToDictionaryAsync(o => o.Id, o => o.ShortName, cancellationToken);
+        var communities = await db.Communities.AsNoTracking().Where(c => EF.Parameter(wanted).Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+        return (organisations, communities);
+    }
+
+    /// <summary>The organisation and community ids an audience names (what <see cref="IntelAudience.Describe"/> shows).</summary>
+    public static IEnumerable<Guid> NamedBy(IEnumerable<AccessGrant> grants) =>
+        grants.SelectMany(g => new[] { g.SubjectId, g.SubjectOrganisationId }).OfType<Guid>();
+
+    /// <summary>
     /// The copy of <paramref name="stixId"/> the caller may read — the one of <paramref name="record"/> when given, else
     /// the caller's own organisation's, else the oldest readable one — with its current JSON and labels, and the other
     /// readable copies. Null exactly as for an unknown id.

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
-using Rampart.Server.Intelligence.Search;
 using Rampart.Server.Intelligence.Store;
 
 namespace Rampart.Server.Intelligence.Read;
@@ -47,40 +46,26 @@ public sealed partial class IntelQueries
         ArgumentNullException.ThrowIfNull(readable);
         var self = readable.StixId;
 
-        // Relationships are found through the term index of their names ("source type target"): every word of the
-        // object's id must start a word of the name; the exact id is then checked on the name.
+        // Relationships naming it: two index ranges (source, target) on the relationship's ends, newest first,
+        // each through the access decision. A relationship naming the object at both ends is not listed.
         var relationships = new List<(IntelObject Relationship, RelationDirection Direction, string Type, string Other)>();
-        var terms = IntelText.QueryTerms(self);
-        SearchPosition? after = null;
-        for (var round = 0; round < 5 && relationships.Count < MaxRelated && terms.Count > 0; round++)
+        foreach (var r in await RelationshipsQuery(caller, self, outgoing: true).ToListAsync(cancellationToken))
         {
-            var (page, more) = await SearchAsync(caller, new IntelSearch(Type: "relationship", Terms: terms), after, MaxRelated, cancellationToken);
-            foreach (var r in page.Where(r => r.WithdrawnAt is null))
+            if (r.TargetRef is { } target && !string.Equals(target, self, StringComparison.Ordinal))
             {
-                var parts = r.Name.Split(' ');
-                if (parts.Length != 3)
-                {
-                    continue;
-                }
-
-                if (string.Equals(parts[0], self, StringComparison.Ordinal) && !string.Equals(parts[2], self, StringComparison.Ordinal))
-                {
-                    relationships.Add((r, RelationDirection.Outgoing, parts[1], parts[2]));
-                }
-                else if (string.Equals(parts[2], self, StringComparison.Ordinal) && !string.Equals(parts[0], self, StringComparison.Ordinal))
-                {
-                    relationships.Add((r, RelationDirection.Incoming, parts[1], parts[0]));
-                }
+                relationships.Add((r, RelationDirection.Outgoing, RelationshipType(r), target));
             }
-
-            if (!more || page.Count == 0)
-            {
-                break;
-            }
-
-            after = new SearchPosition(page[^1].RecordId, null);
         }
 
+        foreach (var r in await RelationshipsQuery(caller, self, outgoing: false).ToListAsync(cancellationToken))
+        {
+            if (r.SourceRef is { } source && !string.Equals(source, self, StringComparison.Ordinal))
+            {
+                relationships.Add((r, RelationDirection.Incoming, RelationshipType(r), source));
+            }
+        }
+
+        relationships = [.. relationships.Take(MaxRelated)];
         var references = new List<(string Property, string Other)>();
         if (current is not null)
         {
@@ -134,6 +119,23 @@ public sealed partial class IntelQueries
         return result;
     }
 
+    /// <summary>
+    /// The statement of one side of <see cref="RelatedAsync"/>: readable, not withdrawn relationships whose
+    /// <c>source_ref</c> (<paramref name="outgoing"/>) or <c>target_ref</c> is <paramref name="stixId"/>, newest first —
+    /// a range of the (SourceRef, RecordId) or (TargetRef, RecordId) index.
+    /// </summary>
+    public IQueryable<IntelObject> RelationshipsQuery(Caller caller, string stixId, bool outgoing)
+    {
+        var query = db.IntelObjects.AsNoTracking();
+        query = outgoing ? query.Where(o => o.SourceRef == stixId) : query.Where(o => o.TargetRef == stixId);
+        query = query.Where(o => o.StixType == "relationship" && o.WithdrawnAt == null);
+        return access.Readable(query, caller).OrderByDescending(o => o.RecordId).Include(o => o.Record).Take(MaxRelated);
+    }
+
+    // "source type target" is the relationship's name (IntelStore); its middle word is the type.
+    private static string RelationshipType(IntelObject relationship) =>
+        relationship.Name.Split(' ', 3) is { Length: 3 } parts ? parts[1] : relationship.Name;
+
     /// <summary>The warning-list hits of <paramref name="readable"/> (an object the caller was answered by <see cref="FindAsync"/>).</summary>
     public async Task<IReadOnlyList<IntelWarningHit>> WarningHitsOfAsync(IntelObject readable, CancellationToken cancellationToken)
     {
@@ -144,22 +146,29 @@ public sealed partial class IntelQueries
 
     /// <summary>
     /// The objects the caller may read that are flagged by a warning list, newest record first, below
-    /// <paramref name="before"/>: a walk down the hits' key (record, list) filtered by the access decision.
+    /// <paramref name="before"/>: a walk down the (WarningListed, RecordId) index filtered by the access decision
+    /// (<see cref="WarningListedQuery"/>), then the hits of the page's objects by their key.
     /// </summary>
     public async Task<(IReadOnlyList<WarningListedObject> Items, bool More)> WarningListedAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var below = before ?? long.MaxValue;
-        var hits = db.IntelWarningHits;
-        var rows = await access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record)
-                .Where(o => o.RecordId < below && o.WarningListed && hits.Any(h => h.RecordId == o.RecordId)), caller)
-            .OrderByDescending(o => o.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
+        var rows = await WarningListedQuery(caller, before, limit).ToListAsync(cancellationToken);
         var page = rows.Take(limit).ToList();
         var ids = page.Select(o => o.RecordId).ToList();
         // Only hits of objects the access decision admitted above.
         var byRecord = (await db.IntelWarningHits.AsNoTracking().Where(h => EF.Parameter(ids).Contains(h.RecordId)).ToListAsync(cancellationToken))
             .ToLookup(h => h.RecordId);
         return ([.. page.Select(o => new WarningListedObject(o, [.. byRecord[o.RecordId].OrderBy(h => h.ListName, StringComparer.Ordinal)]))], rows.Count > limit);
+    }
+
+    /// <summary>The statement of <see cref="WarningListedAsync"/>: up to <paramref name="limit"/> + 1 readable flagged objects below <paramref name="before"/>, newest first.</summary>
+    public IQueryable<IntelObject> WarningListedQuery(Caller caller, long? before, int limit)
+    {
+        var below = before ?? long.MaxValue;
+        // Compared with a parameter, not as a bare column: SQLite uses the (WarningListed, RecordId) index only for "= ?".
+        var listed = true;
+        return access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => o.WarningListed == listed && o.RecordId < below), caller)
+            .OrderByDescending(o => o.RecordId).Take(limit + 1);
     }
 }

@@ -263,13 +263,17 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
 
         if (search.Label is { } label)
         {
-            var labels = db.IntelLabels;
-            query = query.Where(o => labels.Any(l => l.Label == label && l.RecordId == o.RecordId));
+            // Driven from the label's rows (their key is (Label, RecordId)): the objects with the label, not every object tested for it.
+            var labelled = db.IntelLabels.Where(l => l.Label == label).Select(l => l.RecordId);
+            query = query.Where(o => labelled.Contains(o.RecordId));
         }
 
+        // By TLP the walk goes down the envelopes' (RecordType, Tlp, Id) index, newest first (ordered by the envelope's key below).
+        var byEnvelope = false;
         if (search.Tlp is { } tlp)
         {
-            query = query.Where(o => o.Record.Tlp == tlp);
+            query = query.Where(o => o.Record.RecordType == RecordType.StixObject && o.Record.Tlp == tlp);
+            byEnvelope = true;
         }
 
         if (search.Owner is { } owner)
@@ -329,6 +333,16 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             }
 
             ordered = query.OrderByDescending(o => o.Modified).ThenByDescending(o => o.RecordId);
+        }
+        else if (byEnvelope)
+        {
+            // The same order as the record key (an object's key is its envelope's), named so the planner walks the TLP index without a sort.
+            if (after is { } position)
+            {
+                query = query.Where(o => o.Record.Id < position.RecordId);
+            }
+
+            ordered = query.OrderByDescending(o => o.Record.Id);
         }
         else
         {

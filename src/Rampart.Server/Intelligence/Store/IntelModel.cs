@@ -24,6 +24,16 @@ internal sealed class IntelObjectConfiguration : IEntityTypeConfiguration<IntelO
         b.HasIndex(o => new { o.UpdatedAt, o.RecordId });
         b.HasIndex(o => new { o.DecaysAt, o.RecordId });
         b.HasIndex(o => new { o.LastSightedAt, o.RecordId });
+        // Search filters walked in record order (newest first) or as a range: owner, created, added, warning-listed.
+        b.HasIndex(o => new { o.OwnerOrganisationId, o.RecordId });
+        b.HasIndex(o => new { o.Created, o.RecordId });
+        b.HasIndex(o => new { o.AddedAt, o.RecordId });
+        b.HasIndex(o => new { o.WarningListed, o.RecordId });
+        // A relationship's ends: the relationships of an object are two index ranges, not a search.
+        b.Property(o => o.SourceRef).HasMaxLength(IntelLimits.StixIdLength);
+        b.Property(o => o.TargetRef).HasMaxLength(IntelLimits.StixIdLength);
+        b.HasIndex(o => new { o.SourceRef, o.RecordId }).HasFilter("\"SourceRef\" IS NOT NULL");
+        b.HasIndex(o => new { o.TargetRef, o.RecordId }).HasFilter("\"TargetRef\" IS NOT NULL");
     }
 }
 

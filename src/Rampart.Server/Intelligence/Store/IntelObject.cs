@@ -29,6 +29,12 @@ public sealed class IntelObject : IShareable
     /// <summary>STIX <c>modified</c> of the current (latest) version (the Unix epoch for cyber observables).</summary>
     public DateTimeOffset Modified { get; set; }
 
+    /// <summary>Relationships: STIX <c>source_ref</c> of the current version (null for other objects).</summary>
+    public string? SourceRef { get; set; }
+
+    /// <summary>Relationships: STIX <c>target_ref</c> of the current version (null for other objects).</summary>
+    public string? TargetRef { get; set; }
+
     /// <summary>What a list shows: the name, the observable's value or the pattern, cut to <see cref="IntelLimits.NameLength"/>.</summary>
     public required string Name { get; set; }
 

@@ -509,6 +509,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         ("Created", BulkType.Time), ("Modified", BulkType.Time), ("Name", BulkType.Text), ("Revoked", BulkType.Bool),
         ("AddedAt", BulkType.Time), ("UpdatedAt", BulkType.Time), ("WarningListed", BulkType.Bool), ("SightingCount", BulkType.Int32),
         ("Score", BulkType.Double), ("DecayKind", BulkType.Int32), ("DecaySince", BulkType.Time), ("DecaysAt", BulkType.Time),
+        ("SourceRef", BulkType.Text), ("TargetRef", BulkType.Text),
     ];
 
     private async Task InsertObjectsAsync(List<IntelObject> added, CancellationToken cancellationToken)
@@ -538,6 +539,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             await rows.Int32Async((int?)o.DecayKind, cancellationToken);
             await rows.TimeAsync(o.DecaySince, cancellationToken);
             await rows.TimeAsync(o.DecaysAt, cancellationToken);
+            await rows.TextAsync(o.SourceRef, cancellationToken);
+            await rows.TextAsync(o.TargetRef, cancellationToken);
             await rows.EndRowAsync(cancellationToken);
         }
 
@@ -553,15 +556,15 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         if (changed.Count > 0)
         {
             const string Set = "\"StixType\" = {1}, \"Created\" = {2}, \"Modified\" = {3}, \"Name\" = {4}, \"Revoked\" = {5}, \"UpdatedAt\" = {6}, "
-                + "\"WarningListed\" = {7}, \"Score\" = {8}, \"DecayKind\" = {9}, \"DecaySince\" = {10}, \"DecaysAt\" = {11}";
+                + "\"WarningListed\" = {7}, \"Score\" = {8}, \"DecayKind\" = {9}, \"DecaySince\" = {10}, \"DecaysAt\" = {11}, \"SourceRef\" = {12}, \"TargetRef\" = {13}";
             if (postgres)
             {
                 var list = changed;
                 static DateTimeOffset Utc(DateTimeOffset t) => t.ToUniversalTime();
-                var u = string.Format(CultureInfo.InvariantCulture, Set, "", "u.t", "u.c", "u.m", "u.n", "u.r", "u.ua", "u.w", "u.s", "u.dk", "u.ds", "u.da");
+                var u = string.Format(CultureInfo.InvariantCulture, Set, "", "u.t", "u.c", "u.m", "u.n", "u.r", "u.ua", "u.w", "u.s", "u.dk", "u.ds", "u.da", "u.sr", "u.tr");
 #pragma warning disable EF1002 // The SET list is this method's own constant text; every value is a parameter.
                 await db.Database.ExecuteSqlRawAsync(
-                    $"UPDATE \"IntelObjects\" AS o SET {u} FROM unnest(@id, @t, @c, @m, @n, @r, @ua, @w, @s, @dk, @ds, @da) AS u(id, t, c, m, n, r, ua, w, s, dk, ds, da) WHERE o.\"RecordId\" = u.id",
+                    $"UPDATE \"IntelObjects\" AS o SET {u} FROM unnest(@id, @t, @c, @m, @n, @r, @ua, @w, @s, @dk, @ds, @da, @sr, @tr) AS u(id, t, c, m, n, r, ua, w, s, dk, ds, da, sr, tr) WHERE o.\"RecordId\" = u.id",
                     [
                         new NpgsqlParameter<long[]>("id", [.. list.Select(o => o.RecordId)]),
                         new NpgsqlParameter<string[]>("t", [.. list.Select(o => o.StixType)]),
@@ -575,14 +578,16 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                         new NpgsqlParameter<int?[]>("dk", [.. list.Select(o => (int?)o.DecayKind)]),
                         new NpgsqlParameter<DateTimeOffset?[]>("ds", [.. list.Select(o => o.DecaySince?.ToUniversalTime())]),
                         new NpgsqlParameter<DateTimeOffset?[]>("da", [.. list.Select(o => o.DecaysAt?.ToUniversalTime())]),
+                        new NpgsqlParameter<string?[]>("sr", [.. list.Select(o => o.SourceRef)]),
+                        new NpgsqlParameter<string?[]>("tr", [.. list.Select(o => o.TargetRef)]),
                     ],
                     cancellationToken);
 #pragma warning restore EF1002
             }
             else
             {
-                var p = Enumerable.Range(0, 12).Select(i => (object)("@p" + i.ToString(CultureInfo.InvariantCulture))).ToArray();
-                await using var update = await SqliteRowsAsync($"UPDATE \"IntelObjects\" SET {string.Format(CultureInfo.InvariantCulture, Set, p)} WHERE \"RecordId\" = @p0", 12, cancellationToken);
+                var p = Enumerable.Range(0, 14).Select(i => (object)("@p" + i.ToString(CultureInfo.InvariantCulture))).ToArray();
+                await using var update = await SqliteRowsAsync($"UPDATE \"IntelObjects\" SET {string.Format(CultureInfo.InvariantCulture, Set, p)} WHERE \"RecordId\" = @p0", 14, cancellationToken);
                 foreach (var o in changed)
                 {
                     await update.StartRowAsync(cancellationToken);
@@ -598,6 +603,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                     await update.Int32Async((int?)o.DecayKind, cancellationToken);
                     await update.TimeAsync(o.DecaySince, cancellationToken);
                     await update.TimeAsync(o.DecaysAt, cancellationToken);
+                    await update.TextAsync(o.SourceRef, cancellationToken);
+                    await update.TextAsync(o.TargetRef, cancellationToken);
                     await update.EndRowAsync(cancellationToken);
                 }
             }
@@ -946,6 +953,11 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 
         public required string Name { get; init; }
 
+        /// <summary>Relationships: <c>source_ref</c> and <c>target_ref</c> (the index of an object's relationships).</summary>
+        public string? SourceRef { get; init; }
+
+        public string? TargetRef { get; init; }
+
         public bool Revoked { get; init; }
 
         public Tlp Tlp { get; init; }
@@ -976,6 +988,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             intel.Created = Created;
             intel.Modified = Modified;
             intel.Name = Name;
+            intel.SourceRef = SourceRef;
+            intel.TargetRef = TargetRef;
             intel.Revoked = Revoked;
             intel.UpdatedAt = now;
             intel.WarningListed = Hits.Count > 0;
@@ -1095,6 +1109,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 Created = created,
                 Modified = modified,
                 Name = Cut(DisplayName(stixObject), IntelLimits.NameLength),
+                SourceRef = type == "relationship" ? RelationshipEnd(stixObject.GetString("source_ref")) : null,
+                TargetRef = type == "relationship" ? RelationshipEnd(stixObject.GetString("target_ref")) : null,
                 Revoked = body["revoked"] is JsonValue rv && rv.TryGetValue<bool>(out var revoked) && revoked,
                 Tlp = tlp,
                 Note = note is null ? hitNote : hitNote is null ? note : note + " " + hitNote,
@@ -1125,6 +1141,9 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 
             body["object_marking_refs"] = kept;
         }
+
+        // A reference longer than a STIX id may be is not indexed (the validator has already checked its form).
+        private static string? RelationshipEnd(string? reference) => reference is { Length: > 0 and <= IntelLimits.StixIdLength } ? reference : null;
 
         private static string DisplayName(StixObject o) =>
             o.GetString("name") ?? o.GetString("value") ?? o.GetString("pattern") ?? o.GetString("key")

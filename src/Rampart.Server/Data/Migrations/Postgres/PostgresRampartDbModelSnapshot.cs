@@ -164,6 +164,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("OwnerOrganisationId", "RecordType", "Id");
 
+                    b.HasIndex("RecordType", "Tlp", "Id");
+
                     b.ToTable("SharedRecords", (string)null);
                 });
 
@@ -1553,6 +1555,10 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<int>("SightingCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SourceRef")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("StixId")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1562,6 +1568,10 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(250)
                         .HasColumnType("character varying(250)");
+
+                    b.Property<string>("TargetRef")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1580,18 +1590,32 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("StixId");
 
+                    b.HasIndex("AddedAt", "RecordId");
+
+                    b.HasIndex("Created", "RecordId");
+
                     b.HasIndex("DecaysAt", "RecordId");
 
                     b.HasIndex("LastSightedAt", "RecordId");
 
                     b.HasIndex("Modified", "RecordId");
 
+                    b.HasIndex("OwnerOrganisationId", "RecordId");
+
                     b.HasIndex("OwnerOrganisationId", "StixId")
                         .IsUnique();
 
+                    b.HasIndex("SourceRef", "RecordId")
+                        .HasFilter("\"SourceRef\" IS NOT NULL");
+
                     b.HasIndex("StixType", "RecordId");
 
+                    b.HasIndex("TargetRef", "RecordId")
+                        .HasFilter("\"TargetRef\" IS NOT NULL");
+
                     b.HasIndex("UpdatedAt", "RecordId");
+
+                    b.HasIndex("WarningListed", "RecordId");
 
                     b.ToTable("IntelObjects", (string)null);
                 });

@@ -153,6 +153,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("OwnerOrganisationId", "RecordType", "Id");
 
+                    b.HasIndex("RecordType", "Tlp", "Id");
+
                     b.ToTable("SharedRecords", (string)null);
                 });
 
@@ -1529,6 +1531,10 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<int>("SightingCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SourceRef")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StixId")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1537,6 +1543,10 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<string>("StixType")
                         .IsRequired()
                         .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetRef")
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
@@ -1556,18 +1566,32 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("StixId");
 
+                    b.HasIndex("AddedAt", "RecordId");
+
+                    b.HasIndex("Created", "RecordId");
+
                     b.HasIndex("DecaysAt", "RecordId");
 
                     b.HasIndex("LastSightedAt", "RecordId");
 
                     b.HasIndex("Modified", "RecordId");
 
+                    b.HasIndex("OwnerOrganisationId", "RecordId");
+
                     b.HasIndex("OwnerOrganisationId", "StixId")
                         .IsUnique();
 
+                    b.HasIndex("SourceRef", "RecordId")
+                        .HasFilter("\"SourceRef\" IS NOT NULL");
+
                     b.HasIndex("StixType", "RecordId");
 
+                    b.HasIndex("TargetRef", "RecordId")
+                        .HasFilter("\"TargetRef\" IS NOT NULL");
+
                     b.HasIndex("UpdatedAt", "RecordId");
+
+                    b.HasIndex("WarningListed", "RecordId");
 
                     b.ToTable("IntelObjects", (string)null);
                 });
