@@ -15,6 +15,12 @@ public enum RecordType : short
 
     /// <summary>A STIX 2.1 sighting reported by an organisation (<c>Intelligence/Sightings/IntelSighting</c>).</summary>
     Sighting = 3,
+
+    /// <summary>A SIM3 maturity assessment (<c>Capacity/Maturity/MaturityAssessment</c>), issue 12.</summary>
+    MaturityAssessment = 12,
+
+    /// <summary>A maturity target profile (<c>Capacity/Maturity/MaturityProfile</c>), issue 12.</summary>
+    MaturityProfile = 13,
 }
 
 /// <summary>

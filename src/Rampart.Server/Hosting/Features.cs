@@ -33,5 +33,6 @@ public static class Features
         new Intelligence.Sightings.IntelSightingsFeature(),
         new IntelPagesFeature(),
         new IntelExportsFeature(),
+        new Capacity.Maturity.MaturityFeature(),
     ];
 }

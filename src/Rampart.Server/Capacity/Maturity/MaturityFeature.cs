@@ -1,0 +1,21 @@
+using Rampart.Server.Hosting;
+
+namespace Rampart.Server.Capacity.Maturity;
+
+/// <summary>SIM3 maturity (issue 12): the model as data, assessments and peer reviews, target profiles, gaps, charts, regional comparison.</summary>
+public sealed class MaturityFeature : RampartFeature
+{
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddScoped<MaturityModels>();
+        builder.Services.AddScoped<MaturityQueries>();
+        builder.Services.AddScoped<MaturityEditing>();
+    }
+
+    public override void MapEndpoints(FeatureRoutes routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.Api.MapMaturityApi();
+    }
+}
