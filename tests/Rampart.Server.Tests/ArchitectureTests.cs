@@ -11,11 +11,15 @@ public sealed partial class ArchitectureTests
     // The tables whose rows are shareable, and the envelope and grant tables behind them.
     // (Not "Rampart.Server.Notes", the namespace.) Raw SQL naming the tables counts too.
     // The intelligence tables (issue 9) count too; "Rampart.Standards.Observables" is a namespace, not the table.
-    [GeneratedRegex(@"(?<!Server|Standards)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + @")\b",
+    [GeneratedRegex(@"(?<!Server|Standards)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + MaturityTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + MaturityEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + MaturityTables + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex ShareableSetUse();
 
     private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelTerms|IntelSightings|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
+
+    private const string MaturityTables = "MaturityAssessments|MaturityRatings|MaturityProfiles|MaturityProfileLevels";
+
+    private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityProfile|MaturityProfileLevel";
 
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
@@ -27,6 +31,11 @@ public sealed partial class ArchitectureTests
         "Notes/NoteEditing.cs",
         "Notes/NoteData.cs",
         "Intelligence/",
+        "Capacity/Maturity/MaturityQueries.cs",
+        "Capacity/Maturity/MaturityEditing.cs",
+        "Capacity/Maturity/MaturityData.cs",
+        // Only whether a model version is used (never changed then), never an assessment's content.
+        "Capacity/Maturity/MaturityModels.cs",
         "Data/Migrations/",
         "Data/ProviderContexts.cs",
     ];
@@ -78,6 +87,7 @@ public sealed partial class ArchitectureTests
         // Guards the guard: if the pattern stopped matching, the test above would pass vacuously.
         var uses = Uses().Select(u => u.Path).ToHashSet();
         Assert.Contains("Notes/NoteQueries.cs", uses);
+        Assert.Contains("Capacity/Maturity/MaturityQueries.cs", uses);
         Assert.Contains("Notes/NoteEditing.cs", uses);
         Assert.Contains("Access/AccessPolicy.cs", uses);
     }

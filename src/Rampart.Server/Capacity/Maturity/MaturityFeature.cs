@@ -1,3 +1,4 @@
+using Rampart.Server.Components.Layout;
 using Rampart.Server.Hosting;
 
 namespace Rampart.Server.Capacity.Maturity;
@@ -11,6 +12,7 @@ public sealed class MaturityFeature : RampartFeature
         builder.Services.AddScoped<MaturityModels>();
         builder.Services.AddScoped<MaturityQueries>();
         builder.Services.AddScoped<MaturityEditing>();
+        builder.Services.AddSingleton(new NavEntry(NavGroup.Capacity, "Maturity", "capacity/maturity", MudBlazor.Icons.Material.Filled.Insights, c => c.IsAuthenticated));
     }
 
     public override void MapEndpoints(FeatureRoutes routes)

@@ -117,14 +117,17 @@ public sealed class MaturityModels(RampartDb db, AuditTrail audit, TimeProvider 
             throw new ConflictException($"Model version '{key}' is used by assessments or target profiles and is never changed; add a new version instead.");
         }
 
+        // Two saves (the old rows must be gone before the same ids come back), one transaction: nothing half-changed.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         version.Title = request.Title!.Trim();
         version.Source = request.Source?.Trim() ?? "";
         db.MaturityParameters.RemoveRange(await db.MaturityParameters.Where(p => p.ModelKey == key).ToListAsync(cancellationToken));
         db.MaturityParameterTexts.RemoveRange(await db.MaturityParameterTexts.Where(p => p.ModelKey == key).ToListAsync(cancellationToken));
-        await db.SaveChangesAsync(cancellationToken); // the old rows go first: the same ids come back
+        await db.SaveChangesAsync(cancellationToken);
         db.MaturityParameters.AddRange(parameters.Select(p => { p.ModelKey = key; return p; }));
         audit.Record(AuditEvent.MaturityModelChanged, caller, $"maturity-model:{key}", detail: $"{parameters.Count} parameters");
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return version;
     }
 
