@@ -11,7 +11,7 @@ public sealed partial class ArchitectureTests
     // The tables whose rows are shareable, and the envelope and grant tables behind them.
     // (Not "Rampart.Server.Notes", the namespace.) Raw SQL naming the tables counts too.
     // The intelligence tables (issue 9) count too; "Rampart.Standards.Observables" is a namespace, not the table.
-    [GeneratedRegex(@"(?<!Server|Standards|NavGroup)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + CapacityTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + IncidentEntities + "|" + CapacityEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + CapacityTables + @")\b",
+    [GeneratedRegex(@"(?<!Server|Standards|NavGroup)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + CapacityTables + "|" + MaturityTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + IncidentEntities + "|" + CapacityEntities + "|" + MaturityEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + CapacityTables + "|" + MaturityTables + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex ShareableSetUse();
 
@@ -21,6 +21,10 @@ public sealed partial class ArchitectureTests
     private const string CapacityEntities = "CapacityProject|ProjectFacet|ProjectSuggestion|ExpertProfile|ExpertFacet|ExpertRequest";
 
     private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelTerms|IntelSightings|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
+
+    private const string MaturityTables = "MaturityAssessments|MaturityRatings|MaturityProfiles|MaturityProfileLevels";
+
+    private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityProfile|MaturityProfileLevel";
 
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
@@ -45,6 +49,11 @@ public sealed partial class ArchitectureTests
         "Capacity/Projects/ProjectData.cs",
         "Capacity/Experts/ExpertDirectory.cs",
         "Capacity/Experts/ExpertData.cs",
+        "Capacity/Maturity/MaturityQueries.cs",
+        "Capacity/Maturity/MaturityEditing.cs",
+        "Capacity/Maturity/MaturityData.cs",
+        // Only whether a model version is used (never changed then), never an assessment's content.
+        "Capacity/Maturity/MaturityModels.cs",
         "Data/Migrations/",
         "Data/ProviderContexts.cs",
     ];
@@ -96,6 +105,7 @@ public sealed partial class ArchitectureTests
         // Guards the guard: if the pattern stopped matching, the test above would pass vacuously.
         var uses = Uses().Select(u => u.Path).ToHashSet();
         Assert.Contains("Notes/NoteQueries.cs", uses);
+        Assert.Contains("Capacity/Maturity/MaturityQueries.cs", uses);
         Assert.Contains("Notes/NoteEditing.cs", uses);
         Assert.Contains("Access/AccessPolicy.cs", uses);
         Assert.Contains("Incidents/IncidentQueries.cs", uses);

@@ -24,6 +24,12 @@ public enum RecordType : short
 
     /// <summary>An expert's profile in the directory, while they consent (<c>Capacity/Experts/ExpertProfile</c>).</summary>
     ExpertProfile = 31,
+
+    /// <summary>A SIM3 maturity assessment (<c>Capacity/Maturity/MaturityAssessment</c>), issue 12.</summary>
+    MaturityAssessment = 12,
+
+    /// <summary>A maturity target profile (<c>Capacity/Maturity/MaturityProfile</c>), issue 12.</summary>
+    MaturityProfile = 13,
 }
 
 /// <summary>

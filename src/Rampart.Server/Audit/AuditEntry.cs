@@ -201,4 +201,24 @@ public enum AuditEvent
     ExpertRequestSent = 1360,
     ExpertRequestAccepted = 1361,
     ExpertRequestDeclined = 1362,
+
+    // 120x maturity assessments (issue 12)
+    /// <summary>A maturity model version was added (target: model key).</summary>
+    MaturityModelAdded = 1200,
+    /// <summary>An unused maturity model version was changed, or its translations were.</summary>
+    MaturityModelChanged = 1201,
+    /// <summary>An assessment was started (target: assessment; detail: type and TLP).</summary>
+    MaturityAssessmentCreated = 1210,
+    /// <summary>A draft assessment was saved.</summary>
+    MaturityAssessmentSaved = 1211,
+    /// <summary>An assessment was finished (frozen).</summary>
+    MaturityAssessmentFinished = 1212,
+    /// <summary>A finished assessment was reopened as a new version.</summary>
+    MaturityAssessmentReopened = 1213,
+    /// <summary>A draft assessment was deleted.</summary>
+    MaturityAssessmentDeleted = 1214,
+    /// <summary>A target profile was created or a new version of it saved.</summary>
+    MaturityProfileSaved = 1220,
+    /// <summary>An organisation opted in or out of the regional comparison.</summary>
+    MaturityComparisonOptInChanged = 1230,
 }

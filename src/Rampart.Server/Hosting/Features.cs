@@ -37,5 +37,6 @@ public static class Features
         new IncidentsFeature(),
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
+        new Capacity.Maturity.MaturityFeature(),
     ];
 }

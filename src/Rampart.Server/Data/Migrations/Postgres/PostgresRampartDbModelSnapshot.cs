@@ -504,6 +504,1078 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("ExpertRequests", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityAssessment", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("AssessmentType")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Assessors")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ModelKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ReviewerOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SeriesId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("SeriesId", "Version")
+                        .IsUnique();
+
+                    b.HasIndex("ModelKey", "OrganisationId", "Status", "Date");
+
+                    b.ToTable("MaturityAssessments", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityComparisonOptIn", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OptedInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OptedInByUserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("MaturityComparisonOptIns", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityModelVersion", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("MaturityModelVersions", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Key = "sim3-v1",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Source = "shared/data/sim3.md — v1 names from secondary sources, to be verified against the opencsirt.org SIM3 v1 PDF",
+                            Title = "SIM3 v1"
+                        },
+                        new
+                        {
+                            Key = "sim3-v2-interim",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Source = "shared/data/sim3.md — v2-interim names from RodrigoVilanova/SIM3 data/SIM3.cypher (commit 86dc127, typos normalised); opencsirt.org",
+                            Title = "SIM3 v2 interim"
+                        });
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityParameter", b =>
+                {
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("NameVerified")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ModelKey", "ParameterId");
+
+                    b.ToTable("MaturityParameters", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-1",
+                            Category = 0,
+                            Name = "Mandate",
+                            NameVerified = false,
+                            Position = 1
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-2",
+                            Category = 0,
+                            Name = "Constituency",
+                            NameVerified = false,
+                            Position = 2
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-3",
+                            Category = 0,
+                            Name = "Authority",
+                            NameVerified = false,
+                            Position = 3
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-4",
+                            Category = 0,
+                            Name = "Responsibility",
+                            NameVerified = false,
+                            Position = 4
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-5",
+                            Category = 0,
+                            Name = "Service Description",
+                            NameVerified = false,
+                            Position = 5
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-7",
+                            Category = 0,
+                            Name = "Service Level Description",
+                            NameVerified = false,
+                            Position = 6
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-8",
+                            Category = 0,
+                            Name = "Incident Classification",
+                            NameVerified = false,
+                            Position = 7
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-9",
+                            Category = 0,
+                            Name = "Integration in existing CSIRT systems",
+                            NameVerified = false,
+                            Position = 8
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-10",
+                            Category = 0,
+                            Name = "Organisational Framework",
+                            NameVerified = false,
+                            Position = 9
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "O-11",
+                            Category = 0,
+                            Name = "Security Policy",
+                            NameVerified = false,
+                            Position = 10
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "H-1",
+                            Category = 1,
+                            Name = "Code of Conduct/Practice/Ethics",
+                            NameVerified = false,
+                            Position = 11
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "H-2",
+                            Category = 1,
+                            Name = "Personal Resilience",
+                            NameVerified = false,
+                            Position = 12
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "H-3",
+                            Category = 1,
+                            Name = "Skillset Description",
+                            NameVerified = false,
+                            Position = 13
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "H-4",
+                            Category = 1,
+                            Name = "Internal Training",
+                            NameVerified = false,
+                            Position = 14
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "H-5",
+                            Category = 1,
+                            Name = "(External) Technical Training",
+                            NameVerified = false,
+                            Position = 15
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "H-6",
+                            Category = 1,
+                            Name = "(External) Communication Training",
+                            NameVerified = false,
+                            Position = 16
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "H-7",
+                            Category = 1,
+                            Name = "External Networking",
+                            NameVerified = false,
+                            Position = 17
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-1",
+                            Category = 2,
+                            Name = "IT Resources List",
+                            NameVerified = false,
+                            Position = 18
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-2",
+                            Category = 2,
+                            Name = "Information Sources List",
+                            NameVerified = false,
+                            Position = 19
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-3",
+                            Category = 2,
+                            Name = "Consolidated E-mail System",
+                            NameVerified = false,
+                            Position = 20
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-4",
+                            Category = 2,
+                            Name = "Incident Tracking System",
+                            NameVerified = false,
+                            Position = 21
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-5",
+                            Category = 2,
+                            Name = "Resilient Phone",
+                            NameVerified = false,
+                            Position = 22
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-6",
+                            Category = 2,
+                            Name = "Resilient E-mail",
+                            NameVerified = false,
+                            Position = 23
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-7",
+                            Category = 2,
+                            Name = "Resilient Internet Access",
+                            NameVerified = false,
+                            Position = 24
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-8",
+                            Category = 2,
+                            Name = "Incident Prevention Toolset",
+                            NameVerified = false,
+                            Position = 25
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-9",
+                            Category = 2,
+                            Name = "Incident Detection Toolset",
+                            NameVerified = false,
+                            Position = 26
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "T-10",
+                            Category = 2,
+                            Name = "Incident Resolution Toolset",
+                            NameVerified = false,
+                            Position = 27
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-1",
+                            Category = 3,
+                            Name = "Escalation to Governance Level",
+                            NameVerified = false,
+                            Position = 28
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-2",
+                            Category = 3,
+                            Name = "Escalation to Press Function",
+                            NameVerified = false,
+                            Position = 29
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-3",
+                            Category = 3,
+                            Name = "Escalation to Legal Function",
+                            NameVerified = false,
+                            Position = 30
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-4",
+                            Category = 3,
+                            Name = "Incident Prevention Process",
+                            NameVerified = false,
+                            Position = 31
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-5",
+                            Category = 3,
+                            Name = "Incident Detection Process",
+                            NameVerified = false,
+                            Position = 32
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-6",
+                            Category = 3,
+                            Name = "Incident Resolution Process",
+                            NameVerified = false,
+                            Position = 33
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-7",
+                            Category = 3,
+                            Name = "Specific Incident Processes",
+                            NameVerified = false,
+                            Position = 34
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-8",
+                            Category = 3,
+                            Name = "Audit/Feedback Process",
+                            NameVerified = false,
+                            Position = 35
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-9",
+                            Category = 3,
+                            Name = "Emergency Reachability Process",
+                            NameVerified = false,
+                            Position = 36
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-10",
+                            Category = 3,
+                            Name = "Best Practice E-mail and Web Presence",
+                            NameVerified = false,
+                            Position = 37
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-11",
+                            Category = 3,
+                            Name = "Secure Information Handling Process",
+                            NameVerified = false,
+                            Position = 38
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-12",
+                            Category = 3,
+                            Name = "Information Sources Process",
+                            NameVerified = false,
+                            Position = 39
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-13",
+                            Category = 3,
+                            Name = "Outreach Process",
+                            NameVerified = false,
+                            Position = 40
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-14",
+                            Category = 3,
+                            Name = "Reporting Process",
+                            NameVerified = false,
+                            Position = 41
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-15",
+                            Category = 3,
+                            Name = "Statistics Process",
+                            NameVerified = false,
+                            Position = 42
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-16",
+                            Category = 3,
+                            Name = "Meeting Process",
+                            NameVerified = false,
+                            Position = 43
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v1",
+                            ParameterId = "P-17",
+                            Category = 3,
+                            Name = "Peer-to-Peer Process",
+                            NameVerified = false,
+                            Position = 44
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-1",
+                            Category = 0,
+                            Name = "Mandate",
+                            NameVerified = true,
+                            Position = 1
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-2",
+                            Category = 0,
+                            Name = "Constituency",
+                            NameVerified = true,
+                            Position = 2
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-3",
+                            Category = 0,
+                            Name = "Authority",
+                            NameVerified = true,
+                            Position = 3
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-4",
+                            Category = 0,
+                            Name = "Responsibility",
+                            NameVerified = true,
+                            Position = 4
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-5",
+                            Category = 0,
+                            Name = "Service Description",
+                            NameVerified = true,
+                            Position = 5
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-6",
+                            Category = 0,
+                            Name = "Public Media Policy",
+                            NameVerified = true,
+                            Position = 6
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-7",
+                            Category = 0,
+                            Name = "Service Level Description",
+                            NameVerified = true,
+                            Position = 7
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-8",
+                            Category = 0,
+                            Name = "Incident Classification",
+                            NameVerified = true,
+                            Position = 8
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-9",
+                            Category = 0,
+                            Name = "Participation in CSIRT Systems",
+                            NameVerified = true,
+                            Position = 9
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-10",
+                            Category = 0,
+                            Name = "Organisational Framework",
+                            NameVerified = true,
+                            Position = 10
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "O-11",
+                            Category = 0,
+                            Name = "Security Policy",
+                            NameVerified = true,
+                            Position = 11
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "H-1",
+                            Category = 1,
+                            Name = "Code of Conduct/Practice/Ethics",
+                            NameVerified = true,
+                            Position = 12
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "H-2",
+                            Category = 1,
+                            Name = "Staff Resilience",
+                            NameVerified = true,
+                            Position = 13
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "H-3",
+                            Category = 1,
+                            Name = "Skillset Description",
+                            NameVerified = true,
+                            Position = 14
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "H-4",
+                            Category = 1,
+                            Name = "Staff Development",
+                            NameVerified = true,
+                            Position = 15
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "H-5",
+                            Category = 1,
+                            Name = "Technical Training",
+                            NameVerified = true,
+                            Position = 16
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "H-6",
+                            Category = 1,
+                            Name = "Soft Skills Training",
+                            NameVerified = true,
+                            Position = 17
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "H-7",
+                            Category = 1,
+                            Name = "External Networking",
+                            NameVerified = true,
+                            Position = 18
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-1",
+                            Category = 2,
+                            Name = "IT Assets and Configurations",
+                            NameVerified = true,
+                            Position = 19
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-2",
+                            Category = 2,
+                            Name = "Information Sources List",
+                            NameVerified = true,
+                            Position = 20
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-3",
+                            Category = 2,
+                            Name = "Consolidated Messaging System(s)",
+                            NameVerified = true,
+                            Position = 21
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-4",
+                            Category = 2,
+                            Name = "Incident Tracking System",
+                            NameVerified = true,
+                            Position = 22
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-5",
+                            Category = 2,
+                            Name = "Resilient Voice Calls",
+                            NameVerified = true,
+                            Position = 23
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-6",
+                            Category = 2,
+                            Name = "Resilient Messaging",
+                            NameVerified = true,
+                            Position = 24
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-7",
+                            Category = 2,
+                            Name = "Resilient Internet Access",
+                            NameVerified = true,
+                            Position = 25
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-8",
+                            Category = 2,
+                            Name = "Incident Prevention Toolset",
+                            NameVerified = true,
+                            Position = 26
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-9",
+                            Category = 2,
+                            Name = "Incident Detection Toolset",
+                            NameVerified = true,
+                            Position = 27
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "T-10",
+                            Category = 2,
+                            Name = "Incident Resolution Toolset",
+                            NameVerified = true,
+                            Position = 28
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-1",
+                            Category = 3,
+                            Name = "Escalation to Governance Level",
+                            NameVerified = true,
+                            Position = 29
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-2",
+                            Category = 3,
+                            Name = "Escalation to Press Function",
+                            NameVerified = true,
+                            Position = 30
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-3",
+                            Category = 3,
+                            Name = "Escalation to Legal Function",
+                            NameVerified = true,
+                            Position = 31
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-4",
+                            Category = 3,
+                            Name = "Incident Prevention Process",
+                            NameVerified = true,
+                            Position = 32
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-5",
+                            Category = 3,
+                            Name = "Incident Detection Process",
+                            NameVerified = true,
+                            Position = 33
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-6",
+                            Category = 3,
+                            Name = "Incident Resolution Process",
+                            NameVerified = true,
+                            Position = 34
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-7",
+                            Category = 3,
+                            Name = "Specific Incident Processes",
+                            NameVerified = true,
+                            Position = 35
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-8",
+                            Category = 3,
+                            Name = "Audit & Feedback Process",
+                            NameVerified = true,
+                            Position = 36
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-9",
+                            Category = 3,
+                            Name = "Emergency Reachability Process",
+                            NameVerified = true,
+                            Position = 37
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-10",
+                            Category = 3,
+                            Name = "Best Practice Internet Presence",
+                            NameVerified = true,
+                            Position = 38
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-11",
+                            Category = 3,
+                            Name = "Secure Information Handling Process",
+                            NameVerified = true,
+                            Position = 39
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-12",
+                            Category = 3,
+                            Name = "Information Sources Process",
+                            NameVerified = true,
+                            Position = 40
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-13",
+                            Category = 3,
+                            Name = "Outreach Process",
+                            NameVerified = true,
+                            Position = 41
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-14",
+                            Category = 3,
+                            Name = "Governance Reporting Process",
+                            NameVerified = true,
+                            Position = 42
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-15",
+                            Category = 3,
+                            Name = "Constituency Reporting Process",
+                            NameVerified = true,
+                            Position = 43
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-16",
+                            Category = 3,
+                            Name = "Meeting Process",
+                            NameVerified = true,
+                            Position = 44
+                        },
+                        new
+                        {
+                            ModelKey = "sim3-v2-interim",
+                            ParameterId = "P-17",
+                            Category = 3,
+                            Name = "Peer Collaboration Process",
+                            NameVerified = true,
+                            Position = 45
+                        });
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityParameterText", b =>
+                {
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Culture")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("ModelKey", "ParameterId", "Culture");
+
+                    b.ToTable("MaturityParameterTexts", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfile", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ModelKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Network")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("SeriesId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("ModelKey");
+
+                    b.HasIndex("SeriesId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("MaturityProfiles", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfileLevel", b =>
+                {
+                    b.Property<long>("ProfileRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("MinLevel")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ProfileRecordId", "ParameterId");
+
+                    b.ToTable("MaturityProfileLevels", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityRating", b =>
+                {
+                    b.Property<long>("AssessmentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Evidence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int?>("Level")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AssessmentRecordId", "ParameterId");
+
+                    b.ToTable("MaturityRatings", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Projects.CapacityProject", b =>
                 {
                     b.Property<long>("RecordId")
@@ -2143,6 +3215,85 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Navigation("Record");
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityAssessment", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Capacity.Maturity.MaturityAssessment", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityComparisonOptIn", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityParameter", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityParameterText", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityParameter", null)
+                        .WithMany()
+                        .HasForeignKey("ModelKey", "ParameterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfile", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Capacity.Maturity.MaturityProfile", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfileLevel", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityProfile", null)
+                        .WithMany("Levels")
+                        .HasForeignKey("ProfileRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityRating", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityAssessment", null)
+                        .WithMany("Ratings")
+                        .HasForeignKey("AssessmentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Projects.CapacityProject", b =>
                 {
                     b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
@@ -2477,6 +3628,16 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityAssessment", b =>
+                {
+                    b.Navigation("Ratings");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfile", b =>
+                {
+                    b.Navigation("Levels");
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Incident", b =>

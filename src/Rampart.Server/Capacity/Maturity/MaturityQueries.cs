@@ -1,0 +1,124 @@
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Standards.Sim3;
+
+namespace Rampart.Server.Capacity.Maturity;
+
+/// <summary>An assessment as its reader sees it, with the grants that explain its audience.</summary>
+public sealed record ReadAssessment(MaturityAssessment Assessment, IReadOnlyList<AccessGrant> Grants);
+
+/// <summary>A target profile as its reader sees it.</summary>
+public sealed record ReadProfile(MaturityProfile Profile);
+
+/// <summary>One parameter of the regional comparison: the distribution (withheld under 5 contributors) and the viewer's own level.</summary>
+public sealed record RegionalParameter(string ParameterId, int Contributors, IReadOnlyList<int>? Counts, int? OwnLevel);
+
+/// <summary>
+/// Every read of assessments and target profiles — API and pages — goes through here, and from here through
+/// <see cref="AccessPolicy"/>. The one exception is <see cref="RegionalAsync"/>: counts over the latest finished
+/// assessments of organisations whose admins opted in, released only per parameter with at least
+/// <see cref="Sim3Analysis.MinContributors"/> contributors (docs/sharing.md, "Maturity: the regional comparison").
+/// </summary>
+public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingStore sharing)
+{
+    public async Task<ReadAssessment?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var assessment = await access.Readable(db.MaturityAssessments.AsNoTracking().Include(a => a.Record).Include(a => a.Ratings), caller)
+            .FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return assessment is null ? null : new ReadAssessment(assessment, await sharing.GrantsOfAsync(assessment.RecordId, cancellationToken));
+    }
+
+    /// <summary>Readable assessments, newest first, older than <paramref name="before"/> (a record key of the previous page).</summary>
+    public async Task<(IReadOnlyList<MaturityAssessment> Items, bool More)> ListAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var ids = await access.ReadableIdsAsync(caller, MaturityAssessment.Type, before, limit + 1, cancellationToken);
+        var recordIds = ids.Take(limit).ToList();
+        // The ids come from the access decision; this only fetches their rows.
+        var page = await db.MaturityAssessments.AsNoTracking().Include(a => a.Record).Where(a => EF.Parameter(recordIds).Contains(a.RecordId))
+            .OrderByDescending(a => a.RecordId).ToListAsync(cancellationToken);
+        return (page, ids.Count > limit);
+    }
+
+    /// <summary>The readable versions of one assessment's series, oldest first (a series has few versions).</summary>
+    public async Task<IReadOnlyList<MaturityAssessment>> VersionsAsync(Caller caller, Guid seriesId, CancellationToken cancellationToken) =>
+        await access.Readable(db.MaturityAssessments.AsNoTracking().Include(a => a.Record).Where(a => a.SeriesId == seriesId), caller)
+            .OrderBy(a => a.Version).Take(1000).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The finished assessments of <paramref name="organisationId"/> on <paramref name="modelKey"/> the caller may read,
+    /// oldest first (at most the latest <paramref name="limit"/>), with their ratings: the history lines.
+    /// </summary>
+    public async Task<IReadOnlyList<MaturityAssessment>> HistoryAsync(Caller caller, Guid organisationId, string modelKey, int limit, CancellationToken cancellationToken)
+    {
+        var finished = access.Readable(db.MaturityAssessments.AsNoTracking().Include(a => a.Record)
+            .Where(a => a.ModelKey == modelKey && a.OrganisationId == organisationId && a.Status == AssessmentStatus.Finished), caller);
+        var latest = await finished.OrderByDescending(a => a.Date).ThenByDescending(a => a.RecordId).Take(limit).Include(a => a.Ratings).ToListAsync(cancellationToken);
+        latest.Reverse();
+        return latest;
+    }
+
+    public async Task<ReadProfile?> FindProfileAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var profile = await access.Readable(db.MaturityProfiles.AsNoTracking().Include(p => p.Record).Include(p => p.Levels), caller)
+            .FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        return profile is null ? null : new ReadProfile(profile);
+    }
+
+    /// <summary>Readable target profiles (network ones and the caller's organisation's), newest first.</summary>
+    public async Task<(IReadOnlyList<MaturityProfile> Items, bool More)> ListProfilesAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var ids = await access.ReadableIdsAsync(caller, MaturityProfile.Type, before, limit + 1, cancellationToken);
+        var recordIds = ids.Take(limit).ToList();
+        var page = await db.MaturityProfiles.AsNoTracking().Include(p => p.Record).Where(p => EF.Parameter(recordIds).Contains(p.RecordId))
+            .OrderByDescending(p => p.RecordId).ToListAsync(cancellationToken);
+        return (page, ids.Count > limit);
+    }
+
+    /// <summary>Whether the caller's organisation contributes to the regional comparison.</summary>
+    public async Task<bool> OptedInAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var organisationId = caller.OrganisationId;
+        return await db.MaturityComparisonOptIns.AnyAsync(o => o.OrganisationId == organisationId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The distribution of levels per parameter of <paramref name="modelKey"/> over the latest finished assessment of
+    /// every opted-in organisation; a parameter with fewer than 5 contributors shows no counts (and no contributor
+    /// number). The caller's own organisation's latest finished level is marked (read through the access decision).
+    /// Anonymous callers and the command-line operator get nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<RegionalParameter>> RegionalAsync(Caller caller, string modelKey, IReadOnlyList<string> parameterIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(parameterIds);
+        if (!caller.IsAuthenticated || caller.IsOperator)
+        {
+            return [];
+        }
+
+        var optedIn = db.MaturityComparisonOptIns.Select(o => o.OrganisationId);
+        var assessments = db.MaturityAssessments;
+        var latest = assessments.AsNoTracking()
+            .Where(a => a.ModelKey == modelKey && a.Status == AssessmentStatus.Finished && optedIn.Contains(a.OrganisationId))
+            .Where(a => !assessments.Any(b => b.ModelKey == modelKey && b.OrganisationId == a.OrganisationId && b.Status == AssessmentStatus.Finished
+                                               && (b.Date > a.Date || (b.Date == a.Date && b.RecordId > a.RecordId))))
+            .Select(a => a.RecordId);
+        var levels = await db.MaturityRatings.AsNoTracking()
+            .Where(r => latest.Contains(r.AssessmentRecordId) && r.Level != null)
+            .Select(r => new { r.ParameterId, Level = r.Level!.Value })
+            .ToListAsync(cancellationToken);
+        var byParameter = levels.ToLookup(l => l.ParameterId, l => l.Level, StringComparer.Ordinal);
+
+        var own = await HistoryAsync(caller, caller.OrganisationId, modelKey, 1, cancellationToken);
+        var ownLevels = own.Count == 0
+            ? new Dictionary<string, int>(StringComparer.Ordinal)
+            : own[0].Ratings.Where(r => r.Level is not null).ToDictionary(r => r.ParameterId, r => r.Level!.Value, StringComparer.Ordinal);
+        return parameterIds.Select(p =>
+        {
+            var distribution = Sim3Analysis.Distribution(p, [.. byParameter[p]]);
+            return new RegionalParameter(p, distribution.Contributors, distribution.Counts, ownLevels.TryGetValue(p, out var l) ? l : null);
+        }).ToList();
+    }
+}

@@ -1,0 +1,392 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Rampart.Server.Capacity.Maturity;
+using Rampart.Server.Data;
+
+namespace Rampart.Server.Tests;
+
+/// <summary>
+/// SIM3 maturity (issue 12) through the HTTP API, on SQLite and PostgreSQL: the model as data, freezing and
+/// versioning, peer review, gaps against a profile, the at-least-5 rule, bad input, and that no other
+/// organisation and no administrator reads a private assessment by any path.
+/// </summary>
+public abstract class MaturityTests(NodeFixture fixture)
+{
+    private const string Api = "/api/capacity/maturity";
+
+    private static readonly string[] LawLinks = ["https://example.org/law.pdf"];
+
+    private static readonly string[] ScriptLinks = ["javascript:alert(1)"];
+
+    private SeededNode Node => fixture.Node;
+
+    private static async Task<JsonNode> OkJsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    private static async Task<Guid> AssessmentAsync(HttpClient client, object? extra = null, string model = "sim3-v2-interim")
+    {
+        object body = extra ?? new { modelKey = model, type = "self-assessment", date = "2026-11-01", assessors = "A. Analyst" };
+        var created = await OkJsonAsync(await client.PostAsync($"{Api}/assessments", body), HttpStatusCode.Created);
+        return created["id"]!.GetValue<Guid>();
+    }
+
+    private static async Task<JsonNode> SaveAsync(HttpClient client, Guid id, params object[] ratings) =>
+        await OkJsonAsync(await client.PutAsync($"{Api}/assessments/{id}", new { ratings }));
+
+    private static Dictionary<string, int?> LevelsOf(JsonNode assessment) =>
+        assessment["ratings"]!.AsArray().ToDictionary(r => r!["parameterId"]!.GetValue<string>(), r => r!["level"]?.GetValue<int?>());
+
+    [Fact]
+    public async Task Model_OnFirstStart_HoldsSim3V1With44AndV2InterimWith45()
+    {
+        var client = Node.Client(Node.Owner);
+        var v2 = await OkJsonAsync(await client.GetAsync($"{Api}/models/sim3-v2-interim"));
+        var v1 = await OkJsonAsync(await client.GetAsync($"{Api}/models/sim3-v1"));
+
+        Assert.Equal(45, v2["parameters"]!.AsArray().Count);
+        Assert.Equal(44, v1["parameters"]!.AsArray().Count);
+        Assert.Contains(v2["parameters"]!.AsArray(), p => p!["id"]!.GetValue<string>() == "O-6" && p["name"]!.GetValue<string>() == "Public Media Policy");
+        Assert.DoesNotContain(v1["parameters"]!.AsArray(), p => p!["id"]!.GetValue<string>() == "O-6");
+        // The v1 names are labels to verify (shared/data/sim3.md): the flag is visible to clients.
+        Assert.All(v1["parameters"]!.AsArray(), p => Assert.False(p!["nameVerified"]!.GetValue<bool>()));
+        Assert.Equal(5, v2["levelMeanings"]!.AsArray().Count);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{Api}/models/sim3-v9")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Model_UsedVersion_IsNeverEdited_ANewVersionIsAdded()
+    {
+        var admin = Node.Client(Node.NodeAdmin);
+        var key = $"test-{Guid.NewGuid():N}"[..20];
+        object Version(string k, string name) => new { key = k, title = "Test model", source = "tests", parameters = new[] { new { id = "O-1", name }, new { id = "H-1", name = "Code" } } };
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.OwnerAdmin).PostAsync($"{Api}/models", Version(key, "Mandate"))).StatusCode);
+        await OkJsonAsync(await admin.PostAsync($"{Api}/models", Version(key, "Mandate")), HttpStatusCode.Created);
+        // Unused: may still be corrected.
+        await OkJsonAsync(await admin.PutAsync($"{Api}/models/{key}", Version(key, "Mandate (corrected)")));
+
+        await AssessmentAsync(Node.Client(Node.Owner), model: key);
+
+        var refused = await admin.PutAsync($"{Api}/models/{key}", Version(key, "Changed after use"));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var model = await OkJsonAsync(await admin.GetAsync($"{Api}/models/{key}"));
+        Assert.True(model["used"]!.GetValue<bool>());
+        Assert.Equal("Mandate (corrected)", model["parameters"]![0]!["name"]!.GetValue<string>());
+
+        var again = await admin.PostAsync($"{Api}/models", Version(key, "Other"));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(again))["errors"]!["key"]);
+        await OkJsonAsync(await admin.PostAsync($"{Api}/models", Version(key + "-2", "Changed after use")), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Model_Translation_IsShownInTheReadersLanguage()
+    {
+        var key = $"tr-{Guid.NewGuid():N}"[..16];
+        var admin = Node.Client(Node.NodeAdmin);
+        await OkJsonAsync(await admin.PostAsync($"{Api}/models", new { key, title = "T", parameters = new[] { new { id = "O-1", name = "Mandate" } } }), HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsync($"{Api}/models/{key}/texts/sq", new { parameters = new[] { new { id = "O-1", name = "Mandati" } } })).StatusCode);
+        var bad = await admin.PutAsync($"{Api}/models/{key}/texts/sq", new { parameters = new[] { new { id = "Z-1", name = "x" } } });
+        Assert.NotNull((await Json.ReadAsync(bad))["errors"]!["parameters[0].id"]);
+
+        var client = Node.Client(Node.Owner);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Api}/models/{key}");
+        request.Headers.AcceptLanguage.ParseAdd("sq");
+        var sq = await OkJsonAsync(await client.SendAsync(request));
+        Assert.Equal("Mandati", sq["parameters"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("Mandate", sq["parameters"]![0]!["englishName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Assessment_Finished_IsFrozen_AndReopeningMakesANewVersion()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        await SaveAsync(owner, id, new { parameterId = "O-1", level = 2, comment = "Law of 2021", evidence = LawLinks });
+        var finished = await OkJsonAsync(await owner.PostAsync($"{Api}/assessments/{id}/finish", new { }));
+        Assert.Equal("finished", finished["status"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PutAsync($"{Api}/assessments/{id}", new { ratings = new[] { new { parameterId = "O-1", level = 4 } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"{Api}/assessments/{id}/finish", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.DeleteAsync($"{Api}/assessments/{id}")).StatusCode);
+
+        var reopened = await OkJsonAsync(await owner.PostAsync($"{Api}/assessments/{id}/reopen", new { }), HttpStatusCode.Created);
+        var second = reopened["id"]!.GetValue<Guid>();
+        Assert.NotEqual(id, second);
+        Assert.Equal(2, reopened["version"]!.GetValue<int>());
+        Assert.Equal("draft", reopened["status"]!.GetValue<string>());
+        Assert.Equal(2, LevelsOf(reopened)["O-1"]);
+        Assert.Equal("https://example.org/law.pdf", reopened["ratings"]![0]!["evidence"]![0]!.GetValue<string>());
+
+        await SaveAsync(owner, second, new { parameterId = "O-1", level = 3 });
+        var first = await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{id}"));
+        Assert.Equal(2, LevelsOf(first)["O-1"]);
+        Assert.Equal("finished", first["status"]!.GetValue<string>());
+        // Only the latest version reopens.
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"{Api}/assessments/{id}/reopen", new { })).StatusCode);
+        var versions = await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{second}/versions"));
+        Assert.Equal([1, 2], versions["items"]!.AsArray().Select(v => v!["version"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Assessment_BadInput_Is400NamingTheField_AndNothingIsSaved()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        await SaveAsync(owner, id, new { parameterId = "O-1", level = 1 });
+
+        async Task ExpectAsync(string field, params object[] ratings)
+        {
+            var response = await owner.PutAsync($"{Api}/assessments/{id}", new { assessors = "Changed", ratings });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var errors = (await Json.ReadAsync(response))["errors"]!.AsObject();
+            Assert.True(errors.ContainsKey(field), $"{field} not in {errors.ToJsonString()}");
+        }
+
+        await ExpectAsync("ratings[1].parameterId", new { parameterId = "O-2", level = 3 }, new { parameterId = "X-99", level = 1 });
+        await ExpectAsync("ratings[1].level", new { parameterId = "O-2", level = 3 }, new { parameterId = "O-3", level = 5 });
+        await ExpectAsync("ratings[0].level", new { parameterId = "O-2", level = -1 });
+        await ExpectAsync("ratings[1].parameterId", new { parameterId = "O-2", level = 3 }, new { parameterId = "O-2", level = 2 });
+        await ExpectAsync("ratings[0].evidence[0]", new { parameterId = "O-2", level = 3, evidence = ScriptLinks });
+        await ExpectAsync("ratings[0].comment", new { parameterId = "O-2", level = 3, comment = "a\u0000b" });
+        // O-6 does not exist in v1.
+        var v1 = await AssessmentAsync(owner, model: "sim3-v1");
+        var o6 = await owner.PutAsync($"{Api}/assessments/{v1}", new { ratings = new[] { new { parameterId = "O-6", level = 1 } } });
+        Assert.NotNull((await Json.ReadAsync(o6))["errors"]!["ratings[0].parameterId"]);
+
+        var stored = await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{id}"));
+        Assert.Equal(new Dictionary<string, int?> { ["O-1"] = 1 }, LevelsOf(stored));
+        Assert.Equal("A. Analyst", stored["assessors"]!.GetValue<string>());
+
+        var badCreate = await owner.PostAsync($"{Api}/assessments", new { modelKey = "sim3-v7", type = "self-assessment", date = "2026-11-01" });
+        Assert.NotNull((await Json.ReadAsync(badCreate))["errors"]!["modelKey"]);
+        var noReviewer = await owner.PostAsync($"{Api}/assessments", new { modelKey = "sim3-v2-interim", type = "peer-review", date = "2026-11-01" });
+        Assert.NotNull((await Json.ReadAsync(noReviewer))["errors"]!["reviewerOrganisationId"]);
+        var badProfile = await owner.PostAsync($"{Api}/profiles", new { name = "x", modelKey = "sim3-v2-interim", levels = new Dictionary<string, int> { ["O-1"] = 7, ["Q-1"] = 1 } });
+        var profileErrors = (await Json.ReadAsync(badProfile))["errors"]!.AsObject();
+        Assert.True(profileErrors.ContainsKey("levels.O-1") && profileErrors.ContainsKey("levels.Q-1"), profileErrors.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.GetAsync($"{Api}/assessments/{id}/radar.svg?category=z")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.GetAsync($"{Api}/assessments/not-a-uuid")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Gaps_AgainstAProfile_AreListedLargestFirst_AndANewProfileVersionCanBeMet()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        await SaveAsync(owner, id, new { parameterId = "O-8", level = 0 }, new { parameterId = "H-3", level = 1 }, new { parameterId = "T-4", level = 2 });
+        var profile = await OkJsonAsync(await owner.PostAsync($"{Api}/profiles", new
+        {
+            name = "Our 2027 baseline", modelKey = "sim3-v2-interim", levels = new Dictionary<string, int> { ["O-8"] = 3, ["H-3"] = 2, ["T-4"] = 2, ["P-1"] = 1 },
+        }), HttpStatusCode.Created);
+        var profileId = profile["id"]!.GetValue<Guid>();
+
+        var gaps = await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{id}/gaps?profile={profileId}"));
+        Assert.False(gaps["met"]!.GetValue<bool>());
+        Assert.Equal(["O-8", "H-3", "P-1"], gaps["gaps"]!.AsArray().Select(g => g!["parameterId"]!.GetValue<string>()));
+        Assert.Equal([3, 1, 1], gaps["gaps"]!.AsArray().Select(g => g!["gap"]!.GetValue<int>()));
+        Assert.Equal("Incident Classification", gaps["gaps"]![0]!["name"]!.GetValue<string>());
+
+        var lowered = await OkJsonAsync(await owner.PutAsync($"{Api}/profiles/{profileId}", new { name = "Our 2027 baseline", levels = new Dictionary<string, int> { ["H-3"] = 1, ["T-4"] = 2 } }), HttpStatusCode.Created);
+        Assert.Equal(2, lowered["version"]!.GetValue<int>());
+        var met = await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{id}/gaps?profile={lowered["id"]}"));
+        Assert.True(met["met"]!.GetValue<bool>());
+        Assert.Empty(met["gaps"]!.AsArray());
+        // The first version is kept, and only the latest is changed.
+        Assert.Equal(4, (await OkJsonAsync(await owner.GetAsync($"{Api}/profiles/{profileId}")))["levels"]!.AsObject().Count);
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PutAsync($"{Api}/profiles/{profileId}", new { name = "x", levels = new Dictionary<string, int> { ["O-1"] = 1 } })).StatusCode);
+        // Another organisation's own profile is invisible; only node admins make network-wide ones.
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"{Api}/profiles/{profileId}")).StatusCode);
+        var network = await owner.PostAsync($"{Api}/profiles", new { name = "n", modelKey = "sim3-v2-interim", network = true, levels = new Dictionary<string, int> { ["O-1"] = 1 } });
+        Assert.NotNull((await Json.ReadAsync(network))["errors"]!["network"]);
+        var baseline = await OkJsonAsync(await Node.Client(Node.NodeAdmin).PostAsync($"{Api}/profiles", new { name = "Network baseline 2027", modelKey = "sim3-v2-interim", network = true, levels = new Dictionary<string, int> { ["O-1"] = 1 } }), HttpStatusCode.Created);
+        await OkJsonAsync(await Node.Client(Node.Outsider).GetAsync($"{Api}/profiles/{baseline["id"]}"));
+    }
+
+    [Fact]
+    public async Task PeerReview_InvitedOrganisationEntersLevels_AndTheAssessedSeesTheDifferences()
+    {
+        var owner = Node.Client(Node.Owner);
+        var reviewer = Node.Client(Node.Recipient);
+        var self = await AssessmentAsync(owner);
+        await SaveAsync(owner, self, new { parameterId = "O-1", level = 3 }, new { parameterId = "O-2", level = 2 });
+        var peer = await AssessmentAsync(owner, new { modelKey = "sim3-v2-interim", type = "peer-review", date = "2026-11-15", reviewerOrganisationId = Node.RecipientOrg });
+
+        // The assessed organisation does not enter the reviewer's levels; the reviewer does.
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.PutAsync($"{Api}/assessments/{peer}", new { ratings = new[] { new { parameterId = "O-1", level = 4 } } })).StatusCode);
+        await SaveAsync(reviewer, peer, new { parameterId = "O-1", level = 2 }, new { parameterId = "O-2", level = 2 });
+        await OkJsonAsync(await reviewer.PostAsync($"{Api}/assessments/{peer}/finish", new { }));
+        // The reviewer reads the peer review, not the self-assessment.
+        Assert.Equal(HttpStatusCode.NotFound, (await reviewer.GetAsync($"{Api}/assessments/{self}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await reviewer.GetAsync($"{Api}/assessments/{peer}/compare/{self}")).StatusCode);
+
+        var comparison = await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{self}/compare/{peer}"));
+        var o1 = comparison["parameters"]!.AsArray().Single(p => p!["parameterId"]!.GetValue<string>() == "O-1")!;
+        Assert.Equal(3, o1["level"]!.GetValue<int>());
+        Assert.Equal(2, o1["otherLevel"]!.GetValue<int>());
+        Assert.Equal(-1, o1["difference"]!.GetValue<int>());
+        Assert.Equal(1, comparison["differences"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"{Api}/assessments/{peer}")).StatusCode);
+
+        var radar = await owner.GetAsync($"{Api}/assessments/{self}/radar.svg?category=o&compare={peer}");
+        Assert.Equal("image/svg+xml", radar.Content.Headers.ContentType!.MediaType);
+        var svg = await radar.Content.ReadAsStringAsync();
+        Assert.Contains("sim3-radar-first", svg, StringComparison.Ordinal);
+        Assert.Contains("sim3-radar-second", svg, StringComparison.Ordinal);
+        Assert.Contains(">O-11<", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrivateAssessment_OtherOrganisationsAndAdministrators_CannotReachIt()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        await SaveAsync(owner, id, new { parameterId = "O-1", level = 3 });
+        await OkJsonAsync(await owner.PostAsync($"{Api}/assessments/{id}/finish", new { }));
+        var theirs = await AssessmentAsync(Node.Client(Node.Outsider));
+        var profile = await OkJsonAsync(await owner.PostAsync($"{Api}/profiles", new { name = "p", modelKey = "sim3-v2-interim", levels = new Dictionary<string, int> { ["O-1"] = 1 } }), HttpStatusCode.Created);
+
+        Person otherOrgAdmin;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            otherOrgAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{Guid.NewGuid():N}@outside.test", Role.OrgAdmin);
+        }
+
+        foreach (var person in new[] { Node.Recipient, Node.Member, Node.SameCountry, Node.Outsider, otherOrgAdmin, Node.NodeAdmin })
+        {
+            var client = Node.Client(person);
+            foreach (var path in new[]
+                     {
+                         $"assessments/{id}", $"assessments/{id}/versions", $"assessments/{id}/radar.svg", $"assessments/{id}/gaps?profile={profile["id"]}",
+                         $"assessments/{theirs}/compare/{id}", $"assessments/{id}/compare/{theirs}", $"profiles/{profile["id"]}",
+                     })
+            {
+                var response = await client.GetAsync($"{Api}/{path}");
+                Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{person.Email} GET {path}: {(int)response.StatusCode}");
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PutAsync($"{Api}/assessments/{id}", new { ratings = new[] { new { parameterId = "O-1", level = 0 } } })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"{Api}/assessments/{id}/reopen", new { })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"{Api}/assessments/{id}")).StatusCode);
+
+            var list = await OkJsonAsync(await client.GetAsync($"{Api}/assessments?limit=200"));
+            Assert.DoesNotContain(list["items"]!.AsArray(), a => a!["id"]!.GetValue<Guid>() == id);
+            var profiles = await OkJsonAsync(await client.GetAsync($"{Api}/profiles?limit=200"));
+            Assert.DoesNotContain(profiles["items"]!.AsArray(), p => p!["id"]!.GetValue<Guid>() == profile["id"]!.GetValue<Guid>());
+            // (Other tests of this class share a peer review of the owner with the recipient: only this assessment must be absent.)
+            var history = await OkJsonAsync(await client.GetAsync($"{Api}/history?organisationId={Node.OwnerOrg}"));
+            Assert.DoesNotContain(history["items"]!.AsArray(), h => h!["assessmentId"]!.GetValue<Guid>() == id);
+            if (history["items"]!.AsArray().Count == 0)
+            {
+                var chart = await (await client.GetAsync($"{Api}/history.svg?organisationId={Node.OwnerOrg}")).Content.ReadAsStringAsync();
+                Assert.DoesNotContain("<circle", chart, StringComparison.Ordinal);
+            }
+        }
+
+        // Anonymous: nothing at all.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Node.Client(null).GetAsync($"{Api}/assessments/{id}")).StatusCode);
+        // The command-line operator reads no content either.
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            var queries = scope.ServiceProvider.GetRequiredService<MaturityQueries>();
+            Assert.Null(await queries.FindAsync(Caller.Operator(), id, default));
+            Assert.Empty((await queries.ListAsync(Caller.Operator(), null, 200, default)).Items);
+            Assert.Empty(await queries.HistoryAsync(Caller.Operator(), Node.OwnerOrg, "sim3-v2-interim", 200, default));
+        }
+
+        // The owner's colleagues do read it (the test is not vacuous).
+        await OkJsonAsync(await Node.Client(Node.OwnerViewer).GetAsync($"{Api}/assessments/{id}"));
+        var own = await OkJsonAsync(await owner.GetAsync($"{Api}/history"));
+        Assert.Contains(own["items"]!.AsArray(), h => h!["assessmentId"]!.GetValue<Guid>() == id);
+    }
+
+    [Fact]
+    public async Task ReadOnly_Viewer_CannotWrite()
+    {
+        var id = await AssessmentAsync(Node.Client(Node.Owner));
+        var viewer = Node.Client(Node.OwnerViewer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PutAsync($"{Api}/assessments/{id}", new { ratings = new[] { new { parameterId = "O-1", level = 1 } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"{Api}/assessments", new { modelKey = "sim3-v2-interim", type = "self-assessment", date = "2026-11-01" })).StatusCode);
+    }
+}
+
+public sealed class SqliteMaturityTests(SqliteNode fixture) : MaturityTests(fixture), IClassFixture<SqliteNode>;
+
+public sealed class PostgresMaturityTests(PostgresNode fixture) : MaturityTests(fixture), IClassFixture<PostgresNode>;
+
+/// <summary>The regional comparison on its own node, so that exactly the organisations of the test contribute.</summary>
+public abstract class MaturityRegionalTests(DatabaseProvider provider)
+{
+    private const string Api = "/api/capacity/maturity";
+
+    [Fact]
+    public async Task Regional_FourContributors_ShowNothing_FiveShowTheDistributionWithOwnPosition()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var organisations = new[] { node.OwnerOrg, node.RecipientOrg, node.MemberOrg, node.SameCountryOrg, node.OutsiderOrg };
+        var admins = new List<Person>();
+        await using (var scope = node.Factory.Services.CreateAsyncScope())
+        {
+            foreach (var org in organisations)
+            {
+                admins.Add(org == node.OwnerOrg ? node.OwnerAdmin : await SeededNode.PersonAsync(scope.ServiceProvider, org, $"admin-{org:N}@regional.test", Role.OrgAdmin));
+            }
+        }
+
+        // Analysts may not opt their organisation in; admins may.
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Client(node.Owner).PutAsync($"{Api}/regional/opt-in", new { optedIn = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Client(node.OwnerAdmin).PutAsync($"{Api}/regional/opt-in", new { })).StatusCode);
+
+        async Task ContributeAsync(Person admin, int level)
+        {
+            var client = node.Client(admin);
+            var created = await client.PostAsync($"{Api}/assessments", new { modelKey = "sim3-v2-interim", type = "self-assessment", date = "2026-10-01" });
+            var id = (await Json.ReadAsync(created))["id"]!.GetValue<Guid>();
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"{Api}/assessments/{id}", new { ratings = new[] { new { parameterId = "O-8", level } } })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{Api}/assessments/{id}/finish", new { })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"{Api}/regional/opt-in", new { optedIn = true })).StatusCode);
+        }
+
+        async Task<JsonNode> O8Async(Person viewer) =>
+            (await Json.ReadAsync(await node.Client(viewer).GetAsync($"{Api}/regional?model=sim3-v2-interim")))["parameters"]!.AsArray()
+            .Single(p => p!["parameterId"]!.GetValue<string>() == "O-8")!;
+
+        for (var i = 0; i < 4; i++)
+        {
+            await ContributeAsync(admins[i], i % 3);
+        }
+
+        // A fifth organisation with a finished assessment that did not opt in does not count.
+        var outsider = node.Client(node.Outsider);
+        var notOptedIn = (await Json.ReadAsync(await outsider.PostAsync($"{Api}/assessments", new { modelKey = "sim3-v2-interim", type = "self-assessment", date = "2026-10-01" })))["id"]!.GetValue<Guid>();
+        await outsider.PutAsync($"{Api}/assessments/{notOptedIn}", new { ratings = new[] { new { parameterId = "O-8", level = 4 } } });
+        await outsider.PostAsync($"{Api}/assessments/{notOptedIn}/finish", new { });
+
+        var four = await O8Async(node.Owner);
+        Assert.Null(four["counts"]);
+        Assert.Equal(0, four["contributors"]!.GetValue<int>());
+        Assert.Equal(0, four["ownLevel"]!.GetValue<int>());
+
+        await ContributeAsync(admins[4], 4);
+        var five = await O8Async(node.Owner);
+        Assert.Equal(5, five["contributors"]!.GetValue<int>());
+        // Levels 0,1,2,0 and the outsider's latest (4): the not-opted-in one was replaced by its later opted-in one.
+        Assert.Equal([2, 1, 1, 0, 1], five["counts"]!.AsArray().Select(c => c!.GetValue<int>()));
+        Assert.Equal(0, five["ownLevel"]!.GetValue<int>());
+        var other = await O8Async(node.Recipient);
+        Assert.Equal(1, other["ownLevel"]!.GetValue<int>());
+
+        // One opts out: back to four, nothing shown.
+        Assert.Equal(HttpStatusCode.OK, (await node.Client(admins[1]).PutAsync($"{Api}/regional/opt-in", new { optedIn = false })).StatusCode);
+        Assert.Null((await O8Async(node.Owner))["counts"]);
+    }
+}
+
+public sealed class SqliteMaturityRegionalTests() : MaturityRegionalTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresMaturityRegionalTests() : MaturityRegionalTests(DatabaseProvider.Postgres);
