@@ -170,4 +170,9 @@ public enum AuditEvent
     IntelExported = 590,
     /// <summary>An export ended (detail: how many values or objects it wrote; failed when the client broke it off).</summary>
     IntelExportEnded = 591,
+
+    // 7xx TAXII (issue 10)
+    TaxiiCollectionCreated = 700,
+    TaxiiCollectionChanged = 701,
+    TaxiiCollectionDeleted = 702,
 }

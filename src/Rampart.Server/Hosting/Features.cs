@@ -11,6 +11,7 @@ using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
 using Rampart.Server.Scheduling;
+using Rampart.Server.Taxii;
 
 namespace Rampart.Server.Hosting;
 
@@ -33,5 +34,6 @@ public static class Features
         new Intelligence.Sightings.IntelSightingsFeature(),
         new IntelPagesFeature(),
         new IntelExportsFeature(),
+        new TaxiiFeature(),
     ];
 }

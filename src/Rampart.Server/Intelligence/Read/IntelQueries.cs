@@ -97,7 +97,7 @@ public sealed record Correlations(IReadOnlyList<Correlated> Items, IReadOnlyList
 /// here and from here through <see cref="AccessPolicy"/>. What the caller may not read does not exist: no
 /// answer, count or error differs because of an object the caller cannot read.
 /// </summary>
-public sealed class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions, TimeProvider clock)
+public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions, TimeProvider clock)
 {
     /// <summary>Most copies of one STIX id listed (one per organisation holding it).</summary>
     public const int MaxCopies = 100;
