@@ -28,6 +28,8 @@ public sealed class TaxiiFeature : RampartFeature
         services.AddScoped<TaxiiCollections>();
         services.AddScoped<TaxiiWrites>();
         services.AddSingleton<TaxiiCursors>();
+        services.AddSingleton(new Components.Layout.NavEntry(Components.Layout.NavGroup.Intelligence, "TAXII collections", "taxii/collections",
+            MudBlazor.Icons.Material.Filled.SyncAlt, c => c.IsAuthenticated && !c.IsOperator, 5));
     }
 
     public override void MapEndpoints(FeatureRoutes routes)
