@@ -135,8 +135,8 @@ public abstract class TaxiiTests(NodeFixture fixture)
 
         AssertTaxiiMediaType(response);
         Assert.False(string.IsNullOrEmpty(discovery["title"]!.GetValue<string>()));
-        Assert.Equal("/taxii2/api/", discovery["default"]!.GetValue<string>());
-        Assert.Equal(["/taxii2/api/"], discovery["api_roots"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal("http://localhost/taxii2/api/", discovery["default"]!.GetValue<string>());
+        Assert.Equal(["http://localhost/taxii2/api/"], discovery["api_roots"]!.AsArray().Select(r => r!.GetValue<string>()));
     }
 
     [Fact]

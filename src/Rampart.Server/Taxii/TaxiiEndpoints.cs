@@ -20,7 +20,9 @@ public static class TaxiiEndpoints
         taxii.MapGet("/", (HttpContext http, IOptions<TaxiiOptions> options) => RunAsync(http, false, _ =>
         {
             var o = options.Value;
-            return Task.FromResult(TaxiiHttp.Write(new TaxiiDiscovery(o.Title, o.Description, o.Contact, TaxiiFeature.ApiRootPath, [TaxiiFeature.ApiRootPath]), TaxiiHttp.TaxiiMediaType));
+            // Absolute URLs, as clients follow them: the address the client reached (forwarded headers of known proxies honoured).
+            var apiRoot = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{TaxiiFeature.ApiRootPath}";
+            return Task.FromResult(TaxiiHttp.Write(new TaxiiDiscovery(o.Title, o.Description, o.Contact, apiRoot, [apiRoot]), TaxiiHttp.TaxiiMediaType));
         }));
 
         var root = taxii.MapGroup("/api");
