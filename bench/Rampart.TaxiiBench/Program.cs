@@ -86,6 +86,7 @@ return 0;
 async Task SeedAsync(RampartDb db)
 {
     var watch = Stopwatch.StartNew();
+    db.Database.SetCommandTimeout(TimeSpan.FromHours(1)); // one statement inserts a million rows
     await using var transaction = await db.Database.BeginTransactionAsync();
     foreach (var table in new[] { "IntelObjectVersions", "ObservableLinks", "Observables", "IntelObjects", "AccessGrants", "SharedRecords" })
     {
