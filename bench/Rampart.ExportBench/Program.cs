@@ -22,6 +22,7 @@ if (args.Length < 2)
 
 var isSqlite = args[0] == "sqlite";
 var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
+var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
 RampartDb NewDb() => isSqlite
     ? new SqliteRampartDb(new DbContextOptionsBuilder<SqliteRampartDb>().UseSqlite($"Data Source={args[1]}").Options)
     : new PostgresRampartDb(new DbContextOptionsBuilder<PostgresRampartDb>().UseNpgsql(PostgresRampartDb.SessionConnectionString(args[1])).Options);
@@ -39,12 +40,13 @@ await using (var db = NewDb())
 }
 
 var caller = new Caller(user, org, Role.Analyst, new HashSet<Guid>(), ReadOnly: true, Credential: "apikey:bench");
-for (var run = 0; run < 3; run++)
+for (var run = 0; run < runs; run++)
 {
     GC.Collect();
     var baseline = GC.GetTotalMemory(true);
     var peak = 0L;
     using var sampler = new Timer(_ => peak = Math.Max(peak, GC.GetTotalMemory(false)), null, 0, 50);
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     await using var db = NewDb();
     var exports = new IntelExports(db, new AccessPolicy(db));
@@ -57,7 +59,7 @@ for (var run = 0; run < 3; run++)
     var summary = await writer.WriteAllAsync(exports.ValuesAsync(caller, IntelExportFormat.Ips, filter, now, default));
     watch.Stop();
     Console.WriteLine($"run {run + 1}: {summary.Written:N0} values, {sink.Length / 1048576.0:F1} MiB, stated {tlp.Label()} in {header.TotalSeconds:F2} s, "
-        + $"total {watch.Elapsed.TotalSeconds:F2} s; managed heap above baseline at peak {(peak - baseline) / 1048576.0:F0} MiB, process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+        + $"total {watch.Elapsed.TotalSeconds:F2} s, process CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; managed heap above baseline at peak {(peak - baseline) / 1048576.0:F0} MiB, process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
 }
 
 return 0;

@@ -115,6 +115,8 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
         await Seeds.WaitInteractiveAsync(page);
         await Expect(page.Locator("#intel-grid")).ToContainTextAsync("185.220.101.47");
         await Expect(page.Locator("#intel-grid")).ToContainTextAsync("TLP:AMBER");
+        // The audience names the community (not only "Community").
+        await Expect(page.Locator("#intel-grid")).ToContainTextAsync(communityName);
         await page.GotoAsync($"/intel?q={Uri.EscapeDataString("login-update-secure.net")}");
         await Seeds.WaitInteractiveAsync(page);
         await Expect(page.Locator("#intel-grid")).ToContainTextAsync("login-update-secure.net");
@@ -184,7 +186,7 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
         var page = await context.NewPageAsync();
         await Seeds.LogInAsync(page, analyst);
         var problems = new List<string>();
-        foreach (var path in new[] { "/", "/intel", $"/intel/objects/{shown.StixId}", "/intel?q=192.0.2.250", "/intel/share" })
+        foreach (var path in new[] { "/", "/intel", $"/intel/objects/{shown.StixId}", "/intel?q=192.0.2.250", "/intel/share", "/intel/imports", "/intel/feeds", "/intel/warning-lists" })
         {
             await page.GotoAsync(path);
             await Seeds.WaitInteractiveAsync(page);

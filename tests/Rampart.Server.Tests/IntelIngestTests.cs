@@ -110,6 +110,24 @@ public abstract class IntelIngestTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Bundle_FieldMarkedRedByGranularMarking_WholeRecordStoredRed_AnonymousAndRecipientsOfClearSeeNothing()
+    {
+        var id = Id("indicator");
+        var indicator = Indicator(id, "[url:value = 'http://granular.example.org/x']");
+        indicator["description"] = "informant at the ministry";
+        indicator["granular_markings"] = new JsonArray(new JsonObject { ["marking_ref"] = TlpRed, ["selectors"] = new JsonArray("description") });
+        var job = await ImportAsync(Node.Owner, Bundle(indicator), "tlp=clear&audience=network&published=true");
+
+        var detail = job["outcomes"]![0]!["detail"]!.GetValue<string>();
+        Assert.Contains("granular_markings", detail, StringComparison.Ordinal);
+        Assert.Contains("TLP:RED", detail, StringComparison.Ordinal);
+        foreach (var stranger in new Person?[] { null, Node.Recipient, Node.Outsider, Node.NodeAdmin })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(stranger).GetAsync($"/api/intel/objects/{id}")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Bundle_Malformed_400AndNothingStored()
     {
         var response = await PostBundleAsync(Node.Owner, "{\"type\":\"bundle\",\"objects\":[{\"type\":");

@@ -147,15 +147,15 @@ public abstract class IntelPageQueryTests(NodeFixture fixture)
             Assert.Null(await AsAsync(caller, (q, c) => q.FindAsync(c, amber.StixId, null, default)));
             Assert.Null(await AsAsync(caller, (q, c) => q.FindAsync(c, amber.StixId, amber.RecordId, default)));
             Assert.Null(await AsAsync(caller, (q, c) => q.FindAsync(c, own.StixId, amber.RecordId, default)));
-            Assert.Empty(await AsAsync(caller, (q, c) => q.VersionsAsync(c, amber.RecordId, default)));
-            Assert.Empty((await AsAsync(caller, (q, c) => q.AnnotationsAsync(c, amber.RecordId, default))).Labels);
-            Assert.Empty((await AsAsync(caller, (q, c) => q.CorrelationsAsync(c, amber.RecordId, default))).Objects);
         }
 
-        // Through its own object sharing the value, the outsider learns nothing of the AMBER one.
-        var correlations = await AsAsync(Node.Outsider, (q, c) => q.CorrelationsAsync(c, own.RecordId, default));
-        Assert.Empty(correlations.Objects);
-        Assert.Empty(correlations.CommonValues);
+        // Versions, warning hits, relations and correlations are read only for an object FindAsync answered. Through
+        // its own object sharing the value, the outsider learns nothing of the AMBER one.
+        var mine = await AsAsync(Node.Outsider, (q, c) => q.FindAsync(c, own.StixId, null, default));
+        Assert.NotNull(mine);
+        var correlations = await AsAsync(Node.Outsider, (q, c) => q.CorrelationsAsync(c, mine, default));
+        Assert.Empty(correlations.Items);
+        Assert.Empty(correlations.Common);
     }
 
     [Fact]
@@ -170,19 +170,22 @@ public abstract class IntelPageQueryTests(NodeFixture fixture)
         var read = await AsAsync(Node.Member, (q, c) => q.FindAsync(c, amber.StixId, null, default));
         Assert.NotNull(read);
         Assert.Equal(amber.RecordId, read.Intel.RecordId);
-        var versions = await AsAsync(Node.Member, (q, c) => q.VersionsAsync(c, amber.RecordId, default));
+        var versions = await AsAsync(Node.Member, (q, c) => q.VersionsAsync(read, default));
         Assert.Single(versions);
         // Properties are handed to the page as text (Blazor encodes them), never as markup.
-        Assert.Contains(("name", "<script>alert(1)</script>"), IntelPageQueries.Properties(versions[0].Json));
+        Assert.Contains(("name", "<script>alert(1)</script>"), IntelPageQueries.Properties(read.Read.Current));
+        // The version shown reads as it was written: no \u003C / \u0027 escapes (the page's HTML encoder escapes it).
+        Assert.Contains("\"<script>alert(1)</script>\"", IntelPageQueries.Indented(versions[0].Json), StringComparison.Ordinal);
 
-        var correlations = await AsAsync(Node.Member, (q, c) => q.CorrelationsAsync(c, amber.RecordId, default));
-        Assert.Equal([shared.RecordId], correlations.Objects.Select(o => o.Intel.RecordId));
-        Assert.Equal([ip], correlations.Objects[0].Values);
-        Assert.DoesNotContain(correlations.Objects, o => o.Intel.RecordId == own.RecordId);
+        var correlations = await AsAsync(Node.Member, (q, c) => q.CorrelationsAsync(c, read, default));
+        Assert.Equal([shared.RecordId], correlations.Items.Select(o => o.Intel.RecordId));
+        Assert.Equal([ip], correlations.Items[0].Via.Select(v => v.Value).Distinct());
+        Assert.DoesNotContain(correlations.Items, o => o.Intel.RecordId == own.RecordId);
 
         // The outsider sees the network-wide one beside its own, never the AMBER one.
-        var outsider = await AsAsync(Node.Outsider, (q, c) => q.CorrelationsAsync(c, own.RecordId, default));
-        Assert.Equal([shared.RecordId], outsider.Objects.Select(o => o.Intel.RecordId));
+        var mine = await AsAsync(Node.Outsider, (q, c) => q.FindAsync(c, own.StixId, null, default));
+        var outsider = await AsAsync(Node.Outsider, (q, c) => q.CorrelationsAsync(c, mine!, default));
+        Assert.Equal([shared.RecordId], outsider.Items.Select(o => o.Intel.RecordId));
     }
 
     [Fact]

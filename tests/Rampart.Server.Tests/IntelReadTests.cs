@@ -284,6 +284,28 @@ public abstract class IntelReadTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Lookup_ValuesSpanningSeveralStatements_AnswersEveryReadableMatchAndNoHiddenOne()
+    {
+        // 2,500 addresses of one kind go to the database in several statements; matches sit in the first, a middle and the last.
+        var net = Guid.NewGuid().ToByteArray();
+        var values = Enumerable.Range(0, 2500).Select(i => $"100.{64 + (net[0] & 63)}.{(net[1] + (i / 250)) & 255}.{i % 250}").ToList();
+        var visible = new List<string>();
+        foreach (var at in new[] { 0, 1203, values.Count - 1 })
+        {
+            visible.Add(await SeedAsync(Node.OwnerOrg, Tlp.Green, Audience.Network, "indicator", $"visible {at}", [values[at]]));
+        }
+
+        var hidden = await SeedAsync(Node.OwnerOrg, Tlp.Amber, Audience.Recipients, "indicator", "hidden", [values[1800]]);
+
+        var outsider = await Json.ReadAsync(await Node.Client(Node.Outsider).PostAsync("/api/intel/lookup", new { values }));
+        Assert.Equal(values.Count, outsider["submitted"]!.GetValue<int>());
+        Assert.Equal(visible.Order(StringComparer.Ordinal), outsider["known"]!.AsArray().Select(k => k!["stixId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+
+        var recipient = await Json.ReadAsync(await Node.Client(Node.Recipient).PostAsync("/api/intel/lookup", new { values }));
+        Assert.Equal(visible.Append(hidden).Order(StringComparer.Ordinal), recipient["known"]!.AsArray().Select(k => k!["stixId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Lookup_AboveTheLimitOrNotStrings_Is400()
     {
         await using var node = await SeededNode.CreateAsync(Node.Database.Provider, new Dictionary<string, string?> { ["Rampart:Intelligence:LookupLimit"] = "3" });

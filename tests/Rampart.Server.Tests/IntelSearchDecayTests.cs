@@ -260,6 +260,38 @@ public abstract class IntelSightingTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Search_LastSightedRange_FindsOnlySightedReadableObjects_StrangersFindNothing()
+    {
+        var audience = $"tlp=amber&audience=organisation:{Node.RecipientOrg}";
+        var sighted = await IndicatorAsync(audience);
+        var neverSighted = await IndicatorAsync(audience);
+        var seen = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero); // before the test clock's now
+        Assert.Equal(HttpStatusCode.Created, (await SightAsync(Node.Recipient, sighted, new { count = 2, firstSeen = seen, lastSeen = seen })).StatusCode);
+
+        var from = Uri.EscapeDataString(seen.AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var to = Uri.EscapeDataString(seen.AddMinutes(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var found = await SearchIdsAsync(Node.Owner, $"sightedFrom={from}&sightedTo={to}&type=indicator&limit=100");
+        Assert.Contains(sighted, found);
+        Assert.DoesNotContain(neverSighted, found);
+        Assert.DoesNotContain(sighted, await SearchIdsAsync(Node.Owner, $"sightedTo={from}&type=indicator&limit=100"));
+        foreach (var stranger in new[] { Node.Outsider, Node.NodeAdmin, await AdminOfAsync(Node.OutsiderOrg) })
+        {
+            Assert.DoesNotContain(sighted, await SearchIdsAsync(stranger, $"sightedFrom={from}&limit=100"));
+        }
+
+        var bad = await Node.Client(Node.Owner).GetAsync("/api/intel/objects?sightedFrom=yesterday");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("sightedFrom", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<List<string>> SearchIdsAsync(Person person, string query)
+    {
+        var response = await Node.Client(person).GetAsync($"/api/intel/objects?{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await Json.ReadAsync(response))["items"]!.AsArray().Select(i => i!["stixId"]!.GetValue<string>())];
+    }
+
+    [Fact]
     public async Task Sighting_ByOrganisationThatCannotReadTheIndicator_Is404AndCountsNothing()
     {
         var id = await IndicatorAsync($"tlp=amber&audience=organisation:{Node.RecipientOrg}");

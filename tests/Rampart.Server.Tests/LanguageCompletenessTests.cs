@@ -25,14 +25,19 @@ public sealed partial class LanguageCompletenessTests
     /// product names (TLP, API, STIX, MISP, PGP, CSIRT) are never whole strings on their own and are checked by
     /// <see cref="Translations_KeepPlaceholdersCodesAndNumbers"/> instead.
     /// </summary>
-    private static readonly HashSet<(string Culture, string Key)> SameAsEnglish =
+    private static readonly HashSet<(string Set, string Culture, string Key)> SameAsEnglish =
     [
-        ("sq", "E-mail"),
-        ("ro", "E-mail"),
-        ("sr-Latn", "Moderator"),
-        ("bs", "Moderator"),
-        ("sr-Latn-ME", "Moderator"),
-        ("ro", "Moderator"),
+        ("Shell", "sq", "E-mail"),
+        ("Shell", "ro", "E-mail"),
+        ("Shell", "sr-Latn", "Moderator"),
+        ("Shell", "bs", "Moderator"),
+        ("Shell", "sr-Latn-ME", "Moderator"),
+        ("Shell", "ro", "Moderator"),
+        // A data grid filter's "Operator" is the native word in Serbian, Bosnian, Montenegrin and Romanian.
+        ("MudBlazor", "sr-Latn", "MudDataGrid_Operator"),
+        ("MudBlazor", "bs", "MudDataGrid_Operator"),
+        ("MudBlazor", "sr-Latn-ME", "MudDataGrid_Operator"),
+        ("MudBlazor", "ro", "MudDataGrid_Operator"),
     ];
 
     private static readonly string[] NativeNames = ["Shqip", "Srpski (latinica)", "Српски (ћирилица)", "Македонски", "Bosanski", "Crnogorski", "ქართული", "Română", "English"];
@@ -70,9 +75,10 @@ public sealed partial class LanguageCompletenessTests
     public static TheoryData<string> Cultures() => new(Languages.All.Select(l => l.Culture));
 
     [Fact]
-    public void TheResourceFolder_HasTheShell()
+    public void TheResourceFolder_HasTheShellAndMudBlazorsTexts()
     {
         Assert.Contains("Shell", BaseNames());
+        Assert.Contains("MudBlazor", BaseNames());
     }
 
     [Theory]
@@ -124,7 +130,9 @@ public sealed partial class LanguageCompletenessTests
         var expectedKeys = ExpectedKeys(english.Keys, culture);
         var missing = expectedKeys.Where(k => !translated.TryGetValue(k, out var v) || string.IsNullOrWhiteSpace(v)).ToList();
         var extra = translated.Keys.Where(k => !expectedKeys.Contains(k)).ToList();
-        var leftInEnglish = english.Where(e => translated.TryGetValue(e.Key, out var v) && v == e.Value && !SameAsEnglish.Contains((culture, e.Key)))
+        // Strings without a letter (MudBlazor's filter signs "=", ">=") are not language.
+        var leftInEnglish = english.Where(e => translated.TryGetValue(e.Key, out var v) && v == e.Value && Letters().IsMatch(v)
+                && !SameAsEnglish.Contains((baseName, culture, e.Key)))
             .Select(e => e.Key).ToList();
 
         Assert.True(missing.Count == 0, $"{baseName}.{culture}.resx lacks: {string.Join(" | ", missing)}");
@@ -184,11 +192,11 @@ public sealed partial class LanguageCompletenessTests
     public void TheAllowList_OnlyNamesStringsThatExistAndAreTheSame()
     {
         // An entry that no longer applies is removed, so the list stays short and true.
-        var english = Load("Shell", "en");
-        foreach (var (culture, key) in SameAsEnglish)
+        foreach (var (set, culture, key) in SameAsEnglish)
         {
+            var english = Load(set, "en");
             Assert.True(english.ContainsKey(key), key);
-            Assert.Equal(english[key], Load("Shell", culture)[key]);
+            Assert.Equal(english[key], Load(set, culture)[key]);
         }
     }
 
@@ -306,12 +314,14 @@ public sealed partial class LanguageCompletenessTests
     }
 
     [Theory]
-    [InlineData("bs")]
-    [InlineData("sr-Latn-ME")]
-    public void IjekavianSets_HaveNoEkavianForms(string culture)
+    [InlineData("Shell", "bs")]
+    [InlineData("Shell", "sr-Latn-ME")]
+    [InlineData("MudBlazor", "bs")]
+    [InlineData("MudBlazor", "sr-Latn-ME")]
+    public void IjekavianSets_HaveNoEkavianForms(string baseName, string culture)
     {
-        var ekavian = Load("Shell", culture).Where(m => EkavianWords(m.Value).Any()).Select(m => $"{m.Key}: {string.Join(",", EkavianWords(m.Value))}").ToList();
-        Assert.True(ekavian.Count == 0, $"ekavian in Shell.{culture}.resx: {string.Join(" | ", ekavian)}");
+        var ekavian = Load(baseName, culture).Where(m => EkavianWords(m.Value).Any()).Select(m => $"{m.Key}: {string.Join(",", EkavianWords(m.Value))}").ToList();
+        Assert.True(ekavian.Count == 0, $"ekavian in {baseName}.{culture}.resx: {string.Join(" | ", ekavian)}");
     }
 
     [Theory]
@@ -533,6 +543,25 @@ public sealed class LanguageRenderingTests(SqliteNode fixture) : IClassFixture<S
         request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
         var html = await (await fixture.Node.Factory.ClientWithKey(null).SendAsync(request)).Content.ReadAsStringAsync();
         Assert.Contains($"<html lang=\"{culture}\">", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public async Task TheReconnectionBanner_SpeaksThePageLanguage_NotBlazorsEnglish(string culture)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/login");
+        request.Headers.AcceptLanguage.ParseAdd(culture);
+        var html = WebUtility.HtmlDecode(await (await fixture.Node.Factory.ClientWithKey(null).SendAsync(request)).Content.ReadAsStringAsync());
+
+        var resources = new System.Resources.ResourceManager("Rampart.Server.Resources.Shell", typeof(Shell).Assembly);
+        // With this element present, blazor.web.js only sets its state classes and shows none of its own English text.
+        Assert.Contains("id=\"components-reconnect-modal\"", html, StringComparison.Ordinal);
+        foreach (var key in new[] { "Connection to the node lost. Reconnecting…", "Could not reconnect to the node.", "This session has ended on the node. Reload the page to continue." })
+        {
+            var text = resources.GetString(key, CultureInfo.GetCultureInfo(culture));
+            Assert.True(culture == "en" || text != key, $"{key}: no {culture} text");
+            Assert.Contains(text!, html, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -217,11 +217,11 @@ public abstract class PrivilegeBoundaryTests(DatabaseProvider provider)
         Assert.Equal(HttpStatusCode.Forbidden, (await nodeAdmin.PostAsync($"/api/communities/requests/{requestId}/accept", new { })).StatusCode);
 
         // An analyst of an uninvolved organisation does not even see it.
-        Assert.Empty((await Json.ReadAsync(await node.Client(node.Outsider).GetAsync("/api/communities/requests"))).AsArray());
+        Assert.Empty((await Json.ReadAsync(await node.Client(node.Outsider).GetAsync("/api/communities/requests")))["items"]!.AsArray());
         Assert.Equal(HttpStatusCode.NotFound, (await node.Client(node.Outsider).PostAsync($"/api/communities/requests/{requestId}/decline", new { })).StatusCode);
 
         // The moderating organisation's admin sees the request and accepts it.
-        var pending = (await Json.ReadAsync(await moderator.GetAsync("/api/communities/requests"))).AsArray();
+        var pending = (await Json.ReadAsync(await moderator.GetAsync("/api/communities/requests")))["items"]!.AsArray();
         Assert.Contains(pending, r => r!["id"]!.GetValue<Guid>() == requestId);
         var accepted = await moderator.PostAsync($"/api/communities/requests/{requestId}/accept", new { });
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);

@@ -211,7 +211,7 @@ public static class AuditEndpoints
             var following = entries.Count > query.Limit ? AuditQuery.EncodeCursor(entries[query.Limit - 1].Sequence) : null;
             await audit.RecordNowAsync(AuditEvent.AuditLogViewed, caller, "audit", cancellationToken: ct);
             return TypedResults.Ok(new AuditPage(entries.Take(query.Limit).Select(AuditEntryView.From).ToList(), following));
-        });
+        }).WithSummary("Read the audit log").WithDescription("Entries the caller's role may see (record events of the own organisation only), cursor-paged.");
 
         // The last result of the background verification; verifying happens in the job, not in a request.
         group.MapGet("/verification", async Task<Results<Ok<AuditVerification>, NoContent, ForbidHttpResult>> (Caller caller, AuditVerifier verifier, CancellationToken ct) =>
@@ -223,7 +223,7 @@ public static class AuditEndpoints
             }
 
             return await verifier.LastResultAsync(ct) is { } result ? TypedResults.Ok(result) : TypedResults.NoContent();
-        });
+        }).WithSummary("The audit chain's last verification").WithDescription("The background job's latest result; node admins only.");
 
         group.MapGet("/checkpoints", async Task<Results<Ok<CheckpointExport>, ForbidHttpResult>> (Caller caller, RampartDb db, AuditSigningKey key, CancellationToken ct) =>
         {
@@ -233,7 +233,7 @@ public static class AuditEndpoints
             }
 
             return TypedResults.Ok(await ExportAsync(db, key, ct));
-        });
+        }).WithSummary("Export the signed audit checkpoints").WithDescription("Checkpoints with the public key, for verification outside the node; node admins only.");
     }
 
     public static async Task<CheckpointExport> ExportAsync(RampartDb db, AuditSigningKey key, CancellationToken cancellationToken)

@@ -57,6 +57,9 @@ public sealed class PostgresRampartDb(DbContextOptions<PostgresRampartDb> option
         // and the order the cursor walks is the order of the index whatever the database's locale.
         builder.Entity<Identity.User>().Property(u => u.NormalizedEmail).UseCollation("C");
         builder.Entity<Identity.User>().Property(u => u.NormalizedDisplayName).UseCollation("C");
+        // Prefix, domain-with-subdomains and keyset ranges of intelligence search walk these two (bench/README.md).
+        builder.Entity<Intelligence.Store.Observable>().Property(o => o.Value).UseCollation("C");
+        builder.Entity<Intelligence.Store.Observable>().Property(o => o.ReversedDomain).UseCollation("C");
     }
 
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) =>

@@ -109,6 +109,8 @@ public static class RampartHost
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        // MudBlazor's own texts in the viewer's language (after AddMudServices, which registers the English default).
+        services.AddTransient<MudBlazor.MudLocalizer, RampartMudLocalizer>();
     }
 
     public static void ConfigureJson(JsonSerializerOptions options)

@@ -1,6 +1,7 @@
 using Rampart.Server.Hosting;
 using Rampart.Server.Intelligence.Ingest;
 using Rampart.Server.Intelligence.Store;
+using Rampart.Server.Scheduling;
 
 namespace Rampart.Server.Intelligence;
 
@@ -19,7 +20,8 @@ public sealed class IntelligenceFeature : RampartFeature
         services.AddScoped<IntelRetraction>();
         services.AddHostedService<InterruptedImports>();
         services.AddScoped<IntelGalaxies>();
-        services.AddHostedService<GalaxiesOnFirstStart>();
+        services.AddScheduledJob<GalaxiesFirstLoad>(GalaxiesFirstLoad.JobName, _ => GalaxiesFirstLoad.Interval);
+        services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddOperationTransformer(IntelOpenApi.TransformAsync));
     }
 
     public override void AddCommands(Admin.AdminCommands commands) => IntelGalaxies.AddCommand(commands);

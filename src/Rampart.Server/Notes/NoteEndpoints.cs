@@ -69,19 +69,19 @@ public static class NoteEndpoints
             var (found, more) = await notes.ListAsync(caller, q, before, size, ct);
             var nextCursor = more ? cursors.Encode(ListName, scope, found[^1].Note.RecordId) : null;
             return TypedResults.Ok(new CursorPage<NoteView>(found.Select(n => NoteView.From(n, caller)).ToList(), nextCursor));
-        }).AllowAnonymous();
+        }).WithSummary("List notes").WithDescription("Notes the caller may read, newest first, cursor-paged.").AllowAnonymous();
 
         group.MapGet("/{id}", async Task<Results<Ok<NoteView>, NotFound>> (string id, Caller caller, NoteQueries notes, CancellationToken ct) =>
             await notes.FindAsync(caller, Http.ParseId(id), ct) is { } read
                 ? TypedResults.Ok(NoteView.From(read, caller))
-                : TypedResults.NotFound()).AllowAnonymous();
+                : TypedResults.NotFound()).WithSummary("Read a note").WithDescription("404 when the note does not exist or the caller may not read it.").AllowAnonymous();
 
         group.MapPost("/", async Task<Created<NoteView>> (NoteRequest request, Caller caller, NoteEditing editing, NoteQueries notes, CancellationToken ct) =>
         {
             var note = await editing.CreateAsync(caller, request, ct);
             var read = await notes.FindAsync(caller, note.Id, ct);
             return TypedResults.Created($"/api/notes/{note.Id}", NoteView.From(read!, caller));
-        }).RequireAuthorization();
+        }).WithSummary("Share a note").WithDescription("TLP and audience are checked against the sharing rules; a bad combination is a 400 naming the field.").RequireAuthorization();
 
         group.MapPut("/{id}", async Task<Results<Ok<NoteView>, NotFound>> (string id, NoteRequest request, Caller caller, NoteEditing editing, NoteQueries notes, CancellationToken ct) =>
         {
@@ -89,10 +89,10 @@ public static class NoteEndpoints
             return note is not null && await notes.FindAsync(caller, note.Id, ct) is { } read
                 ? TypedResults.Ok(NoteView.From(read, caller))
                 : TypedResults.NotFound();
-        }).RequireAuthorization();
+        }).WithSummary("Change a note").WithDescription("Writers of the owning organisation only; others get 404.").RequireAuthorization();
 
         group.MapDelete("/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, NoteEditing editing, CancellationToken ct) =>
-            await editing.DeleteAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            await editing.DeleteAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a note").WithDescription("Writers of the owning organisation only; others get 404.")
             .RequireAuthorization();
 
         return group;

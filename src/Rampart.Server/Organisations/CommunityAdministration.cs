@@ -147,12 +147,12 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
     /// Requests the caller is party to: those for communities its organisation moderates and those for its
     /// organisation joining; node admins see all.
     /// </summary>
-    public async Task<List<CommunityMembershipRequest>> RequestsVisibleToAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<(List<CommunityMembershipRequest> Items, bool More)> RequestsVisibleToAsync(Caller caller, Guid? before, int size, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (!caller.IsAuthenticated)
         {
-            return [];
+            return ([], false);
         }
 
         var query = db.CommunityMembershipRequests.AsNoTracking();
@@ -160,7 +160,7 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
         {
             if (caller.Role != Role.OrgAdmin)
             {
-                return [];
+                return ([], false);
             }
 
             var own = caller.OrganisationId;
@@ -169,7 +169,15 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
                 || communities.Any(c => c.Id == r.CommunityId && c.ModeratorOrganisationId == own));
         }
 
-        return await query.OrderByDescending(r => r.RequestedAt).Take(500).ToListAsync(cancellationToken);
+        // Keyset on the primary key: ids are version-7 UUIDs, so id order is the order requests were made in.
+        if (before is { } b)
+        {
+            query = query.Where(r => r.Id.CompareTo(b) < 0);
+        }
+
+        var page = await query.OrderByDescending(r => r.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var more = page.Count > size;
+        return (more ? page[..size] : page, more);
     }
 
     private async Task<CommunityMembershipRequest?> DecideAsync(Caller caller, Guid requestId, MembershipRequestStatus decision, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace Rampart.Standards.Observables;
 
@@ -40,12 +39,6 @@ public sealed class FreeTextExtractor(PublicSuffixList suffixes)
     {
         "md", "rs", "mk", "zip", "mov", "py", "sh", "pl", "pm", "ps", "so", "cc", "cs", "txt", "sql", "jar", "app", "bat", "js", "ts", "go", "rb", "php", "ini", "log", "json", "yml", "xml", "html", "htm", "css", "img",
     };
-
-    private static readonly (string Defanged, string Refanged)[] Defangs =
-    [
-        ("hxxps", "https"), ("hxxp", "http"), ("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."),
-        ("[:]", ":"), ("[://]", "://"), ("[at]", "@"), ("(at)", "@"), ("[@]", "@"), ("[/]", "/"),
-    ];
 
     public static FreeTextExtractor Default { get; } = new(PublicSuffixList.Default);
 
@@ -120,10 +113,9 @@ public sealed class FreeTextExtractor(PublicSuffixList suffixes)
         var raw = text[start..end];
         var defanged = false;
         var token = raw;
-        if (raw.Contains('[', StringComparison.Ordinal) || raw.Contains('(', StringComparison.Ordinal) || raw.Contains('{', StringComparison.Ordinal)
-            || raw.Contains("hxxp", StringComparison.OrdinalIgnoreCase))
+        if (Defanging.MayBeDefanged(raw))
         {
-            token = Refang(raw);
+            token = Defanging.Refang(raw);
             defanged = token != raw;
         }
 
@@ -141,7 +133,7 @@ public sealed class FreeTextExtractor(PublicSuffixList suffixes)
             {
                 if (part.Length >= 3 && part.Length < raw.Length)
                 {
-                    var partToken = Refang(part);
+                    var partToken = Defanging.Refang(part);
                     if (TryClassify(partToken, partToken != part, out kind, out value, out port))
                     {
                         results.Add(new ExtractedIndicator(kind, value, start + offset, part.Length, port));
@@ -196,33 +188,6 @@ public sealed class FreeTextExtractor(PublicSuffixList suffixes)
     private static bool EndsDefang(string text, int start, int end) =>
         end - start >= 3 && (text.AsSpan(start, end - start).EndsWith("[.]") || text.AsSpan(start, end - start).EndsWith("(.)")
                              || text.AsSpan(start, end - start).EndsWith("[dot]", StringComparison.OrdinalIgnoreCase));
-
-    private static string Refang(string token)
-    {
-        var sb = new StringBuilder(token.Length);
-        var i = 0;
-        while (i < token.Length)
-        {
-            var matched = false;
-            foreach (var (from, to) in Defangs)
-            {
-                if (string.Compare(token, i, from, 0, from.Length, StringComparison.OrdinalIgnoreCase) == 0)
-                {
-                    sb.Append(to);
-                    i += from.Length;
-                    matched = true;
-                    break;
-                }
-            }
-
-            if (!matched)
-            {
-                sb.Append(token[i++]);
-            }
-        }
-
-        return sb.ToString();
-    }
 
     private bool TryClassify(string token, bool defanged, out IndicatorKind kind, out string value, out int? port)
     {

@@ -22,10 +22,11 @@ public static class IntelExportEndpoints
     public static void MapIntelExports(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/intel/exports/{format}", ExportAsync).WithTags("Intelligence").RequireAuthorization();
+        api.MapGet("/intel/exports/{format}", ExportAsync).WithSummary("Export readable intelligence").WithDescription("format: stix, csv, ips, cidrs, domains, urls, hashes, rpz, suricata or misp. Streams what the caller may read; states the most restrictive TLP in the content and X-Rampart-Tlp; leaves out warning-listed and decayed indicators unless includeWarningListed / includeDecayed; 304 to a matching If-None-Match. An unknown parameter is a 400.").WithTags("Intelligence").RequireAuthorization()
+            .Produces<string>(StatusCodes.Status200OK, "application/stix+json", "text/csv", "text/plain", "application/json").Produces(StatusCodes.Status304NotModified);
     }
 
-    private static async Task ExportAsync(string format, HttpContext context, Caller caller, IntelExports exports, AuditTrail audit, TimeProvider clock)
+    private static async Task ExportAsync(string format, HttpContext context, Caller caller, IntelExports exports, AuditTrail audit, TimeProvider clock, Public.PublicRecords node)
     {
         if (!IntelExportFilter.TryParseFormat(format, out var kind))
         {
@@ -82,7 +83,7 @@ public static class IntelExportEndpoints
             else
             {
                 var (writerFormat, options) = IntelExportFormats.Writer(kind);
-                var header = new ExportHeader(tlp, now) { Title = $"Rampart {kind.ToString().ToLowerInvariant()} export", Source = context.Request.Host.Host };
+                var header = new ExportHeader(tlp, now) { Title = $"Rampart {kind.ToString().ToLowerInvariant()} export", Source = IntelExportDetails.Source(await node.ContactAsync(ct)) };
                 await using var writer = IndicatorExportWriter.Create(writerFormat, response.Body, header, options);
                 response.ContentType = writer.ContentType;
                 response.Headers.ContentDisposition = Disposition($"rampart-{kind.ToString().ToLowerInvariant()}-{stamp}.{writer.FileExtension}");

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text.Json;
 using Rampart.Server.Hosting;
+using Rampart.Server.Public;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards.Intelligence.Exports;
 using Rampart.Standards.Markings;
 using Rampart.Standards.Observables;
+using Rampart.Standards;
 
 namespace Rampart.Server.Intelligence.Exports;
 
@@ -214,4 +217,51 @@ public static class IntelExportFormats
         ObservableKind.AutonomousSystem => IndicatorKind.AutonomousSystem,
         _ => null,
     };
+}
+
+/// <summary>What an export says about where it comes from and what each value is, beyond the observable index.</summary>
+public static class IntelExportDetails
+{
+    /// <summary>
+    /// The node as the export's header names it: the hosting organisation's name and short name and its contact
+    /// address, as <c>/public</c> shows them — not the host name the request happened to use (a proxy's, an internal one).
+    /// </summary>
+    public static string Source(NodeContact node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var name = $"{node.Name} ({node.ShortName})";
+        return node.Email is { Length: > 0 } email ? $"{name}, {email}" : name;
+    }
+
+    /// <summary>The STIX <c>valid_from</c>, <c>valid_until</c> and <c>description</c> of an object's current version; nulls where absent or unreadable.</summary>
+    public static (DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, string? Description) Of(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return default;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return default;
+            }
+
+            return (Time(root, "valid_from"), Time(root, "valid_until"), Text(root, "description"));
+        }
+        catch (JsonException)
+        {
+            // Stored JSON was validated on ingest; a row that no longer parses exports its value without these columns.
+            return default;
+        }
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && p.GetString() is { Length: > 0 } text ? text : null;
+
+    private static DateTimeOffset? Time(JsonElement root, string name) =>
+        Text(root, name) is { } text && Timestamps.TryParse(text, out var time) ? time : null;
 }

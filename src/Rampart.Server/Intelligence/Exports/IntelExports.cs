@@ -12,6 +12,10 @@ using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Intelligence.Exports;
 
+/// <summary>One value of a value export as the database returns it (one row per object × value).</summary>
+public sealed record ExportedValueRow(long RecordId, string StixId, Tlp Tlp, ObservableKind Kind, string Value, Guid OwnerOrganisationId,
+    DateTimeOffset Modified, DateTimeOffset UpdatedAt, string Name, double? Score, Rampart.Standards.Observables.IndicatorKind? DecayKind, DateTimeOffset? DecaySince, DateTimeOffset? DecaysAt);
+
 /// <summary>One exported object of a STIX export: its current version as stored and its record's TLP.</summary>
 public sealed record ExportedObject(long RecordId, Tlp Tlp, string Json);
 
@@ -77,27 +81,17 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
             ? await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.ShortName }).ToDictionaryAsync(o => o.Id, o => o.ShortName, cancellationToken)
             : [];
         var seen = new HashSet<(ObservableKind, string)>();
+        // Plain lists, RPZ and Suricata carry no score: the decay score is computed only for the formats that print it.
+        var withScore = format is IntelExportFormat.Csv or IntelExportFormat.Misp;
         await foreach (var ids in BatchesAsync(caller, cancellationToken))
         {
-            var newest = ids[0];
-            var oldest = ids[^1];
-            var rows = await (
-                    from o in Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && ids.Contains(o.RecordId))
-                    join l in db.ObservableLinks on o.RecordId equals l.RecordId
-                    join v in db.Observables on l.ObservableId equals v.Id
-                    where kinds.Contains(v.Kind)
-                    orderby o.RecordId descending, v.Id
-                    select new { o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value, o.OwnerOrganisationId, o.Modified, o.UpdatedAt, o.Name, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt })
-                .ToListAsync(cancellationToken);
-            if (rows.Count == 0)
-            {
-                continue;
-            }
-
-            var labels = withLabels ? await LabelsAsync(rows.Select(r => r.RecordId).Distinct().ToList(), cancellationToken) : null;
+            var labels = withLabels ? await LabelsAsync(ids, cancellationToken) : null;
+            var details = withLabels ? await DetailsAsync(ids, cancellationToken) : null;
             // Two objects carrying one value (two teams reporting the same address) give one line per batch.
             seen.Clear();
-            foreach (var row in rows)
+            // Streamed row by row (one step's reader open, nothing collected): the step's ids go to the database as
+            // one array parameter, not as one parameter per id (10,000 bound parameters cost more than the query).
+            await foreach (var row in ValuesStep(filter, kinds, ids).AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 if (IntelExportFormats.IndicatorKindOf(row.Kind) is not { } kind || !seen.Add((row.Kind, row.Value)))
                 {
@@ -105,22 +99,47 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
                 }
 
                 // Decayed: the indicator's DecaysAt column has passed (the same test as search and lookup; other objects do not decay).
-                var score = IntelDecay.ScoreAt(row.Score, row.DecayKind, row.DecaySince, now) ?? Decay.Score(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.ForKind(kind));
                 if (!filter.IncludeDecayed && row.DecaysAt <= now)
                 {
                     continue;
                 }
 
+                var (validFrom, validUntil, description) = details is not null && details.TryGetValue(row.RecordId, out var d) ? d : default;
+                double? score = withScore
+                    ? Math.Round(IntelDecay.ScoreAt(row.Score, row.DecayKind, row.DecaySince, now) ?? Decay.Score(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.ForKind(kind)), 2)
+                    : null;
                 yield return new ExportItem(kind, row.Value, row.Tlp, row.StixId)
                 {
+                    ValidFrom = validFrom,
+                    ValidUntil = validUntil,
                     Labels = labels is not null && labels.TryGetValue(row.RecordId, out var l) ? l : [],
-                    Score = Math.Round(score, 2),
+                    Score = score,
                     Modified = row.Modified > DateTimeOffset.UnixEpoch ? row.Modified : row.UpdatedAt,
                     Owner = owners.GetValueOrDefault(row.OwnerOrganisationId),
-                    Description = withLabels && row.Name != row.Value ? row.Name : null,
+                    Description = description ?? (withLabels && row.Name != row.Value ? row.Name : null),
                 };
             }
         }
+    }
+
+    /// <summary>
+    /// One walk step of a value export: the values of <paramref name="kinds"/> carried by the objects <paramref name="ids"/>
+    /// (already admitted by the access decision, newest first) that pass the filter; by object newest first, then by value.
+    /// </summary>
+    public IQueryable<ExportedValueRow> ValuesStep(IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(ids);
+        var idList = ids as List<long> ?? [.. ids];
+        var kindList = kinds as List<ObservableKind> ?? [.. kinds];
+        var newest = idList[0];
+        var oldest = idList[^1];
+        return from o in Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId))
+               join l in db.ObservableLinks on o.RecordId equals l.RecordId
+               join v in db.Observables on l.ObservableId equals v.Id
+               where EF.Parameter(kindList).Contains(v.Kind)
+               orderby o.RecordId descending, v.Id
+               select new ExportedValueRow(o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value, o.OwnerOrganisationId, o.Modified, o.UpdatedAt, o.Name, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt);
     }
 
     /// <summary>The current versions of the objects <paramref name="caller"/> may read, through the filter, newest first.</summary>
@@ -133,8 +152,9 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         {
             var newest = ids[0];
             var oldest = ids[^1];
+            var idList = ids as List<long> ?? [.. ids];
             var rows = await (
-                    from o in Filtered(filter, valuesOnly: false).Where(o => o.RecordId <= newest && o.RecordId >= oldest && ids.Contains(o.RecordId))
+                    from o in Filtered(filter, valuesOnly: false).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId))
                     join v in db.IntelObjectVersions on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
                     where v.Json != null
                     orderby o.RecordId descending
@@ -178,10 +198,23 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         }
     }
 
-    private async Task<Dictionary<long, IReadOnlyList<string>>> LabelsAsync(List<long> recordIds, CancellationToken cancellationToken) =>
-        (await db.IntelLabels.AsNoTracking().Where(l => recordIds.Contains(l.RecordId)).Select(l => new { l.RecordId, l.Label }).ToListAsync(cancellationToken))
+    private async Task<Dictionary<long, IReadOnlyList<string>>> LabelsAsync(IReadOnlyList<long> recordIds, CancellationToken cancellationToken)
+    {
+        var ids = recordIds as List<long> ?? [.. recordIds];
+        return (await db.IntelLabels.AsNoTracking().Where(l => EF.Parameter(ids).Contains(l.RecordId)).Select(l => new { l.RecordId, l.Label }).ToListAsync(cancellationToken))
         .GroupBy(l => l.RecordId)
         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(l => l.Label).Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>CSV and MISP columns the index does not hold (<c>valid_from</c>, <c>valid_until</c>, <c>description</c>), from each object's current version.</summary>
+    private async Task<Dictionary<long, (DateTimeOffset?, DateTimeOffset?, string?)>> DetailsAsync(IReadOnlyList<long> recordIds, CancellationToken cancellationToken)
+    {
+        var ids = recordIds as List<long> ?? [.. recordIds];
+        return (await (from o in db.IntelObjects.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.RecordId))
+                join v in db.IntelObjectVersions.AsNoTracking() on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
+                select new { o.RecordId, v.Json }).ToListAsync(cancellationToken))
+        .ToDictionary(r => r.RecordId, r => IntelExportDetails.Of(r.Json));
+    }
 
     /// <summary>The filter as a query; still to be cut by the access decision.</summary>
     private IQueryable<IntelObject> Filtered(IntelExportFilter filter, bool valuesOnly)

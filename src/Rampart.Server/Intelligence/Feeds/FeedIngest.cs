@@ -117,8 +117,7 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
         }
 
         var ordinal = 0;
-        yield return new IngestItem(ordinal++, conversion.Report);
-        foreach (var o in conversion.Objects)
+        foreach (var o in conversion.Objects) // the report is among them (listed last)
         {
             yield return new IngestItem(ordinal++, o);
         }

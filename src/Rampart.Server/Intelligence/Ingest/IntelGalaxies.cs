@@ -93,39 +93,40 @@ public sealed class IntelGalaxies(RampartDb db, IntelIngest ingest, AuditTrail a
     }
 }
 
-/// <summary>On the first start with <c>Rampart:Intelligence:LoadGalaxiesOnFirstStart</c>: loads the galaxies once (when no galaxy load ever ran).</summary>
-public sealed partial class GalaxiesOnFirstStart(IServiceScopeFactory scopes, IOptions<IntelOptions> options, ILogger<GalaxiesOnFirstStart> logger) : IHostedService
+/// <summary>
+/// The galaxies on a new node without an operator step (<c>Rampart:Intelligence:LoadGalaxiesOnFirstStart</c>, on by
+/// default): a job of the durable scheduler, so it runs in the background shortly after the first start (startup does
+/// not wait for it) and on one app server only. It loads once: when a galaxy load has finished it does nothing (the
+/// command loads newer releases); a load a crash interrupted is simply run again, as stored objects come back unchanged.
+/// </summary>
+public sealed partial class GalaxiesFirstLoad(RampartDb db, IntelGalaxies galaxies, IOptions<IntelOptions> options, ILogger<GalaxiesFirstLoad> logger) : Scheduling.IScheduledJob
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public const string JobName = "intel-galaxies-first-load";
+
+    /// <summary>How often the job looks again (a node whose galaxies are loaded only checks that).</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.LoadGalaxiesOnFirstStart)
+        if (!options.Value.LoadGalaxiesOnFirstStart
+            || await db.IntelImportJobs.AnyAsync(j => j.Format == IntelImportFormat.Galaxy && (j.Status == IntelImportStatus.Completed || j.Status == IntelImportStatus.CompletedWithRejections), cancellationToken))
         {
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
-        if (await db.IntelImportJobs.AnyAsync(j => j.Format == IntelImportFormat.Galaxy, cancellationToken))
-        {
-            return;
-        }
-
-        var galaxies = scope.ServiceProvider.GetRequiredService<IntelGalaxies>();
         if (galaxies.ClustersFolder(null) is not { } folder)
         {
-            LogNoFolder(logger, options.Value.GalaxiesPath ?? IntelGalaxies.DefaultPath);
+            LogNoFolder(logger, Path.GetFullPath(options.Value.GalaxiesPath ?? IntelGalaxies.DefaultPath));
             return;
         }
 
         var result = await galaxies.LoadAsync(folder, cancellationToken);
-        LogLoaded(logger, result.Objects, result.Added, result.Unchanged);
+        LogLoaded(logger, result.Objects, result.Added, result.Unchanged, result.Rejected);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "LoadGalaxiesOnFirstStart: no galaxy cluster files at {Path}; nothing loaded.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Galaxies: no galaxy cluster files at {Path}; nothing loaded (set Rampart:Intelligence:GalaxiesPath, or LoadGalaxiesOnFirstStart=false).")]
     private static partial void LogNoFolder(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Galaxies loaded on first start: {Objects} objects, {Added} added, {Unchanged} unchanged.")]
-    private static partial void LogLoaded(ILogger logger, int objects, int added, int unchanged);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Galaxies loaded: {Objects} objects, {Added} added, {Unchanged} unchanged, {Rejected} rejected.")]
+    private static partial void LogLoaded(ILogger logger, int objects, int added, int unchanged, int rejected);
 }

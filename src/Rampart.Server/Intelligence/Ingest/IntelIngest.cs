@@ -15,7 +15,17 @@ namespace Rampart.Server.Intelligence.Ingest;
 public sealed record IntelImportView(
     Guid Id, IntelImportFormat Format, IntelImportStatus Status, Tlp Tlp, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
     int Processed, int Added, int Updated, int Unchanged, int Rejected, int Batches, string? Error,
-    IReadOnlyList<IntelOutcomeView> Outcomes, string? Next);
+    IReadOnlyList<IntelOutcomeView> Outcomes, string? Next)
+{
+    /// <summary>Objects stored or found already stored (added, updated, unchanged): TAXII's <c>success_count</c>.</summary>
+    public int SuccessCount => Added + Updated + Unchanged;
+
+    /// <summary>Objects rejected, each with its reason among the outcomes: TAXII's <c>failure_count</c>.</summary>
+    public int FailureCount => Rejected;
+
+    /// <summary>True while the job runs (more objects may follow); TAXII's status is then <c>pending</c>.</summary>
+    public bool Pending => Status == IntelImportStatus.Running;
+}
 
 public sealed record IntelOutcomeView(int Ordinal, string? StixId, IntelOutcomeKind Outcome, string? Detail);
 
@@ -158,6 +168,20 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         catch (OperationCanceledException)
         {
             // The import ended.
+        }
+    }
+
+    /// <summary>A MISP event's objects, its report among them (the converter lists the report last), as one import reads them.</summary>
+    public static async IAsyncEnumerable<IngestItem> MispItems(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, cancellationToken);
+        var conversion = Rampart.Standards.Misp.MispEventConverter.Convert(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var ordinal = 0;
+        foreach (var o in conversion.Objects)
+        {
+            yield return new IngestItem(ordinal++, o);
         }
     }
 

@@ -5,7 +5,6 @@ using Rampart.Server.Access;
 using Rampart.Server.Hosting;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards;
-using Rampart.Standards.Misp;
 
 namespace Rampart.Server.Intelligence.Ingest;
 
@@ -32,14 +31,14 @@ public static class IntelIngestEndpoints
         {
             var share = await ingest.ShareAsync(caller, tlp, IntelIngest.AudienceFromQuery(audience), published ?? false, ct);
             return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.StixBundle, IntelIngest.BundleItems, ct);
-        }).RequireAuthorization().WithMetadata(importPath);
+        }).WithSummary("Import a STIX 2.1 bundle").WithDescription("Streamed; tlp, audience and published give the sharing (stricter object markings win and are reported). Small inputs answer 200 with per-object outcomes, large ones 202 with the job's URL. Idempotent.").RequireAuthorization().WithMetadata(importPath);
 
         group.MapPost("/misp", async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> (
             HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, string? tlp, [FromQuery] string[]? audience, bool? published, CancellationToken ct) =>
         {
             var share = await ingest.ShareAsync(caller, tlp, IntelIngest.AudienceFromQuery(audience), published ?? false, ct);
-            return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.MispEvent, MispItems, ct);
-        }).RequireAuthorization().WithMetadata(importPath);
+            return await ImportAsync(http, caller, ingest, store, scopes, share, IntelImportFormat.MispEvent, IntelIngest.MispItems, ct);
+        }).WithSummary("Import a MISP event").WithDescription("A MISP event JSON converted to STIX objects and shared with tlp and audience; outcomes as for bundles.").RequireAuthorization().WithMetadata(importPath);
 
         // CSV: the file is the body, the column mapping is in the query string (README, "Sharing intelligence").
         group.MapPost("/csv", async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> (
@@ -52,7 +51,7 @@ public static class IntelIngestEndpoints
                 http, caller, ingest, store, scopes, share, IntelImportFormat.Csv,
                 (body, token) => IntelCsvImport.Items(body, mapping, caller.OrganisationId, share.Tlp, now, token), ct,
                 (body, token) => IntelCsvImport.CheckAsync(body, mapping, token));
-        }).RequireAuthorization().WithMetadata(importPath);
+        }).WithSummary("Import a CSV file").WithDescription("The file is the body; the column mapping (value_column, kind or kind_column, label_column, …) is in the query string. Row errors are rejected outcomes naming row and column.").RequireAuthorization().WithMetadata(importPath);
 
         group.MapGet("/imports/{id}", async Task<Results<Ok<IntelImportView>, NotFound>> (string id, Caller caller, IntelIngest ingest, int? limit, string? next, CancellationToken ct) =>
         {
@@ -63,7 +62,7 @@ public static class IntelIngestEndpoints
             }
 
             return await ingest.FindAsync(caller, Http.ParseId(id), after, Http.Limit(limit), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
-        }).RequireAuthorization();
+        }).WithSummary("An import job and its outcomes").WithDescription("The importing organisation's only; 404 for others. Outcomes are cursor-paged (next).").RequireAuthorization();
 
         group.MapPost("/text", async Task<Ok<TextPreview>> (TextPreviewRequest request, Caller caller, IntelTextPreview preview, CancellationToken ct) =>
         {
@@ -76,29 +75,16 @@ public static class IntelIngestEndpoints
             errors.Required("text", request.Text, MaxTextLength);
             errors.ThrowIfAny();
             return TypedResults.Ok(await preview.PreviewAsync(caller, request.Text!, ct));
-        }).RequireAuthorization();
+        }).WithSummary("Preview indicators in free text").WithDescription("Extracted values with kind, warning-list hits and the known matches the caller may read. Stores nothing.").RequireAuthorization();
 
         group.MapPost("/text/confirm", async Task<Ok<IntelImportView>> (TextConfirmRequest request, Caller caller, IntelIngest ingest, IntelTextPreview preview, CancellationToken ct) =>
-            TypedResults.Ok(await ingest.ConfirmTextAsync(caller, preview, request, ct))).RequireAuthorization();
+            TypedResults.Ok(await ingest.ConfirmTextAsync(caller, preview, request, ct))).WithSummary("Share a confirmed selection of a preview").WithDescription("The chosen values become indicators and observables with the given TLP, audience and labels.").RequireAuthorization();
 
         group.MapPost("/objects/{stixId}/revoke", async Task<Results<Ok<RetractionView>, NotFound>> (string stixId, Caller caller, IntelRetraction retraction, CancellationToken ct) =>
-            await retraction.RevokeAsync(caller, stixId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).RequireAuthorization();
+            await retraction.RevokeAsync(caller, stixId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).WithSummary("Revoke an object").WithDescription("The owner's writers only; everyone who could read it sees the revocation. 404 for anyone else.").RequireAuthorization();
 
         group.MapPost("/objects/{stixId}/withdraw", async Task<Results<Ok<RetractionView>, NotFound>> (string stixId, RetractionRequest request, Caller caller, IntelRetraction retraction, CancellationToken ct) =>
-            await retraction.WithdrawAsync(caller, stixId, request.Reason, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).RequireAuthorization();
-    }
-
-    private static async IAsyncEnumerable<IngestItem> MispItems(Stream body, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, cancellationToken);
-        var conversion = MispEventConverter.Convert(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        var ordinal = 0;
-        yield return new IngestItem(ordinal++, conversion.Report);
-        foreach (var o in conversion.Objects)
-        {
-            yield return new IngestItem(ordinal++, o);
-        }
+            await retraction.WithdrawAsync(caller, stixId, request.Reason, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).WithSummary("Withdraw an object").WithDescription("Removes the content and keeps a tombstone with reason and time; the owner's writers only. 404 for anyone else.").RequireAuthorization();
     }
 
     // An import the request waits for: whatever stops it ends its job as failed (on a fresh context, as the

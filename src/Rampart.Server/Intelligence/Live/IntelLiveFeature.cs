@@ -15,6 +15,8 @@ public sealed class IntelLiveFeature : RampartFeature
         services.AddOptions<IntelStreamOptions>().Bind(builder.Configuration.GetSection(IntelStreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<IntelChangeReader>();
+        services.AddSingleton<IntelChangeSignal>();
+        services.AddHostedService<IntelChangeListener>();
         services.AddScoped<WebhookAdministration>();
         services.AddHttpClient(WebhookDispatchJob.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp =>

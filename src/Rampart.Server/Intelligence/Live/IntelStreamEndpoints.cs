@@ -22,12 +22,12 @@ public static class IntelStreamEndpoints
     public static void MapIntelStream(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/intel/stream", StreamAsync).WithTags("Intelligence");
+        api.MapGet("/intel/stream", StreamAsync).WithSummary("Stream new and changed objects (SSE)").WithDescription("text/event-stream of what the caller may read at the moment of sending; filters types and kinds; resume with Last-Event-ID (an opaque token bound to the caller). Ends after the configured duration: reconnect.").WithTags("Intelligence").Produces<string>(StatusCodes.Status200OK, "text/event-stream");
     }
 
     private static async Task StreamAsync(
         HttpContext http, Caller caller, IntelChangeReader reader, PageCursors cursors, ICallerResolver resolver,
-        IOptions<IntelStreamOptions> options, string[]? types, string[]? kinds, string? lastEventId, CancellationToken cancellationToken)
+        IOptions<IntelStreamOptions> options, IntelChangeSignal signal, string[]? types, string[]? kinds, string? lastEventId, CancellationToken cancellationToken)
     {
         if (!caller.IsAuthenticated || caller.IsOperator)
         {
@@ -92,6 +92,8 @@ public static class IntelStreamEndpoints
                     lastCheck.Restart();
                 }
 
+                // Taken before reading: a change committed after the read wakes the wait below.
+                var wake = signal.Next;
                 var batch = await reader.ReadAsync(caller, position, o.BatchSize, filter, cancellationToken);
                 foreach (var e in batch.Events)
                 {
@@ -111,8 +113,9 @@ public static class IntelStreamEndpoints
                 await body.FlushAsync(cancellationToken);
                 if (advanced < o.BatchSize)
                 {
-                    // Polling is on the wall clock, not the node's TimeProvider: a stream waits in real time.
-                    await Task.Delay(o.PollInterval, cancellationToken);
+                    // Woken by a change on any app server (PostgreSQL NOTIFY), else polling on the wall clock, not the
+                    // node's TimeProvider: a stream waits in real time.
+                    await IntelChangeSignal.WaitAsync(wake, signal.Listening ? o.NotifiedPollInterval : o.PollInterval, cancellationToken);
                 }
             }
         }

@@ -12,6 +12,13 @@ public sealed class IntelStreamOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// On PostgreSQL while this app server's listener is connected: how often a stream looks at the outbox anyway
+    /// (notifications wake it at once; this is the fallback should one be lost). See <see cref="IntelChangeSignal"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan NotifiedPollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// How long a reader waits at a hole in the outbox sequence before passing it. On PostgreSQL a
     /// sequence number is taken when a change is written, not when it commits, so a long import can commit
     /// its numbers after a later, shorter write: readers hold at the hole until the change after it is this

@@ -1,7 +1,10 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Read;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards.Markings;
 using Rampart.Standards.Observables;
@@ -10,6 +13,12 @@ namespace Rampart.Server.Intelligence.Pages;
 
 /// <summary>An intelligence object as its reader sees it, with the grants that explain its audience.</summary>
 public sealed record ReadIntel(IntelObject Intel, IReadOnlyList<AccessGrant> Grants);
+
+/// <summary>An object read for its page: current JSON and labels, the grants of its audience, the other readable copies of its id.</summary>
+public sealed record IntelDetail(ReadIntelObject Read, IReadOnlyList<AccessGrant> Grants, IReadOnlyList<IntelObject> OtherCopies)
+{
+    public IntelObject Intel => Read.Intel;
+}
 
 /// <summary>The list page's filters. Every one is an index lookup or a range on the object's own indexes.</summary>
 public sealed record IntelFilter
@@ -35,23 +44,17 @@ public sealed record IntelFilter
         && string.IsNullOrWhiteSpace(Label) && Owner is null && UpdatedFrom is null && UpdatedTo is null;
 }
 
-/// <summary>One object that shares a value with the object shown, and the values it shares.</summary>
-public sealed record IntelCorrelation(IntelObject Intel, IReadOnlyList<string> Values);
-
-/// <summary>The correlations of one object for one viewer: readable partners, and the values too common to expand.</summary>
-public sealed record IntelCorrelations(IReadOnlyList<IntelCorrelation> Objects, IReadOnlyList<string> CommonValues, bool More);
-
 /// <summary>
-/// The reads the intelligence pages make, all through <see cref="AccessPolicy"/>: a page shows an object, its
-/// versions or a correlation only when the viewer may read that object, and answers an unreadable one exactly
-/// as an unknown one. (The REST search of intel-read is the API's equivalent; this is the pages' side.)
+/// What the intelligence pages read, all through <see cref="IntelQueries"/> (the one reader, and from there the access
+/// decision): a page shows an object, its versions, relations or correlations only when the viewer may read that
+/// object, and answers an unreadable one exactly as an unknown one. This class only shapes those reads for the pages
+/// (the audience's grants beside each object, a record chosen by its key).
 /// </summary>
-public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingStore sharing)
+public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingStore sharing, IntelQueries intel)
 {
-    /// <summary>Values linked to more objects than this are "common": counted, not expanded into correlations.</summary>
-    public const int CommonThreshold = 200;
-
     public const int MaxCorrelations = 50;
+
+    public const int MaxVersions = 100;
 
     /// <summary>
     /// Up to <paramref name="limit"/> readable objects matching <paramref name="filter"/>, newest record first,
@@ -61,186 +64,104 @@ public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingS
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        List<long> ids;
         if (filter.IsEmpty)
         {
-            ids = [.. await access.ReadableIdsAsync(caller, RecordType.StixObject, before, limit + 1, cancellationToken)];
+            // No filter: the access decision's own walk down the grant index, then the rows of those keys.
+            var ids = await access.ReadableIdsAsync(caller, RecordType.StixObject, before, limit + 1, cancellationToken);
+            var keys = ids.Take(limit).ToList();
+            var rows = await db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => EF.Parameter(keys).Contains(o.RecordId))
+                .OrderByDescending(o => o.RecordId).ToListAsync(cancellationToken);
+            return (await WithGrantsAsync(rows, cancellationToken), ids.Count > limit);
         }
-        else
+
+        string? value = null;
+        if (!string.IsNullOrWhiteSpace(filter.Value))
         {
-            var below = before ?? long.MaxValue;
-            var matching = db.IntelObjects.AsNoTracking().Where(o => o.RecordId < below);
-            if (!string.IsNullOrWhiteSpace(filter.Value))
+            // The typed value as the index stores it (refanged, normalised); nothing recognisable finds nothing.
+            var candidates = Candidates(filter.Value);
+            if (candidates.Count == 0)
             {
-                var candidates = Candidates(filter.Value);
-                if (candidates.Count == 0)
-                {
-                    return ([], false);
-                }
-
-                var kinds = candidates.Select(c => c.Kind).Distinct().ToList();
-                var values = candidates.Select(c => c.Value).Distinct().ToList();
-                var observableIds = await db.Observables.AsNoTracking().Where(v => kinds.Contains(v.Kind) && values.Contains(v.Value))
-                    .Select(v => v.Id).ToListAsync(cancellationToken);
-                if (observableIds.Count == 0)
-                {
-                    return ([], false);
-                }
-
-                var links = db.ObservableLinks;
-                matching = matching.Where(o => links.Any(l => observableIds.Contains(l.ObservableId) && l.RecordId == o.RecordId));
+                return ([], false);
             }
 
-            if (!string.IsNullOrWhiteSpace(filter.StixType))
-            {
-                var type = filter.StixType.Trim();
-                matching = matching.Where(o => o.StixType == type);
-            }
-
-            if (filter.Tlp is { } tlp)
-            {
-                matching = matching.Where(o => o.Record.Tlp == tlp);
-            }
-
-            if (!string.IsNullOrWhiteSpace(filter.Label))
-            {
-                var label = filter.Label.Trim();
-                var labels = db.IntelLabels;
-                matching = matching.Where(o => labels.Any(l => l.Label == label && l.RecordId == o.RecordId));
-            }
-
-            if (filter.Owner is { } owner)
-            {
-                matching = matching.Where(o => o.OwnerOrganisationId == owner);
-            }
-
-            if (filter.UpdatedFrom is { } from)
-            {
-                matching = matching.Where(o => o.UpdatedAt >= from);
-            }
-
-            if (filter.UpdatedTo is { } to)
-            {
-                matching = matching.Where(o => o.UpdatedAt < to);
-            }
-
-            ids = await access.Readable(matching, caller).OrderByDescending(o => o.RecordId).Select(o => o.RecordId).Take(limit + 1)
-                .ToListAsync(cancellationToken);
+            value = candidates[0].Value;
         }
 
-        var more = ids.Count > limit;
-        var recordIds = ids.Take(limit).ToList();
-        return (await RowsAsync(recordIds, cancellationToken), more);
+        var search = new IntelSearch(
+            Value: value,
+            Type: string.IsNullOrWhiteSpace(filter.StixType) ? null : filter.StixType.Trim(),
+            Label: string.IsNullOrWhiteSpace(filter.Label) ? null : filter.Label.Trim(),
+            Tlp: filter.Tlp,
+            Owner: filter.Owner,
+            AddedFrom: filter.UpdatedFrom,
+            AddedTo: filter.UpdatedTo);
+        var (objects, more) = await intel.SearchAsync(caller, search, before is { } b ? new SearchPosition(b, null) : null, limit, cancellationToken);
+        return (await WithGrantsAsync(objects, cancellationToken), more);
     }
 
     /// <summary>
-    /// The copy of <paramref name="stixId"/> the caller may read: the one of <paramref name="record"/> when given,
-    /// else the caller's own organisation's, else the newest readable one. Null exactly as for an unknown id.
+    /// The copy of <paramref name="stixId"/> the caller may read — the one of <paramref name="record"/> when given, else
+    /// the caller's own organisation's, else the oldest readable one — with its current JSON and labels, and the other
+    /// readable copies. Null exactly as for an unknown id.
     /// </summary>
-    public async Task<ReadIntel?> FindAsync(Caller caller, string stixId, long? record, CancellationToken cancellationToken)
+    public async Task<IntelDetail?> FindAsync(Caller caller, string stixId, long? record, CancellationToken cancellationToken)
     {
-        var readable = access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => o.StixId == stixId), caller);
-        if (record is { } recordId)
+        var (first, copies) = await intel.FindAsync(caller, stixId, null, cancellationToken);
+        if (first is null)
         {
-            readable = readable.Where(o => o.RecordId == recordId);
+            return null;
         }
 
-        var copies = await readable.OrderByDescending(o => o.OwnerOrganisationId == caller.OrganisationId).ThenByDescending(o => o.RecordId)
-            .Take(1).ToListAsync(cancellationToken);
-        var found = copies.FirstOrDefault();
-        return found is null ? null : new ReadIntel(found, await sharing.GrantsOfAsync(found.RecordId, cancellationToken));
-    }
-
-    /// <summary>The other readable copies of the same STIX id (other owners), newest first.</summary>
-    public async Task<IReadOnlyList<IntelObject>> OtherCopiesAsync(Caller caller, IntelObject shown, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(shown);
-        return await access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record)
-                .Where(o => o.StixId == shown.StixId && o.RecordId != shown.RecordId), caller)
-            .OrderByDescending(o => o.RecordId).Take(20).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>Every version of an object the caller may read, newest first (null JSON once withdrawn).</summary>
-    public async Task<IReadOnlyList<IntelObjectVersion>> VersionsAsync(Caller caller, long recordId, CancellationToken cancellationToken)
-    {
-        if (!await access.Readable(db.IntelObjects.AsNoTracking(), caller).AnyAsync(o => o.RecordId == recordId, cancellationToken))
+        var read = first;
+        if (record is { } key && first.Intel.RecordId != key)
         {
-            return [];
+            if (copies.FirstOrDefault(c => c.RecordId == key) is not { } chosen)
+            {
+                return null;
+            }
+
+            (read, _) = await intel.FindAsync(caller, stixId, chosen.OwnerOrganisationId, cancellationToken);
+            if (read is null)
+            {
+                return null;
+            }
         }
 
-        return await db.IntelObjectVersions.AsNoTracking().Where(v => v.RecordId == recordId).OrderByDescending(v => v.Modified).Take(100)
-            .ToListAsync(cancellationToken);
+        return new IntelDetail(read, await sharing.GrantsOfAsync(read.Intel.RecordId, cancellationToken),
+            [.. copies.Where(c => c.RecordId != read.Intel.RecordId)]);
     }
 
-    /// <summary>The labels and warning-list hits of an object the caller may read.</summary>
-    public async Task<(IReadOnlyList<string> Labels, IReadOnlyList<IntelWarningHit> Warnings)> AnnotationsAsync(Caller caller, long recordId, CancellationToken cancellationToken)
+    /// <summary>Versions of an object read by <see cref="FindAsync"/>, newest first (null JSON once withdrawn).</summary>
+    public async Task<IReadOnlyList<(IntelObjectVersion Version, JsonObject? Json)>> VersionsAsync(IntelDetail read, CancellationToken cancellationToken)
     {
-        if (!await access.Readable(db.IntelObjects.AsNoTracking(), caller).AnyAsync(o => o.RecordId == recordId, cancellationToken))
-        {
-            return ([], []);
-        }
+        ArgumentNullException.ThrowIfNull(read);
+        var (versions, _) = await intel.VersionsAsync(read.Read.Intel, null, MaxVersions, cancellationToken);
+        return versions;
+    }
 
-        var labels = await db.IntelLabels.AsNoTracking().Where(l => l.RecordId == recordId).OrderBy(l => l.Label).Select(l => l.Label)
-            .Take(200).ToListAsync(cancellationToken);
-        var warnings = await db.IntelWarningHits.AsNoTracking().Where(w => w.RecordId == recordId).OrderBy(w => w.ListName).Take(200)
-            .ToListAsync(cancellationToken);
-        return (labels, warnings);
+    /// <summary>The warning-list hits of an object read by <see cref="FindAsync"/>.</summary>
+    public Task<IReadOnlyList<IntelWarningHit>> WarningHitsAsync(IntelDetail read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return intel.WarningHitsOfAsync(read.Read.Intel, cancellationToken);
+    }
+
+    /// <summary>The objects the caller may read related to an object read by <see cref="FindAsync"/> (relationships and references).</summary>
+    public Task<IReadOnlyList<IntelRelated>> RelatedAsync(Caller caller, IntelDetail read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return intel.RelatedAsync(caller, read.Read.Intel, read.Read.Current, cancellationToken);
     }
 
     /// <summary>
-    /// The objects the caller may read that share a value with the object (itself readable), through the observable
-    /// index; values linked to more than <see cref="CommonThreshold"/> objects are listed as common, not expanded.
-    /// An object the caller may not read never appears, nor does anything that would show it exists.
+    /// The objects the caller may read that share a value with an object read by <see cref="FindAsync"/>; values
+    /// carried by too many readable objects come back as common, not expanded. An object the caller may not read
+    /// never appears, nor does anything that would show it exists.
     /// </summary>
-    public async Task<IntelCorrelations> CorrelationsAsync(Caller caller, long recordId, CancellationToken cancellationToken)
+    public Task<Correlations> CorrelationsAsync(Caller caller, IntelDetail read, CancellationToken cancellationToken)
     {
-        if (!await access.Readable(db.IntelObjects.AsNoTracking(), caller).AnyAsync(o => o.RecordId == recordId, cancellationToken))
-        {
-            return new([], [], false);
-        }
-
-        var values = await db.ObservableLinks.AsNoTracking().Where(l => l.RecordId == recordId)
-            .Join(db.Observables.AsNoTracking(), l => l.ObservableId, v => v.Id, (l, v) => v).Take(500).ToListAsync(cancellationToken);
-        // Common by what this viewer may read, never by the node-wide ObjectCount (which would let an outsider learn,
-        // by seeding copies up to the threshold, that others hold a value).
-        var common = new List<string>();
-        var expand = new List<long>();
-        foreach (var v in values)
-        {
-            var observableId = v.Id;
-            var carriers = db.ObservableLinks.Where(l => l.ObservableId == observableId).Select(l => l.RecordId);
-            var readable = await access.Readable(db.IntelObjects.AsNoTracking().Where(x => carriers.Contains(x.RecordId)), caller)
-                .Select(x => x.RecordId).Take(CommonThreshold + 1).CountAsync(cancellationToken);
-            if (readable > CommonThreshold)
-            {
-                common.Add(v.Value);
-            }
-            else
-            {
-                expand.Add(v.Id);
-            }
-        }
-
-        common.Sort(StringComparer.Ordinal);
-        if (expand.Count == 0)
-        {
-            return new([], common, false);
-        }
-
-        var links = db.ObservableLinks;
-        var partners = await access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record)
-                .Where(o => o.RecordId != recordId && links.Any(l => l.RecordId == o.RecordId && expand.Contains(l.ObservableId))), caller)
-            .OrderByDescending(o => o.RecordId).Take(MaxCorrelations + 1).ToListAsync(cancellationToken);
-        var more = partners.Count > MaxCorrelations;
-        partners = partners.Take(MaxCorrelations).ToList();
-        var partnerIds = partners.Select(p => p.RecordId).ToList();
-        // Only links of objects already admitted by the access decision above.
-        var shared = (await db.ObservableLinks.AsNoTracking()
-                .Where(l => partnerIds.Contains(l.RecordId) && expand.Contains(l.ObservableId)).ToListAsync(cancellationToken))
-            .ToLookup(l => l.RecordId, l => l.ObservableId);
-        var byId = values.ToDictionary(v => v.Id, v => v.Value);
-        return new(partners.Select(p => new IntelCorrelation(p, shared[p.RecordId].Select(id => byId[id]).Order(StringComparer.Ordinal).ToList())).ToList(),
-            common, more);
+        ArgumentNullException.ThrowIfNull(read);
+        return intel.CorrelationsAsync(caller, read.Read.Intel, null, MaxCorrelations, cancellationToken);
     }
 
     /// <summary>How many objects the caller may read that reached this node after <paramref name="since"/> from other organisations, up to <paramref name="cap"/>.</summary>
@@ -248,45 +169,17 @@ public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingS
         await access.Readable(db.IntelObjects.AsNoTracking().Where(o => o.AddedAt > since && o.OwnerOrganisationId != caller.OrganisationId), caller)
             .Select(o => o.RecordId).Take(cap).CountAsync(cancellationToken);
 
-    /// <summary>Pretty-printed JSON of a stored version, for the page to show as text (never as markup).</summary>
-    public static string Indented(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return JsonSerializer.Serialize(document.RootElement, IndentedOptions);
-        }
-        catch (JsonException)
-        {
-            return json;
-        }
-    }
+    /// <summary>
+    /// Pretty-printed JSON of a stored version, for the page to show as text (never as markup): without <c>\u0027</c>-style
+    /// escapes, as the HTML encoder escapes the text again when the page renders it.
+    /// </summary>
+    public static string Indented(JsonNode? json) => json?.ToJsonString(IndentedOptions) ?? "";
 
     /// <summary>The top-level properties of a stored version as (name, text) pairs; nested values as compact JSON text.</summary>
-    public static IReadOnlyList<(string Name, string Value)> Properties(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return [];
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return [];
-            }
-
-            return document.RootElement.EnumerateObject()
-                .Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText()))
-                .ToList();
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
+    public static IReadOnlyList<(string Name, string Value)> Properties(JsonObject? json) =>
+        json is null
+            ? []
+            : [.. json.Select(p => (p.Key, p.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : p.Value?.ToJsonString(CompactOptions) ?? "null"))];
 
     /// <summary>The (kind, normalised value) pairs a typed value could be in the observable index.</summary>
     public static IReadOnlyList<(ObservableKind Kind, string Value)> Candidates(string typed)
@@ -336,15 +229,16 @@ public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingS
             .Replace("[dot]", ".", StringComparison.OrdinalIgnoreCase).Replace("[:]", ":", StringComparison.Ordinal)
             .Replace("[@]", "@", StringComparison.Ordinal).Replace("hxxp", "http", StringComparison.OrdinalIgnoreCase);
 
-    private static readonly JsonSerializerOptions IndentedOptions = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private async Task<IReadOnlyList<ReadIntel>> RowsAsync(List<long> recordIds, CancellationToken cancellationToken)
+    private static readonly JsonSerializerOptions IndentedOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private async Task<IReadOnlyList<ReadIntel>> WithGrantsAsync(IReadOnlyList<IntelObject> readable, CancellationToken cancellationToken)
     {
-        // The ids come from the access decision; this only fetches their rows.
-        var page = await db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => EF.Parameter(recordIds).Contains(o.RecordId))
-            .OrderByDescending(o => o.RecordId).ToListAsync(cancellationToken);
+        // The objects come from the access decision; this only fetches their audience rows.
+        var recordIds = readable.Select(o => o.RecordId).ToList();
         var grants = (await db.AccessGrants.AsNoTracking().Where(g => EF.Parameter(recordIds).Contains(g.RecordId)).ToListAsync(cancellationToken))
             .ToLookup(g => g.RecordId);
-        return page.Select(o => new ReadIntel(o, [.. grants[o.RecordId]])).ToList();
+        return [.. readable.Select(o => new ReadIntel(o, [.. grants[o.RecordId]]))];
     }
 }

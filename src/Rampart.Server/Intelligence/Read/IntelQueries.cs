@@ -64,13 +64,19 @@ public sealed record IntelSearch(
     DateTimeOffset? AddedTo = null,
     IntelSort Sort = IntelSort.Added,
     IReadOnlyList<string>? Terms = null,
-    bool ExcludeDecayed = false);
+    bool ExcludeDecayed = false,
+    DateTimeOffset? SightedFrom = null,
+    DateTimeOffset? SightedTo = null);
 
 /// <summary>Keyset position in a search: the record key, and for <see cref="IntelSort.Modified"/> the modified time.</summary>
 public sealed record SearchPosition(long RecordId, DateTimeOffset? Modified);
 
 /// <summary>An object as a reader sees it: the current version's JSON (null once withdrawn) and its labels.</summary>
 public sealed record ReadIntelObject(IntelObject Intel, IReadOnlyList<string> Labels, JsonObject? Current);
+
+/// <summary>One row of a lookup statement: a value and a readable object carrying it.</summary>
+public sealed record LookupRow(ObservableKind Kind, string Value, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked,
+    double? Score, IndicatorKind? DecayKind, DateTimeOffset? DecaySince, DateTimeOffset? DecaysAt);
 
 /// <summary>A looked-up value that the caller may read in at least one object.</summary>
 public sealed record LookupMatch(string Value, ObservableKind Kind, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked, double? Score = null, DateTimeOffset? DecaysAt = null);
@@ -102,7 +108,9 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     /// <summary>Most copies of one STIX id listed (one per organisation holding it).</summary>
     public const int MaxCopies = 100;
 
-    private const int Batch = 5000;
+    // Values per lookup statement: PostgreSQL plans "Value = ANY(5,000 values)" as a sequential scan of the index's
+    // table, 1,000 as index probes (bench/README.md); SQLite does either as probes.
+    private const int Batch = 1000;
     private const int MaxRelatedValues = 500;
 
     private static readonly ObservableKind[] AllKinds = Enum.GetValues<ObservableKind>();
@@ -132,6 +140,23 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
         return new(o, labels, o.WithdrawnAt is null ? WithRecordMarking(json, o.Record.Tlp) : null);
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> objects the caller may read, newest record first, older than record
+    /// <paramref name="before"/>: one primary-key range of the grants per caller token
+    /// (<see cref="AccessPolicy.ReadableIdsAsync"/>), so a page costs the same however many objects exist. With
+    /// <see cref="Caller.Anonymous"/> these are the objects published as TLP:CLEAR, as the public pages list them.
+    /// </summary>
+    public async Task<(IReadOnlyList<IntelObject> Objects, bool More)> NewestAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var ids = await access.ReadableIdsAsync(caller, RecordType.StixObject, before, limit + 1, cancellationToken);
+        var recordIds = ids.Take(limit).ToList();
+        // The ids come from the access decision above; this only fetches their rows.
+        var rows = await db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => EF.Parameter(recordIds).Contains(o.RecordId))
+            .OrderByDescending(o => o.RecordId).ToListAsync(cancellationToken);
+        return (rows, ids.Count > limit);
+    }
+
     /// <summary>Versions of a readable object (from <see cref="FindAsync"/>), newest first, older than <paramref name="before"/>.</summary>
     public async Task<(IReadOnlyList<(IntelObjectVersion Version, JsonObject? Json)> Versions, bool More)> VersionsAsync(IntelObject readable, DateTimeOffset? before, int limit, CancellationToken cancellationToken)
     {
@@ -149,6 +174,13 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
 
     /// <summary>Up to <paramref name="limit"/> readable objects matching <paramref name="search"/>, after <paramref name="after"/> in the search's order.</summary>
     public async Task<(IReadOnlyList<IntelObject> Objects, bool More)> SearchAsync(Caller caller, IntelSearch search, SearchPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await SearchQuery(caller, search, after, limit).ToListAsync(cancellationToken);
+        return ([.. rows.Take(limit)], rows.Count > limit);
+    }
+
+    /// <summary>The statement of <see cref="SearchAsync"/>: up to <paramref name="limit"/> + 1 rows (the extra one tells that there are more).</summary>
+    public IQueryable<IntelObject> SearchQuery(Caller caller, IntelSearch search, SearchPosition? after, int limit)
     {
         ArgumentNullException.ThrowIfNull(search);
         var query = db.IntelObjects.AsNoTracking();
@@ -227,13 +259,25 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             query = query.Where(o => o.AddedAt < at);
         }
 
+        // Last sighted: objects never sighted have no time and match no range.
+        if (search.SightedFrom is { } sf)
+        {
+            query = query.Where(o => o.LastSightedAt >= sf);
+        }
+
+        if (search.SightedTo is { } st)
+        {
+            query = query.Where(o => o.LastSightedAt < st);
+        }
+
         query = access.Readable(query, caller);
         IQueryable<IntelObject> ordered;
         if (search.Sort == IntelSort.Modified)
         {
             if (after is { Modified: { } m } position)
             {
-                query = query.Where(o => o.Modified < m || (o.Modified == m && o.RecordId < position.RecordId));
+                // The first conjunct is the index range (an OR alone is not one on PostgreSQL: it walked half the store).
+                query = query.Where(o => o.Modified <= m && (o.Modified < m || o.RecordId < position.RecordId));
             }
 
             ordered = query.OrderByDescending(o => o.Modified).ThenByDescending(o => o.RecordId);
@@ -248,8 +292,7 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             ordered = query.OrderByDescending(o => o.RecordId);
         }
 
-        var rows = await ordered.Include(o => o.Record).Take(limit + 1).ToListAsync(cancellationToken);
-        return ([.. rows.Take(limit)], rows.Count > limit);
+        return ordered.Include(o => o.Record).Take(limit + 1);
     }
 
     /// <summary>Labels of the objects <paramref name="recordIds"/> (already read through the access decision).</summary>
@@ -322,63 +365,84 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
         (text, text.Length == 0 ? "\uffff" : text[..^1] + (char)(text[^1] + 1));
 
     /// <summary>
-    /// Which of <paramref name="values"/> the caller may read in some object, and as what: set-based, batches of
-    /// values per kind against the (Kind, Value) index, then their links, then the access decision on the linked records.
+    /// Which of <paramref name="values"/> the caller may read in some object, and as what: set-based, one statement per
+    /// batch of values of one kind — the (Kind, Value) index, the links' primary key, the object by key, and the access
+    /// decision as a semi-join on the grants of each linked object.
     /// </summary>
     public async Task<IReadOnlyList<LookupMatch>> LookupAsync(Caller caller, IReadOnlyList<string> values, CancellationToken cancellationToken, bool excludeDecayed = false)
     {
         var now = clock.GetUtcNow();
         ArgumentNullException.ThrowIfNull(values);
-        var byKind = values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(ObservableKey.Of)
-            .GroupBy(k => k.Kind).ToDictionary(g => g.Key, g => g.Select(k => k.Value).Distinct(StringComparer.Ordinal).ToList());
-        var found = new Dictionary<long, (ObservableKind Kind, string Value)>();
+        var byKind = new Dictionary<ObservableKind, HashSet<string>>();
+        foreach (var raw in values)
+        {
+            if (string.IsNullOrWhiteSpace(raw))
+            {
+                continue;
+            }
+
+            var key = ObservableKey.Of(raw);
+            if (!byKind.TryGetValue(key.Kind, out var set))
+            {
+                byKind[key.Kind] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(key.Value);
+        }
+
+        var matches = new List<LookupMatch>();
         foreach (var (kind, kindValues) in byKind)
         {
             foreach (var chunk in kindValues.Chunk(Batch))
             {
-                var list = chunk.ToList();
-                var query = kind == ObservableKind.Other
-                    ? db.Observables.AsNoTracking().Where(o => EF.Parameter(AllKinds.ToList()).Contains(o.Kind) && EF.Parameter(list).Contains(o.Value))
-                    : db.Observables.AsNoTracking().Where(o => o.Kind == kind && EF.Parameter(list).Contains(o.Value));
-                foreach (var o in await query.Select(o => new { o.Id, o.Kind, o.Value }).ToListAsync(cancellationToken))
+                foreach (var r in await LookupQuery(caller, kind, chunk, excludeDecayed, now).ToListAsync(cancellationToken))
                 {
-                    found[o.Id] = (o.Kind, o.Value);
+                    var score = Search.IntelDecay.ScoreAt(r.Score, r.DecayKind, r.DecaySince, now);
+                    matches.Add(new LookupMatch(r.Value, r.Kind, r.StixId, r.StixType, r.Tlp, r.OwnerOrganisationId, r.Revoked, score, r.DecaysAt));
                 }
             }
         }
 
-        var links = new List<(long ObservableId, long RecordId)>();
-        foreach (var chunk in found.Keys.Chunk(Batch))
+        matches.Sort(static (x, y) => string.CompareOrdinal(x.Value, y.Value) is var c and not 0 ? c
+            : string.CompareOrdinal(x.StixId, y.StixId) is var d and not 0 ? d : x.OwnerOrganisationId.CompareTo(y.OwnerOrganisationId));
+        return matches;
+    }
+
+    /// <summary>
+    /// One statement of <see cref="LookupAsync"/>: the readable objects carrying one of <paramref name="values"/>
+    /// (normalised, all of <paramref name="kind"/>; <see cref="ObservableKind.Other"/> is looked for under every kind).
+    /// One value is an equality on the index, several one array parameter (never a parameter per value).
+    /// </summary>
+    public IQueryable<LookupRow> LookupQuery(Caller caller, ObservableKind kind, IReadOnlyCollection<string> values, bool excludeDecayed, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        IQueryable<Observable> observables;
+        var kinds = kind == ObservableKind.Other ? AllKinds.ToList() : [kind];
+        if (values.Count == 1)
         {
-            var ids = chunk.ToList();
-            links.AddRange((await db.ObservableLinks.AsNoTracking().Where(l => EF.Parameter(ids).Contains(l.ObservableId))
-                .Select(l => new { l.ObservableId, l.RecordId }).ToListAsync(cancellationToken)).Select(l => (l.ObservableId, l.RecordId)));
+            var single = values.First();
+            observables = kind == ObservableKind.Other
+                ? db.Observables.Where(o => EF.Parameter(kinds).Contains(o.Kind) && o.Value == single)
+                : db.Observables.Where(o => o.Kind == kind && o.Value == single);
+        }
+        else
+        {
+            var list = values.ToList();
+            observables = kind == ObservableKind.Other
+                ? db.Observables.Where(o => EF.Parameter(kinds).Contains(o.Kind) && EF.Parameter(list).Contains(o.Value))
+                : db.Observables.Where(o => o.Kind == kind && EF.Parameter(list).Contains(o.Value));
         }
 
-        var readable = new Dictionary<long, (string StixId, string StixType, Tlp Tlp, Guid Owner, bool Revoked, double? Score, DateTimeOffset? DecaysAt)>();
-        foreach (var chunk in links.Select(l => l.RecordId).Distinct().Chunk(Batch))
+        var candidates = db.IntelObjects.AsNoTracking().Where(o => o.WithdrawnAt == null);
+        if (excludeDecayed)
         {
-            var ids = chunk.ToList();
-            var candidates = db.IntelObjects.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.RecordId) && o.WithdrawnAt == null);
-            if (excludeDecayed)
-            {
-                candidates = candidates.Where(o => o.DecaysAt == null || o.DecaysAt > now);
-            }
-
-            var rows = await access.Readable(candidates, caller)
-                .Select(o => new { o.RecordId, o.StixId, o.StixType, o.Record.Tlp, o.OwnerOrganisationId, o.Revoked, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt })
-                .ToListAsync(cancellationToken);
-            foreach (var r in rows)
-            {
-                var score = Search.IntelDecay.ScoreAt(r.Score, r.DecayKind, r.DecaySince, now);
-                readable[r.RecordId] = (r.StixId, r.StixType, r.Tlp, r.OwnerOrganisationId, r.Revoked, score, r.DecaysAt);
-            }
+            candidates = candidates.Where(o => o.DecaysAt == null || o.DecaysAt > now);
         }
 
-        return [.. links.Where(l => readable.ContainsKey(l.RecordId))
-            .Select(l => (Observable: found[l.ObservableId], Found: readable[l.RecordId]))
-            .Select(m => new LookupMatch(m.Observable.Value, m.Observable.Kind, m.Found.StixId, m.Found.StixType, m.Found.Tlp, m.Found.Owner, m.Found.Revoked, m.Found.Score, m.Found.DecaysAt))
-            .OrderBy(m => m.Value, StringComparer.Ordinal).ThenBy(m => m.StixId, StringComparer.Ordinal)];
+        return from v in observables.AsNoTracking()
+               join l in db.ObservableLinks on v.Id equals l.ObservableId
+               join o in access.Readable(candidates, caller) on l.RecordId equals o.RecordId
+               select new LookupRow(v.Kind, v.Value, o.StixId, o.StixType, o.Record.Tlp, o.OwnerOrganisationId, o.Revoked, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt);
     }
 
     /// <summary>

@@ -41,9 +41,9 @@ public sealed record IntelObjectView(
     public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.RecordId, o.OwnerOrganisationId, o.Record.Tlp, o.Created, o.Modified,
+        return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.RecordId, o.OwnerOrganisationId, o.Record.Tlp, o.ShownCreated, o.ShownModified,
             o.AddedAt, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.WithdrawnReason, o.WarningListed, labels, json,
-            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.Modified, c.Revoked, c.WithdrawnAt)).ToList(),
+            copies?.Select(c => new IntelCopyView(c.RecordId, c.OwnerOrganisationId, c.Record.Tlp, c.ShownModified, c.Revoked, c.WithdrawnAt)).ToList(),
             now is { } at ? Search.IntelDecay.ScoreAt(o, at) : null, o.DecaysAt, now is { } at2 && Search.IntelDecay.IsDecayed(o, at2), o.SightingCount, o.LastSightedAt);
     }
 }
@@ -98,7 +98,7 @@ public static class IntelReadEndpoints
     private static readonly string[] KnownSearchParameters =
     [
         "value", "match", "type", "label", "tlp", "owner", "createdFrom", "createdTo", "modifiedFrom", "modifiedTo", "addedFrom", "addedTo",
-        "sort", "limit", "next", "q", "excludeDecayed",
+        "sightedFrom", "sightedTo", "sort", "limit", "next", "q", "excludeDecayed",
     ];
 
     public static void MapIntelReadApi(this IEndpointRouteBuilder routes, MachinePath? lookupPath)
@@ -112,7 +112,7 @@ public static class IntelReadEndpoints
             return read is null
                 ? TypedResults.NotFound()
                 : TypedResults.Ok(IntelObjectView.From(read.Intel, read.Labels, read.Current, copies, clock.GetUtcNow()));
-        }).AllowAnonymous();
+        }).WithSummary("Read an intelligence object").WithDescription("The caller's own copy of the STIX id, else the oldest readable one, with every readable copy; owner picks a copy. 404 exactly like an unknown id when the caller may not read it.").AllowAnonymous();
 
         group.MapGet("/objects/{stixId}/versions", async Task<Results<Ok<CursorPage<IntelVersionView>>, NotFound>> (string stixId, string? owner, int? limit, string? next, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
         {
@@ -130,7 +130,7 @@ public static class IntelReadEndpoints
             var (versions, more) = await intel.VersionsAsync(read.Intel, before, size, ct);
             var nextCursor = more ? cursors.Encode("intel-versions", scope, versions[^1].Version.Modified.UtcTicks.ToString(CultureInfo.InvariantCulture)) : null;
             return TypedResults.Ok(new CursorPage<IntelVersionView>([.. versions.Select(v => new IntelVersionView(v.Version.Modified, v.Version.DateAdded, v.Json))], nextCursor));
-        }).AllowAnonymous();
+        }).WithSummary("Versions of an object").WithDescription("Newest first, cursor-paged; owner as for the object.").AllowAnonymous();
 
         group.MapGet("/objects", async Task<Ok<CursorPage<IntelObjectView>>> (HttpContext http, Caller caller, IntelQueries intel, IntelCursors cursors, TimeProvider clock, CancellationToken ct) =>
         {
@@ -146,7 +146,7 @@ public static class IntelReadEndpoints
                 : null;
             var now = clock.GetUtcNow();
             return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]], now: now))], nextCursor));
-        }).AllowAnonymous();
+        }).WithSummary("Search intelligence").WithDescription("By value (match: exact, network, domain, prefix), type, label, TLP, owner, created / modified / added ranges, text (q), excludeDecayed; sorted and cursor-paged. Only readable objects count.").AllowAnonymous();
 
         var lookup = group.MapPost("/lookup", async Task<Ok<LookupView>> (LookupRequest request, bool? excludeDecayed, Caller caller, IntelQueries intel, IOptions<IntelReadOptions> options, CancellationToken ct) =>
         {
@@ -173,7 +173,7 @@ public static class IntelReadEndpoints
             errors.ThrowIfAny();
             var known = await intel.LookupAsync(caller, [.. values.Select(v => v!)], ct, excludeDecayed ?? false);
             return TypedResults.Ok(new LookupView(values.Count, known));
-        }).RequireAuthorization();
+        }).WithSummary("Bulk lookup of values").WithDescription("Up to the configured number of values; answers which are known, as what, with TLP, owner and score — only objects the caller may read.").RequireAuthorization();
         if (lookupPath is not null)
         {
             lookup.WithMetadata(lookupPath);
@@ -228,7 +228,7 @@ public static class IntelReadEndpoints
             }
 
             return TypedResults.Ok(new CorrelationsView(items, result.Common, nextCursor, nodes, edges.Distinct().ToList()));
-        }).AllowAnonymous();
+        }).WithSummary("Correlations of an object").WithDescription("Readable objects sharing a value (equal, network containment, domain, URL host, same file), with the value they share; values above the threshold are listed as common. Per viewer.").AllowAnonymous();
     }
 
     private static string StixIdOf(string stixId) =>
@@ -375,7 +375,7 @@ public static class IntelReadEndpoints
         }
 
         var search = new IntelSearch(value, match, type, label, tlp, owner, Time("createdFrom"), Time("createdTo"), Time("modifiedFrom"), Time("modifiedTo"),
-            Time("addedFrom"), Time("addedTo"), sort, terms, excludeDecayed);
+            Time("addedFrom"), Time("addedTo"), sort, terms, excludeDecayed, Time("sightedFrom"), Time("sightedTo"));
         errors.ThrowIfAny();
         return (search, Http.Limit(limit));
     }

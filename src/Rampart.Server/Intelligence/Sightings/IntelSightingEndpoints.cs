@@ -8,7 +8,11 @@ using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Intelligence.Sightings;
 
-public sealed record SightingRequest(int? Count, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, string? Where, string? Note, bool? Anonymous);
+/// <summary>
+/// A sighting report. <see cref="ShareWith"/>: <c>owner</c> (default: the sighted object's owner organisation),
+/// <c>organisation</c> (only the reporter's own organisation) or <c>audience</c> (everyone the sighted object is shared with).
+/// </summary>
+public sealed record SightingRequest(int? Count, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, string? Where, string? Note, bool? Anonymous, string? ShareWith = null);
 
 /// <summary>A sighting as a reader sees it: <see cref="SightedBy"/> is null for an anonymous one, for everyone.</summary>
 public sealed record SightingView(string StixId, int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous,
@@ -44,7 +48,7 @@ public static class IntelSightingEndpoints
 
             var sighting = await sightings.ReportAsync(caller, read.Intel, report, ct);
             return TypedResults.Created($"/api/intel/objects/{Uri.EscapeDataString(id)}/sightings", SightingView.From(sighting));
-        }).RequireAuthorization();
+        }).WithSummary("Report a sighting").WithDescription("Anyone whose organisation may read the object; count, first/last seen, where, note, anonymous. 404 exactly like an unknown id otherwise.").RequireAuthorization();
 
         group.MapGet("/objects/{stixId}/sightings", async Task<Results<Ok<SightingsView>, NotFound>> (string stixId, string? owner, int? limit, string? next,
             Caller caller, IntelQueries intel, IntelSightings sightings, IntelCursors cursors, CancellationToken ct) =>
@@ -63,46 +67,24 @@ public static class IntelSightingEndpoints
             var (items, more) = await sightings.ListAsync(caller, read.Intel, position is null ? null : long.Parse(position, CultureInfo.InvariantCulture), size, ct);
             var nextCursor = more ? cursors.Encode("intel-sightings", scope, items[^1].RecordId.ToString(CultureInfo.InvariantCulture)) : null;
             return TypedResults.Ok(new SightingsView([.. items.Select(SightingView.From)], read.Intel.SightingCount, read.Intel.LastSightedAt, nextCursor));
-        }).AllowAnonymous();
+        }).WithSummary("List sightings of an object").WithDescription("The sightings the caller may read, cursor-paged, with total (all sightings, counted for every reader) and lastSightedAt.").AllowAnonymous();
     }
 
     private static SightingReport Validate(SightingRequest? request, DateTimeOffset now)
     {
-        var errors = new RequestErrors();
         if (request is null)
         {
             throw RequestErrors.One("body", "Required: count, firstSeen, lastSeen (where, note, anonymous optional).");
         }
 
-        var count = request.Count ?? 1;
-        if (count is < 1 or > SightingLimits.MaxCount)
+        var shareWith = request.ShareWith?.Trim().ToLowerInvariant() switch
         {
-            errors.Add("count", $"From 1 to {SightingLimits.MaxCount}.");
-        }
-
-        var last = request.LastSeen ?? request.FirstSeen ?? now;
-        var first = request.FirstSeen ?? last;
-        if (first > last)
-        {
-            errors.Add("firstSeen", "Not after lastSeen.");
-        }
-
-        if (last > now.AddDays(1))
-        {
-            errors.Add("lastSeen", "In the future.");
-        }
-
-        var where = string.IsNullOrWhiteSpace(request.Where) ? null : request.Where.Trim();
-        errors.MaxLength("where", where, SightingLimits.WhereLength);
-        if (where is not null && where.Any(char.IsControl))
-        {
-            errors.Add("where", "One line, without control characters.");
-        }
-
-        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        errors.MaxLength("note", note, SightingLimits.NoteLength);
-        errors.ThrowIfAny();
-        return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, request.Anonymous ?? false);
+            null or "" or "owner" => SightingAudience.Owner,
+            "organisation" or "organization" => SightingAudience.Organisation,
+            "audience" => SightingAudience.ObjectAudience,
+            _ => (SightingAudience?)null,
+        };
+        return SightingRules.Check(request.Count ?? 1, request.FirstSeen, request.LastSeen, request.Where, request.Note, request.Anonymous ?? false, shareWith, now);
     }
 
     private static string StixIdOf(string stixId) =>

@@ -6,13 +6,73 @@ using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Intelligence.Search;
 using Rampart.Server.Intelligence.Store;
+using Rampart.Server.Validation;
 using Rampart.Standards.Markings;
 using Rampart.Standards;
 
 namespace Rampart.Server.Intelligence.Sightings;
 
 /// <summary>A sighting as reported (already checked by the endpoint).</summary>
-public sealed record SightingReport(int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous);
+public sealed record SightingReport(int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous, SightingAudience ShareWith = SightingAudience.Owner);
+
+/// <summary>The rules of a sighting report, for the API and the object page alike (errors name the API's fields).</summary>
+public static class SightingRules
+{
+    /// <summary>
+    /// The report, or a <see cref="RequestValidationException"/> naming the fields: a missing last seen is the first
+    /// seen or now, a missing first seen the last seen; <paramref name="shareWith"/> null means an unknown choice.
+    /// </summary>
+    public static SightingReport Check(int count, DateTimeOffset? firstSeen, DateTimeOffset? lastSeen, string? where, string? note, bool anonymous, SightingAudience? shareWith, DateTimeOffset now, RequestErrors? errors = null)
+    {
+        errors ??= new RequestErrors();
+        if (count is < 1 or > SightingLimits.MaxCount)
+        {
+            errors.Add("count", $"From 1 to {SightingLimits.MaxCount}.");
+        }
+
+        var last = lastSeen ?? firstSeen ?? now;
+        var first = firstSeen ?? last;
+        if (first > last)
+        {
+            errors.Add("firstSeen", "Not after lastSeen.");
+        }
+
+        if (last > now.AddDays(1))
+        {
+            errors.Add("lastSeen", "In the future.");
+        }
+
+        where = string.IsNullOrWhiteSpace(where) ? null : where.Trim();
+        errors.MaxLength("where", where, SightingLimits.WhereLength);
+        if (where is not null && where.Any(char.IsControl))
+        {
+            errors.Add("where", "One line, without control characters.");
+        }
+
+        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        errors.MaxLength("note", note, SightingLimits.NoteLength);
+        if (shareWith is null)
+        {
+            errors.Add("shareWith", "One of owner (the sighted object's owner organisation), organisation (your organisation only) or audience (everyone the sighted object is shared with).");
+        }
+
+        errors.ThrowIfAny();
+        return new SightingReport(count, first.ToUniversalTime(), last.ToUniversalTime(), where, note, anonymous, shareWith!.Value);
+    }
+}
+
+/// <summary>Who a sighting is shared with besides the reporter's own organisation (always its owner).</summary>
+public enum SightingAudience
+{
+    /// <summary>The sighted object's owner organisation.</summary>
+    Owner,
+
+    /// <summary>Nobody else: the reporter's organisation only (others see the count).</summary>
+    Organisation,
+
+    /// <summary>Everyone the sighted object is shared with (its grants), and its owner.</summary>
+    ObjectAudience,
+}
 
 /// <summary>
 /// The only writer and reader of sightings. A report is one transaction: the sighting's record and grants, the
@@ -28,11 +88,14 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
         ArgumentNullException.ThrowIfNull(report);
         var now = clock.GetUtcNow();
         var tlp = sighted.Record.Tlp;
-        var stixId = "sighting--" + Guid.CreateVersion7(now);
+        // An anonymous sighting carries nothing that dates it to the second: a random (v4) id, not a time-ordered one, and
+        // its created time cut to the hour, so neither can be matched with the reporter's audit line (docs/sharing.md).
+        var stamp = report.Anonymous ? new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero) : now;
+        var stixId = "sighting--" + (report.Anonymous ? Guid.NewGuid() : Guid.CreateVersion7(now));
         var json = new JsonObject
         {
             ["type"] = "sighting", ["spec_version"] = "2.1", ["id"] = stixId,
-            ["created"] = Timestamps.Format(now), ["modified"] = Timestamps.Format(now),
+            ["created"] = Timestamps.Format(stamp), ["modified"] = Timestamps.Format(stamp),
             ["sighting_of_ref"] = sighted.StixId, ["count"] = report.Count,
             ["first_seen"] = Timestamps.Format(report.FirstSeen), ["last_seen"] = Timestamps.Format(report.LastSeen),
             ["object_marking_refs"] = new JsonArray(tlp.StixMarkingId()),
@@ -52,8 +115,19 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
             CreatedAt = now,
         };
         db.SharedRecords.Add(record);
-        // Shared with the sighted object's owner (the owner organisation itself always reads its record).
-        await sharing.ApplyAsync(record, tlp, [new ResolvedAudience(AudienceKind.Organisation, sighted.OwnerOrganisationId)], false, cancellationToken);
+        // Shared as the reporter chose (its own organisation always reads its record), at the sighted object's TLP.
+        IReadOnlyList<ResolvedAudience> audience = report.ShareWith switch
+        {
+            SightingAudience.Organisation => [],
+            SightingAudience.ObjectAudience =>
+            [
+                new ResolvedAudience(AudienceKind.Organisation, sighted.OwnerOrganisationId),
+                .. SharingStore.AudienceOf(await sharing.GrantsOfAsync(sighted.RecordId, cancellationToken)),
+            ],
+            _ => [new ResolvedAudience(AudienceKind.Organisation, sighted.OwnerOrganisationId)],
+        };
+        audience = audience.Where(a => !(a.Kind == AudienceKind.Organisation && a.OrganisationId == caller.OrganisationId)).Distinct().ToList();
+        await sharing.ApplyAsync(record, tlp, audience, false, cancellationToken);
         var sighting = new IntelSighting
         {
             Record = record,
@@ -65,7 +139,7 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
             Where = report.Where,
             Note = report.Note,
             Anonymous = report.Anonymous,
-            CreatedAt = now,
+            CreatedAt = stamp,
             Json = json.ToJsonString(),
         };
         db.IntelSightings.Add(sighting);

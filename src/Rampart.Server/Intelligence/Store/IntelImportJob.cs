@@ -20,6 +20,9 @@ public enum IntelImportStatus : short
 
     /// <summary>The node stopped while the job ran: every batch before the last committed one is stored, nothing of the rest.</summary>
     Interrupted = 4,
+
+    /// <summary>Read to the end, but some objects were rejected (counted in <see cref="IntelImportJob.Rejected"/>, each with its reason).</summary>
+    CompletedWithRejections = 5,
 }
 
 public enum IntelOutcomeKind : short

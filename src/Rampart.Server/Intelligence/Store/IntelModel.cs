@@ -23,6 +23,7 @@ internal sealed class IntelObjectConfiguration : IEntityTypeConfiguration<IntelO
         b.HasIndex(o => new { o.Modified, o.RecordId });
         b.HasIndex(o => new { o.UpdatedAt, o.RecordId });
         b.HasIndex(o => new { o.DecaysAt, o.RecordId });
+        b.HasIndex(o => new { o.LastSightedAt, o.RecordId });
     }
 }
 

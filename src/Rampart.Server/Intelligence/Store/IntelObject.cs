@@ -46,6 +46,15 @@ public sealed class IntelObject : IShareable
     /// <summary>When the latest version reached this node.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// <see cref="Created"/> as readers see it: a cyber observable has no STIX <c>created</c> (the stored Unix epoch is only
+    /// its version key), so it shows when its value reached this node. Not mapped.
+    /// </summary>
+    public DateTimeOffset ShownCreated => Created > DateTimeOffset.UnixEpoch ? Created : AddedAt;
+
+    /// <summary><see cref="Modified"/> as readers see it: for a cyber observable, when its latest version reached this node. Not mapped.</summary>
+    public DateTimeOffset ShownModified => Modified > DateTimeOffset.UnixEpoch ? Modified : UpdatedAt;
+
     /// <summary>A value of the object is on a warning list (which ones: <see cref="IntelWarningHit"/>).</summary>
     public bool WarningListed { get; set; }
 

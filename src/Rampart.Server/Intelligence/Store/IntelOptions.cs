@@ -30,8 +30,11 @@ public sealed class IntelOptions
     [Range(1, int.MaxValue)]
     public int CommonValueThreshold { get; set; } = 200;
 
-    /// <summary>Load the MISP galaxies as reference objects on first start (from <see cref="GalaxiesPath"/>).</summary>
-    public bool LoadGalaxiesOnFirstStart { get; set; }
+    /// <summary>
+    /// Load the MISP galaxies as reference objects shortly after the first start (from <see cref="GalaxiesPath"/>), in the
+    /// background through the scheduler: on by default, so ATT&amp;CK techniques and actors are there to link without an operator step.
+    /// </summary>
+    public bool LoadGalaxiesOnFirstStart { get; set; } = true;
 
     public string? GalaxiesPath { get; set; }
 }

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
@@ -26,12 +29,12 @@ public sealed record IngestOutcome(int Ordinal, string? StixId, IntelOutcomeKind
 /// rows, per-object outcomes and the job's counters commit together or not at all. Set-based: a batch costs
 /// a fixed number of round trips, not one per object.
 /// </summary>
-public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsProvider warningLists, AuditTrail audit, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IntelOptions> options)
+public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, AuditTrail audit, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IntelOptions> options, IngestPhases? phases = null)
 {
     public const int BatchSize = 1000;
 
-    /// <summary>Rows per multi-row INSERT (parameters stay far below SQLite's and PostgreSQL's limits).</summary>
-    private const int RowsPerStatement = 400;
+    /// <summary>Batches of at least this many objects are checked and prepared on all cores.</summary>
+    private const int ParallelPrepareFrom = 64;
 
     private static readonly DateTimeOffset NoTimestamp = DateTimeOffset.UnixEpoch;
 
@@ -103,7 +106,7 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(job);
-        job.Status = error is null ? IntelImportStatus.Completed : IntelImportStatus.Failed;
+        job.Status = error is not null ? IntelImportStatus.Failed : job.Rejected > 0 ? IntelImportStatus.CompletedWithRejections : IntelImportStatus.Completed;
         job.Error = error is null ? null : Cut(error, IntelLimits.ReasonLength);
         job.FinishedAt = clock.GetUtcNow();
         job.LeaseUntil = null;
@@ -112,12 +115,20 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Writes one batch of <paramref name="job"/> in one transaction and returns each object's outcome.</summary>
+    /// <summary>
+    /// Writes one batch of <paramref name="job"/> in one transaction and returns each object's outcome.
+    /// The number of statements is fixed, whatever the batch size: one query for the stored objects the batch
+    /// names and one for their versions, one to allocate the new records' ids, then per table one bulk append
+    /// (PostgreSQL: binary COPY; SQLite: one prepared statement reused per row, in-process), one upsert of the
+    /// observable values that returns their ids and adjusts their counts, and the job's row. Objects that already
+    /// exist and get a new current version add one delete per index table and one set-based update.
+    /// </summary>
     public async Task<IReadOnlyList<IngestOutcome>> WriteBatchAsync(IntelImportJob job, IntelShare share, IReadOnlyList<IngestItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(share);
         ArgumentNullException.ThrowIfNull(items);
+        var mark = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
         var owner = job.OrganisationId;
         var matcher = warningLists.Matcher;
@@ -127,58 +138,93 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
         var reservedIdentities = items.Any(i => i.Stix?.Type == "identity")
             ? (await db.Organisations.Where(o => o.Id != owner).Select(o => o.Id).ToListAsync(cancellationToken)).Select(IntelIdentity.Of).ToHashSet(StringComparer.Ordinal)
             : null;
-        for (var i = 0; i < items.Count; i++)
+        // Checking and rewriting each object is pure CPU work (validation, pattern parse, warning lists, terms):
+        // large batches spread it over the cores. Outcomes keep their input positions.
+        var ready = new PreparedObject?[items.Count];
+        void Prepare(int i)
         {
             var item = items[i];
             if (item.Stix is null || item.Rejection is not null)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.StixId ?? item.Stix?.Id, IntelOutcomeKind.Rejected, item.Rejection ?? "Not a STIX object.");
-                continue;
+                return;
             }
 
             if (IngestGuard.Check(item.Stix, reservedIdentities) is { } refused)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.Stix.Id.Contains('\0', StringComparison.Ordinal) ? null : item.Stix.Id, IntelOutcomeKind.Rejected, refused);
-                continue;
+                return;
             }
 
-            var (ready, rejection) = PreparedObject.From(item.Stix, share.Tlp, owner, matcher);
-            if (ready is null)
+            var (done, rejection) = PreparedObject.From(item.Stix, share.Tlp, owner, matcher);
+            if (done is null)
             {
                 outcomes[i] = new IngestOutcome(item.Ordinal, item.Stix.Id, rejection!.StartsWith('=') ? IntelOutcomeKind.Unchanged : IntelOutcomeKind.Rejected, rejection.TrimStart('='));
             }
-            else
+
+            ready[i] = done;
+        }
+
+        if (items.Count >= ParallelPrepareFrom && Environment.ProcessorCount > 1)
+        {
+            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, Prepare);
+        }
+        else
+        {
+            for (var i = 0; i < items.Count; i++)
             {
-                prepared.Add((i, ready));
+                Prepare(i);
             }
         }
 
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (ready[i] is { } p)
+            {
+                prepared.Add((i, p));
+            }
+        }
+
+        phases?.Lap("validate + prepare", ref mark);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
+        var postgres = db.Database.IsNpgsql();
+        if (postgres)
         {
             // One writer per organisation at a time: (owner, STIX id) stays unique without failed batches.
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [LockKey(owner)], cancellationToken);
         }
 
-        var stixIds = prepared.Select(p => p.Object.StixId).Distinct().ToList();
-        var existing = stixIds.Count == 0
-            ? []
-            : await db.IntelObjects.Include(o => o.Record).Where(o => o.OwnerOrganisationId == owner && stixIds.Contains(o.StixId)).ToDictionaryAsync(o => o.StixId, StringComparer.Ordinal, cancellationToken);
-        var existingIds = existing.Values.Select(o => o.RecordId).ToList();
+        // The stored objects this batch names (with their envelopes), and their versions with the batch's modified times.
+        var stixIds = prepared.Select(p => p.Object.StixId).Distinct(StringComparer.Ordinal).ToList();
+        var objects = stixIds.Count == 0
+            ? new Dictionary<string, IntelObject>(StringComparer.Ordinal)
+            : await db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => o.OwnerOrganisationId == owner && stixIds.Contains(o.StixId))
+                .ToDictionaryAsync(o => o.StixId, StringComparer.Ordinal, cancellationToken);
         var versions = new Dictionary<(string StixId, DateTimeOffset Modified), string?>();
-        if (existingIds.Count > 0)
+        if (objects.Count > 0)
         {
-            var rows = await db.IntelObjectVersions.Where(v => existingIds.Contains(v.RecordId)).Select(v => new { v.RecordId, v.Modified, v.Json }).ToListAsync(cancellationToken);
-            var stixIdOf = existing.Values.ToDictionary(o => o.RecordId, o => o.StixId);
+            var existingIds = objects.Values.Select(o => o.RecordId).ToList();
+            var modifieds = prepared.Where(p => objects.ContainsKey(p.Object.StixId)).Select(p => p.Object.Modified).Distinct().ToList();
+            var rows = await db.IntelObjectVersions.AsNoTracking().Where(v => existingIds.Contains(v.RecordId) && modifieds.Contains(v.Modified))
+                .Select(v => new { v.RecordId, v.Modified, v.Json }).ToListAsync(cancellationToken);
+            var stixIdOf = objects.Values.ToDictionary(o => o.RecordId, o => o.StixId);
             foreach (var row in rows)
             {
                 versions[(stixIdOf[row.RecordId], row.Modified)] = row.Json;
             }
         }
 
-        var objects = new Dictionary<string, IntelObject>(existing, StringComparer.Ordinal);
-        var current = new Dictionary<IntelObject, PreparedObject>(ReferenceEqualityComparer.Instance);
+        phases?.Lap("look up stored objects", ref mark);
+        var newIds = await AllocateRecordIdsAsync(stixIds.Count(id => !objects.ContainsKey(id)), postgres, cancellationToken);
+        phases?.Lap("allocate record ids", ref mark);
+        var nextId = 0;
         var added = new List<IntelObject>();
+        var isNew = new HashSet<long>();
+        var changedObjects = new Dictionary<long, IntelObject>();
+        var changedRecords = new Dictionary<long, SharedRecord>();
+        var newVersions = new List<IntelObjectVersion>();
+        var changes = new List<IntelChange>();
+        var current = new Dictionary<long, (IntelObject Object, PreparedObject Prepared)>();
         foreach (var (index, p) in prepared)
         {
             var ordinal = items[index].Ordinal;
@@ -186,13 +232,17 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
             {
                 var record = new SharedRecord
                 {
+                    Id = newIds[nextId++],
                     RecordType = IntelObject.Type,
                     OwnerOrganisationId = owner,
                     CreatorOrganisationId = owner,
                     CreatedAt = now,
+                    Tlp = p.Tlp,
+                    Published = share.Published && p.Tlp == Tlp.Clear,
                 };
                 intel = new IntelObject
                 {
+                    RecordId = record.Id,
                     Record = record,
                     OwnerOrganisationId = owner,
                     StixId = p.StixId,
@@ -201,14 +251,13 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
                     AddedAt = now,
                 };
                 p.ApplyTo(intel, now);
-                db.SharedRecords.Add(record);
-                db.IntelObjects.Add(intel);
-                await sharing.ApplyAsync(record, p.Tlp, share.Audience, share.Published && p.Tlp == Tlp.Clear, cancellationToken);
-                db.IntelObjectVersions.Add(new IntelObjectVersion { IntelObject = intel, Modified = p.Modified, DateAdded = now, Json = p.Json });
+                newVersions.Add(new IntelObjectVersion { RecordId = record.Id, Modified = p.Modified, DateAdded = now, Json = p.Json });
                 versions[(p.StixId, p.Modified)] = p.Json;
                 objects[p.StixId] = intel;
-                current[intel] = p;
+                isNew.Add(record.Id);
+                current[record.Id] = (intel, p);
                 added.Add(intel);
+                changes.Add(new IntelChange { RecordId = record.Id, Kind = IntelChangeKind.Added, At = now });
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Added, p.Note);
                 continue;
             }
@@ -247,17 +296,26 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
                 notes.Add($"The stored record was {intel.Record.Tlp.Label()}: it is now {p.Tlp.Label()}.");
                 intel.Record.Tlp = p.Tlp;
                 intel.Record.Published = false;
+                if (!isNew.Contains(intel.RecordId))
+                {
+                    changedRecords[intel.RecordId] = intel.Record;
+                }
             }
 
             var json = p.WithTlp(intel.Record.Tlp);
-            db.IntelObjectVersions.Add(new IntelObjectVersion { RecordId = intel.RecordId, IntelObject = intel, Modified = p.Modified, DateAdded = now, Json = json });
+            newVersions.Add(new IntelObjectVersion { RecordId = intel.RecordId, Modified = p.Modified, DateAdded = now, Json = json });
             versions[(p.StixId, p.Modified)] = json;
             if (p.Modified > intel.Modified)
             {
                 var wasRevoked = intel.Revoked;
                 p.ApplyTo(intel, now);
-                current[intel] = p;
-                db.IntelChanges.Add(new IntelChange { RecordId = intel.RecordId, Kind = p.Revoked && !wasRevoked ? IntelChangeKind.Revoked : IntelChangeKind.Updated, At = now });
+                current[intel.RecordId] = (intel, p);
+                if (!isNew.Contains(intel.RecordId))
+                {
+                    changedObjects[intel.RecordId] = intel;
+                }
+
+                changes.Add(new IntelChange { RecordId = intel.RecordId, Kind = p.Revoked && !wasRevoked ? IntelChangeKind.Revoked : IntelChangeKind.Updated, At = now });
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Updated, Join(notes));
             }
             else
@@ -267,10 +325,18 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        // New records have their database-assigned ids now: their outbox rows follow.
-        db.IntelChanges.AddRange(added.Select(o => new IntelChange { RecordId = o.RecordId, Kind = IntelChangeKind.Added, At = now }));
-        await ReplaceIndexAsync(current, cancellationToken);
+        phases?.Lap("decide outcomes", ref mark);
+        await InsertRecordsAsync(added, share, cancellationToken);
+        phases?.Lap("write SharedRecords + AccessGrants", ref mark);
+        await InsertObjectsAsync(added, cancellationToken);
+        phases?.Lap("write IntelObjects", ref mark);
+        await UpdateExistingAsync([.. changedObjects.Values], [.. changedRecords.Values], postgres, cancellationToken);
+        phases?.Lap("update existing objects", ref mark);
+        await InsertVersionsAsync(newVersions, cancellationToken);
+        phases?.Lap("write IntelObjectVersions", ref mark);
+        mark = await ReplaceIndexAsync(current, isNew, postgres, cancellationToken) ?? mark;
+        await InsertChangesAsync(changes, cancellationToken);
+        phases?.Lap("write IntelChanges", ref mark);
 
         foreach (var outcome in outcomes)
         {
@@ -282,141 +348,541 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
                 case IntelOutcomeKind.Unchanged: job.Unchanged++; break;
                 default: job.Rejected++; break;
             }
-
-            db.IntelImportOutcomes.Add(new IntelImportOutcome
-            {
-                JobId = job.Id,
-                Ordinal = outcome.Ordinal,
-                StixId = outcome.StixId is { Length: <= IntelLimits.StixIdLength } id ? id : null,
-                Outcome = outcome.Outcome,
-                Detail = outcome.Detail is null ? null : Cut(outcome.Detail, IntelLimits.ReasonLength),
-            });
         }
 
+        await InsertOutcomesAsync(job.Id, outcomes, cancellationToken);
         job.Batches++;
         job.LeaseUntil = clock.GetUtcNow() + Lease;
         db.IntelImportJobs.Update(job);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        phases?.Lap("write outcomes + job", ref mark);
+        await transaction.CommitAsync(cancellationToken);
+        phases?.Lap("commit", ref mark);
         return outcomes;
     }
 
-    /// <summary>Labels, warning-list hits and observable links of the objects whose current version changed.</summary>
-    private async Task ReplaceIndexAsync(Dictionary<IntelObject, PreparedObject> current, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ids for <paramref name="count"/> new envelopes, ascending (record ids are also the list order).
+    /// PostgreSQL: drawn from the identity's sequence in one statement (nextval is safe under concurrency; the
+    /// ids are then written explicitly, which the BY DEFAULT identity allows). SQLite: the next block after the
+    /// highest id ever used (AUTOINCREMENT keeps it in sqlite_sequence, so ids of deleted records are not reused);
+    /// safe because this runs inside the batch's transaction, which Microsoft.Data.Sqlite begins IMMEDIATE: the
+    /// database's single write lock is held from before the read until the commit, so no other writer can take
+    /// the same block (and the primary key would refuse it). Explicit ids also move sqlite_sequence forward.
+    /// </summary>
+    private async Task<long[]> AllocateRecordIdsAsync(int count, bool postgres, CancellationToken cancellationToken)
     {
-        if (current.Count == 0)
+        if (count == 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return;
+            return [];
         }
 
-        var recordIds = current.Keys.Select(o => o.RecordId).ToList();
-        var touched = new HashSet<long>(await db.ObservableLinks.Where(l => recordIds.Contains(l.RecordId)).Select(l => l.ObservableId).ToListAsync(cancellationToken));
-        await db.IntelLabels.Where(l => recordIds.Contains(l.RecordId)).ExecuteDeleteAsync(cancellationToken);
-        await db.IntelWarningHits.Where(h => recordIds.Contains(h.RecordId)).ExecuteDeleteAsync(cancellationToken);
-        await db.IntelTerms.Where(t => recordIds.Contains(t.RecordId)).ExecuteDeleteAsync(cancellationToken);
-        await db.ObservableLinks.Where(l => recordIds.Contains(l.RecordId)).ExecuteDeleteAsync(cancellationToken);
-
-        foreach (var (intel, p) in current)
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        if (postgres)
         {
-            foreach (var label in p.Labels)
+            command.CommandText = string.Create(CultureInfo.InvariantCulture,
+                $"SELECT nextval(pg_get_serial_sequence('\"SharedRecords\"', 'Id')) FROM generate_series(1, {count})");
+            var ids = new List<long>(count);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                db.IntelLabels.Add(new IntelLabel { Label = label, RecordId = intel.RecordId });
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
             }
 
-            foreach (var hit in p.Hits)
-            {
-                db.IntelWarningHits.Add(new IntelWarningHit { RecordId = intel.RecordId, ListName = hit.ListName, Value = hit.Value, Entry = hit.Entry });
-            }
-
-            db.IntelTerms.AddRange(p.Terms.Select(term => new Search.IntelTerm { Term = term, RecordId = intel.RecordId }));
+            ids.Sort();
+            return [.. ids];
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-
-        var values = current.Values.SelectMany(p => p.Values).Distinct().ToList();
-        if (values.Count == 0)
+        command.CommandText = "SELECT MAX(COALESCE((SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = 'SharedRecords'), 0), COALESCE((SELECT MAX(\"Id\") FROM \"SharedRecords\"), 0))";
+        var highest = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        var block = new long[count];
+        for (var i = 0; i < count; i++)
         {
-            await RecountAsync(touched, cancellationToken);
-            return;
+            block[i] = highest + 1 + i;
         }
 
-        foreach (var chunk in values.Chunk(RowsPerStatement))
-        {
-            var sql = new StringBuilder("INSERT INTO \"Observables\" (\"Kind\", \"Value\", \"RangeStart\", \"RangeEnd\", \"ReversedDomain\", \"ObjectCount\") VALUES ");
-            var parameters = new List<object>(chunk.Length * 4);
-            using var factory = db.Database.GetDbConnection().CreateCommand();
-            System.Data.Common.DbParameter Parameter(object? value, System.Data.DbType type)
-            {
-                var parameter = factory.CreateParameter();
-                parameter.ParameterName = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
-                parameter.DbType = type;
-                parameter.Value = value ?? DBNull.Value;
-                parameters.Add(parameter);
-                return parameter;
-            }
-
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var v = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({(short)v.Kind}, {Parameter(v.Value, System.Data.DbType.String).ParameterName}, ")
-                    .Append(Parameter(v.RangeStart, System.Data.DbType.Binary).ParameterName).Append(", ")
-                    .Append(Parameter(v.RangeEnd, System.Data.DbType.Binary).ParameterName).Append(", ")
-                    .Append(Parameter(v.ReversedDomain, System.Data.DbType.String).ParameterName).Append(", 0)");
-            }
-
-            sql.Append(" ON CONFLICT (\"Kind\", \"Value\") DO NOTHING");
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
-        }
-
-        var texts = values.Select(v => v.Value).Distinct().ToList();
-        var ids = new Dictionary<(ObservableKind, string), long>();
-        foreach (var chunk in texts.Chunk(5000))
-        {
-            var list = chunk.ToList();
-            foreach (var row in await db.Observables.Where(o => list.Contains(o.Value)).Select(o => new { o.Id, o.Kind, o.Value }).ToListAsync(cancellationToken))
-            {
-                ids[(row.Kind, row.Value)] = row.Id;
-            }
-        }
-
-        var links = new List<(long ObservableId, long RecordId)>();
-        foreach (var (intel, p) in current)
-        {
-            foreach (var v in p.Values)
-            {
-                var id = ids[(v.Kind, v.Value)];
-                links.Add((id, intel.RecordId));
-                touched.Add(id);
-            }
-        }
-
-        foreach (var chunk in links.Distinct().Chunk(RowsPerStatement * 2))
-        {
-            var sql = new StringBuilder("INSERT INTO \"ObservableLinks\" (\"ObservableId\", \"RecordId\") VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({chunk[i].ObservableId}, {chunk[i].RecordId})");
-            }
-
-            sql.Append(" ON CONFLICT DO NOTHING");
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), cancellationToken);
-        }
-
-        await RecountAsync(touched, cancellationToken);
+        return block;
     }
 
-    private async Task RecountAsync(HashSet<long> observableIds, CancellationToken cancellationToken)
+    private static readonly (string, BulkType)[] RecordColumns =
+    [
+        ("Id", BulkType.Int64), ("RecordType", BulkType.Int16), ("OwnerOrganisationId", BulkType.Guid), ("CreatorOrganisationId", BulkType.Guid),
+        ("Tlp", BulkType.Int32), ("Published", BulkType.Bool), ("CreatedAt", BulkType.Time),
+    ];
+
+    private static readonly (string, BulkType)[] GrantColumns =
+    [
+        ("GranteeId", BulkType.Guid), ("RecordType", BulkType.Int16), ("RecordId", BulkType.Int64), ("Kind", BulkType.Int16),
+        ("SubjectId", BulkType.Guid), ("SubjectOrganisationId", BulkType.Guid),
+    ];
+
+    /// <summary>The new envelopes and their grants (the rows <see cref="AccessTokens.GrantsFor"/> gives for the import's audience).</summary>
+    private async Task InsertRecordsAsync(List<IntelObject> added, IntelShare share, CancellationToken cancellationToken)
     {
-        foreach (var chunk in observableIds.Chunk(2000))
+        if (added.Count == 0)
         {
-            var list = string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-#pragma warning disable EF1002 // The list is of numbers this method formats itself.
-            await db.Database.ExecuteSqlRawAsync(
-                $"UPDATE \"Observables\" SET \"ObjectCount\" = (SELECT COUNT(*) FROM \"ObservableLinks\" l WHERE l.\"ObservableId\" = \"Observables\".\"Id\") WHERE \"Id\" IN ({list})",
-                cancellationToken);
+            return;
+        }
+
+        await using (var rows = await BulkRows.StartAsync(db, "SharedRecords", RecordColumns, cancellationToken))
+        {
+            foreach (var record in added.Select(o => o.Record))
+            {
+                await rows.StartRowAsync(cancellationToken);
+                await rows.Int64Async(record.Id, cancellationToken);
+                await rows.Int16Async((short)record.RecordType, cancellationToken);
+                await rows.GuidAsync(record.OwnerOrganisationId, cancellationToken);
+                await rows.GuidAsync(record.CreatorOrganisationId, cancellationToken);
+                await rows.Int32Async((int)record.Tlp, cancellationToken);
+                await rows.BoolAsync(record.Published, cancellationToken);
+                await rows.TimeAsync(record.CreatedAt, cancellationToken);
+                await rows.EndRowAsync(cancellationToken);
+            }
+
+            await rows.CompleteAsync(cancellationToken);
+        }
+
+        await using (var rows = await BulkRows.StartAsync(db, "AccessGrants", GrantColumns, cancellationToken))
+        {
+            foreach (var record in added.Select(o => o.Record))
+            {
+                foreach (var grant in AccessTokens.GrantsFor(record.RecordType, record.Id, record.OwnerOrganisationId, share.Audience, record.Published))
+                {
+                    await rows.StartRowAsync(cancellationToken);
+                    await rows.GuidAsync(grant.GranteeId, cancellationToken);
+                    await rows.Int16Async((short)grant.RecordType, cancellationToken);
+                    await rows.Int64Async(grant.RecordId, cancellationToken);
+                    await rows.Int16Async((short)grant.Kind, cancellationToken);
+                    await rows.GuidAsync(grant.SubjectId, cancellationToken);
+                    await rows.GuidAsync(grant.SubjectOrganisationId, cancellationToken);
+                    await rows.EndRowAsync(cancellationToken);
+                }
+            }
+
+            await rows.CompleteAsync(cancellationToken);
+        }
+    }
+
+    private static readonly (string, BulkType)[] ObjectColumns =
+    [
+        ("RecordId", BulkType.Int64), ("OwnerOrganisationId", BulkType.Guid), ("StixId", BulkType.Text), ("StixType", BulkType.Text),
+        ("Created", BulkType.Time), ("Modified", BulkType.Time), ("Name", BulkType.Text), ("Revoked", BulkType.Bool),
+        ("AddedAt", BulkType.Time), ("UpdatedAt", BulkType.Time), ("WarningListed", BulkType.Bool), ("SightingCount", BulkType.Int32),
+        ("Score", BulkType.Double), ("DecayKind", BulkType.Int32), ("DecaySince", BulkType.Time), ("DecaysAt", BulkType.Time),
+    ];
+
+    private async Task InsertObjectsAsync(List<IntelObject> added, CancellationToken cancellationToken)
+    {
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        await using var rows = await BulkRows.StartAsync(db, "IntelObjects", ObjectColumns, cancellationToken);
+        foreach (var o in added)
+        {
+            await rows.StartRowAsync(cancellationToken);
+            await rows.Int64Async(o.RecordId, cancellationToken);
+            await rows.GuidAsync(o.OwnerOrganisationId, cancellationToken);
+            await rows.TextAsync(o.StixId, cancellationToken);
+            await rows.TextAsync(o.StixType, cancellationToken);
+            await rows.TimeAsync(o.Created, cancellationToken);
+            await rows.TimeAsync(o.Modified, cancellationToken);
+            await rows.TextAsync(o.Name, cancellationToken);
+            await rows.BoolAsync(o.Revoked, cancellationToken);
+            await rows.TimeAsync(o.AddedAt, cancellationToken);
+            await rows.TimeAsync(o.UpdatedAt, cancellationToken);
+            await rows.BoolAsync(o.WarningListed, cancellationToken);
+            await rows.Int32Async(o.SightingCount, cancellationToken);
+            await rows.DoubleAsync(o.Score, cancellationToken);
+            await rows.Int32Async((int?)o.DecayKind, cancellationToken);
+            await rows.TimeAsync(o.DecaySince, cancellationToken);
+            await rows.TimeAsync(o.DecaysAt, cancellationToken);
+            await rows.EndRowAsync(cancellationToken);
+        }
+
+        await rows.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stored objects whose current version changed, and envelopes whose TLP rose: PostgreSQL one
+    /// <c>UPDATE … FROM unnest(…)</c> per table; SQLite one prepared <c>UPDATE</c> reused per row.
+    /// </summary>
+    private async Task UpdateExistingAsync(List<IntelObject> changed, List<SharedRecord> records, bool postgres, CancellationToken cancellationToken)
+    {
+        if (changed.Count > 0)
+        {
+            const string Set = "\"StixType\" = {1}, \"Created\" = {2}, \"Modified\" = {3}, \"Name\" = {4}, \"Revoked\" = {5}, \"UpdatedAt\" = {6}, "
+                + "\"WarningListed\" = {7}, \"Score\" = {8}, \"DecayKind\" = {9}, \"DecaySince\" = {10}, \"DecaysAt\" = {11}";
+            if (postgres)
+            {
+                var list = changed;
+                static DateTimeOffset Utc(DateTimeOffset t) => t.ToUniversalTime();
+                var u = string.Format(CultureInfo.InvariantCulture, Set, "", "u.t", "u.c", "u.m", "u.n", "u.r", "u.ua", "u.w", "u.s", "u.dk", "u.ds", "u.da");
+#pragma warning disable EF1002 // The SET list is this method's own constant text; every value is a parameter.
+                await db.Database.ExecuteSqlRawAsync(
+                    $"UPDATE \"IntelObjects\" AS o SET {u} FROM unnest(@id, @t, @c, @m, @n, @r, @ua, @w, @s, @dk, @ds, @da) AS u(id, t, c, m, n, r, ua, w, s, dk, ds, da) WHERE o.\"RecordId\" = u.id",
+                    [
+                        new NpgsqlParameter<long[]>("id", [.. list.Select(o => o.RecordId)]),
+                        new NpgsqlParameter<string[]>("t", [.. list.Select(o => o.StixType)]),
+                        new NpgsqlParameter<DateTimeOffset[]>("c", [.. list.Select(o => Utc(o.Created))]),
+                        new NpgsqlParameter<DateTimeOffset[]>("m", [.. list.Select(o => Utc(o.Modified))]),
+                        new NpgsqlParameter<string[]>("n", [.. list.Select(o => o.Name)]),
+                        new NpgsqlParameter<bool[]>("r", [.. list.Select(o => o.Revoked)]),
+                        new NpgsqlParameter<DateTimeOffset[]>("ua", [.. list.Select(o => Utc(o.UpdatedAt))]),
+                        new NpgsqlParameter<bool[]>("w", [.. list.Select(o => o.WarningListed)]),
+                        new NpgsqlParameter<double?[]>("s", [.. list.Select(o => o.Score)]),
+                        new NpgsqlParameter<int?[]>("dk", [.. list.Select(o => (int?)o.DecayKind)]),
+                        new NpgsqlParameter<DateTimeOffset?[]>("ds", [.. list.Select(o => o.DecaySince?.ToUniversalTime())]),
+                        new NpgsqlParameter<DateTimeOffset?[]>("da", [.. list.Select(o => o.DecaysAt?.ToUniversalTime())]),
+                    ],
+                    cancellationToken);
 #pragma warning restore EF1002
+            }
+            else
+            {
+                var p = Enumerable.Range(0, 12).Select(i => (object)("@p" + i.ToString(CultureInfo.InvariantCulture))).ToArray();
+                await using var update = await SqliteRowsAsync($"UPDATE \"IntelObjects\" SET {string.Format(CultureInfo.InvariantCulture, Set, p)} WHERE \"RecordId\" = @p0", 12, cancellationToken);
+                foreach (var o in changed)
+                {
+                    await update.StartRowAsync(cancellationToken);
+                    await update.Int64Async(o.RecordId, cancellationToken);
+                    await update.TextAsync(o.StixType, cancellationToken);
+                    await update.TimeAsync(o.Created, cancellationToken);
+                    await update.TimeAsync(o.Modified, cancellationToken);
+                    await update.TextAsync(o.Name, cancellationToken);
+                    await update.BoolAsync(o.Revoked, cancellationToken);
+                    await update.TimeAsync(o.UpdatedAt, cancellationToken);
+                    await update.BoolAsync(o.WarningListed, cancellationToken);
+                    await update.DoubleAsync(o.Score, cancellationToken);
+                    await update.Int32Async((int?)o.DecayKind, cancellationToken);
+                    await update.TimeAsync(o.DecaySince, cancellationToken);
+                    await update.TimeAsync(o.DecaysAt, cancellationToken);
+                    await update.EndRowAsync(cancellationToken);
+                }
+            }
+        }
+
+        if (records.Count > 0)
+        {
+            if (postgres)
+            {
+                var list = records;
+                await db.Database.ExecuteSqlRawAsync(
+                    "UPDATE \"SharedRecords\" AS r SET \"Tlp\" = u.tlp, \"Published\" = u.published FROM unnest(@id, @tlp, @published) AS u(id, tlp, published) WHERE r.\"Id\" = u.id",
+                    [
+                        new NpgsqlParameter<long[]>("id", [.. list.Select(r => r.Id)]),
+                        new NpgsqlParameter<int[]>("tlp", [.. list.Select(r => (int)r.Tlp)]),
+                        new NpgsqlParameter<bool[]>("published", [.. list.Select(r => r.Published)]),
+                    ],
+                    cancellationToken);
+            }
+            else
+            {
+                await using var update = await SqliteRowsAsync("UPDATE \"SharedRecords\" SET \"Tlp\" = @p1, \"Published\" = @p2 WHERE \"Id\" = @p0", 3, cancellationToken);
+                foreach (var r in records)
+                {
+                    await update.StartRowAsync(cancellationToken);
+                    await update.Int64Async(r.Id, cancellationToken);
+                    await update.Int32Async((int)r.Tlp, cancellationToken);
+                    await update.BoolAsync(r.Published, cancellationToken);
+                    await update.EndRowAsync(cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>A prepared SQLite statement with parameters <c>@p0</c>…, run once per row, in the batch's transaction.</summary>
+    private async Task<BulkRows> SqliteRowsAsync(string sql, int parameters, CancellationToken cancellationToken) =>
+        await BulkRows.StatementAsync(db, sql, parameters, cancellationToken);
+
+    private static readonly (string, BulkType)[] VersionColumns =
+        [("RecordId", BulkType.Int64), ("Modified", BulkType.Time), ("DateAdded", BulkType.Time), ("Json", BulkType.Text)];
+
+    private async Task InsertVersionsAsync(List<IntelObjectVersion> newVersions, CancellationToken cancellationToken)
+    {
+        if (newVersions.Count == 0)
+        {
+            return;
+        }
+
+        await using var rows = await BulkRows.StartAsync(db, "IntelObjectVersions", VersionColumns, cancellationToken);
+        foreach (var v in newVersions)
+        {
+            await rows.StartRowAsync(cancellationToken);
+            await rows.Int64Async(v.RecordId, cancellationToken);
+            await rows.TimeAsync(v.Modified, cancellationToken);
+            await rows.TimeAsync(v.DateAdded, cancellationToken);
+            await rows.TextAsync(v.Json, cancellationToken);
+            await rows.EndRowAsync(cancellationToken);
+        }
+
+        await rows.CompleteAsync(cancellationToken);
+    }
+
+    private static readonly (string, BulkType)[] ChangeColumns = [("RecordId", BulkType.Int64), ("Kind", BulkType.Int16), ("At", BulkType.Time)];
+
+    private async Task InsertChangesAsync(List<IntelChange> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        await using var rows = await BulkRows.StartAsync(db, "IntelChanges", ChangeColumns, cancellationToken);
+        foreach (var c in changes)
+        {
+            await rows.StartRowAsync(cancellationToken);
+            await rows.Int64Async(c.RecordId, cancellationToken);
+            await rows.Int16Async((short)c.Kind, cancellationToken);
+            await rows.TimeAsync(c.At, cancellationToken);
+            await rows.EndRowAsync(cancellationToken);
+        }
+
+        await rows.CompleteAsync(cancellationToken);
+    }
+
+    private static readonly (string, BulkType)[] OutcomeColumns =
+        [("JobId", BulkType.Guid), ("Ordinal", BulkType.Int32), ("StixId", BulkType.Text), ("Outcome", BulkType.Int16), ("Detail", BulkType.Text)];
+
+    private async Task InsertOutcomesAsync(Guid jobId, IngestOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Length == 0)
+        {
+            return;
+        }
+
+        await using var rows = await BulkRows.StartAsync(db, "IntelImportOutcomes", OutcomeColumns, cancellationToken);
+        foreach (var outcome in outcomes)
+        {
+            await rows.StartRowAsync(cancellationToken);
+            await rows.GuidAsync(jobId, cancellationToken);
+            await rows.Int32Async(outcome.Ordinal, cancellationToken);
+            await rows.TextAsync(outcome.StixId is { Length: <= IntelLimits.StixIdLength } id ? id : null, cancellationToken);
+            await rows.Int16Async((short)outcome.Outcome, cancellationToken);
+            await rows.TextAsync(outcome.Detail is null ? null : Cut(outcome.Detail, IntelLimits.ReasonLength), cancellationToken);
+            await rows.EndRowAsync(cancellationToken);
+        }
+
+        await rows.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Labels, warning-list hits, search terms and observable links of the objects whose current version changed
+    /// (new objects have none yet; stored ones lose their old rows first), and the observable values with their counts.
+    /// </summary>
+    private async Task<long?> ReplaceIndexAsync(Dictionary<long, (IntelObject Object, PreparedObject Prepared)> current, HashSet<long> isNew, bool postgres, CancellationToken cancellationToken)
+    {
+        var mark = Stopwatch.GetTimestamp();
+        if (current.Count == 0)
+        {
+            return null;
+        }
+
+        // Stored objects with a new current version: their old index rows go, and their old values count one object less.
+        var replaced = current.Keys.Where(id => !isNew.Contains(id)).ToList();
+        var released = new Dictionary<long, int>();
+        if (replaced.Count > 0)
+        {
+            foreach (var observableId in await db.ObservableLinks.Where(l => replaced.Contains(l.RecordId)).Select(l => l.ObservableId).ToListAsync(cancellationToken))
+            {
+                released[observableId] = released.GetValueOrDefault(observableId) - 1;
+            }
+
+            await db.IntelLabels.Where(l => replaced.Contains(l.RecordId)).ExecuteDeleteAsync(cancellationToken);
+            await db.IntelWarningHits.Where(h => replaced.Contains(h.RecordId)).ExecuteDeleteAsync(cancellationToken);
+            await db.IntelTerms.Where(t => replaced.Contains(t.RecordId)).ExecuteDeleteAsync(cancellationToken);
+            await db.ObservableLinks.Where(l => replaced.Contains(l.RecordId)).ExecuteDeleteAsync(cancellationToken);
+            phases?.Lap("delete replaced index rows", ref mark);
+        }
+
+        if (current.Values.Any(c => c.Prepared.Labels.Count > 0))
+        {
+            await using var rows = await BulkRows.StartAsync(db, "IntelLabels", [("Label", BulkType.Text), ("RecordId", BulkType.Int64)], cancellationToken);
+            foreach (var (recordId, (_, p)) in current)
+            {
+                foreach (var label in p.Labels)
+                {
+                    await rows.StartRowAsync(cancellationToken);
+                    await rows.TextAsync(label, cancellationToken);
+                    await rows.Int64Async(recordId, cancellationToken);
+                    await rows.EndRowAsync(cancellationToken);
+                }
+            }
+
+            await rows.CompleteAsync(cancellationToken);
+        }
+
+        phases?.Lap("write IntelLabels", ref mark);
+        if (current.Values.Any(c => c.Prepared.Hits.Count > 0))
+        {
+            await using var rows = await BulkRows.StartAsync(db, "IntelWarningHits",
+                [("RecordId", BulkType.Int64), ("ListName", BulkType.Text), ("Value", BulkType.Text), ("Entry", BulkType.Text)], cancellationToken);
+            foreach (var (recordId, (_, p)) in current)
+            {
+                foreach (var (listName, value, entry) in p.Hits)
+                {
+                    await rows.StartRowAsync(cancellationToken);
+                    await rows.Int64Async(recordId, cancellationToken);
+                    await rows.TextAsync(listName, cancellationToken);
+                    await rows.TextAsync(value, cancellationToken);
+                    await rows.TextAsync(entry, cancellationToken);
+                    await rows.EndRowAsync(cancellationToken);
+                }
+            }
+
+            await rows.CompleteAsync(cancellationToken);
+        }
+
+        phases?.Lap("write IntelWarningHits", ref mark);
+        if (current.Values.Any(c => c.Prepared.Terms.Count > 0))
+        {
+            await using var rows = await BulkRows.StartAsync(db, "IntelTerms", [("Term", BulkType.Text), ("RecordId", BulkType.Int64)], cancellationToken);
+            foreach (var (recordId, (_, p)) in current)
+            {
+                foreach (var term in p.Terms)
+                {
+                    await rows.StartRowAsync(cancellationToken);
+                    await rows.TextAsync(term, cancellationToken);
+                    await rows.Int64Async(recordId, cancellationToken);
+                    await rows.EndRowAsync(cancellationToken);
+                }
+            }
+
+            await rows.CompleteAsync(cancellationToken);
+        }
+
+        phases?.Lap("write IntelTerms", ref mark);
+
+        // Each distinct value once, with how many of this batch's objects newly link to it.
+        var values = new Dictionary<(ObservableKind Kind, string Value), (IndexedValue Value, int Links)>();
+        foreach (var (_, p) in current.Values)
+        {
+            foreach (var v in p.Values.DistinctBy(v => (v.Kind, v.Value)))
+            {
+                values[(v.Kind, v.Value)] = values.TryGetValue((v.Kind, v.Value), out var known) ? (known.Value, known.Links + 1) : (v, 1);
+            }
+        }
+
+        var ids = await UpsertObservablesAsync(values.Values.OrderBy(v => v.Value.Kind).ThenBy(v => v.Value.Value, StringComparer.Ordinal).ToList(), postgres, cancellationToken);
+        phases?.Lap("upsert Observables (correlation)", ref mark);
+        if (ids.Count > 0)
+        {
+            await using var rows = await BulkRows.StartAsync(db, "ObservableLinks", [("ObservableId", BulkType.Int64), ("RecordId", BulkType.Int64)], cancellationToken);
+            foreach (var (recordId, (_, p)) in current)
+            {
+                foreach (var id in p.Values.Select(v => ids[(v.Kind, v.Value)]).Distinct())
+                {
+                    await rows.StartRowAsync(cancellationToken);
+                    await rows.Int64Async(id, cancellationToken);
+                    await rows.Int64Async(recordId, cancellationToken);
+                    await rows.EndRowAsync(cancellationToken);
+                }
+            }
+
+            await rows.CompleteAsync(cancellationToken);
+        }
+
+        phases?.Lap("write ObservableLinks", ref mark);
+        if (released.Count > 0)
+        {
+            await AdjustCountsAsync(released, postgres, cancellationToken);
+            phases?.Lap("release replaced values", ref mark);
+        }
+
+        return mark;
+    }
+
+    /// <summary>
+    /// Inserts the values not yet in the index and adds each value's new links to its count, returning every
+    /// value's id: PostgreSQL one <c>INSERT … SELECT FROM unnest … ON CONFLICT DO UPDATE … RETURNING</c>; SQLite
+    /// the same upsert as one prepared statement per value. Values are sorted, so concurrent imports lock shared
+    /// values in the same order.
+    /// </summary>
+    private async Task<Dictionary<(ObservableKind, string), long>> UpsertObservablesAsync(List<(IndexedValue Value, int Links)> values, bool postgres, CancellationToken cancellationToken)
+    {
+        var ids = new Dictionary<(ObservableKind, string), long>(values.Count);
+        if (values.Count == 0)
+        {
+            return ids;
+        }
+
+        const string Upsert = " ON CONFLICT (\"Kind\", \"Value\") DO UPDATE SET \"ObjectCount\" = \"Observables\".\"ObjectCount\" + excluded.\"ObjectCount\" RETURNING \"Id\"";
+        const string Columns = "INSERT INTO \"Observables\" (\"Kind\", \"Value\", \"RangeStart\", \"RangeEnd\", \"ReversedDomain\", \"ObjectCount\") ";
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        if (postgres)
+        {
+            command.CommandText = Columns + "SELECT * FROM unnest(@k, @v, @rs, @re, @rd, @n)" + Upsert + ", \"Kind\", \"Value\"";
+            command.Parameters.Add(new NpgsqlParameter<short[]>("k", [.. values.Select(v => (short)v.Value.Kind)]));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("v", [.. values.Select(v => v.Value.Value)]));
+            command.Parameters.Add(new NpgsqlParameter<byte[]?[]>("rs", [.. values.Select(v => v.Value.RangeStart)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            command.Parameters.Add(new NpgsqlParameter<byte[]?[]>("re", [.. values.Select(v => v.Value.RangeEnd)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            command.Parameters.Add(new NpgsqlParameter<string?[]>("rd", [.. values.Select(v => v.Value.ReversedDomain)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<int[]>("n", [.. values.Select(v => v.Links)]));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids[((ObservableKind)reader.GetInt16(1), reader.GetString(2))] = reader.GetInt64(0);
+            }
+
+            return ids;
+        }
+
+        command.CommandText = Columns + "VALUES (@k, @v, @rs, @re, @rd, @n)" + Upsert;
+        var k = AddParameter(command, "@k");
+        var value = AddParameter(command, "@v");
+        var rs = AddParameter(command, "@rs");
+        var re = AddParameter(command, "@re");
+        var rd = AddParameter(command, "@rd");
+        var n = AddParameter(command, "@n");
+        await command.PrepareAsync(cancellationToken);
+        foreach (var (v, links) in values)
+        {
+            k.Value = (long)v.Kind;
+            value.Value = v.Value;
+            rs.Value = (object?)v.RangeStart ?? DBNull.Value;
+            re.Value = (object?)v.RangeEnd ?? DBNull.Value;
+            rd.Value = (object?)v.ReversedDomain ?? DBNull.Value;
+            n.Value = (long)links;
+            ids[(v.Kind, v.Value)] = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        return ids;
+    }
+
+    private static System.Data.Common.DbParameter AddParameter(System.Data.Common.DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Adds <paramref name="deltas"/> to the values' object counts (links that went away).</summary>
+    private async Task AdjustCountsAsync(Dictionary<long, int> deltas, bool postgres, CancellationToken cancellationToken)
+    {
+        var sorted = deltas.OrderBy(d => d.Key).ToList();
+        if (postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE \"Observables\" AS o SET \"ObjectCount\" = o.\"ObjectCount\" + d.delta FROM unnest(@id, @delta) AS d(id, delta) WHERE o.\"Id\" = d.id",
+                [new NpgsqlParameter<long[]>("id", [.. sorted.Select(d => d.Key)]), new NpgsqlParameter<int[]>("delta", [.. sorted.Select(d => d.Value)])],
+                cancellationToken);
+            return;
+        }
+
+        await using var update = await SqliteRowsAsync("UPDATE \"Observables\" SET \"ObjectCount\" = \"ObjectCount\" + @p1 WHERE \"Id\" = @p0", 2, cancellationToken);
+        foreach (var (id, delta) in sorted)
+        {
+            await update.StartRowAsync(cancellationToken);
+            await update.Int64Async(id, cancellationToken);
+            await update.Int32Async(delta, cancellationToken);
+            await update.EndRowAsync(cancellationToken);
         }
     }
 
@@ -530,12 +996,27 @@ public sealed class IntelStore(RampartDb db, SharingStore sharing, WarningListsP
                 }
             }
 
+            // A TLP on one field (granular_markings) binds the whole record: Rampart decides access per record, so a
+            // RED description makes the record RED — never served at the object's weaker level (review finding).
+            var granularTlp = false;
+            if (body["granular_markings"] is JsonArray granular)
+            {
+                foreach (var g in granular)
+                {
+                    if (g is JsonObject gm && gm["marking_ref"] is JsonValue v && v.TryGetValue<string>(out var id) && TlpMarking.TryFromStixMarkingId(id, out var marked))
+                    {
+                        markedTlps.Add(marked);
+                        granularTlp = true;
+                    }
+                }
+            }
+
             var objectTlp = markedTlps.Count == 0 ? (Tlp?)null : TlpMarking.MostRestrictive(markedTlps);
             var tlp = objectTlp is { } o && o > requestTlp ? o : requestTlp;
             string? note = objectTlp switch
             {
                 null => null,
-                { } o2 when o2 > requestTlp => $"object_marking_refs say {o2.Label()}, the request {requestTlp.Label()}: stored as {o2.Label()}.",
+                { } o2 when o2 > requestTlp => $"{(granularTlp ? "The object's markings (granular_markings included)" : "object_marking_refs")} say {o2.Label()}, the request {requestTlp.Label()}: stored as {o2.Label()}.",
                 { } o2 when o2 < requestTlp => $"object_marking_refs say {o2.Label()}, the request {requestTlp.Label()}: stored as {requestTlp.Label()}.",
                 _ => null,
             };

@@ -96,12 +96,6 @@ public readonly record struct CsvImportRow(CsvCandidate? Candidate, CsvRowError?
 /// <summary>Reads a CSV file through a <see cref="CsvMapping"/> into candidate indicators, row by row (streaming).</summary>
 public static class CsvIndicatorImport
 {
-    private static readonly (string Defanged, string Refanged)[] Defangs =
-    [
-        ("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."),
-        ("[:]", ":"), ("[://]", "://"), ("[at]", "@"), ("(at)", "@"), ("[@]", "@"), ("[/]", "/"),
-    ];
-
     /// <summary>
     /// The outcome of every data row. A mapping that names a column the header lacks, or a header that is missing,
     /// is a <see cref="StandardsException"/> before any row (path <c>mapping.…</c>): that is a mistake in the request,
@@ -155,7 +149,7 @@ public static class CsvIndicatorImport
             return Fail(mapping.ValueColumn, "The value is empty.");
         }
 
-        var text = mapping.Refang ? Refang(raw.Trim()) : raw.Trim();
+        var text = mapping.Refang ? Defanging.Refang(raw.Trim()) : raw.Trim();
         IndicatorKind? kind = mapping.FixedKind;
         if (columns.Kind is { } kindColumn && Cell(record, kindColumn)?.Trim() is { Length: > 0 } kindText)
         {
@@ -265,30 +259,6 @@ public static class CsvIndicatorImport
 
     // A short row simply lacks the trailing cells.
     private static string? Cell(CsvRecord record, int index) => index < record.Fields.Count ? record.Fields[index] : null;
-
-    private static string Refang(string text)
-    {
-        // Schemes only at the start: "fxp" or "hxxp" may be part of a real name.
-        foreach (var (defanged, refanged) in (ReadOnlySpan<(string, string)>)[("hxxps://", "https://"), ("hxxp://", "http://"), ("fxp://", "ftp://")])
-        {
-            if (text.StartsWith(defanged, StringComparison.OrdinalIgnoreCase))
-            {
-                text = refanged + text[defanged.Length..];
-            }
-        }
-
-        if (!text.AsSpan().ContainsAny("[({"))
-        {
-            return text;
-        }
-
-        foreach (var (defanged, refanged) in Defangs)
-        {
-            text = text.Replace(defanged, refanged, StringComparison.OrdinalIgnoreCase);
-        }
-
-        return text;
-    }
 
     private static bool TryTime(string text, out DateTimeOffset time)
     {

@@ -941,6 +941,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("DecaysAt", "RecordId");
 
+                    b.HasIndex("LastSightedAt", "RecordId");
+
                     b.HasIndex("Modified", "RecordId");
 
                     b.HasIndex("OwnerOrganisationId", "StixId")
@@ -1022,12 +1024,14 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<string>("ReversedDomain")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
 
                     b.Property<string>("Value")
                         .IsRequired()
                         .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
+                        .HasColumnType("character varying(1024)")
+                        .UseCollation("C");
 
                     b.HasKey("Id");
 

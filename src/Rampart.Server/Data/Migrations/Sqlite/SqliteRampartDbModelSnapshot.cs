@@ -924,6 +924,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("DecaysAt", "RecordId");
 
+                    b.HasIndex("LastSightedAt", "RecordId");
+
                     b.HasIndex("Modified", "RecordId");
 
                     b.HasIndex("OwnerOrganisationId", "StixId")
