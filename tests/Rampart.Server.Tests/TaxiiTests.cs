@@ -649,6 +649,290 @@ public abstract class TaxiiTests(NodeFixture fixture)
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Equal(written.Order(), seen.Order());
     }
+
+    // ---- Review findings (F2, F4, F6, F7) and the rest of the second pass ----
+
+    private Person? outsiderAdmin;
+
+    /// <summary>An org admin of the outsider organisation (created once per node: an organisation's later users are its admins' doing).</summary>
+    private async Task<Person> OutsiderAdminAsync()
+    {
+        if (outsiderAdmin is null)
+        {
+            await using var scope = Node.Factory.Services.CreateAsyncScope();
+            outsiderAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{Guid.NewGuid():N}@outside.test", Role.OrgAdmin);
+        }
+
+        return outsiderAdmin;
+    }
+
+    [Fact]
+    public async Task OtherOrganisationsCollection_ItsWriteSharingDoesNotApply_WriterKeepsItsObjectAndIsToldSo()
+    {
+        // Review F2: the outsider's admin defines a drop box every organisation may write, whose writes would go RED to the outsider.
+        var admin = await OutsiderAdminAsync();
+        var dropBox = await CollectionAsync(admin, new
+        {
+            title = $"Shared drop box {Guid.NewGuid():N}",
+            readers = new object[] { new { kind = "network" } },
+            writers = new object[] { new { kind = "network" } },
+            writeTlp = "red",
+            writeAudiences = new object[] { new { kind = "organisation", organisationId = Node.OutsiderOrg } },
+        });
+        var indicator = Indicator();
+
+        var resource = await OkJsonAsync(await Client(Node.Owner).GetAsync($"/taxii2/api/collections/{dropBox}/"));
+        var status = await PostAsync(Node.Owner, dropBox, Envelope(indicator));
+        Settle();
+
+        Assert.Contains("your organisation only", resource["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, status["success_count"]!.GetValue<int>());
+        // The outsider — the collection's owner — and its admin see nothing of it, through TAXII or the API.
+        foreach (var person in new[] { Node.Outsider, admin, Node.NodeAdmin, Node.Member })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(person).GetAsync($"/api/intel/objects/{indicator["id"]}")).StatusCode);
+            Assert.Empty((await GetObjectsAsync(person, dropBox, $"?match[id]={indicator["id"]}")).Objects);
+        }
+
+        // The writer's organisation keeps it, at the stricter of the collection's TLP and AMBER, with no one else.
+        var own = await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator["id"]}"));
+        Assert.Equal("red", own["tlp"]!.GetValue<string>());
+        Assert.Single((await GetObjectsAsync(Node.Owner, dropBox, $"?match[id]={indicator["id"]}")).Objects);
+    }
+
+    [Fact]
+    public async Task OwnOrganisationsCollection_DescriptionTellsTheWriterTheCollectionsSharing()
+    {
+        var collection = await OwnerCollectionAsync();
+
+        var resource = await OkJsonAsync(await Client(Node.Owner).GetAsync($"/taxii2/api/collections/{collection}/"));
+        var reader = await OkJsonAsync(await Client(Node.Member).GetAsync($"/taxii2/api/collections/{collection}/"));
+
+        var description = resource["description"]!.GetValue<string>();
+        Assert.Contains("TLP:AMBER", description, StringComparison.Ordinal);
+        Assert.Contains("WB national CERTs", description, StringComparison.Ordinal);
+        // A reader who may not write is told nothing about where writes go.
+        Assert.Null(reader["description"]);
+    }
+
+    [Fact]
+    public async Task NetworkCollection_WriteAudienceNamingAnOrganisationOrCommunity_Gets400()
+    {
+        foreach (var entry in new object[] { new { kind = "organisation", organisationId = Node.NodeOrg }, new { kind = "community", communityId = Node.Community } })
+        {
+            var response = await Node.Client(Node.NodeAdmin).PostAsync("/api/taxii/collections", new
+            {
+                title = "Hand writes to one organisation", network = true, writers = new object[] { new { kind = "network" } }, writeTlp = "amber",
+                writeAudiences = new[] { entry },
+            });
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.NotNull((await Json.ReadAsync(response))["errors"]!["writeAudiences[0]"]);
+        }
+    }
+
+    [Fact]
+    public async Task Alias_SameAliasInAnotherOrganisation_IsAcceptedAndRevealsNothing_EachResolvesToItsOwn()
+    {
+        // Review F4: aliases are unique per owner, so another organisation's alias neither collides nor resolves.
+        var alias = $"ops-{Guid.NewGuid():N}"[..20];
+        var owners = await CollectionAsync(Node.OwnerAdmin, new { title = "Owner ops", alias });
+        var admin = await OutsiderAdminAsync();
+
+        var taken = await Node.Client(admin).PostAsync("/api/taxii/collections", new { title = "Probe", alias });
+        var fresh = await Node.Client(admin).PostAsync("/api/taxii/collections", new { title = "Probe", alias = alias + "-x" });
+        var outsiders = (await OkJsonAsync(taken, HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var network = await CollectionAsync(Node.NodeAdmin, new { title = "Network ops", alias, network = true });
+        var again = await Node.Client(Node.OwnerAdmin).PostAsync("/api/taxii/collections", new { title = "Owner ops 2", alias });
+
+        Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
+        Assert.Equal(owners, (await OkJsonAsync(await Client(Node.Owner).GetAsync($"/taxii2/api/collections/{alias}/")))["id"]!.GetValue<string>());
+        Assert.Equal(outsiders, (await OkJsonAsync(await Client(Node.Outsider).GetAsync($"/taxii2/api/collections/{alias}/")))["id"]!.GetValue<string>());
+        Assert.Equal(network, (await OkJsonAsync(await Client(Node.Member).GetAsync($"/taxii2/api/collections/{alias}/")))["id"]!.GetValue<string>());
+        // Within one owner an alias is still unique, and saying so names only the caller's own collections.
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(again))["errors"]!["alias"]);
+        // The owner's list shows the network collection without the alias that leads the owner elsewhere.
+        var list = await OkJsonAsync(await Client(Node.Owner).GetAsync("/taxii2/api/collections/"));
+        var shown = list["collections"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == network)!;
+        Assert.Null(shown["alias"]);
+    }
+
+    [Fact]
+    public async Task Post_ObjectOverMaxObjectBytes_Gets413NamingItAndStoresNothing()
+    {
+        // Review F6: one object of 1.2 million characters, after a good one.
+        var collection = await OwnerCollectionAsync();
+        var good = Indicator();
+        var huge = Indicator();
+        huge["name"] = new string('x', 1_200_000);
+        var content = new StringContent(Envelope(good, huge), Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(Taxii);
+
+        var response = await Client(Node.Owner).PostAsync($"/taxii2/api/collections/{collection}/objects/", content);
+        var root = await OkJsonAsync(await Client(Node.Owner).GetAsync("/taxii2/api/"));
+
+        var error = await TaxiiErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.NotNull(error["details"]!["objects[1]"]);
+        Assert.Contains("1048576", root["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(root["max_content_length"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture), root["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Settle();
+        Assert.Empty((await GetObjectsAsync(Node.Owner, collection, $"?match[id]={good["id"]},{huge["id"]}")).Objects);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("{\"objects\":{}}")]
+    [InlineData("{\"more\":false}")]
+    [InlineData("{\"objects\":[],\"objects\":[]}")]
+    [InlineData("{\"objects\":[{\"type\":\"indicator\"}")]
+    public async Task Post_NotAnEnvelope_Gets400AndStoresNothing(string body)
+    {
+        var collection = await OwnerCollectionAsync();
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(Taxii);
+
+        var response = await Client(Node.Owner).PostAsync($"/taxii2/api/collections/{collection}/objects/", content);
+
+        var error = await TaxiiErrorAsync(response, HttpStatusCode.BadRequest);
+        Assert.NotNull(error["details"]!["body"]);
+    }
+
+    [Fact]
+    public async Task Post_ElementNotAnObject_IsAFailureAtItsPosition_TheOthersSucceed()
+    {
+        var collection = await OwnerCollectionAsync();
+        var a = Indicator();
+        var b = Indicator();
+        var body = $"{{\"objects\":[{a.ToJsonString()},42,[1,2],{b.ToJsonString()}]}}";
+        var status = await PostAsync(Node.Owner, collection, body);
+
+        Assert.Equal(4, status["total_count"]!.GetValue<int>());
+        Assert.Equal(2, status["success_count"]!.GetValue<int>());
+        Assert.Equal(2, status["failure_count"]!.GetValue<int>());
+        Assert.Equal(Ids([a, b]).Order(), status["successes"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
+    public async Task Post_EnvelopeOverTheDirectImportSize_IsPendingThenCompleteFromTheSpool()
+    {
+        // Over Rampart:Intelligence:DirectImportBytes (4 MB): spooled to a file and imported in the background.
+        var collection = await OwnerCollectionAsync();
+        var objects = Enumerable.Range(0, 6).Select(_ =>
+        {
+            var o = Indicator();
+            o["description"] = new string('d', 800_000);
+            return o;
+        }).ToArray();
+
+        var status = await PostAsync(Node.Owner, collection, Envelope(objects));
+        var id = status["id"]!.GetValue<string>();
+        for (var i = 0; i < 600 && status["status"]!.GetValue<string>() == "pending"; i++)
+        {
+            await Task.Delay(100);
+            status = await OkJsonAsync(await Client(Node.Owner).GetAsync($"/taxii2/api/status/{id}/"));
+        }
+
+        Assert.Equal("complete", status["status"]!.GetValue<string>());
+        Assert.Equal(6, status["success_count"]!.GetValue<int>());
+        Settle();
+        var (served, _, _) = await GetObjectsAsync(Node.Owner, collection, $"?match[id]={string.Join(',', Ids(objects))}");
+        Assert.Equal(Ids(objects).Order(), Ids(served).Order());
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("0000000000000000000000000000000000000005")]
+    [InlineData("20000")]
+    public async Task Limit_AboveMaxPageSize_IsCappedSilently(string limit)
+    {
+        var collection = await OwnerCollectionAsync();
+
+        var response = await Client(Node.Owner).GetAsync($"/taxii2/api/collections/{collection}/objects/?limit={limit}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Basic_OnAnyPathOutsideTaxii_IsNoCredential()
+    {
+        var basic = Basic(Node.Owner.Email, Node.Owner.ApiKey);
+
+        var api = await basic.GetAsync("/api/intel/imports");
+        var bearer = await Node.Client(Node.Owner).GetAsync("/api/intel/imports");
+        var anonymous = await Node.Client(null).GetAsync("/api/intel/imports");
+        var taxii = await basic.GetAsync("/taxii2/api/collections/");
+
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal(anonymous.StatusCode, api.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, taxii.StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_CallersOwnCopyOutsideTheCollectionsView_Gets403AndWithdrawsNothing()
+    {
+        // Review F7: a collection shows another organisation's copy of the id; the caller's own copy is outside its filter.
+        var label = $"shared-{Guid.NewGuid():N}";
+        var shared = await CollectionAsync(Node.NodeAdmin, new
+        {
+            title = $"Labelled {Guid.NewGuid():N}",
+            network = true,
+            filter = new { labels = new[] { label } },
+            writers = new object[] { new { kind = "network" } },
+            writeTlp = "green",
+            writeAudiences = new object[] { new { kind = "network" } },
+        });
+        var own = await OwnerCollectionAsync();
+        var id = Id("indicator");
+        var theirs = Indicator(id);
+        theirs["labels"] = new JsonArray(label);
+        await PostAsync(Node.Member, shared, Envelope(theirs));
+        await PostAsync(Node.Owner, own, Envelope(Indicator(id)));
+        Settle();
+
+        var delete = await Client(Node.Owner).DeleteAsync($"/taxii2/api/collections/{shared}/objects/{id}/");
+        Settle();
+
+        await TaxiiErrorAsync(delete, HttpStatusCode.Forbidden);
+        // Both copies are still served (the owner's collection has no owner filter: its own copy and the member's network one).
+        Assert.Equal(2, (await GetObjectsAsync(Node.Owner, own, $"?match[id]={id}")).Objects.Count);
+        Assert.Single((await GetObjectsAsync(Node.Owner, shared, $"?match[id]={id}")).Objects);
+        var ownCopy = await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}?owner={Node.OwnerOrg}"));
+        Assert.Equal(Node.OwnerOrg.ToString(), ownCopy["ownerOrganisationId"]!.GetValue<string>());
+        Assert.Null(ownCopy["withdrawnAt"]);
+    }
+
+    [Fact]
+    public async Task AdminCommand_CreateAndList_NetworkCollection()
+    {
+        var alias = $"cli-{Guid.NewGuid():N}"[..16];
+        async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var exit = await Admin.AdminCommandLine.RunAsync(args, output, error, builder =>
+            {
+                builder.Configuration["Rampart:Database:Provider"] = Node.Database.Provider.ToString();
+                builder.Configuration["Rampart:Database:ConnectionString"] = Node.Database.ConnectionString;
+            });
+            return (exit, output.ToString(), error.ToString());
+        }
+
+        var created = await RunAsync("admin", "taxii", "create", "--title", "CLI feed", "--alias", alias, "--types", "indicator", "--writable", "--write-tlp", "green", "--write-to-network");
+        var refused = await RunAsync("admin", "taxii", "create", "--title", "Bad", "--write-tlp", "purple");
+        var listed = await RunAsync("admin", "taxii", "list");
+
+        Assert.True(created.Exit == 0, created.Error);
+        var id = created.Output.Split('\t')[0];
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("writeTlp", refused.Error, StringComparison.Ordinal);
+        Assert.Contains(id, listed.Output, StringComparison.Ordinal);
+        Assert.Contains("green to network", listed.Output, StringComparison.Ordinal);
+        var resource = await OkJsonAsync(await Client(Node.Member).GetAsync($"/taxii2/api/collections/{alias}/"));
+        Assert.Equal(id, resource["id"]!.GetValue<string>());
+        Assert.True(resource["can_write"]!.GetValue<bool>());
+    }
 }
 
 public sealed class SqliteTaxiiTests(SqliteNode fixture) : TaxiiTests(fixture), IClassFixture<SqliteNode>;

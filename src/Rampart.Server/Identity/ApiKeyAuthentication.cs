@@ -91,7 +91,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!ApiKeys.TryReadKey(Request.Headers.Authorization, out var presented, out var basicUser) || !presented.StartsWith(ApiKeys.KeyPrefix, StringComparison.Ordinal))
+        if (!ApiKeys.TryReadKey(Request.Headers.Authorization, ApiKeys.BasicAllowed(Request), out var presented, out var basicUser) || !presented.StartsWith(ApiKeys.KeyPrefix, StringComparison.Ordinal))
         {
             return AuthenticateResult.NoResult();
         }
@@ -169,11 +169,21 @@ public static class ApiKeys
 {
     public const string KeyPrefix = "rpk_";
 
+    /// <summary>The only path where HTTP Basic with an API key is accepted: TAXII, whose clients send user name and password.</summary>
+    public const string BasicPath = "/taxii2";
+
+    /// <summary>True on <see cref="BasicPath"/>; everywhere else an <c>Authorization: Basic</c> header is no credential (anonymous).</summary>
+    public static bool BasicAllowed(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Path.StartsWithSegments(BasicPath, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>
-    /// The key of <c>Authorization: Bearer rpk_…</c>, or of HTTP Basic whose password is a key (TAXII clients send
-    /// user name and password); <paramref name="basicUser"/> is the Basic user name, null for Bearer.
+    /// The key of <c>Authorization: Bearer rpk_…</c>, or — where <paramref name="basicAllowed"/> (the TAXII path only) — of
+    /// HTTP Basic whose password is a key; <paramref name="basicUser"/> is the Basic user name, null for Bearer.
     /// </summary>
-    public static bool TryReadKey(string? header, out string key, out string? basicUser)
+    public static bool TryReadKey(string? header, bool basicAllowed, out string key, out string? basicUser)
     {
         basicUser = null;
         if (TryReadBearer(header, out key))
@@ -181,7 +191,7 @@ public static class ApiKeys
             return true;
         }
 
-        if (header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        if (!basicAllowed || header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -26,7 +26,7 @@ public sealed class TaxiiCollection
 
     public string? Description { get; set; }
 
-    /// <summary>Optional URL-friendly alias (unique), usable in place of the id.</summary>
+    /// <summary>Optional URL-friendly alias (unique within the owning organisation, or among network collections), usable in place of the id.</summary>
     public string? Alias { get; set; }
 
     /// <summary>The collection's filters as JSON (<see cref="CollectionFilter"/>).</summary>
@@ -79,7 +79,9 @@ internal sealed class TaxiiCollectionConfiguration : IEntityTypeConfiguration<Ta
         b.HasKey(c => c.Key);
         b.Property(c => c.Key).ValueGeneratedOnAdd();
         b.HasIndex(c => c.Id).IsUnique();
-        b.HasIndex(c => c.Alias).IsUnique().HasFilter("\"Alias\" IS NOT NULL");
+        // Aliases are unique within their owner: among the network's collections, and among each organisation's.
+        b.HasIndex(c => c.Alias).IsUnique().HasFilter("\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NULL");
+        b.HasIndex(c => new { c.OrganisationId, c.Alias }).IsUnique().HasFilter("\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NOT NULL");
         b.HasIndex(c => new { c.OrganisationId, c.Key });
         b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(c => c.Title).HasMaxLength(TaxiiLimits.TitleLength);

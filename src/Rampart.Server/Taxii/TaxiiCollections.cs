@@ -115,24 +115,120 @@ public sealed partial class TaxiiCollections(RampartDb db, AuditTrail audit, Tim
     /// <summary>May add objects through <paramref name="c"/>: listed as a writer and allowed to create records at all.</summary>
     public static bool CanWrite(Caller caller, TaxiiCollection c) => AccessPolicy.CanCreate(caller) && Admits(caller, WritersOf(c));
 
-    /// <summary>The collection by id or alias, when <paramref name="caller"/> may read or write through it; otherwise null (it does not exist for them).</summary>
+    /// <summary>
+    /// The collection by id or alias, when <paramref name="caller"/> may read or write through it; otherwise null (it does not
+    /// exist for them). An alias is unique within its owner (an organisation, or the network) and resolves only among the
+    /// caller's own organisation's collections and the network's — own first —, so another organisation's aliases neither
+    /// resolve nor collide: they reveal nothing.
+    /// </summary>
     public async Task<TaxiiCollection?> FindForTaxiiAsync(Caller caller, string idOrAlias, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var c = await FindByIdOrAliasAsync(idOrAlias, cancellationToken);
-        return c is not null && (CanRead(caller, c) || Admits(caller, WritersOf(c))) ? c : null;
-    }
-
-    private async Task<TaxiiCollection?> FindByIdOrAliasAsync(string idOrAlias, CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(idOrAlias);
         if (Guid.TryParse(idOrAlias, out var id))
         {
-            return await db.TaxiiCollections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            var byId = await db.TaxiiCollections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            return byId is not null && MayUse(caller, byId) ? byId : null;
         }
 
-        return idOrAlias.Length <= TaxiiLimits.AliasLength && AliasPattern().IsMatch(idOrAlias)
-            ? await db.TaxiiCollections.AsNoTracking().FirstOrDefaultAsync(c => c.Alias == idOrAlias, cancellationToken)
-            : null;
+        if (idOrAlias.Length > TaxiiLimits.AliasLength || !AliasPattern().IsMatch(idOrAlias) || !caller.IsAuthenticated || caller.IsOperator)
+        {
+            return null;
+        }
+
+        var org = caller.OrganisationId;
+        var candidates = await db.TaxiiCollections.AsNoTracking()
+            .Where(c => c.Alias == idOrAlias && (c.OrganisationId == null || c.OrganisationId == org)).ToListAsync(cancellationToken);
+        return candidates.Where(c => MayUse(caller, c)).OrderBy(c => c.OrganisationId is null).FirstOrDefault();
+    }
+
+    private static bool MayUse(Caller caller, TaxiiCollection c) => CanRead(caller, c) || Admits(caller, WritersOf(c));
+
+    /// <summary>
+    /// The alias as <paramref name="caller"/> may use it: a collection's alias when it resolves to that collection for them
+    /// (their own organisation's, or the network's unless one of their own has the same alias); otherwise null.
+    /// </summary>
+    public static string? AliasFor(Caller caller, TaxiiCollection c, IReadOnlySet<string> ownAliases)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(ownAliases);
+        return c.Alias is null ? null
+            : c.OrganisationId is null ? (ownAliases.Contains(c.Alias) ? null : c.Alias)
+            : c.OrganisationId == caller.OrganisationId ? c.Alias : null;
+    }
+
+    /// <summary>The aliases of the caller's own organisation's collections they may use (these win over a network collection's).</summary>
+    public async Task<IReadOnlySet<string>> OwnAliasesAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsAuthenticated || caller.IsOperator)
+        {
+            return new HashSet<string>();
+        }
+
+        var org = caller.OrganisationId;
+        var own = await db.TaxiiCollections.AsNoTracking().Where(c => c.OrganisationId == org && c.Alias != null).ToListAsync(cancellationToken);
+        return own.Where(c => MayUse(caller, c)).Select(c => c.Alias!).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The TLP and audience an object written through <paramref name="c"/> by <paramref name="caller"/> gets (before its
+    /// own stricter marking). The collection's write sharing applies to writers of the organisation that owns it, and on
+    /// a network collection (whose write audience is the network or nobody beyond the writer's organisation). A writer of
+    /// another organisation never hands its objects to the owner's sharing: they stay with the writer's own organisation,
+    /// at the collection's TLP or AMBER, whichever is stricter.
+    /// </summary>
+    public static (Tlp Tlp, IReadOnlyList<AudienceEntry> Audience, bool CollectionSharing) WriteSharingFor(Caller caller, TaxiiCollection c)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(c);
+        return c.OrganisationId is null || c.OrganisationId == caller.OrganisationId
+            ? (c.WriteTlp, WriteAudienceOf(c), true)
+            : ((Tlp)Math.Max((int)c.WriteTlp, (int)Tlp.Amber), [], false);
+    }
+
+    /// <summary>
+    /// The collection's description for a TAXII client, followed — when <paramref name="caller"/> may write — by what their
+    /// writes get (TAXII clients see nothing else of a collection's definition). Names only what the caller may know:
+    /// the audience of their own organisation's collection, or the network.
+    /// </summary>
+    public async Task<string?> DescriptionForAsync(Caller caller, TaxiiCollection c, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(c);
+        if (!CanWrite(caller, c))
+        {
+            return c.Description;
+        }
+
+        var (tlp, audience, collectionSharing) = WriteSharingFor(caller, c);
+        string to;
+        if (!collectionSharing)
+        {
+            to = "your organisation only (the collection belongs to another organisation, whose sharing never applies to your objects)";
+        }
+        else if (audience.Count == 0)
+        {
+            to = "your organisation only";
+        }
+        else
+        {
+            var orgIds = audience.Select(a => a.OrganisationId ?? Guid.Empty).ToList();
+            var communityIds = audience.Select(a => a.CommunityId ?? Guid.Empty).ToList();
+            var orgs = await db.Organisations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.ShortName, cancellationToken);
+            var communities = await db.Communities.AsNoTracking().Where(x => communityIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, cancellationToken);
+            to = "your organisation and " + string.Join(", ", audience.Select(a => a.Kind switch
+            {
+                AudienceKind.Network => "the whole network",
+                AudienceKind.Community => $"the community '{(a.CommunityId is { } cm && communities.TryGetValue(cm, out var n) ? n : "?")}'",
+                AudienceKind.Organisation => $"the organisation {(a.OrganisationId is { } o && orgs.TryGetValue(o, out var sn) ? sn : "?")}",
+                _ => "named people",
+            }));
+        }
+
+        var sentence = $"Objects you add to this collection are stored as your organisation's, shared {tlp.Label()} with {to}; an object's own stricter TLP marking wins.";
+        return string.IsNullOrEmpty(c.Description) ? sentence : c.Description + "\n\n" + sentence;
     }
 
     /// <summary>
@@ -153,7 +249,7 @@ public sealed partial class TaxiiCollections(RampartDb db, AuditTrail audit, Tim
                 break;
             }
 
-            found.AddRange(chunk.Where(c => CanRead(caller, c) || Admits(caller, WritersOf(c))));
+            found.AddRange(chunk.Where(c => MayUse(caller, c)));
             from = chunk[^1].Key;
         }
 
@@ -402,6 +498,12 @@ public sealed partial class TaxiiCollections(RampartDb db, AuditTrail audit, Tim
                 {
                     errors.Add($"writeAudiences[{i}]", $"TLP {writeTlp.Code()} cannot go to a {kind.ToString().ToLowerInvariant()} audience.");
                 }
+                else if (c.OrganisationId is null && kind != AudienceKind.Network)
+                {
+                    // A network collection is written by many organisations: it may not hand their objects to one organisation,
+                    // community or person (the writer's own organisation always keeps them).
+                    errors.Add($"writeAudiences[{i}]", "A network collection shares writes with the network or with nobody beyond the writer's organisation.");
+                }
             }
         }
 
@@ -418,9 +520,13 @@ public sealed partial class TaxiiCollections(RampartDb db, AuditTrail audit, Tim
             errors.Add("communities", $"No community {missing}.");
         }
 
-        if (alias is { Length: > 0 } && alias != c.Alias && await db.TaxiiCollections.AnyAsync(x => x.Alias == alias, cancellationToken))
+        // Aliases are unique within the owner — an organisation, or the network — never across organisations: a collision
+        // answer tells an admin only about collections they see anyway (their own organisation's and the network's).
+        var scope = c.OrganisationId;
+        if (alias is { Length: > 0 } && alias != c.Alias
+            && await db.TaxiiCollections.AnyAsync(x => x.Alias == alias && (x.OrganisationId == scope || x.OrganisationId == null), cancellationToken))
         {
-            errors.Add("alias", "Another collection has this alias.");
+            errors.Add("alias", scope is null ? "Another network collection has this alias." : "A collection of your organisation, or a network collection, has this alias.");
         }
 
         errors.ThrowIfAny();

@@ -29,19 +29,33 @@ public static class TaxiiEndpoints
         root.MapGet("/", (HttpContext http, IOptions<TaxiiOptions> options) => RunAsync(http, false, _ =>
         {
             var o = options.Value;
-            return Task.FromResult(TaxiiHttp.Write(new TaxiiApiRoot(o.ApiRootTitle, o.ApiRootDescription, [TaxiiHttp.TaxiiMediaType], o.MaxContentLength), TaxiiHttp.TaxiiMediaType));
+            // max_content_length is the body limit of the whole path; the per-object limit has no field in TAXII, so it is stated here.
+            var limits = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Envelopes up to max_content_length ({o.MaxContentLength} bytes); each object in an envelope up to {o.MaxObjectBytes} bytes of JSON. Larger is refused (413) and nothing is stored.");
+            var description = string.IsNullOrWhiteSpace(o.ApiRootDescription) ? limits : o.ApiRootDescription + " " + limits;
+            return Task.FromResult(TaxiiHttp.Write(new TaxiiApiRoot(o.ApiRootTitle, description, [TaxiiHttp.TaxiiMediaType], o.MaxContentLength), TaxiiHttp.TaxiiMediaType));
         }));
 
         root.MapGet("/collections/", (HttpContext http, TaxiiCollections collections) => RunAsync(http, false, async caller =>
         {
             // A node holds tens of collections: one answer, no paging (the spec's collections resource has none).
             var (items, _) = await collections.ListForTaxiiAsync(caller, null, 10_000, http.RequestAborted);
-            var list = items.Select(c => Resource(caller, c)).ToList();
+            var ownAliases = await collections.OwnAliasesAsync(caller, http.RequestAborted);
+            var list = new List<TaxiiCollectionResource>(items.Count);
+            foreach (var c in items)
+            {
+                list.Add(await ResourceAsync(collections, caller, c, ownAliases, http.RequestAborted));
+            }
+
             return TaxiiHttp.Write(new TaxiiCollectionsResource(list.Count == 0 ? null : list), TaxiiHttp.TaxiiMediaType);
         }));
 
         root.MapGet("/collections/{id}/", (string id, HttpContext http, TaxiiCollections collections) => RunAsync(http, false, async caller =>
-            TaxiiHttp.Write(Resource(caller, await CollectionAsync(collections, caller, id, http.RequestAborted)), TaxiiHttp.TaxiiMediaType)));
+        {
+            var c = await CollectionAsync(collections, caller, id, http.RequestAborted);
+            var ownAliases = await collections.OwnAliasesAsync(caller, http.RequestAborted);
+            return TaxiiHttp.Write(await ResourceAsync(collections, caller, c, ownAliases, http.RequestAborted), TaxiiHttp.TaxiiMediaType);
+        }));
 
         root.MapGet("/collections/{id}/objects/", (string id, HttpContext http, TaxiiCollections collections, IntelQueries queries, TaxiiCursors cursors, IOptions<TaxiiOptions> options) =>
             RunAsync(http, true, async caller =>
@@ -101,7 +115,14 @@ public static class TaxiiEndpoints
                         new Dictionary<string, string[]> { ["match[version]"] = ["Only 'all' (or none)."] });
                 }
 
+                // Some copy in the collection for the caller, or 404; then the caller's own organisation's copy — the one a
+                // withdrawal acts on — must itself be in the collection's view, or the caller may not delete it here (403).
                 await EnsureExistsAsync(queries, options.Value, caller, c, objectId, http.RequestAborted);
+                if (!await OwnCopyInViewAsync(queries, options.Value, caller, c, objectId, http.RequestAborted))
+                {
+                    throw new TaxiiException(StatusCodes.Status403Forbidden, "Only the organisation that owns an object deletes it.", "Ask its owner to withdraw it.");
+                }
+
                 try
                 {
                     _ = await retraction.WithdrawAsync(caller, objectId, $"Deleted through the TAXII collection '{c.Title}'.", http.RequestAborted)
@@ -186,8 +207,10 @@ public static class TaxiiEndpoints
 
     private static TaxiiException NotFound(string title) => new(StatusCodes.Status404NotFound, title);
 
-    private static TaxiiCollectionResource Resource(Caller caller, TaxiiCollection c) =>
-        new(c.Id.ToString("D"), c.Title, c.Description, c.Alias, TaxiiCollections.CanRead(caller, c), TaxiiCollections.CanWrite(caller, c), [TaxiiHttp.StixMediaType]);
+    // The description tells a writer where their objects go; the alias is shown only where it leads to this collection for the caller.
+    private static async Task<TaxiiCollectionResource> ResourceAsync(TaxiiCollections collections, Caller caller, TaxiiCollection c, IReadOnlySet<string> ownAliases, CancellationToken ct) =>
+        new(c.Id.ToString("D"), c.Title, await collections.DescriptionForAsync(caller, c, ct), TaxiiCollections.AliasFor(caller, c, ownAliases),
+            TaxiiCollections.CanRead(caller, c), TaxiiCollections.CanWrite(caller, c), [TaxiiHttp.StixMediaType]);
 
     private static async Task<TaxiiCollection> CollectionAsync(TaxiiCollections collections, Caller caller, string id, CancellationToken ct) =>
         await collections.FindForTaxiiAsync(caller, id, ct) ?? throw NotFound("No such collection.");
@@ -221,6 +244,19 @@ public static class TaxiiEndpoints
         {
             throw NotFound("No such object in this collection.");
         }
+    }
+
+    private static async Task<bool> OwnCopyInViewAsync(IntelQueries queries, TaxiiOptions options, Caller caller, TaxiiCollection c, string objectId, CancellationToken ct)
+    {
+        var filter = TaxiiCollections.StoreFilterOf(c);
+        if (filter.Owners.Count > 0 && !filter.Owners.Contains(caller.OrganisationId))
+        {
+            return false;
+        }
+
+        var settled = await queries.TaxiiSettledBeforeAsync(options.ClockAllowance, ct);
+        var (rows, _) = await queries.TaxiiVersionsAsync(caller, filter with { Owners = [caller.OrganisationId] }, new TaxiiMatch(Ids: [objectId], Last: false, All: true), null, settled, 1, false, ct);
+        return rows.Count > 0;
     }
 
     private static async Task<Page> PageAsync(IntelQueries queries, TaxiiCursors cursors, TaxiiOptions options, Caller caller, TaxiiCollection c, TaxiiQuery query, string list, bool withJson, CancellationToken ct)

@@ -23,7 +23,8 @@ public sealed class TaxiiFeature : RampartFeature
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<TaxiiOptions>().Bind(builder.Configuration.GetSection(TaxiiOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.ClockAllowance >= TimeSpan.Zero && o.DefaultPageSize <= o.MaxPageSize, "Rampart:Taxii: ClockAllowance ≥ 0 and DefaultPageSize ≤ MaxPageSize.")
+            .Validate(o => o.ClockAllowance >= TimeSpan.Zero && o.DefaultPageSize <= o.MaxPageSize && o.MaxObjectBytes <= o.MaxContentLength,
+                "Rampart:Taxii: ClockAllowance ≥ 0, DefaultPageSize ≤ MaxPageSize and MaxObjectBytes ≤ MaxContentLength.")
             .ValidateOnStart();
         services.AddScoped<TaxiiCollections>();
         services.AddScoped<TaxiiWrites>();
@@ -31,6 +32,8 @@ public sealed class TaxiiFeature : RampartFeature
         services.AddSingleton(new Components.Layout.NavEntry(Components.Layout.NavGroup.Intelligence, "TAXII collections", "taxii/collections",
             MudBlazor.Icons.Material.Filled.SyncAlt, c => c.IsAuthenticated && !c.IsOperator, 5));
     }
+
+    public override void AddCommands(Admin.AdminCommands commands) => TaxiiCommands.Add(commands);
 
     public override void MapEndpoints(FeatureRoutes routes)
     {

@@ -27,9 +27,16 @@ public sealed class TaxiiOptions
 
     public string? ApiRootDescription { get; set; } = "The intelligence store of this node, in collections defined by its administrators.";
 
-    /// <summary>The API root's <c>max_content_length</c>: the largest body a POST may send (default 100 MB).</summary>
+    /// <summary>The API root's <c>max_content_length</c>: the largest body a POST may send (default 32 MiB); larger is a 413.</summary>
     [Range(1024, long.MaxValue)]
-    public long MaxContentLength { get; set; } = 100L * 1024 * 1024;
+    public long MaxContentLength { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest single object of an envelope, in bytes of its JSON (default 1 MiB; at most <see cref="MaxContentLength"/>);
+    /// an envelope with a larger one is a 413 and stores nothing. Stated in the API root's description.
+    /// </summary>
+    [Range(1024, int.MaxValue - 4096)]
+    public int MaxObjectBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Objects per page when the client gives no <c>limit</c>.</summary>
     [Range(1, 10_000)]
@@ -282,9 +289,11 @@ public sealed record TaxiiQuery(TaxiiMatch Match, int Limit, string? Next, strin
         var limit = options.DefaultPageSize;
         if (q.TryGetValue("limit", out var l))
         {
-            if (l.Count == 1 && int.TryParse(l[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
+            // Any positive whole number: the server caps it at MaxPageSize (the spec lets it), however many digits it has.
+            if (l.Count == 1 && l[0] is { Length: > 0 } digits && digits.All(char.IsAsciiDigit) && digits.TrimStart('0').Length > 0)
             {
-                limit = Math.Min(n, options.MaxPageSize);
+                var significant = digits.TrimStart('0');
+                limit = significant.Length > 9 ? options.MaxPageSize : Math.Min(int.Parse(significant, NumberStyles.None, CultureInfo.InvariantCulture), options.MaxPageSize);
             }
             else
             {

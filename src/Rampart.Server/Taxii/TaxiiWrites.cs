@@ -17,7 +17,7 @@ namespace Rampart.Server.Taxii;
 /// with the collection's TLP and audience: an import job, whose id is the status id. Idempotent like every import: the
 /// same object version again is "unchanged" (a success), nothing new is stored.
 /// </summary>
-public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeFactory scopes, IOptions<IntelOptions> intelOptions)
+public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeFactory scopes, IOptions<IntelOptions> intelOptions, IOptions<TaxiiOptions> taxiiOptions)
 {
     private const int OutcomePage = 10_000;
 
@@ -29,7 +29,9 @@ public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeF
         IntelShare share;
         try
         {
-            share = await ingest.ShareAsync(caller, Standards.Markings.TlpMarking.Code(collection.WriteTlp), TaxiiCollections.WriteAudienceOf(collection), false, cancellationToken);
+            // The collection's sharing for writers of its own organisation (or a network collection's); others keep theirs.
+            var (tlp, audience, _) = TaxiiCollections.WriteSharingFor(caller, collection);
+            share = await ingest.ShareAsync(caller, Standards.Markings.TlpMarking.Code(tlp), audience, false, cancellationToken);
         }
         catch (RequestValidationException invalid)
         {
@@ -37,53 +39,99 @@ public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeF
                 "Objects written to this collection get its TLP and audience; one of its entries is not open to your organisation.", invalid.Errors.ToDictionary());
         }
 
-        var (items, versions) = await ReadEnvelopeAsync(body, cancellationToken);
-        var store = ingest.Store;
-        var job = await store.StartJobAsync(caller, IntelImportFormat.StixBundle, share.Tlp, cancellationToken);
-        db.TaxiiStatuses.Add(new TaxiiStatus
+        // The body is spooled (memory up to the direct-import size, a temporary file beyond) and read element by element
+        // twice: first checked whole — not an envelope is a 400, an object over MaxObjectBytes a 413, and nothing is
+        // stored —, then imported batch by batch. No pass holds more than one object of the envelope.
+        var maxObject = taxiiOptions.Value.MaxObjectBytes;
+        var direct = intelOptions.Value.DirectImportBytes;
+        string? spoolPath = null;
+        Stream spool;
+        if (length is { } known && known <= direct)
         {
-            Id = job.Id,
-            CollectionId = collection.Id,
-            OrganisationId = caller.OrganisationId,
-            RequestTimestamp = job.StartedAt,
-            TotalCount = items.Count,
-            ObjectsJson = JsonSerializer.Serialize(versions),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-
-        if ((length ?? long.MaxValue) <= intelOptions.Value.DirectImportBytes)
-        {
-            await RunAsync(ingest, scopes, caller, job, share, items, cancellationToken);
+            spool = new MemoryStream((int)known);
         }
         else
         {
-            var jobId = job.Id;
-            _ = Task.Run(async () =>
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var background = scope.ServiceProvider.GetRequiredService<IntelIngest>();
-                var started = await background.Store.FindJobAsync(jobId, CancellationToken.None);
-                try
-                {
-                    await RunAsync(background, scopes, caller, started, share, items, CancellationToken.None);
-                }
-#pragma warning disable CA1031 // RunAsync has ended the job as failed; a background task has nobody to throw to.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                }
-            }, CancellationToken.None);
+            spoolPath = Path.Combine(Path.GetTempPath(), $"rampart-taxii-{Guid.NewGuid():N}");
+            spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         }
 
-        return (await StatusAsync(caller, job.Id, cancellationToken))!;
+        var handedOver = false;
+        try
+        {
+            await body.CopyToAsync(spool, cancellationToken);
+            spool.Position = 0;
+            var versions = await TaxiiEnvelopeReader.ScanAsync(spool, maxObject, cancellationToken);
+            var store = ingest.Store;
+            var job = await store.StartJobAsync(caller, IntelImportFormat.StixBundle, share.Tlp, cancellationToken);
+            db.TaxiiStatuses.Add(new TaxiiStatus
+            {
+                Id = job.Id,
+                CollectionId = collection.Id,
+                OrganisationId = caller.OrganisationId,
+                RequestTimestamp = job.StartedAt,
+                TotalCount = versions.Count,
+                ObjectsJson = JsonSerializer.Serialize(versions),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+
+            spool.Position = 0;
+            if (spool.Length <= direct)
+            {
+                await RunAsync(ingest, scopes, caller, job, share, TaxiiEnvelopeReader.ItemsAsync(spool, maxObject, cancellationToken), cancellationToken);
+            }
+            else
+            {
+                var jobId = job.Id;
+                var input = spool;
+                var path = spoolPath;
+                handedOver = true;
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        var background = scope.ServiceProvider.GetRequiredService<IntelIngest>();
+                        var started = await background.Store.FindJobAsync(jobId, CancellationToken.None);
+                        await RunAsync(background, scopes, caller, started, share, TaxiiEnvelopeReader.ItemsAsync(input, maxObject, CancellationToken.None), CancellationToken.None);
+                    }
+#pragma warning disable CA1031 // RunAsync has ended the job as failed; a background task has nobody to throw to.
+                    catch (Exception)
+#pragma warning restore CA1031
+                    {
+                    }
+                    finally
+                    {
+                        await input.DisposeAsync();
+                        if (path is not null)
+                        {
+                            File.Delete(path);
+                        }
+                    }
+                }, CancellationToken.None);
+            }
+
+            return (await StatusAsync(caller, job.Id, cancellationToken))!;
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                await spool.DisposeAsync();
+                if (spoolPath is not null)
+                {
+                    File.Delete(spoolPath);
+                }
+            }
+        }
     }
 
     // Whatever stops an import ends its job as failed (on a fresh context), so its status does not stay pending.
-    private static async Task RunAsync(IntelIngest ingest, IServiceScopeFactory scopes, Caller caller, IntelImportJob job, IntelShare share, IReadOnlyList<IngestItem> items, CancellationToken ct)
+    private static async Task RunAsync(IntelIngest ingest, IServiceScopeFactory scopes, Caller caller, IntelImportJob job, IntelShare share, IAsyncEnumerable<IngestItem> items, CancellationToken ct)
     {
         try
         {
-            await ingest.RunAsync(caller, job, share, Items(items), ct);
+            await ingest.RunAsync(caller, job, share, items, ct);
         }
         catch (Exception e)
         {
@@ -98,85 +146,6 @@ public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeF
             throw;
         }
     }
-
-    private static async IAsyncEnumerable<IngestItem> Items(IReadOnlyList<IngestItem> items)
-    {
-        foreach (var item in items)
-        {
-            yield return item;
-        }
-
-        await Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// The envelope's objects, each parsed on its own (one malformed object is a failure of that object, not of the
-    /// envelope), and [id, version] per position for the status. A body that is not an envelope is a 400.
-    /// </summary>
-    private static async Task<(IReadOnlyList<IngestItem> Items, List<string?[]> Versions)> ReadEnvelopeAsync(Stream body, CancellationToken cancellationToken)
-    {
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = StixObject.MaxDepth + 2 }, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw Bad("The body is not JSON.", e.Message.Split(" Path:")[0]);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("objects", out var objects) || objects.ValueKind != JsonValueKind.Array)
-            {
-                throw Bad("The body is not a TAXII envelope.", "An object with an 'objects' array is expected.");
-            }
-
-            var items = new List<IngestItem>(objects.GetArrayLength());
-            var versions = new List<string?[]>(items.Capacity);
-            var ordinal = 0;
-            foreach (var element in objects.EnumerateArray())
-            {
-                string? id = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-                string? version = null;
-                if (element.ValueKind == JsonValueKind.Object)
-                {
-                    foreach (var name in (string[])["modified", "created"])
-                    {
-                        if (element.TryGetProperty(name, out var t) && t.ValueKind == JsonValueKind.String && Timestamps.TryParse(t.GetString(), out var parsed))
-                        {
-                            version = TaxiiHttp.Time(parsed);
-                            break;
-                        }
-                    }
-                }
-
-                versions.Add([id is { Length: <= IntelLimits.StixIdLength } ? id : null, version]);
-                try
-                {
-                    if (element.ValueKind != JsonValueKind.Object)
-                    {
-                        items.Add(new IngestItem(ordinal, null, id, "Not a STIX object (a JSON object is expected)."));
-                    }
-                    else
-                    {
-                        items.Add(new IngestItem(ordinal, StixObject.Parse(element.GetRawText())));
-                    }
-                }
-                catch (StandardsException e)
-                {
-                    items.Add(new IngestItem(ordinal, null, id, $"Not a valid STIX object: {e.Message}"));
-                }
-
-                ordinal++;
-            }
-
-            return (items, versions);
-        }
-    }
-
-    private static TaxiiException Bad(string title, string description) =>
-        new(StatusCodes.Status400BadRequest, title, description, new Dictionary<string, string[]> { ["body"] = [description] });
 
     /// <summary>The status of an envelope, for users of the organisation that posted it; null (404) for everyone else.</summary>
     public async Task<TaxiiStatusResource?> StatusAsync(Caller caller, Guid id, CancellationToken cancellationToken)

@@ -1459,10 +1459,14 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Alias")
                         .IsUnique()
-                        .HasFilter("\"Alias\" IS NOT NULL");
+                        .HasFilter("\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NULL");
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("OrganisationId", "Alias")
+                        .IsUnique()
+                        .HasFilter("\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "Key");
 

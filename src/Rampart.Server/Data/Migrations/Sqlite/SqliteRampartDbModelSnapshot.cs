@@ -1432,10 +1432,14 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Alias")
                         .IsUnique()
-                        .HasFilter("\"Alias\" IS NOT NULL");
+                        .HasFilter("\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NULL");
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("OrganisationId", "Alias")
+                        .IsUnique()
+                        .HasFilter("\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "Key");
 

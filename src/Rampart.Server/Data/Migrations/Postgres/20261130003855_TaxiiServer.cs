@@ -69,13 +69,20 @@ namespace Rampart.Server.Data.Migrations.Postgres
                 table: "TaxiiCollections",
                 column: "Alias",
                 unique: true,
-                filter: "\"Alias\" IS NOT NULL");
+                filter: "\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_TaxiiCollections_Id",
                 table: "TaxiiCollections",
                 column: "Id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TaxiiCollections_OrganisationId_Alias",
+                table: "TaxiiCollections",
+                columns: new[] { "OrganisationId", "Alias" },
+                unique: true,
+                filter: "\"Alias\" IS NOT NULL AND \"OrganisationId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_TaxiiCollections_OrganisationId_Key",
