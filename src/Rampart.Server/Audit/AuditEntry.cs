@@ -171,8 +171,8 @@ public enum AuditEvent
     /// <summary>An export ended (detail: how many values or objects it wrote; failed when the client broke it off).</summary>
     IntelExportEnded = 591,
 
-    // 7xx TAXII (issue 10)
-    TaxiiCollectionCreated = 700,
-    TaxiiCollectionChanged = 701,
-    TaxiiCollectionDeleted = 702,
+    // 8xx TAXII (issue 10; 7xx are the incidents of issue 11)
+    TaxiiCollectionCreated = 800,
+    TaxiiCollectionChanged = 801,
+    TaxiiCollectionDeleted = 802,
 }
