@@ -221,4 +221,9 @@ public enum AuditEvent
     MaturityProfileSaved = 1220,
     /// <summary>An organisation opted in or out of the regional comparison.</summary>
     MaturityComparisonOptInChanged = 1230,
+
+    // 8xx TAXII (issue 10; 7xx are the incidents of issue 11)
+    TaxiiCollectionCreated = 800,
+    TaxiiCollectionChanged = 801,
+    TaxiiCollectionDeleted = 802,
 }

@@ -12,6 +12,7 @@ using Rampart.Server.Notes;
 using Rampart.Server.Organisations;
 using Rampart.Server.Public;
 using Rampart.Server.Scheduling;
+using Rampart.Server.Taxii;
 
 namespace Rampart.Server.Hosting;
 
@@ -38,5 +39,6 @@ public static class Features
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),
+        new TaxiiFeature(),
     ];
 }

@@ -91,7 +91,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!ApiKeys.TryReadBearer(Request.Headers.Authorization, out var presented) || !presented.StartsWith(ApiKeys.KeyPrefix, StringComparison.Ordinal))
+        if (!ApiKeys.TryReadKey(Request.Headers.Authorization, ApiKeys.BasicAllowed(Request), out var presented, out var basicUser) || !presented.StartsWith(ApiKeys.KeyPrefix, StringComparison.Ordinal))
         {
             return AuthenticateResult.NoResult();
         }
@@ -102,13 +102,17 @@ public sealed partial class ApiKeyAuthenticationHandler(
             .Select(k => new
             {
                 Key = k,
-                Owner = db.Users.Where(u => u.Id == k.UserId).Select(u => new { u.Disabled, u.OrganisationId, u.Role }).FirstOrDefault(),
+                Owner = db.Users.Where(u => u.Id == k.UserId).Select(u => new { u.Disabled, u.OrganisationId, u.Role, u.NormalizedUserName }).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(Context.RequestAborted);
         var key = found?.Key;
-        if (key is null || !key.IsActive(now) || found!.Owner is null || found.Owner.Disabled)
+        // HTTP Basic (TAXII clients): the user name must be the key's owner's, so a key is not sent under another's name.
+        var wrongUser = basicUser is not null && found?.Owner is { } o
+            && !string.Equals(o.NormalizedUserName, basicUser.Trim().ToUpperInvariant(), StringComparison.Ordinal);
+        if (key is null || !key.IsActive(now) || found!.Owner is null || found.Owner.Disabled || wrongUser)
         {
-            var reason = key is null ? "unknown key" : key.RevokedAt is not null ? "revoked key" : !key.IsActive(now) ? "expired key" : "user disabled";
+            var reason = key is null ? "unknown key" : key.RevokedAt is not null ? "revoked key" : !key.IsActive(now) ? "expired key"
+                : found!.Owner is null || found.Owner.Disabled ? "user disabled" : "user name does not match the key";
             await RejectAsync(key is null ? null : new Caller(key.UserId, found!.Owner?.OrganisationId ?? Guid.Empty, found.Owner?.Role ?? Role.Viewer,
                 new HashSet<Guid>(), ReadOnly: true, Credential: $"apikey:{key.Id}", ClientIp: Address), reason);
             return AuthenticateResult.Fail("The API key is not valid.");
@@ -164,6 +168,54 @@ public sealed partial class ApiKeyAuthenticationHandler(
 public static class ApiKeys
 {
     public const string KeyPrefix = "rpk_";
+
+    /// <summary>The only path where HTTP Basic with an API key is accepted: TAXII, whose clients send user name and password.</summary>
+    public const string BasicPath = "/taxii2";
+
+    /// <summary>True on <see cref="BasicPath"/>; everywhere else an <c>Authorization: Basic</c> header is no credential (anonymous).</summary>
+    public static bool BasicAllowed(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Path.StartsWithSegments(BasicPath, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The key of <c>Authorization: Bearer rpk_…</c>, or — where <paramref name="basicAllowed"/> (the TAXII path only) — of
+    /// HTTP Basic whose password is a key; <paramref name="basicUser"/> is the Basic user name, null for Bearer.
+    /// </summary>
+    public static bool TryReadKey(string? header, bool basicAllowed, out string key, out string? basicUser)
+    {
+        basicUser = null;
+        if (TryReadBearer(header, out key))
+        {
+            return true;
+        }
+
+        if (!basicAllowed || header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || !decoded.AsSpan(colon + 1).StartsWith(KeyPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        basicUser = decoded[..colon];
+        key = decoded[(colon + 1)..];
+        return true;
+    }
 
     public static bool TryReadBearer(string? header, out string key)
     {

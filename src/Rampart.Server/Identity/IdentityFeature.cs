@@ -75,7 +75,7 @@ public sealed class IdentityFeature : RampartFeature
                 o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
             })
             .AddPolicyScheme(AuthenticationScheme, "Session cookie or API key", o =>
-                o.ForwardDefaultSelector = context => ApiKeys.TryReadBearer(context.Request.Headers.Authorization, out _)
+                o.ForwardDefaultSelector = context => ApiKeys.TryReadKey(context.Request.Headers.Authorization, ApiKeys.BasicAllowed(context.Request), out _, out _)
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
