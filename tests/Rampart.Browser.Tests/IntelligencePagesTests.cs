@@ -109,7 +109,9 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
         await page.Locator("#intel-share-audience").SelectOptionAsync("Community");
         await page.Locator("#intel-share-community").SelectOptionAsync(new SelectOptionValue { Label = communityName });
         await page.Locator("#intel-share-confirm").ClickAsync();
-        await Expect(page.Locator("#intel-share-objects")).ToContainTextAsync("indicator--");
+        // The share is an import job (read, prepare, write in one transaction): on a loaded test machine it has taken more
+        // than the default 5 s, so the wait is as long as an import's page waits elsewhere.
+        await Expect(page.Locator("#intel-share-objects")).ToContainTextAsync("indicator--", new() { Timeout = 30_000 });
 
         await page.GotoAsync($"/intel?q={Uri.EscapeDataString("185.220.101.47")}");
         await Seeds.WaitInteractiveAsync(page);

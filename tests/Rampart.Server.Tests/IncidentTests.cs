@@ -323,7 +323,8 @@ public abstract class IncidentTests(NodeFixture fixture)
         Assert.Equal("done", worked["status"]!.GetValue<string>());
         Assert.Single(worked["log"]!.AsArray());
         await Ok(await coordinator.PostAsync($"/api/incidents/{id}/status", new { status = "triage" }));
-        await Ok(await coordinator.PostAsync($"/api/incidents/{id}/participants", new { organisationId = Node.OutsiderOrg, role = "observer" }), HttpStatusCode.Created);
+        // At TLP:RED only the owner widens who takes part: the coordinator's invitation is refused and nothing is added.
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsync($"/api/incidents/{id}/participants", new { organisationId = Node.OutsiderOrg, role = "observer" })).StatusCode);
         await Ok(await coordinator.PostAsync($"/api/incidents/{id}/tasks", new { title = "Share the sample", assignedOrganisationId = Node.MemberOrg }), HttpStatusCode.Created);
         // The owner sees the task done in the journal.
         Assert.Contains(await JournalAsync(owner, id), e => e["event"]?.GetValue<string>() == IncidentEvents.TaskStatus && e["taskId"]!.GetValue<string>() == memberTask["id"]!.GetValue<string>());
@@ -331,7 +332,24 @@ public abstract class IncidentTests(NodeFixture fixture)
         // Participants see who takes part, not pending invitations; the coordinator and the owner see them too.
         var seenByObserver = (await Ok(await observer.GetAsync($"/api/incidents/{id}/participants"))).AsArray();
         Assert.Equal(3, seenByObserver.Count);
-        Assert.Equal(4, (await Ok(await coordinator.GetAsync($"/api/incidents/{id}/participants"))).AsArray().Count);
+        Assert.Equal(3, (await Ok(await coordinator.GetAsync($"/api/incidents/{id}/participants"))).AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Invite_ByCoordinator_AtAmberObserversOnlyNoCoordinators_AtRedAndAmberStrictNobody()
+    {
+        var owner = Node.Client(Node.Owner);
+        var amber = (await CreateAsync(owner, Body("Coordinated amber", "amber")))["id"]!.GetValue<string>();
+        await JoinAsync(amber, Node.SameCountry, "coordinator");
+        var coordinator = Node.Client(Node.SameCountry);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsync($"/api/incidents/{amber}/participants", new { organisationId = Node.OutsiderOrg, role = "coordinator" })).StatusCode);
+        await Ok(await coordinator.PostAsync($"/api/incidents/{amber}/participants", new { organisationId = Node.OutsiderOrg, role = "observer" }), HttpStatusCode.Created);
+
+        var strict = (await CreateAsync(owner, Body("Coordinated strict", "amber+strict")))["id"]!.GetValue<string>();
+        await JoinAsync(strict, Node.SameCountry, "coordinator");
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsync($"/api/incidents/{strict}/participants", new { organisationId = Node.OutsiderOrg, role = "observer" })).StatusCode);
+        // Only the owner's invitations are listed: the refused one left nothing behind.
+        Assert.Single((await Ok(await owner.GetAsync($"/api/incidents/{strict}/participants"))).AsArray());
     }
 
     [Fact]

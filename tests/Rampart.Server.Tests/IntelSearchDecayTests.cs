@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Rampart.Server.Data;
 using Rampart.Server.Identity;
 
 namespace Rampart.Server.Tests;
@@ -371,6 +373,12 @@ public abstract class IntelSightingTests(NodeFixture fixture)
         }
         while (next is not null);
         Assert.Equal([false, false, true], paged);
+
+        // Live subscribers hear of the two attributed sightings only: the anonymous one wrote no outbox row.
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        var record = await db.IntelObjects.Where(o => o.StixId == id).Select(o => o.RecordId).SingleAsync();
+        Assert.Equal(2, await db.IntelChanges.CountAsync(c => c.RecordId == record && c.Kind == Rampart.Server.Intelligence.Store.IntelChangeKind.Sighted));
     }
 
     [Fact]

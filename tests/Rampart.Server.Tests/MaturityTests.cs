@@ -215,7 +215,7 @@ public abstract class MaturityTests(NodeFixture fixture)
         var reviewer = Node.Client(Node.Recipient);
         var self = await AssessmentAsync(owner);
         await SaveAsync(owner, self, new { parameterId = "O-1", level = 3 }, new { parameterId = "O-2", level = 2 });
-        var peer = await AssessmentAsync(owner, new { modelKey = "sim3-v2-interim", type = "peer-review", date = "2026-11-15", reviewerOrganisationId = Node.RecipientOrg });
+        var peer = await AssessmentAsync(owner, new { modelKey = "sim3-v2-interim", type = "peer-review", date = "2026-11-02", reviewerOrganisationId = Node.RecipientOrg });
 
         // The assessed organisation does not enter the reviewer's levels; the reviewer does.
         Assert.Equal(HttpStatusCode.Forbidden, (await owner.PutAsync($"{Api}/assessments/{peer}", new { ratings = new[] { new { parameterId = "O-1", level = 4 } } })).StatusCode);
@@ -369,7 +369,7 @@ public abstract class MaturityRegionalTests(DatabaseProvider provider)
 
         var four = await O8Async(node.Owner);
         Assert.Null(four["counts"]);
-        Assert.Equal(0, four["contributors"]!.GetValue<int>());
+        Assert.Null(four["contributors"]);
         Assert.Equal(0, four["ownLevel"]!.GetValue<int>());
 
         await ContributeAsync(admins[4], 4);
@@ -380,6 +380,26 @@ public abstract class MaturityRegionalTests(DatabaseProvider provider)
         Assert.Equal(0, five["ownLevel"]!.GetValue<int>());
         var other = await O8Async(node.Recipient);
         Assert.Equal(1, other["ownLevel"]!.GetValue<int>());
+
+        // A reviewer of several organisations cannot set their contributions: a later peer review of the recipient's
+        // organisation, levels entered by the owner's organisation, changes neither the counts nor the recipient's own
+        // level (review 2026-11-30: a reviewer of four of five knew all but one contribution and read the fifth).
+        var reviewed = node.Client(node.Recipient);
+        var peer = (await Json.ReadAsync(await reviewed.PostAsync($"{Api}/assessments",
+            new { modelKey = "sim3-v2-interim", type = "peer-review", date = "2026-11-01", reviewerOrganisationId = node.OwnerOrg })))["id"]!.GetValue<Guid>();
+        var reviewer = node.Client(node.Owner);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PutAsync($"{Api}/assessments/{peer}", new { ratings = new[] { new { parameterId = "O-8", level = 4 } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsync($"{Api}/assessments/{peer}/finish", new { })).StatusCode);
+        Assert.Equal([2, 1, 1, 0, 1], (await O8Async(node.Owner))["counts"]!.AsArray().Select(c => c!.GetValue<int>()));
+        Assert.Equal(1, (await O8Async(node.Recipient))["ownLevel"]!.GetValue<int>());
+
+        // A date far in the future (to stay "latest" for ever) or before SIM3 is refused, naming the field.
+        foreach (var date in new[] { "2030-01-01", "0001-01-01" })
+        {
+            var refused = await reviewed.PostAsync($"{Api}/assessments", new { modelKey = "sim3-v2-interim", type = "self-assessment", date });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.NotNull((await Json.ReadAsync(refused))["errors"]!["date"]);
+        }
 
         // One opts out: back to four, nothing shown.
         Assert.Equal(HttpStatusCode.OK, (await node.Client(admins[1]).PutAsync($"{Api}/regional/opt-in", new { optedIn = false })).StatusCode);

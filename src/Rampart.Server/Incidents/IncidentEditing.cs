@@ -274,6 +274,21 @@ public sealed partial class IncidentEditing(
         }
 
         EnsureActs(caller, read!, IncidentStanding.Coordinator, "Only the owner and coordinators invite organisations.");
+        if (read!.Standing < IncidentStanding.Owner)
+        {
+            // TLP:RED and AMBER+STRICT go no further than the recipients the owner chose: a coordinator may not widen them
+            // (review 2026-11-30: a coordinator invited another organisation into a RED incident, which invited a third).
+            if (incident.Record.Tlp is Tlp.Red or Tlp.AmberStrict)
+            {
+                throw new ForbiddenException("At TLP:RED and TLP:AMBER+STRICT only the owning organisation invites.");
+            }
+
+            if (request.Role == ParticipantRole.Coordinator)
+            {
+                throw new ForbiddenException("Only the owning organisation invites coordinators.");
+            }
+        }
+
         var errors = new RequestErrors();
         errors.MultiLine("message", request.Message, IncidentLimits.MessageLength);
         if (request.Role is not { } role || !Enum.IsDefined(role))

@@ -48,21 +48,24 @@ public sealed class TaxiiFeature : RampartFeature
             var scope = caller.OrganisationId.ToString("N");
             var (items, more) = await collections.ListAsync(caller, cursors.Decode(next, ListName, scope), size, ct);
             return TypedResults.Ok(new CursorPage<TaxiiCollectionView>([.. items.Select(TaxiiCollections.View)], more ? cursors.Encode(ListName, scope, items[^1].Key) : null));
-        });
+        }).WithSummary("List TAXII collections you administer or use").WithDescription("The collections of your organisation and the network's, cursor-paged; another organisation's collections are never listed.");
 
         group.MapPost("/", async Task<Created<TaxiiCollectionView>> (Caller caller, TaxiiCollections collections, TaxiiCollectionRequest request, CancellationToken ct) =>
         {
             var c = await collections.CreateAsync(caller, request, ct);
             return TypedResults.Created($"/api/taxii/collections/{c.Id}", TaxiiCollections.View(c));
-        });
+        }).WithSummary("Create a TAXII collection").WithDescription("Organisation admins for their organisation's collections, node admins for network ones (\"network\": true): title, alias, filter, readers, writers and the write sharing. 400 names the field.");
 
         group.MapGet("/{id}", async Task<Results<Ok<TaxiiCollectionView>, NotFound>> (string id, Caller caller, TaxiiCollections collections, CancellationToken ct) =>
-            await collections.FindAsync(caller, Http.ParseId(id), ct) is { } c ? TypedResults.Ok(TaxiiCollections.View(c)) : TypedResults.NotFound());
+            await collections.FindAsync(caller, Http.ParseId(id), ct) is { } c ? TypedResults.Ok(TaxiiCollections.View(c)) : TypedResults.NotFound())
+            .WithSummary("A TAXII collection's definition").WithDescription("Its administrators only; 404 for anyone else, exactly like an unknown id.");
 
         group.MapPatch("/{id}", async Task<Results<Ok<TaxiiCollectionView>, NotFound>> (string id, Caller caller, TaxiiCollections collections, TaxiiCollectionRequest request, CancellationToken ct) =>
-            await collections.UpdateAsync(caller, Http.ParseId(id), request, ct) is { } c ? TypedResults.Ok(TaxiiCollections.View(c)) : TypedResults.NotFound());
+            await collections.UpdateAsync(caller, Http.ParseId(id), request, ct) is { } c ? TypedResults.Ok(TaxiiCollections.View(c)) : TypedResults.NotFound())
+            .WithSummary("Change a TAXII collection").WithDescription("Its administrators only; the same fields and rules as creating one.");
 
         group.MapDelete("/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, TaxiiCollections collections, CancellationToken ct) =>
-            await collections.DeleteAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+            await collections.DeleteAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Delete a TAXII collection").WithDescription("Its administrators only. The objects it showed stay in the store, shared as they were.");
     }
 }

@@ -62,6 +62,10 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         {
             errors.Add("date", "Required: the date of the assessment (yyyy-MM-dd).");
         }
+        else
+        {
+            CheckDate(request.Date.Value, errors);
+        }
 
         errors.SingleLine("assessors", request.Assessors, MaturityLimits.NameLength, required: false);
         if (type == AssessmentType.PeerReview)
@@ -178,6 +182,11 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
                     errors.Add($"{field}.evidence[{j}]", $"An http or https address of at most {MaturityLimits.LinkLength} characters.");
                 }
             }
+        }
+
+        if (request.Date is { } checkedDate)
+        {
+            CheckDate(checkedDate, errors);
         }
 
         errors.ThrowIfAny();
@@ -468,6 +477,19 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         catch (DbUpdateException)
         {
             throw new ConflictException("Changed at the same moment by someone else; reload.");
+        }
+    }
+
+    /// <summary>
+    /// An assessment's date: from 2000 (SIM3 is younger) to tomorrow (time zones) — never far in the future, where it
+    /// would stay the "latest" assessment whatever is finished after it (regional comparison, own level).
+    /// </summary>
+    private void CheckDate(DateOnly date, RequestErrors errors)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (date < new DateOnly(2000, 1, 1) || date > today.AddDays(1))
+        {
+            errors.Add("date", "From 2000-01-01 to today.");
         }
     }
 

@@ -66,7 +66,7 @@ public sealed record GapView(Guid AssessmentId, Guid ProfileId, string ProfileNa
 
 public sealed record HistoryPoint(Guid AssessmentId, DateOnly Date, int Version, AssessmentType Type, IReadOnlyDictionary<Sim3Category, double> CategoryMeans);
 
-public sealed record RegionalItem(string ParameterId, string Name, int Contributors, IReadOnlyList<int>? Counts, int? OwnLevel);
+public sealed record RegionalItem(string ParameterId, string Name, int? Contributors, IReadOnlyList<int>? Counts, int? OwnLevel);
 
 public sealed record RegionalView(string ModelKey, int MinContributors, IReadOnlyList<RegionalItem> Parameters);
 

@@ -12,7 +12,8 @@ public sealed record ReadAssessment(MaturityAssessment Assessment, IReadOnlyList
 public sealed record ReadProfile(MaturityProfile Profile);
 
 /// <summary>One parameter of the regional comparison: the distribution (withheld under 5 contributors) and the viewer's own level.</summary>
-public sealed record RegionalParameter(string ParameterId, int Contributors, IReadOnlyList<int>? Counts, int? OwnLevel);
+/// <summary>One parameter's figures: <see cref="Contributors"/> and <see cref="Counts"/> are both null below the threshold (nothing is said, not even that fewer contribute).</summary>
+public sealed record RegionalParameter(string ParameterId, int? Contributors, IReadOnlyList<int>? Counts, int? OwnLevel);
 
 /// <summary>
 /// Every read of assessments and target profiles — API and pages — goes through here, and from here through
@@ -100,9 +101,13 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
 
         var optedIn = db.MaturityComparisonOptIns.Select(o => o.OrganisationId);
         var assessments = db.MaturityAssessments;
+        // Only levels an organisation entered itself count (self-assessments and audits it recorded): a peer review's
+        // levels are the reviewer's, and a reviewer of several organisations must not set their contributions — it
+        // would know all but one of five and read the fifth (review 2026-11-30).
         var latest = assessments.AsNoTracking()
-            .Where(a => a.ModelKey == modelKey && a.Status == AssessmentStatus.Finished && optedIn.Contains(a.OrganisationId))
+            .Where(a => a.ModelKey == modelKey && a.Status == AssessmentStatus.Finished && a.AssessmentType != AssessmentType.PeerReview && optedIn.Contains(a.OrganisationId))
             .Where(a => !assessments.Any(b => b.ModelKey == modelKey && b.OrganisationId == a.OrganisationId && b.Status == AssessmentStatus.Finished
+                                               && b.AssessmentType != AssessmentType.PeerReview
                                                && (b.Date > a.Date || (b.Date == a.Date && b.RecordId > a.RecordId))))
             .Select(a => a.RecordId);
         var levels = await db.MaturityRatings.AsNoTracking()
@@ -111,14 +116,17 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
             .ToListAsync(cancellationToken);
         var byParameter = levels.ToLookup(l => l.ParameterId, l => l.Level, StringComparer.Ordinal);
 
-        var own = await HistoryAsync(caller, caller.OrganisationId, modelKey, 1, cancellationToken);
-        var ownLevels = own.Count == 0
+        // The caller's own position: its organisation's latest finished assessment of its own (as counted above).
+        var own = await access.Readable(db.MaturityAssessments.AsNoTracking()
+                .Where(a => a.ModelKey == modelKey && a.OrganisationId == caller.OrganisationId && a.Status == AssessmentStatus.Finished && a.AssessmentType != AssessmentType.PeerReview), caller)
+            .OrderByDescending(a => a.Date).ThenByDescending(a => a.RecordId).Include(a => a.Ratings).FirstOrDefaultAsync(cancellationToken);
+        var ownLevels = own is null
             ? new Dictionary<string, int>(StringComparer.Ordinal)
-            : own[0].Ratings.Where(r => r.Level is not null).ToDictionary(r => r.ParameterId, r => r.Level!.Value, StringComparer.Ordinal);
+            : own.Ratings.Where(r => r.Level is not null).ToDictionary(r => r.ParameterId, r => r.Level!.Value, StringComparer.Ordinal);
         return parameterIds.Select(p =>
         {
             var distribution = Sim3Analysis.Distribution(p, [.. byParameter[p]]);
-            return new RegionalParameter(p, distribution.Contributors, distribution.Counts, ownLevels.TryGetValue(p, out var l) ? l : null);
+            return new RegionalParameter(p, distribution.Counts is null ? null : distribution.Contributors, distribution.Counts, ownLevels.TryGetValue(p, out var l) ? l : null);
         }).ToList();
     }
 }

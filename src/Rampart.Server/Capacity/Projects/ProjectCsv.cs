@@ -228,7 +228,7 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
 
         var value = fields[at].Trim();
         // Exports protect formula-like cells with a leading apostrophe (spreadsheets would run them); read them back without it.
-        if (value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@')
+        if (value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = value[1..];
         }
@@ -336,7 +336,7 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
     private static string Quote(string? value)
     {
         var text = value ?? "";
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@')
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             text = "'" + text;
         }

@@ -167,7 +167,14 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
             }
         }
 
-        db.IntelChanges.Add(new IntelChange { RecordId = id, Kind = IntelChangeKind.Sighted, At = now });
+        if (!report.Anonymous)
+        {
+            // Live subscribers (stream, webhooks) learn of attributed sightings at once. An anonymous one writes no outbox
+            // row: its event would carry the second it was made and sit next to the reporter's attributed ones in the
+            // stream (review 2026-11-30); its count shows on the next read of the object instead.
+            db.IntelChanges.Add(new IntelChange { RecordId = id, Kind = IntelChangeKind.Sighted, At = now });
+        }
+
         // An anonymous sighting's audit line names no object: whoever reads the audit trail cannot tie the reporter to it.
         audit.Record(AuditEvent.IntelSighted, caller,
             report.Anonymous ? "intel-sighting:anonymous" : string.Create(CultureInfo.InvariantCulture, $"intel-object:{id}"),
