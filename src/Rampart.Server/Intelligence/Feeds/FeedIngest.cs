@@ -104,25 +104,17 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
         return new FeedIngestCounts(job.Added, job.Updated, job.Unchanged, job.Rejected);
     }
 
-    private static async IAsyncEnumerable<IngestItem> MispItems(byte[] content)
+    /// <summary>The MISP event converted before the import starts, so that a feed that is not a MISP event fails as a feed error.</summary>
+    private static IAsyncEnumerable<IngestItem> MispItems(byte[] content)
     {
-        MispConversion conversion;
         try
         {
-            conversion = MispEventConverter.Convert(content);
+            return IntelIngest.ListItems(MispEventConverter.Convert(content).Objects); // the report is among them (listed last)
         }
         catch (StandardsException e)
         {
             throw new FeedException($"Not a MISP event: {e.Message}", e);
         }
-
-        var ordinal = 0;
-        foreach (var o in conversion.Objects) // the report is among them (listed last)
-        {
-            yield return new IngestItem(ordinal++, o);
-        }
-
-        await Task.CompletedTask;
     }
 
     private static CsvMapping CsvMappingOf(FeedIngestRequest request)

@@ -230,10 +230,9 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         using var buffer = new MemoryStream();
         await body.CopyToAsync(buffer, cancellationToken);
         var conversion = Rampart.Standards.Misp.MispEventConverter.Convert(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        var ordinal = 0;
-        foreach (var o in conversion.Objects)
+        await foreach (var item in ListItems(conversion.Objects).WithCancellation(cancellationToken))
         {
-            yield return new IngestItem(ordinal++, o);
+            yield return item;
         }
     }
 
@@ -247,6 +246,7 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         }
     }
 
+    /// <summary>Objects already in memory as import items, in order.</summary>
     public static async IAsyncEnumerable<IngestItem> ListItems(IEnumerable<StixObject> objects)
     {
         var ordinal = 0;
