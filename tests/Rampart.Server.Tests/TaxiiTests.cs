@@ -894,13 +894,67 @@ public abstract class TaxiiTests(NodeFixture fixture)
         var delete = await Client(Node.Owner).DeleteAsync($"/taxii2/api/collections/{shared}/objects/{id}/");
         Settle();
 
-        await TaxiiErrorAsync(delete, HttpStatusCode.Forbidden);
-        // Both copies are still served (the owner's collection has no owner filter: its own copy and the member's network one).
-        Assert.Equal(2, (await GetObjectsAsync(Node.Owner, own, $"?match[id]={id}")).Objects.Count);
-        Assert.Single((await GetObjectsAsync(Node.Owner, shared, $"?match[id]={id}")).Objects);
+        // One copy per id for each reader (review F4): the owner is served its own copy, which the labelled collection
+        // does not show — so there the id is as absent as an unknown one; the member sees its own copy there.
+        await TaxiiErrorAsync(delete, HttpStatusCode.NotFound);
+        Assert.Null(Assert.Single((await GetObjectsAsync(Node.Owner, own, $"?match[id]={id}")).Objects)["labels"]); // its own, unlabelled
+        Assert.Empty((await GetObjectsAsync(Node.Owner, shared, $"?match[id]={id}")).Objects);
+        Assert.Single((await GetObjectsAsync(Node.Member, shared, $"?match[id]={id}")).Objects);
         var ownCopy = await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}?owner={Node.OwnerOrg}"));
         Assert.Equal(Node.OwnerOrg.ToString(), ownCopy["ownerOrganisationId"]!.GetValue<string>());
         Assert.Null(ownCopy["withdrawnAt"]);
+    }
+
+    [Fact]
+    public async Task SameIdFromAnotherOrganisation_IsNeverServedAsANewerVersionOfTheOriginal()
+    {
+        // Review F4: the outsider writes a later, revoked "version" of an object id it learned, owned by another organisation.
+        var network = await CollectionAsync(Node.NodeAdmin, new
+        {
+            title = $"Network drop {Guid.NewGuid():N}",
+            network = true,
+            writers = new object[] { new { kind = "network" } },
+            writeTlp = "green",
+            writeAudiences = new object[] { new { kind = "network" } },
+        });
+        var community = await OwnerCollectionAsync();
+        var id = Id("malware");
+        JsonObject Malware(string modified, string description, bool revoked) => new()
+        {
+            ["type"] = "malware", ["spec_version"] = "2.1", ["id"] = id, ["created"] = "2026-01-01T00:00:00.000Z", ["modified"] = modified,
+            ["name"] = "AlphaRAT", ["description"] = description, ["is_family"] = true, ["revoked"] = revoked,
+        };
+        await PostAsync(Node.Owner, community, Envelope(Malware("2026-01-01T00:00:00.000Z", "remote access trojan", false)));
+        Settle();
+        var forged = await PostAsync(Node.Outsider, network, Envelope(Malware("2026-06-01T00:00:00.000Z", "FALSE POSITIVE - do not block", true)));
+        Settle();
+
+        Assert.Equal(1, forged["success_count"]!.GetValue<int>()); // accepted as the outsider's own copy: nothing is revealed to it
+        foreach (var collection in new[] { network, community })
+        {
+            // The community member reads the owner's copy and never the outsider's, in any collection, any version.
+            var all = (await GetObjectsAsync(Node.Member, collection, $"?match[id]={id}&match[version]=all")).Objects;
+            Assert.All(all, o => Assert.Equal("remote access trojan", o["description"]!.GetValue<string>()));
+            Assert.DoesNotContain(all, o => o["revoked"]?.GetValue<bool>() == true);
+            var listed = (await GetObjectsAsync(Node.Member, collection)).Objects;
+            Assert.DoesNotContain(listed, o => o["id"]!.GetValue<string>() == id && o["modified"]!.GetValue<string>() == "2026-06-01T00:00:00.000Z");
+            var versions = await Client(Node.Member).GetAsync($"/taxii2/api/collections/{collection}/objects/{id}/versions/");
+            if (versions.StatusCode == HttpStatusCode.OK)
+            {
+                Assert.Equal(["2026-01-01T00:00:00.000Z"], (await OkJsonAsync(versions))["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
+            }
+            else
+            {
+                await TaxiiErrorAsync(versions, HttpStatusCode.NotFound); // a view that does not show the owner's copy shows none
+            }
+        }
+
+        // The outsider, who cannot read the owner's copy, is served its own; the owner is served its own.
+        var outsiders = (await GetObjectsAsync(Node.Outsider, network, $"?match[id]={id}")).Objects;
+        Assert.True(Assert.Single(outsiders)["revoked"]!.GetValue<bool>());
+        var owners = (await GetObjectsAsync(Node.Owner, community, $"?match[id]={id}&match[version]=all")).Objects;
+        Assert.Equal("2026-01-01T00:00:00.000Z", Assert.Single(owners)["modified"]!.GetValue<string>());
+        Assert.False(Assert.Single((await GetObjectsAsync(Node.Owner, network, $"?match[id]={id}&match[version]=all")).Objects)["revoked"]!.GetValue<bool>());
     }
 
     [Fact]
