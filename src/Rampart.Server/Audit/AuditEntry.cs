@@ -226,4 +226,19 @@ public enum AuditEvent
     TaxiiCollectionCreated = 800,
     TaxiiCollectionChanged = 801,
     TaxiiCollectionDeleted = 802,
+
+    // 850–869 federation between nodes (issue 10): the node key, peers, provenance refused on receipt
+    /// <summary>The node generated its federation signing key (first start).</summary>
+    FederationNodeKeyGenerated = 850,
+    FederationPeerRegistered = 851,
+    FederationPeerConfirmed = 852,
+    /// <summary>An operator typed a fingerprint that is not the peer key's (outcome Failed); the peer stays unconfirmed.</summary>
+    FederationPeerConfirmationFailed = 853,
+    FederationPeerSuspended = 854,
+    FederationPeerResumed = 855,
+    FederationPeerRemoved = 856,
+    /// <summary>The organisations declared to live on a peer node changed.</summary>
+    FederationPeerOrganisationsDeclared = 857,
+    /// <summary>An object's provenance was refused on receipt (bad signature, unknown key, loop, an organisation the sender may not speak for …).</summary>
+    FederationProvenanceRejected = 860,
 }

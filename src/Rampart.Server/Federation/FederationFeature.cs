@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Rampart.Server.Access;
+using Rampart.Server.Hosting;
+using Rampart.Server.Identity;
+
+namespace Rampart.Server.Federation;
+
+/// <summary>
+/// Federation foundations (issue 10): this node's signing identity, its peers (registered by key, confirmed by fingerprint),
+/// the organisations living on each peer, and provenance checks on receipt. The transport (TAXII) and the sync job build on
+/// it; the hop rules are <see cref="Standards.Federation.HopRules"/>. docs/sharing.md, "Federation".
+/// </summary>
+public sealed class FederationFeature : RampartFeature
+{
+    private const string ListName = "federation.peers";
+
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<FederationOptions>().Bind(builder.Configuration.GetSection(FederationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<NodeIdentity>();
+        services.AddHostedService<NodeKeyBootstrap>();
+        services.AddScoped<FederationPeers>();
+        services.AddScoped<FederationTrust>();
+        services.AddSingleton(new Components.Layout.NavEntry(Components.Layout.NavGroup.Administration, "Federation", "federation",
+            MudBlazor.Icons.Material.Filled.Hub, c => c.IsNodeAdmin && !c.IsOperator, 5));
+    }
+
+    public override void AddCommands(Admin.AdminCommands commands) => FederationCommands.Add(commands);
+
+    public override void MapEndpoints(FeatureRoutes routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var group = routes.Api.MapGroup("/federation").WithTags("Federation").RequireAuthorization();
+
+        group.MapGet("/node", async Task<Ok<NodeIdentityView>> (Caller caller, NodeIdentity identity, CancellationToken ct) =>
+            TypedResults.Ok(await identity.ViewAsync(ct)))
+            .WithSummary("This node's federation identity")
+            .WithDescription("Node id (name:fingerprint), the Ed25519 public key (PEM) and its SHA-256 fingerprint in groups of four, to read out to a peer's operators. Any logged-in user; the private key is never returned.");
+
+        var peers = group.MapGroup("/peers");
+        peers.MapGet("/", async Task<Ok<CursorPage<PeerView>>> (Caller caller, FederationPeers federation, PageCursors cursors, int? limit, string? next, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            var (items, last, more) = await federation.ListAsync(caller, cursors.Decode(next, ListName, "node"), size, ct);
+            return TypedResults.Ok(new CursorPage<PeerView>(items, more && last is { } k ? cursors.Encode(ListName, "node", k) : null));
+        }).WithSummary("List peer nodes").WithDescription("Node administrators only (403 otherwise); cursor-paged in registration order: name, address, state (unconfirmed, active, suspended), fingerprint and declared organisations.");
+
+        peers.MapPost("/", async Task<Created<PeerView>> (Caller caller, FederationPeers federation, PeerRequest request, CancellationToken ct) =>
+        {
+            var peer = await federation.RegisterAsync(caller, request, ct);
+            return TypedResults.Created($"/api/federation/peers/{peer.Id}", peer);
+        }).RequireFreshProof()
+            .WithSummary("Register a peer node")
+            .WithDescription("Node administrators only: name, https address and Ed25519 public key (PEM). The peer is unconfirmed — trusted for nothing — until its fingerprint is confirmed. 400 names the field.");
+
+        peers.MapGet("/{id}", async Task<Results<Ok<PeerView>, NotFound>> (string id, Caller caller, FederationPeers federation, CancellationToken ct) =>
+            await federation.FindAsync(caller, Http.ParseId(id), ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .WithSummary("A peer node").WithDescription("Node administrators only; 404 for an unknown id.");
+
+        peers.MapPost("/{id}/confirm", async Task<Results<Ok<PeerView>, NotFound>> (string id, Caller caller, FederationPeers federation, PeerConfirmation confirmation, CancellationToken ct) =>
+            await federation.ConfirmAsync(caller, Http.ParseId(id), confirmation, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .RequireFreshProof()
+            .WithSummary("Confirm a peer's fingerprint")
+            .WithDescription("Node administrators only: the SHA-256 fingerprint read out of band by the peer's operators. A different fingerprint is a 400 on 'fingerprint', is audited, and leaves the peer unconfirmed.");
+
+        peers.MapPost("/{id}/suspend", async Task<Results<Ok<PeerView>, NotFound>> (string id, Caller caller, FederationPeers federation, CancellationToken ct) =>
+            await federation.SetSuspendedAsync(caller, Http.ParseId(id), true, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .RequireFreshProof()
+            .WithSummary("Suspend a peer").WithDescription("Node administrators only: its signatures are no longer trusted and nothing is sent to it until it is resumed.");
+
+        peers.MapPost("/{id}/resume", async Task<Results<Ok<PeerView>, NotFound>> (string id, Caller caller, FederationPeers federation, CancellationToken ct) =>
+            await federation.SetSuspendedAsync(caller, Http.ParseId(id), false, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .RequireFreshProof()
+            .WithSummary("Resume a suspended peer").WithDescription("Node administrators only; a peer never confirmed cannot be resumed (409).");
+
+        peers.MapPut("/{id}/organisations", async Task<Results<Ok<PeerView>, NotFound>> (string id, Caller caller, FederationPeers federation, PeerOrganisationsRequest request, CancellationToken ct) =>
+            await federation.DeclareOrganisationsAsync(caller, Http.ParseId(id), request, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .RequireFreshProof()
+            .WithSummary("Declare the organisations living on a peer")
+            .WithDescription("Node administrators only: replaces the list. Each entry names an organisation registered on this node without users here, and its STIX identity id on the peer. The hop rules send records to a peer only for these organisations (or the network).");
+
+        peers.MapDelete("/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, FederationPeers federation, CancellationToken ct) =>
+            await federation.RemoveAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .RequireFreshProof()
+            .WithSummary("Remove a peer").WithDescription("Node administrators only: forgets its key and declared organisations; objects it sent stay, shared as they were.");
+    }
+}
