@@ -66,6 +66,48 @@ public abstract class ExpertDirectoryTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task DisabledPerson_LeavesTheDirectoryAndGetsNoRequests_UntilReEnabled()
+    {
+        // Review F10: a person disabled by their organisation's admin cannot answer or withdraw.
+        var expert = await NewPersonAsync(Node.RecipientOrg);
+        var name = $"Bea {Guid.NewGuid():N}";
+        var id = (await Json.ReadAsync(await expert.Client.PutAsync("/api/capacity/experts/me", Profile(name, ["digital-forensics"], ["sr"], "RS"))))["id"]!.GetValue<Guid>();
+        var member = Node.Client(Node.Member);
+        Assert.Contains(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?limit=200"))));
+
+        await SetDisabledAsync(expert.Person, true);
+
+        Assert.DoesNotContain(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?limit=200"))));
+        Assert.DoesNotContain(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?area=digital-forensics&limit=200"))));
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/capacity/experts/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.PostAsync($"/api/capacity/experts/{id}/requests", new { subject = "Help", message = "Please" })).StatusCode);
+
+        await SetDisabledAsync(expert.Person, false);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/api/capacity/experts/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Viewer_CannotOfferAProfile_Gets403AndNothingIsListed()
+    {
+        var viewer = await NewPersonAsync(Node.OwnerOrg, Rampart.Server.Access.Role.Viewer);
+        var name = $"Vera {Guid.NewGuid():N}";
+
+        var saved = await viewer.Client.PutAsync("/api/capacity/experts/me", Profile(name, ["digital-forensics"], ["sq"], "AL"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, saved.StatusCode);
+        Assert.DoesNotContain(name, Names(await Json.ReadAsync(await Node.Client(Node.Member).GetAsync("/api/capacity/experts?limit=200"))));
+    }
+
+    private async Task SetDisabledAsync(Person person, bool disabled)
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Rampart.Server.Data.RampartDb>();
+        var user = await db.Users.FindAsync(person.UserId);
+        user!.Disabled = disabled;
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
     public async Task Directory_IsForLoggedInMembersOnly_AndShowsEmailOnlyWithConsent()
     {
         var hidden = await NewPersonAsync(Node.RecipientOrg);

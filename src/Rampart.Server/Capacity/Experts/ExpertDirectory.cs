@@ -66,9 +66,19 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
         }
     }
 
+    /// <summary>
+    /// Profiles whose person can still answer: a person disabled by their organisation's admin (left the team) is out of
+    /// the directory and receives no requests until re-enabled; the profile itself stays theirs (consent is not withdrawn for them).
+    /// </summary>
+    private IQueryable<ExpertProfile> Listed(IQueryable<ExpertProfile> profiles)
+    {
+        var users = db.Users;
+        return profiles.Where(p => !users.Any(u => u.Id == p.UserId && u.Disabled));
+    }
+
     public async Task<ExpertView?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
-        var profile = await access.Readable(db.ExpertProfiles.AsNoTracking().Include(p => p.Record), caller).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var profile = await access.Readable(Listed(db.ExpertProfiles.AsNoTracking().Include(p => p.Record)), caller).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         return profile is null ? null : (await ViewsAsync([profile], caller, cancellationToken))[0];
     }
 
@@ -97,7 +107,7 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
         else
         {
             var below = before ?? long.MaxValue;
-            var query = db.ExpertProfiles.AsNoTracking().Where(p => p.RecordId < below);
+            var query = Listed(db.ExpertProfiles.AsNoTracking()).Where(p => p.RecordId < below);
             var table = db.ExpertFacets;
             foreach (var (kind, value) in facets)
             {
@@ -108,7 +118,7 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
         }
 
         var page = ids.Take(limit).ToList();
-        var profiles = await db.ExpertProfiles.AsNoTracking().Include(p => p.Record).Where(p => EF.Parameter(page).Contains(p.RecordId))
+        var profiles = await Listed(db.ExpertProfiles.AsNoTracking().Include(p => p.Record)).Where(p => EF.Parameter(page).Contains(p.RecordId))
             .OrderByDescending(p => p.RecordId).ToListAsync(cancellationToken);
         return (await ViewsAsync(profiles, caller, cancellationToken), ids.Count > limit && page.Count > 0 ? page[^1] : null);
     }
@@ -119,6 +129,12 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         EnsurePerson(caller);
+        if (caller.Role == Role.Viewer)
+        {
+            // A viewer's account is read-only in its organisation; the profile is a record the organisation owns. (Withdrawing stays open to everyone.)
+            throw new ForbiddenException("A viewer cannot offer expertise in the directory; ask your organisation's admin for an analyst role.");
+        }
+
         var errors = new RequestErrors();
         var valid = ExpertRules.Validate(request, errors);
         errors.ThrowIfAny();
@@ -195,7 +211,7 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
-        var profile = await access.Readable(db.ExpertProfiles.AsNoTracking().Include(p => p.Record), caller).FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken);
+        var profile = await access.Readable(Listed(db.ExpertProfiles.AsNoTracking().Include(p => p.Record)), caller).FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken);
         if (profile is null)
         {
             return null;
