@@ -56,7 +56,7 @@ public sealed record ClocksView(
 
 /// <summary>One running deadline of the due list, with its state at the instant of reading.</summary>
 public sealed record DueItem(
-    long Position,
+    [property: System.Text.Json.Serialization.JsonIgnore] long Position,
     Guid IncidentId,
     string Number,
     string Title,
