@@ -29,9 +29,9 @@ public sealed partial class ArchitectureTests
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
     // The incident tables (issue 11): the record and its parts, read only through IncidentQueries / IncidentEditing.
-    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog";
+    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog|IncidentClocks|IncidentStageReports|IncidentIntermediateRequests|IncidentDeadlines|AssistanceRequests|AssistanceRecipients";
 
-    private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog";
+    private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog|IncidentClock|IncidentStageReport|IncidentIntermediateRequest|IncidentDeadline|AssistanceRequest|AssistanceRecipient";
 
     // Where reading them is allowed: the access decision itself, and each type's read and write use cases.
     private static readonly string[] Allowed =
@@ -44,6 +44,9 @@ public sealed partial class ArchitectureTests
         "Incidents/IncidentQueries.cs",
         "Incidents/IncidentEditing",
         "Incidents/IncidentData.cs",
+        // Reporting clocks, the due list and requests for assistance: through the incident, read by the access decision.
+        "Incidents/Clocks/",
+        "Incidents/Requests/",
         "Capacity/Projects/ProjectQueries.cs",
         "Capacity/Projects/ProjectEditing.cs",
         "Capacity/Projects/ProjectData.cs",

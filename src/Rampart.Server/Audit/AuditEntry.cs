@@ -181,6 +181,19 @@ public enum AuditEvent
     IncidentJournalEntryAdded = 720,
     IncidentTaskCreated = 730,
     IncidentTaskWorked = 731,
+    // 740–769 reporting clocks and requests for assistance (issue 11)
+    /// <summary>A NIS2 stage report or GDPR breach notification was submitted and frozen (detail: stage, sequence, version).</summary>
+    IncidentStageSubmitted = 740,
+    /// <summary>An intermediate report was requested (detail: due time).</summary>
+    IncidentIntermediateReportRequested = 741,
+    /// <summary>A personal-data breach was recorded or changed on an incident (detail: jurisdiction).</summary>
+    IncidentDataBreachRecorded = 742,
+    IncidentAssistanceRequested = 750,
+    IncidentAssistanceAcknowledged = 751,
+    IncidentAssistanceAccepted = 752,
+    IncidentAssistanceDeclined = 753,
+    IncidentAssistanceAnswered = 754,
+    IncidentAssistanceWithdrawn = 755,
 
     // 130x capacity-building project registry (issue 12)
     CapacityProjectCreated = 1300,

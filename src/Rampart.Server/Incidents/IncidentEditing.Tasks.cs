@@ -87,6 +87,7 @@ public sealed partial class IncidentEditing
             ModifiedAt = now,
         };
         db.IncidentTasks.Add(task);
+        await Clocks.DeadlineRows.RefreshTaskAsync(db, task, incident.RecordId, cancellationToken);
         var entry = SystemEntry(incident, caller, IncidentEvents.TaskCreated, now);
         entry.TaskId = task.PublicId;
         entry.SubjectOrganisationId = organisation;
@@ -161,6 +162,11 @@ public sealed partial class IncidentEditing
 
         task.ModifiedAt = now;
         task.Version++;
+        if (changed)
+        {
+            await Clocks.DeadlineRows.RefreshTaskAsync(db, task, incident.RecordId, cancellationToken);
+        }
+
         audit.Record(AuditEvent.IncidentTaskWorked, caller, $"incident:{incident.Id}", detail: $"task:{task.PublicId}{(changed ? " " + Kebab(task.Status) : "")}");
         await SaveAsync(cancellationToken);
         return task;

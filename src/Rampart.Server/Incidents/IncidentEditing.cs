@@ -46,7 +46,8 @@ public sealed record InviteRequest(Guid? OrganisationId, ParticipantRole? Role, 
 /// <see cref="AccessPolicy"/> (not readable = null = 404), then checks the caller's standing (may see but not do = 403).
 /// </summary>
 public sealed partial class IncidentEditing(
-    RampartDb db, AccessPolicy access, SharingStore sharing, IncidentQueries queries, AuditTrail audit, TimeProvider clock)
+    RampartDb db, AccessPolicy access, SharingStore sharing, IncidentQueries queries, AuditTrail audit, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Clocks.DataProtectionOptions> dataProtection)
 {
     // An incident's times may lie a little in the future of this server's clock (the reporter's clock runs ahead), not more.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(10);
@@ -98,6 +99,7 @@ public sealed partial class IncidentEditing(
         db.Incidents.Add(incident);
         await sharing.ApplyAsync(record, tlp, entries, published: false, cancellationToken);
         db.IncidentJournal.Add(SystemEntry(incident, caller, IncidentEvents.Opened, now));
+        await Clocks.DeadlineRows.RefreshAsync(db, incident, dataProtection.Value.Jurisdictions, now, cancellationToken);
         audit.Record(AuditEvent.IncidentCreated, caller, $"incident:{incident.Id}", detail: $"{incident.HumanId} {tlp.Label()}");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -144,6 +146,7 @@ public sealed partial class IncidentEditing(
         incident.Classifications.RemoveAll(c => !pairs.Contains((c.Category, c.Kind)));
         Apply(incident, request, now);
         incident.Version++;
+        await Clocks.DeadlineRows.RefreshAsync(db, incident, dataProtection.Value.Jurisdictions, now, cancellationToken);
         db.IncidentJournal.Add(SystemEntry(incident, caller, IncidentEvents.Changed, now));
         audit.Record(AuditEvent.IncidentChanged, caller, $"incident:{incident.Id}", detail: incident.HumanId);
         await SaveAsync(cancellationToken);
@@ -197,6 +200,8 @@ public sealed partial class IncidentEditing(
         incident.Status = to;
         incident.ModifiedAt = now;
         incident.Version++;
+        await Clocks.ClockEditing.HandlingStatusAsync(db, incident, to, now, cancellationToken);
+        await Clocks.DeadlineRows.RefreshAsync(db, incident, dataProtection.Value.Jurisdictions, now, cancellationToken);
         db.IncidentJournal.Add(new IncidentJournalEntry
         {
             PublicId = Guid.CreateVersion7(now),

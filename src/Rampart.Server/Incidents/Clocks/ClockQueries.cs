@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Standards;
+using Rampart.Standards.Incidents;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Incidents.Clocks;
+
+/// <summary>One stage at the instant of reading. <see cref="TimeLeft"/> and <see cref="DueLocal"/> are invariant texts (<see cref="DeadlineDisplay"/>).</summary>
+public sealed record StageView(
+    ReportingStage Stage,
+    int Sequence,
+    StageObligee Obligee,
+    DateTimeOffset? Due,
+    DeadlineState State,
+    string? TimeLeft,
+    string? DueLocal,
+    string? WaitingFor,
+    DateTimeOffset? SubmittedAt,
+    string LegalBasis)
+{
+    public static StageView From(StageStatus s, TimeZoneInfo? zone, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Stage, s.Sequence, s.Obligee, s.Due, s.State, s.TimeLeft is { } left ? DeadlineDisplay.FormatDuration(left) : null,
+            zone is not null && s.Due is { } due ? Local(due, now, zone) : null, s.WaitingFor, s.SubmittedAt, s.LegalBasis);
+    }
+
+    public static string Local(DateTimeOffset due, DateTimeOffset now, TimeZoneInfo zone) =>
+        new LocalDeadline(zone.Id, TimeZoneInfo.ConvertTime(due, zone), due - now).DueText;
+}
+
+public sealed record StageReportSummary(Guid Id, ReportingStage Stage, int Sequence, int Version, DateTimeOffset SubmittedAt, DateTimeOffset Due, bool Late, Guid SubmittedByOrganisationId);
+
+public sealed record IntermediateRequestView(int Sequence, DateTimeOffset RequestedAt, DateTimeOffset DueAt, Guid RequestedByOrganisationId);
+
+/// <summary>The personal-data breach: <see cref="Configured"/> false means no deadline is known (the jurisdiction is not configured) — never a guess.</summary>
+public sealed record DataBreachView(DateTimeOffset AwareAt, string Jurisdiction, bool Configured, string? Authority, int? Hours, string? LegalReference, StageView? Clock);
+
+/// <summary>The reporting clocks of one incident as its reader sees them now.</summary>
+public sealed record ClocksView(
+    Guid IncidentId,
+    string Number,
+    bool Significant,
+    AffectedEntityKind EntityKind,
+    DateTimeOffset AwareAt,
+    DateTimeOffset? HandlingEndedAt,
+    string? Zone,
+    IReadOnlyList<StageView> Stages,
+    DataBreachView? DataBreach,
+    IReadOnlyList<StageReportSummary> Reports,
+    IReadOnlyList<IntermediateRequestView> IntermediateRequests,
+    bool MaySubmit);
+
+/// <summary>One running deadline of the due list, with its state at the instant of reading.</summary>
+public sealed record DueItem(
+    [property: System.Text.Json.Serialization.JsonIgnore] long Position,
+    Guid IncidentId,
+    string Number,
+    string Title,
+    Tlp Tlp,
+    DeadlineKind Kind,
+    ReportingStage? Stage,
+    int Sequence,
+    Guid? SourceId,
+    string Label,
+    DateTimeOffset Due,
+    DeadlineState State,
+    string TimeLeft,
+    string? DueLocal);
+
+/// <summary>
+/// Reads the clocks of an incident already read through <see cref="IncidentQueries"/>, and the due list: the stored
+/// deadline rows in due order, each kept only when the access decision lets the caller read its incident.
+/// </summary>
+public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider clock, IOptions<DataProtectionOptions> dataProtection)
+{
+    public async Task<ClocksView> ClocksAsync(ReadIncident read, Caller caller, TimeZoneInfo? zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(caller);
+        var now = clock.GetUtcNow();
+        var incident = read.Incident;
+        var recordId = incident.RecordId;
+        var state = await db.IncidentClocks.AsNoTracking().FirstOrDefaultAsync(c => c.IncidentRecordId == recordId, cancellationToken);
+        var reports = await db.IncidentStageReports.AsNoTracking().Where(r => r.IncidentRecordId == recordId).OrderBy(r => r.Id).Take(1000).ToListAsync(cancellationToken);
+        var requests = await db.IncidentIntermediateRequests.AsNoTracking().Where(r => r.IncidentRecordId == recordId).OrderBy(r => r.Id).Take(1000).ToListAsync(cancellationToken);
+        var facts = DeadlineRows.Facts(incident, state, reports, requests);
+        var stages = DeadlineRows.Runs(incident) ? ReportingClocks.Evaluate(facts, now) : [];
+        DataBreachView? breach = null;
+        if (state?.BreachAwareAt is { } aware && state.BreachJurisdiction is { } jurisdiction)
+        {
+            var rule = dataProtection.Value.Jurisdictions.GetValueOrDefault(jurisdiction);
+            StageView? breachClock = null;
+            try
+            {
+                breachClock = DeadlineRows.Breach(state, reports, dataProtection.Value.Jurisdictions, now) is { } s ? StageView.From(s, zone, now) : null;
+            }
+            catch (StandardsException)
+            {
+                rule = null;
+            }
+
+            breach = new DataBreachView(aware, jurisdiction, rule is not null, rule?.Authority, rule?.Hours, rule?.LegalReference, breachClock);
+        }
+
+        return new ClocksView(incident.Id, incident.HumanId, incident.Significant, incident.EntityKind, incident.AwareAt, state?.HandlingEndedAt, zone?.Id,
+            stages.Select(s => StageView.From(s, zone, now)).ToList(), breach,
+            reports.Select(r => new StageReportSummary(r.PublicId, r.Stage, r.Sequence, r.Version, r.SubmittedAt, r.Due, r.SubmittedAt > r.Due, r.SubmittedByOrganisationId)).ToList(),
+            requests.Select((r, i) => new IntermediateRequestView(i + 1, r.RequestedAt, r.DueAt, r.RequestedByOrganisationId)).ToList(),
+            AccessPolicy.CanCreate(caller) && read.Standing >= IncidentStanding.Coordinator);
+    }
+
+    /// <summary>A frozen stage report of a read incident; null for an unknown id or one of another incident, alike.</summary>
+    public async Task<IncidentStageReport?> ReportAsync(ReadIncident read, Guid reportId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Incident.RecordId;
+        return await db.IncidentStageReports.AsNoTracking().FirstOrDefaultAsync(r => r.IncidentRecordId == recordId && r.PublicId == reportId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The running deadlines the caller may see, earliest (most overdue) first, after the position (<paramref name="after"/>).
+    /// Walks the (DueAt, Id) index; each row is kept only when the access decision lets the caller read its incident,
+    /// owner-only tasks only for the owner, a request's deadline only for its two organisations.
+    /// </summary>
+    public async Task<(IReadOnlyList<DueItem> Items, bool More)> DueAsync(Caller caller, (DateTimeOffset Due, long Id)? after, int limit, TimeZoneInfo? zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var now = clock.GetUtcNow();
+        var readable = access.Readable(db.Incidents.AsNoTracking(), caller);
+        var organisation = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty;
+        var query = db.IncidentDeadlines.AsNoTracking()
+            .Where(d => readable.Any(i => i.RecordId == d.IncidentRecordId))
+            .Where(d => !d.OwnerOnly || d.Incident!.Record.OwnerOrganisationId == organisation)
+            .Where(d => d.Kind != DeadlineKind.Request || d.ForOrganisationId == organisation || d.FromOrganisationId == organisation);
+        if (after is { } position)
+        {
+            var (due, id) = position;
+            query = query.Where(d => d.DueAt > due || (d.DueAt == due && d.Id > id));
+        }
+
+        var rows = await query.OrderBy(d => d.DueAt).ThenBy(d => d.Id).Take(limit + 1)
+            .Select(d => new { d.Id, IncidentId = d.Incident!.Id, d.Incident.Year, d.Incident.Number, d.Incident.Title, d.Incident.Record.Tlp, d.Kind, d.Stage, d.Sequence, d.SourceId, d.Label, d.DueAt })
+            .ToListAsync(cancellationToken);
+        var items = rows.Take(limit).Select(r => new DueItem(r.Id, r.IncidentId, IncidentNumbers.Format(r.Year, r.Number), r.Title, r.Tlp, r.Kind, r.Stage, r.Sequence, r.SourceId,
+            r.Label, r.DueAt, ReportingClocks.StateAt(r.DueAt, null, now, ClockOptions.Default.DueSoonWindow), DeadlineDisplay.FormatDuration(r.DueAt - now),
+            zone is null ? null : StageView.Local(r.DueAt, now, zone))).ToList();
+        return (items, rows.Count > limit);
+    }
+
+    /// <summary>How many of the caller's running deadlines are overdue or due within the due-soon window (the dashboard's count; at most <paramref name="cap"/>).</summary>
+    public async Task<int> UrgentCountAsync(Caller caller, int cap, CancellationToken cancellationToken)
+    {
+        var horizon = clock.GetUtcNow() + ClockOptions.Default.DueSoonWindow;
+        var (items, _) = await DueAsync(caller, null, cap, null, cancellationToken);
+        return items.Count(i => i.Due <= horizon);
+    }
+}
