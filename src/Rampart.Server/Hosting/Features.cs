@@ -36,6 +36,7 @@ public static class Features
         new IntelPagesFeature(),
         new IntelExportsFeature(),
         new IncidentsFeature(),
+        new Incidents.Reports.ReportsFeature(),
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),
