@@ -147,7 +147,8 @@ public abstract class IncidentReportTests(IntakeNode fixture)
         await AssertBadRequest(await owner.PostAsync("/api/reports", new { subject = "", text = "x" }), "subject");
         await AssertBadRequest(await owner.PostAsync("/api/reports", new { subject = "ok", text = "" }), "text");
         await AssertBadRequest(await owner.PostAsync("/api/reports", new { subject = "line\nbreak", text = "x" }), "subject");
-        await AssertBadRequest(await owner.PostAsync("/api/reports", new StringContent("{\"subject\":", Encoding.UTF8, "application/json")), "body");
+        await AssertBadRequest(await owner.PostAsync("/api/reports", new StringContent("{\"subject\":", Encoding.UTF8, "application/json")), "subject");
+        await AssertBadRequest(await owner.PostAsync("/api/reports", new StringContent("x", Encoding.UTF8, "application/json")), "body");
         await AssertBadRequest(await owner.GetAsync("/api/reports?status=open"), "status");
         await AssertBadRequest(await owner.GetAsync("/api/reports?limit=201"), "limit");
         Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.OwnerViewer).PostAsync("/api/reports", new { subject = "s", text = "t" })).StatusCode);
@@ -271,14 +272,14 @@ public abstract class IncidentReportTests(IntakeNode fixture)
         await AssertBadRequest(await intake.PostAsync($"/api/reports/{id}/links", new { incident = foreign["id"]!.GetValue<string>() }), "incident");
 
         var opened = await Ok(await intake.PostAsync($"/api/reports/{id}/incident", incidentBody with { title = "Opened from the report" }), HttpStatusCode.Created);
-        Assert.Equal(2, opened["incidents"]!.AsArray().Count);
+        Assert.Equal(2, opened["linkedIncidents"]!.AsArray().Count);
 
         // The incident lists the report for the intake team; the reporter reads the report (linked) but not the incidents.
         var reports = await Ok(await intake.GetAsync($"/api/incidents/{first["id"]}/reports"));
         Assert.Contains(reports["items"]!.AsArray(), r => r!["id"]!.GetValue<string>() == id);
         var reporterView = await Ok(await Node.Client(Node.Owner).GetAsync($"/api/reports/{id}"));
         Assert.Equal("linked", reporterView["status"]!.GetValue<string>());
-        Assert.Empty(reporterView["incidents"]!.AsArray());
+        Assert.Empty(reporterView["linkedIncidents"]!.AsArray());
         Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Owner).GetAsync($"/api/incidents/{first["id"]}/reports")).StatusCode);
         await AssertBadRequest(await intake.PostAsync($"/api/reports/{id}/reject", new { reason = "spam" }), "status");
 
@@ -297,8 +298,8 @@ public abstract class IncidentReportTests(IntakeNode fixture)
         var owner = Node.Client(Node.Owner);
         var incident = await Ok(await owner.PostAsync("/api/incidents", new { title = "Shared", summary = "", tlp = "amber", severity = "high", sector = "other" }), HttpStatusCode.Created);
         var id = incident["id"]!.GetValue<string>();
-        var invited = await Ok(await owner.PostAsync($"/api/incidents/{id}/participants", new { organisationId = Node.MemberOrg, role = "contributor" }), HttpStatusCode.Created);
-        await Ok(await Node.Client(Node.Member).PostAsync($"/api/incidents/invitations/{invited["id"]}/accept", new { }));
+        var invited = await Ok(await owner.PostAsync($"/api/incidents/{id}/participants", new { organisationId = Node.SameCountryOrg, role = "contributor" }), HttpStatusCode.Created);
+        await Ok(await Node.Client(Node.SameCountry).PostAsync($"/api/incidents/invitations/{invited["id"]}/accept", new { }));
 
         async Task<(string Entry, string Attachment)> EntryAsync(bool ownerOnly, byte[] bytes)
         {
@@ -315,10 +316,10 @@ public abstract class IncidentReportTests(IntakeNode fixture)
 
         var shared = await EntryAsync(false, [1, 2, 3]);
         var secret = await EntryAsync(true, [4, 5, 6]);
-        Assert.Equal([1, 2, 3], await (await Node.Client(Node.Member).GetAsync($"/api/incidents/{id}/attachments/{shared.Attachment}")).Content.ReadAsByteArrayAsync());
+        Assert.Equal([1, 2, 3], await (await Node.Client(Node.SameCountry).GetAsync($"/api/incidents/{id}/attachments/{shared.Attachment}")).Content.ReadAsByteArrayAsync());
         Assert.Equal([4, 5, 6], await (await owner.GetAsync($"/api/incidents/{id}/attachments/{secret.Attachment}")).Content.ReadAsByteArrayAsync());
 
-        foreach (var (who, client) in NotAllowed().Append(("a contributing organisation", Node.Client(Node.Member))))
+        foreach (var (who, client) in NotAllowed().Append(("a contributing organisation", Node.Client(Node.SameCountry))))
         {
             foreach (var url in new[] { $"/api/incidents/{id}/attachments/{secret.Attachment}", $"/api/incidents/{id}/journal/{secret.Entry}/attachments" })
             {

@@ -43,7 +43,7 @@ public sealed record ReportView(
     bool MayTriage,
     IReadOnlyList<ReportEventView> Events,
     IReadOnlyList<AttachmentView> Attachments,
-    IReadOnlyList<LinkedIncidentView> Incidents);
+    IReadOnlyList<LinkedIncidentView> LinkedIncidents);
 
 public static class ReportEndpoints
 {

@@ -25,7 +25,7 @@ public sealed class ReportsFeature : RampartFeature
         services.AddSingleton<IReportAcknowledger, SmtpReportAcknowledger>();
         services.AddScheduledJob<DropFolderJob>(DropFolderJob.JobName, sp => sp.GetRequiredService<IOptions<IntakeOptions>>().Value.PollInterval);
         services.AddScheduledJob<ImapIntakeJob>(ImapIntakeJob.JobName, sp => sp.GetRequiredService<IOptions<IntakeOptions>>().Value.PollInterval);
-        services.AddSingleton(new NavEntry(NavGroup.Incidents, "Reports", "reports", Icons.Material.Filled.Inbox, c => c.IsAuthenticated && !c.IsOperator));
+        services.AddSingleton(new NavEntry(NavGroup.Incidents, "Incident reports", "reports", Icons.Material.Filled.Inbox, c => c.IsAuthenticated && !c.IsOperator));
     }
 
     public override void MapEndpoints(FeatureRoutes routes)
