@@ -19,6 +19,9 @@ public enum RecordType : short
     /// <summary>A cross-border incident (<c>Incidents/Incident</c>), with its journal, tasks and participants. 20, not 4: room for the types other work adds meanwhile.</summary>
     Incident = 20,
 
+    /// <summary>An incident report received by the node's intake team (<c>Incidents/Reports/IncidentReport</c>).</summary>
+    IncidentReport = 21,
+
     /// <summary>A capacity-building project of the registry (<c>Capacity/Projects/CapacityProject</c>).</summary>
     CapacityProject = 30,
 

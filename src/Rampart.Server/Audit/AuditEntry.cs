@@ -195,6 +195,20 @@ public enum AuditEvent
     IncidentAssistanceAnswered = 754,
     IncidentAssistanceWithdrawn = 755,
 
+    // 77x–79x incident reports and attachments (issue 11, intake)
+    /// <summary>A report was received (target: report; detail: number and channel).</summary>
+    IncidentReportReceived = 770,
+    /// <summary>A report was linked to an incident (detail: the incident's number).</summary>
+    IncidentReportLinked = 771,
+    /// <summary>A report was rejected (detail: the reason).</summary>
+    IncidentReportRejected = 772,
+    /// <summary>A mailed message was refused (target: the file or message; detail: why). No report was made.</summary>
+    IncidentReportMailRefused = 773,
+    /// <summary>An attachment was stored (target: report or incident; detail: SHA-256 and size).</summary>
+    IncidentAttachmentAdded = 780,
+    /// <summary>An attachment was downloaded (target: the attachment; detail: zip when as a sample).</summary>
+    IncidentAttachmentDownloaded = 781,
+
     // 130x capacity-building project registry (issue 12)
     CapacityProjectCreated = 1300,
     CapacityProjectChanged = 1301,

@@ -37,6 +37,7 @@ public static class Features
         new IntelExportsFeature(),
         new IncidentsFeature(),
         new Incidents.Clocks.IncidentClocksFeature(),
+        new Incidents.Reports.ReportsFeature(),
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),

@@ -227,7 +227,8 @@ public sealed partial class IncidentEditing(
     }
 
     /// <summary>Adds an entry to the journal: writers of the owner, coordinators and contributors. Owner-only entries only by the owner.</summary>
-    public async Task<IncidentJournalEntry?> AddEntryAsync(Caller caller, Guid id, JournalRequest request, CancellationToken cancellationToken)
+    public async Task<IncidentJournalEntry?> AddEntryAsync(Caller caller, Guid id, JournalRequest request, CancellationToken cancellationToken,
+        IReadOnlyList<Attachments.AttachmentUpload>? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
@@ -260,6 +261,15 @@ public sealed partial class IncidentEditing(
         };
         db.IncidentJournal.Add(entry);
         audit.Record(AuditEvent.IncidentJournalEntryAdded, caller, $"incident:{incident.Id}", detail: request.OwnerOnly ? "owner-only" : null);
+        // Attachments belong to the entry: whoever sees the entry sees them, an owner-only entry's stay with the owner.
+        foreach (var upload in attachments ?? [])
+        {
+            var attachment = Attachments.AttachmentStore.Stage(db, upload, caller, now);
+            attachment.IncidentRecordId = incident.RecordId;
+            attachment.JournalEntryId = entry.PublicId;
+            audit.Record(AuditEvent.IncidentAttachmentAdded, caller, $"incident:{incident.Id}", detail: $"{attachment.Id} {upload.Sha256} {upload.Content.Length}");
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return entry;
     }

@@ -80,6 +80,10 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
     public async Task<ReadIncident?> FindByNumberAsync(Caller caller, int year, int number, CancellationToken cancellationToken) =>
         await ReadAsync(caller, await access.Readable(Full(), caller).FirstOrDefaultAsync(i => i.Year == year && i.Number == number, cancellationToken), cancellationToken);
 
+    /// <summary>By the envelope id (from a link row); null when the caller may not read it.</summary>
+    public async Task<ReadIncident?> FindByRecordIdAsync(Caller caller, long recordId, CancellationToken cancellationToken) =>
+        await ReadAsync(caller, await access.Readable(Full(), caller).FirstOrDefaultAsync(i => i.RecordId == recordId, cancellationToken), cancellationToken);
+
     private IQueryable<Incident> Full() =>
         db.Incidents.AsNoTracking().Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).AsSplitQuery();
 
@@ -207,6 +211,15 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
 
         var entries = await query.OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
         return (entries.Take(limit).ToList(), entries.Count > limit);
+    }
+
+    /// <summary>Whether the journal entry <paramref name="entryId"/> of a read incident is one its reader sees (owner-only ones only the owner).</summary>
+    public async Task<bool> EntryVisibleAsync(ReadIncident read, Guid entryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Incident.RecordId;
+        var owner = read.IsOwner;
+        return await db.IncidentJournal.AsNoTracking().AnyAsync(e => e.IncidentRecordId == recordId && e.PublicId == entryId && (owner || !e.OwnerOnly), cancellationToken);
     }
 
     /// <summary>The tasks of a read incident, newest first: owner-only tasks only for the owning organisation.</summary>

@@ -2009,6 +2009,74 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Attachments.Attachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CreatedByOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeclaredContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("IncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("JournalEntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReportRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Sample")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentRecordId", "JournalEntryId");
+
+                    b.HasIndex("ReportRecordId", "Id");
+
+                    b.ToTable("IncidentAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Attachments.AttachmentContent", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("IncidentAttachmentContents", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Clocks.IncidentClock", b =>
                 {
                     b.Property<long>("IncidentRecordId")
@@ -2491,6 +2559,171 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("TaskId", "Id");
 
                     b.ToTable("IncidentTaskLog", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReporterEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReporterOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReporterUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "RecordId");
+
+                    b.HasIndex("Year", "Number")
+                        .IsUnique();
+
+                    b.ToTable("IncidentReports", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.MailIntakeReceipt", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReportRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ReportRecordId");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("MailIntakeReceipts", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.ReportEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReportRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportRecordId", "Id");
+
+                    b.ToTable("IncidentReportEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.ReportIncidentLink", b =>
+                {
+                    b.Property<long>("ReportRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("LinkedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReportRecordId", "IncidentRecordId");
+
+                    b.HasIndex("IncidentRecordId", "ReportRecordId");
+
+                    b.ToTable("IncidentReportLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.ReportSequence", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Last")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("IncidentReportSequences", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Requests.AssistanceRecipient", b =>
@@ -3787,6 +4020,28 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Attachments.Attachment", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rampart.Server.Incidents.Reports.IncidentReport", null)
+                        .WithMany()
+                        .HasForeignKey("ReportRecordId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Attachments.AttachmentContent", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Attachments.Attachment", null)
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Incidents.Attachments.AttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Clocks.IncidentClock", b =>
                 {
                     b.HasOne("Rampart.Server.Incidents.Incident", null)
@@ -3898,6 +4153,52 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasOne("Rampart.Server.Incidents.IncidentTask", null)
                         .WithMany("Log")
                         .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Incidents.Reports.IncidentReport", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.MailIntakeReceipt", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Reports.IncidentReport", null)
+                        .WithMany()
+                        .HasForeignKey("ReportRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.ReportEvent", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Reports.IncidentReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReportRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Reports.ReportIncidentLink", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Incidents.Reports.IncidentReport", null)
+                        .WithMany()
+                        .HasForeignKey("ReportRecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
