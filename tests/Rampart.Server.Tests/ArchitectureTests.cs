@@ -22,9 +22,14 @@ public sealed partial class ArchitectureTests
 
     private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelTerms|IntelSightings|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
 
-    private const string MaturityTables = "MaturityAssessments|MaturityRatings|MaturityProfiles|MaturityProfileLevels";
+    private const string MaturityTables = "MaturityAssessments|MaturityRatings|MaturityProfiles|MaturityProfileLevels|" + PlanTables;
 
-    private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityProfile|MaturityProfileLevel";
+    // The capacity-building plans (issue 12): the plan and its parts, read only through PlanQueries / PlanEditing.
+    private const string PlanTables = "CapacityPlans|CapacityPlanTitleTerms|CapacityPlanActions|CapacityPlanActionParameters|CapacityPlanActionDependencies|CapacityPlanActionNotes|CapacityPlanStatusChanges|CapacityPlanCampaigns|CapacityPlanMaterials|CapacityPlanIndicators|CapacityPlanIndicatorValues";
+
+    private const string PlanEntities = "CapacityPlan|PlanTitleTerm|PlanAction|PlanActionParameter|PlanActionDependency|PlanActionNote|PlanStatusChange|PlanCampaign|PlanMaterial|PlanIndicator|PlanIndicatorValue";
+
+    private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityProfile|MaturityProfileLevel|" + PlanEntities;
 
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
@@ -64,6 +69,9 @@ public sealed partial class ArchitectureTests
         "Capacity/Maturity/MaturityQueries.cs",
         "Capacity/Maturity/MaturityEditing.cs",
         "Capacity/Maturity/MaturityData.cs",
+        "Capacity/Plans/PlanQueries.cs",
+        "Capacity/Plans/PlanEditing.cs",
+        "Capacity/Plans/PlanData.cs",
         // Only whether a model version is used (never changed then), never an assessment's content.
         "Capacity/Maturity/MaturityModels.cs",
         "Data/Migrations/",

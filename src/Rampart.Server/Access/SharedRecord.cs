@@ -33,6 +33,9 @@ public enum RecordType : short
 
     /// <summary>A maturity target profile (<c>Capacity/Maturity/MaturityProfile</c>), issue 12.</summary>
     MaturityProfile = 13,
+
+    /// <summary>A capacity-building or cyber-hygiene plan (<c>Capacity/Plans/CapacityPlan</c>), issue 12.</summary>
+    CapacityPlan = 14,
 }
 
 /// <summary>

@@ -249,6 +249,23 @@ public enum AuditEvent
     /// <summary>An organisation opted in or out of the regional comparison.</summary>
     MaturityComparisonOptInChanged = 1230,
 
+    // 140x capacity-building plans (issue 12)
+    /// <summary>A plan was created (target: plan; detail: kind and TLP, never the title).</summary>
+    CapacityPlanCreated = 1400,
+    /// <summary>A plan's title, status, target groups or distribution changed.</summary>
+    CapacityPlanChanged = 1401,
+    CapacityPlanDeleted = 1402,
+    /// <summary>A plan was created from an assessment's gaps against a profile (detail: how many actions).</summary>
+    CapacityPlanCreatedFromGaps = 1403,
+    CapacityPlanActionAdded = 1410,
+    CapacityPlanActionChanged = 1411,
+    CapacityPlanActionDeleted = 1412,
+    CapacityPlanActionNoteAdded = 1413,
+    /// <summary>A campaign, material or indicator of a cyber-hygiene plan was added, changed or removed (detail: what).</summary>
+    CapacityPlanHygieneChanged = 1420,
+    /// <summary>An indicator's measured value was recorded.</summary>
+    CapacityPlanIndicatorMeasured = 1421,
+
     // 8xx TAXII (issue 10; 7xx are the incidents of issue 11)
     TaxiiCollectionCreated = 800,
     TaxiiCollectionChanged = 801,

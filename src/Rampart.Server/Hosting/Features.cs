@@ -41,6 +41,7 @@ public static class Features
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),
+        new Capacity.Plans.PlansFeature(),
         new TaxiiFeature(),
         new Federation.FederationFeature(),
     ];

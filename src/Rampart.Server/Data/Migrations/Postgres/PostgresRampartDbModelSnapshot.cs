@@ -1576,6 +1576,356 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("MaturityRatings", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.CapacityPlan", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SourceAssessmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TargetGroups")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("TargetProfileId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.ToTable("CapacityPlans", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal?>("Budget")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Funding")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("FundingProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("SourceKind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TemplateKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("CapacityPlanActions", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionDependency", b =>
+                {
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DependsOnId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ActionId", "DependsOnId");
+
+                    b.HasIndex("DependsOnId");
+
+                    b.ToTable("CapacityPlanActionDependencies", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId", "Id");
+
+                    b.ToTable("CapacityPlanActionNotes", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionParameter", b =>
+                {
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("TargetLevel")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ActionId", "ParameterId");
+
+                    b.ToTable("CapacityPlanActionParameters", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanCampaign", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Languages")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanCampaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("LowerIsBetter")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal?>("Target")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanIndicators", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicatorValue", b =>
+                {
+                    b.Property<Guid>("IndicatorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("Value")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.HasKey("IndicatorId", "Date");
+
+                    b.ToTable("CapacityPlanIndicatorValues", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanMaterial", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanMaterials", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanStatusChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanStatusChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanTitleTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("CapacityPlanTitleTerms", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Projects.CapacityProject", b =>
                 {
                     b.Property<long>("RecordId")
@@ -4001,6 +4351,124 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.CapacityPlan", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Capacity.Plans.CapacityPlan", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionDependency", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany("Dependencies")
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("DependsOnId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionNote", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionParameter", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany("Parameters")
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanCampaign", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicator", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicatorValue", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanIndicator", null)
+                        .WithMany("Values")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanMaterial", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanCampaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanStatusChange", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanTitleTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Projects.CapacityProject", b =>
                 {
                     b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
@@ -4512,6 +4980,18 @@ namespace Rampart.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfile", b =>
                 {
                     b.Navigation("Levels");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>
+                {
+                    b.Navigation("Dependencies");
+
+                    b.Navigation("Parameters");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicator", b =>
+                {
+                    b.Navigation("Values");
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Incident", b =>

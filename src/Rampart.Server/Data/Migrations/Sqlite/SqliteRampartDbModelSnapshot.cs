@@ -1565,6 +1565,352 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("MaturityRatings", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.CapacityPlan", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SourceAssessmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TargetGroups")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("TargetProfileId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.ToTable("CapacityPlans", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Budget")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Funding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FundingProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SourceKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TemplateKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("CapacityPlanActions", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionDependency", b =>
+                {
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DependsOnId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ActionId", "DependsOnId");
+
+                    b.HasIndex("DependsOnId");
+
+                    b.ToTable("CapacityPlanActionDependencies", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId", "Id");
+
+                    b.ToTable("CapacityPlanActionNotes", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionParameter", b =>
+                {
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TargetLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ActionId", "ParameterId");
+
+                    b.ToTable("CapacityPlanActionParameters", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanCampaign", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Languages")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanCampaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LowerIsBetter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Target")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanIndicators", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicatorValue", b =>
+                {
+                    b.Property<Guid>("IndicatorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Value")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("IndicatorId", "Date");
+
+                    b.ToTable("CapacityPlanIndicatorValues", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanMaterial", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanMaterials", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanStatusChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PlanRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanRecordId", "Id");
+
+                    b.ToTable("CapacityPlanStatusChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanTitleTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("CapacityPlanTitleTerms", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Projects.CapacityProject", b =>
                 {
                     b.Property<long>("RecordId")
@@ -3953,6 +4299,124 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.CapacityPlan", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Capacity.Plans.CapacityPlan", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionDependency", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany("Dependencies")
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("DependsOnId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionNote", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanActionParameter", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanAction", null)
+                        .WithMany("Parameters")
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanCampaign", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicator", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicatorValue", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanIndicator", null)
+                        .WithMany("Values")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanMaterial", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.PlanCampaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanStatusChange", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanTitleTerm", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Plans.CapacityPlan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Projects.CapacityProject", b =>
                 {
                     b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
@@ -4464,6 +4928,18 @@ namespace Rampart.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfile", b =>
                 {
                     b.Navigation("Levels");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>
+                {
+                    b.Navigation("Dependencies");
+
+                    b.Navigation("Parameters");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicator", b =>
+                {
+                    b.Navigation("Values");
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Incident", b =>

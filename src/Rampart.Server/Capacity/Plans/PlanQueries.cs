@@ -1,0 +1,138 @@
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Notes;
+
+namespace Rampart.Server.Capacity.Plans;
+
+/// <summary>A plan as its reader sees it, with the grants that explain its audience.</summary>
+public sealed record ReadPlan(CapacityPlan Plan, IReadOnlyList<AccessGrant> Grants);
+
+/// <summary>The actions of a plan, done, overdue — counted for a list row.</summary>
+public sealed record PlanCounts(int Actions, int Done, int Cancelled, int Overdue);
+
+/// <summary>A cyber-hygiene plan's campaigns, materials and indicators (each bounded by <see cref="PlanLimits"/>).</summary>
+public sealed record PlanHygiene(IReadOnlyList<PlanCampaign> Campaigns, IReadOnlyList<PlanMaterial> Materials, IReadOnlyList<PlanIndicator> Indicators);
+
+/// <summary>
+/// Every read of plans — API, pages, CSV, print — goes through here, and from here through <see cref="AccessPolicy"/>:
+/// the plan first; its actions, notes and hygiene parts only with a <see cref="ReadPlan"/> in hand.
+/// </summary>
+public sealed class PlanQueries(RampartDb db, AccessPolicy access, SharingStore sharing, TimeProvider clock)
+{
+    /// <summary>The plan with public id <paramref name="id"/> if the caller may read it; null otherwise, exactly as for an unknown id.</summary>
+    public async Task<ReadPlan?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var plan = await access.Readable(db.CapacityPlans.AsNoTracking().Include(p => p.Record), caller).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        return plan is null ? null : new ReadPlan(plan, await sharing.GrantsOfAsync(plan.RecordId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> readable plans, newest first, below <paramref name="before"/>; with <paramref name="search"/>,
+    /// only those whose title has words starting with each word typed (an index lookup per word). Also whether more follow.
+    /// </summary>
+    public async Task<(IReadOnlyList<CapacityPlan> Plans, bool More)> ListAsync(Caller caller, string? search, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var terms = NoteSearch.QueryTerms(search);
+        List<long> ids;
+        if (terms.Count == 0)
+        {
+            ids = [.. await access.ReadableIdsAsync(caller, CapacityPlan.Type, before, limit + 1, cancellationToken)];
+        }
+        else
+        {
+            var below = before ?? long.MaxValue;
+            var matching = db.CapacityPlans.AsNoTracking().Where(p => p.RecordId < below);
+            var titleTerms = db.CapacityPlanTitleTerms;
+            foreach (var term in terms)
+            {
+                matching = matching.Where(p => titleTerms.Any(t => t.Term == term && t.RecordId == p.RecordId));
+            }
+
+            ids = await access.Readable(matching, caller).OrderByDescending(p => p.RecordId).Select(p => p.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
+        }
+
+        var recordIds = ids.Take(limit).ToList();
+        // The ids come from the access decision above; this only fetches their rows.
+        var page = await db.CapacityPlans.AsNoTracking().Include(p => p.Record).Where(p => EF.Parameter(recordIds).Contains(p.RecordId))
+            .OrderByDescending(p => p.RecordId).ToListAsync(cancellationToken);
+        return (page, ids.Count > limit);
+    }
+
+    /// <summary>Counts per plan of a page already read (the plans come from <see cref="ListAsync"/>).</summary>
+    public async Task<IReadOnlyDictionary<long, PlanCounts>> CountsAsync(IReadOnlyList<CapacityPlan> plans, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        var recordIds = plans.Select(p => p.RecordId).ToList();
+        var today = Today();
+        var rows = await db.CapacityPlanActions.AsNoTracking().Where(a => EF.Parameter(recordIds).Contains(a.PlanRecordId))
+            .GroupBy(a => a.PlanRecordId)
+            .Select(g => new
+            {
+                g.Key,
+                Actions = g.Count(),
+                Done = g.Count(a => a.Status == ActionStatus.Done),
+                Cancelled = g.Count(a => a.Status == ActionStatus.Cancelled),
+                Overdue = g.Count(a => (a.Status == ActionStatus.Planned || a.Status == ActionStatus.InProgress) && a.DueDate != null && a.DueDate < today),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Key, r => new PlanCounts(r.Actions, r.Done, r.Cancelled, r.Overdue));
+    }
+
+    /// <summary>Up to <paramref name="limit"/> actions of the plan by number, after number <paramref name="after"/>; and whether more follow.</summary>
+    public async Task<(IReadOnlyList<PlanAction> Actions, bool More)> ActionsAsync(ReadPlan read, int? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Plan.RecordId;
+        var from = after ?? 0;
+        var query = db.CapacityPlanActions.AsNoTracking().Where(a => a.PlanRecordId == recordId && a.Number > from);
+        var page = await query.OrderBy(a => a.Number).Take(limit + 1).Include(a => a.Parameters).Include(a => a.Dependencies).AsSplitQuery().ToListAsync(cancellationToken);
+        return (page.Take(limit).ToList(), page.Count > limit);
+    }
+
+    /// <summary>Every action of the plan (at most <see cref="PlanLimits.MaxActions"/>): progress, CSV, print.</summary>
+    public async Task<IReadOnlyList<PlanAction>> AllActionsAsync(ReadPlan read, CancellationToken cancellationToken) =>
+        (await ActionsAsync(read, null, PlanLimits.MaxActions, cancellationToken)).Actions;
+
+    /// <summary>Progress notes of one action of the plan, newest first, below <paramref name="before"/>; null when the plan has no such action.</summary>
+    public async Task<(IReadOnlyList<PlanActionNote> Entries, bool More)?> NotesAsync(ReadPlan read, Guid actionId, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Plan.RecordId;
+        if (!await db.CapacityPlanActions.AnyAsync(a => a.Id == actionId && a.PlanRecordId == recordId, cancellationToken))
+        {
+            return null;
+        }
+
+        var below = before ?? long.MaxValue;
+        var page = await db.CapacityPlanActionNotes.AsNoTracking().Where(n => n.ActionId == actionId && n.Id < below).OrderByDescending(n => n.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return (page.Take(limit).ToList(), page.Count > limit);
+    }
+
+    /// <summary>The status history of the plan's actions, oldest first (the progress line replays it).</summary>
+    public async Task<IReadOnlyList<PlanStatusChange>> StatusChangesAsync(ReadPlan read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Plan.RecordId;
+        return await db.CapacityPlanStatusChanges.AsNoTracking().Where(c => c.PlanRecordId == recordId).OrderBy(c => c.Id)
+            .Take(PlanLimits.MaxActions * 40).ToListAsync(cancellationToken);
+    }
+
+    public async Task<PlanHygiene> HygieneAsync(ReadPlan read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Plan.RecordId;
+        var campaigns = await db.CapacityPlanCampaigns.AsNoTracking().Where(c => c.PlanRecordId == recordId).OrderBy(c => c.Id).Take(PlanLimits.MaxCampaigns).ToListAsync(cancellationToken);
+        var materials = await db.CapacityPlanMaterials.AsNoTracking().Where(m => m.PlanRecordId == recordId).OrderBy(m => m.Id).Take(PlanLimits.MaxMaterials).ToListAsync(cancellationToken);
+        var indicators = await db.CapacityPlanIndicators.AsNoTracking().Where(i => i.PlanRecordId == recordId).OrderBy(i => i.Id).Take(PlanLimits.MaxIndicators)
+            .Include(i => i.Values).ToListAsync(cancellationToken);
+        foreach (var indicator in indicators)
+        {
+            indicator.Values = [.. indicator.Values.OrderBy(v => v.Date)];
+        }
+
+        return new PlanHygiene(campaigns, materials, indicators);
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+}
