@@ -30,6 +30,12 @@ public enum RecordType : short
 
     /// <summary>A maturity target profile (<c>Capacity/Maturity/MaturityProfile</c>), issue 12.</summary>
     MaturityProfile = 13,
+
+    /// <summary>A person's training record: ECSF profiles, proficiencies, enrolments, certificates (<c>Capacity/Training/TrainingPerson</c>), issue 12.</summary>
+    TrainingRecord = 15,
+
+    /// <summary>A course of the training catalogue, with its sessions (<c>Capacity/Training/TrainingCourse</c>), issue 12.</summary>
+    TrainingCourse = 16,
 }
 
 /// <summary>

@@ -39,6 +39,7 @@ public static class Features
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),
+        new Capacity.Training.TrainingFeature(),
         new TaxiiFeature(),
     ];
 }
