@@ -11,7 +11,7 @@ public sealed partial class ArchitectureTests
     // The tables whose rows are shareable, and the envelope and grant tables behind them.
     // (Not "Rampart.Server.Notes", the namespace.) Raw SQL naming the tables counts too.
     // The intelligence tables (issue 9) count too; "Rampart.Standards.Observables" is a namespace, not the table.
-    [GeneratedRegex(@"(?<!Server|Standards|NavGroup)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + ReportTables + "|" + CapacityTables + "|" + MaturityTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + IncidentEntities + "|" + ReportEntities + "|" + CapacityEntities + "|" + MaturityEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + ReportTables + "|" + CapacityTables + "|" + MaturityTables + @")\b",
+    [GeneratedRegex(@"(?<!Server|Standards|NavGroup)\.(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + ReportTables + "|" + CapacityTables + "|" + MaturityTables + "|" + TrainingTables + @")\b|Set<\s*(Note|NoteTitleTerm|SharedRecord|AccessGrant|" + IntelEntities + "|" + IncidentEntities + "|" + ReportEntities + "|" + CapacityEntities + "|" + MaturityEntities + "|" + TrainingEntities + @")\s*>|(FROM|JOIN|INTO|UPDATE)\s+\\?""?(Notes|NoteTitleTerms|SharedRecords|AccessGrants|" + IntelTables + "|" + IncidentTables + "|" + ReportTables + "|" + CapacityTables + "|" + MaturityTables + "|" + TrainingTables + @")\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex ShareableSetUse();
 
@@ -30,6 +30,11 @@ public sealed partial class ArchitectureTests
     private const string PlanEntities = "CapacityPlan|PlanTitleTerm|PlanAction|PlanActionParameter|PlanActionDependency|PlanActionNote|PlanStatusChange|PlanCampaign|PlanMaterial|PlanIndicator|PlanIndicatorValue";
 
     private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityProfile|MaturityProfileLevel|" + PlanEntities;
+
+    // Training records and courses (issue 12) with everything that hangs off them; the ECSF reference tables are not shareable.
+    private const string TrainingTables = "TrainingPeople|TrainingPersonProfiles|TrainingProficiencies|TrainingCourses|TrainingCourseItems|TrainingCourseProfiles|TrainingSessions|TrainingEnrolments|TrainingCertificates";
+
+    private const string TrainingEntities = "TrainingPerson|TrainingPersonProfile|TrainingProficiency|TrainingCourse|TrainingCourseItem|TrainingCourseProfile|TrainingSession|TrainingEnrolment|TrainingCertificate";
 
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
@@ -72,6 +77,9 @@ public sealed partial class ArchitectureTests
         "Capacity/Plans/PlanQueries.cs",
         "Capacity/Plans/PlanEditing.cs",
         "Capacity/Plans/PlanData.cs",
+        "Capacity/Training/TrainingQueries.cs",
+        "Capacity/Training/TrainingEditing.cs",
+        "Capacity/Training/TrainingData.cs",
         // Only whether a model version is used (never changed then), never an assessment's content.
         "Capacity/Maturity/MaturityModels.cs",
         "Data/Migrations/",
@@ -132,6 +140,7 @@ public sealed partial class ArchitectureTests
         Assert.Contains("Incidents/IncidentEditing.cs", uses);
         Assert.Contains("Capacity/Projects/ProjectQueries.cs", uses);
         Assert.Contains("Capacity/Experts/ExpertDirectory.cs", uses);
+        Assert.Contains("Capacity/Training/TrainingQueries.cs", uses);
     }
 }
 

@@ -36,6 +36,11 @@ public enum RecordType : short
 
     /// <summary>A capacity-building or cyber-hygiene plan (<c>Capacity/Plans/CapacityPlan</c>), issue 12.</summary>
     CapacityPlan = 14,
+    /// <summary>A person's training record: ECSF profiles, proficiencies, enrolments, certificates (<c>Capacity/Training/TrainingPerson</c>), issue 12.</summary>
+    TrainingRecord = 15,
+
+    /// <summary>A course of the training catalogue, with its sessions (<c>Capacity/Training/TrainingCourse</c>), issue 12.</summary>
+    TrainingCourse = 16,
 }
 
 /// <summary>

@@ -265,6 +265,25 @@ public enum AuditEvent
     CapacityPlanHygieneChanged = 1420,
     /// <summary>An indicator's measured value was recorded.</summary>
     CapacityPlanIndicatorMeasured = 1421,
+    // 1450–1499 training and skills (issue 12)
+    /// <summary>A person's training record was created (target: training-person).</summary>
+    TrainingPersonCreated = 1450,
+    /// <summary>A person's name, account link or role profiles changed.</summary>
+    TrainingPersonChanged = 1451,
+    /// <summary>A person's training record was deleted with everything on it (personal data removed).</summary>
+    TrainingPersonDeleted = 1452,
+    /// <summary>Proficiencies were rated (detail: self or manager, how many).</summary>
+    TrainingSkillsRated = 1455,
+    TrainingCourseCreated = 1460,
+    TrainingCourseChanged = 1461,
+    TrainingCourseDeleted = 1462,
+    TrainingSessionCreated = 1465,
+    TrainingSessionDeleted = 1466,
+    /// <summary>A person was enrolled in a session, or the attendance changed (detail: status).</summary>
+    TrainingEnrolmentSaved = 1470,
+    TrainingEnrolmentRemoved = 1471,
+    TrainingCertificateAdded = 1475,
+    TrainingCertificateDeleted = 1476,
 
     // 8xx TAXII (issue 10; 7xx are the incidents of issue 11)
     TaxiiCollectionCreated = 800,

@@ -42,6 +42,7 @@ public static class Features
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),
         new Capacity.Plans.PlansFeature(),
+        new Capacity.Training.TrainingFeature(),
         new TaxiiFeature(),
         new Federation.FederationFeature(),
     ];

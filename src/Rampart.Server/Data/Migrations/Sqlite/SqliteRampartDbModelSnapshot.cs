@@ -2070,6 +2070,5554 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("CapacityProjectSuggestions", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.EcsfFramework", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Released")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("EcsfFrameworks", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Key = "ecsf-v1",
+                            Released = new DateOnly(2022, 9, 19),
+                            Title = "European Cybersecurity Skills Framework (ECSF) v1"
+                        });
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.EcsfItem", b =>
+                {
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FrameworkKey", "ItemId");
+
+                    b.ToTable("EcsfItems", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-001",
+                            Kind = (short)0,
+                            Text = "Define, implement, communicate and maintain cybersecurity goals, requirements, strategies, policies, aligned with the business strategy to support the organisational objectives"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-002",
+                            Kind = (short)0,
+                            Text = "Develop cybersecurity plans"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-003",
+                            Kind = (short)0,
+                            Text = "Develop relationships with cybersecurity-related authorities and communities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-004",
+                            Kind = (short)0,
+                            Text = "Educate senior management about cybersecurity risks, threats and their impact to the organisation"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-005",
+                            Kind = (short)0,
+                            Text = "Ensure the organisation's resiliency to cyber incidents"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-006",
+                            Kind = (short)0,
+                            Text = "Ensure the senior management approves the cybersecurity risks of the organisation"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-007",
+                            Kind = (short)0,
+                            Text = "Manage continuous capacity building within the organisation"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-008",
+                            Kind = (short)0,
+                            Text = "Monitor advancement in cybersecurity"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-009",
+                            Kind = (short)0,
+                            Text = "Negotiate the cybersecurity budget with the senior management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-010",
+                            Kind = (short)0,
+                            Text = "Prepare and present cybersecurity vision, strategies and policies for approval by the senior management of the organisation and ensure their execution"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-011",
+                            Kind = (short)0,
+                            Text = "Report cybersecurity incidents, risks, findings to the senior management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-012",
+                            Kind = (short)0,
+                            Text = "Review, plan and allocate appropriate cybersecurity resources"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-013",
+                            Kind = (short)0,
+                            Text = "Secure resources to implement the cybersecurity strategy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-014",
+                            Kind = (short)0,
+                            Text = "Supervise the application and improvement of the Information Security Management System (ISMS)"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-001",
+                            Kind = (short)1,
+                            Text = "Analyse and comply with cybersecurity-related laws, regulations and legislations"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-002",
+                            Kind = (short)1,
+                            Text = "Analyse and implement cybersecurity policies, certifications, standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-003",
+                            Kind = (short)1,
+                            Text = "Anticipate cybersecurity threats, needs and upcoming challenges"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-004",
+                            Kind = (short)1,
+                            Text = "Anticipate required changes to the organisation's information security strategy and formulate new plans"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-005",
+                            Kind = (short)1,
+                            Text = "Assess and enhance an organisation's cybersecurity posture"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-006",
+                            Kind = (short)1,
+                            Text = "Communicate, coordinate and cooperate with internal and external stakeholders"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-007",
+                            Kind = (short)1,
+                            Text = "Define and apply maturity models for cybersecurity management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-008",
+                            Kind = (short)1,
+                            Text = "Design, apply, monitor and review Information Security Management System (ISMS) either directly or by leading its outsourcing"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-009",
+                            Kind = (short)1,
+                            Text = "Develop, champion and lead the execution of a cybersecurity strategy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-010",
+                            Kind = (short)1,
+                            Text = "Establish a cybersecurity plan"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-011",
+                            Kind = (short)1,
+                            Text = "Identify and solve cybersecurity-related issues"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-012",
+                            Kind = (short)1,
+                            Text = "Implement cybersecurity recommendations and best practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-013",
+                            Kind = (short)1,
+                            Text = "Influence an organisation's cybersecurity culture"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-014",
+                            Kind = (short)1,
+                            Text = "Manage cybersecurity resources"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-015",
+                            Kind = (short)1,
+                            Text = "Motivate and encourage people"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-016",
+                            Kind = (short)1,
+                            Text = "Review and enhance security documents, reports, SLAs and ensure the security objectives"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-001",
+                            Kind = (short)2,
+                            Text = "Cybersecurity maturity models"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-002",
+                            Kind = (short)2,
+                            Text = "Cybersecurity policies"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-003",
+                            Kind = (short)2,
+                            Text = "Cybersecurity procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-004",
+                            Kind = (short)2,
+                            Text = "Cybersecurity recommendations and best practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-005",
+                            Kind = (short)2,
+                            Text = "Cybersecurity related laws, regulations and legislations"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-006",
+                            Kind = (short)2,
+                            Text = "Cybersecurity standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-007",
+                            Kind = (short)2,
+                            Text = "Cybersecurity-related certifications"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-008",
+                            Kind = (short)2,
+                            Text = "Ethical cybersecurity organisation requirements"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-009",
+                            Kind = (short)2,
+                            Text = "Management practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-010",
+                            Kind = (short)2,
+                            Text = "Resource management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-011",
+                            Kind = (short)2,
+                            Text = "Risk management standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-A.7",
+                            Kind = (short)3,
+                            Text = "A.7. Technology Trend Monitoring"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-D.1",
+                            Kind = (short)3,
+                            Text = "D.1. Information Security Strategy Development"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-E.3",
+                            Kind = (short)3,
+                            Text = "E.3. Risk Management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-E.8",
+                            Kind = (short)3,
+                            Text = "E.8. Information Security Management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-E.9",
+                            Kind = (short)3,
+                            Text = "E.9. Information Systems Governance"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-015",
+                            Kind = (short)0,
+                            Text = "Adopt and develop incident handling testing techniques"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-016",
+                            Kind = (short)0,
+                            Text = "Assess and manage technical vulnerabilities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-017",
+                            Kind = (short)0,
+                            Text = "Contribute to the development, maintenance and assessment of the Incident Response Plan"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-018",
+                            Kind = (short)0,
+                            Text = "Cooperate with key personnel for reporting of security incidents according to applicable legal framework"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-019",
+                            Kind = (short)0,
+                            Text = "Cooperate with Secure Operation Centres (SOCs) and Computer Security Incident Response Teams (CSIRTs)"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-020",
+                            Kind = (short)0,
+                            Text = "Develop, implement and assess procedures related to incident handling"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-021",
+                            Kind = (short)0,
+                            Text = "Document incident results analysis and incident handling actions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-022",
+                            Kind = (short)0,
+                            Text = "Establish procedures for incident results analysis and incident handling reporting"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-023",
+                            Kind = (short)0,
+                            Text = "Evaluate the resilience of the cybersecurity controls and mitigation actions taken after a cybersecurity or data breach incident"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-024",
+                            Kind = (short)0,
+                            Text = "Identify, analyse, mitigate and communicate cybersecurity incidents"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-025",
+                            Kind = (short)0,
+                            Text = "Measure cybersecurity incidents detection and response effectiveness"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-017",
+                            Kind = (short)1,
+                            Text = "Collect, analyse and correlate cyber threat information originating from multiple sources"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-018",
+                            Kind = (short)1,
+                            Text = "Communicate, present and report to relevant stakeholders"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-019",
+                            Kind = (short)1,
+                            Text = "Manage and analyse log files"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-020",
+                            Kind = (short)1,
+                            Text = "Practice all technical, functional and operational aspects of cybersecurity incident handling and response"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-021",
+                            Kind = (short)1,
+                            Text = "Work on operating systems, servers, clouds and relevant infrastructures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-022",
+                            Kind = (short)1,
+                            Text = "Work under pressure"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-012",
+                            Kind = (short)2,
+                            Text = "Computer networks security"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-013",
+                            Kind = (short)2,
+                            Text = "Computer Security Incident Response Teams (CSIRTs) operation"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-014",
+                            Kind = (short)2,
+                            Text = "Computer systems vulnerabilities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-015",
+                            Kind = (short)2,
+                            Text = "Cyber threats"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-016",
+                            Kind = (short)2,
+                            Text = "Cybersecurity attack procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-017",
+                            Kind = (short)2,
+                            Text = "Incident handling communication procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-018",
+                            Kind = (short)2,
+                            Text = "Incident handling recommendations and best practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-019",
+                            Kind = (short)2,
+                            Text = "Incident handling standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-020",
+                            Kind = (short)2,
+                            Text = "Incident handling tools"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-021",
+                            Kind = (short)2,
+                            Text = "Operating systems security"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-022",
+                            Kind = (short)2,
+                            Text = "Secure Operation Centres (SOCs) operation"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-B.2",
+                            Kind = (short)3,
+                            Text = "B.2. Component Integration"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-B.3",
+                            Kind = (short)3,
+                            Text = "B.3. Testing"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-B.5",
+                            Kind = (short)3,
+                            Text = "B.5. Documentation Production"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-C.4",
+                            Kind = (short)3,
+                            Text = "C.4. Problem Management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-026",
+                            Kind = (short)0,
+                            Text = "Act as a key contact point to handle queries and complaints regarding data processing"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-027",
+                            Kind = (short)0,
+                            Text = "Assist in designing, implementing, auditing and compliance testing activities in order to ensure cybersecurity and privacy compliance"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-028",
+                            Kind = (short)0,
+                            Text = "Conduct privacy impact assessments and develop, maintain, communicate and train upon the privacy policies, procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-029",
+                            Kind = (short)0,
+                            Text = "Contribute to the development of the organisation's cybersecurity strategy, policy and procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-030",
+                            Kind = (short)0,
+                            Text = "Cooperate and share information with authorities and professional groups"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-031",
+                            Kind = (short)0,
+                            Text = "Develop and propose staff awareness training to achieve compliance and foster a culture of data protection within the organization"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-032",
+                            Kind = (short)0,
+                            Text = "Enforce and advocate organisation's data privacy and protection program"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-033",
+                            Kind = (short)0,
+                            Text = "Ensure compliance with and provide legal advice and guidance on data privacy and data protection standards, laws and regulations"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-034",
+                            Kind = (short)0,
+                            Text = "Ensure that data owners, holders, controllers, processors, subjects, internal or external partners and entities are informed about their data protection rights, obligations and responsibilities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-035",
+                            Kind = (short)0,
+                            Text = "Identify and document compliance gaps"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-036",
+                            Kind = (short)0,
+                            Text = "Manage legal aspects of information security responsibilities and third-party relations"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-037",
+                            Kind = (short)0,
+                            Text = "Monitor audits and data protection related training activities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-023",
+                            Kind = (short)1,
+                            Text = "Carry out working-life practices of the data protection and privacy issues involved in the implementation of the organisational processes, finance and business strategy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-024",
+                            Kind = (short)1,
+                            Text = "Collaborate with other team members and colleagues"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-025",
+                            Kind = (short)1,
+                            Text = "Comprehensive understanding of the business strategy, models and products and ability to factor into legal, regulatory and standards' requirements"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-026",
+                            Kind = (short)1,
+                            Text = "Conduct, monitor and review privacy impact assessments using standards, frameworks, acknowledged methodologies and tools"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-027",
+                            Kind = (short)1,
+                            Text = "Explain and communicate data protection and privacy topics to stakeholders and users"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-028",
+                            Kind = (short)1,
+                            Text = "Lead the development of appropriate cybersecurity and privacy policies and procedures that complement the business needs and legal requirements; further ensure its acceptance, comprehension and implementation and communicate it between the involved parties"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-029",
+                            Kind = (short)1,
+                            Text = "Understand legal framework modifications implications to the organisation's cybersecurity and data protection strategy and policies"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-030",
+                            Kind = (short)1,
+                            Text = "Understand, practice and adhere to ethical requirements and standards"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-023",
+                            Kind = (short)2,
+                            Text = "Legal, regulatory and legislative compliance requirements, recommendations and best practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-024",
+                            Kind = (short)2,
+                            Text = "Privacy impact assessment standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-A.1",
+                            Kind = (short)3,
+                            Text = "A.1. IS and Business Strategy Alignment"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-038",
+                            Kind = (short)0,
+                            Text = "Articulate and communicate intelligence openly and publicly at all levels"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-039",
+                            Kind = (short)0,
+                            Text = "Convey the proper security severity by explaining the risk exposure and its consequences to non-technical stakeholders"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-040",
+                            Kind = (short)0,
+                            Text = "Coordinate with stakeholders to share and consume intelligence on relevant cyber threats"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-041",
+                            Kind = (short)0,
+                            Text = "Develop plans and procedures to manage threat intelligence"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-042",
+                            Kind = (short)0,
+                            Text = "Develop, implement and manage the organisation's cyber threat intelligence strategy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-043",
+                            Kind = (short)0,
+                            Text = "Elaborate and advise on mitigation plans at the tactical, operational and strategic level"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-044",
+                            Kind = (short)0,
+                            Text = "Identify and assess cyber threat actors targeting the organisation"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-045",
+                            Kind = (short)0,
+                            Text = "Identify, monitor and assess the Tactics, Techniques and Procedures (TTPs) used by cyber threat actors by analysing open-source and proprietary data, information and intelligence"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-046",
+                            Kind = (short)0,
+                            Text = "Implement threat intelligence collection, analysis and production of actionable intelligence and dissemination to security stakeholders"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-047",
+                            Kind = (short)0,
+                            Text = "Leverage intelligence data to support and assist with threat modelling, recommendations for Risk Mitigation and cyber threat hunting"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-048",
+                            Kind = (short)0,
+                            Text = "Produce actionable reports based on threat intelligence data"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-049",
+                            Kind = (short)0,
+                            Text = "Translate business requirements into Intelligence Requirements"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-031",
+                            Kind = (short)1,
+                            Text = "Automate threat intelligence management procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-032",
+                            Kind = (short)1,
+                            Text = "Conduct technical analysis and reporting"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-033",
+                            Kind = (short)1,
+                            Text = "Identify non-cyber events with implications on cyber-related activities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-034",
+                            Kind = (short)1,
+                            Text = "Identify threat actors TTPs and campaigns"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-035",
+                            Kind = (short)1,
+                            Text = "Model threats, actors and TTPs"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-036",
+                            Kind = (short)1,
+                            Text = "Use and apply CTI platforms and tools"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-025",
+                            Kind = (short)2,
+                            Text = "Advanced and persistent cyber threats (APT)"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-026",
+                            Kind = (short)2,
+                            Text = "Computer programming"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-027",
+                            Kind = (short)2,
+                            Text = "Cross-domain and border-domain knowledge related to cybersecurity"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-028",
+                            Kind = (short)2,
+                            Text = "Cyber threat actors"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-029",
+                            Kind = (short)2,
+                            Text = "Cyber Threat Intelligence (CTI) sharing standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-030",
+                            Kind = (short)2,
+                            Text = "Cybersecurity controls and solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-031",
+                            Kind = (short)2,
+                            Text = "Responsible information disclosure procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-032",
+                            Kind = (short)2,
+                            Text = "Threat actors Tactics, Techniques and Procedures (TTPs)"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-D.7",
+                            Kind = (short)3,
+                            Text = "D.7. Data Science and Analytics"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-D.10",
+                            Kind = (short)3,
+                            Text = "D.10. Information and Knowledge Management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-E.4",
+                            Kind = (short)3,
+                            Text = "E.4. Relationship Management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-050",
+                            Kind = (short)0,
+                            Text = "Adapt the organisation's architecture to emerging threats"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-051",
+                            Kind = (short)0,
+                            Text = "Analyse and evaluate the cybersecurity of the organisation's architecture"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-052",
+                            Kind = (short)0,
+                            Text = "Assess the implemented architecture to maintain an appropriate level of security"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-053",
+                            Kind = (short)0,
+                            Text = "Assure the security of the solution architectures through security reviews and certification"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-054",
+                            Kind = (short)0,
+                            Text = "Collaborate with other teams and colleagues"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-055",
+                            Kind = (short)0,
+                            Text = "Coordinate the development, integration and maintenance of cybersecurity components ensuring the cybersecurity specifications"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-056",
+                            Kind = (short)0,
+                            Text = "Design and propose a secure architecture to implement the organisation's strategy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-057",
+                            Kind = (short)0,
+                            Text = "Develop organisation's cybersecurity architecture to address security and privacy requirements"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-058",
+                            Kind = (short)0,
+                            Text = "Establish a secure environment during the development lifecycle of systems, services and products"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-059",
+                            Kind = (short)0,
+                            Text = "Evaluate the impact of cybersecurity solutions on the design and performance of the organisation's architecture"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-060",
+                            Kind = (short)0,
+                            Text = "Present high-level security architecture design to stakeholders"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-061",
+                            Kind = (short)0,
+                            Text = "Produce architectural documentation and specifications"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-037",
+                            Kind = (short)1,
+                            Text = "Build resilience against points of failure across the architecture"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-038",
+                            Kind = (short)1,
+                            Text = "Conduct user and business security requirements analysis"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-039",
+                            Kind = (short)1,
+                            Text = "Coordinate the integration of security solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-040",
+                            Kind = (short)1,
+                            Text = "Decompose and analyse systems to develop security and privacy requirements and identify effective solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-041",
+                            Kind = (short)1,
+                            Text = "Design systems and architectures based on security and privacy by design and by defaults cybersecurity principles"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-042",
+                            Kind = (short)1,
+                            Text = "Draw cybersecurity architectural and functional specifications"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-043",
+                            Kind = (short)1,
+                            Text = "Guide and communicate with implementers and IT/OT personnel"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-044",
+                            Kind = (short)1,
+                            Text = "Propose cybersecurity architectures based on stakeholder's needs and budget"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-045",
+                            Kind = (short)1,
+                            Text = "Select appropriate specifications, procedures and controls"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-033",
+                            Kind = (short)2,
+                            Text = "Cybersecurity risks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-034",
+                            Kind = (short)2,
+                            Text = "Cybersecurity trends"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-035",
+                            Kind = (short)2,
+                            Text = "Cybersecurity-related requirements analysis"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-036",
+                            Kind = (short)2,
+                            Text = "Cybersecurity-related technologies"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-037",
+                            Kind = (short)2,
+                            Text = "Legacy cybersecurity procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-038",
+                            Kind = (short)2,
+                            Text = "Privacy-by-design standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-039",
+                            Kind = (short)2,
+                            Text = "Privacy-Enhancing Technologies (PET)"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-040",
+                            Kind = (short)2,
+                            Text = "Secure development lifecycle"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-041",
+                            Kind = (short)2,
+                            Text = "Security architecture reference models"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-A.5",
+                            Kind = (short)3,
+                            Text = "A.5. Architecture Design"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-A.6",
+                            Kind = (short)3,
+                            Text = "A.6. Application Design"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-B.1",
+                            Kind = (short)3,
+                            Text = "B.1. Application Development"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-B.6",
+                            Kind = (short)3,
+                            Text = "B.6. ICT Systems Engineering"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-062",
+                            Kind = (short)0,
+                            Text = "Audit compliance with cybersecurity-related applicable laws and regulations"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-063",
+                            Kind = (short)0,
+                            Text = "Audit conformity with cybersecurity-related applicable standards"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-064",
+                            Kind = (short)0,
+                            Text = "Define audit scope, objectives and criteria to audit against"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-065",
+                            Kind = (short)0,
+                            Text = "Develop an audit plan describing the frameworks, standards, methodology, procedures and auditing tests"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-066",
+                            Kind = (short)0,
+                            Text = "Develop and communicate conformity assessment, assurance, audit, certification and maintenance reports"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-067",
+                            Kind = (short)0,
+                            Text = "Develop the organisation's auditing policy, procedures, standards and guidelines"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-068",
+                            Kind = (short)0,
+                            Text = "Establish the methodologies and practices used for systems auditing"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-069",
+                            Kind = (short)0,
+                            Text = "Establish the target environment and manage auditing activities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-070",
+                            Kind = (short)0,
+                            Text = "Execute the audit plan and collect evidence and measurements"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-071",
+                            Kind = (short)0,
+                            Text = "Maintain and protect the integrity of audit records"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-072",
+                            Kind = (short)0,
+                            Text = "Monitor risk remediation activities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-073",
+                            Kind = (short)0,
+                            Text = "Review target of evaluation, security objectives and requirements based on the risk profile"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-046",
+                            Kind = (short)1,
+                            Text = "Analyse business processes, assess and review software or hardware security, as well as technical and organisational controls"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-047",
+                            Kind = (short)1,
+                            Text = "Apply auditing tools and techniques"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-048",
+                            Kind = (short)1,
+                            Text = "Audit with integrity, being impartial and independent"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-049",
+                            Kind = (short)1,
+                            Text = "Collect, evaluate, maintain and protect auditing information"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-050",
+                            Kind = (short)1,
+                            Text = "Communicate, explain and adapt legal and regulatory requirements and business needs"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-051",
+                            Kind = (short)1,
+                            Text = "Decompose and analyse systems to identify weaknesses and ineffective controls"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-052",
+                            Kind = (short)1,
+                            Text = "Follow and practice auditing frameworks, standards and methodologies"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-053",
+                            Kind = (short)1,
+                            Text = "Organise and work in a systematic and deterministic way based on evidence"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-042",
+                            Kind = (short)2,
+                            Text = "Auditing standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-043",
+                            Kind = (short)2,
+                            Text = "Auditing-related certification"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-044",
+                            Kind = (short)2,
+                            Text = "Conformity assessment standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-045",
+                            Kind = (short)2,
+                            Text = "Monitoring, testing and evaluating cybersecurity controls' effectiveness"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-E.6",
+                            Kind = (short)3,
+                            Text = "E.6. ICT Quality Management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-074",
+                            Kind = (short)0,
+                            Text = "Continuously maintain and enhance expertise; encourage and empower continuous enhancement of cybersecurity capacities and capabilities building"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-075",
+                            Kind = (short)0,
+                            Text = "Design, develop and deliver cybersecurity simulations, virtual labs or cyber range environments"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-076",
+                            Kind = (short)0,
+                            Text = "Develop, update and deliver cybersecurity and data protection curricula and educational material for training and awareness based on content, method, tools, trainees need"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-077",
+                            Kind = (short)0,
+                            Text = "Evaluate and report trainee's performance"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-078",
+                            Kind = (short)0,
+                            Text = "Finding new approaches for education, training and awareness-raising"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-079",
+                            Kind = (short)0,
+                            Text = "Monitor, evaluate and report training effectiveness"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-080",
+                            Kind = (short)0,
+                            Text = "Organise, design and deliver cybersecurity and data protection awareness-raising activities, seminars, courses, practical training"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-081",
+                            Kind = (short)0,
+                            Text = "Provide guidance on cybersecurity certification programs for individuals"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-054",
+                            Kind = (short)1,
+                            Text = "Design, develop and deliver learning programmes to cover cybersecurity needs"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-055",
+                            Kind = (short)1,
+                            Text = "Develop cybersecurity exercises including simulations using cyber range environments"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-056",
+                            Kind = (short)1,
+                            Text = "Develop evaluation programs for the awareness, training and education activities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-057",
+                            Kind = (short)1,
+                            Text = "Identify and select appropriate pedagogical approaches for the intended audience"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-058",
+                            Kind = (short)1,
+                            Text = "Identify needs in cybersecurity awareness, training and education"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-059",
+                            Kind = (short)1,
+                            Text = "Provide training towards cybersecurity and data protection professional certifications"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-060",
+                            Kind = (short)1,
+                            Text = "Utilise existing cybersecurity-related training resources"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-046",
+                            Kind = (short)2,
+                            Text = "Cybersecurity awareness, education and training programme development"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-047",
+                            Kind = (short)2,
+                            Text = "Cybersecurity education and training standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-048",
+                            Kind = (short)2,
+                            Text = "Pedagogical standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-D.3",
+                            Kind = (short)3,
+                            Text = "D.3. Education and Training Provision"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-D.9",
+                            Kind = (short)3,
+                            Text = "D.9. Personnel Development"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-082",
+                            Kind = (short)0,
+                            Text = "Develop, implement, maintain, upgrade, test cybersecurity products"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-083",
+                            Kind = (short)0,
+                            Text = "Document and report on the security of systems, services and products"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-084",
+                            Kind = (short)0,
+                            Text = "Implement cybersecurity procedures and controls"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-085",
+                            Kind = (short)0,
+                            Text = "Implement, apply and manage patches to products to address technical vulnerabilities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-086",
+                            Kind = (short)0,
+                            Text = "Integrate cybersecurity solutions and ensure their sound operation"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-087",
+                            Kind = (short)0,
+                            Text = "Maintain and upgrade the security of systems, services and products"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-088",
+                            Kind = (short)0,
+                            Text = "Monitor and assure the performance of the implemented cybersecurity controls"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-089",
+                            Kind = (short)0,
+                            Text = "Provide cybersecurity-related support to users and customers"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-090",
+                            Kind = (short)0,
+                            Text = "Securely configure systems, services and products"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-091",
+                            Kind = (short)0,
+                            Text = "Work close with the IT/OT personnel on cybersecurity-related actions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-061",
+                            Kind = (short)1,
+                            Text = "Assess the security and performance of solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-062",
+                            Kind = (short)1,
+                            Text = "Configure solutions according to the organisation's security policy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-063",
+                            Kind = (short)1,
+                            Text = "Develop codes, scripts and programmes"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-064",
+                            Kind = (short)1,
+                            Text = "Integrate cybersecurity solutions to the organisation's infrastructure"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-049",
+                            Kind = (short)2,
+                            Text = "Offensive and defensive security practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-050",
+                            Kind = (short)2,
+                            Text = "Secure coding recommendations and best practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-051",
+                            Kind = (short)2,
+                            Text = "Testing procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-052",
+                            Kind = (short)2,
+                            Text = "Testing standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-092",
+                            Kind = (short)0,
+                            Text = "Advance the current state-of-the-art in cybersecurity-related topics"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-093",
+                            Kind = (short)0,
+                            Text = "Analyse and assess cybersecurity technologies, solutions, developments and processes"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-094",
+                            Kind = (short)0,
+                            Text = "Assist in cybersecurity-related capacity building including awareness, theoretical training, practical training, testing, mentoring, supervising and sharing"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-095",
+                            Kind = (short)0,
+                            Text = "Assist in the development of innovative cybersecurity-related solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-096",
+                            Kind = (short)0,
+                            Text = "Conduct experiments and develop a proof of concept, pilots and prototypes for cybersecurity solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-097",
+                            Kind = (short)0,
+                            Text = "Conduct research, innovation and development work in cybersecurity-related topics"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-098",
+                            Kind = (short)0,
+                            Text = "Contributes towards cutting-edge cybersecurity business ideas, services and solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-099",
+                            Kind = (short)0,
+                            Text = "Identify cross-sectoral cybersecurity achievements and apply them in a different context or propose innovative approaches and solutions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-100",
+                            Kind = (short)0,
+                            Text = "Lead or participate in the innovation processes and projects including project management and budgeting"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-101",
+                            Kind = (short)0,
+                            Text = "Manifest and generate research and innovation ideas"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-102",
+                            Kind = (short)0,
+                            Text = "Publish and present scientific works and research and development results"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-103",
+                            Kind = (short)0,
+                            Text = "Select and apply frameworks, methods, standards, tools and protocols including a building and testing a proof of concept to support projects"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-065",
+                            Kind = (short)1,
+                            Text = "Generate new ideas and transfer theory into practice"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-066",
+                            Kind = (short)1,
+                            Text = "Monitor new advancements in cybersecurity-related technologies"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-053",
+                            Kind = (short)2,
+                            Text = "Cybersecurity-related research, development and innovation (RDI)"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-054",
+                            Kind = (short)2,
+                            Text = "Legal, regulatory and legislative requirements on releasing or using cybersecurity related technologies"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-055",
+                            Kind = (short)2,
+                            Text = "Multidiscipline aspect of cybersecurity"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-A.9",
+                            Kind = (short)3,
+                            Text = "A.9. Innovating"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-104",
+                            Kind = (short)0,
+                            Text = "Assess cybersecurity risks and propose most appropriate risk treatment options, including security controls and risk mitigation and avoidance that best address the organisation's strategy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-105",
+                            Kind = (short)0,
+                            Text = "Develop an organisation's cybersecurity risk management strategy"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-106",
+                            Kind = (short)0,
+                            Text = "Develop, maintain, report and communicate complete risk management cycle"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-107",
+                            Kind = (short)0,
+                            Text = "Ensure that all cybersecurity risks remain at an acceptable level for the organisation's assets"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-108",
+                            Kind = (short)0,
+                            Text = "Identification of threat landscape including attackers' profiles and estimation of attacks' potential"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-109",
+                            Kind = (short)0,
+                            Text = "Identify and assess cybersecurity-related threats and vulnerabilities of ICT systems"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-110",
+                            Kind = (short)0,
+                            Text = "Manage an inventory of organisation's assets"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-111",
+                            Kind = (short)0,
+                            Text = "Monitor effectiveness of cybersecurity controls and risk levels"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-067",
+                            Kind = (short)1,
+                            Text = "Analyse and consolidate organisation's quality and risk management practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-068",
+                            Kind = (short)1,
+                            Text = "Build a cybersecurity risk-aware environment"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-069",
+                            Kind = (short)1,
+                            Text = "Enable business assets owners, executives and other stakeholders to make risk-informed decisions to manage and mitigate risks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-070",
+                            Kind = (short)1,
+                            Text = "Implement cybersecurity risk management frameworks, methodologies and guidelines and ensure compliance with regulations and standards"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-071",
+                            Kind = (short)1,
+                            Text = "Propose and manage risk-sharing options"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-056",
+                            Kind = (short)2,
+                            Text = "Risk management recommendations and best practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-057",
+                            Kind = (short)2,
+                            Text = "Risk management tools"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-E.5",
+                            Kind = (short)3,
+                            Text = "E.5. Process Improvement"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-E.7",
+                            Kind = (short)3,
+                            Text = "E.7. Business Change Management"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-112",
+                            Kind = (short)0,
+                            Text = "Develop digital forensics investigation policy, plans and procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-113",
+                            Kind = (short)0,
+                            Text = "Identify, recover, extract, document and analyse digital evidence"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-114",
+                            Kind = (short)0,
+                            Text = "Inspect environments for evidence of unauthorised and unlawful actions"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-115",
+                            Kind = (short)0,
+                            Text = "Preserve and protect digital evidence and make it available to authorised stakeholders"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-116",
+                            Kind = (short)0,
+                            Text = "Select and customise forensics testing, analysing and reporting techniques"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-117",
+                            Kind = (short)0,
+                            Text = "Systematically and deterministic document, report and present digital forensic analysis findings and results"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-072",
+                            Kind = (short)1,
+                            Text = "Collect information while preserving its integrity"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-073",
+                            Kind = (short)1,
+                            Text = "Develop and communicate, detailed and reasoned investigation reports"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-074",
+                            Kind = (short)1,
+                            Text = "Explain and present digital evidence in a simple, straightforward and easy to understand way"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-075",
+                            Kind = (short)1,
+                            Text = "Identify, analyse and correlate cybersecurity events"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-076",
+                            Kind = (short)1,
+                            Text = "Work ethically and independently; not influenced and biased by internal or external actors"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-058",
+                            Kind = (short)2,
+                            Text = "Criminal investigation procedures, standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-059",
+                            Kind = (short)2,
+                            Text = "Digital forensics analysis procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-060",
+                            Kind = (short)2,
+                            Text = "Digital forensics recommendations and best practices"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-061",
+                            Kind = (short)2,
+                            Text = "Digital forensics standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-062",
+                            Kind = (short)2,
+                            Text = "Malware analysis tools"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-118",
+                            Kind = (short)0,
+                            Text = "Deploy penetration testing tools and test programs"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-119",
+                            Kind = (short)0,
+                            Text = "Document and report penetration testing results to stakeholders"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-120",
+                            Kind = (short)0,
+                            Text = "Establish procedures for penetration testing result analysis and reporting"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-121",
+                            Kind = (short)0,
+                            Text = "Identify attack vectors, uncover and demonstrate exploitation of technical cybersecurity vulnerabilities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-122",
+                            Kind = (short)0,
+                            Text = "Identify, analyse and assess technical and organisational cybersecurity vulnerabilities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-123",
+                            Kind = (short)0,
+                            Text = "Organise test plans and procedures for penetration testing"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-124",
+                            Kind = (short)0,
+                            Text = "Select and develop appropriate penetration testing techniques"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "T-125",
+                            Kind = (short)0,
+                            Text = "Test systems and operations compliance with regulatory standards"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-077",
+                            Kind = (short)1,
+                            Text = "Conduct ethical hacking"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-078",
+                            Kind = (short)1,
+                            Text = "Identify and exploit vulnerabilities"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-079",
+                            Kind = (short)1,
+                            Text = "Perform social engineering"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-080",
+                            Kind = (short)1,
+                            Text = "Review codes assess their security"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-081",
+                            Kind = (short)1,
+                            Text = "Think creatively and outside the box"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "S-082",
+                            Kind = (short)1,
+                            Text = "Use penetration testing tools effectively"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-063",
+                            Kind = (short)2,
+                            Text = "Information technology (IT) and operational technology (OT) appliances"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-064",
+                            Kind = (short)2,
+                            Text = "Offensive and defensive security procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-065",
+                            Kind = (short)2,
+                            Text = "Penetration testing procedures"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-066",
+                            Kind = (short)2,
+                            Text = "Penetration testing standards, methodologies and frameworks"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "K-067",
+                            Kind = (short)2,
+                            Text = "Penetration testing tools"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ItemId = "E-B.4",
+                            Kind = (short)3,
+                            Text = "B.4. Solution Deployment"
+                        });
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.EcsfProfile", b =>
+                {
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AlternativeTitles")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Deliverables")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mission")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FrameworkKey", "ProfileId");
+
+                    b.ToTable("EcsfProfiles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            AlternativeTitles = "Chief Information Security Officer (CISO)\nCybersecurity Programme Director\nHead of Information Security\nInformation Security Manager\nInformation Security Officer (ISO)\nIT/ICT Security Officer",
+                            Deliverables = "Cybersecurity Policy\nCybersecurity Strategy",
+                            Mission = "Defines, maintains and communicates the cybersecurity vision, strategy, policies and procedures. Manages the implementation of the cybersecurity policy across the organisation. Assures information exchange with external authorities and professional bodies.",
+                            Position = 1,
+                            Summary = "Manages an organisation's cybersecurity strategy and its implementation to ensure that digital systems, services and assets are adequately secure and protected.",
+                            Title = "Chief Information Security Officer (CISO)"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            AlternativeTitles = "Cyber Crisis Expert\nCyber Fighter /Defender\nCyber Incident Handler\nCyber Incident Responder\nCybersecurity SIEM Manager\nIncident Response Engineer\nSecurity Operation Analyst (SOC Analyst)\nSecurity Operations Center (SOC) Analyst",
+                            Deliverables = "Cyber Incident Report\nIncident Response Plan",
+                            Mission = "Monitors and assesses systems' cybersecurity state. Analyses, evaluates and mitigates the impact of cybersecurity incidents. Identifies cyber incidents root causes and malicious actors. According to the organisation's Incident Response Plan, restores systems' and processes' functionalities to an operational state, collecting evidences and documenting actions taken.",
+                            Position = 2,
+                            Summary = "Monitor the organisation's cybersecurity state, handle incidents during cyber-attacks and assure the continued operations of ICT systems.",
+                            Title = "Cyber Incident Responder"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            AlternativeTitles = "Cyber Law Consultant\nCyber Legal Advisor\nCyber Legal, Policy & Compliance Officer\nCybersecurity Legal Officer\nData Compliance Officer\nData Protection Officer (DPO)\nGovernance Risk Compliance (GRC) Consultant\nInformation Governance Officer\nIT/ICT Compliance Manager\nPrivacy Protection Officer",
+                            Deliverables = "Compliance Manual\nCompliance Report",
+                            Mission = "Oversees and assures compliance with cybersecurity- and data-related legal, regulatory frameworks and policies in line with the organisation's strategy and legal requirements. Contributes to the organisation's data protection related actions. Provides legal advice in the development of the organisation's cybersecurity governance processes and recommended remediation strategies/solutions to ensure compliance.",
+                            Position = 3,
+                            Summary = "Manages compliance with cybersecurity-related standards, legal and regulatory frameworks based on the organisation's strategy and legal requirements.",
+                            Title = "Cyber Legal, Policy & Compliance Officer"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            AlternativeTitles = "Cyber Intelligence Analyst\nCyber Threat Intelligence Specialist\nCyber Threat Modeller",
+                            Deliverables = "Cyber Threat Intelligence Manual\nCyber Threat Report",
+                            Mission = "Manages cyber threat intelligence life cycle including cyber threat information collection, analysis and production of actionable intelligence and dissemination to security stakeholders and the CTI community, at a tactical, operational and strategic level. Identifies and monitors the Tactics, Techniques and Procedures (TTPs) used by cyber threat actors and their trends, track threat actors' activities and observe how non-cyber events can influence cyber-related actions.",
+                            Position = 4,
+                            Summary = "Collect, process, analyse data and information to produce actionable intelligence reports and disseminate them to target stakeholders.",
+                            Title = "Cyber Threat Intelligence Specialist"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            AlternativeTitles = "Cybersecurity Architect\nCybersecurity Designer\nCybersecurity Solutions Architect\nData Security Architect",
+                            Deliverables = "Cybersecurity Architecture Diagram\nCybersecurity Requirements Report",
+                            Mission = "Designs solutions based on security-by-design and privacy-by-design principles. Creates and continuously improves architectural models and develops appropriate architectural documentation and specifications. Coordinate secure development, integration and maintenance of cybersecurity components in line with standards and other related requirements.",
+                            Position = 5,
+                            Summary = "Plans and designs security-by-design solutions (infrastructures, systems, assets, software, hardware and services) and cybersecurity controls.",
+                            Title = "Cybersecurity Architect"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            AlternativeTitles = "Cybersecurity Audit Manager\nCybersecurity Auditor\nCybersecurity Procedures and Processes Auditor\nData Protection Assessment Analyst\nGovernance Risk Compliance (GRC) Auditor\nInformation Security Auditor (IT or Legal Auditor)\nInformation Security Risk and Compliance Auditor",
+                            Deliverables = "Cybersecurity Audit Plan\nCybersecurity Audit Report",
+                            Mission = "Conducts independent reviews to assess the effectiveness of processes and controls and the overall compliance with the organisation's legal and regulatory frameworks policies. Evaluates, tests and verifies cybersecurity-related products (systems, hardware, software and services), functions and policies ensuring, compliance with guidelines, standards and regulations.",
+                            Position = 6,
+                            Summary = "Perform cybersecurity audits on the organisation's ecosystem. Ensuring compliance with statutory, regulatory, policy information, security requirements, industry standards and best practices.",
+                            Title = "Cybersecurity Auditor"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            AlternativeTitles = "Cybersecurity Awareness Specialist\nCybersecurity Educator\nCybersecurity Trainer\nFaculty in Cybersecurity (Professor, Lecturer)",
+                            Deliverables = "Cybersecurity Awareness Program\nCybersecurity Training Material",
+                            Mission = "Designs, develops and conducts awareness, training and educational programmes in cybersecurity and data protection-related topics. Uses appropriate teaching and training methods, techniques and instruments to communicate and enhance the cybersecurity culture, capabilities, knowledge and skills of human resources. Promotes the importance of cybersecurity and consolidates it into the organisation.",
+                            Position = 7,
+                            Summary = "Improves cybersecurity knowledge, skills and competencies of humans.",
+                            Title = "Cybersecurity Educator"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            AlternativeTitles = "Cybersecurity Developer\nCybersecurity Engineer\nCybersecurity Implementer\nCybersecurity Solutions Expert\nDevelopment, Security & Operations (DevSecOps) Engineer\nInformation Security Implementer",
+                            Deliverables = "Cybersecurity Solutions",
+                            Mission = "Provides cybersecurity-related technical development, integration, testing, implementation, operation, maintenance, monitoring and support of cybersecurity solutions. Ensures adherence to specifications and conformance requirements, assures sound performance and resolves technical issues required in the organisation's cybersecurity-related solutions (systems, assets, software, controls and services), infrastructures and products.",
+                            Position = 8,
+                            Summary = "Develop, deploy and operate cybersecurity solutions (systems, assets, software, controls and services) on infrastructures and products.",
+                            Title = "Cybersecurity Implementer"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            AlternativeTitles = "Chief Research Officer (CRO) in cybersecurity\nCybersecurity Research Engineer\nCybersecurity Researcher\nResearch and Development (R&D) Officer in cybersecurity\nResearch and Innovation Officer/Expert in cybersecurity\nResearch Fellow in cybersecurity\nScientific Staff in cybersecurity\nSenior Research Officer in cybersecurity",
+                            Deliverables = "Publication in Cybersecurity",
+                            Mission = "Conducts fundamental/basic and applied research and facilitates innovation in the cybersecurity domain through cooperation with other stakeholders. Analyses trends and scientific findings in cybersecurity.",
+                            Position = 9,
+                            Summary = "Research the cybersecurity domain and incorporate results in cybersecurity solutions.",
+                            Title = "Cybersecurity Researcher"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            AlternativeTitles = "Cyber Risk Manager\nCybersecurity Impact Analyst\nCybersecurity Risk Assessor\nCybersecurity Risk Assurance Consultant\nCybersecurity Risk Manager\nInformation Security Risk Analyst",
+                            Deliverables = "Cybersecurity Risk Assessment Report\nCybersecurity Risk Remediation Action Plan",
+                            Mission = "Continuously manages (identifies, analyses, assesses, estimates, mitigates) the cybersecurity-related risks of ICT infrastructures, systems and services by planning, applying, reporting and communicating risk analysis, assessment and treatment. Establishes a risk management strategy for the organisation and ensures that risks remain at an acceptable level for the organisation by selecting mitigation actions and controls.",
+                            Position = 10,
+                            Summary = "Manage the organisation's cybersecurity-related risks aligned to the organisation's strategy. Develop, maintain and communicate the risk management processes and reports.",
+                            Title = "Cybersecurity Risk Manager"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            AlternativeTitles = "Computer Forensics Consultant\nCybersecurity & Forensic Specialist\nDigital Forensics Analyst\nDigital Forensics Investigator",
+                            Deliverables = "Digital Forensics Analysis Results\nElectronic Evidence",
+                            Mission = "Connects artefacts to natural persons, captures, recovers, identifies and preserves data, including manifestations, inputs, outputs and processes of digital systems under investigation. Provides analysis, reconstruction and interpretation of the digital evidence based on a qualitative opinion. Presents an unbiased qualitative view without interpreting the resultant findings.",
+                            Position = 11,
+                            Summary = "Ensure the cybercriminal investigation reveals all digital evidence to prove the malicious activity.",
+                            Title = "Digital Forensics Investigator"
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            AlternativeTitles = "Cybersecurity Tester\nDefensive Cybersecurity Expert\nEthical Hacker\nOffensive Cybersecurity Expert\nPenetration Tester\nPentester\nRed Team Expert\nRed Teamer\nVulnerability Analyst",
+                            Deliverables = "Penetration Testing Report\nVulnerability Assessment Results Report",
+                            Mission = "Plans, designs, implements and executes penetration testing activities and attack scenarios to evaluate the effectiveness of deployed or planned security measures. Identifies vulnerabilities or failures on technical and organisational controls that affect the confidentiality, integrity and availability of ICT products (e.g. systems, hardware, software and services).",
+                            Position = 12,
+                            Summary = "Assess the effectiveness of security controls, reveals and utilise cybersecurity vulnerabilities, assessing their criticality if exploited by threat actors.",
+                            Title = "Penetration Tester"
+                        });
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.EcsfProfileItem", b =>
+                {
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("FrameworkKey", "ProfileId", "ItemId");
+
+                    b.HasIndex("FrameworkKey", "ItemId");
+
+                    b.ToTable("EcsfProfileItems", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-001",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-002",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-003",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-004",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-005",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-006",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-007",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-008",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-009",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-010",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-011",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-012",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-013",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "T-014",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-001",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-002",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-003",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-004",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-005",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-006",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-007",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-008",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-009",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-010",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-011",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-012",
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-013",
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-014",
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-015",
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "S-016",
+                            Position = 30
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-001",
+                            Position = 31
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-002",
+                            Position = 32
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-003",
+                            Position = 33
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-004",
+                            Position = 34
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-005",
+                            Position = 35
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-006",
+                            Position = 36
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-007",
+                            Position = 37
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-008",
+                            Position = 38
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-009",
+                            Position = 39
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-010",
+                            Position = 40
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "K-011",
+                            Position = 41
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "E-A.7",
+                            Level = 4,
+                            Position = 42
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "E-D.1",
+                            Level = 5,
+                            Position = 43
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "E-E.3",
+                            Level = 4,
+                            Position = 44
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "E-E.8",
+                            Level = 4,
+                            Position = 45
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "ciso",
+                            ItemId = "E-E.9",
+                            Level = 5,
+                            Position = 46
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-015",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-016",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-017",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-018",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-019",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-020",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-021",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-022",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-023",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-024",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "T-025",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "S-017",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "S-018",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "S-019",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "S-020",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "S-021",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "S-022",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-012",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-013",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-014",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-015",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-016",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-005",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-007",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-017",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-018",
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-019",
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-020",
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-021",
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "K-022",
+                            Position = 30
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "E-A.7",
+                            Level = 3,
+                            Position = 31
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "E-B.2",
+                            Level = 2,
+                            Position = 32
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "E-B.3",
+                            Level = 3,
+                            Position = 33
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "E-B.5",
+                            Level = 3,
+                            Position = 34
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "incident-responder",
+                            ItemId = "E-C.4",
+                            Level = 4,
+                            Position = 35
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-026",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-027",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-028",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-029",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-030",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-031",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-032",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-033",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-034",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-035",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-036",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "T-037",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-023",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-024",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-025",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-026",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-027",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-028",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-029",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "S-030",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "K-002",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "K-005",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "K-006",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "K-023",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "K-024",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "E-A.1",
+                            Level = 4,
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "E-D.1",
+                            Level = 4,
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "E-E.8",
+                            Level = 3,
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "legal-policy-compliance",
+                            ItemId = "E-E.9",
+                            Level = 4,
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-038",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-039",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-040",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-041",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-042",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-043",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-044",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-045",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-046",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-047",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-048",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "T-049",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-031",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-024",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-017",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-006",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-018",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-032",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-033",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-034",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-035",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "S-036",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-025",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-012",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-026",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-027",
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-028",
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-029",
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-015",
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-016",
+                            Position = 30
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-030",
+                            Position = 31
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-007",
+                            Position = 32
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-021",
+                            Position = 33
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-031",
+                            Position = 34
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "K-032",
+                            Position = 35
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "E-B.5",
+                            Level = 3,
+                            Position = 36
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "E-D.7",
+                            Level = 4,
+                            Position = 37
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "E-D.10",
+                            Level = 4,
+                            Position = 38
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "E-E.4",
+                            Level = 3,
+                            Position = 39
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "threat-intelligence",
+                            ItemId = "E-E.8",
+                            Level = 4,
+                            Position = 40
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-050",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-051",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-052",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-053",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-054",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-055",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-056",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-057",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-058",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-059",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-060",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "T-061",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-037",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-018",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-038",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-039",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-040",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-041",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-042",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-043",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-044",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "S-045",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-015",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-030",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-004",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-033",
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-006",
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-034",
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-007",
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-035",
+                            Position = 30
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-036",
+                            Position = 31
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-037",
+                            Position = 32
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-023",
+                            Position = 33
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-038",
+                            Position = 34
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-039",
+                            Position = 35
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-040",
+                            Position = 36
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "K-041",
+                            Position = 37
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "E-A.5",
+                            Level = 5,
+                            Position = 38
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "E-A.6",
+                            Level = 3,
+                            Position = 39
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "E-B.1",
+                            Level = 3,
+                            Position = 40
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "E-B.3",
+                            Level = 3,
+                            Position = 41
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "architect",
+                            ItemId = "E-B.6",
+                            Level = 4,
+                            Position = 42
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-062",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-063",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-064",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-065",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-066",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-067",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-068",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-069",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-070",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-071",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-072",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "T-073",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-046",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-047",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-048",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-049",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-050",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-051",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-052",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "S-053",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-042",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-043",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-044",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-030",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-006",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-007",
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-023",
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "K-045",
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "E-B.3",
+                            Level = 4,
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "E-B.5",
+                            Level = 3,
+                            Position = 30
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "E-E.3",
+                            Level = 4,
+                            Position = 31
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "E-E.6",
+                            Level = 4,
+                            Position = 32
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "auditor",
+                            ItemId = "E-E.8",
+                            Level = 4,
+                            Position = 33
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-074",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-075",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-076",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-077",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-078",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-079",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-080",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "T-081",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-018",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-054",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-055",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-056",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-057",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-058",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-015",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-059",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "S-060",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-046",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-030",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-047",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-004",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-005",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-006",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-007",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "K-048",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "E-D.3",
+                            Level = 3,
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "E-D.9",
+                            Level = 3,
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "educator",
+                            ItemId = "E-E.8",
+                            Level = 3,
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-082",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-083",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-084",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-085",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-086",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-087",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-088",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-089",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-090",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "T-091",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "S-061",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "S-024",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "S-018",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "S-062",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "S-063",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "S-011",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "S-064",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-012",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-026",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-030",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-004",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-036",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-049",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-021",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-050",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-040",
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-051",
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "K-052",
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "E-A.5",
+                            Level = 3,
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "E-A.6",
+                            Level = 3,
+                            Position = 30
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "E-B.1",
+                            Level = 3,
+                            Position = 31
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "E-B.3",
+                            Level = 3,
+                            Position = 32
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "implementer",
+                            ItemId = "E-B.6",
+                            Level = 4,
+                            Position = 33
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-092",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-093",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-094",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-095",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-096",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-097",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-098",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-099",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-100",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-101",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-102",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "T-103",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "S-024",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "S-018",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "S-040",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "S-051",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "S-065",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "S-011",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "S-066",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "K-006",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "K-053",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "K-054",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "K-055",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "K-031",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "E-A.7",
+                            Level = 5,
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "E-A.9",
+                            Level = 5,
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "E-D.7",
+                            Level = 4,
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "E-C.4",
+                            Level = 3,
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "researcher",
+                            ItemId = "E-D.10",
+                            Level = 3,
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-104",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-105",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-106",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-107",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-108",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-109",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-110",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "T-111",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "S-067",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "S-068",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "S-018",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "S-069",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "S-070",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "S-071",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-014",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-015",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-030",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-033",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-007",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-036",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-045",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-056",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-011",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "K-057",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "E-E.3",
+                            Level = 4,
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "E-E.5",
+                            Level = 3,
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "E-E.7",
+                            Level = 4,
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "risk-manager",
+                            ItemId = "E-E.9",
+                            Level = 4,
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "T-112",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "T-113",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "T-114",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "T-115",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "T-116",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "T-117",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "S-072",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "S-073",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "S-074",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "S-075",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "S-076",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-012",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-014",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-058",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-015",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-016",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-005",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-007",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-059",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-060",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-061",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-062",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-021",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "K-051",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "E-A.7",
+                            Level = 3,
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "E-B.3",
+                            Level = 4,
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "E-B.5",
+                            Level = 3,
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "forensics-investigator",
+                            ItemId = "E-E.3",
+                            Level = 3,
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-118",
+                            Position = 1
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-119",
+                            Position = 2
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-120",
+                            Position = 3
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-121",
+                            Position = 4
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-122",
+                            Position = 5
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-123",
+                            Position = 6
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-124",
+                            Position = 7
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "T-125",
+                            Position = 8
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-018",
+                            Position = 9
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-077",
+                            Position = 10
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-032",
+                            Position = 11
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-051",
+                            Position = 12
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-063",
+                            Position = 13
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-078",
+                            Position = 14
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-011",
+                            Position = 15
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-079",
+                            Position = 16
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-080",
+                            Position = 17
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-081",
+                            Position = 18
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "S-082",
+                            Position = 19
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-012",
+                            Position = 20
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-026",
+                            Position = 21
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-014",
+                            Position = 22
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-016",
+                            Position = 23
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-004",
+                            Position = 24
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-007",
+                            Position = 25
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-063",
+                            Position = 26
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-064",
+                            Position = 27
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-021",
+                            Position = 28
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-065",
+                            Position = 29
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-066",
+                            Position = 30
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "K-067",
+                            Position = 31
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "E-B.2",
+                            Level = 4,
+                            Position = 32
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "E-B.3",
+                            Level = 4,
+                            Position = 33
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "E-B.4",
+                            Level = 2,
+                            Position = 34
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "E-B.5",
+                            Level = 3,
+                            Position = 35
+                        },
+                        new
+                        {
+                            FrameworkKey = "ecsf-v1",
+                            ProfileId = "penetration-tester",
+                            ItemId = "E-E.3",
+                            Level = 4,
+                            Position = 36
+                        });
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCertificate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ExpiresOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PersonRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonRecordId", "ExpiresOn");
+
+                    b.HasIndex("PersonRecordId", "IssuedOn");
+
+                    b.ToTable("TrainingCertificates", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<short>("Format")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FrameworkKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Hours")
+                        .HasPrecision(7, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<short>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Network")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("FrameworkKey");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.ToTable("TrainingCourses", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseItem", b =>
+                {
+                    b.Property<long>("CourseRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CourseRecordId", "FrameworkKey", "ItemId");
+
+                    b.HasIndex("FrameworkKey", "ItemId", "CourseRecordId");
+
+                    b.ToTable("TrainingCourseItems", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseProfile", b =>
+                {
+                    b.Property<long>("CourseRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CourseRecordId", "FrameworkKey", "ProfileId");
+
+                    b.HasIndex("FrameworkKey", "ProfileId");
+
+                    b.ToTable("TrainingCourseProfiles", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingEnrolment", b =>
+                {
+                    b.Property<long>("PersonRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EnrolledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PersonRecordId", "SessionId");
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("TrainingEnrolments", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPerson", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FrameworkKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("FrameworkKey");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "RecordId");
+
+                    b.ToTable("TrainingPeople", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPersonProfile", b =>
+                {
+                    b.Property<long>("PersonRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PersonRecordId", "FrameworkKey", "ProfileId");
+
+                    b.HasIndex("FrameworkKey", "ProfileId", "PersonRecordId");
+
+                    b.ToTable("TrainingPersonProfiles", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingProficiency", b =>
+                {
+                    b.Property<long>("PersonRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AssessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<short>("AssessedBy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<short>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PersonRecordId", "FrameworkKey", "ItemId");
+
+                    b.HasIndex("FrameworkKey", "ItemId");
+
+                    b.ToTable("TrainingProficiencies", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CourseRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Online")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Place")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trainer")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourseRecordId", "Id");
+
+                    b.ToTable("TrainingSessions", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationNodeKey", b =>
                 {
                     b.Property<int>("Id")
@@ -4450,6 +9998,166 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Navigation("Project");
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.EcsfItem", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfFramework", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.EcsfProfile", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfFramework", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.EcsfProfileItem", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfItem", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfProfile", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ProfileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCertificate", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfFramework", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Capacity.Training.TrainingCourse", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseItem", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
+                        .WithMany("Items")
+                        .HasForeignKey("CourseRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfItem", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseProfile", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
+                        .WithMany("Profiles")
+                        .HasForeignKey("CourseRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfProfile", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ProfileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingEnrolment", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
+                        .WithMany()
+                        .HasForeignKey("PersonRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPerson", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfFramework", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Capacity.Training.TrainingPerson", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPersonProfile", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
+                        .WithMany("Profiles")
+                        .HasForeignKey("PersonRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfProfile", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ProfileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingProficiency", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
+                        .WithMany("Proficiencies")
+                        .HasForeignKey("PersonRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfItem", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingSession", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
+                        .WithMany()
+                        .HasForeignKey("CourseRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationPeerOrganisation", b =>
                 {
                     b.HasOne("Rampart.Server.Organisations.Organisation", null)
@@ -4940,6 +10648,20 @@ namespace Rampart.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanIndicator", b =>
                 {
                     b.Navigation("Values");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>
+                {
+                    b.Navigation("Items");
+
+                    b.Navigation("Profiles");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPerson", b =>
+                {
+                    b.Navigation("Proficiencies");
+
+                    b.Navigation("Profiles");
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Incident", b =>

@@ -1,0 +1,672 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Capacity.Projects;
+using Rampart.Server.Data;
+using Rampart.Server.Hosting;
+using Rampart.Server.Validation;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Capacity.Training;
+
+/// <summary>A person's entry: a name, optionally the account it is (a user of the caller's organisation), ECSF profile ids, and the confirmation that the person agreed to be recorded.</summary>
+public sealed record PersonRequest(string? Name, Guid? UserId = null, IReadOnlyList<string?>? Profiles = null, bool? Consent = null);
+
+/// <summary>One proficiency: an ECSF skill or knowledge item id and a level on the 0–4 scale; a null level removes the rating.</summary>
+public sealed record RatingRequest(string? ItemId, int? Level);
+
+public sealed record SkillsRequest(IReadOnlyList<RatingRequest?>? Ratings);
+
+public sealed record CourseRequest(
+    string? Title,
+    string? Provider,
+    CourseFormat? Format,
+    string? Language,
+    decimal? Hours,
+    CourseLevel? Level = null,
+    string? Description = null,
+    IReadOnlyList<string?>? Items = null,
+    IReadOnlyList<string?>? Profiles = null,
+    bool? Network = null);
+
+public sealed record SessionRequest(DateOnly? StartDate, DateOnly? EndDate, bool? Online = null, string? Place = null, string? Trainer = null, int? Capacity = null, Guid? ProjectId = null);
+
+public sealed record EnrolmentRequest(Guid? SessionId, EnrolmentStatus? Status = null);
+
+public sealed record CertificateRequest(string? Name, string? Issuer, string? Number, DateOnly? IssuedOn, DateOnly? ExpiresOn = null);
+
+/// <summary>
+/// Every write of training records and courses: checks everything first, then changes, audits and saves once, so a bad
+/// request changes nothing. People are records of their own organisation only (TLP:AMBER+STRICT, no audience); a
+/// course is its organisation's, or the network's when shared (TLP:GREEN, network audience).
+/// </summary>
+public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingStore sharing, IPeopleDirectory people, ProjectQueries projects, AuditTrail audit, TimeProvider clock)
+{
+    private static readonly HashSet<string> CultureNames = CultureInfo.GetCultures(CultureTypes.AllCultures)
+        .Select(c => c.Name).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    public async Task<TrainingPerson> CreatePersonAsync(Caller caller, PersonRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureCanCreate(caller);
+        var errors = new RequestErrors();
+        var profileIds = await ValidatePersonAsync(caller, request, null, errors, cancellationToken);
+        if (request.Consent != true)
+        {
+            errors.Add("consent", "Confirm that the person agreed to have their training and skills recorded (consent: true).");
+        }
+
+        errors.ThrowIfAny();
+        var now = clock.GetUtcNow();
+        var record = NewRecord(caller, now, TrainingPerson.Type);
+        var person = new TrainingPerson
+        {
+            Record = record, Id = Guid.CreateVersion7(now), OrganisationId = caller.OrganisationId, UserId = request.UserId, Name = request.Name!.Trim(),
+            FrameworkKey = EcsfSource.V1, CreatedAt = now, ModifiedAt = now,
+            Profiles = profileIds.Select(p => new TrainingPersonProfile { FrameworkKey = EcsfSource.V1, ProfileId = p }).ToList(),
+        };
+        db.SharedRecords.Add(record);
+        db.TrainingPeople.Add(person);
+        await sharing.ApplyAsync(record, Tlp.AmberStrict, [], published: false, cancellationToken);
+        audit.Record(AuditEvent.TrainingPersonCreated, caller, $"training-person:{person.Id}", detail: request.UserId is null ? "staff entry" : "account");
+        await SaveAsync(cancellationToken);
+        return person;
+    }
+
+    /// <summary>Changes name, account link and profiles; null when not readable.</summary>
+    public async Task<TrainingPerson?> UpdatePersonAsync(Caller caller, Guid id, PersonRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var person = await WritablePersonAsync(caller, id, manage: true, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var errors = new RequestErrors();
+        var profileIds = await ValidatePersonAsync(caller, request, person.RecordId, errors, cancellationToken);
+        errors.ThrowIfAny();
+        person.Name = request.Name!.Trim();
+        person.UserId = request.UserId;
+        person.ModifiedAt = clock.GetUtcNow();
+        person.Profiles.RemoveAll(p => !profileIds.Contains(p.ProfileId));
+        person.Profiles.AddRange(profileIds.Where(p => person.Profiles.All(x => x.ProfileId != p))
+            .Select(p => new TrainingPersonProfile { FrameworkKey = person.FrameworkKey, ProfileId = p }));
+        audit.Record(AuditEvent.TrainingPersonChanged, caller, $"training-person:{person.Id}");
+        await SaveAsync(cancellationToken);
+        return person;
+    }
+
+    /// <summary>Deletes the person's record with proficiencies, enrolments and certificates (the personal data is gone); false when not readable.</summary>
+    public async Task<bool> DeletePersonAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var person = await WritablePersonAsync(caller, id, manage: true, cancellationToken);
+        if (person is null)
+        {
+            return false;
+        }
+
+        db.SharedRecords.Remove(person.Record);
+        audit.Record(AuditEvent.TrainingPersonDeleted, caller, $"training-person:{person.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Rates proficiencies (skill and knowledge items of the person's framework); by the person themself or a writer of their organisation. Null when not readable.</summary>
+    public async Task<TrainingPerson?> RateAsync(Caller caller, Guid id, SkillsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var person = await WritablePersonAsync(caller, id, manage: false, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var errors = new RequestErrors();
+        var ratings = request.Ratings ?? [];
+        if (request.Ratings is null || ratings.Count == 0)
+        {
+            errors.Add("ratings", "At least one rating: { \"itemId\": \"S-001\", \"level\": 0..4 }.");
+        }
+        else if (ratings.Count > TrainingLimits.MaxItems)
+        {
+            errors.Add("ratings", $"At most {TrainingLimits.MaxItems} ratings at once.");
+        }
+
+        errors.ThrowIfAny();
+        var ids = ratings.Select(r => r?.ItemId ?? "").Distinct(StringComparer.Ordinal).ToList();
+        var known = await RateableItemsAsync(person.FrameworkKey, ids, cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ratings.Count; i++)
+        {
+            var r = ratings[i];
+            if (r?.ItemId is not { } itemId || !known.Contains(itemId))
+            {
+                errors.Add($"ratings[{i}].itemId", $"Not a skill or knowledge item of {person.FrameworkKey} (for example S-001 or K-001).");
+            }
+            else if (!seen.Add(itemId))
+            {
+                errors.Add($"ratings[{i}].itemId", "Rated twice in one request.");
+            }
+
+            if (r?.Level is { } level && (level < 0 || level > 4))
+            {
+                errors.Add($"ratings[{i}].level", "0 (none), 1 (awareness), 2 (basic), 3 (proficient) or 4 (expert); null removes the rating.");
+            }
+        }
+
+        errors.ThrowIfAny();
+        var now = clock.GetUtcNow();
+        var by = caller.UserId == person.UserId ? AssessedBy.Self : AssessedBy.Manager;
+        foreach (var r in ratings)
+        {
+            var existing = person.Proficiencies.FirstOrDefault(p => p.ItemId == r!.ItemId);
+            if (r!.Level is not { } level)
+            {
+                if (existing is not null)
+                {
+                    person.Proficiencies.Remove(existing);
+                }
+            }
+            else if (existing is not null)
+            {
+                existing.Level = (Proficiency)level;
+                existing.AssessedBy = by;
+                existing.AssessedAt = now;
+            }
+            else
+            {
+                person.Proficiencies.Add(new TrainingProficiency { FrameworkKey = person.FrameworkKey, ItemId = r.ItemId!, Level = (Proficiency)level, AssessedBy = by, AssessedAt = now });
+            }
+        }
+
+        person.ModifiedAt = now;
+        audit.Record(AuditEvent.TrainingSkillsRated, caller, $"training-person:{person.Id}", detail: $"{by} {ratings.Count}");
+        await db.SaveChangesAsync(cancellationToken);
+        return person;
+    }
+
+    public async Task<TrainingCourse> CreateCourseAsync(Caller caller, CourseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureCanCreate(caller);
+        var errors = new RequestErrors();
+        var (items, profiles) = await ValidateCourseAsync(request, errors, cancellationToken);
+        errors.ThrowIfAny();
+        var now = clock.GetUtcNow();
+        var record = NewRecord(caller, now, TrainingCourse.Type);
+        var course = new TrainingCourse
+        {
+            Record = record, Id = Guid.CreateVersion7(now), OrganisationId = caller.OrganisationId, Title = "", Provider = "", Language = "", FrameworkKey = EcsfSource.V1,
+            CreatedAt = now,
+        };
+        Apply(course, request, items, profiles, now);
+        db.SharedRecords.Add(record);
+        db.TrainingCourses.Add(course);
+        await ShareCourseAsync(caller, course, cancellationToken);
+        audit.Record(AuditEvent.TrainingCourseCreated, caller, $"training-course:{course.Id}", detail: course.Network ? "network" : "organisation");
+        await db.SaveChangesAsync(cancellationToken);
+        return course;
+    }
+
+    public async Task<TrainingCourse?> UpdateCourseAsync(Caller caller, Guid id, CourseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var course = await WritableCourseAsync(caller, id, cancellationToken);
+        if (course is null)
+        {
+            return null;
+        }
+
+        var errors = new RequestErrors();
+        var (items, profiles) = await ValidateCourseAsync(request, errors, cancellationToken);
+        errors.ThrowIfAny();
+        Apply(course, request, items, profiles, clock.GetUtcNow());
+        await ShareCourseAsync(caller, course, cancellationToken);
+        audit.Record(AuditEvent.TrainingCourseChanged, caller, $"training-course:{course.Id}", detail: course.Network ? "network" : "organisation");
+        await db.SaveChangesAsync(cancellationToken);
+        return course;
+    }
+
+    /// <summary>Deletes a course and its sessions; a course with enrolments on anyone's record is a 409 (their history would change).</summary>
+    public async Task<bool> DeleteCourseAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var course = await WritableCourseAsync(caller, id, cancellationToken);
+        if (course is null)
+        {
+            return false;
+        }
+
+        var recordId = course.RecordId;
+        var sessions = db.TrainingSessions;
+        if (await db.TrainingEnrolments.AnyAsync(e => sessions.Any(s => s.Id == e.SessionId && s.CourseRecordId == recordId), cancellationToken))
+        {
+            throw new ConflictException("People are enrolled in sessions of this course; it stays in their training records. Remove the enrolments first.");
+        }
+
+        db.SharedRecords.Remove(course.Record);
+        audit.Record(AuditEvent.TrainingCourseDeleted, caller, $"training-course:{course.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Adds a session to a course the caller's organisation owns; null when the course is not readable.</summary>
+    public async Task<TrainingSession?> AddSessionAsync(Caller caller, Guid courseId, SessionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var course = await WritableCourseAsync(caller, courseId, cancellationToken);
+        if (course is null)
+        {
+            return null;
+        }
+
+        var errors = new RequestErrors();
+        CheckDate("startDate", request.StartDate, required: true, errors);
+        CheckDate("endDate", request.EndDate, required: true, errors);
+        if (request.StartDate is { } start && request.EndDate is { } end && !errors.Has("startDate") && !errors.Has("endDate") && end < start)
+        {
+            errors.Add("endDate", "On or after the start date.");
+        }
+
+        errors.SingleLine("place", request.Place, TrainingLimits.NameLength, required: request.Online != true);
+        errors.SingleLine("trainer", request.Trainer, TrainingLimits.NameLength, required: false);
+        if (request.Capacity is { } capacity && (capacity < 1 || capacity > TrainingLimits.MaxCapacity))
+        {
+            errors.Add("capacity", $"From 1 to {TrainingLimits.MaxCapacity} participants, or none for no limit.");
+        }
+
+        // A project the caller may not read does not exist for them: the same answer as an unknown id.
+        if (request.ProjectId is { } projectId && await projects.FindAsync(caller, projectId, cancellationToken) is null)
+        {
+            errors.Add("projectId", "No capacity-building project with this id that you may read.");
+        }
+
+        errors.ThrowIfAny();
+        var now = clock.GetUtcNow();
+        var session = new TrainingSession
+        {
+            Id = Guid.CreateVersion7(now), CourseRecordId = course.RecordId, StartDate = request.StartDate!.Value, EndDate = request.EndDate!.Value,
+            Online = request.Online ?? false, Place = Trimmed(request.Place), Trainer = Trimmed(request.Trainer), Capacity = request.Capacity, ProjectId = request.ProjectId, CreatedAt = now,
+        };
+        db.TrainingSessions.Add(session);
+        audit.Record(AuditEvent.TrainingSessionCreated, caller, $"training-session:{session.Id}", detail: $"course {course.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return session;
+    }
+
+    /// <summary>Deletes a session of the caller's course; 409 while anyone is enrolled. False when not readable.</summary>
+    public async Task<bool> DeleteSessionAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var session = await db.TrainingSessions.FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        var course = session is null ? null : await access.Readable(db.TrainingCourses.Include(c => c.Record), caller).FirstOrDefaultAsync(c => c.RecordId == session.CourseRecordId, cancellationToken);
+        if (session is null || course is null)
+        {
+            return false;
+        }
+
+        EnsureCanWrite(caller, course.Record);
+        if (await db.TrainingEnrolments.AnyAsync(e => e.SessionId == sessionId, cancellationToken))
+        {
+            throw new ConflictException("People are enrolled in this session; it stays in their training records.");
+        }
+
+        db.TrainingSessions.Remove(session);
+        audit.Record(AuditEvent.TrainingSessionDeleted, caller, $"training-session:{session.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Enrols a person in a session the caller may read, or changes the attendance; null when the person is not readable.</summary>
+    public async Task<TrainingEnrolment?> EnrolAsync(Caller caller, Guid personId, EnrolmentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var person = await WritablePersonAsync(caller, personId, manage: true, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var errors = new RequestErrors();
+        var status = request.Status ?? EnrolmentStatus.Enrolled;
+        if (!Enum.IsDefined(status))
+        {
+            errors.Add("status", "enrolled, attended or absent.");
+        }
+
+        TrainingSession? session = null;
+        if (request.SessionId is not { } sessionId)
+        {
+            errors.Add("sessionId", "Required: the session.");
+        }
+        else
+        {
+            session = await db.TrainingSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+            var readable = session is not null && await access.Readable(db.TrainingCourses.AsNoTracking(), caller).AnyAsync(c => c.RecordId == session.CourseRecordId, cancellationToken);
+            if (!readable)
+            {
+                errors.Add("sessionId", "No session of a course you may read.");
+                session = null;
+            }
+        }
+
+        errors.ThrowIfAny();
+        var existing = await db.TrainingEnrolments.FirstOrDefaultAsync(e => e.PersonRecordId == person.RecordId && e.SessionId == session!.Id, cancellationToken);
+        if (status != EnrolmentStatus.Enrolled && session!.StartDate > Today)
+        {
+            throw RequestErrors.One("status", "Attendance is recorded once the session has started.");
+        }
+
+        if (existing is null)
+        {
+            if (session!.Capacity is { } capacity && await db.TrainingEnrolments.CountAsync(e => e.SessionId == session.Id, cancellationToken) >= capacity)
+            {
+                throw new ConflictException("The session is full.");
+            }
+
+            existing = new TrainingEnrolment { PersonRecordId = person.RecordId, SessionId = session.Id, Status = status, EnrolledAt = clock.GetUtcNow() };
+            db.TrainingEnrolments.Add(existing);
+        }
+        else
+        {
+            existing.Status = status;
+        }
+
+        audit.Record(AuditEvent.TrainingEnrolmentSaved, caller, $"training-person:{person.Id}", detail: $"session {session!.Id} {status}");
+        await db.SaveChangesAsync(cancellationToken);
+        return existing;
+    }
+
+    public async Task<bool> RemoveEnrolmentAsync(Caller caller, Guid personId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var person = await WritablePersonAsync(caller, personId, manage: true, cancellationToken);
+        var enrolment = person is null ? null : await db.TrainingEnrolments.FirstOrDefaultAsync(e => e.PersonRecordId == person.RecordId && e.SessionId == sessionId, cancellationToken);
+        if (enrolment is null)
+        {
+            return false;
+        }
+
+        db.TrainingEnrolments.Remove(enrolment);
+        audit.Record(AuditEvent.TrainingEnrolmentRemoved, caller, $"training-person:{person!.Id}", detail: $"session {sessionId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<TrainingCertificate?> AddCertificateAsync(Caller caller, Guid personId, CertificateRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var person = await WritablePersonAsync(caller, personId, manage: true, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var errors = new RequestErrors();
+        errors.SingleLine("name", request.Name, TrainingLimits.NameLength);
+        errors.SingleLine("issuer", request.Issuer, TrainingLimits.NameLength);
+        errors.SingleLine("number", request.Number, TrainingLimits.NameLength, required: false);
+        CheckDate("issuedOn", request.IssuedOn, required: true, errors);
+        if (request.IssuedOn > Today.AddDays(1))
+        {
+            errors.Add("issuedOn", "Not in the future.");
+        }
+
+        CheckDate("expiresOn", request.ExpiresOn, required: false, errors);
+        if (request.ExpiresOn is { } expires && request.IssuedOn is { } issued && expires <= issued)
+        {
+            errors.Add("expiresOn", "After the issue date.");
+        }
+
+        errors.ThrowIfAny();
+        var now = clock.GetUtcNow();
+        var certificate = new TrainingCertificate
+        {
+            Id = Guid.CreateVersion7(now), PersonRecordId = person.RecordId, Name = request.Name!.Trim(), Issuer = request.Issuer!.Trim(), Number = Trimmed(request.Number),
+            IssuedOn = request.IssuedOn!.Value, ExpiresOn = request.ExpiresOn, CreatedAt = now,
+        };
+        db.TrainingCertificates.Add(certificate);
+        audit.Record(AuditEvent.TrainingCertificateAdded, caller, $"training-person:{person.Id}", detail: $"certificate {certificate.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return certificate;
+    }
+
+    public async Task<bool> DeleteCertificateAsync(Caller caller, Guid personId, Guid certificateId, CancellationToken cancellationToken)
+    {
+        var person = await WritablePersonAsync(caller, personId, manage: true, cancellationToken);
+        var certificate = person is null ? null : await db.TrainingCertificates.FirstOrDefaultAsync(c => c.Id == certificateId && c.PersonRecordId == person.RecordId, cancellationToken);
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        db.TrainingCertificates.Remove(certificate);
+        audit.Record(AuditEvent.TrainingCertificateDeleted, caller, $"training-person:{person!.Id}", detail: $"certificate {certificateId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Training dates from 1990 to ten years ahead: anything else is a typing error.</summary>
+    private static void CheckDate(string field, DateOnly? date, bool required, RequestErrors errors)
+    {
+        if (date is null)
+        {
+            if (required)
+            {
+                errors.Add(field, "Required (yyyy-MM-dd).");
+            }
+        }
+        else if (date.Value.Year < 1990 || date.Value.Year > 2100)
+        {
+            errors.Add(field, "From 1990 to 2100 (yyyy-MM-dd).");
+        }
+    }
+
+    private async Task<List<string>> ValidatePersonAsync(Caller caller, PersonRequest request, long? self, RequestErrors errors, CancellationToken cancellationToken)
+    {
+        errors.SingleLine("name", request.Name, TrainingLimits.NameLength);
+        if (request.UserId is { } userId)
+        {
+            var organisations = await people.ActiveUserOrganisationsAsync([userId], cancellationToken);
+            if (!organisations.TryGetValue(userId, out var organisation) || organisation != caller.OrganisationId)
+            {
+                errors.Add("userId", "Not an active user of your organisation.");
+            }
+            else if (await db.TrainingPeople.AnyAsync(p => p.UserId == userId && p.RecordId != self, cancellationToken))
+            {
+                errors.Add("userId", "This user already has a training record.");
+            }
+        }
+
+        var profiles = request.Profiles ?? [];
+        if (profiles.Count > TrainingLimits.MaxProfiles)
+        {
+            errors.Add("profiles", $"At most {TrainingLimits.MaxProfiles} role profiles.");
+            return [];
+        }
+
+        var known = (await db.EcsfProfiles.AsNoTracking().Where(p => p.FrameworkKey == EcsfSource.V1).Select(p => p.ProfileId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < profiles.Count; i++)
+        {
+            if (profiles[i] is not { } p || !known.Contains(p))
+            {
+                errors.Add($"profiles[{i}]", "Not an ECSF role profile id (for example 'incident-responder').");
+            }
+        }
+
+        return profiles.Where(p => p is not null && known.Contains(p)).Select(p => p!).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<(List<string> Items, List<string> Profiles)> ValidateCourseAsync(CourseRequest request, RequestErrors errors, CancellationToken cancellationToken)
+    {
+        errors.SingleLine("title", request.Title, TrainingLimits.NameLength);
+        errors.SingleLine("provider", request.Provider, TrainingLimits.NameLength);
+        errors.MultiLine("description", request.Description, TrainingLimits.TextLength);
+        if (request.Format is not { } format || !Enum.IsDefined(format))
+        {
+            errors.Add("format", "Required: in-person, online, blended or self-paced.");
+        }
+
+        if (request.Level is { } level && !Enum.IsDefined(level))
+        {
+            errors.Add("level", "basic, intermediate or advanced.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Language) || request.Language.Length > TrainingLimits.LanguageLength || !CultureNames.Contains(request.Language))
+        {
+            errors.Add("language", "Required: a language code such as en, sq, sr-Latn, mk, ka or ro.");
+        }
+
+        if (request.Hours is not { } hours)
+        {
+            errors.Add("hours", "Required: the hours of the course.");
+        }
+        else if (hours <= 0 || hours > TrainingLimits.MaxHours || decimal.Round(hours, 2) != hours)
+        {
+            errors.Add("hours", $"More than 0 and at most {TrainingLimits.MaxHours}, in hundredths at most.");
+        }
+
+        var items = request.Items ?? [];
+        var profiles = request.Profiles ?? [];
+        if (items.Count > TrainingLimits.MaxItems)
+        {
+            errors.Add("items", $"At most {TrainingLimits.MaxItems} items.");
+            items = [];
+        }
+
+        if (profiles.Count > TrainingLimits.MaxProfiles)
+        {
+            errors.Add("profiles", $"At most {TrainingLimits.MaxProfiles} role profiles.");
+            profiles = [];
+        }
+
+        var knownItems = await RateableItemsAsync(EcsfSource.V1, items.Where(i => i is not null).Select(i => i!).ToList(), cancellationToken);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not { } id || !knownItems.Contains(id))
+            {
+                errors.Add($"items[{i}]", "Not an ECSF skill or knowledge item id (for example S-001 or K-001).");
+            }
+        }
+
+        var knownProfiles = (await db.EcsfProfiles.AsNoTracking().Where(p => p.FrameworkKey == EcsfSource.V1).Select(p => p.ProfileId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < profiles.Count; i++)
+        {
+            if (profiles[i] is not { } id || !knownProfiles.Contains(id))
+            {
+                errors.Add($"profiles[{i}]", "Not an ECSF role profile id (for example 'incident-responder').");
+            }
+        }
+
+        return (items.Where(i => i is not null && knownItems.Contains(i)).Select(i => i!).Distinct(StringComparer.Ordinal).ToList(),
+            profiles.Where(p => p is not null && knownProfiles.Contains(p)).Select(p => p!).Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    private async Task<HashSet<string>> RateableItemsAsync(string frameworkKey, List<string> ids, CancellationToken cancellationToken) =>
+        (await db.EcsfItems.AsNoTracking()
+            .Where(i => i.FrameworkKey == frameworkKey && (i.Kind == EcsfItemKind.Skill || i.Kind == EcsfItemKind.Knowledge) && EF.Parameter(ids).Contains(i.ItemId))
+            .Select(i => i.ItemId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+
+    private static void Apply(TrainingCourse course, CourseRequest request, List<string> items, List<string> profiles, DateTimeOffset now)
+    {
+        course.Title = request.Title!.Trim();
+        course.Provider = request.Provider!.Trim();
+        course.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+        course.Format = request.Format!.Value;
+        course.Level = request.Level ?? CourseLevel.Basic;
+        course.Language = CultureInfo.GetCultureInfo(request.Language!).Name;
+        course.Hours = request.Hours!.Value;
+        course.Network = request.Network ?? false;
+        course.ModifiedAt = now;
+        course.Items.RemoveAll(i => !items.Contains(i.ItemId));
+        course.Items.AddRange(items.Where(i => course.Items.All(x => x.ItemId != i)).Select(i => new TrainingCourseItem { FrameworkKey = course.FrameworkKey, ItemId = i }));
+        course.Profiles.RemoveAll(p => !profiles.Contains(p.ProfileId));
+        course.Profiles.AddRange(profiles.Where(p => course.Profiles.All(x => x.ProfileId != p)).Select(p => new TrainingCourseProfile { FrameworkKey = course.FrameworkKey, ProfileId = p }));
+    }
+
+    /// <summary>A catalogue entry is its organisation's (TLP:AMBER) or, shared, the whole network's (TLP:GREEN with a network grant).</summary>
+    private async Task ShareCourseAsync(Caller caller, TrainingCourse course, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ResolvedAudience> audience = course.Network ? [new ResolvedAudience(AudienceKind.Network, null, null, null)] : [];
+        var tlp = course.Network ? Tlp.Green : Tlp.Amber;
+        if (!AccessPolicy.CanShare(caller, course.Record, tlp, audience))
+        {
+            throw new ForbiddenException("You may not share this course.");
+        }
+
+        await sharing.ApplyAsync(course.Record, tlp, audience, published: false, cancellationToken);
+    }
+
+    private async Task<TrainingPerson?> WritablePersonAsync(Caller caller, Guid id, bool manage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var person = await access.Readable(db.TrainingPeople.Include(p => p.Record).Include(p => p.Profiles).Include(p => p.Proficiencies), caller)
+            .AsSplitQuery().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        // The person rates their own skills even without a writing role; everything else is for the organisation's writers.
+        var self = !manage && caller.IsAuthenticated && !caller.IsOperator && !caller.ReadOnly && person.UserId == caller.UserId;
+        if (!self)
+        {
+            EnsureCanWrite(caller, person.Record);
+        }
+
+        return person;
+    }
+
+    private async Task<TrainingCourse?> WritableCourseAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var course = await access.Readable(db.TrainingCourses.Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles), caller)
+            .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (course is not null)
+        {
+            EnsureCanWrite(caller, course.Record);
+        }
+
+        return course;
+    }
+
+    private static void EnsureCanWrite(Caller caller, SharedRecord record)
+    {
+        if (!AccessPolicy.CanWrite(caller, record))
+        {
+            throw new ForbiddenException("Only writers of the owning organisation change this.");
+        }
+    }
+
+    private static void EnsureCanCreate(Caller caller)
+    {
+        if (!AccessPolicy.CanCreate(caller))
+        {
+            throw new ForbiddenException("Viewers, read-only keys and the operator cannot write.");
+        }
+    }
+
+    private static SharedRecord NewRecord(Caller caller, DateTimeOffset now, RecordType type) => new()
+    {
+        RecordType = type,
+        OwnerOrganisationId = caller.OrganisationId,
+        CreatorOrganisationId = caller.OrganisationId,
+        CreatedAt = now,
+    };
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    // Two requests linking the same account at once: the unique index decides, the loser gets the field error.
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw RequestErrors.One("userId", "This user already has a training record.");
+        }
+    }
+}

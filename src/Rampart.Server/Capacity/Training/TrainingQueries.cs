@@ -1,0 +1,307 @@
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Capacity.Projects;
+using Rampart.Server.Data;
+using Rampart.Server.Validation;
+
+namespace Rampart.Server.Capacity.Training;
+
+/// <summary>An ECSF item as one of a profile's.</summary>
+public sealed record EcsfItemView(string ItemId, EcsfItemKind Kind, string Text, int? Level);
+
+/// <summary>One proficiency of a target profile's item: the person's level, the level required, and how far short it falls.</summary>
+public sealed record GapItem(string ItemId, EcsfItemKind Kind, string Text, Proficiency? Level, Proficiency Required, int Gap);
+
+/// <summary>A readable course that covers some of the gap items.</summary>
+public sealed record GapCourse(Guid CourseId, string Title, string Provider, int GapItemsCovered);
+
+public sealed record GapView(Guid PersonId, string FrameworkKey, string ProfileId, Proficiency Required, int Items, int Met, IReadOnlyList<GapItem> Gaps, IReadOnlyList<GapCourse> Courses);
+
+/// <summary>How many of the organisation's people hold a profile, and who.</summary>
+public sealed record CoverageItem(string ProfileId, int People, IReadOnlyList<string> Names);
+
+public sealed record CoverageView(Guid OrganisationId, string FrameworkKey, int People, IReadOnlyList<CoverageItem> Profiles, IReadOnlyList<string> Uncovered);
+
+/// <summary>A line of a training record: an attended session of a course in the year.</summary>
+public sealed record RecordLine(Guid PersonId, string PersonName, Guid CourseId, string Course, string Provider, Guid SessionId, DateOnly StartDate, DateOnly EndDate, decimal Hours);
+
+public sealed record CertificateView(Guid Id, Guid PersonId, string PersonName, string Name, string Issuer, string? Number, DateOnly IssuedOn, DateOnly? ExpiresOn, bool Expired, bool ExpiresSoon);
+
+/// <summary>A person's (or organisation's) training in one year: hours and courses from attended sessions ending that year, certificates issued that year.</summary>
+public sealed record TrainingRecordView(int Year, decimal Hours, int Courses, int Sessions, int Certificates, IReadOnlyList<RecordLine> Lines, IReadOnlyList<CertificateView> CertificatesIssued);
+
+/// <summary>
+/// Every read of training records, courses and sessions — API, pages, CSV — goes through here, and from here through
+/// <see cref="AccessPolicy"/>. Sessions, enrolments, certificates and proficiencies are read only with the record they belong to.
+/// </summary>
+public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQueries projects, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<EcsfFramework>> FrameworksAsync(CancellationToken cancellationToken) =>
+        await db.EcsfFrameworks.AsNoTracking().OrderBy(f => f.Key).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<EcsfProfile>> ProfilesAsync(string frameworkKey, CancellationToken cancellationToken) =>
+        await db.EcsfProfiles.AsNoTracking().Where(p => p.FrameworkKey == frameworkKey).OrderBy(p => p.Position).ToListAsync(cancellationToken);
+
+    /// <summary>A profile with its items in the framework's order, or null.</summary>
+    public async Task<(EcsfProfile Profile, IReadOnlyList<EcsfItemView> Items)?> ProfileAsync(string frameworkKey, string profileId, CancellationToken cancellationToken)
+    {
+        var profile = await db.EcsfProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.FrameworkKey == frameworkKey && p.ProfileId == profileId, cancellationToken);
+        if (profile is null)
+        {
+            return null;
+        }
+
+        var items = await (from l in db.EcsfProfileItems.AsNoTracking()
+                           join i in db.EcsfItems.AsNoTracking() on new { l.FrameworkKey, l.ItemId } equals new { i.FrameworkKey, i.ItemId }
+                           where l.FrameworkKey == frameworkKey && l.ProfileId == profileId
+                           orderby l.Position
+                           select new EcsfItemView(i.ItemId, i.Kind, i.Text, l.Level)).ToListAsync(cancellationToken);
+        return (profile, items);
+    }
+
+    /// <summary>Items of a framework by id (for showing proficiencies and course coverage).</summary>
+    public async Task<IReadOnlyDictionary<string, EcsfItem>> ItemsAsync(string frameworkKey, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        await db.EcsfItems.AsNoTracking().Where(i => i.FrameworkKey == frameworkKey && EF.Parameter(ids.ToList()).Contains(i.ItemId))
+            .ToDictionaryAsync(i => i.ItemId, StringComparer.Ordinal, cancellationToken);
+
+    /// <summary>The person's training record if the caller may read it; null otherwise, exactly as for an unknown id.</summary>
+    public async Task<TrainingPerson?> FindPersonAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
+        await access.Readable(db.TrainingPeople.AsNoTracking().Include(p => p.Record).Include(p => p.Profiles).Include(p => p.Proficiencies), caller)
+            .AsSplitQuery().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+
+    /// <summary>Readable people, newest first, older than <paramref name="before"/> (a record key); and whether more follow.</summary>
+    public async Task<(IReadOnlyList<TrainingPerson> People, bool More)> ListPeopleAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var ids = await access.ReadableIdsAsync(caller, TrainingPerson.Type, before, limit + 1, cancellationToken);
+        var page = ids.Take(limit).ToList();
+        // The ids come from the access decision above; this only fetches their rows.
+        var people = await db.TrainingPeople.AsNoTracking().Include(p => p.Record).Include(p => p.Profiles)
+            .Where(p => EF.Parameter(page).Contains(p.RecordId)).OrderByDescending(p => p.RecordId).AsSplitQuery().ToListAsync(cancellationToken);
+        return (people, ids.Count > limit);
+    }
+
+    /// <summary>
+    /// The gap of a readable person to a target profile: each skill and knowledge item of the profile, the person's rated
+    /// level (none when not rated) against <paramref name="required"/>, biggest gap first; and the readable courses covering the gaps.
+    /// </summary>
+    public async Task<GapView?> GapAsync(Caller caller, Guid personId, string profileId, Proficiency required, CancellationToken cancellationToken)
+    {
+        var person = await FindPersonAsync(caller, personId, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var profile = await ProfileAsync(person.FrameworkKey, profileId, cancellationToken)
+            ?? throw RequestErrors.One("profile", $"Not a role profile of {person.FrameworkKey}.");
+        var levels = person.Proficiencies.ToDictionary(p => p.ItemId, p => p.Level, StringComparer.Ordinal);
+        var rated = profile.Items.Where(i => i.Kind is EcsfItemKind.Skill or EcsfItemKind.Knowledge)
+            .Select(i =>
+            {
+                Proficiency? level = levels.TryGetValue(i.ItemId, out var l) ? l : null;
+                return new GapItem(i.ItemId, i.Kind, i.Text, level, required, Math.Max(0, (int)required - (int)(level ?? Proficiency.None)));
+            }).ToList();
+        var gaps = rated.Where(g => g.Gap > 0).OrderByDescending(g => g.Gap).ThenBy(g => g.ItemId, StringComparer.Ordinal).ToList();
+        var gapIds = gaps.Select(g => g.ItemId).ToList();
+        var frameworkKey = person.FrameworkKey;
+        var courseItems = db.TrainingCourseItems;
+        var covering = access.Readable(db.TrainingCourses.AsNoTracking(), caller)
+            .Where(c => c.FrameworkKey == frameworkKey)
+            .Select(c => new { c.Id, c.Title, c.Provider, Covered = courseItems.Count(x => x.CourseRecordId == c.RecordId && x.FrameworkKey == frameworkKey && EF.Parameter(gapIds).Contains(x.ItemId)) })
+            .Where(c => c.Covered > 0)
+            .OrderByDescending(c => c.Covered).ThenBy(c => c.Title).Take(20);
+        var courses = gapIds.Count == 0 ? [] : await covering.ToListAsync(cancellationToken);
+        return new GapView(person.Id, person.FrameworkKey, profileId, required, rated.Count, rated.Count - gaps.Count, gaps,
+            courses.Select(c => new GapCourse(c.Id, c.Title, c.Provider, c.Covered)).ToList());
+    }
+
+    /// <summary>The caller's organisation: how many of its people (those the caller reads) hold each profile, and which profiles nobody holds.</summary>
+    public async Task<CoverageView> CoverageAsync(Caller caller, string frameworkKey, CancellationToken cancellationToken)
+    {
+        var organisationId = caller.OrganisationId;
+        var people = access.Readable(db.TrainingPeople.AsNoTracking(), caller).Where(p => p.OrganisationId == organisationId && p.FrameworkKey == frameworkKey);
+        var count = caller.IsOperator || !caller.IsAuthenticated ? 0 : await people.CountAsync(cancellationToken);
+        var holders = caller.IsOperator || !caller.IsAuthenticated
+            ? []
+            : await (from x in db.TrainingPersonProfiles.AsNoTracking()
+                     join p in people on x.PersonRecordId equals p.RecordId
+                     where x.FrameworkKey == frameworkKey
+                     select new { x.ProfileId, p.Name }).ToListAsync(cancellationToken);
+        var profiles = await ProfilesAsync(frameworkKey, cancellationToken);
+        var items = profiles.Select(p =>
+        {
+            var names = holders.Where(h => h.ProfileId == p.ProfileId).Select(h => h.Name).Order(StringComparer.CurrentCulture).ToList();
+            return new CoverageItem(p.ProfileId, names.Count, names);
+        }).ToList();
+        return new CoverageView(organisationId, frameworkKey, count, items, items.Where(i => i.People == 0).Select(i => i.ProfileId).ToList());
+    }
+
+    /// <summary>The course if the caller may read it; null otherwise.</summary>
+    public async Task<TrainingCourse?> FindCourseAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
+        await access.Readable(db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles), caller)
+            .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    /// <summary>Readable courses, newest first, optionally only those covering <paramref name="itemId"/> or mapped to <paramref name="profileId"/>.</summary>
+    public async Task<(IReadOnlyList<TrainingCourse> Courses, bool More)> ListCoursesAsync(Caller caller, string? itemId, string? profileId, long? before, int limit, CancellationToken cancellationToken)
+    {
+        List<long> ids;
+        if (itemId is null && profileId is null)
+        {
+            ids = [.. await access.ReadableIdsAsync(caller, TrainingCourse.Type, before, limit + 1, cancellationToken)];
+        }
+        else
+        {
+            var below = before ?? long.MaxValue;
+            var matching = db.TrainingCourses.AsNoTracking().Where(c => c.RecordId < below);
+            var courseItems = db.TrainingCourseItems;
+            var courseProfiles = db.TrainingCourseProfiles;
+            if (itemId is not null)
+            {
+                matching = matching.Where(c => courseItems.Any(x => x.CourseRecordId == c.RecordId && x.ItemId == itemId));
+            }
+
+            if (profileId is not null)
+            {
+                matching = matching.Where(c => courseProfiles.Any(x => x.CourseRecordId == c.RecordId && x.ProfileId == profileId));
+            }
+
+            ids = await access.Readable(matching, caller).OrderByDescending(c => c.RecordId).Select(c => c.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
+        }
+
+        var page = ids.Take(limit).ToList();
+        var courses = await db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles)
+            .Where(c => EF.Parameter(page).Contains(c.RecordId)).OrderByDescending(c => c.RecordId).AsSplitQuery().ToListAsync(cancellationToken);
+        return (courses, ids.Count > limit);
+    }
+
+    /// <summary>Sessions of a readable course by start date (then id), after the cursor position; null when the course is not readable.</summary>
+    public async Task<(IReadOnlyList<TrainingSession> Sessions, bool More)?> SessionsAsync(Caller caller, Guid courseId, (DateOnly Start, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        var course = await FindCourseAsync(caller, courseId, cancellationToken);
+        if (course is null)
+        {
+            return null;
+        }
+
+        var query = db.TrainingSessions.AsNoTracking().Where(s => s.CourseRecordId == course.RecordId);
+        if (after is { } a)
+        {
+            query = query.Where(s => s.StartDate > a.Start || (s.StartDate == a.Start && s.Id.CompareTo(a.Id) > 0));
+        }
+
+        var found = await query.OrderBy(s => s.StartDate).ThenBy(s => s.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return (found.Take(limit).ToList(), found.Count > limit);
+    }
+
+    /// <summary>A session and its course if the course is readable.</summary>
+    public async Task<(TrainingSession Session, TrainingCourse Course)?> FindSessionAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var session = await db.TrainingSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        var course = await access.Readable(db.TrainingCourses.AsNoTracking().Include(c => c.Record), caller)
+            .FirstOrDefaultAsync(c => c.RecordId == session.CourseRecordId, cancellationToken);
+        return course is null ? null : (session, course);
+    }
+
+    /// <summary>The project a session names, only when this caller may read it (otherwise the session shows no project at all).</summary>
+    public async Task<CapacityProject?> ProjectOfAsync(Caller caller, TrainingSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.ProjectId is { } id ? await projects.FindAsync(caller, id, cancellationToken) : null;
+    }
+
+    /// <summary>The enrolments of a readable person with their sessions and courses (whatever the course's sharing now: it is the person's history).</summary>
+    public async Task<IReadOnlyList<(TrainingEnrolment Enrolment, TrainingSession Session, TrainingCourse Course)>> EnrolmentsAsync(TrainingPerson person, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var rows = await (from e in db.TrainingEnrolments.AsNoTracking()
+                          join s in db.TrainingSessions.AsNoTracking() on e.SessionId equals s.Id
+                          join c in db.TrainingCourses.AsNoTracking() on s.CourseRecordId equals c.RecordId
+                          where e.PersonRecordId == person.RecordId
+                          orderby s.StartDate descending
+                          select new { e, s, c }).ToListAsync(cancellationToken);
+        return rows.Select(r => (r.e, r.s, r.c)).ToList();
+    }
+
+    /// <summary>The certificates of a readable person, newest first, flagged against today.</summary>
+    public async Task<IReadOnlyList<CertificateView>> CertificatesAsync(TrainingPerson person, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var certificates = await db.TrainingCertificates.AsNoTracking().Where(c => c.PersonRecordId == person.RecordId)
+            .OrderByDescending(c => c.IssuedOn).ThenBy(c => c.Id).ToListAsync(cancellationToken);
+        return certificates.Select(c => ViewOf(c, person.Id, person.Name)).ToList();
+    }
+
+    /// <summary>
+    /// Certificates of the caller's organisation's people (those the caller reads) that expire within <paramref name="days"/>
+    /// days or have expired in the last year, soonest first, after the cursor position.
+    /// </summary>
+    public async Task<(IReadOnlyList<CertificateView> Items, bool More)> ExpiringAsync(Caller caller, int days, (DateOnly ExpiresOn, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        var organisationId = caller.OrganisationId;
+        var today = Today;
+        var until = today.AddDays(days);
+        var since = today.AddYears(-1);
+        var people = access.Readable(db.TrainingPeople.AsNoTracking(), caller).Where(p => p.OrganisationId == organisationId);
+        var query = from c in db.TrainingCertificates.AsNoTracking()
+                    join p in people on c.PersonRecordId equals p.RecordId
+                    where c.ExpiresOn != null && c.ExpiresOn <= until && c.ExpiresOn >= since
+                    select new { c, p.Id, p.Name };
+        if (after is { } a)
+        {
+            query = query.Where(x => x.c.ExpiresOn > a.ExpiresOn || (x.c.ExpiresOn == a.ExpiresOn && x.c.Id.CompareTo(a.Id) > 0));
+        }
+
+        var found = await query.OrderBy(x => x.c.ExpiresOn).ThenBy(x => x.c.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return (found.Take(limit).Select(x => ViewOf(x.c, x.Id, x.Name)).ToList(), found.Count > limit);
+    }
+
+    /// <summary>The training record of a readable person in <paramref name="year"/>; null when not readable.</summary>
+    public async Task<TrainingRecordView?> PersonRecordAsync(Caller caller, Guid personId, int year, CancellationToken cancellationToken)
+    {
+        var person = await FindPersonAsync(caller, personId, cancellationToken);
+        return person is null ? null : await RecordOfAsync(db.TrainingPeople.AsNoTracking().Where(p => p.RecordId == person.RecordId), year, cancellationToken);
+    }
+
+    /// <summary>The training record of the caller's organisation in <paramref name="year"/>: everyone of it the caller may read.</summary>
+    public async Task<TrainingRecordView> OrganisationRecordAsync(Caller caller, int year, CancellationToken cancellationToken)
+    {
+        var organisationId = caller.OrganisationId;
+        return await RecordOfAsync(access.Readable(db.TrainingPeople.AsNoTracking(), caller).Where(p => p.OrganisationId == organisationId), year, cancellationToken);
+    }
+
+    private async Task<TrainingRecordView> RecordOfAsync(IQueryable<TrainingPerson> people, int year, CancellationToken cancellationToken)
+    {
+        var first = new DateOnly(year, 1, 1);
+        var last = new DateOnly(year, 12, 31);
+        // Hours are decimal, which SQLite cannot sum: one year of one organisation's attendance is summed here.
+        var lines = await (from e in db.TrainingEnrolments.AsNoTracking()
+                           join p in people on e.PersonRecordId equals p.RecordId
+                           join s in db.TrainingSessions.AsNoTracking() on e.SessionId equals s.Id
+                           join c in db.TrainingCourses.AsNoTracking() on s.CourseRecordId equals c.RecordId
+                           where e.Status == EnrolmentStatus.Attended && s.EndDate >= first && s.EndDate <= last
+                           orderby p.Name, s.EndDate
+                           select new RecordLine(p.Id, p.Name, c.Id, c.Title, c.Provider, s.Id, s.StartDate, s.EndDate, c.Hours)).ToListAsync(cancellationToken);
+        var certificates = await (from c in db.TrainingCertificates.AsNoTracking()
+                                  join p in people on c.PersonRecordId equals p.RecordId
+                                  where c.IssuedOn >= first && c.IssuedOn <= last
+                                  orderby p.Name, c.IssuedOn
+                                  select new { c, p.Id, p.Name }).ToListAsync(cancellationToken);
+        return new TrainingRecordView(year, lines.Sum(l => l.Hours), lines.Select(l => l.CourseId).Distinct().Count(), lines.Count, certificates.Count, lines,
+            certificates.Select(x => ViewOf(x.c, x.Id, x.Name)).ToList());
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private CertificateView ViewOf(TrainingCertificate c, Guid personId, string personName)
+    {
+        var today = Today;
+        var expired = c.ExpiresOn is { } e && e < today;
+        var soon = c.ExpiresOn is { } s && s >= today && s <= today.AddDays(TrainingLimits.ExpiryWarningDays);
+        return new CertificateView(c.Id, personId, personName, c.Name, c.Issuer, c.Number, c.IssuedOn, c.ExpiresOn, expired, soon);
+    }
+}
