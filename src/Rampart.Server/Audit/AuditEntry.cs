@@ -226,4 +226,12 @@ public enum AuditEvent
     TaxiiCollectionCreated = 800,
     TaxiiCollectionChanged = 801,
     TaxiiCollectionDeleted = 802,
+    /// <summary>A TAXII client connection was created (never its credentials).</summary>
+    TaxiiConnectionCreated = 810,
+    TaxiiConnectionChanged = 811,
+    TaxiiConnectionDeleted = 812,
+    /// <summary>An admin asked for a connection to run now.</summary>
+    TaxiiConnectionRunRequested = 813,
+    /// <summary>A connection ran (pull and/or push): counts and the error, if any, in the detail.</summary>
+    TaxiiConnectionRun = 814,
 }

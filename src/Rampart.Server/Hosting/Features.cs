@@ -40,5 +40,6 @@ public static class Features
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),
         new TaxiiFeature(),
+        new Taxii.Client.TaxiiClientFeature(),
     ];
 }
