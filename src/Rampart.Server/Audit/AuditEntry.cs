@@ -304,4 +304,12 @@ public enum AuditEvent
     FederationPeerOrganisationsDeclared = 857,
     /// <summary>An object's provenance was refused on receipt (bad signature, unknown key, loop, an organisation the sender may not speak for …).</summary>
     FederationProvenanceRejected = 860,
+    /// <summary>A TAXII client connection was created (never its credentials).</summary>
+    TaxiiConnectionCreated = 810,
+    TaxiiConnectionChanged = 811,
+    TaxiiConnectionDeleted = 812,
+    /// <summary>An admin asked for a connection to run now.</summary>
+    TaxiiConnectionRunRequested = 813,
+    /// <summary>A connection ran (pull and/or push): counts and the error, if any, in the detail.</summary>
+    TaxiiConnectionRun = 814,
 }

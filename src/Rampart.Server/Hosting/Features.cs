@@ -45,5 +45,6 @@ public static class Features
         new Capacity.Training.TrainingFeature(),
         new TaxiiFeature(),
         new Federation.FederationFeature(),
+        new Taxii.Client.TaxiiClientFeature(),
     ];
 }

@@ -9647,6 +9647,162 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("ScheduledJobs", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiConnection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ApiRoot")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<short>("Authentication")
+                        .HasColumnType("smallint");
+
+                    b.Property<string>("CollectionId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<short>("Direction")
+                        .HasColumnType("smallint");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastAdded")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("LastPulled")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastPushFailed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastPushPending")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastPushed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastRejected")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("LastUnchanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastUpdated")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("NextRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedCredentials")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<Guid>("PublicId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PullAudienceJson")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset?>("PullCheckpoint")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("PullStartAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PullTlp")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PullTypes")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("PushBatchSize")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PushCheckpointAddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("PushCheckpointModified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PushCheckpointRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PushLabels")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("PushTlpCeiling")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PushTypes")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("Runs")
+                        .HasColumnType("bigint");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint");
+
+                    b.Property<long>("TotalPulled")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TotalPushed")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
+                    b.HasIndex("Enabled", "NextRunAt");
+
+                    b.HasIndex("OrganisationId", "Id");
+
+                    b.ToTable("TaxiiConnections", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Taxii.TaxiiCollection", b =>
                 {
                     b.Property<long>("Key")
@@ -10660,6 +10816,15 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiConnection", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -9597,6 +9597,160 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("ScheduledJobs", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiConnection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApiRoot")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<short>("Authentication")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CollectionId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<short>("Direction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastAdded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastErrorAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastPulled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastPushFailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastPushPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastPushed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastRejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastUnchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastUpdated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedCredentials")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PublicId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PullAudienceJson")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PullCheckpoint")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PullStartAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PullTlp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PullTypes")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PushBatchSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PushCheckpointAddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PushCheckpointModified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PushCheckpointRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PushLabels")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PushTlpCeiling")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PushTypes")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Runs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalPulled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalPushed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
+                    b.HasIndex("Enabled", "NextRunAt");
+
+                    b.HasIndex("OrganisationId", "Id");
+
+                    b.ToTable("TaxiiConnections", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Taxii.TaxiiCollection", b =>
                 {
                     b.Property<long>("Key")
@@ -10608,6 +10762,15 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiConnection", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Taxii.Client;
+
+// Beside the feature, in the Data namespace: every user of RampartDb sees the feature's tables.
+#pragma warning disable IDE0130
+namespace Rampart.Server.Data;
+#pragma warning restore IDE0130
+
+/// <summary>The TAXII client's table as a property of <see cref="RampartDb"/>.</summary>
+public static class TaxiiClientData
+{
+    extension(RampartDb db)
+    {
+        public DbSet<TaxiiConnection> TaxiiConnections => db.Set<TaxiiConnection>();
+    }
+}
