@@ -117,6 +117,22 @@ public abstract class IncidentReportTests(IntakeNode fixture)
     ];
 
     [Fact]
+    public async Task IntakeShortName_IsPinned_NoAdministratorMovesTheIntakeTeamByRenaming()
+    {
+        // Review R1: the node admin (or the intake organisation's admin) renamed the intake organisation away, then gave its
+        // short name to an organisation of their choosing, which then read every new report.
+        var nodeAdmin = Node.Client(Node.NodeAdmin);
+
+        var leave = await nodeAdmin.PutAsync($"/api/organisations/{Node.RecipientOrg}", new { name = "Team RECIP", shortName = "RECIP-OLD", country = "XK", kind = "national-cert" });
+        var take = await nodeAdmin.PutAsync($"/api/organisations/{Node.MemberOrg}", new { name = "Team MEMBER", shortName = "recip", country = "MK", kind = "national-cert" });
+        var keep = await nodeAdmin.PutAsync($"/api/organisations/{Node.RecipientOrg}", new { name = "Team RECIP, national CERT", shortName = "RECIP", country = "XK", kind = "national-cert" });
+
+        await AssertBadRequest(leave, "shortName");
+        await AssertBadRequest(take, "shortName");
+        Assert.Equal(HttpStatusCode.OK, keep.StatusCode); // other changes of the intake organisation stay possible
+    }
+
+    [Fact]
     public async Task Rest_CreatesANumberedReport_AcknowledgedToTheReporter_AndReadByTheIntakeTeam()
     {
         var created = await ReportAsync();

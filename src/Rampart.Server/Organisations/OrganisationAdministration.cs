@@ -20,8 +20,36 @@ public sealed record OrganisationRequest(
     string? Description = null);
 
 /// <summary>Creates and changes organisations: node admins any, org admins their own (but not its kind or country).</summary>
-public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, TimeProvider clock)
+public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, TimeProvider clock, IEnumerable<IPinnedShortName> pinned)
 {
+    /// <summary>
+    /// A short name the configuration gives a role stays with the organisation that holds it: that organisation cannot
+    /// rename itself away, and no other can be renamed to it (creating the organisation that first holds it is allowed).
+    /// </summary>
+    private void EnsurePinnedNamesStay(Organisation organisation, string newShortName)
+    {
+        foreach (var pin in pinned)
+        {
+            if (string.IsNullOrWhiteSpace(pin.ShortName))
+            {
+                continue;
+            }
+
+            var name = pin.ShortName.Trim();
+            var held = string.Equals(organisation.ShortName, name, StringComparison.OrdinalIgnoreCase);
+            var wanted = string.Equals(newShortName, name, StringComparison.OrdinalIgnoreCase);
+            if (held && !string.Equals(organisation.ShortName, newShortName, StringComparison.Ordinal))
+            {
+                throw RequestErrors.One("shortName", $"This organisation is {pin.Role}, named by its short name in the node's configuration; the operator changes the configuration first.");
+            }
+
+            if (wanted && !held)
+            {
+                throw RequestErrors.One("shortName", $"This short name is reserved for {pin.Role} by the node's configuration.");
+            }
+        }
+    }
+
     public async Task<Organisation> CreateAsync(Caller caller, OrganisationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -68,6 +96,7 @@ public sealed class OrganisationAdministration(RampartDb db, AuditTrail audit, T
         }
 
         var fingerprint = await ValidateAsync(request, id, cancellationToken);
+        EnsurePinnedNamesStay(organisation, request.ShortName!.Trim());
         organisation.Name = request.Name!.Trim();
         organisation.ShortName = request.ShortName!.Trim();
         organisation.Country = request.Country!.Trim().ToUpperInvariant();

@@ -7,6 +7,14 @@ namespace Rampart.Server.Incidents.Reports;
 /// one organisation — the node's national CERT — named here by its short name; node administrators as such are not it.
 /// Unset: the node takes no reports (creating one is a 409) and the mail jobs do nothing.
 /// </summary>
+/// <summary>The intake team's short name is pinned: no organisation is renamed to it or away from it while configured (see <see cref="Organisations.IPinnedShortName"/>).</summary>
+public sealed class IntakeShortName(Microsoft.Extensions.Options.IOptionsMonitor<IntakeOptions> options) : Organisations.IPinnedShortName
+{
+    public string? ShortName => options.CurrentValue.Organisation;
+
+    public string Role => "the node's intake team (Rampart:Intake:Organisation)";
+}
+
 public sealed class IntakeOptions
 {
     public const string Section = "Rampart:Intake";

@@ -18,6 +18,7 @@ public sealed class ReportsFeature : RampartFeature
         services.AddOptions<IntakeOptions>().Bind(builder.Configuration.GetSection(IntakeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AttachmentOptions>().Bind(builder.Configuration.GetSection(AttachmentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IntakeLimits>().Configure(o => builder.Configuration.GetSection(IntakeLimits.SectionName).Bind(o));
+        services.AddSingleton<Organisations.IPinnedShortName, IntakeShortName>();
         services.AddScoped<ReportQueries>();
         services.AddScoped<ReportEditing>();
         services.AddScoped<AttachmentStore>();

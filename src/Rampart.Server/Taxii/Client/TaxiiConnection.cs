@@ -107,6 +107,12 @@ public sealed class TaxiiConnection
     /// <summary>Pull checkpoint: the remote's <c>X-TAXII-Date-Added-Last</c> of the last committed page, sent as <c>added_after</c>.</summary>
     public DateTimeOffset? PullCheckpoint { get; set; }
 
+    /// <summary>
+    /// The same checkpoint exactly as the remote wrote it (sent back verbatim as <c>added_after</c>): servers keep microseconds
+    /// or more, and SQLite stores times to 100 µs — sent back rounded, the last object would be pulled again on every run.
+    /// </summary>
+    public string? PullCheckpointText { get; set; }
+
     /// <summary>Push checkpoint: the position (date added, record, version) of the last version the remote accepted.</summary>
     public DateTimeOffset? PushCheckpointAddedAt { get; set; }
 
@@ -154,6 +160,7 @@ internal sealed class TaxiiConnectionConfiguration : IEntityTypeConfiguration<Ta
         b.Property(c => c.CollectionId).HasMaxLength(TaxiiConnectionLimits.CollectionLength);
         b.Property(c => c.ProtectedCredentials).HasMaxLength(8000);
         b.Property(c => c.PullTypes).HasMaxLength(TaxiiConnectionLimits.ListLength);
+        b.Property(c => c.PullCheckpointText).HasMaxLength(64);
         b.Property(c => c.PullAudienceJson).HasMaxLength(20000);
         b.Property(c => c.PushTypes).HasMaxLength(TaxiiConnectionLimits.ListLength);
         b.Property(c => c.PushLabels).HasMaxLength(TaxiiConnectionLimits.ListLength);

@@ -155,12 +155,13 @@ public sealed partial class TaxiiConnectionRun(
         // from the checkpoint when the server says "more" without a next (servers paging by added_after alone).
         string? next = null;
         var addedAfter = c.PullCheckpoint ?? c.PullStartAt;
+        var addedAfterText = c.PullCheckpoint is not null ? c.PullCheckpointText : null;
         for (var page = 0; page < o.MaxPagesPerRun; page++)
         {
             var query = new StringBuilder("?limit=").Append(o.PageSize.ToString(CultureInfo.InvariantCulture));
             if (addedAfter is { } after)
             {
-                query.Append("&added_after=").Append(Uri.EscapeDataString(TaxiiRemote.Timestamp(after)));
+                query.Append("&added_after=").Append(Uri.EscapeDataString(addedAfterText ?? TaxiiRemote.Timestamp(after)));
             }
 
             if (types.Length > 0)
@@ -182,10 +183,10 @@ public sealed partial class TaxiiConnectionRun(
             }
 
             // The page is committed: only now does the checkpoint move (a failure on the next page resumes here).
-            var last = DateAddedLast(answer);
+            var (last, lastText) = DateAddedLast(answer);
             if (last is { } l && (c.PullCheckpoint is null || l > c.PullCheckpoint))
             {
-                c.PullCheckpoint = l;
+                (c.PullCheckpoint, c.PullCheckpointText) = (l, lastText);
             }
 
             await SaveProgressAsync(c, counts, cancellationToken);
@@ -200,7 +201,7 @@ public sealed partial class TaxiiConnectionRun(
             }
             else if (c.PullCheckpoint is { } moved && moved != addedAfter)
             {
-                (next, addedAfter) = (null, moved);
+                (next, addedAfter, addedAfterText) = (null, moved, c.PullCheckpointText);
             }
             else
             {
@@ -209,11 +210,23 @@ public sealed partial class TaxiiConnectionRun(
         }
     }
 
-    private static DateTimeOffset? DateAddedLast(TaxiiAnswer answer) =>
-        answer.Headers.TryGetValues("X-TAXII-Date-Added-Last", out var values)
-        && DateTimeOffset.TryParse(values.FirstOrDefault(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
-            : null;
+    // The header's instant and its text (kept only when it is a plain TAXII timestamp of reasonable length, so it can be sent back).
+    private static (DateTimeOffset? At, string? Text) DateAddedLast(TaxiiAnswer answer)
+    {
+        if (!answer.Headers.TryGetValues("X-TAXII-Date-Added-Last", out var values))
+        {
+            return (null, null);
+        }
+
+        var text = values.FirstOrDefault()?.Trim();
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return (null, null);
+        }
+
+        var plain = text!.Length <= 40 && text.EndsWith('Z') && text.All(ch => char.IsAsciiDigit(ch) || ch is '-' or ':' or 'T' or '.' or 'Z');
+        return (parsed, plain ? text : null);
+    }
 
     /// <summary>Writes the counts so far and the checkpoints (the page's objects are committed by their own import).</summary>
     private async Task SaveProgressAsync(TaxiiConnection c, Counts counts, CancellationToken cancellationToken)

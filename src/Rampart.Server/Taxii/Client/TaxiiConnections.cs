@@ -178,7 +178,7 @@ public sealed class TaxiiConnections(
         if ((connection.ApiRoot, connection.CollectionId) != remoteBefore)
         {
             // Another collection starts from scratch: its checkpoints mean nothing there.
-            connection.PullCheckpoint = null;
+            (connection.PullCheckpoint, connection.PullCheckpointText) = (null, null);
             (connection.PushCheckpointAddedAt, connection.PushCheckpointRecordId, connection.PushCheckpointModified) = (null, 0, null);
             connection.NextRunAt = clock.GetUtcNow();
         }

@@ -9743,6 +9743,10 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("PullCheckpoint")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PullCheckpointText")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("PullStartAt")
                         .HasColumnType("timestamp with time zone");
 

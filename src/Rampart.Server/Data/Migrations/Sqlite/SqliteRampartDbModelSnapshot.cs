@@ -9691,6 +9691,10 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long?>("PullCheckpoint")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PullCheckpointText")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("PullStartAt")
                         .HasColumnType("INTEGER");
 

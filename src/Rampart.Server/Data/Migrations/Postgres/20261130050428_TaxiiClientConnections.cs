@@ -44,6 +44,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     LastErrorAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     PullCheckpoint = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PullCheckpointText = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     PushCheckpointAddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     PushCheckpointRecordId = table.Column<long>(type: "bigint", nullable: false),
                     PushCheckpointModified = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

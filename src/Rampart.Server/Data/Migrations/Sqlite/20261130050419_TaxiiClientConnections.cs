@@ -43,6 +43,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     LastErrorAt = table.Column<long>(type: "INTEGER", nullable: true),
                     PullCheckpoint = table.Column<long>(type: "INTEGER", nullable: true),
+                    PullCheckpointText = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     PushCheckpointAddedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     PushCheckpointRecordId = table.Column<long>(type: "INTEGER", nullable: false),
                     PushCheckpointModified = table.Column<long>(type: "INTEGER", nullable: true),
