@@ -305,6 +305,9 @@ public sealed class ShellPagesTests(BrowserNode node) : IClassFixture<BrowserNod
 
     private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string path)
     {
+        // Every page has a title (the server renders it); while the circuit starts, HeadOutlet re-renders the <head> and for
+        // a moment there is none — axe must not look in that moment (a slow machine caught it once: "document-title").
+        await page.WaitForFunctionAsync("() => document.title.trim().length > 0", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
         return result.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{path}: {v.Id} ({v.Impact}) {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}");
