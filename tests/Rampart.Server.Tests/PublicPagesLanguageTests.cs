@@ -87,6 +87,22 @@ public sealed partial class PublicPagesLanguageTests(SqliteNode fixture) : IClas
         return WebUtility.HtmlDecode(Regex.Replace(Tag().Replace(withoutCode, "\n"), @"[ \t]+", " ") + "\n" + attributes);
     }
 
+    [Fact]
+    public async Task EnglishPages_WriteDatesYearMonthDay_NotTheUsOrder()
+    {
+        // The object was modified 2026-01-01 00:00 UTC; in the US order a date such as 1 December reads as 12/1.
+        var intel = await PublishedIntelAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/public/intel/{intel}");
+        request.Headers.Add("Cookie", ".AspNetCore.Culture=c=en|uic=en");
+        var text = ReadableText(await (await fixture.Node.Factory.ClientWithKey(null).SendAsync(request)).Content.ReadAsStringAsync());
+        Assert.Contains("2026-01-01 00:00 UTC", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("1/1/2026", text, StringComparison.Ordinal);
+
+        // No cookie, no Accept-Language: the node's default language, with the same dates.
+        var plain = ReadableText(await (await fixture.Node.Factory.ClientWithKey(null).GetAsync($"/public/intel/{intel}")).Content.ReadAsStringAsync());
+        Assert.Contains("2026-01-01 00:00 UTC", plain, StringComparison.Ordinal);
+    }
+
     private async Task<Guid> PublishedNoteAsync()
     {
         await using var scope = fixture.Node.Factory.Services.CreateAsyncScope();

@@ -24,7 +24,21 @@ namespace Rampart.Server.Hosting;
 public static class RampartHost
 {
     public static readonly CultureInfo[] SupportedCultures =
-        [new("en"), new("sq"), new("sr-Latn"), new("sr-Cyrl"), new("mk"), new("bs"), new("sr-Latn-ME"), new("ka"), new("ro")];
+        [EnglishForEurope(), new("sq"), new("sr-Latn"), new("sr-Cyrl"), new("mk"), new("bs"), new("sr-Latn-ME"), new("ka"), new("ro")];
+
+    /// <summary>
+    /// English texts with European dates: ICU's neutral "en" formats dates the US way (12/1/2026 is the first of
+    /// December), which a network of European teams misreads. Dates are written year-month-day, times on a 24-hour
+    /// clock (<see cref="Localisation.Clock"/>), weeks start on Monday.
+    /// </summary>
+    private static CultureInfo EnglishForEurope()
+    {
+        var english = new CultureInfo("en");
+        var formats = (DateTimeFormatInfo)new CultureInfo("en-GB").DateTimeFormat.Clone();
+        formats.ShortDatePattern = "yyyy-MM-dd";
+        english.DateTimeFormat = formats;
+        return english;
+    }
 
     public static WebApplication Build(string[] args)
     {
@@ -100,7 +114,7 @@ public static class RampartHost
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
-            o.DefaultRequestCulture = new RequestCulture("en");
+            o.DefaultRequestCulture = new RequestCulture(SupportedCultures[0]);
             o.SupportedCultures = SupportedCultures;
             o.SupportedUICultures = SupportedCultures;
             o.FallBackToParentCultures = true;
