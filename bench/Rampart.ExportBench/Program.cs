@@ -49,7 +49,9 @@ for (var run = 0; run < runs; run++)
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     await using var db = NewDb();
-    var exports = new IntelExports(db, new AccessPolicy(db));
+    var access = new AccessPolicy(db);
+    var exports = new IntelExports(db, access, new Rampart.Server.Intelligence.Read.IntelQueries(db, access,
+        Microsoft.Extensions.Options.Options.Create(new Rampart.Server.Intelligence.Store.IntelOptions()), TimeProvider.System));
     var filter = new IntelExportFilter("indicator", null, null, null, null, false, false);
     var tlp = await exports.MostRestrictiveAsync(caller, filter, valuesOnly: true, default);
     var header = watch.Elapsed;

@@ -958,6 +958,69 @@ public abstract class TaxiiTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Post_ObjectOfATypeTheCollectionDoesNotContain_IsAFailureWithTheReason_AndIsNotStored()
+    {
+        var collection = await OwnerCollectionAsync(new { types = IndicatorType });
+        var indicator = Indicator();
+        var malware = new JsonObject
+        {
+            ["type"] = "malware", ["spec_version"] = "2.1", ["id"] = Id("malware"), ["created"] = "2026-01-01T00:00:00.000Z",
+            ["modified"] = "2026-01-01T00:00:00.000Z", ["name"] = "Not for this collection", ["is_family"] = true,
+        };
+
+        var status = await PostAsync(Node.Owner, collection, Envelope(indicator, malware));
+        Settle();
+
+        Assert.Equal(1, status["success_count"]!.GetValue<int>());
+        Assert.Equal(1, status["failure_count"]!.GetValue<int>());
+        var failure = status["failures"]!.AsArray().Single()!;
+        Assert.Equal(malware["id"]!.GetValue<string>(), failure["id"]!.GetValue<string>());
+        Assert.Contains("indicator", failure["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(status["successes"]!.AsArray(), x => x!["id"]!.GetValue<string>() == malware["id"]!.GetValue<string>());
+        // Not stored anywhere: the writer itself does not find it.
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{malware["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator["id"]}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CollectionDefinition_WriteAudienceNamingACommunityTheOrganisationIsNotIn_Is400NamingTheEntry()
+    {
+        Person outsiderAdmin;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            outsiderAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"{Guid.NewGuid():N}@admin.test", Role.OrgAdmin);
+        }
+
+        var response = await Node.Client(outsiderAdmin).PostAsync("/api/taxii/collections", new
+        {
+            title = $"Outsider {Guid.NewGuid():N}",
+            writers = new object[] { new { kind = "organisation", id = Node.OutsiderOrg } },
+            writeTlp = "amber",
+            writeAudiences = new object[] { new { kind = "community", communityId = Node.Community } },
+        });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        Assert.Contains("not a member of this community", JsonNode.Parse(text)!["errors"]!["writeAudiences[0]"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        // The owner's organisation is in the community: the same definition is accepted for it (OwnerCollectionAsync).
+        Assert.False(string.IsNullOrEmpty(await OwnerCollectionAsync()));
+    }
+
+    [Fact]
+    public async Task OpenApi_TaxiiRoutes_CarryTheTaxiiTag()
+    {
+        var document = await Json.ReadAsync(await Node.Factory.ClientWithKey(null).GetAsync("/openapi/v1.json"));
+        var taxii = document["paths"]!.AsObject().Where(p => p.Key.StartsWith("/taxii2", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(taxii);
+        foreach (var (path, item) in taxii)
+        {
+            foreach (var (method, operation) in item!.AsObject().Where(o => o.Value?["tags"] is not null))
+            {
+                Assert.True(operation!["tags"]!.AsArray().Select(t => t!.GetValue<string>()).SequenceEqual(["TAXII"]), $"{method} {path}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task AdminCommand_CreateAndList_NetworkCollection()
     {
         var alias = $"cli-{Guid.NewGuid():N}"[..16];

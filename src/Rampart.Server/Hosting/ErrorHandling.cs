@@ -20,19 +20,23 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request is not valid.",
             },
-            BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(new Dictionary<string, string[]>
-            {
-                [FieldOf(json.Path)] = [ReasonOf(json)],
-            })
+            // The field and a plain reason (allowed values of a choice, "not a field of this request"), never a .NET type name.
+            BadHttpRequestException { InnerException: JsonException } json => new HttpValidationProblemDetails(BindingErrors.Describe(json, httpContext))
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request body is not valid JSON for this operation.",
             },
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status400BadRequest && BindingErrors.Describe(bad, httpContext) is { Count: > 0 } fields =>
+                new HttpValidationProblemDetails(fields)
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The request is not valid.",
+                },
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
                 Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request is not valid.",
-                Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? null : bad.Message,
+                Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? null : BindingErrors.PlainDetail(bad),
             },
             ForbiddenException forbidden => new ProblemDetails
             {
@@ -71,15 +75,6 @@ public sealed partial class ErrorHandling(IProblemDetailsService problems, ILogg
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
-
-    /// <summary><c>$.recipients[0].organisationId</c> becomes <c>recipients[0].organisationId</c>.</summary>
-    private static string FieldOf(string? path) =>
-        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
-
-    private static string ReasonOf(JsonException json) =>
-        json.InnerException is InvalidOperationException or FormatException
-            ? "The value has the wrong type or format."
-            : json.Message.Split(" Path:", StringSplitOptions.None)[0];
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unexpected {ExceptionType} on {Path}")]
     private static partial void LogUnexpected(ILogger logger, string exceptionType, string path, Exception exception);

@@ -49,7 +49,8 @@ public static class AccountEndpoints
             var errors = new RequestErrors();
             if (!RampartHost.SupportedCultures.Any(c => c.Name == culture))
             {
-                errors.Add("culture", "Not a language this node offers (en, sq, sr-Latn, mk).");
+                // The languages come from the node's configured cultures, so the message never falls behind them.
+                errors.Add("culture", $"Not a language this node offers ({string.Join(", ", RampartHost.SupportedCultures.Select(c => c.Name))}).");
             }
 
             if (!string.IsNullOrEmpty(returnUrl) && !ReturnUrls.IsSafe(returnUrl))

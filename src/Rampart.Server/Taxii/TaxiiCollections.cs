@@ -520,6 +520,23 @@ public sealed partial class TaxiiCollections(RampartDb db, AuditTrail audit, Tim
             errors.Add("communities", $"No community {missing}.");
         }
 
+        // The write sharing applies to writers of the collection's own organisation (WriteSharingFor): a community that
+        // organisation is not in could never be used by them (every write would be refused), so it is refused here, at
+        // definition. Should the organisation leave the community later, writes are refused with a 403 that says so.
+        if (c.OrganisationId is { } owningOrganisation && !errors.Has("writeTlp"))
+        {
+            var audienceCommunities = writeAudience.Select(e => e?.CommunityId).OfType<Guid>().Distinct().ToList();
+            var memberOf = audienceCommunities.Count == 0 ? [] : await db.CommunityMembers.AsNoTracking()
+                .Where(m => m.OrganisationId == owningOrganisation && audienceCommunities.Contains(m.CommunityId)).Select(m => m.CommunityId).ToListAsync(cancellationToken);
+            for (var i = 0; i < writeAudience.Count; i++)
+            {
+                if (writeAudience[i] is { Kind: AudienceKind.Community, CommunityId: { } cm } && !memberOf.Contains(cm))
+                {
+                    errors.Add($"writeAudiences[{i}]", "The collection's organisation is not a member of this community: objects written through it could not be shared with it.");
+                }
+            }
+        }
+
         // Aliases are unique within the owner — an organisation, or the network — never across organisations: a collision
         // answer tells an admin only about collections they see anyway (their own organisation's and the network's).
         var scope = c.OrganisationId;

@@ -17,6 +17,8 @@ public static class TaxiiEndpoints
     public static void MapTaxii(this RouteGroupBuilder taxii)
     {
         ArgumentNullException.ThrowIfNull(taxii);
+        // Their own tag in the OpenAPI document (not the default "Rampart.Server").
+        taxii.WithTags("TAXII");
         taxii.MapGet("/", (HttpContext http, IOptions<TaxiiOptions> options) => RunAsync(http, false, _ =>
         {
             var o = options.Value;

@@ -352,7 +352,7 @@ public sealed record TaxiiQuery(TaxiiMatch Match, int Limit, string? Next, strin
 public sealed class TaxiiCursors(PageCursors cursors)
 {
     public string Encode(string list, string scope, TaxiiPosition p) =>
-        cursors.Encode("taxii:" + list, scope, string.Create(CultureInfo.InvariantCulture, $"{p.DateAdded.UtcTicks}|{p.RecordId}|{p.Modified.UtcTicks}"), Guid.Empty);
+        cursors.Encode("taxii:" + list, scope, KeysetCodec.Encode(p.DateAdded.UtcTicks, p.RecordId, p.Modified.UtcTicks), Guid.Empty);
 
     public TaxiiPosition? Decode(string? next, string list, string scope)
     {
@@ -364,11 +364,10 @@ public sealed class TaxiiCursors(PageCursors cursors)
         try
         {
             var (key, _) = cursors.DecodeKey(next, "taxii:" + list, scope)!.Value;
-            var parts = key.Split('|');
-            return new TaxiiPosition(
-                new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero),
-                long.Parse(parts[1], CultureInfo.InvariantCulture),
-                new DateTimeOffset(long.Parse(parts[2], CultureInfo.InvariantCulture), TimeSpan.Zero));
+            var parts = new long[3];
+            return KeysetCodec.TryDecode(key, parts) && KeysetCodec.Time(parts[0]) is { } added && KeysetCodec.Time(parts[2]) is { } modified
+                ? new TaxiiPosition(added, parts[1], modified)
+                : throw new FormatException("Not a TAXII position.");
         }
         catch (Exception e) when (e is RequestValidationException or FormatException or IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException)
         {

@@ -78,13 +78,14 @@ public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeF
             spool.Position = 0;
             if (spool.Length <= direct)
             {
-                await RunAsync(ingest, scopes, caller, job, share, TaxiiEnvelopeReader.ItemsAsync(spool, maxObject, cancellationToken), cancellationToken);
+                await RunAsync(ingest, scopes, caller, job, share, Contained(collection, TaxiiEnvelopeReader.ItemsAsync(spool, maxObject, cancellationToken)), cancellationToken);
             }
             else
             {
                 var jobId = job.Id;
                 var input = spool;
                 var path = spoolPath;
+                var target = collection;
                 handedOver = true;
                 _ = Task.Run(async () =>
                 {
@@ -93,7 +94,7 @@ public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeF
                         await using var scope = scopes.CreateAsyncScope();
                         var background = scope.ServiceProvider.GetRequiredService<IntelIngest>();
                         var started = await background.Store.FindJobAsync(jobId, CancellationToken.None);
-                        await RunAsync(background, scopes, caller, started, share, TaxiiEnvelopeReader.ItemsAsync(input, maxObject, CancellationToken.None), CancellationToken.None);
+                        await RunAsync(background, scopes, caller, started, share, Contained(target, TaxiiEnvelopeReader.ItemsAsync(input, maxObject, CancellationToken.None)), CancellationToken.None);
                     }
 #pragma warning disable CA1031 // RunAsync has ended the job as failed; a background task has nobody to throw to.
                     catch (Exception)
@@ -123,6 +124,29 @@ public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeF
                     File.Delete(spoolPath);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The envelope's objects, those of a type the collection does not contain turned into rejections with the reason:
+    /// stored, they could not be read back through the collection, so the status reports them as failures (TAXII 2.1
+    /// §5.4: failures carry a message) and nothing of them is stored.
+    /// </summary>
+    public static async IAsyncEnumerable<IngestItem> Contained(TaxiiCollection collection, IAsyncEnumerable<IngestItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(items);
+        var types = TaxiiCollections.FilterOf(collection).Types ?? [];
+        await foreach (var item in items)
+        {
+            if (types.Count > 0 && item.Stix is { } stix && !types.Contains(stix.Type, StringComparer.Ordinal))
+            {
+                yield return new IngestItem(item.Ordinal, null, stix.Id.Length > 0 ? stix.Id : null,
+                    $"This collection contains only {string.Join(", ", types)}; a '{stix.Type}' written here could not be read through it. Not stored.");
+                continue;
+            }
+
+            yield return item;
         }
     }
 

@@ -27,7 +27,7 @@ public sealed record ExportedObject(long RecordId, Tlp Tlp, string Json);
 /// (<see cref="AccessPolicy.ReadableIdsAsync"/>: per caller token one range of the grants' key), applies the
 /// filter to each batch with one query, and yields rows as they come: memory holds one batch, never the export.
 /// </summary>
-public sealed class IntelExports(RampartDb db, AccessPolicy access)
+public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQueries queries)
 {
     /// <summary>Records per walk step: one id page per caller token, then one query for the batch's values.</summary>
     public const int BatchSize = 10_000;
@@ -45,7 +45,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         {
             var at = level;
             // The record type names the envelopes' (RecordType, Tlp, Id) index: a seek per level, not a walk of every object.
-            if (await access.Readable(Filtered(filter, valuesOnly), caller).AnyAsync(o => o.Record.RecordType == RecordType.StixObject && o.Record.Tlp == at, cancellationToken))
+            if (await queries.OneCopyPerId(access.Readable(Filtered(filter, valuesOnly), caller), caller).AnyAsync(o => o.Record.RecordType == RecordType.StixObject && o.Record.Tlp == at, cancellationToken))
             {
                 return level;
             }
@@ -105,7 +105,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
             seen.Clear();
             // Streamed row by row (one step's reader open, nothing collected): the step's ids go to the database as
             // one array parameter, not as one parameter per id (10,000 bound parameters cost more than the query).
-            await foreach (var row in ValuesStep(filter, kinds, ids).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var row in ValuesStep(caller, filter, kinds, ids).AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 if (IntelExportFormats.IndicatorKindOf(row.Kind) is not { } kind || !seen.Add((row.Kind, row.Value)))
                 {
@@ -140,7 +140,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
     /// One walk step of a value export: the values of <paramref name="kinds"/> carried by the objects <paramref name="ids"/>
     /// (already admitted by the access decision, newest first) that pass the filter; by object newest first, then by value.
     /// </summary>
-    public IQueryable<ExportedValueRow> ValuesStep(IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids)
+    public IQueryable<ExportedValueRow> ValuesStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(ids);
@@ -148,7 +148,8 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         var kindList = kinds as List<ObservableKind> ?? [.. kinds];
         var newest = idList[0];
         var oldest = idList[^1];
-        return from o in Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId))
+        // One copy per STIX id (IntelQueries.OneCopyPerId): another organisation's copy of an id never stands in for the served one.
+        return from o in queries.OneCopyPerId(Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId)), caller)
                join l in db.ObservableLinks on o.RecordId equals l.RecordId
                join v in db.Observables on l.ObservableId equals v.Id
                where EF.Parameter(kindList).Contains(v.Kind)
@@ -171,7 +172,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
             await foreach (var ids in BatchesAsync(caller, cancellationToken))
             {
                 seen.Clear();
-                await using var command = KeysStep(filter, kinds, ids, now).CreateDbCommand();
+                await using var command = KeysStep(caller, filter, kinds, ids, now).CreateDbCommand();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 int stixIdAt = reader.GetOrdinal(nameof(ExportedValueKey.StixId)), tlpAt = reader.GetOrdinal(nameof(ExportedValueKey.Tlp)),
                     kindAt = reader.GetOrdinal(nameof(ExportedValueKey.Kind)), valueAt = reader.GetOrdinal(nameof(ExportedValueKey.Value));
@@ -198,7 +199,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
     /// One walk step of <see cref="KeysAsync"/>: <see cref="ValuesStep"/>'s statement with the decay test (unless the filter
     /// includes decayed values) and only the columns a plain list, RPZ zone or Suricata rule prints.
     /// </summary>
-    public IQueryable<ExportedValueKey> KeysStep(IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now)
+    public IQueryable<ExportedValueKey> KeysStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(ids);
@@ -206,7 +207,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
         var kindList = kinds as List<ObservableKind> ?? [.. kinds];
         var newest = idList[0];
         var oldest = idList[^1];
-        var objects = Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId));
+        var objects = queries.OneCopyPerId(Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId)), caller);
         if (!filter.IncludeDecayed)
         {
             // Decayed: the indicator's DecaysAt has passed (the same test as search and lookup; other objects do not decay).
@@ -233,7 +234,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access)
             var oldest = ids[^1];
             var idList = ids as List<long> ?? [.. ids];
             var rows = await (
-                    from o in Filtered(filter, valuesOnly: false).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId))
+                    from o in queries.OneCopyPerId(Filtered(filter, valuesOnly: false).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId)), caller)
                     join v in db.IntelObjectVersions on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
                     where v.Json != null
                     orderby o.RecordId descending

@@ -92,7 +92,7 @@ public sealed record IntelChangeFilter(IReadOnlySet<string> StixTypes, IReadOnly
 /// not read has changed. Used by the live stream and the webhook deliveries; holds nothing in memory, so the
 /// writer and the reader may be on different app servers.
 /// </summary>
-public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, TimeProvider clock, IOptions<IntelStreamOptions> options)
+public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, Read.IntelQueries queries, TimeProvider clock, IOptions<IntelStreamOptions> options)
 {
     /// <summary>The newest outbox position (0 when empty): where a new subscriber starts.</summary>
     public async Task<long> HeadAsync(CancellationToken cancellationToken) =>
@@ -145,7 +145,9 @@ public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, TimePro
         }
 
         var ids = wanted.Select(r => r.RecordId).Distinct().ToList();
-        var readable = access.Readable(db.IntelObjects.AsNoTracking(), caller).Where(o => ids.Contains(o.RecordId));
+        // One copy per STIX id (IntelQueries.OneCopyPerId): a subscriber hears of the copy it is served, never of another
+        // organisation's copy under the same id (which a consumer keyed on id + modified would take as a newer version).
+        var readable = queries.OneCopyPerId(access.Readable(db.IntelObjects.AsNoTracking(), caller).Where(o => ids.Contains(o.RecordId)), caller);
         if (filter.StixTypes.Count > 0)
         {
             var types = filter.StixTypes.ToList();

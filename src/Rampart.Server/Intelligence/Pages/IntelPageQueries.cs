@@ -66,12 +66,9 @@ public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingS
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         if (filter.IsEmpty)
         {
-            // No filter: the access decision's own walk down the grant index, then the rows of those keys.
-            var ids = await access.ReadableIdsAsync(caller, RecordType.StixObject, before, limit + 1, cancellationToken);
-            var keys = ids.Take(limit).ToList();
-            var rows = await db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => EF.Parameter(keys).Contains(o.RecordId))
-                .OrderByDescending(o => o.RecordId).ToListAsync(cancellationToken);
-            return (await WithGrantsAsync(rows, cancellationToken), ids.Count > limit);
+            // No filter: the access decision's own walk down the grant index, then the rows of those keys, one copy per STIX id.
+            var (rows, hasMore) = await intel.NewestAsync(caller, before, limit, cancellationToken);
+            return (await WithGrantsAsync(rows, cancellationToken), hasMore);
         }
 
         string? value = null;

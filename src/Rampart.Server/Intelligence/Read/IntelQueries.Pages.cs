@@ -94,11 +94,10 @@ public sealed partial class IntelQueries
             return [];
         }
 
-        // One readable copy per id: the caller's own organisation's, else the oldest (as FindAsync picks).
-        var copies = await access.Readable(db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => EF.Parameter(wanted).Contains(o.StixId)), caller)
-            .OrderBy(o => o.RecordId).Take(wanted.Count * 4).ToListAsync(cancellationToken);
-        var byId = copies.GroupBy(c => c.StixId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.OwnerOrganisationId == caller.OrganisationId ? 0 : 1).First(), StringComparer.Ordinal);
+        // The copy of each id the caller is served (OneCopyPerId: one per id).
+        var copies = await OneCopyPerId(access.Readable(db.IntelObjects.AsNoTracking().Where(o => EF.Parameter(wanted).Contains(o.StixId)), caller), caller)
+            .Include(o => o.Record).Take(wanted.Count).ToListAsync(cancellationToken);
+        var byId = copies.ToDictionary(c => c.StixId, StringComparer.Ordinal);
         var result = new List<IntelRelated>();
         foreach (var (relationship, direction, type, other) in relationships)
         {

@@ -121,19 +121,9 @@ public sealed partial class IntelQueries
             objects = objects.Where(o => typeList.Contains(o.StixType));
         }
 
-        objects = access.Readable(objects, caller);
-
-        // One owner per id (review F4): copies of one STIX id held by different organisations are separate records, and
-        // TAXII clients key on id + version, so serving two owners' versions under one id would let an organisation publish
-        // a "newer version" (say revoked: true) of another's object. Of the copies the caller may read — in or out of this
-        // collection — only one is served: the caller's own organisation's, else the oldest (the lowest record id; ids of
-        // SDOs are random, so nobody can hold one before its author). A collection serves that copy when it is in its
-        // view, and nothing for the id otherwise. The same rule as IntelQueries.FindAsync's choice for /api/intel.
-        var me = caller.OrganisationId;
-        var readableCopies = access.Readable(db.IntelObjects.AsNoTracking(), caller);
-        objects = objects.Where(o => !readableCopies.Any(c => c.StixId == o.StixId && c.RecordId != o.RecordId
-            && (c.OwnerOrganisationId == me
-                || (o.OwnerOrganisationId != me && c.RecordId < o.RecordId))));
+        // One copy per id (review F4): of the copies the caller may read — in or out of this collection — only the one
+        // OneCopyPerId serves; a collection serves that copy when it is in its view, and nothing for the id otherwise.
+        objects = OneCopyPerId(access.Readable(objects, caller), caller);
 
         var versions = db.IntelObjectVersions.AsNoTracking().Where(v => v.Json != null && v.DateAdded < settledBefore);
         if (match.AddedAfter is { } addedAfter)

@@ -127,11 +127,56 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
         return [.. copies.OrderBy(o => o.OwnerOrganisationId == caller.OrganisationId ? 0 : 1).ThenBy(o => o.RecordId)];
     }
 
-    /// <summary>One readable copy: the one of <paramref name="owner"/> when given, else the caller's own organisation's, else the oldest; null when none is readable.</summary>
+    /// <summary>
+    /// One copy per STIX id per reader (review F4, s6 R2): of <paramref name="objects"/> (already cut by the access
+    /// decision) only the copy this reader is served — the caller's own organisation's copy of the id, else the
+    /// readable copy with the lowest record id (ids of SDOs are random, so nobody can hold one before its author).
+    /// Copies of one id held by different organisations are separate records, and consumers (TAXII clients, STIX and
+    /// MISP importers, SIEMs) key on id + modified: two owners' copies under one id would let an organisation publish a
+    /// "newer version" (say revoked: true) of another's object. The one expression every machine-readable read uses:
+    /// TAXII, the object list and search, the object by id, every export, the live stream and webhooks. Readable copies
+    /// count whatever the read's other filters (a filter that leaves out the served copy shows nothing for the id),
+    /// withdrawn ones included (a withdrawn served copy shows its tombstone). Index-backed: one probe of IX_IntelObjects_StixId
+    /// per candidate row, and the grants' key for each other copy found (bench/README.md shows the plans).
+    /// </summary>
+    public IQueryable<IntelObject> OneCopyPerId(IQueryable<IntelObject> objects, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(caller);
+        var me = caller.OrganisationId;
+        var readableCopies = access.Readable(db.IntelObjects.AsNoTracking(), caller);
+        return objects.Where(o => !readableCopies.Any(c => c.StixId == o.StixId && c.RecordId != o.RecordId
+            && (c.OwnerOrganisationId == me
+                || (o.OwnerOrganisationId != me && c.RecordId < o.RecordId))));
+    }
+
+    /// <summary>
+    /// The copy of <paramref name="stixId"/> the caller is served (<see cref="OneCopyPerId"/>), or with
+    /// <paramref name="owner"/> that organisation's copy when readable — an explicit, owner-labelled choice of the copies
+    /// view, never a default; null when none is readable. <c>Copies</c> lists every readable copy, the served one first.
+    /// </summary>
     public async Task<(ReadIntelObject? Object, IReadOnlyList<IntelObject> Copies)> FindAsync(Caller caller, string stixId, Guid? owner, CancellationToken cancellationToken)
     {
         var copies = await CopiesAsync(caller, stixId, cancellationToken);
-        var chosen = owner is { } o ? copies.FirstOrDefault(c => c.OwnerOrganisationId == o) : copies.Count > 0 ? copies[0] : null;
+        if (copies.Count == 0)
+        {
+            return (null, copies);
+        }
+
+        IntelObject? chosen;
+        if (owner is { } o)
+        {
+            chosen = copies.FirstOrDefault(c => c.OwnerOrganisationId == o);
+        }
+        else
+        {
+            var served = await OneCopyPerId(access.Readable(db.IntelObjects.AsNoTracking().Where(c => c.StixId == stixId), caller), caller)
+                .Select(c => c.RecordId).FirstOrDefaultAsync(cancellationToken);
+            // Beyond the first MaxCopies listed (an id held by very many organisations): read by its key.
+            chosen = copies.FirstOrDefault(c => c.RecordId == served)
+                ?? await db.IntelObjects.AsNoTracking().Include(c => c.Record).FirstOrDefaultAsync(c => c.RecordId == served, cancellationToken);
+        }
+
         return chosen is null ? (null, copies) : (await DetailAsync(chosen, cancellationToken), copies);
     }
 
@@ -152,12 +197,30 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     public async Task<(IReadOnlyList<IntelObject> Objects, bool More)> NewestAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var ids = await access.ReadableIdsAsync(caller, RecordType.StixObject, before, limit + 1, cancellationToken);
-        var recordIds = ids.Take(limit).ToList();
-        // The ids come from the access decision above; this only fetches their rows.
-        var rows = await db.IntelObjects.AsNoTracking().Include(o => o.Record).Where(o => EF.Parameter(recordIds).Contains(o.RecordId))
-            .OrderByDescending(o => o.RecordId).ToListAsync(cancellationToken);
-        return (rows, ids.Count > limit);
+        var found = new List<IntelObject>(limit + 1);
+        var from = before;
+        while (true)
+        {
+            var want = limit + 1 - found.Count;
+            var ids = await access.ReadableIdsAsync(caller, RecordType.StixObject, from, want, cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            // The ids come from the access decision above; this fetches their rows, one copy per STIX id.
+            var recordIds = ids as List<long> ?? [.. ids];
+            found.AddRange(await OneCopyPerId(db.IntelObjects.AsNoTracking().Where(o => EF.Parameter(recordIds).Contains(o.RecordId)), caller)
+                .Include(o => o.Record).OrderByDescending(o => o.RecordId).ToListAsync(cancellationToken));
+            if (found.Count > limit || ids.Count < want)
+            {
+                break;
+            }
+
+            from = ids[^1];
+        }
+
+        return ([.. found.Take(limit)], found.Count > limit);
     }
 
     /// <summary>Versions of a readable object (from <see cref="FindAsync"/>), newest first, older than <paramref name="before"/>.</summary>
@@ -322,7 +385,7 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             query = query.Where(o => o.LastSightedAt < st);
         }
 
-        query = access.Readable(query, caller);
+        query = OneCopyPerId(access.Readable(query, caller), caller);
         IQueryable<IntelObject> ordered;
         if (search.Sort == IntelSort.Modified)
         {

@@ -125,9 +125,11 @@ public static class IntelReadEndpoints
 
             var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
             var position = cursors.Decode(next, "intel-versions", scope);
-            DateTimeOffset? before = position is null ? null : new DateTimeOffset(long.Parse(position, CultureInfo.InvariantCulture), TimeSpan.Zero);
+            var key = new long[1];
+            DateTimeOffset? before = position is null ? null
+                : KeysetCodec.TryDecode(position, key) && KeysetCodec.Time(key[0]) is { } t ? t : throw RequestErrors.One("next", "Not a cursor of this list; start again without 'next'.");
             var (versions, more) = await intel.VersionsAsync(read.Intel, before, size, ct);
-            var nextCursor = more ? cursors.Encode("intel-versions", scope, versions[^1].Version.Modified.UtcTicks.ToString(CultureInfo.InvariantCulture)) : null;
+            var nextCursor = more ? cursors.Encode("intel-versions", scope, KeysetCodec.Encode(versions[^1].Version.Modified.UtcTicks)) : null;
             return TypedResults.Ok(new CursorPage<IntelVersionView>([.. versions.Select(v => new IntelVersionView(v.Version.Modified, v.Version.DateAdded, v.Json))], nextCursor));
         }).WithSummary("Versions of an object").WithDescription("Newest first, cursor-paged; owner as for the object.").AllowAnonymous();
 
@@ -141,7 +143,7 @@ public static class IntelReadEndpoints
             var (found, more) = await intel.SearchAsync(caller, search, after, size, ct);
             var labels = await intel.LabelsOfAsync([.. found.Select(o => o.RecordId)], ct);
             var nextCursor = more
-                ? cursors.Encode("intel-objects", scope, $"{found[^1].RecordId.ToString(CultureInfo.InvariantCulture)}:{found[^1].Modified.UtcTicks.ToString(CultureInfo.InvariantCulture)}")
+                ? cursors.Encode("intel-objects", scope, KeysetCodec.Encode(found[^1].RecordId, found[^1].Modified.UtcTicks))
                 : null;
             var now = clock.GetUtcNow();
             return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]], now: now))], nextCursor));
@@ -190,9 +192,10 @@ public static class IntelReadEndpoints
 
             var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
             var position = cursors.Decode(next, "intel-correlations", scope);
-            var result = await intel.CorrelationsAsync(caller, read.Intel, position is null ? null : long.Parse(position, CultureInfo.InvariantCulture), size, ct);
+            var key = new long[1];
+            var result = await intel.CorrelationsAsync(caller, read.Intel, position is null ? (long?)null : KeysetCodec.TryDecode(position, key) ? key[0] : throw RequestErrors.One("next", "Not a cursor of this list; start again without 'next'."), size, ct);
             var items = result.Items.Select(c => new CorrelatedView(c.Intel.StixId, c.Intel.StixType, c.Intel.Name, c.Intel.OwnerOrganisationId, c.Intel.Record.Tlp, c.Via)).ToList();
-            var nextCursor = result.More ? cursors.Encode("intel-correlations", scope, result.Items[^1].Intel.RecordId.ToString(CultureInfo.InvariantCulture)) : null;
+            var nextCursor = result.More ? cursors.Encode("intel-correlations", scope, KeysetCodec.Encode(result.Items[^1].Intel.RecordId)) : null;
 
             // The graph of this page: the object, the values it shares, the objects sharing them.
             var self = GraphId(read.Intel.StixId, read.Intel.OwnerOrganisationId);
@@ -242,8 +245,10 @@ public static class IntelReadEndpoints
 
     private static SearchPosition ParsePosition(string position)
     {
-        var parts = position.Split(':');
-        return new(long.Parse(parts[0], CultureInfo.InvariantCulture), new DateTimeOffset(long.Parse(parts[1], CultureInfo.InvariantCulture), TimeSpan.Zero));
+        Span<long> parts = stackalloc long[2];
+        return KeysetCodec.TryDecode(position, parts) && KeysetCodec.Time(parts[1]) is { } modified
+            ? new(parts[0], modified)
+            : throw RequestErrors.One("next", "Not a cursor of this list and filter; start again without 'next'.");
     }
 
     private static (IntelSearch Search, int Limit) ParseSearch(IQueryCollection query)

@@ -209,17 +209,14 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
 /// <summary>Where a page of sightings ends: the last one's created time and record.</summary>
 public readonly record struct SightingPosition(DateTimeOffset CreatedAt, long RecordId)
 {
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.UtcTicks}:{RecordId}");
+    public override string ToString() => Hosting.KeysetCodec.Encode(CreatedAt.UtcTicks, RecordId);
 
     /// <summary>The position <see cref="ToString"/> wrote (inside a protected cursor), or null.</summary>
     public static SightingPosition? Parse(string? text)
     {
-        var parts = text?.Split(':');
-        return parts is [var ticks, var record]
-            && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 3155378975999999999
-            && long.TryParse(record, NumberStyles.None, CultureInfo.InvariantCulture, out var r)
-            ? new SightingPosition(new DateTimeOffset(t, TimeSpan.Zero), r)
+        Span<long> parts = stackalloc long[2];
+        return Hosting.KeysetCodec.TryDecode(text, parts) && Hosting.KeysetCodec.Time(parts[0]) is { } created
+            ? new SightingPosition(created, parts[1])
             : null;
     }
 }
