@@ -98,6 +98,36 @@ public abstract class ExpertDirectoryTests(NodeFixture fixture)
         Assert.DoesNotContain(name, Names(await Json.ReadAsync(await Node.Client(Node.Member).GetAsync("/api/capacity/experts?limit=200"))));
     }
 
+    [Fact]
+    public async Task PersonDemotedToViewer_LeavesTheDirectoryAndGetsNoRequests_UntilAWritingRoleAgain()
+    {
+        // Review s6 R-small: a viewer profile from before the viewer rule, or of a person demoted later, stayed listed.
+        var expert = await NewPersonAsync(Node.MemberOrg);
+        var name = $"Dita {Guid.NewGuid():N}";
+        var id = (await Json.ReadAsync(await expert.Client.PutAsync("/api/capacity/experts/me", Profile(name, ["digital-forensics"], ["mk"], "MK"))))["id"]!.GetValue<Guid>();
+        var member = Node.Client(Node.Member);
+        Assert.Contains(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?limit=200"))));
+
+        await SetRoleAsync(expert.Person, Rampart.Server.Access.Role.Viewer);
+
+        Assert.DoesNotContain(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?limit=200"))));
+        Assert.DoesNotContain(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?area=digital-forensics&limit=200"))));
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/capacity/experts/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.PostAsync($"/api/capacity/experts/{id}/requests", new { subject = "Help", message = "Please" })).StatusCode);
+
+        await SetRoleAsync(expert.Person, Rampart.Server.Access.Role.Analyst);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/api/capacity/experts/{id}")).StatusCode);
+    }
+
+    private async Task SetRoleAsync(Person person, Rampart.Server.Access.Role role)
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Rampart.Server.Data.RampartDb>();
+        var user = await db.Users.FindAsync(person.UserId);
+        user!.Role = role;
+        await db.SaveChangesAsync();
+    }
+
     private async Task SetDisabledAsync(Person person, bool disabled)
     {
         await using var scope = Node.Factory.Services.CreateAsyncScope();

@@ -284,6 +284,13 @@ public enum AuditEvent
     TrainingEnrolmentRemoved = 1471,
     TrainingCertificateAdded = 1475,
     TrainingCertificateDeleted = 1476,
+    /// <summary>The node issued a certificate with a verification code for a completed session (detail: certificate and session).</summary>
+    TrainingCertificateIssued = 1477,
+    TrainingCertificateRevoked = 1478,
+    /// <summary>A course owner removed an enrolment in its session (target: the session; another organisation's person is not named).</summary>
+    TrainingSeatRemoved = 1479,
+    /// <summary>The organisation changed the roles it needs (skills matrix).</summary>
+    TrainingNeedsChanged = 1480,
 
     // 8xx TAXII (issue 10; 7xx are the incidents of issue 11)
     TaxiiCollectionCreated = 800,

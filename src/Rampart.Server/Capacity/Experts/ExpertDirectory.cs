@@ -69,11 +69,14 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
     /// <summary>
     /// Profiles whose person can still answer: a person disabled by their organisation's admin (left the team) is out of
     /// the directory and receives no requests until re-enabled; the profile itself stays theirs (consent is not withdrawn for them).
+    /// A viewer may not offer expertise (the profile is a record their organisation owns), so a profile whose person is a
+    /// viewer now — demoted after offering it, or created before that rule — is out of the directory the same way until
+    /// the person has a writing role again.
     /// </summary>
     private IQueryable<ExpertProfile> Listed(IQueryable<ExpertProfile> profiles)
     {
         var users = db.Users;
-        return profiles.Where(p => !users.Any(u => u.Id == p.UserId && u.Disabled));
+        return profiles.Where(p => !users.Any(u => u.Id == p.UserId && (u.Disabled || u.Role == Role.Viewer)));
     }
 
     public async Task<ExpertView?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)

@@ -60,7 +60,8 @@ public sealed record ComparisonItem(string ParameterId, string Name, int? Level,
 
 public sealed record ComparisonView(Guid AssessmentId, Guid OtherId, int Differences, IReadOnlyList<ComparisonItem> Parameters);
 
-public sealed record GapItem(string ParameterId, string Name, int MinLevel, int? Level, int Gap);
+/// <summary>A parameter below its minimum level, with readable courses of the catalogue mapped to it (at most five).</summary>
+public sealed record GapItem(string ParameterId, string Name, int MinLevel, int? Level, int Gap, IReadOnlyList<Training.ParameterCourse>? Courses = null);
 
 public sealed record GapView(Guid AssessmentId, Guid ProfileId, string ProfileName, int ProfileVersion, bool Met, IReadOnlyList<GapItem> Gaps);
 
@@ -194,7 +195,7 @@ public static class MaturityEndpoints
             return TypedResults.Ok(new ComparisonView(a.Assessment.Id, b.Assessment.Id, items.Count(i => i.Difference is not null and not 0 || (i.Level is null != i.OtherLevel is null)), items));
         }).WithSummary("Compare two assessments side by side").WithDescription("Per parameter both levels and the difference (other minus this), for example a self-assessment and the peer review of it. Both must be readable (404 otherwise) and use the same model version (400).");
 
-        group.MapGet("/assessments/{id}/gaps", async Task<Results<Ok<GapView>, NotFound>> (string id, string? profile, Caller caller, MaturityQueries queries, MaturityModels models, CancellationToken ct) =>
+        group.MapGet("/assessments/{id}/gaps", async Task<Results<Ok<GapView>, NotFound>> (string id, string? profile, Caller caller, MaturityQueries queries, MaturityModels models, Training.TrainingQueries training, CancellationToken ct) =>
         {
             var profileId = profile is null ? throw RequestErrors.One("profile", "Required: the id of a target profile.") : Http.ParseId(profile, "profile");
             if (await queries.FindAsync(caller, Http.ParseId(id), ct) is not { } a || await queries.FindProfileAsync(caller, profileId, ct) is not { } p)
@@ -210,9 +211,10 @@ public static class MaturityEndpoints
             var model = (await models.FindAsync(a.Assessment.ModelKey, CultureInfo.CurrentUICulture, ct))!;
             var result = Sim3Analysis.Gaps(p.Profile.Levels.ToDictionary(l => l.ParameterId, l => l.MinLevel, StringComparer.Ordinal), Levels(a.Assessment), model.Parameters.Select(x => x.Id).ToList());
             var names = model.Parameters.ToDictionary(x => x.Id, x => x.Name, StringComparer.Ordinal);
+            var courses = await training.CoursesForParametersAsync(caller, result.Gaps.Select(g => g.ParameterId).ToList(), 5, ct);
             return TypedResults.Ok(new GapView(a.Assessment.Id, p.Profile.Id, p.Profile.Name, p.Profile.Version, result.Met,
-                result.Gaps.Select(g => new GapItem(g.ParameterId, names.GetValueOrDefault(g.ParameterId, g.ParameterId), g.MinLevel, g.Level, g.Gap)).ToList()));
-        }).WithSummary("Gaps of an assessment against a target profile").WithDescription("Met or not, and every parameter below its minimum level, largest gap first (an unrated parameter counts as level 0). SIM3 relations between parameters are not given as hints: the node's SIM3 source lists none.");
+                result.Gaps.Select(g => new GapItem(g.ParameterId, names.GetValueOrDefault(g.ParameterId, g.ParameterId), g.MinLevel, g.Level, g.Gap, courses.GetValueOrDefault(g.ParameterId) ?? [])).ToList()));
+        }).WithSummary("Gaps of an assessment against a target profile").WithDescription("Met or not, and every parameter below its minimum level, largest gap first (an unrated parameter counts as level 0), each with up to five courses of the catalogue that address it and the caller may read. SIM3 relations between parameters are not given as hints: the node's SIM3 source lists none.");
 
         group.MapGet("/assessments/{id}/radar.svg", async Task<Results<ContentHttpResult, NotFound>> (string id, string? category, string? compare, string? profile, Caller caller, MaturityQueries queries, MaturityModels models, CancellationToken ct) =>
         {

@@ -151,6 +151,13 @@ public static class PlanEndpoints
         }).WithSummary("Export a plan's actions as CSV").WithDescription("One row per action (number, title, status, overdue, parameters as O-8>=3, owner, dates, budget, currency, funding, readable funding project, dependencies by number, readable source, description); cells that a spreadsheet would run as formulas are prefixed with an apostrophe.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
+        group.MapGet("/{id}/pdf", async Task<Results<FileContentHttpResult, NotFound>> (string id, string? language, Caller caller, PlanPdf pdf, CancellationToken ct) =>
+            await pdf.WriteAsync(caller, Http.ParseId(id), language, ct) is { } file ? TypedResults.File(file.Pdf, "application/pdf", file.FileName) : TypedResults.NotFound())
+            .WithSummary("Export a plan as PDF")
+            .WithDescription("What the printable page shows (marking, status, progress, expected maturity, every action), A4 with the font embedded, in the language of the owning organisation's country "
+                + "(AL/XK sq, MK mk, RS sr-Latn, ME sr-Latn-ME, BA bs, GE ka, MD ro, otherwise en) or language= one of the node's languages. 404 when not readable.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf");
+
         // ----- cyber hygiene
         group.MapGet("/{id}/hygiene", async Task<Results<Ok<HygieneView>, NotFound>> (string id, Caller caller, PlanQueries queries, CancellationToken ct) =>
             await queries.FindAsync(caller, Http.ParseId(id), ct) is { } read ? TypedResults.Ok(PlanViews.Hygiene(read.Plan, await queries.HygieneAsync(read, ct))) : TypedResults.NotFound())

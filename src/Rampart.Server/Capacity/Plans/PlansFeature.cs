@@ -12,6 +12,7 @@ public sealed class PlansFeature : RampartFeature
         builder.Services.AddScoped<PlanQueries>();
         builder.Services.AddScoped<PlanEditing>();
         builder.Services.AddScoped<PlanViews>();
+        builder.Services.AddScoped<PlanPdf>();
         builder.Services.AddSingleton(new NavEntry(NavGroup.Capacity, "Capacity-building plans", "capacity/plans", MudBlazor.Icons.Material.Filled.Checklist, c => c.IsAuthenticated, 5));
     }
 

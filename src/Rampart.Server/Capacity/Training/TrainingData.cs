@@ -38,5 +38,9 @@ public static class TrainingData
         public DbSet<TrainingEnrolment> TrainingEnrolments => db.Set<TrainingEnrolment>();
 
         public DbSet<TrainingCertificate> TrainingCertificates => db.Set<TrainingCertificate>();
+
+        public DbSet<TrainingCourseParameter> TrainingCourseParameters => db.Set<TrainingCourseParameter>();
+
+        public DbSet<TrainingNeed> TrainingNeeds => db.Set<TrainingNeed>();
     }
 }

@@ -28,7 +28,8 @@ public sealed record CourseRequest(
     string? Description = null,
     IReadOnlyList<string?>? Items = null,
     IReadOnlyList<string?>? Profiles = null,
-    bool? Network = null);
+    bool? Network = null,
+    IReadOnlyList<string?>? Parameters = null);
 
 public sealed record SessionRequest(DateOnly? StartDate, DateOnly? EndDate, bool? Online = null, string? Place = null, string? Trainer = null, int? Capacity = null, Guid? ProjectId = null);
 
@@ -36,12 +37,21 @@ public sealed record EnrolmentRequest(Guid? SessionId, EnrolmentStatus? Status =
 
 public sealed record CertificateRequest(string? Name, string? Issuer, string? Number, DateOnly? IssuedOn, DateOnly? ExpiresOn = null);
 
+/// <summary>Issue a certificate for a completed (attended, ended) session: the name as it is to be printed (default: the person's name).</summary>
+public sealed record IssueRequest(Guid? SessionId, string? PrintedName = null);
+
+/// <summary>A role the organisation needs: an ECSF profile, how many people, at which level at least (1–4, default 3).</summary>
+public sealed record NeedRequest(string? ProfileId, int? Count, int? Level = null);
+
+public sealed record NeedsRequest(IReadOnlyList<NeedRequest?>? Needs);
+
 /// <summary>
 /// Every write of training records and courses: checks everything first, then changes, audits and saves once, so a bad
 /// request changes nothing. People are records of their own organisation only (TLP:AMBER+STRICT, no audience); a
 /// course is its organisation's, or the network's when shared (TLP:GREEN, network audience).
 /// </summary>
-public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingStore sharing, IPeopleDirectory people, ProjectQueries projects, AuditTrail audit, TimeProvider clock)
+public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingStore sharing, IPeopleDirectory people, ProjectQueries projects, AuditTrail audit, TimeProvider clock,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
 {
     private static readonly HashSet<string> CultureNames = CultureInfo.GetCultures(CultureTypes.AllCultures)
         .Select(c => c.Name).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -193,6 +203,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         EnsureCanCreate(caller);
         var errors = new RequestErrors();
         var (items, profiles) = await ValidateCourseAsync(request, errors, cancellationToken);
+        var parameters = await ValidateParametersAsync(request.Parameters, errors, cancellationToken);
         errors.ThrowIfAny();
         var now = clock.GetUtcNow();
         var record = NewRecord(caller, now, TrainingCourse.Type);
@@ -202,6 +213,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
             CreatedAt = now,
         };
         Apply(course, request, items, profiles, now);
+        ApplyParameters(course, parameters);
         db.SharedRecords.Add(record);
         db.TrainingCourses.Add(course);
         await ShareCourseAsync(caller, course, cancellationToken);
@@ -221,8 +233,10 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
 
         var errors = new RequestErrors();
         var (items, profiles) = await ValidateCourseAsync(request, errors, cancellationToken);
+        var parameters = await ValidateParametersAsync(request.Parameters, errors, cancellationToken);
         errors.ThrowIfAny();
         Apply(course, request, items, profiles, clock.GetUtcNow());
+        ApplyParameters(course, parameters);
         await ShareCourseAsync(caller, course, cancellationToken);
         audit.Record(AuditEvent.TrainingCourseChanged, caller, $"training-course:{course.Id}", detail: course.Network ? "network" : "organisation");
         await db.SaveChangesAsync(cancellationToken);
@@ -445,6 +459,221 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         return true;
     }
 
+    /// <summary>
+    /// Issues the node's certificate for a session the person completed (attended, and the session has ended): the course
+    /// title, the session's last day, the caller's organisation as issuer, the name as printed, and an unguessable
+    /// verification code for the public check. Once per person and session. Null when the person is not readable.
+    /// </summary>
+    public async Task<TrainingCertificate?> IssueCertificateAsync(Caller caller, Guid personId, IssueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var person = await WritablePersonAsync(caller, personId, manage: true, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var errors = new RequestErrors();
+        errors.SingleLine("printedName", request.PrintedName, TrainingLimits.NameLength, required: false);
+        if (request.SessionId is not { } sessionId)
+        {
+            errors.Add("sessionId", "Required: the completed session the certificate is for.");
+            errors.ThrowIfAny();
+            return null;
+        }
+
+        errors.ThrowIfAny();
+        var recordId = person.RecordId;
+        var enrolment = await db.TrainingEnrolments.AsNoTracking().FirstOrDefaultAsync(e => e.PersonRecordId == recordId && e.SessionId == sessionId, cancellationToken);
+        var session = enrolment is null ? null : await db.TrainingSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        // The course as it is now: the person's organisation issues for what its person attended (their history), whatever the course's sharing.
+        var course = session is null ? null : await db.TrainingCourses.AsNoTracking().FirstOrDefaultAsync(c => c.RecordId == session.CourseRecordId, cancellationToken);
+        if (enrolment is null || session is null || course is null)
+        {
+            throw RequestErrors.One("sessionId", "The person is not enrolled in this session.");
+        }
+
+        if (enrolment.Status != EnrolmentStatus.Attended || session.EndDate > Today)
+        {
+            throw RequestErrors.One("sessionId", "A certificate is issued once the person attended and the session has ended (record the attendance first).");
+        }
+
+        if (await db.TrainingCertificates.AnyAsync(c => c.PersonRecordId == recordId && c.SessionId == sessionId && c.VerificationCode != null, cancellationToken))
+        {
+            throw new ConflictException("This person already has a certificate for this session; revoke it to issue it anew.");
+        }
+
+        var organisationId = person.OrganisationId;
+        var issuer = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.Name).FirstAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var certificate = new TrainingCertificate
+        {
+            Id = Guid.CreateVersion7(now), PersonRecordId = recordId, Name = course.Title, Issuer = issuer, IssuedOn = session.EndDate, CreatedAt = now,
+            VerificationCode = CertificateCodes.New(), PrintedName = Trimmed(request.PrintedName) ?? person.Name, SessionId = sessionId, IssuerOrganisationId = organisationId,
+        };
+        db.TrainingCertificates.Add(certificate);
+        audit.Record(AuditEvent.TrainingCertificateIssued, caller, $"training-person:{person.Id}", detail: $"certificate {certificate.Id} session {sessionId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return certificate;
+    }
+
+    /// <summary>Revokes an issued certificate: the public check answers "revoked" from now on. Null when not readable or not an issued one.</summary>
+    public async Task<TrainingCertificate?> RevokeCertificateAsync(Caller caller, Guid personId, Guid certificateId, CancellationToken cancellationToken)
+    {
+        var person = await WritablePersonAsync(caller, personId, manage: true, cancellationToken);
+        var certificate = person is null ? null : await db.TrainingCertificates.FirstOrDefaultAsync(c => c.Id == certificateId && c.PersonRecordId == person.RecordId, cancellationToken);
+        if (certificate is null)
+        {
+            return null;
+        }
+
+        if (certificate.VerificationCode is null)
+        {
+            throw new ConflictException("Only certificates the node issued (with a verification code) are revoked; delete a recorded one instead.");
+        }
+
+        if (certificate.RevokedAt is null)
+        {
+            certificate.RevokedAt = clock.GetUtcNow();
+            audit.Record(AuditEvent.TrainingCertificateRevoked, caller, $"training-person:{person!.Id}", detail: $"certificate {certificateId}");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return certificate;
+    }
+
+    /// <summary>
+    /// The course owner removes a seat of its session (review R4): any enrolment, its own organisation's or another's —
+    /// the other's given by the opaque seat token of the session's seat list, never by a person's id or name. Audited on the
+    /// session; the person's organisation sees the enrolment gone from the record. False when unknown or not the owner's.
+    /// </summary>
+    public async Task<bool> RemoveSeatAsync(Caller caller, Guid sessionId, string seat, CancellationToken cancellationToken)
+    {
+        var session = await db.TrainingSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        var course = session is null ? null : await access.Readable(db.TrainingCourses.AsNoTracking().Include(c => c.Record), caller).FirstOrDefaultAsync(c => c.RecordId == session.CourseRecordId, cancellationToken);
+        if (session is null || course is null)
+        {
+            return false;
+        }
+
+        EnsureCanWrite(caller, course.Record);
+        if (SeatTokens.Read(protection, sessionId, seat) is not { } personRecordId)
+        {
+            throw RequestErrors.One("seat", "Not a seat of this session (take it from the session's seat list).");
+        }
+
+        var enrolment = await db.TrainingEnrolments.FirstOrDefaultAsync(e => e.PersonRecordId == personRecordId && e.SessionId == sessionId, cancellationToken);
+        if (enrolment is null)
+        {
+            return false;
+        }
+
+        db.TrainingEnrolments.Remove(enrolment);
+        audit.Record(AuditEvent.TrainingSeatRemoved, caller, $"training-session:{sessionId}", detail: enrolment.Status.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Replaces the roles the caller's organisation needs (its writers only); checks everything first.</summary>
+    public async Task<IReadOnlyList<TrainingNeed>> SetNeedsAsync(Caller caller, NeedsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!AccessPolicy.CanCreate(caller) || !caller.CanWrite)
+        {
+            throw new ForbiddenException("Writers of the organisation set the roles it needs.");
+        }
+
+        var errors = new RequestErrors();
+        var needs = request.Needs ?? [];
+        if (request.Needs is null)
+        {
+            errors.Add("needs", "Required: a list of { profileId, count, level } (an empty list clears it).");
+        }
+        else if (needs.Count > TrainingLimits.MaxProfiles)
+        {
+            errors.Add("needs", $"At most {TrainingLimits.MaxProfiles}: one per ECSF role profile.");
+        }
+
+        errors.ThrowIfAny();
+        var known = (await db.EcsfProfiles.AsNoTracking().Where(p => p.FrameworkKey == EcsfSource.V1).Select(p => p.ProfileId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < needs.Count; i++)
+        {
+            var n = needs[i];
+            if (n?.ProfileId is not { } profileId || !known.Contains(profileId))
+            {
+                errors.Add($"needs[{i}].profileId", "Not an ECSF role profile id (for example 'incident-responder').");
+            }
+            else if (!seen.Add(profileId))
+            {
+                errors.Add($"needs[{i}].profileId", "Named twice.");
+            }
+
+            if (n?.Count is not { } count || count < 1 || count > TrainingLimits.MaxNeededPeople)
+            {
+                errors.Add($"needs[{i}].count", $"Required: how many people, 1 to {TrainingLimits.MaxNeededPeople}.");
+            }
+
+            if (n?.Level is { } level && (level < 1 || level > 4))
+            {
+                errors.Add($"needs[{i}].level", "1 (awareness), 2 (basic), 3 (proficient, the default) or 4 (expert).");
+            }
+        }
+
+        errors.ThrowIfAny();
+        var organisationId = caller.OrganisationId;
+        var now = clock.GetUtcNow();
+        var existing = await db.TrainingNeeds.Where(n => n.OrganisationId == organisationId && n.FrameworkKey == EcsfSource.V1).ToListAsync(cancellationToken);
+        db.TrainingNeeds.RemoveRange(existing.Where(e => !seen.Contains(e.ProfileId)));
+        foreach (var n in needs)
+        {
+            var row = existing.FirstOrDefault(e => e.ProfileId == n!.ProfileId);
+            if (row is null)
+            {
+                row = new TrainingNeed { OrganisationId = organisationId, FrameworkKey = EcsfSource.V1, ProfileId = n!.ProfileId! };
+                db.TrainingNeeds.Add(row);
+            }
+
+            row.Count = n!.Count!.Value;
+            row.Level = (Proficiency)(n.Level ?? 3);
+            row.ModifiedAt = now;
+        }
+
+        audit.Record(AuditEvent.TrainingNeedsChanged, caller, $"organisation:{organisationId}", detail: $"{needs.Count} roles");
+        await db.SaveChangesAsync(cancellationToken);
+        return await db.TrainingNeeds.AsNoTracking().Where(n => n.OrganisationId == organisationId && n.FrameworkKey == EcsfSource.V1).OrderBy(n => n.ProfileId).ToListAsync(cancellationToken);
+    }
+
+    private async Task<List<string>> ValidateParametersAsync(IReadOnlyList<string?>? requested, RequestErrors errors, CancellationToken cancellationToken)
+    {
+        var parameters = requested ?? [];
+        if (parameters.Count > TrainingLimits.MaxParameters)
+        {
+            errors.Add("parameters", $"At most {TrainingLimits.MaxParameters} SIM3 parameters.");
+            return [];
+        }
+
+        var ids = parameters.Where(p => p is not null).Select(p => p!.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        var known = (await db.MaturityParameters.AsNoTracking().Where(p => EF.Parameter(ids).Contains(p.ParameterId)).Select(p => p.ParameterId).Distinct().ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (parameters[i] is not { } id || !known.Contains(id.Trim().ToUpperInvariant()))
+            {
+                errors.Add($"parameters[{i}]", "Not a SIM3 parameter id of any model version on this node (for example O-8 or H-3).");
+            }
+        }
+
+        return ids.Where(known.Contains).ToList();
+    }
+
+    private static void ApplyParameters(TrainingCourse course, List<string> parameters)
+    {
+        course.Parameters.RemoveAll(p => !parameters.Contains(p.ParameterId));
+        course.Parameters.AddRange(parameters.Where(p => course.Parameters.All(x => x.ParameterId != p)).Select(p => new TrainingCourseParameter { ParameterId = p }));
+    }
+
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Training dates from 1990 to ten years ahead: anything else is a typing error.</summary>
@@ -621,7 +850,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
     private async Task<TrainingCourse?> WritableCourseAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var course = await access.Readable(db.TrainingCourses.Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles), caller)
+        var course = await access.Readable(db.TrainingCourses.Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters), caller)
             .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (course is not null)
         {

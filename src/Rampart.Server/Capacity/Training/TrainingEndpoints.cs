@@ -29,13 +29,14 @@ public sealed record PersonView(Guid Id, Guid OrganisationId, Guid? UserId, stri
 }
 
 public sealed record CourseView(Guid Id, Guid OrganisationId, string Title, string Provider, string? Description, CourseFormat Format, CourseLevel Level, string Language,
-    decimal Hours, bool Network, IReadOnlyList<string> Items, IReadOnlyList<string> Profiles, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt)
+    decimal Hours, bool Network, IReadOnlyList<string> Items, IReadOnlyList<string> Profiles, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, IReadOnlyList<string> Parameters)
 {
     public static CourseView From(TrainingCourse c)
     {
         ArgumentNullException.ThrowIfNull(c);
         return new(c.Id, c.OrganisationId, c.Title, c.Provider, c.Description, c.Format, c.Level, c.Language, c.Hours, c.Network,
-            c.Items.Select(i => i.ItemId).Order(StringComparer.Ordinal).ToList(), c.Profiles.Select(p => p.ProfileId).Order(StringComparer.Ordinal).ToList(), c.CreatedAt, c.ModifiedAt);
+            c.Items.Select(i => i.ItemId).Order(StringComparer.Ordinal).ToList(), c.Profiles.Select(p => p.ProfileId).Order(StringComparer.Ordinal).ToList(), c.CreatedAt, c.ModifiedAt,
+            c.Parameters.Select(p => p.ParameterId).Order(StringComparer.Ordinal).ToList());
     }
 }
 
@@ -155,6 +156,84 @@ public static class TrainingEndpoints
             await editing.DeleteCertificateAsync(caller, Http.ParseId(id), Http.ParseId(certificateId, "certificateId"), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Delete a certificate").WithDescription("Writers of the person's organisation only.");
 
+        group.MapPost("/people/{id}/certificates/issue", async Task<Results<Created<CertificateView>, NotFound>> (string id, IssueRequest request, Caller caller, TrainingEditing editing, TrainingQueries queries, CancellationToken ct) =>
+        {
+            var personId = Http.ParseId(id);
+            if (await editing.IssueCertificateAsync(caller, personId, request, ct) is not { } c || await queries.FindPersonAsync(caller, personId, ct) is not { } person)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var view = (await queries.CertificatesAsync(person, ct)).Single(x => x.Id == c.Id);
+            return TypedResults.Created($"/api/capacity/training/people/{id}/certificates/{c.Id}/pdf", view);
+        }).WithSummary("Issue a certificate for a completed session")
+            .WithDescription("sessionId: a session the person attended that has ended; printedName: the name as printed (default the person's name). The certificate gets a verification code (100 random bits) "
+                + "that anyone checks at /verify/{code} or GET /api/public/certificates/{code}. Once per person and session (409).");
+
+        group.MapPost("/people/{id}/certificates/{certificateId}/revoke", async Task<Results<Ok<CertificateView>, NotFound>> (string id, string certificateId, Caller caller, TrainingEditing editing, TrainingQueries queries, CancellationToken ct) =>
+        {
+            var personId = Http.ParseId(id);
+            var certificate = Http.ParseId(certificateId, "certificateId");
+            if (await editing.RevokeCertificateAsync(caller, personId, certificate, ct) is null || await queries.FindPersonAsync(caller, personId, ct) is not { } person)
+            {
+                return TypedResults.NotFound();
+            }
+
+            return TypedResults.Ok((await queries.CertificatesAsync(person, ct)).Single(x => x.Id == certificate));
+        }).WithSummary("Revoke an issued certificate").WithDescription("The public check answers revoked from now on. Writers of the person's organisation only; a certificate recorded from elsewhere is deleted instead (409).");
+
+        group.MapGet("/people/{id}/certificates/{certificateId}/pdf", async Task<Results<FileContentHttpResult, NotFound>> (string id, string certificateId, string? language, HttpContext http, Caller caller,
+            TrainingQueries queries, IStringLocalizer<TrainingTexts> texts, Microsoft.Extensions.Options.IOptions<NodeOptions> node, TimeProvider clock, CancellationToken ct) =>
+        {
+            var culture = Pdf.PdfLanguage.Parse(language, CultureInfo.CurrentUICulture);
+            var found = await queries.IssuedCertificateAsync(caller, Http.ParseId(id), Http.ParseId(certificateId, "certificateId"), ct);
+            if (found is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var verifyUrl = VerifyUrl(http, node.Value, found.Code);
+            var bytes = InCulture(culture, () => CertificatePdf.Write(found, verifyUrl, culture.Name, key => texts[key].Value, clock.GetUtcNow()));
+            return TypedResults.File(bytes, "application/pdf", $"certificate-{found.Code}.pdf");
+        }).WithSummary("An issued certificate as PDF").WithDescription("A4, fonts embedded (Latin, Cyrillic, Georgian), with the verification code and the public address that checks it; language: a UI language (default the reader's).")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf");
+
+        group.MapGet("/sessions/{id}/seats", async Task<Results<Ok<SeatsView>, NotFound>> (string id, int? limit, string? next, Caller caller, TrainingQueries queries, PageCursors cursors, CancellationToken ct) =>
+        {
+            var sessionId = Http.ParseId(id);
+            var size = Http.Limit(limit);
+            var scope = sessionId.ToString("N");
+            if (await queries.SeatsAsync(caller, sessionId, cursors.Decode(next, "training-seats", scope), size, ct) is not { } found)
+            {
+                return TypedResults.NotFound();
+            }
+
+            return TypedResults.Ok(found.View with { Next = found.NextAfter is { } n ? cursors.Encode("training-seats", scope, n) : null });
+        }).WithSummary("The seats of a session (course owner)")
+            .WithDescription("For writers of the course's organisation: capacity, seats taken by all organisations, its own organisation's participants by name and every other organisation's as "
+                + "\"another organisation's participant\" (no name, no id), each with a seat token to remove it. Cursor-paged. 403 for other readers of the course.");
+
+        group.MapDelete("/sessions/{id}/seats/{seat}", async Task<Results<NoContent, NotFound>> (string id, string seat, Caller caller, TrainingEditing editing, CancellationToken ct) =>
+            await editing.RemoveSeatAsync(caller, Http.ParseId(id), seat, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Remove a seat of a session (course owner)").WithDescription("The course owner removes any enrolment of its session by the seat token from the seat list; the person's organisation sees it gone from the record.");
+
+        group.MapGet("/matrix", async Task<Ok<MatrixView>> (int? limit, string? next, Caller caller, TrainingQueries queries, PageCursors cursors, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            var (view, nextBefore) = await queries.MatrixAsync(caller, cursors.Decode(next, "training-matrix", ""), size, ct);
+            return TypedResults.Ok(view with { Next = nextBefore is { } n ? cursors.Encode("training-matrix", "", n) : null });
+        }).WithSummary("The organisation's skills matrix")
+            .WithDescription("The caller's organisation's people × the twelve ECSF profiles (holds the profile; level = mean of the person's ratings over the profile's skill and knowledge items, unrated as 0), "
+                + "newest first and cursor-paged; the roles the organisation needs with how many people fill them (holding the profile at the level), the gap, and readable courses mapped to the profile.");
+
+        group.MapGet("/needs", async Task<Ok<IReadOnlyList<NeedRequest>>> (Caller caller, TrainingQueries queries, CancellationToken ct) =>
+            TypedResults.Ok((IReadOnlyList<NeedRequest>)(await queries.NeedsAsync(caller, ct)).Select(n => new NeedRequest(n.ProfileId, n.Count, (int)n.Level)).ToList()))
+            .WithSummary("The roles the organisation needs").WithDescription("ECSF profiles with how many people and the level at least (1–4); at most twelve, one per profile.");
+
+        group.MapPut("/needs", async Task<Ok<IReadOnlyList<NeedRequest>>> (NeedsRequest request, Caller caller, TrainingEditing editing, CancellationToken ct) =>
+            TypedResults.Ok((IReadOnlyList<NeedRequest>)(await editing.SetNeedsAsync(caller, request, ct)).Select(n => new NeedRequest(n.ProfileId, n.Count, (int)n.Level)).ToList()))
+            .WithSummary("Set the roles the organisation needs").WithDescription("needs: [{ profileId, count (1–1000), level (1–4, default 3) }] replaces the list; writers of the organisation only. Every broken rule is a 400 naming its field; nothing is stored.");
+
         group.MapGet("/certificates/expiring", async Task<Ok<CursorPage<CertificateView>>> (int? days, int? limit, string? next, Caller caller, TrainingQueries queries, PageCursors cursors, CancellationToken ct) =>
         {
             var size = Http.Limit(limit);
@@ -268,6 +347,32 @@ public static class TrainingEndpoints
         ArgumentNullException.ThrowIfNull(profile);
         var text = texts["Ecsf." + profile.ProfileId];
         return text.ResourceNotFound ? profile.Title : text.Value;
+    }
+
+    /// <summary>The public address that checks a code: the node's public URL when set, the address of this request otherwise.</summary>
+    public static string VerifyUrl(HttpContext http, NodeOptions node, string code)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(node);
+        var root = string.IsNullOrWhiteSpace(node.PublicUrl) ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}" : node.PublicUrl.TrimEnd('/');
+        return $"{root}/verify/{CertificateCodes.Display(code)}";
+    }
+
+    /// <summary>Runs <paramref name="work"/> with the UI culture set (the resources of that language), and restores it.</summary>
+    public static T InCulture<T>(CultureInfo culture, Func<T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var (ui, current) = (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture);
+        try
+        {
+            CultureInfo.CurrentUICulture = culture;
+            CultureInfo.CurrentCulture = culture;
+            return work();
+        }
+        finally
+        {
+            (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (ui, current);
+        }
     }
 
     private static IReadOnlyList<string> ScaleNames() => ["0 none", "1 awareness", "2 basic", "3 proficient", "4 expert"];

@@ -142,6 +142,35 @@ public sealed class TrainingCourse : IShareable
     public List<TrainingCourseItem> Items { get; set; } = [];
 
     public List<TrainingCourseProfile> Profiles { get; set; } = [];
+
+    public List<TrainingCourseParameter> Parameters { get; set; } = [];
+}
+
+/// <summary>A SIM3 parameter a course helps to raise ("O-8"): the same id in every SIM3 model version that has it.</summary>
+public sealed class TrainingCourseParameter
+{
+    public long CourseRecordId { get; set; }
+
+    public required string ParameterId { get; set; }
+}
+
+/// <summary>
+/// A role the organisation needs: how many of its people should hold an ECSF profile at a level at least. Part of the
+/// organisation's own skills matrix: read and written only by its members (writers change it).
+/// </summary>
+public sealed class TrainingNeed
+{
+    public Guid OrganisationId { get; set; }
+
+    public required string FrameworkKey { get; set; }
+
+    public required string ProfileId { get; set; }
+
+    public int Count { get; set; }
+
+    public Proficiency Level { get; set; }
+
+    public DateTimeOffset ModifiedAt { get; set; }
 }
 
 public sealed class TrainingCourseItem
@@ -215,6 +244,25 @@ public sealed class TrainingCertificate
     public DateOnly? ExpiresOn { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Set when the node issued the certificate for a completed session: the code printed on the PDF and checked on the
+    /// public page <c>/verify/{code}</c> (20 characters of Crockford base32, 100 random bits). Null for a certificate
+    /// recorded from elsewhere.
+    /// </summary>
+    public string? VerificationCode { get; set; }
+
+    /// <summary>The person's name as printed on an issued certificate (what the public check shows; nothing else of the person).</summary>
+    public string? PrintedName { get; set; }
+
+    /// <summary>The completed session an issued certificate is for.</summary>
+    public Guid? SessionId { get; set; }
+
+    /// <summary>The organisation that issued it (the person's).</summary>
+    public Guid? IssuerOrganisationId { get; set; }
+
+    /// <summary>When it was revoked; the public check then answers "revoked".</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
 }
 
 /// <summary>Sizes and ranges of training fields.</summary>
@@ -230,6 +278,10 @@ public static class TrainingLimits
     public const decimal MaxHours = 2000m;
     public const int MaxCapacity = 10_000;
     public const int ExpiryWarningDays = 90;
+    public const int CodeLength = 20;
+    public const int ParameterIdLength = 16;
+    public const int MaxParameters = 45;
+    public const int MaxNeededPeople = 1000;
 }
 
 internal sealed class TrainingPersonConfiguration : IEntityTypeConfiguration<TrainingPerson>
@@ -295,6 +347,31 @@ internal sealed class TrainingCourseConfiguration : IEntityTypeConfiguration<Tra
         b.HasOne<EcsfFramework>().WithMany().HasForeignKey(c => c.FrameworkKey).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(c => c.Items).WithOne().HasForeignKey(x => x.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Profiles).WithOne().HasForeignKey(x => x.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(c => c.Parameters).WithOne().HasForeignKey(x => x.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TrainingCourseParameterConfiguration : IEntityTypeConfiguration<TrainingCourseParameter>
+{
+    public void Configure(EntityTypeBuilder<TrainingCourseParameter> b)
+    {
+        b.ToTable("TrainingCourseParameters");
+        b.HasKey(x => new { x.CourseRecordId, x.ParameterId });
+        b.Property(x => x.ParameterId).HasMaxLength(TrainingLimits.ParameterIdLength);
+        // "Which courses address this SIM3 parameter" (the gap list of an assessment or plan).
+        b.HasIndex(x => new { x.ParameterId, x.CourseRecordId });
+    }
+}
+
+internal sealed class TrainingNeedConfiguration : IEntityTypeConfiguration<TrainingNeed>
+{
+    public void Configure(EntityTypeBuilder<TrainingNeed> b)
+    {
+        b.ToTable("TrainingNeeds");
+        b.HasKey(x => new { x.OrganisationId, x.FrameworkKey, x.ProfileId });
+        b.Property(x => x.FrameworkKey).HasMaxLength(TrainingLimits.KeyLength);
+        b.Property(x => x.ProfileId).HasMaxLength(TrainingLimits.KeyLength);
+        b.HasOne<EcsfProfile>().WithMany().HasForeignKey(x => new { x.FrameworkKey, x.ProfileId }).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -347,7 +424,8 @@ internal sealed class TrainingEnrolmentConfiguration : IEntityTypeConfiguration<
         b.HasOne<TrainingPerson>().WithMany().HasForeignKey(e => e.PersonRecordId).OnDelete(DeleteBehavior.Cascade);
         // A session with attendance on anyone's record is not deleted from under it (409).
         b.HasOne<TrainingSession>().WithMany().HasForeignKey(e => e.SessionId).OnDelete(DeleteBehavior.Restrict);
-        b.HasIndex(e => e.SessionId);
+        // A session's seats in order (the course owner's seat list pages by person record).
+        b.HasIndex(e => new { e.SessionId, e.PersonRecordId });
     }
 }
 
@@ -364,5 +442,8 @@ internal sealed class TrainingCertificateConfiguration : IEntityTypeConfiguratio
         b.HasOne<TrainingPerson>().WithMany().HasForeignKey(c => c.PersonRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => new { c.PersonRecordId, c.IssuedOn });
         b.HasIndex(c => new { c.PersonRecordId, c.ExpiresOn });
+        b.Property(c => c.VerificationCode).HasMaxLength(TrainingLimits.CodeLength);
+        b.Property(c => c.PrintedName).HasMaxLength(TrainingLimits.NameLength);
+        b.HasIndex(c => c.VerificationCode).IsUnique();
     }
 }

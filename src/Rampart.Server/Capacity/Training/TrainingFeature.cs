@@ -11,6 +11,7 @@ public sealed class TrainingFeature : RampartFeature
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<TrainingQueries>();
         builder.Services.AddScoped<TrainingEditing>();
+        builder.Services.AddScoped<CertificateVerification>();
         builder.Services.AddSingleton(new NavEntry(NavGroup.Capacity, "Training and skills", "capacity/training", MudBlazor.Icons.Material.Filled.ModelTraining, c => c.IsAuthenticated && !c.IsOperator, 30));
     }
 
@@ -18,5 +19,6 @@ public sealed class TrainingFeature : RampartFeature
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.Api.MapTrainingApi();
+        CertificateVerification.Map(routes.Api);
     }
 }

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
 using Rampart.Server.Capacity.Projects;
 using Rampart.Server.Data;
+using Rampart.Server.Hosting;
 using Rampart.Server.Validation;
 
 namespace Rampart.Server.Capacity.Training;
@@ -25,7 +27,26 @@ public sealed record CoverageView(Guid OrganisationId, string FrameworkKey, int 
 /// <summary>A line of a training record: an attended session of a course in the year.</summary>
 public sealed record RecordLine(Guid PersonId, string PersonName, Guid CourseId, string Course, string Provider, Guid SessionId, DateOnly StartDate, DateOnly EndDate, decimal Hours);
 
-public sealed record CertificateView(Guid Id, Guid PersonId, string PersonName, string Name, string Issuer, string? Number, DateOnly IssuedOn, DateOnly? ExpiresOn, bool Expired, bool ExpiresSoon);
+public sealed record CertificateView(Guid Id, Guid PersonId, string PersonName, string Name, string Issuer, string? Number, DateOnly IssuedOn, DateOnly? ExpiresOn, bool Expired, bool ExpiresSoon,
+    string? VerificationCode = null, bool Revoked = false);
+
+/// <summary>A seat of a session as its course owner sees it: its own organisation's participants by name, another organisation's as such only.</summary>
+public sealed record SeatView(string Seat, bool OwnOrganisation, Guid? PersonId, string? Name, EnrolmentStatus Status, DateTimeOffset EnrolledAt);
+
+public sealed record SeatsView(Guid SessionId, int? Capacity, int Enrolled, int OwnOrganisation, int OtherOrganisations, IReadOnlyList<SeatView> Seats, string? Next);
+
+/// <summary>A readable course that addresses a SIM3 parameter.</summary>
+public sealed record ParameterCourse(string ParameterId, Guid CourseId, string Title, string Provider);
+
+/// <summary>A person's place on one ECSF profile: whether they hold it, and their level on it (the mean of their ratings over the profile's skill and knowledge items, unrated as 0).</summary>
+public sealed record MatrixCell(string ProfileId, bool Holds, decimal Level);
+
+public sealed record MatrixPerson(Guid Id, string Name, IReadOnlyList<MatrixCell> Profiles);
+
+/// <summary>A role the organisation needs against the people it has: filled = people holding the profile at the level at least; gap = the missing ones; courses mapped to the profile.</summary>
+public sealed record NeedView(string ProfileId, int Count, Proficiency Level, int Filled, int Gap, IReadOnlyList<GapCourse> Courses);
+
+public sealed record MatrixView(Guid OrganisationId, string FrameworkKey, int People, IReadOnlyList<string> Profiles, IReadOnlyList<NeedView> Needs, IReadOnlyList<MatrixPerson> Page, string? Next);
 
 /// <summary>A person's (or organisation's) training in one year: hours and courses from attended sessions ending that year, certificates issued that year.</summary>
 public sealed record TrainingRecordView(int Year, decimal Hours, int Courses, int Sessions, int Certificates, IReadOnlyList<RecordLine> Lines, IReadOnlyList<CertificateView> CertificatesIssued);
@@ -34,7 +55,8 @@ public sealed record TrainingRecordView(int Year, decimal Hours, int Courses, in
 /// Every read of training records, courses and sessions — API, pages, CSV — goes through here, and from here through
 /// <see cref="AccessPolicy"/>. Sessions, enrolments, certificates and proficiencies are read only with the record they belong to.
 /// </summary>
-public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQueries projects, TimeProvider clock)
+public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQueries projects, TimeProvider clock,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
 {
     public async Task<IReadOnlyList<EcsfFramework>> FrameworksAsync(CancellationToken cancellationToken) =>
         await db.EcsfFrameworks.AsNoTracking().OrderBy(f => f.Key).ToListAsync(cancellationToken);
@@ -138,7 +160,7 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
 
     /// <summary>The course if the caller may read it; null otherwise.</summary>
     public async Task<TrainingCourse?> FindCourseAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
-        await access.Readable(db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles), caller)
+        await access.Readable(db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters), caller)
             .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
 
     /// <summary>Readable courses, newest first, optionally only those covering <paramref name="itemId"/> or mapped to <paramref name="profileId"/>.</summary>
@@ -169,7 +191,7 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
         }
 
         var page = ids.Take(limit).ToList();
-        var courses = await db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles)
+        var courses = await db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters)
             .Where(c => EF.Parameter(page).Contains(c.RecordId)).OrderByDescending(c => c.RecordId).AsSplitQuery().ToListAsync(cancellationToken);
         return (courses, ids.Count > limit);
     }
@@ -302,6 +324,185 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
         var today = Today;
         var expired = c.ExpiresOn is { } e && e < today;
         var soon = c.ExpiresOn is { } s && s >= today && s <= today.AddDays(TrainingLimits.ExpiryWarningDays);
-        return new CertificateView(c.Id, personId, personName, c.Name, c.Issuer, c.Number, c.IssuedOn, c.ExpiresOn, expired, soon);
+        return new CertificateView(c.Id, personId, personName, c.Name, c.Issuer, c.Number, c.IssuedOn, c.ExpiresOn, expired, soon,
+            c.VerificationCode is null ? null : CertificateCodes.Display(c.VerificationCode), c.RevokedAt is not null);
+    }
+
+    /// <summary>
+    /// The public check of a verification code (anonymous by design: the code is the capability). Only what is printed:
+    /// the name as printed, course, date, issuer, valid or revoked. Null for an unknown code — and for a certificate whose
+    /// person's record was deleted, as the personal data is gone.
+    /// </summary>
+    public async Task<CertificateCheck?> VerifyAsync(string code, CancellationToken cancellationToken)
+    {
+        var found = await db.TrainingCertificates.AsNoTracking().Where(c => c.VerificationCode == code)
+            .Select(c => new { c.VerificationCode, c.PrintedName, c.Name, c.IssuedOn, c.Issuer, c.RevokedAt }).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : new CertificateCheck(found.VerificationCode!, found.PrintedName ?? "", found.Name, found.IssuedOn, found.Issuer, found.RevokedAt is null, found.RevokedAt is not null);
+    }
+
+    /// <summary>An issued certificate of a readable person, for its PDF; null when not readable or not issued by the node.</summary>
+    public async Task<CertificateCheck?> IssuedCertificateAsync(Caller caller, Guid personId, Guid certificateId, CancellationToken cancellationToken)
+    {
+        var person = await FindPersonAsync(caller, personId, cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var recordId = person.RecordId;
+        var c = await db.TrainingCertificates.AsNoTracking().FirstOrDefaultAsync(x => x.Id == certificateId && x.PersonRecordId == recordId && x.VerificationCode != null, cancellationToken);
+        return c is null ? null : new CertificateCheck(c.VerificationCode!, c.PrintedName ?? person.Name, c.Name, c.IssuedOn, c.Issuer, c.RevokedAt is null, c.RevokedAt is not null);
+    }
+
+    /// <summary>
+    /// The seats of a session for its course's owner (review R4): how many are taken in all, its own organisation's
+    /// participants by name, every other organisation's only as "another organisation's participant" with a seat token
+    /// to remove it. Cursor-paged by seat. Null when the session is not readable; 403 for readers who do not own the course.
+    /// </summary>
+    public async Task<(SeatsView View, long? NextAfter)?> SeatsAsync(Caller caller, Guid sessionId, long? after, int limit, CancellationToken cancellationToken)
+    {
+        var found = await FindSessionAsync(caller, sessionId, cancellationToken);
+        if (found is not { } f)
+        {
+            return null;
+        }
+
+        if (!AccessPolicy.CanWrite(caller, f.Course.Record))
+        {
+            throw new ForbiddenException("Only writers of the course's organisation see and manage its seats.");
+        }
+
+        var ownerId = f.Course.Record.OwnerOrganisationId;
+        var enrolments = db.TrainingEnrolments.AsNoTracking().Where(e => e.SessionId == sessionId);
+        var people = db.TrainingPeople.AsNoTracking();
+        var counts = await (from e in enrolments
+                            join p in people on e.PersonRecordId equals p.RecordId
+                            group p by p.OrganisationId == ownerId into g
+                            select new { Own = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var own = counts.Where(c => c.Own).Sum(c => c.Count);
+        var other = counts.Where(c => !c.Own).Sum(c => c.Count);
+        var start = after ?? long.MinValue;
+        // Names only of people the caller reads (their own organisation's); the rest are seats without a name.
+        var readable = access.Readable(db.TrainingPeople.AsNoTracking(), caller).Where(p => p.OrganisationId == ownerId);
+        var rows = await (from e in enrolments
+                          where e.PersonRecordId > start
+                          orderby e.PersonRecordId
+                          select new
+                          {
+                              e.PersonRecordId, e.Status, e.EnrolledAt,
+                              Person = readable.Where(p => p.RecordId == e.PersonRecordId).Select(p => new { p.Id, p.Name }).FirstOrDefault(),
+                          }).Take(limit + 1).ToListAsync(cancellationToken);
+        var seats = rows.Take(limit).Select(r => new SeatView(SeatTokens.For(protection, sessionId, r.PersonRecordId), r.Person is not null, r.Person?.Id, r.Person?.Name, r.Status, r.EnrolledAt)).ToList();
+        return (new SeatsView(sessionId, f.Session.Capacity, own + other, own, other, seats, null), rows.Count > limit ? rows[limit - 1].PersonRecordId : null);
+    }
+
+    /// <summary>Readable courses mapped to any of the SIM3 parameters, at most <paramref name="perParameter"/> per parameter, newest first.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ParameterCourse>>> CoursesForParametersAsync(Caller caller, IReadOnlyCollection<string> parameterIds, int perParameter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameterIds);
+        if (parameterIds.Count == 0 || !caller.IsAuthenticated)
+        {
+            return new Dictionary<string, IReadOnlyList<ParameterCourse>>(StringComparer.Ordinal);
+        }
+
+        var ids = parameterIds.Distinct(StringComparer.Ordinal).ToList();
+        var rows = await (from x in db.TrainingCourseParameters.AsNoTracking()
+                          join c in access.Readable(db.TrainingCourses.AsNoTracking(), caller) on x.CourseRecordId equals c.RecordId
+                          where EF.Parameter(ids).Contains(x.ParameterId)
+                          orderby c.RecordId descending
+                          select new ParameterCourse(x.ParameterId, c.Id, c.Title, c.Provider)).Take(Math.Min(1000, ids.Count * perParameter * 4)).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.ParameterId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ParameterCourse>)g.Take(perParameter).ToList(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The roles the caller's organisation needs (none for the operator or anonymous callers).</summary>
+    public async Task<IReadOnlyList<TrainingNeed>> NeedsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAuthenticated || caller.IsOperator)
+        {
+            return [];
+        }
+
+        var organisationId = caller.OrganisationId;
+        return await db.TrainingNeeds.AsNoTracking().Where(n => n.OrganisationId == organisationId && n.FrameworkKey == EcsfSource.V1).OrderBy(n => n.ProfileId).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The caller's organisation's skills matrix: its people (those the caller reads, through the access decision) ×
+    /// the ECSF profiles, a page at a time by name order of records (newest first); the roles it needs against everyone of
+    /// it, with the gap and the readable courses mapped to each profile. Nobody else's people appear, whoever asks.
+    /// </summary>
+    public async Task<(MatrixView View, long? NextBefore)> MatrixAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var organisationId = caller.OrganisationId;
+        var frameworkKey = EcsfSource.V1;
+        var profiles = await ProfilesAsync(frameworkKey, cancellationToken);
+        var profileIds = profiles.Select(p => p.ProfileId).ToList();
+        if (!caller.IsAuthenticated || caller.IsOperator)
+        {
+            return (new MatrixView(organisationId, frameworkKey, 0, profileIds, [], [], null), null);
+        }
+
+        var people = access.Readable(db.TrainingPeople.AsNoTracking(), caller).Where(p => p.OrganisationId == organisationId && p.FrameworkKey == frameworkKey);
+        var count = await people.CountAsync(cancellationToken);
+        var rateable = from l in db.EcsfProfileItems.AsNoTracking()
+                       join i in db.EcsfItems.AsNoTracking() on new { l.FrameworkKey, l.ItemId } equals new { i.FrameworkKey, i.ItemId }
+                       where l.FrameworkKey == frameworkKey && (i.Kind == EcsfItemKind.Skill || i.Kind == EcsfItemKind.Knowledge)
+                       select new { l.ProfileId, l.ItemId };
+        var itemsOf = (await rateable.ToListAsync(cancellationToken)).GroupBy(x => x.ProfileId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.ItemId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+        // The page of people, with their profiles and ratings.
+        var below = before ?? long.MaxValue;
+        var pageRows = await people.Where(p => p.RecordId < below).OrderByDescending(p => p.RecordId).Take(limit + 1)
+            .Include(p => p.Profiles).Include(p => p.Proficiencies).AsSplitQuery().ToListAsync(cancellationToken);
+        var page = pageRows.Take(limit).Select(p =>
+        {
+            var levels = p.Proficiencies.ToDictionary(x => x.ItemId, x => (int)x.Level, StringComparer.Ordinal);
+            return new MatrixPerson(p.Id, p.Name, profileIds.Select(id => new MatrixCell(id, p.Profiles.Any(x => x.ProfileId == id), LevelOn(itemsOf, id, levels))).ToList());
+        }).ToList();
+
+        // The needs against everyone of the organisation: the holders' ratings on their profiles' items, summed in the database.
+        var needs = await NeedsAsync(caller, cancellationToken);
+        var needViews = new List<NeedView>();
+        if (needs.Count > 0)
+        {
+            var needed = needs.Select(n => n.ProfileId).ToList();
+            var holders = await (from x in db.TrainingPersonProfiles.AsNoTracking()
+                                 join p in people on x.PersonRecordId equals p.RecordId
+                                 where x.FrameworkKey == frameworkKey && EF.Parameter(needed).Contains(x.ProfileId)
+                                 select new { x.PersonRecordId, x.ProfileId }).ToListAsync(cancellationToken);
+            var sums = await (from x in db.TrainingPersonProfiles.AsNoTracking()
+                              join p in people on x.PersonRecordId equals p.RecordId
+                              join l in db.EcsfProfileItems.AsNoTracking() on new { x.FrameworkKey, x.ProfileId } equals new { l.FrameworkKey, l.ProfileId }
+                              join r in db.TrainingProficiencies.AsNoTracking() on new { x.PersonRecordId, l.FrameworkKey, l.ItemId } equals new { r.PersonRecordId, r.FrameworkKey, r.ItemId }
+                              where x.FrameworkKey == frameworkKey && EF.Parameter(needed).Contains(x.ProfileId)
+                              group r by new { x.PersonRecordId, x.ProfileId } into g
+                              select new { g.Key.PersonRecordId, g.Key.ProfileId, Sum = g.Sum(r => (int)r.Level) }).ToListAsync(cancellationToken);
+            foreach (var need in needs)
+            {
+                var total = itemsOf.TryGetValue(need.ProfileId, out var set) ? set.Count : 0;
+                var filled = holders.Count(h => h.ProfileId == need.ProfileId
+                    && total > 0 && (decimal)sums.Where(s => s.PersonRecordId == h.PersonRecordId && s.ProfileId == need.ProfileId).Sum(s => s.Sum) / total >= (int)need.Level);
+                var gap = Math.Max(0, need.Count - filled);
+                var courses = gap == 0 ? [] : (await ListCoursesAsync(caller, null, need.ProfileId, null, 5, cancellationToken)).Courses
+                    .Select(c => new GapCourse(c.Id, c.Title, c.Provider, 0)).ToList();
+                needViews.Add(new NeedView(need.ProfileId, need.Count, need.Level, filled, gap, courses));
+            }
+        }
+
+        return (new MatrixView(organisationId, frameworkKey, count, profileIds, needViews, page, null), pageRows.Count > limit ? pageRows[limit - 1].RecordId : null);
+    }
+
+    /// <summary>The mean of a person's ratings over a profile's skill and knowledge items (unrated counts 0), to one decimal, rounded down.</summary>
+    private static decimal LevelOn(Dictionary<string, HashSet<string>> itemsOf, string profileId, Dictionary<string, int> levels)
+    {
+        if (!itemsOf.TryGetValue(profileId, out var items) || items.Count == 0)
+        {
+            return 0;
+        }
+
+        var sum = items.Sum(i => levels.GetValueOrDefault(i));
+        return Math.Floor(sum * 10m / items.Count) / 10m;
     }
 }

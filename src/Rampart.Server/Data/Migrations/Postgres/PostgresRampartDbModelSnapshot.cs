@@ -7352,6 +7352,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid?>("IssuerOrganisationId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -7364,7 +7367,24 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<long>("PersonRecordId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("PrintedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("VerificationCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("VerificationCode")
+                        .IsUnique();
 
                     b.HasIndex("PersonRecordId", "ExpiresOn");
 
@@ -7457,6 +7477,22 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("TrainingCourseItems", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseParameter", b =>
+                {
+                    b.Property<long>("CourseRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("CourseRecordId", "ParameterId");
+
+                    b.HasIndex("ParameterId", "CourseRecordId");
+
+                    b.ToTable("TrainingCourseParameters", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseProfile", b =>
                 {
                     b.Property<long>("CourseRecordId")
@@ -7493,9 +7529,38 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasKey("PersonRecordId", "SessionId");
 
-                    b.HasIndex("SessionId");
+                    b.HasIndex("SessionId", "PersonRecordId");
 
                     b.ToTable("TrainingEnrolments", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingNeed", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProfileId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<short>("Level")
+                        .HasColumnType("smallint");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganisationId", "FrameworkKey", "ProfileId");
+
+                    b.HasIndex("FrameworkKey", "ProfileId");
+
+                    b.ToTable("TrainingNeeds", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPerson", b =>
@@ -10284,6 +10349,15 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseParameter", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
+                        .WithMany("Parameters")
+                        .HasForeignKey("CourseRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseProfile", b =>
                 {
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
@@ -10310,6 +10384,15 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingSession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingNeed", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfProfile", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ProfileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
@@ -10874,6 +10957,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>
                 {
                     b.Navigation("Items");
+
+                    b.Navigation("Parameters");
 
                     b.Navigation("Profiles");
                 });

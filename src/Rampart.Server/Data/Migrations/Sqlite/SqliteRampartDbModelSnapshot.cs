@@ -7337,6 +7337,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("IssuerOrganisationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -7349,7 +7352,24 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long>("PersonRecordId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PrintedName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerificationCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("VerificationCode")
+                        .IsUnique();
 
                     b.HasIndex("PersonRecordId", "ExpiresOn");
 
@@ -7442,6 +7462,22 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("TrainingCourseItems", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseParameter", b =>
+                {
+                    b.Property<long>("CourseRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ParameterId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CourseRecordId", "ParameterId");
+
+                    b.HasIndex("ParameterId", "CourseRecordId");
+
+                    b.ToTable("TrainingCourseParameters", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseProfile", b =>
                 {
                     b.Property<long>("CourseRecordId")
@@ -7478,9 +7514,38 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasKey("PersonRecordId", "SessionId");
 
-                    b.HasIndex("SessionId");
+                    b.HasIndex("SessionId", "PersonRecordId");
 
                     b.ToTable("TrainingEnrolments", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingNeed", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FrameworkKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<short>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId", "FrameworkKey", "ProfileId");
+
+                    b.HasIndex("FrameworkKey", "ProfileId");
+
+                    b.ToTable("TrainingNeeds", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPerson", b =>
@@ -10230,6 +10295,15 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseParameter", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
+                        .WithMany("Parameters")
+                        .HasForeignKey("CourseRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseProfile", b =>
                 {
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
@@ -10256,6 +10330,15 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingSession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingNeed", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.EcsfProfile", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkKey", "ProfileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
@@ -10820,6 +10903,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>
                 {
                     b.Navigation("Items");
+
+                    b.Navigation("Parameters");
 
                     b.Navigation("Profiles");
                 });
