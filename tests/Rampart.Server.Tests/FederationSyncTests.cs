@@ -242,7 +242,7 @@ public sealed class FederationSyncTests(ThreeNodes nodes) : IClassFixture<ThreeN
 
         Assert.Equal(Expect("none", "live", "none", "none", "none", "none"), await ViewAsync(B, id));
         Assert.Equal(Expect("none", "none", "none", "none", "none", "none"), await ViewAsync(C, id));
-        Assert.Equal(Expect("live", "none", "none", "none", "none", "none"), await ViewAsync(A, id));
+        Assert.Equal(Expect("live", "none", "none", "none", "none", "live"), await ViewAsync(A, id));
     }
 
     [Fact]
