@@ -28,7 +28,10 @@ public sealed class SharingStore(RampartDb db, IPeopleDirectory people)
         var knownOrganisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
         // An organisation without users is still being onboarded, and whoever onboards it (a node admin, the operator)
         // learns its first user's one-time password: nothing is shared with it until it has people of its own.
-        var onboardedOrganisations = await people.OrganisationsWithUsersAsync(organisationIds, cancellationToken);
+        var onboardedOrganisations = new HashSet<Guid>(await people.OrganisationsWithUsersAsync(organisationIds, cancellationToken));
+        // An organisation declared to live on a peer node has its people there (federation): records go to it through the
+        // hop rules, and nobody here can onboard it (UserAdministration refuses), so it may be named.
+        onboardedOrganisations.UnionWith(await db.FederationPeerOrganisations.Where(o => organisationIds.Contains(o.OrganisationId)).Select(o => o.OrganisationId).ToListAsync(cancellationToken));
         var userIds = entries.Where(e => e.UserId is not null).Select(e => e.UserId!.Value).Distinct().ToList();
         var userOrganisations = await people.ActiveUserOrganisationsAsync(userIds, cancellationToken);
 

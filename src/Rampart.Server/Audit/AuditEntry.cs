@@ -311,6 +311,16 @@ public enum AuditEvent
     FederationPeerOrganisationsDeclared = 857,
     /// <summary>An object's provenance was refused on receipt (bad signature, unknown key, loop, an organisation the sender may not speak for …).</summary>
     FederationProvenanceRejected = 860,
+    /// <summary>A federation envelope was refused as a whole (unknown or untrusted sender, bad request signature, stale date, replay).</summary>
+    FederationEnvelopeRefused = 861,
+    /// <summary>A peer's envelope was applied: counts accepted / refused in the detail, never content.</summary>
+    FederationEnvelopeReceived = 862,
+    /// <summary>A peer withdrew an object it had sent (or stopped sharing it with this node): the copy here is a tombstone.</summary>
+    FederationObjectRemovedByPeer = 863,
+    /// <summary>A peer changed (narrowed) the audience of an object it had sent: the copy's grants follow.</summary>
+    FederationAudienceChangedByPeer = 864,
+    /// <summary>This node pushed to a peer: counts sent / acknowledged / refused, or the error, in the detail.</summary>
+    FederationPushed = 865,
     /// <summary>A TAXII client connection was created (never its credentials).</summary>
     TaxiiConnectionCreated = 810,
     TaxiiConnectionChanged = 811,

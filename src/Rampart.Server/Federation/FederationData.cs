@@ -6,7 +6,7 @@ using Rampart.Server.Federation;
 namespace Rampart.Server.Data;
 #pragma warning restore IDE0130
 
-/// <summary>The federation tables: the node key, peers and the organisations declared on them (none is a shareable record).</summary>
+/// <summary>The federation tables: the node key, peers, the organisations declared on them, and the sync state (none is a shareable record).</summary>
 public static class FederationData
 {
     extension(RampartDb db)
@@ -16,5 +16,13 @@ public static class FederationData
         public DbSet<FederationPeer> FederationPeers => db.Set<FederationPeer>();
 
         public DbSet<FederationPeerOrganisation> FederationPeerOrganisations => db.Set<FederationPeerOrganisation>();
+
+        public DbSet<FederationPeerSync> FederationPeerSyncs => db.Set<FederationPeerSync>();
+
+        public DbSet<FederationSent> FederationSent => db.Set<FederationSent>();
+
+        public DbSet<FederationReceived> FederationReceived => db.Set<FederationReceived>();
+
+        public DbSet<FederationInboxReplay> FederationInboxReplays => db.Set<FederationInboxReplay>();
     }
 }

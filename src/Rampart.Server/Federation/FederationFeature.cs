@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Rampart.Server.Access;
 using Rampart.Server.Hosting;
 using Rampart.Server.Identity;
+using Rampart.Server.Scheduling;
 
 namespace Rampart.Server.Federation;
 
@@ -23,6 +24,12 @@ public sealed class FederationFeature : RampartFeature
         services.AddHostedService<NodeKeyBootstrap>();
         services.AddScoped<FederationPeers>();
         services.AddScoped<FederationTrust>();
+        services.AddScoped<FederationInbox>();
+        services.AddScoped<FederationSync>();
+        services.AddHttpClient(FederationWire.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.All })
+            .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromMinutes(2));
+        services.AddScheduledJob<FederationSyncJob>(FederationSyncJob.JobName, sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FederationOptions>>().Value.SyncInterval);
         services.AddSingleton(new Components.Layout.NavEntry(Components.Layout.NavGroup.Administration, "Federation", "federation",
             MudBlazor.Icons.Material.Filled.Hub, c => c.IsNodeAdmin && !c.IsOperator, 5));
     }
@@ -32,6 +39,33 @@ public sealed class FederationFeature : RampartFeature
     public override void MapEndpoints(FeatureRoutes routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
+        var machine = routes.Root.MapMachineGroup("/federation/v1", new MachinePath
+        {
+            Name = "federation",
+            MaxRequestBodyBytes = FederationWire.MaxBodyBytes,
+            WriteError = RampartHost.ApiPath.WriteError,
+        }).WithTags("Federation");
+        machine.MapPost("/inbox", async Task<Results<Ok<InboxResponse>, UnauthorizedHttpResult>> (HttpRequest request, FederationInbox inbox, CancellationToken ct) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            var body = buffer.ToArray();
+            FederationPeer peer;
+            try
+            {
+                peer = await inbox.AuthenticateAsync(request.Headers[FederationWire.NodeHeader], request.Headers[FederationWire.DateHeader],
+                    request.Headers[FederationWire.SignatureHeader], body, ct);
+            }
+            catch (FederationUnauthenticatedException)
+            {
+                return TypedResults.Unauthorized();
+            }
+
+            return TypedResults.Ok(await inbox.ReceiveAsync(peer, body, ct));
+        }).AllowAnonymous()
+            .WithSummary("Receive a federation envelope from a peer node")
+            .WithDescription("Node to node (ADR 14): the sending node signs (Ed25519) the receiving node id, its own node id, the Rampart-Date and the body's SHA-256; only confirmed, active peers, dates within five minutes, each envelope id once (401 / 409 otherwise). Items: 'version' (a STIX object version, its signed provenance, TLP and the narrowed audience) or 'remove'. The answer lists one result per item (accepted / refused with the reason), never content.");
+
         var group = routes.Api.MapGroup("/federation").WithTags("Federation").RequireAuthorization();
 
         group.MapGet("/node", async Task<Ok<NodeIdentityView>> (Caller caller, NodeIdentity identity, CancellationToken ct) =>

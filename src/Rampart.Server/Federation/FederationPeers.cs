@@ -23,7 +23,17 @@ public sealed record PeerOrganisationsRequest(IReadOnlyList<PeerOrganisationEntr
 
 public sealed record PeerView(
     Guid Id, string Name, string NodeId, string Url, string State, string Fingerprint, string GroupedFingerprint, string PublicKey,
-    IReadOnlyList<PeerOrganisationEntry> Organisations, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ConfirmedAt);
+    IReadOnlyList<PeerOrganisationEntry> Organisations, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ConfirmedAt, PeerSyncView Sync);
+
+/// <summary>
+/// What this node's pushes to the peer came to: items sent in answered envelopes, acknowledged (accepted) and refused by
+/// the peer, the last error (an offline peer, a refusal of the whole envelope) and when. Counts only, never content.
+/// </summary>
+public sealed record PeerSyncView(long Sent, long Acknowledged, long Refused, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? LastRunAt, DateTimeOffset? LastAcknowledgedAt)
+{
+    public static PeerSyncView Of(FederationPeerSync? s) =>
+        s is null ? new(0, 0, 0, null, null, null, null) : new(s.Sent, s.Acknowledged, s.Refused, s.LastError, s.LastErrorAt, s.LastRunAt, s.LastAcknowledgedAt);
+}
 
 /// <summary>
 /// Registering, confirming, suspending, resuming and removing peer nodes, and declaring which organisations live on them.
@@ -74,7 +84,8 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         rows = rows.Take(limit).ToList();
         var ids = rows.Select(p => p.Id).ToList();
         var orgs = await db.FederationPeerOrganisations.AsNoTracking().Where(o => ids.Contains(o.PeerId)).ToListAsync(cancellationToken);
-        return ([.. rows.Select(p => View(p, orgs.Where(o => o.PeerId == p.Id)))], rows.Count > 0 ? rows[^1].Key : null, more);
+        var syncs = await db.FederationPeerSyncs.AsNoTracking().Where(s => ids.Contains(s.PeerId)).ToDictionaryAsync(s => s.PeerId, cancellationToken);
+        return ([.. rows.Select(p => View(p, orgs.Where(o => o.PeerId == p.Id), syncs.GetValueOrDefault(p.Id)))], rows.Count > 0 ? rows[^1].Key : null, more);
     }
 
     public async Task<PeerView?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -82,7 +93,8 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         ArgumentNullException.ThrowIfNull(caller);
         EnsureCanView(caller);
         var peer = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        return peer is null ? null : View(peer, await db.FederationPeerOrganisations.AsNoTracking().Where(o => o.PeerId == id).ToListAsync(cancellationToken));
+        return peer is null ? null : View(peer, await db.FederationPeerOrganisations.AsNoTracking().Where(o => o.PeerId == id).ToListAsync(cancellationToken),
+            await db.FederationPeerSyncs.AsNoTracking().FirstOrDefaultAsync(s => s.PeerId == id, cancellationToken));
     }
 
     public async Task<PeerView> RegisterAsync(Caller caller, PeerRequest request, CancellationToken cancellationToken)
@@ -364,13 +376,13 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         return uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
     }
 
-    public static PeerView View(FederationPeer peer, IEnumerable<FederationPeerOrganisation> organisations)
+    public static PeerView View(FederationPeer peer, IEnumerable<FederationPeerOrganisation> organisations, FederationPeerSync? sync = null)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var key = new NodePublicKey(peer.PublicKey);
         return new PeerView(peer.Id, peer.Name, new NodeId(peer.Name, peer.Fingerprint).ToString(), peer.Url, StateName(peer.State), peer.Fingerprint,
             key.GroupedFingerprint, key.ToPem(), [.. organisations.Select(o => new PeerOrganisationEntry(o.OrganisationId, o.StixIdentity))],
-            peer.CreatedAt, peer.UpdatedAt, peer.ConfirmedAt);
+            peer.CreatedAt, peer.UpdatedAt, peer.ConfirmedAt, PeerSyncView.Of(sync));
     }
 
     public static string StateName(PeerState state) => state switch

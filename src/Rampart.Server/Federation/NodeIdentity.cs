@@ -17,6 +17,18 @@ public sealed class FederationOptions
     /// <summary>This node's name, the first part of its node id (<c>name:fingerprint</c>); lower-case letters, digits, '-'.</summary>
     [Required, RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$")]
     public string NodeName { get; set; } = "rampart";
+
+    /// <summary>How often the sync job pushes to each active peer.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Outbox changes looked at per envelope (the envelope carries the versions, audiences and removals among them).</summary>
+    [Range(1, 1000)]
+    public int SyncChangesPerEnvelope { get; set; } = 500;
+
+    /// <summary>Envelopes per peer per run; the rest follows in the next run.</summary>
+    [Range(1, 10000)]
+    public int SyncEnvelopesPerRun { get; set; } = 200;
 }
 
 /// <summary>What anyone logged in may know of this node's federation identity; never the private key.</summary>
@@ -61,6 +73,9 @@ public sealed partial class NodeIdentity(
         var l = await LoadAsync(cancellationToken);
         return ProvenanceDocument.Sign(stixObject, organisation, l.Id, l.Key);
     }
+
+    /// <summary>Signs a federation request (<see cref="FederationWire.SignedBytes"/>) with the node key.</summary>
+    public async Task<byte[]> SignBytesAsync(byte[] data, CancellationToken cancellationToken) => (await LoadAsync(cancellationToken)).Key.Sign(data);
 
     /// <summary>Appends this node's signed hop to a document it forwards.</summary>
     public async Task<ProvenanceDocument> ForwardAsync(ProvenanceDocument document, CancellationToken cancellationToken)

@@ -70,6 +70,15 @@ public sealed class UserAdministration(RampartDb db, UserManager<User> users, Au
                 throw new ForbiddenException("This organisation has users: only its own admins create more. A node admin creates only an organisation's first org admin.");
             }
 
+            // Federation: an organisation living on a peer node has its people there. Records shared with it or received
+            // from it are held here for it; onboarding it here would hand its first user's password — and those records — to an admin.
+            if (await db.FederationPeerOrganisations.AnyAsync(o => o.OrganisationId == organisationId, cancellationToken)
+                || await db.AccessGrants.AnyAsync(g => g.GranteeId == organisationId, cancellationToken)
+                || await db.SharedRecords.AnyAsync(r => r.OwnerOrganisationId == organisationId, cancellationToken))
+            {
+                throw new ForbiddenException("This organisation lives on a peer node (or holds records shared with it there): its people log in on their own node, not here.");
+            }
+
             if (request.Role is not (Role.OrgAdmin or Role.NodeAdmin))
             {
                 throw RequestErrors.One("role", "An organisation's first user is its org admin.");

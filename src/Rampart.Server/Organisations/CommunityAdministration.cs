@@ -88,7 +88,9 @@ public sealed class CommunityAdministration(RampartDb db, AuditTrail audit, Time
 
         // Joining is reading the community's records; an organisation still being onboarded (no users yet) would
         // let whoever onboards it read them with its first user's one-time password.
-        if (!await db.Users.AnyAsync(u => u.OrganisationId == organisationId, cancellationToken))
+        // An organisation declared to live on a peer node has its users there, and nobody here can onboard it (federation).
+        if (!await db.Users.AnyAsync(u => u.OrganisationId == organisationId, cancellationToken)
+            && !await db.FederationPeerOrganisations.AnyAsync(o => o.OrganisationId == organisationId, cancellationToken))
         {
             throw RequestErrors.One("organisationId", "This organisation has no users yet: it joins communities once its first user is onboarded.");
         }

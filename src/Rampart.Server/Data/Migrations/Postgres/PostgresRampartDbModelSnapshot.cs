@@ -7698,6 +7698,24 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("TrainingSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Federation.FederationInboxReplay", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EnvelopeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PeerId", "EnvelopeId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("FederationInboxReplays", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationNodeKey", b =>
                 {
                     b.Property<int>("Id")
@@ -7803,6 +7821,100 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("FederationPeerOrganisations", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationPeerSync", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Acknowledged")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastAcknowledgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Refused")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PeerId");
+
+                    b.ToTable("FederationPeerSyncs", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationReceived", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ObjectJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Provenance")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("RecordId", "Modified");
+
+                    b.HasIndex("PeerId");
+
+                    b.ToTable("FederationReceived", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationSent", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Removed")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PeerId", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("FederationSent", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.ApiKey", b =>
@@ -10461,6 +10573,35 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationPeerSync", b =>
+                {
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationReceived", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationSent", b =>
+                {
                     b.HasOne("Rampart.Server.Federation.FederationPeer", null)
                         .WithMany()
                         .HasForeignKey("PeerId")

@@ -7683,6 +7683,24 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("TrainingSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Federation.FederationInboxReplay", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EnvelopeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerId", "EnvelopeId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("FederationInboxReplays", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationNodeKey", b =>
                 {
                     b.Property<int>("Id")
@@ -7786,6 +7804,100 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("FederationPeerOrganisations", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationPeerSync", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Acknowledged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastAcknowledgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastErrorAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Refused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerId");
+
+                    b.ToTable("FederationPeerSyncs", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationReceived", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ObjectJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provenance")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RecordId", "Modified");
+
+                    b.HasIndex("PeerId");
+
+                    b.ToTable("FederationReceived", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationSent", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Removed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerId", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("FederationSent", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Identity.ApiKey", b =>
@@ -10407,6 +10519,35 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationPeerSync", b =>
+                {
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationReceived", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationSent", b =>
+                {
                     b.HasOne("Rampart.Server.Federation.FederationPeer", null)
                         .WithMany()
                         .HasForeignKey("PeerId")

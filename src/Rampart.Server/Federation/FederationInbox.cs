@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Standards;
+using Rampart.Standards.Federation;
+using Rampart.Standards.Markings;
+using Rampart.Standards.Stix;
+
+namespace Rampart.Server.Federation;
+
+/// <summary>One item's answer: <c>accepted</c> (stored, narrowed, removed, or already so) or <c>refused</c>, with why.</summary>
+public sealed record InboxItemResult(int Index, string Status, string? Detail);
+
+/// <summary>The answer to an envelope: one result per item, in order. It names no object content.</summary>
+public sealed record InboxResponse(Guid Id, IReadOnlyList<InboxItemResult> Results);
+
+/// <summary>Why an envelope was refused as a whole before any item was looked at (401).</summary>
+public sealed class FederationUnauthenticatedException(string message) : Exception(message);
+
+/// <summary>
+/// The receiving side of federation (ADR 14). Authenticates the sending node by its request signature (a confirmed,
+/// active peer only; date within <see cref="FederationWire.DateWindow"/>; each envelope id once), then for each item:
+/// a <c>version</c> is checked by <see cref="FederationTrust.CheckAsync"/> and stored through <see cref="IntelStore"/>
+/// as a record owned by the originating organisation's local record, with the narrowed audience mapped to this node's
+/// organisations (the grants follow a later, narrower audience); a <c>remove</c> withdraws the copy (tombstone) when the
+/// peer is the one that delivered it. Writes only; it returns counts and reasons, never content.
+/// </summary>
+public sealed class FederationInbox(
+    RampartDb db, NodeIdentity identity, FederationTrust trust, IntelStore store, IntelRetraction retraction, SharingStore sharing,
+    IPeopleDirectory people, AuditTrail audit, TimeProvider clock)
+{
+    private sealed record Checked(int Index, Guid Owner, Tlp Tlp, IReadOnlyList<ResolvedAudience> Audience, string AudienceKey, StixObject Stix, string ObjectJson, string Provenance, DateTimeOffset Modified);
+
+    /// <summary>Authenticates the request; returns the sending peer.</summary>
+    /// <exception cref="FederationUnauthenticatedException">Unknown or untrusted sender, bad signature, stale date (audited, 861).</exception>
+    public async Task<FederationPeer> AuthenticateAsync(string? node, string? date, string? signature, byte[] body, CancellationToken cancellationToken)
+    {
+        FederationPeer? peer = null;
+        string? why = null;
+        var now = clock.GetUtcNow();
+        if (!NodeId.TryParse(node, out var sender) || sender is null)
+        {
+            why = $"no or malformed {FederationWire.NodeHeader}";
+        }
+        else if (!FederationWire.TryParseDate(date, out var at))
+        {
+            why = $"no or malformed {FederationWire.DateHeader}";
+        }
+        else if ((at - now).Duration() > FederationWire.DateWindow)
+        {
+            why = "the request's date is outside the accepted window (clock skew or a replayed request)";
+        }
+        else
+        {
+            var name = sender.Name;
+            var fingerprint = sender.Fingerprint;
+            peer = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Fingerprint == fingerprint && p.Name == name, cancellationToken);
+            var raw = FederationWire.FromBase64Url(signature);
+            if (peer is null || peer.State != PeerState.Active)
+            {
+                why = "the sending node is not a confirmed, active peer";
+                peer = null;
+            }
+            else if (raw is not { Length: 64 }
+                     || !new NodePublicKey(peer.PublicKey).Verify(FederationWire.SignedBytes((await identity.IdAsync(cancellationToken)).ToString(), sender.ToString(), date!, body), raw))
+            {
+                why = "the request signature does not verify";
+                peer = null;
+            }
+        }
+
+        if (peer is null)
+        {
+            audit.Record(AuditEvent.FederationEnvelopeRefused, Caller.Operator(), $"federation-node:{Cut(node, 200)}", AuditOutcome.Denied, why);
+            await db.SaveChangesAsync(cancellationToken);
+            throw new FederationUnauthenticatedException(why!);
+        }
+
+        return peer;
+    }
+
+    /// <summary>Applies an authenticated envelope. A malformed envelope is a 400 naming the field; a replayed id a 409.</summary>
+    public async Task<InboxResponse> ReceiveAsync(FederationPeer peer, byte[] body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        JsonObject envelope;
+        try
+        {
+            envelope = JsonNode.Parse(body) as JsonObject ?? throw RequestErrors.One("body", "The envelope must be a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw RequestErrors.One("body", "The envelope is not JSON.");
+        }
+
+        if (envelope["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var idText) || !Guid.TryParse(idText, out var envelopeId))
+        {
+            throw RequestErrors.One("id", "Required: the envelope's UUID (each envelope is applied once).");
+        }
+
+        if (envelope["items"] is not JsonArray items || items.Count > FederationWire.MaxItems)
+        {
+            throw RequestErrors.One("items", $"Required: an array of at most {FederationWire.MaxItems} items.");
+        }
+
+        var now = clock.GetUtcNow();
+        var horizon = now - (2 * FederationWire.DateWindow);
+        await db.FederationInboxReplays.Where(r => r.ReceivedAt < horizon).ExecuteDeleteAsync(cancellationToken);
+        db.FederationInboxReplays.Add(new FederationInboxReplay { PeerId = peer.Id, EnvelopeId = envelopeId, ReceivedAt = now });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            audit.Record(AuditEvent.FederationEnvelopeRefused, Caller.Operator(), $"federation-peer:{peer.Id}", AuditOutcome.Denied, $"replayed envelope {envelopeId} from {peer.Name}");
+            await db.SaveChangesAsync(cancellationToken);
+            throw new ConflictException("This envelope was already received: each envelope is applied once.");
+        }
+
+        var results = new InboxItemResult?[items.Count];
+        var versions = new List<Checked>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i] as JsonObject;
+            var op = item?["op"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            switch (op)
+            {
+                case "version":
+                    var (ok, refusal) = await CheckVersionAsync(peer, i, item!, cancellationToken);
+                    if (ok is not null)
+                    {
+                        versions.Add(ok);
+                    }
+                    else
+                    {
+                        results[i] = new InboxItemResult(i, "refused", refusal);
+                    }
+
+                    break;
+                case "remove":
+                    // Removals apply after the versions before them in the envelope (a version then its removal is the order sent).
+                    results[i] = null;
+                    break;
+                default:
+                    results[i] = new InboxItemResult(i, "refused", "op must be 'version' or 'remove'.");
+                    break;
+            }
+        }
+
+        foreach (var r in await StoreVersionsAsync(peer, versions, cancellationToken))
+        {
+            results[r.Index] = r;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (results[i] is null)
+            {
+                results[i] = await RemoveAsync(peer, i, (JsonObject)items[i]!, cancellationToken);
+            }
+        }
+
+        var accepted = results.Count(r => r!.Status == "accepted");
+        audit.Record(AuditEvent.FederationEnvelopeReceived, Caller.Operator(), $"federation-peer:{peer.Id}", detail:
+            string.Create(CultureInfo.InvariantCulture, $"{peer.Name}: {items.Count} items, {accepted} accepted, {items.Count - accepted} refused"));
+        await db.SaveChangesAsync(cancellationToken);
+        return new InboxResponse(envelopeId, [.. results.Select(r => r!)]);
+    }
+
+    private async Task<(Checked? Ok, string? Refusal)> CheckVersionAsync(FederationPeer peer, int index, JsonObject item, CancellationToken cancellationToken)
+    {
+        if (item["object"] is not JsonObject obj)
+        {
+            return (null, "object: required.");
+        }
+
+        if (item["provenance"] is not JsonObject prov)
+        {
+            return (null, "provenance: required.");
+        }
+
+        if (item["tlp"] is not JsonValue tv || !tv.TryGetValue<string>(out var tlpText) || !TlpMarking.TryParse(tlpText, out var tlp))
+        {
+            return (null, "tlp: required (clear, green, amber, amber+strict, red).");
+        }
+
+        if (FederationAudience.FromJson(item["audience"]) is not { } audience)
+        {
+            return (null, "audience: required ({organisations: [identity ids], network: bool}).");
+        }
+
+        ProvenanceDocument document;
+        StixObject stix;
+        var objectJson = obj.ToJsonString();
+        JsonElement element;
+        try
+        {
+            document = ProvenanceDocument.Parse(prov.ToJsonString());
+            stix = StixObject.Parse(objectJson);
+            element = JsonDocument.Parse(objectJson).RootElement;
+        }
+        catch (StandardsException e)
+        {
+            return (null, $"{e.Path ?? "provenance"}: {e.Reason}");
+        }
+
+        var check = await trust.CheckAsync(document, element, peer.Id, cancellationToken);
+        if (!check.Accepted)
+        {
+            return (null, check.Verdict != ProvenanceVerdict.Valid
+                ? $"provenance refused: {check.Verdict}"
+                : "provenance refused: the origin node may not speak for this organisation");
+        }
+
+        if (!Timestamps.TryParse(document.ObjectModified, out var modified))
+        {
+            return (null, "object.modified: not a STIX timestamp.");
+        }
+
+        return (new Checked(index, check.OriginOrganisation!.Value, tlp, await LocalAudienceAsync(tlp, audience, cancellationToken), audience.Key, stix, objectJson, document.ToJson(), modified), null);
+    }
+
+    /// <summary>
+    /// The audience here: the named organisations that live on this node (they have users here and are declared on no peer)
+    /// and the network at GREEN or below. Anything else is dropped — never widened.
+    /// </summary>
+    private async Task<IReadOnlyList<ResolvedAudience>> LocalAudienceAsync(Tlp tlp, FederationAudience audience, CancellationToken cancellationToken)
+    {
+        var entries = new List<ResolvedAudience>();
+        if (audience.Organisations.Count > 0)
+        {
+            var wanted = audience.Organisations.ToHashSet(StringComparer.Ordinal);
+            var declared = await db.FederationPeerOrganisations.AsNoTracking().Select(o => o.OrganisationId).ToListAsync(cancellationToken);
+            var candidates = await db.Organisations.AsNoTracking().Where(o => !declared.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
+            var named = candidates.Where(o => wanted.Contains(IntelIdentity.Of(o))).ToList();
+            var living = await people.OrganisationsWithUsersAsync(named, cancellationToken);
+            entries.AddRange(named.Where(living.Contains).Order().Select(o => new ResolvedAudience(AudienceKind.Organisation, o)));
+        }
+
+        if (audience.Network && tlp <= Tlp.Green)
+        {
+            entries.Add(new ResolvedAudience(AudienceKind.Network));
+        }
+
+        return entries;
+    }
+
+    private static Caller Writer(FederationPeer peer, Guid owner) =>
+        new(peer.Id, owner, Role.Analyst, new HashSet<Guid>(), Credential: $"federation-peer:{peer.Id:N}");
+
+    private async Task<List<InboxItemResult>> StoreVersionsAsync(FederationPeer peer, List<Checked> versions, CancellationToken cancellationToken)
+    {
+        var results = new List<InboxItemResult>();
+        foreach (var group in versions.GroupBy(v => (v.Owner, v.Tlp, v.AudienceKey)))
+        {
+            var list = group.ToList();
+            var writer = Writer(peer, group.Key.Owner);
+            var share = new IntelShare(group.Key.Tlp, list[0].Audience, Published: false);
+            var job = await store.StartJobAsync(writer, IntelImportFormat.StixBundle, share.Tlp, cancellationToken);
+            var outcomes = new List<IngestOutcome>();
+            foreach (var chunk in list.Chunk(IntelStore.BatchSize))
+            {
+                outcomes.AddRange(await store.WriteBatchAsync(job, share, [.. chunk.Select(c => new IngestItem(c.Index, c.Stix))], cancellationToken));
+            }
+
+            await store.FinishJobAsync(writer, job, null, cancellationToken);
+            var byIndex = outcomes.ToDictionary(o => o.Ordinal);
+            var stixIds = list.Select(c => c.Stix.Id).Distinct(StringComparer.Ordinal).ToList();
+            var owner = group.Key.Owner;
+            var objects = await db.IntelObjects.Include(o => o.Record).Where(o => o.OwnerOrganisationId == owner && stixIds.Contains(o.StixId))
+                .ToDictionaryAsync(o => o.StixId, StringComparer.Ordinal, cancellationToken);
+            var recordIds = objects.Values.Select(o => o.RecordId).ToList();
+            var known = (await db.FederationReceived.Where(r => recordIds.Contains(r.RecordId)).Select(r => new { r.RecordId, r.Modified }).ToListAsync(cancellationToken))
+                .Select(r => (r.RecordId, r.Modified)).ToHashSet();
+            var now = clock.GetUtcNow();
+            foreach (var c in list)
+            {
+                var outcome = byIndex[c.Index];
+                if (outcome.Outcome == IntelOutcomeKind.Rejected || !objects.TryGetValue(c.Stix.Id, out var intel))
+                {
+                    results.Add(new InboxItemResult(c.Index, "refused", outcome.Detail ?? "Not stored."));
+                    continue;
+                }
+
+                if (known.Add((intel.RecordId, c.Modified)))
+                {
+                    db.FederationReceived.Add(new FederationReceived
+                    {
+                        RecordId = intel.RecordId, Modified = c.Modified, PeerId = peer.Id, Provenance = c.Provenance, ObjectJson = c.ObjectJson, ReceivedAt = now,
+                    });
+                }
+
+                results.Add(new InboxItemResult(c.Index, "accepted", outcome.Outcome.ToString()));
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            // The sender's current audience for the record (narrowed by the hop rules there): the grants here follow it.
+            foreach (var intel in objects.Values.Where(o => o.WithdrawnAt is null))
+            {
+                await FollowAudienceAsync(peer, intel, share.Audience, cancellationToken);
+            }
+        }
+
+        return results;
+    }
+
+    private async Task FollowAudienceAsync(FederationPeer peer, IntelObject intel, IReadOnlyList<ResolvedAudience> wanted, CancellationToken cancellationToken)
+    {
+        var current = SharingStore.AudienceOf(await sharing.GrantsOfAsync(intel.RecordId, cancellationToken));
+        static string Key(IEnumerable<ResolvedAudience> a) => string.Join(',', a.Select(e => $"{e.Kind}:{e.OrganisationId}:{e.CommunityId}:{e.UserId}").Order(StringComparer.Ordinal));
+        if (Key(current) == Key(wanted))
+        {
+            return;
+        }
+
+        await sharing.ApplyAsync(intel.Record, intel.Record.Tlp, wanted, published: false, cancellationToken);
+        // The change outbox (as the store writes it): readers and this node's own pushes to further peers learn of it.
+        db.IntelChanges.Add(new IntelChange { RecordId = intel.RecordId, Kind = IntelChangeKind.Updated, At = clock.GetUtcNow() });
+        audit.Record(AuditEvent.FederationAudienceChangedByPeer, Writer(peer, intel.OwnerOrganisationId), $"intel:{intel.StixId}",
+            detail: string.Create(CultureInfo.InvariantCulture, $"{peer.Name}: {current.Count} → {wanted.Count} audience entries"));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<InboxItemResult> RemoveAsync(FederationPeer peer, int index, JsonObject item, CancellationToken cancellationToken)
+    {
+        var stixId = item["id"] is JsonValue iv && iv.TryGetValue<string>(out var s) ? s : null;
+        var organisation = item["organisation"] is JsonValue ov && ov.TryGetValue<string>(out var o) ? o : null;
+        var reason = item["reason"] is JsonValue rv && rv.TryGetValue<string>(out var r) ? r : null;
+        if (stixId is null || !StixIdentifier.TryParse(stixId, out _, out _))
+        {
+            return new InboxItemResult(index, "refused", "id: a STIX id.");
+        }
+
+        if (organisation is null || organisation.Length > 64)
+        {
+            return new InboxItemResult(index, "refused", "organisation: the originating organisation's STIX identity.");
+        }
+
+        var owners = await db.FederationPeerOrganisations.AsNoTracking().Where(p => p.StixIdentity == organisation).Select(p => p.OrganisationId).ToListAsync(cancellationToken);
+        var intel = await db.IntelObjects.AsNoTracking().Where(x => owners.Contains(x.OwnerOrganisationId) && x.StixId == stixId).FirstOrDefaultAsync(cancellationToken);
+        var peerId = peer.Id;
+        if (intel is null || !await db.FederationReceived.AnyAsync(x => x.RecordId == intel.RecordId && x.PeerId == peerId, cancellationToken))
+        {
+            return new InboxItemResult(index, "refused", "No object received from this node has this id.");
+        }
+
+        if (intel.WithdrawnAt is null)
+        {
+            var text = string.IsNullOrWhiteSpace(reason) ? "Removed by the sending node." : Cut(reason.Trim(), IntelLimits.ReasonLength - 40);
+            await retraction.WithdrawAsync(Writer(peer, intel.OwnerOrganisationId), stixId, $"From node {peer.Name}: {text}", cancellationToken);
+            audit.Record(AuditEvent.FederationObjectRemovedByPeer, Writer(peer, intel.OwnerOrganisationId), $"intel:{stixId}", detail: peer.Name);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return new InboxItemResult(index, "accepted", "Removed");
+    }
+
+    private static string Cut(string? text, int length) => text is null ? "" : text.Length <= length ? text : text[..length];
+}

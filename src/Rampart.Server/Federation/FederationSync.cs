@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Audit;
+using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Store;
+using Rampart.Server.Scheduling;
+using Rampart.Standards.Federation;
+using Rampart.Standards.Markings;
+
+namespace Rampart.Server.Federation;
+
+/// <summary>What one push to a peer did.</summary>
+public sealed record PushResult(int Envelopes, int Sent, int Acknowledged, int Refused, string? Error);
+
+/// <summary>
+/// The sending side of federation (ADR 14). For one confirmed, active peer it walks the change outbox (<c>IntelChanges</c>)
+/// from the peer's durable cursor, and for every changed record decides with <see cref="HopRules"/> over the record's
+/// grants (the access decision's own data) what reaches the organisations living on the peer; each organisation kept is
+/// checked once more with <see cref="AccessPolicy.CanRead"/>. Versions the peer has not acknowledged travel with signed
+/// provenance (this node's signature for its own records, one more hop for records it received); a record withdrawn here,
+/// or no longer shared with the peer, is sent as a removal to the peers that have it (<see cref="FederationSent"/>); a
+/// changed audience is sent with the current version. The cursor moves only past an envelope the peer answered.
+/// </summary>
+public sealed partial class FederationSync(
+    RampartDb db, NodeIdentity identity, IHttpClientFactory httpClients, AuditTrail audit, TimeProvider clock, IOptions<FederationOptions> options, ILogger<FederationSync> logger)
+{
+    private sealed record Pending(long RecordId, JsonObject Item, DateTimeOffset? Modified, string Audience, bool Removal);
+
+    public async Task<PushResult> PushAsync(Guid peerId, CancellationToken cancellationToken)
+    {
+        var peer = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == peerId, cancellationToken);
+        if (peer is null || peer.State != PeerState.Active)
+        {
+            return new PushResult(0, 0, 0, 0, null);
+        }
+
+        var sync = await db.FederationPeerSyncs.FirstOrDefaultAsync(s => s.PeerId == peerId, cancellationToken);
+        if (sync is null)
+        {
+            sync = new FederationPeerSync { PeerId = peerId };
+            db.FederationPeerSyncs.Add(sync);
+        }
+
+        var o = options.Value;
+        var self = await identity.IdAsync(cancellationToken);
+        var peerNode = new NodeId(peer.Name, peer.Fingerprint).ToString();
+        int envelopes = 0, sent = 0, acknowledged = 0, refused = 0;
+        string? error = null;
+        sync.LastRunAt = clock.GetUtcNow();
+        for (var round = 0; round < o.SyncEnvelopesPerRun; round++)
+        {
+            var cursor = sync.Cursor;
+            var changes = await db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence)
+                .Take(o.SyncChangesPerEnvelope).Select(c => new { c.Sequence, c.RecordId }).ToListAsync(cancellationToken);
+            if (changes.Count == 0)
+            {
+                break;
+            }
+
+            var pending = await SelectAsync(peer, self, peerNode, [.. changes.Select(c => c.RecordId).Distinct()], cancellationToken);
+            if (pending.Count > 0)
+            {
+                try
+                {
+                    var results = await SendAsync(peer, self, pending, cancellationToken);
+                    envelopes++;
+                    var now = clock.GetUtcNow();
+                    var ids = pending.Select(p => p.RecordId).Distinct().ToList();
+                    var rows = await db.FederationSent.Where(s => s.PeerId == peerId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, cancellationToken);
+                    for (var i = 0; i < pending.Count; i++)
+                    {
+                        var p = pending[i];
+                        sent++;
+                        if (results.ElementAtOrDefault(i) != "accepted")
+                        {
+                            refused++;
+                            continue;
+                        }
+
+                        acknowledged++;
+                        if (!rows.TryGetValue(p.RecordId, out var row))
+                        {
+                            row = new FederationSent { PeerId = peerId, RecordId = p.RecordId, Audience = p.Audience, Modified = p.Modified ?? DateTimeOffset.UnixEpoch };
+                            rows[p.RecordId] = row;
+                            db.FederationSent.Add(row);
+                        }
+
+                        row.Audience = p.Audience;
+                        row.Removed = p.Removal;
+                        row.SentAt = now;
+                        if (p.Modified is { } m && m > row.Modified)
+                        {
+                            row.Modified = m;
+                        }
+                    }
+
+                    sync.Sent += pending.Count;
+                    sync.Acknowledged += results.Count(r => r == "accepted");
+                    sync.Refused += pending.Count - results.Count(r => r == "accepted");
+                    sync.LastAcknowledgedAt = now;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FederationPushException or JsonException && !cancellationToken.IsCancellationRequested)
+                {
+                    error = e is TaskCanceledException ? "The peer did not answer in time." : e.Message;
+                    sync.LastError = error.Length > 2000 ? error[..2000] : error;
+                    sync.LastErrorAt = clock.GetUtcNow();
+                    LogPushFailed(logger, peer.Name, error);
+                    break;
+                }
+            }
+
+            // The peer answered for every change up to here (or none of them concerned it): the cursor moves.
+            sync.Cursor = changes[^1].Sequence;
+            if (error is null && envelopes > 0)
+            {
+                sync.LastError = null;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (envelopes > 0 || error is not null)
+        {
+            audit.Record(AuditEvent.FederationPushed, Caller.Operator(), $"federation-peer:{peer.Id}", error is null ? AuditOutcome.Success : AuditOutcome.Failed,
+                string.Create(CultureInfo.InvariantCulture, $"{peer.Name}: {envelopes} envelopes, {sent} sent, {acknowledged} acknowledged, {refused} refused{(error is null ? "" : "; " + error)}"));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new PushResult(envelopes, sent, acknowledged, refused, error);
+    }
+
+    /// <summary>The items for <paramref name="peer"/> among the records in <paramref name="recordIds"/> (one outbox page).</summary>
+    private async Task<List<Pending>> SelectAsync(FederationPeer peer, NodeId self, string peerNode, List<long> recordIds, CancellationToken cancellationToken)
+    {
+        var peerId = peer.Id;
+        var objects = await db.IntelObjects.AsNoTracking().Include(x => x.Record).Where(x => recordIds.Contains(x.RecordId)).ToListAsync(cancellationToken);
+        var grants = (await db.AccessGrants.AsNoTracking().Where(g => g.RecordType == RecordType.StixObject && recordIds.Contains(g.RecordId)).ToListAsync(cancellationToken))
+            .ToLookup(g => g.RecordId);
+        var sentRows = await db.FederationSent.AsNoTracking().Where(s => s.PeerId == peerId && recordIds.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, cancellationToken);
+        var received = (await db.FederationReceived.AsNoTracking().Where(r => recordIds.Contains(r.RecordId)).ToListAsync(cancellationToken)).ToLookup(r => r.RecordId);
+
+        // Where each organisation registered here lives: on a peer it is declared on, else here.
+        var declared = await db.FederationPeerOrganisations.AsNoTracking()
+            .Join(db.FederationPeers.AsNoTracking(), o => o.PeerId, p => p.Id, (o, p) => new { o.OrganisationId, o.StixIdentity, o.PeerId, p.Name, p.Fingerprint })
+            .ToListAsync(cancellationToken);
+        var homes = declared.ToDictionary(d => d.OrganisationId, d => new NodeId(d.Name, d.Fingerprint).ToString());
+        var identityOnPeer = declared.Where(d => d.PeerId == peerId).ToDictionary(d => d.OrganisationId, d => d.StixIdentity);
+        var selfText = self.ToString();
+        string? HomeOf(Guid organisation) => homes.TryGetValue(organisation, out var node) ? node : selfText;
+
+        var communityIds = grants.SelectMany(g => g).Where(g => g.Kind == GrantKind.Community && g.SubjectId is not null).Select(g => g.SubjectId!.Value).Distinct().ToList();
+        var members = (await db.CommunityMembers.AsNoTracking().Where(m => communityIds.Contains(m.CommunityId)).ToListAsync(cancellationToken)).ToLookup(m => m.CommunityId, m => m.OrganisationId);
+        var memberOf = members.SelectMany(g => g.Select(org => (org, g.Key))).ToLookup(x => x.org, x => x.Key);
+
+        var items = new List<Pending>();
+        var versionsWanted = new List<(IntelObject Intel, DateTimeOffset After, FederationAudience Audience, bool Resend)>();
+        foreach (var intel in objects)
+        {
+            sentRows.TryGetValue(intel.RecordId, out var sentRow);
+            var origin = received[intel.RecordId].OrderByDescending(r => r.Modified).FirstOrDefault();
+            if (intel.WithdrawnAt is not null)
+            {
+                if (sentRow is { Removed: false })
+                {
+                    items.Add(Removal(intel, origin, "Withdrawn by its owner."));
+                }
+
+                continue;
+            }
+
+            var recordGrants = grants[intel.RecordId].ToList();
+            var entries = SharingStore.AudienceOf(recordGrants);
+            var communities = entries.Where(e => e.Kind == AudienceKind.Community).Select(e => e.CommunityId!.Value).Distinct()
+                .ToDictionary(c => c, c => new FederatedCommunity(members[c].ToHashSet(), new HashSet<string> { selfText }));
+            var audience = new FederatedAudience(
+                entries.Where(e => e.Kind == AudienceKind.Organisation).Select(e => e.OrganisationId!.Value).ToHashSet(),
+                communities, entries.Any(e => e.Kind == AudienceKind.Network));
+            IReadOnlyCollection<string> traversed = origin is null ? [selfText] : Traversed(origin.Provenance);
+            var decision = HopRules.Decide(intel.Record.Tlp, audience, HomeOf, selfText, peerNode, traversed);
+
+            // The access decision itself, asked for each organisation of the peer the hop rules kept (and for the network).
+            var organisations = decision.Audience.Organisations.Concat(decision.Audience.Communities.Values.SelectMany(c => c.Members))
+                .Distinct().Where(org => identityOnPeer.ContainsKey(org)
+                    && AccessPolicy.CanRead(new Caller(org, org, Role.Viewer, memberOf[org].ToHashSet(), ReadOnly: true, Credential: "federation"), intel.Record, recordGrants))
+                .Select(org => identityOnPeer[org]).ToList();
+            var network = decision.Audience.Network
+                && AccessPolicy.CanRead(new Caller(Guid.NewGuid(), Guid.NewGuid(), Role.Viewer, new HashSet<Guid>(), ReadOnly: true, Credential: "federation"), intel.Record, recordGrants);
+            if (!decision.Crosses || (organisations.Count == 0 && !network))
+            {
+                if (sentRow is { Removed: false })
+                {
+                    items.Add(Removal(intel, origin, "No longer shared with an organisation of your node."));
+                }
+
+                continue;
+            }
+
+            var crossing = new FederationAudience(organisations, network);
+            versionsWanted.Add((intel, sentRow is { Removed: false } ? sentRow.Modified : DateTimeOffset.MinValue, crossing, sentRow is { Removed: false } && sentRow.Audience != crossing.Key));
+        }
+
+        if (versionsWanted.Count == 0)
+        {
+            return items;
+        }
+
+        var ids = versionsWanted.Select(v => v.Intel.RecordId).ToList();
+        var own = (await db.IntelObjectVersions.AsNoTracking().Where(v => ids.Contains(v.RecordId) && v.Json != null).Select(v => new { v.RecordId, v.Modified, v.Json })
+            .ToListAsync(cancellationToken)).ToLookup(v => v.RecordId);
+        foreach (var (intel, after, audience, resend) in versionsWanted)
+        {
+            var fromPeers = received[intel.RecordId].ToList();
+            // What travels: the versions as signed at their origin — this node's stored JSON for its own records, the JSON as
+            // received for a record it forwards (the store rewrote created_by_ref and the marking of its own copy).
+            var all = fromPeers.Count > 0
+                ? fromPeers.Select(r => (r.Modified, Json: r.ObjectJson, Provenance: (string?)r.Provenance)).ToList()
+                : own[intel.RecordId].Select(v => (v.Modified, Json: v.Json!, Provenance: (string?)null)).ToList();
+            var fresh = all.Where(v => v.Modified > after).OrderBy(v => v.Modified).ToList();
+            if (fresh.Count == 0 && resend && all.Count > 0)
+            {
+                fresh.Add(all.MaxBy(v => v.Modified));
+            }
+
+            foreach (var v in fresh)
+            {
+                using var doc = JsonDocument.Parse(v.Json);
+                ProvenanceDocument provenance;
+                if (v.Provenance is { } received1)
+                {
+                    var parsed = ProvenanceDocument.Parse(received1);
+                    if (parsed.Origin == self || parsed.Hops.Any(h => h.Node == self))
+                    {
+                        continue;
+                    }
+
+                    provenance = await identity.ForwardAsync(parsed, cancellationToken);
+                }
+                else
+                {
+                    provenance = await identity.SignAsync(doc.RootElement, new ProvenanceOrganisation(intel.OwnerOrganisationId, IntelIdentity.Of(intel.OwnerOrganisationId)), cancellationToken);
+                }
+
+                var item = new JsonObject
+                {
+                    ["op"] = "version",
+                    ["tlp"] = intel.Record.Tlp.Code(),
+                    ["audience"] = audience.ToJson(),
+                    ["object"] = JsonNode.Parse(v.Json),
+                    ["provenance"] = JsonNode.Parse(provenance.ToJson()),
+                };
+                items.Add(new Pending(intel.RecordId, item, v.Modified, audience.Key, Removal: false));
+            }
+        }
+
+        return items;
+    }
+
+    private static Pending Removal(IntelObject intel, FederationReceived? origin, string reason)
+    {
+        var organisation = origin is null ? IntelIdentity.Of(intel.OwnerOrganisationId) : ProvenanceDocument.Parse(origin.Provenance).Organisation.Identity;
+        var item = new JsonObject { ["op"] = "remove", ["id"] = intel.StixId, ["organisation"] = organisation, ["reason"] = reason };
+        return new Pending(intel.RecordId, item, null, "", Removal: true);
+    }
+
+    private static List<string> Traversed(string provenance)
+    {
+        var doc = ProvenanceDocument.Parse(provenance);
+        return [doc.Origin.ToString(), .. doc.Hops.Select(h => h.Node.ToString())];
+    }
+
+    /// <summary>Signs and posts one envelope; the per-item statuses in order.</summary>
+    private async Task<List<string>> SendAsync(FederationPeer peer, NodeId self, List<Pending> pending, CancellationToken cancellationToken)
+    {
+        var envelope = new JsonObject
+        {
+            ["id"] = Guid.CreateVersion7(clock.GetUtcNow()).ToString("D"),
+            ["items"] = new JsonArray([.. pending.Select(p => (JsonNode)p.Item)]),
+        };
+        var body = Encoding.UTF8.GetBytes(envelope.ToJsonString());
+        var date = FederationWire.FormatDate(clock.GetUtcNow());
+        var peerNode = new NodeId(peer.Name, peer.Fingerprint).ToString();
+        var signature = await identity.SignBytesAsync(FederationWire.SignedBytes(peerNode, self.ToString(), date, body), cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, peer.Url + FederationWire.InboxPath) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add(FederationWire.NodeHeader, self.ToString());
+        request.Headers.Add(FederationWire.DateHeader, date);
+        request.Headers.Add(FederationWire.SignatureHeader, FederationWire.Base64Url(signature));
+        var client = httpClients.CreateClient(FederationWire.HttpClientName);
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FederationPushException(string.Create(CultureInfo.InvariantCulture, $"The peer answered {(int)response.StatusCode} {response.ReasonPhrase}."));
+        }
+
+        var answer = JsonNode.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken)) as JsonObject;
+        if (answer?["results"] is not JsonArray results || results.Count != pending.Count)
+        {
+            throw new FederationPushException("The peer's answer does not list one result per item.");
+        }
+
+        return [.. results.Select(r => r?["status"] is JsonValue s && s.TryGetValue<string>(out var status) ? status : "refused")];
+    }
+
+    [LoggerMessage(EventId = 861, Level = LogLevel.Warning, Message = "Federation push to {Peer} failed: {Error}")]
+    private static partial void LogPushFailed(ILogger logger, string peer, string error);
+}
+
+/// <summary>The peer answered, but not with an acknowledgement.</summary>
+public sealed class FederationPushException(string message) : Exception(message);
+
+/// <summary>
+/// The scheduled federation job (durable scheduler, ADR 11: one app server at a time, once per interval): pushes to every
+/// confirmed, active peer, each in its own unit of work; a peer that is offline keeps its cursor and is caught up next time.
+/// </summary>
+public sealed class FederationSyncJob(RampartDb db, IServiceScopeFactory scopes) : IScheduledJob
+{
+    public const string JobName = "federation.sync";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var peers = await db.FederationPeers.AsNoTracking().Where(p => p.State == PeerState.Active).OrderBy(p => p.Key).Select(p => p.Id).ToListAsync(cancellationToken);
+        foreach (var id in peers)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<FederationSync>().PushAsync(id, cancellationToken);
+        }
+    }
+}
