@@ -38,7 +38,8 @@ public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, 
         var marking = tlp.StixMarkingId();
         var owner = incident.Record.OwnerOrganisationId;
         var ownerIdentity = IntelIdentity.Of(owner);
-        var incidentId = "incident--" + incident.Id.ToString("D");
+        // STIX ids are RFC 4122 UUIDs: the record's UUIDv7 ids (RFC 9562) are mapped to stable UUIDv5 ones.
+        var incidentId = "incident--" + StixUuid(incident.Id);
         var now = Timestamps.Format(clock.GetUtcNow());
         var objects = new JsonArray();
         var organisations = new HashSet<Guid> { owner };
@@ -120,7 +121,7 @@ public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, 
         foreach (var entry in entries.Where(e => e.Kind == JournalEntryKind.Entry))
         {
             organisations.Add(entry.AuthorOrganisationId);
-            objects.Add(Note("note--" + entry.PublicId.ToString("D"), entry.AuthorOrganisationId, entry.CreatedAt, entry.CreatedAt, null, entry.Body, incidentId, marking));
+            objects.Add(Note("note--" + StixUuid(entry.PublicId), entry.AuthorOrganisationId, entry.CreatedAt, entry.CreatedAt, null, entry.Body, incidentId, marking));
         }
 
         var (tasks, _) = await incidents.TasksAsync(read, null, MaxParts, openOnly: false, cancellationToken);
@@ -128,7 +129,7 @@ public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, 
         {
             organisations.Add(task.CreatedByOrganisationId);
             var content = $"[{IncidentEditing.Kebab(task.Status)}] {task.Description}".TrimEnd();
-            objects.Add(Note("note--" + task.PublicId.ToString("D"), task.CreatedByOrganisationId, task.CreatedAt, task.ModifiedAt, task.Title, content, incidentId, marking));
+            objects.Add(Note("note--" + StixUuid(task.PublicId), task.CreatedByOrganisationId, task.CreatedAt, task.ModifiedAt, task.Title, content, incidentId, marking));
         }
 
         // The linked intelligence the reader may read; each related to the incident.
@@ -170,10 +171,12 @@ public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, 
         return new JsonObject
         {
             ["type"] = "bundle",
-            ["id"] = "bundle--" + Guid.CreateVersion7(clock.GetUtcNow()).ToString("D"),
+            ["id"] = "bundle--" + IntelIdentity.Uuid5(RelationshipNamespace, incidentId + "|bundle|" + now).ToString("D"),
             ["objects"] = objects,
         };
     }
+
+    private static string StixUuid(Guid id) => IntelIdentity.Uuid5(RelationshipNamespace, id.ToString("D")).ToString("D");
 
     private static JsonObject Note(string id, Guid author, DateTimeOffset created, DateTimeOffset modified, string? @abstract, string content, string incidentId, string marking)
     {
