@@ -67,6 +67,9 @@ public sealed class Incident : IShareable
     /// <summary>Optimistic concurrency: two status changes at once cannot both pass the transition check.</summary>
     public int Version { get; set; }
 
+    /// <summary>For a <see cref="IncidentStatus.Duplicate"/>: the incident it duplicates (merged into, or marked as duplicate of).</summary>
+    public long? DuplicateOfRecordId { get; set; }
+
     public List<IncidentCountry> Countries { get; set; } = [];
 
     public List<IncidentClassification> Classifications { get; set; } = [];
@@ -164,6 +167,12 @@ public sealed class IncidentJournalEntry
     /// <summary>For task events: the task's public id.</summary>
     public Guid? TaskId { get; set; }
 
+    /// <summary>
+    /// For events about a request for assistance: the requesting organisation. Such events are seen only by who sees the
+    /// request — the requester, the asked organisation (<see cref="SubjectOrganisationId"/>), the owner and coordinators (review R3).
+    /// </summary>
+    public Guid? RequesterOrganisationId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -178,6 +187,14 @@ public static class IncidentEvents
     public const string TaskCreated = "task-created";
     public const string TaskStatus = "task-status";
     public const string ClosedWithOpenTasks = "closed-with-open-tasks";
+    public const string ParticipantRemoved = "participant-removed";
+    public const string ParticipantLeft = "participant-left";
+    public const string ObservablesAdded = "observables-added";
+    public const string ObservableLinked = "observable-linked";
+    public const string ObservableUnlinked = "observable-unlinked";
+    public const string MergedInto = "merged-into";
+    public const string MergedFrom = "merged-from";
+    public const string MarkedDuplicate = "marked-duplicate";
 }
 
 /// <summary>A task of an incident, assigned to a participating organisation or one of its people.</summary>
@@ -280,6 +297,10 @@ public enum InvitationStatus
     Invited = 0,
     Accepted = 1,
     Declined = 2,
+    /// <summary>Removed by the owner: the organisation's grant is gone.</summary>
+    Removed = 3,
+    /// <summary>The organisation left: its grant is gone.</summary>
+    Left = 4,
 }
 
 public enum JournalEntryKind

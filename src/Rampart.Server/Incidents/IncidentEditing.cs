@@ -52,7 +52,8 @@ public sealed partial class IncidentEditing(
     // An incident's times may lie a little in the future of this server's clock (the reporter's clock runs ahead), not more.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(10);
 
-    public async Task<Incident> CreateAsync(Caller caller, IncidentRequest request, CancellationToken cancellationToken)
+    public async Task<Incident> CreateAsync(Caller caller, IncidentRequest request, CancellationToken cancellationToken,
+        IReadOnlyList<TaskRequest>? presetTasks = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
@@ -99,6 +100,30 @@ public sealed partial class IncidentEditing(
         db.Incidents.Add(incident);
         await sharing.ApplyAsync(record, tlp, entries, published: false, cancellationToken);
         db.IncidentJournal.Add(SystemEntry(incident, caller, IncidentEvents.Opened, now));
+        // A template's preset tasks, in the same transaction (unassigned, no due time: the analysts assign them).
+        foreach (var preset in presetTasks ?? [])
+        {
+            var task = new IncidentTask
+            {
+                PublicId = Guid.CreateVersion7(now),
+                Incident = incident,
+                Title = preset.Title!,
+                Description = preset.Description ?? "",
+                OwnerOnly = preset.OwnerOnly,
+                Status = IncidentTaskStatus.Open,
+                CreatedByUserId = caller.UserId,
+                CreatedByOrganisationId = caller.OrganisationId,
+                CreatedAt = now,
+                ModifiedAt = now,
+            };
+            db.IncidentTasks.Add(task);
+            var created = SystemEntry(incident, caller, IncidentEvents.TaskCreated, now);
+            created.TaskId = task.PublicId;
+            created.Body = task.Title;
+            created.OwnerOnly = preset.OwnerOnly;
+            db.IncidentJournal.Add(created);
+        }
+
         await Clocks.DeadlineRows.RefreshAsync(db, incident, dataProtection.Value.Jurisdictions, now, cancellationToken);
         audit.Record(AuditEvent.IncidentCreated, caller, $"incident:{incident.Id}", detail: $"{incident.HumanId} {tlp.Label()}");
         await db.SaveChangesAsync(cancellationToken);
@@ -337,7 +362,7 @@ public sealed partial class IncidentEditing(
                 }
             }
             else if (await db.IncidentParticipants.AnyAsync(p => p.IncidentRecordId == incident.RecordId && p.OrganisationId == organisationId
-                         && p.Status != InvitationStatus.Declined, cancellationToken))
+                         && (p.Status == InvitationStatus.Invited || p.Status == InvitationStatus.Accepted), cancellationToken))
             {
                 errors.Add("organisationId", "This organisation is invited already or takes part.");
             }
@@ -353,7 +378,7 @@ public sealed partial class IncidentEditing(
         }
         else
         {
-            // Declined before, invited again: the same row asks again (it keeps its place in the invited organisation's list).
+            // Declined, removed or left before, invited again: the same row asks again (it keeps its place in the invited organisation's list).
             participant.AnsweredAt = null;
             participant.AnsweredByUserId = null;
         }
@@ -420,6 +445,7 @@ public sealed partial class IncidentEditing(
             }
 
             await sharing.ApplyAsync(incident.Record, incident.Record.Tlp, entries, incident.Record.Published, cancellationToken);
+            await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, entries, cancellationToken);
         }
 
         var entry = SystemEntry(incident, caller, accept ? IncidentEvents.Accepted : IncidentEvents.Declined, now);
@@ -446,7 +472,10 @@ public sealed partial class IncidentEditing(
         }
 
         var standing = await queries.StandingAsync(caller, incident, cancellationToken);
-        return (incident, new ReadIncident(incident, [], standing));
+        return (incident, new ReadIncident(incident, [], standing)
+        {
+            ViewerOrganisationId = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty,
+        });
     }
 
     /// <summary>The caller may write (a writing role, not a read-only key) and stands at least at <paramref name="least"/>; else 403.</summary>

@@ -25,6 +25,9 @@ public sealed record ReadIncident(Incident Incident, IReadOnlyList<AccessGrant> 
     public bool IsOwner => Standing == IncidentStanding.Owner;
 
     public bool IsParticipant => Standing is IncidentStanding.Observer or IncidentStanding.Contributor or IncidentStanding.Coordinator;
+
+    /// <summary>The reader's organisation (empty for the operator and anonymous readers, or when not known): narrows request events (R3).</summary>
+    public Guid ViewerOrganisationId { get; init; }
 }
 
 /// <summary>The list filters of <see cref="IncidentQueries.ListAsync"/>; all optional, combined with AND.</summary>
@@ -73,6 +76,12 @@ public sealed record InvitationView(
 /// </summary>
 public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingStore sharing)
 {
+    private static readonly string[] RequestEventCodes =
+    [
+        Requests.AssistanceEvents.Sent, Requests.AssistanceEvents.Acknowledged, Requests.AssistanceEvents.Accepted,
+        Requests.AssistanceEvents.Declined, Requests.AssistanceEvents.Answered, Requests.AssistanceEvents.Withdrawn,
+    ];
+
     public async Task<ReadIncident?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
         await ReadAsync(caller, await access.Readable(Full(), caller).FirstOrDefaultAsync(i => i.Id == id, cancellationToken), cancellationToken);
 
@@ -95,7 +104,10 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
         }
 
         var standing = await StandingAsync(caller, incident, cancellationToken);
-        return new ReadIncident(incident, await sharing.GrantsOfAsync(incident.RecordId, cancellationToken), standing);
+        return new ReadIncident(incident, await sharing.GrantsOfAsync(incident.RecordId, cancellationToken), standing)
+        {
+            ViewerOrganisationId = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty,
+        };
     }
 
     /// <summary>The caller's standing towards <paramref name="incident"/>, which they may read (checked before).</summary>
@@ -194,7 +206,7 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
         return (page.Select(i => new ReadIncident(i, [.. grants[i.RecordId]],
             i.Record.OwnerOrganisationId == owned ? IncidentStanding.Owner
             : roles.TryGetValue(i.RecordId, out var role) ? (IncidentStanding)((int)role + 1)
-            : IncidentStanding.Reader)).ToList(), more);
+            : IncidentStanding.Reader) { ViewerOrganisationId = owned }).ToList(), more);
     }
 
     /// <summary>The timeline of a read incident, newest first: owner-only entries only for the owning organisation.</summary>
@@ -207,6 +219,17 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
         if (!read.IsOwner)
         {
             query = query.Where(e => !e.OwnerOnly);
+        }
+
+        if (read.Standing < IncidentStanding.Coordinator)
+        {
+            // Review R3: an event about a request for assistance is seen by who sees the request — the requesting and the
+            // asked organisation (besides owner and coordinators); others see neither the event nor whom it named, nor the kind.
+            var organisation = read.ViewerOrganisationId;
+            var codes = RequestEventCodes;
+            query = query.Where(e => e.Event == null || !codes.Contains(e.Event)
+                || (organisation != Guid.Empty && (e.SubjectOrganisationId == organisation || e.RequesterOrganisationId == organisation
+                    || (e.RequesterOrganisationId == null && e.AuthorOrganisationId == organisation))));
         }
 
         var entries = await query.OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);

@@ -13,6 +13,9 @@ public sealed class IncidentsFeature : RampartFeature
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<IncidentQueries>();
         builder.Services.AddScoped<IncidentEditing>();
+        builder.Services.AddScoped<Observables.IncidentObservables>();
+        builder.Services.AddScoped<Export.IncidentStixExport>();
+        builder.Services.AddScoped<Templates.IncidentTemplates>();
         builder.Services.AddSingleton(new NavEntry(NavGroup.Incidents, "Incidents", "incidents", Icons.Material.Filled.ReportProblem, c => c.IsAuthenticated && !c.IsOperator));
     }
 
@@ -20,5 +23,7 @@ public sealed class IncidentsFeature : RampartFeature
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.Api.MapIncidentsApi();
+        routes.Api.MapIncidentCoordinationApi();
+        Templates.IncidentTemplateEndpoints.MapIncidentTemplatesApi(routes.Api);
     }
 }

@@ -145,6 +145,7 @@ public sealed class AssistanceEditing(RampartDb db, IncidentQueries incidents, A
 
             var entry = ClockEditing.Event(read.Incident, caller, AssistanceEvents.Sent, now, IncidentEditing.Kebab(kind));
             entry.SubjectOrganisationId = organisation;
+            entry.RequesterOrganisationId = caller.OrganisationId;
             db.IncidentJournal.Add(entry);
         }
 
@@ -247,6 +248,7 @@ public sealed class AssistanceEditing(RampartDb db, IncidentQueries incidents, A
 
             var entry = ClockEditing.Event(request.Incident!, caller, Code(action), now, IncidentEditing.Kebab(request.Kind));
             entry.SubjectOrganisationId = copy.OrganisationId;
+            entry.RequesterOrganisationId = request.RequesterOrganisationId;
             db.IncidentJournal.Add(entry);
         }
 

@@ -8340,6 +8340,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("DetectedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("DuplicateOfRecordId")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("EntityKind")
                         .HasColumnType("integer");
 
@@ -8481,6 +8484,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<Guid>("PublicId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("RequesterOrganisationId")
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("SubjectOrganisationId")
@@ -8661,6 +8667,33 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("TaskId", "Id");
 
                     b.ToTable("IncidentTaskLog", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Observables.IncidentObservable", b =>
+                {
+                    b.Property<long>("IncidentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("IntelRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("AddedByOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AddedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("CreatedHere")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("IncidentRecordId", "IntelRecordId");
+
+                    b.HasIndex("IntelRecordId", "IncidentRecordId");
+
+                    b.ToTable("IncidentObservables", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
@@ -8943,6 +8976,90 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("IncidentRecordId", "Id");
 
                     b.ToTable("AssistanceRequests", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Classifications")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sector")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Tlp")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Name");
+
+                    b.ToTable("IncidentTemplates", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplateTask", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<bool>("OwnerOnly")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "Position");
+
+                    b.ToTable("IncidentTemplateTasks", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Feeds.IntelFeed", b =>
@@ -10765,6 +10882,21 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Observables.IncidentObservable", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
+                        .WithMany()
+                        .HasForeignKey("IntelRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
                 {
                     b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
@@ -10837,6 +10969,23 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Incident");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplate", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplateTask", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Templates.IncidentTemplate", null)
+                        .WithMany("Tasks")
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Feeds.IntelFeed", b =>
@@ -11126,6 +11275,11 @@ namespace Rampart.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Rampart.Server.Incidents.Requests.AssistanceRequest", b =>
                 {
                     b.Navigation("Recipients");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplate", b =>
+                {
+                    b.Navigation("Tasks");
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>

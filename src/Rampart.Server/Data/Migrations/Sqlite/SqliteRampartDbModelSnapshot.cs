@@ -8315,6 +8315,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long?>("DetectedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DuplicateOfRecordId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("EntityKind")
                         .HasColumnType("INTEGER");
 
@@ -8454,6 +8457,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("PublicId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequesterOrganisationId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("SubjectOrganisationId")
@@ -8630,6 +8636,33 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("TaskId", "Id");
 
                     b.ToTable("IncidentTaskLog", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Observables.IncidentObservable", b =>
+                {
+                    b.Property<long>("IncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IntelRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AddedByOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AddedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CreatedHere")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("IncidentRecordId", "IntelRecordId");
+
+                    b.HasIndex("IntelRecordId", "IncidentRecordId");
+
+                    b.ToTable("IncidentObservables", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
@@ -8906,6 +8939,88 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("IncidentRecordId", "Id");
 
                     b.ToTable("AssistanceRequests", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Classifications")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sector")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Tlp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Name");
+
+                    b.ToTable("IncidentTemplates", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplateTask", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OwnerOnly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "Position");
+
+                    b.ToTable("IncidentTemplateTasks", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Feeds.IntelFeed", b =>
@@ -10711,6 +10826,21 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Observables.IncidentObservable", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
+                        .WithMany()
+                        .HasForeignKey("IntelRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
                 {
                     b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
@@ -10783,6 +10913,23 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Incident");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplate", b =>
+                {
+                    b.HasOne("Rampart.Server.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplateTask", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Templates.IncidentTemplate", null)
+                        .WithMany("Tasks")
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rampart.Server.Intelligence.Feeds.IntelFeed", b =>
@@ -11072,6 +11219,11 @@ namespace Rampart.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Rampart.Server.Incidents.Requests.AssistanceRequest", b =>
                 {
                     b.Navigation("Recipients");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Templates.IncidentTemplate", b =>
+                {
+                    b.Navigation("Tasks");
                 });
 
             modelBuilder.Entity("Rampart.Server.Organisations.Community", b =>
