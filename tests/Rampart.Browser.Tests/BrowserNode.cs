@@ -18,12 +18,16 @@ public sealed class BrowserNode : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The node's clock: real time until a test moves it on (deadlines past 24 h). Login and TOTP work as before at offset zero.</summary>
+    public ShiftedClock Clock { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Rampart:Database:Provider", "Sqlite");
         builder.UseSetting("Rampart:Database:ConnectionString", $"Data Source={databaseFile}");
         builder.UseSetting("Rampart:Node:AdminEmail", "admin@node.test");
         builder.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     public async Task InitializeAsync()
@@ -52,4 +56,19 @@ public sealed class BrowserNode : WebApplicationFactory<Program>, IAsyncLifetime
             File.Delete(file);
         }
     }
+}
+
+/// <summary>
+/// System time plus an offset a test moves forward. Not a frozen clock: a browser session needs time to pass (cookies,
+/// circuits), and moved only forward it keeps every issued cookie valid.
+/// </summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    private long offsetTicks;
+
+    public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
 }

@@ -209,8 +209,8 @@ public abstract class IncidentClockTests(NodeFixture fixture)
         var owner = Node.Client(Node.Owner);
         await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/intermediate-report", new { content = new { status_update = "x" } }), "stage");
         await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/intermediate-requests", new { dueAt = Now.AddHours(-1) }), "dueAt");
-        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", new { content = new { suspected_malicious = "perhaps" } }), "content.suspected_malicious");
-        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", new { content = new { suspected_malicious = "yes" } }), "content.cross_border_impact");
+        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", new { content = new { suspected_malicious = "perhaps" } }), "content.suspectedMalicious");
+        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", new { content = new { suspected_malicious = "yes" } }), "content.crossBorderImpact");
         await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", new { content = new { suspected_malicious = "yes", cross_border_impact = "no", colour = "red" } }), "content.colour");
         await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/second-breakfast", EarlyWarning), "stage");
         await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/final-report", new { content = new { } }), "stage");
@@ -249,7 +249,7 @@ public abstract class IncidentClockTests(NodeFixture fixture)
             ["breach_nature"] = "Exfiltration", ["data_subject_categories"] = "Citizens", ["approximate_data_subjects"] = 12000, ["record_categories"] = "Tax records",
             ["approximate_records"] = 30000, ["contact_point"] = "dpo@ministry.example", ["likely_consequences"] = "Fraud", ["measures"] = "Passwords reset",
         };
-        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/data-breach-notification", new { content }), "content.delay_reasons");
+        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/data-breach-notification", new { content }), "content.delayReasons");
         content["delay_reasons"] = "The extent was known only after forensic imaging.";
         await Ok(await owner.PostAsync($"/api/incidents/{id}/stages/data-breach-notification", new { content }), HttpStatusCode.Created);
         Assert.Equal("submitted-late", (await StagesAsync(id))["dataBreach"]!["clock"]!["state"]!.GetValue<string>());
@@ -330,10 +330,11 @@ public abstract class IncidentClockTests(NodeFixture fixture)
             Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsync($"/api/incidents/{id}/stages/data-breach", new { awareAt = Now, jurisdiction = "RS" })).StatusCode);
         }
 
+        // Their due lists hold what their organisation must act on: not the owner's reporting stages, not the owner-only task.
         foreach (var person in new[] { Node.Recipient, Node.Member })
         {
             var due = await DueAsync(person);
-            Assert.Contains(due, d => d["incidentId"]!.GetValue<string>() == id && d["stage"]?.GetValue<string>() == "early-warning");
+            Assert.DoesNotContain(due, d => d["incidentId"]!.GetValue<string>() == id && d["kind"]!.GetValue<string>() == "nis2-stage");
             Assert.DoesNotContain(due, d => d["incidentId"]!.GetValue<string>() == id && d["kind"]!.GetValue<string>() == "task");
         }
 
@@ -343,6 +344,58 @@ public abstract class IncidentClockTests(NodeFixture fixture)
         Assert.Empty(clocks["intermediateRequests"]!.AsArray());
         Assert.Null(clocks["dataBreach"]);
         Assert.Contains(await DueAsync(Node.Owner), d => d["incidentId"]!.GetValue<string>() == id && d["kind"]!.GetValue<string>() == "task");
+    }
+
+    [Fact]
+    public async Task DueList_ShowsWhatTheViewersOrganisationActsOn_StagesForOwnerAndCoordinators_TasksForTheirAssignee_AndEveryItemHasALabel()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await CreateAsync(Body("Due for whom"));
+        await JoinAsync(id, Node.Recipient, "contributor");
+        await JoinAsync(id, Node.Member, "coordinator");
+        var mine = await Ok(await owner.PostAsync($"/api/incidents/{id}/tasks", new { title = "Image the mail server", dueAt = Now.AddHours(3), assignedOrganisationId = Node.RecipientOrg }), HttpStatusCode.Created);
+        var ours = await Ok(await owner.PostAsync($"/api/incidents/{id}/tasks", new { title = "Brief the minister", dueAt = Now.AddHours(4) }), HttpStatusCode.Created);
+
+        var ownerDue = (await DueAsync(Node.Owner)).Where(d => d["incidentId"]!.GetValue<string>() == id).ToList();
+        Assert.Contains(ownerDue, d => d["stage"]?.GetValue<string>() == "early-warning" && d["label"]!.GetValue<string>() == "NIS2 early warning");
+        Assert.Contains(ownerDue, d => d["stage"]?.GetValue<string>() == "incident-notification" && d["label"]!.GetValue<string>() == "NIS2 incident notification");
+        Assert.All(ownerDue, d => Assert.False(string.IsNullOrWhiteSpace(d["label"]!.GetValue<string>())));
+        Assert.Equal(2, ownerDue.Count(d => d["kind"]!.GetValue<string>() == "task"));
+
+        // The coordinator submits stages and runs tasks: it sees both.
+        var coordinatorDue = (await DueAsync(Node.Member)).Where(d => d["incidentId"]!.GetValue<string>() == id).ToList();
+        Assert.Contains(coordinatorDue, d => d["stage"]?.GetValue<string>() == "early-warning");
+        Assert.Equal(2, coordinatorDue.Count(d => d["kind"]!.GetValue<string>() == "task"));
+
+        // The contributor (maySubmit false) sees only the task assigned to its organisation.
+        Assert.False((await StagesAsync(id, who: Node.Recipient))["maySubmit"]!.GetValue<bool>());
+        var contributorDue = (await DueAsync(Node.Recipient)).Where(d => d["incidentId"]!.GetValue<string>() == id).ToList();
+        var only = Assert.Single(contributorDue);
+        Assert.Equal(mine["id"]!.GetValue<string>(), only["sourceId"]!.GetValue<string>());
+        Assert.DoesNotContain(contributorDue, d => d["sourceId"]?.GetValue<string>() == ours["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StageContent_IsCamelCase_OldSnakeCaseStillAccepted_BothAtOnceIs400_AndWaitingForIsKebabCase()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await CreateAsync(Body("camelCase content"));
+        var clocks = await StagesAsync(id);
+        Assert.Equal("early-warning", Stage(clocks, "csirt-feedback")["waitingFor"]!.GetValue<string>());
+        Assert.All(clocks["stages"]!.AsArray(), s => Assert.DoesNotMatch("[A-Z]", s!["waitingFor"]?.GetValue<string>() ?? ""));
+
+        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning",
+            new { content = new Dictionary<string, string> { ["suspectedMalicious"] = "yes", ["suspected_malicious"] = "no", ["crossBorderImpact"] = "no" } }), "content.suspectedMalicious");
+        await AssertBadRequest(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", new { content = new { suspectedMalicious = true, crossBorderImpact = "no" } }), "content.suspectedMalicious");
+        Assert.Empty((await StagesAsync(id))["reports"]!.AsArray());
+
+        var report = await Ok(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", new { content = new { suspectedMalicious = "yes", crossBorderImpact = "unknown", summary = "Encrypted file servers." } }), HttpStatusCode.Created);
+        // The frozen report keeps the stable schema names.
+        var json = await owner.GetStringAsync($"/api/incidents/{id}/stages/reports/{report["id"]}");
+        Assert.Contains("\"suspected_malicious\":\"yes\"", json, StringComparison.Ordinal);
+        // A correction with the old names still passes (version 2).
+        var second = await Ok(await owner.PostAsync($"/api/incidents/{id}/stages/early-warning", EarlyWarning), HttpStatusCode.Created);
+        Assert.Equal(2, second["version"]!.GetValue<int>());
     }
 }
 

@@ -192,6 +192,8 @@ public abstract class IncidentReportTests(IntakeNode fixture)
             Assert.Equal("application/octet-stream", download.Content.Headers.ContentType!.MediaType);
             Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
             Assert.Contains("nosniff", download.Headers.GetValues("X-Content-Type-Options"));
+            // Its own policy, not the site-wide one (review s6 R5): nothing in it may run, even if a browser rendered it.
+            Assert.Equal("default-src 'none'; sandbox", Assert.Single(download.Headers.GetValues("Content-Security-Policy")));
             Assert.Equal(html, await download.Content.ReadAsByteArrayAsync());
         }
 
@@ -289,6 +291,7 @@ public abstract class IncidentReportTests(IntakeNode fixture)
 
         var opened = await Ok(await intake.PostAsync($"/api/reports/{id}/incident", incidentBody with { title = "Opened from the report" }), HttpStatusCode.Created);
         Assert.Equal(2, opened["linkedIncidents"]!.AsArray().Count);
+        Assert.False(opened["handledByIntakeTeam"]!.GetValue<bool>());
 
         // The incident lists the report for the intake team; the reporter reads the report (linked) but not the incidents.
         var reports = await Ok(await intake.GetAsync($"/api/incidents/{first["id"]}/reports"));
@@ -296,6 +299,8 @@ public abstract class IncidentReportTests(IntakeNode fixture)
         var reporterView = await Ok(await Node.Client(Node.Owner).GetAsync($"/api/reports/{id}"));
         Assert.Equal("linked", reporterView["status"]!.GetValue<string>());
         Assert.Empty(reporterView["linkedIncidents"]!.AsArray());
+        // Said without a count or a name: linked to an incident the intake team handles.
+        Assert.True(reporterView["handledByIntakeTeam"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Owner).GetAsync($"/api/incidents/{first["id"]}/reports")).StatusCode);
         await AssertBadRequest(await intake.PostAsync($"/api/reports/{id}/reject", new { reason = "spam" }), "status");
 

@@ -12,7 +12,13 @@ public static class SecurityHeaders
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            // A response with a complete policy of its own keeps it (an attachment download: default-src 'none'; sandbox).
+            // A partial one (Blazor's "frame-ancestors 'self'" on interactive pages) is replaced by the site-wide policy.
+            if (!headers.ContentSecurityPolicy.ToString().Contains("default-src", StringComparison.Ordinal))
+            {
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            }
+
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

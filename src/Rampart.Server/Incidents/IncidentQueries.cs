@@ -46,6 +46,20 @@ public sealed record IncidentFilter(
     public string Scope => $"{Status}|{Severity}|{Sector}|{Country}|{RsitCategory}|{RsitType}|{OpenOnly}";
 }
 
+/// <summary>One bar of the situation board: a severity, sector, country or RSIT category and how many open incidents have it.</summary>
+public sealed record AggregateCount(string Key, int Count);
+
+/// <summary>The situation board's counts over the open incidents a caller may read.</summary>
+public sealed record IncidentAggregates(
+    int Open,
+    IReadOnlyList<AggregateCount> BySeverity,
+    IReadOnlyList<AggregateCount> BySector,
+    IReadOnlyList<AggregateCount> ByCountry,
+    IReadOnlyList<AggregateCount> ByRsitCategory)
+{
+    public static IncidentAggregates Empty { get; } = new(0, [], [], [], []);
+}
+
 public sealed record ParticipantView(
     Guid Id,
     Guid OrganisationId,
@@ -342,6 +356,48 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
     /// <summary>How many open tasks of a read incident its reader can see (closing asks about them).</summary>
     public async Task<int> OpenTaskCountAsync(ReadIncident read, CancellationToken cancellationToken) =>
         await VisibleTasks(read).CountAsync(t => t.Status == IncidentTaskStatus.Open || t.Status == IncidentTaskStatus.InProgress, cancellationToken);
+
+    /// <summary>
+    /// The situation board's counts: the open incidents (not closed, rejected or a duplicate) the caller may read, by
+    /// severity, sector, country and RSIT category. Computed by the database over the access decision's readable set
+    /// (one GROUP BY each); an incident with two countries or categories counts once under each.
+    /// </summary>
+    public async Task<IncidentAggregates> OpenAggregatesAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        // Open statuses are the low end of the enum: a range of the (Status, RecordId) index, not a scan of every incident ever closed.
+        var open = access.Readable(db.Incidents.AsNoTracking().Where(i => i.Status <= IncidentStatus.Resolved), caller);
+        var total = await open.CountAsync(cancellationToken);
+        if (total == 0)
+        {
+            return IncidentAggregates.Empty;
+        }
+
+        var severities = await open.GroupBy(i => i.Severity).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var sectors = await open.GroupBy(i => i.Sector).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var countries = await db.IncidentCountries.AsNoTracking().Where(c => open.Any(i => i.RecordId == c.IncidentRecordId))
+            .GroupBy(c => c.Country).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var categories = await db.IncidentClassifications.AsNoTracking().Where(c => open.Any(i => i.RecordId == c.IncidentRecordId))
+            .Select(c => new { c.Category, c.IncidentRecordId }).Distinct()
+            .GroupBy(c => c.Category).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return new IncidentAggregates(total,
+            severities.OrderByDescending(g => g.Key).Select(g => new AggregateCount(Kebab(g.Key), g.Count)).ToList(),
+            Ordered(sectors.Select(g => new AggregateCount(g.Key, g.Count))),
+            Ordered(countries.Select(g => new AggregateCount(g.Key, g.Count))),
+            Ordered(categories.Select(g => new AggregateCount(g.Key, g.Count))));
+
+        static IReadOnlyList<AggregateCount> Ordered(IEnumerable<AggregateCount> counts) =>
+            counts.OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
+
+        static string Kebab(IncidentSeverity severity) => IncidentEditing.Kebab(severity);
+    }
+
+    /// <summary>
+    /// A value that grows with every change of any incident on the node (each change writes a journal event, from the
+    /// opening on): the situation board re-reads when it moved. Says nothing about what changed, so it needs no access decision.
+    /// </summary>
+    public async Task<long> ChangeStampAsync(CancellationToken cancellationToken) =>
+        await db.IncidentJournal.AsNoTracking().MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
 
     /// <summary>Display names of organisations, for the pages (names are not records: every logged-in person sees the directory).</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> OrganisationNamesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)

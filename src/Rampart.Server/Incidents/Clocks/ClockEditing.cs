@@ -100,16 +100,19 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
 
         var version = reports.Count(r => r.Stage == stage && r.Sequence == sequence) + 1;
         StageReport frozen;
+        var keyErrors = new RequestErrors();
+        var content = StageContentKeys.ToSchema(request.Content, keyErrors);
+        keyErrors.ThrowIfAny();
         try
         {
-            frozen = StageReport.Freeze(stage, incident.HumanId, caller.UserId.ToString(), now, due, request.Content, sequence, version);
+            frozen = StageReport.Freeze(stage, incident.HumanId, caller.UserId.ToString(), now, due, content, sequence, version);
         }
         catch (StageContentException e)
         {
             var errors = new RequestErrors();
             foreach (var error in e.Errors)
             {
-                errors.Add(string.IsNullOrEmpty(error.Field) ? "content" : $"content.{error.Field}", error.Reason);
+                errors.Add(string.IsNullOrEmpty(error.Field) ? "content" : $"content.{StageContentKeys.Camel(error.Field)}", error.Reason);
             }
 
             errors.ThrowIfAny();

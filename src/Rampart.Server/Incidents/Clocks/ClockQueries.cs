@@ -25,7 +25,25 @@ public sealed record StageView(
     {
         ArgumentNullException.ThrowIfNull(s);
         return new(s.Stage, s.Sequence, s.Obligee, s.Due, s.State, s.TimeLeft is { } left ? DeadlineDisplay.FormatDuration(left) : null,
-            zone is not null && s.Due is { } due ? Local(due, now, zone) : null, s.WaitingFor, s.SubmittedAt, s.LegalBasis);
+            zone is not null && s.Due is { } due ? Local(due, now, zone) : null, s.WaitingFor is { } waiting ? KebabName(waiting) : null, s.SubmittedAt, s.LegalBasis);
+    }
+
+    /// <summary>"IncidentNotification" → "incident-notification": the API names stages and events in kebab-case everywhere.</summary>
+    public static string KebabName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var text = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append('-');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
     }
 
     public static string Local(DateTimeOffset due, DateTimeOffset now, TimeZoneInfo zone) =>
@@ -132,10 +150,18 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
         var now = clock.GetUtcNow();
         var readable = access.Readable(db.Incidents.AsNoTracking(), caller);
         var organisation = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty;
+        var coordinators = db.IncidentParticipants.Where(p => p.OrganisationId == organisation && p.Status == InvitationStatus.Accepted && p.Role == ParticipantRole.Coordinator);
+        var tasks = db.IncidentTasks;
+        // "What my organisation must act on": reporting stages for those who submit them (owner, coordinators);
+        // tasks for those who run the incident, or for the organisation they are assigned to; requests for their two organisations.
         var query = db.IncidentDeadlines.AsNoTracking()
             .Where(d => readable.Any(i => i.RecordId == d.IncidentRecordId))
             .Where(d => !d.OwnerOnly || d.Incident!.Record.OwnerOrganisationId == organisation)
-            .Where(d => d.Kind != DeadlineKind.Request || d.ForOrganisationId == organisation || d.FromOrganisationId == organisation);
+            .Where(d => d.Kind == DeadlineKind.Request
+                ? d.ForOrganisationId == organisation || d.FromOrganisationId == organisation
+                : d.Incident!.Record.OwnerOrganisationId == organisation
+                    || coordinators.Any(p => p.IncidentRecordId == d.IncidentRecordId)
+                    || (d.Kind == DeadlineKind.Task && tasks.Any(t => t.PublicId == d.SourceId && t.AssignedOrganisationId == organisation)));
         if (after is { } position)
         {
             var (due, id) = position;
@@ -146,10 +172,23 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
             .Select(d => new { d.Id, IncidentId = d.Incident!.Id, d.Incident.Year, d.Incident.Number, d.Incident.Title, d.Incident.Record.Tlp, d.Kind, d.Stage, d.Sequence, d.SourceId, d.Label, d.DueAt })
             .ToListAsync(cancellationToken);
         var items = rows.Take(limit).Select(r => new DueItem(r.Id, r.IncidentId, IncidentNumbers.Format(r.Year, r.Number), r.Title, r.Tlp, r.Kind, r.Stage, r.Sequence, r.SourceId,
-            r.Label, r.DueAt, ReportingClocks.StateAt(r.DueAt, null, now, ClockOptions.Default.DueSoonWindow), DeadlineDisplay.FormatDuration(r.DueAt - now),
+            r.Stage is { } stage && r.Kind is DeadlineKind.Nis2Stage or DeadlineKind.DataBreach ? StageLabel(stage, r.Sequence) : r.Label, r.DueAt, ReportingClocks.StateAt(r.DueAt, null, now, ClockOptions.Default.DueSoonWindow), DeadlineDisplay.FormatDuration(r.DueAt - now),
             zone is null ? null : StageView.Local(r.DueAt, now, zone))).ToList();
         return (items, rows.Count > limit);
     }
+
+    /// <summary>The due list's label of a reporting stage (the stored row carries none: the stage names it), e.g. "NIS2 intermediate report 2".</summary>
+    public static string StageLabel(ReportingStage stage, int sequence) => stage switch
+    {
+        ReportingStage.EarlyWarning => "NIS2 early warning",
+        ReportingStage.IncidentNotification => "NIS2 incident notification",
+        ReportingStage.IntermediateReport => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"NIS2 intermediate report {sequence}"),
+        ReportingStage.ProgressReport => "NIS2 progress report",
+        ReportingStage.FinalReport => "NIS2 final report",
+        ReportingStage.CsirtFeedback => "NIS2 CSIRT feedback on the early warning",
+        ReportingStage.DataBreachNotification => "GDPR personal-data breach notification",
+        _ => IncidentEditing.Kebab(stage),
+    };
 
     /// <summary>How many of the caller's running deadlines are overdue or due within the due-soon window (the dashboard's count; at most <paramref name="cap"/>).</summary>
     public async Task<int> UrgentCountAsync(Caller caller, int cap, CancellationToken cancellationToken)

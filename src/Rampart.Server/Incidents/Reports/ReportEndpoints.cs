@@ -43,7 +43,14 @@ public sealed record ReportView(
     bool MayTriage,
     IReadOnlyList<ReportEventView> Events,
     IReadOnlyList<AttachmentView> Attachments,
-    IReadOnlyList<LinkedIncidentView> LinkedIncidents);
+    IReadOnlyList<LinkedIncidentView> LinkedIncidents)
+{
+    /// <summary>
+    /// Linked, but to no incident the reader may read: "handled by the intake team". Deliberately no count and no hint when
+    /// the reader reads some of them — that would tell a reporter how many incidents it may not see; this says no more than <c>linked</c>.
+    /// </summary>
+    public bool HandledByIntakeTeam => Status == ReportStatus.Linked && LinkedIncidents.Count == 0;
+}
 
 public static class ReportEndpoints
 {
