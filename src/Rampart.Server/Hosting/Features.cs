@@ -38,6 +38,7 @@ public static class Features
         new IncidentsFeature(),
         new Incidents.Clocks.IncidentClocksFeature(),
         new Incidents.Reports.ReportsFeature(),
+        new Incidents.Notifications.NotificationsFeature(),
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),
