@@ -220,6 +220,16 @@ public enum AuditEvent
     /// <summary>An attachment was downloaded (target: the attachment; detail: zip when as a sample).</summary>
     IncidentAttachmentDownloaded = 781,
 
+    // 790–799 notifications (issue 11)
+    /// <summary>An org admin registered a notification webhook (detail: the URL; never the secret).</summary>
+    NotificationWebhookCreated = 790,
+    NotificationWebhookDeleted = 791,
+    /// <summary>A person set their OpenPGP public key (detail: its fingerprint).</summary>
+    NotificationPgpKeySet = 792,
+    NotificationPgpKeyRemoved = 793,
+    /// <summary>The node generated its OpenPGP notification signing key (first start; detail: fingerprint).</summary>
+    NotificationNodeKeyGenerated = 794,
+
     // 130x capacity-building project registry (issue 12)
     CapacityProjectCreated = 1300,
     CapacityProjectChanged = 1301,

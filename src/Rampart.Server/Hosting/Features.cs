@@ -39,6 +39,7 @@ public static class Features
         new Incidents.Clocks.IncidentClocksFeature(),
         new Incidents.Reports.ReportsFeature(),
         new Incidents.Board.BoardFeature(),
+        new Incidents.Notifications.NotificationsFeature(),
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),

@@ -95,6 +95,7 @@ public sealed partial class IncidentEditing
         entry.OwnerOnly = task.OwnerOnly;
         db.IncidentJournal.Add(entry);
         audit.Record(AuditEvent.IncidentTaskCreated, caller, $"incident:{incident.Id}", detail: $"task:{task.PublicId}");
+        db.Notify(Notifications.NotificationKind.TaskAssigned, caller, now, incident.Id, task.PublicId, task.AssignedOrganisationId, task.AssignedUserId);
         await db.SaveChangesAsync(cancellationToken);
         return task;
     }

@@ -247,6 +247,7 @@ public sealed partial class IncidentEditing(
         }
 
         audit.Record(AuditEvent.IncidentStatusChanged, caller, $"incident:{incident.Id}", detail: $"{Kebab(from)} -> {Kebab(to)}");
+        db.Notify(Notifications.NotificationKind.StatusChanged, caller, now, incident.Id, detail: Kebab(to));
         await SaveAsync(cancellationToken);
         return incident;
     }
@@ -395,6 +396,7 @@ public sealed partial class IncidentEditing(
         entry.OwnerOnly = true;
         db.IncidentJournal.Add(entry);
         audit.Record(AuditEvent.IncidentParticipantInvited, caller, $"incident:{incident.Id}", detail: $"{organisationId} {Kebab(role)}");
+        db.Notify(Notifications.NotificationKind.Invited, caller, now, incident.Id, participant.Id, organisationId);
         await db.SaveChangesAsync(cancellationToken);
         return participant;
     }

@@ -134,6 +134,7 @@ public sealed class ReportEditing(
         audit.Record(AuditEvent.IncidentReportReceived, caller, $"report:{report.Id}", detail: $"{report.HumanId} {report.Channel.ToString().ToLowerInvariant()} {tlp.Label()}");
         // First save gives the envelope its id (the attachments and the receipt point at it); all commits at once below.
         await db.SaveChangesAsync(cancellationToken);
+        db.Notify(Notifications.NotificationKind.ReportReceived, caller, now, reportId: report.Id);
         foreach (var upload in uploads)
         {
             var attachment = AttachmentStore.Stage(db, upload, caller, now);

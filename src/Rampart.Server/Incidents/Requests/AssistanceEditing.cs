@@ -129,6 +129,7 @@ public sealed class AssistanceEditing(RampartDb db, IncidentQueries incidents, A
                 ModifiedAt = now,
             };
             row.Recipients.Add(copy);
+            db.Notify(Notifications.NotificationKind.RequestReceived, caller, now, read.Incident.Id, row.PublicId, organisation);
             if (row.DueAt is { } dueAt)
             {
                 db.IncidentDeadlines.Add(new IncidentDeadline
@@ -247,6 +248,7 @@ public sealed class AssistanceEditing(RampartDb db, IncidentQueries incidents, A
             }
 
             var entry = ClockEditing.Event(request.Incident!, caller, Code(action), now, IncidentEditing.Kebab(request.Kind));
+            db.NotifyIf(action is AssistanceAction.Answer or AssistanceAction.Decline, Notifications.NotificationKind.RequestAnswered, caller, now, request.Incident!.Id, request.PublicId, request.RequesterOrganisationId, detail: Past(action));
             entry.SubjectOrganisationId = copy.OrganisationId;
             entry.RequesterOrganisationId = request.RequesterOrganisationId;
             db.IncidentJournal.Add(entry);
