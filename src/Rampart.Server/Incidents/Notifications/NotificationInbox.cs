@@ -114,7 +114,8 @@ public sealed class NotificationInbox(RampartDb db, NotificationRecipients recip
         EnsurePerson(caller);
         var userId = caller.UserId;
         var now = clock.GetUtcNow();
-        return await db.Notifications.Where(n => n.UserId == userId && n.ReadAt == null)
+        // The same rows the count and the list show: in-app, not withdrawn (an e-mail-only notification is not in the inbox).
+        return await db.Notifications.Where(n => n.UserId == userId && n.ReadAt == null && n.InApp && !n.Withdrawn)
             .ExecuteUpdateAsync(u => u.SetProperty(n => n.ReadAt, now), cancellationToken);
     }
 
