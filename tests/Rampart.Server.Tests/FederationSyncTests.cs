@@ -234,6 +234,23 @@ public sealed class FederationSyncTests(ThreeNodes nodes) : IClassFixture<ThreeN
     }
 
     [Fact]
+    public async Task CyberObservable_DoesNotCross_AndDoesNotStopTheSyncOfWhatComesAfterIt()
+    {
+        // An SCO has no created/modified to sign; before the fix, signing it threw and the sync never got past it.
+        var value = $"198.51.100.{Random.Shared.Next(1, 250)}";
+        var sco = new System.Text.Json.Nodes.JsonObject { ["type"] = "ipv4-addr", ["spec_version"] = "2.1", ["value"] = value };
+        sco["id"] = Rampart.Standards.Stix.ScoIds.Compute(sco);
+        await ShareAsync(A, A.Owner, sco.ToJsonString(), "green", "network");
+        var id = NewId();
+        await ShareAsync(A, A.Owner, Indicator(id), "green", "network");
+        await nodes.SyncAsync();
+
+        Assert.Equal(Expect("live", "live", "live", "live", "live", "live"), await ViewAsync(B, id));
+        await using var scope = B.Factory.Services.CreateAsyncScope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<RampartDb>().IntelObjects.CountAsync(o => o.StixId == sco["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Amber_ShareToAnOrganisationOnB_OnlyThatOrganisationReadsItThere_NothingCrossesToC()
     {
         var id = NewId();

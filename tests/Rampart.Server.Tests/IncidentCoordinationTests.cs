@@ -18,6 +18,7 @@ namespace Rampart.Server.Tests;
 public abstract class IncidentCoordinationTests(NodeFixture fixture)
 {
     private static readonly string[] Albania = ["AL"];
+    private static readonly string[] KosovoAndAlbania = ["XK", "AL"];
 
     private SeededNode Node => fixture.Node;
 
@@ -280,6 +281,57 @@ public abstract class IncidentCoordinationTests(NodeFixture fixture)
         {
             Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(person).GetAsync($"/api/incidents/{id}/export/stix")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task ParticipantsObjects_NeverWidenedByTheOwnersLaterInvitations_OwnersObjectsFollow_Review_S7_1()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await CreateAsync(owner, "Widening");
+        await JoinAsync(id, Node.SameCountry, "contributor");
+        var theirs = (await Ok(await Node.Client(Node.SameCountry).PostAsync($"/api/incidents/{id}/observables/values",
+            new { text = $"c2-{Guid.NewGuid():N}.example.net" }), HttpStatusCode.Created)).AsArray().Single()!["stixId"]!.GetValue<string>();
+        var ours = (await Ok(await owner.PostAsync($"/api/incidents/{id}/observables/values",
+            new { text = $"drop-{Guid.NewGuid():N}.example.net" }), HttpStatusCode.Created)).AsArray().Single()!["stixId"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Member).GetAsync($"/api/intel/objects/{theirs}")).StatusCode);
+
+        // The owner invites a third organisation: it reads the incident and the owner's object, not the participant's.
+        await JoinAsync(id, Node.Member, "observer");
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Member).GetAsync($"/api/intel/objects/{ours}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Member).GetAsync($"/api/intel/objects/{theirs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.SameCountry).GetAsync($"/api/intel/objects/{theirs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/api/intel/objects/{theirs}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ExportStix_TwoCountries_AndOneCopyPerId_TheViewersServedCopyOnly_Review_S7_2_S7_3()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = (await Ok(await owner.PostAsync("/api/incidents", new { title = "Two countries", summary = "s", tlp = "amber", severity = "high",
+            sector = "public-administration", countries = KosovoAndAlbania }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await JoinAsync(id, Node.SameCountry, "contributor");
+        await JoinAsync(id, Node.Recipient, "observer");
+
+        // The owner's malware, then the contributor's later, revoked copy under the same id, both shared network-wide.
+        var malware = $"malware--{Guid.NewGuid()}";
+        string Bundle(string modified, string extra) => $$"""{"type":"bundle","id":"bundle--{{Guid.NewGuid()}}","objects":[{"type":"malware","spec_version":"2.1","id":"{{malware}}","created":"2026-01-01T00:00:00.000Z","modified":"{{modified}}","name":"Loader","is_family":true{{extra}}}]}""";
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync("/api/intel/bundles?tlp=green&audience=network",
+            new StringContent(Bundle("2026-01-01T00:00:00.000Z", ""), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        var contributor = Node.Client(Node.SameCountry);
+        Assert.Equal(HttpStatusCode.OK, (await contributor.PostAsync("/api/intel/bundles?tlp=green&audience=network",
+            new StringContent(Bundle("2026-02-01T00:00:00.000Z", ",\"revoked\":true,\"description\":\"FALSE POSITIVE\""), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await Ok(await contributor.PostAsync($"/api/incidents/{id}/observables/links", new { stixId = malware }), HttpStatusCode.Created);
+
+        var response = await Node.Client(Node.Recipient).GetAsync($"/api/incidents/{id}/export/stix");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bundle = (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(StixValidator.ValidateBundle(bundle).IsValid);
+        var copies = bundle["objects"]!.AsArray().Where(o => o!["id"]!.GetValue<string>() == malware).ToList();
+        var served = Assert.Single(copies);
+        Assert.Null(served!["revoked"]);
+        Assert.Equal("2026-01-01T00:00:00.000Z", served["modified"]!.GetValue<string>());
+        var incident = bundle["objects"]!.AsArray().Single(o => o!["type"]!.GetValue<string>() == "incident")!;
+        Assert.Contains("XK", incident.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

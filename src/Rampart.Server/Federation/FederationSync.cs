@@ -162,6 +162,14 @@ public sealed partial class FederationSync(
         var versionsWanted = new List<(IntelObject Intel, DateTimeOffset After, FederationAudience Audience, bool Resend)>();
         foreach (var intel in objects)
         {
+            // Cyber observables (SCOs) do not cross: provenance signs an object version by its modified time, which SCOs
+            // lack (signing threw and stopped the whole sync at the first one — new-user review s7). The indicators
+            // that pin their values cross, and the receiving node indexes those values from their patterns.
+            if (Rampart.Standards.Stix.StixTypes.IsSco(intel.StixType))
+            {
+                continue;
+            }
+
             sentRows.TryGetValue(intel.RecordId, out var sentRow);
             var origin = received[intel.RecordId].OrderByDescending(r => r.Modified).FirstOrDefault();
             if (intel.WithdrawnAt is not null)

@@ -89,7 +89,7 @@ public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, 
 
         if (incident.Countries.Count > 0)
         {
-            rampart["countries"] = new JsonArray([.. incident.Countries.Select(c => (JsonNode)JsonValue.Create(c.Country)).Order()]);
+            rampart["countries"] = new JsonArray([.. incident.Countries.Select(c => c.Country).Order(StringComparer.Ordinal).Select(c => (JsonNode)JsonValue.Create(c))]);
         }
 
         if (incident.Classifications.Count > 0)

@@ -257,8 +257,11 @@ public sealed class IncidentObservables(
         ArgumentNullException.ThrowIfNull(read);
         var recordId = read.Incident.RecordId;
         var links = db.IncidentObservables.AsNoTracking().Where(l => l.IncidentRecordId == recordId).Select(l => l.IntelRecordId);
-        var rows = await (from o in access.Readable(db.IntelObjects.AsNoTracking(), caller)
-                          where links.Contains(o.RecordId) && o.WithdrawnAt == null
+        // One copy per STIX id, the one this viewer is served everywhere else (IntelQueries.OneCopyPerId): a participant's
+        // later, revoked copy of another organisation's object must not reach importers as that object's newest version.
+        var linkedIds = db.IntelObjects.AsNoTracking().Where(o => links.Contains(o.RecordId)).Select(o => o.StixId);
+        var rows = await (from o in intel.OneCopyPerId(access.Readable(db.IntelObjects.AsNoTracking(), caller), caller)
+                          where linkedIds.Contains(o.StixId) && o.WithdrawnAt == null
                           join v in db.IntelObjectVersions.AsNoTracking() on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
                           orderby o.RecordId descending
                           select new { o.Record.Tlp, v.Json }).Take(limit).ToListAsync(cancellationToken);
@@ -283,8 +286,11 @@ public sealed class IncidentObservables(
     }
 
     /// <summary>
-    /// After the incident's audience changed (an invitation accepted, a participant removed or gone): the objects this
-    /// incident created get the same audience, in the caller's unit of work, so a removed organisation loses them too.
+    /// After the incident's audience changed (an invitation accepted, a participant removed or gone, a merge): the objects
+    /// this incident created follow it, in the caller's unit of work. Objects the incident's owner created get the new
+    /// audience; objects a participant created only ever narrow — a removed organisation loses them, but nobody the
+    /// participant did not share with when it typed them gains them by the owner's later invitations or merges (the
+    /// owner decides who reads its incident, not who reads another organisation's records; review S7-1).
     /// </summary>
     internal static async Task ShareCreatedObjectsAsync(RampartDb db, SharingStore sharing, Incident incident, IReadOnlyList<ResolvedAudience> incidentAudience,
         CancellationToken cancellationToken)
@@ -294,7 +300,14 @@ public sealed class IncidentObservables(
         var records = await db.SharedRecords.Where(r => created.Contains(r.Id)).ToListAsync(cancellationToken);
         foreach (var record in records)
         {
-            await sharing.ApplyAsync(record, record.Tlp, AudienceFor(incident, incidentAudience, record.OwnerOrganisationId), record.Published, cancellationToken);
+            var wanted = AudienceFor(incident, incidentAudience, record.OwnerOrganisationId);
+            if (record.OwnerOrganisationId != incident.Record.OwnerOrganisationId)
+            {
+                var current = SharingStore.AudienceOf(await sharing.GrantsOfAsync(record.Id, cancellationToken));
+                wanted = [.. wanted.Where(current.Contains)];
+            }
+
+            await sharing.ApplyAsync(record, record.Tlp, wanted, record.Published, cancellationToken);
         }
     }
 
