@@ -259,7 +259,8 @@ public sealed class IncidentObservables(
         var links = db.IncidentObservables.AsNoTracking().Where(l => l.IncidentRecordId == recordId).Select(l => l.IntelRecordId);
         // One copy per STIX id, the one this viewer is served everywhere else (IntelQueries.OneCopyPerId): a participant's
         // later, revoked copy of another organisation's object must not reach importers as that object's newest version.
-        var linkedIds = db.IntelObjects.AsNoTracking().Where(o => links.Contains(o.RecordId)).Select(o => o.StixId);
+        // Only ids of linked copies the viewer reads: a link to a copy it may not read names nothing for it.
+        var linkedIds = access.Readable(db.IntelObjects.AsNoTracking(), caller).Where(o => links.Contains(o.RecordId)).Select(o => o.StixId);
         var rows = await (from o in intel.OneCopyPerId(access.Readable(db.IntelObjects.AsNoTracking(), caller), caller)
                           where linkedIds.Contains(o.StixId) && o.WithdrawnAt == null
                           join v in db.IntelObjectVersions.AsNoTracking() on new { o.RecordId, o.Modified } equals new { v.RecordId, v.Modified }
