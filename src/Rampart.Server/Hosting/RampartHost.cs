@@ -37,7 +37,8 @@ public static class RampartHost
         var formats = (DateTimeFormatInfo)new CultureInfo("en-GB").DateTimeFormat.Clone();
         formats.ShortDatePattern = "yyyy-MM-dd";
         english.DateTimeFormat = formats;
-        return english;
+        // Shared by every request: read-only, as the cultures .NET hands out are.
+        return CultureInfo.ReadOnly(english);
     }
 
     public static WebApplication Build(string[] args)
