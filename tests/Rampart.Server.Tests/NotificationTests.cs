@@ -37,6 +37,7 @@ public abstract class NotificationNode(DatabaseProvider provider) : IAsyncLifeti
             ["Rampart:Intake:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Rampart:Intake:Smtp:Tls"] = "None",
             ["Rampart:Intake:Smtp:From"] = "notifications@cert.test",
+            ["Rampart:Node:PublicUrl"] = "https://rampart.cert.test/",
             ["Rampart:Webhooks:AllowPrivateTargets"] = "true",
             ["Rampart:Webhooks:AllowHttp"] = "true",
             ["Rampart:Scheduler:Enabled"] = "false",
@@ -185,6 +186,28 @@ public abstract class NotificationTests(NotificationNode fixture)
         Assert.Empty(await AboutAsync(Node.Recipient, id));
         Assert.DoesNotContain(await InboxAsync(Node.Recipient), n => n["id"]!.GetValue<string>() == delivered["id"]!.GetValue<string>());
         Assert.Equal(before - 1, (await Ok(await client.GetAsync("/api/notifications/unread-count")))["count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task UnreadCount_CountsOnlyWhatThePersonMayStillRead_EvenBeforeTheListIsOpened()
+    {
+        var client = Node.Client(Node.RecipientColleague);
+        await FanOutAsync();
+        await Ok(await client.PostAsync("/api/notifications/read-all", new { }));
+        var id = await IncidentAsync("Unread count after removal");
+        await JoinAsync(id, Node.Recipient);
+        var owner = Node.Client(Node.Owner);
+        await Ok(await owner.PostAsync($"/api/incidents/{id}/status", new { status = "triage" }));
+        await Ok(await owner.PostAsync($"/api/incidents/{id}/status", new { status = "in-progress" }));
+        await FanOutAsync();
+        Assert.Equal(2, (await Ok(await client.GetAsync("/api/notifications/unread-count")))["count"]!.GetValue<int>());
+
+        // The organisation loses the incident; the bell is asked first, before anyone opens the list.
+        await RemoveRecipientAsync(id);
+        Assert.Equal(0, (await Ok(await client.GetAsync("/api/notifications/unread-count")))["count"]!.GetValue<int>());
+        Assert.Empty(await AboutAsync(Node.RecipientColleague, id));
+        // The owner's people still count theirs.
+        Assert.Equal(2, (await AboutAsync(Node.OwnerViewer, id)).Count(n => n["readAt"] is null));
     }
 
     [Fact]
@@ -409,6 +432,8 @@ public abstract class NotificationTests(NotificationNode fixture)
         var text = ((TextPart)content).Text;
         Assert.Contains("INC-", text, StringComparison.Ordinal);
         Assert.DoesNotContain("proxy logs", text, StringComparison.Ordinal);
+        // A mail client opens only absolute links: the node's public address (Rampart:Node:PublicUrl), one slash, the path.
+        Assert.Matches(@"https://rampart\.cert\.test/requests(/[0-9a-f-]{36})?\s", text);
     }
 
     [Fact]

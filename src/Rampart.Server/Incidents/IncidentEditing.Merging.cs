@@ -20,7 +20,7 @@ public sealed partial class IncidentEditing
     /// Marks the incident a duplicate of another one the caller reads: status <c>duplicate</c> (the workflow's rule applies)
     /// with the reference. Owner and coordinators; the reference is shown only to who reads the other incident too.
     /// </summary>
-    public async Task<Incident?> MarkDuplicateAsync(Caller caller, Guid id, DuplicateRequest request, CancellationToken cancellationToken)
+    public async Task<Incident?> MarkDuplicateAsync(Caller caller, Guid id, DuplicateRequest request, CancellationToken cancellationToken, string field = "of")
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
@@ -33,10 +33,10 @@ public sealed partial class IncidentEditing
         EnsureActs(caller, read!, IncidentStanding.Coordinator, "Only the owner and coordinators mark an incident as a duplicate.");
         var errors = new RequestErrors();
         errors.MultiLine("reason", request.Reason, IncidentLimits.EntryLength);
-        var original = await OtherAsync(caller, request.Of, "of", incident, errors, cancellationToken);
+        var original = await OtherAsync(caller, request.Of, field, incident, errors, cancellationToken);
         if (!IncidentWorkflow.Allows(incident.Status, IncidentStatus.Duplicate))
         {
-            errors.Add("of", $"An incident that is {Kebab(incident.Status)} cannot become a duplicate.");
+            errors.Add(field == "of" ? "of" : "status", $"An incident that is {Kebab(incident.Status)} cannot become a duplicate.");
         }
 
         errors.ThrowIfAny();
@@ -45,6 +45,7 @@ public sealed partial class IncidentEditing
         await Clocks.ClockEditing.HandlingStatusAsync(db, incident, IncidentStatus.Duplicate, now, cancellationToken);
         await Clocks.DeadlineRows.RefreshAsync(db, incident, dataProtection.Value.Jurisdictions, now, cancellationToken);
         audit.Record(AuditEvent.IncidentMarkedDuplicate, caller, $"incident:{incident.Id}", detail: $"of {original!.HumanId}");
+        db.Notify(Notifications.NotificationKind.StatusChanged, caller, now, incident.Id, detail: Kebab(IncidentStatus.Duplicate));
         await SaveAsync(cancellationToken);
         return incident;
     }

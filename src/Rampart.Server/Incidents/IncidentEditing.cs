@@ -35,7 +35,8 @@ public sealed record IncidentRequest(
     IReadOnlyList<AudienceEntry>? Audiences = null);
 
 /// <summary>A status change; <see cref="ConfirmOpenTasks"/> must be true to close while visible tasks are still open.</summary>
-public sealed record StatusRequest(IncidentStatus? Status, string? Reason = null, bool ConfirmOpenTasks = false);
+/// <summary>A status move; <c>duplicateOf</c> (UUID or number of an incident the caller reads) is required for <c>duplicate</c>.</summary>
+public sealed record StatusRequest(IncidentStatus? Status, string? Reason = null, bool ConfirmOpenTasks = false, string? DuplicateOf = null);
 
 public sealed record JournalRequest(string? Body, bool OwnerOnly = false);
 
@@ -207,6 +208,12 @@ public sealed partial class IncidentEditing(
         {
             var allowed = string.Join(", ", IncidentWorkflow.From(incident.Status).Select(Kebab));
             errors.Add("status", $"An incident that is {Kebab(incident.Status)} can move to {allowed}; not to {Kebab(to)}.");
+        }
+        else if (to == IncidentStatus.Duplicate)
+        {
+            // A duplicate always names its original (as POST …/duplicate does), so participants know which incident to follow.
+            errors.ThrowIfAny();
+            return await MarkDuplicateAsync(caller, id, new DuplicateRequest(request.DuplicateOf, request.Reason), cancellationToken, "duplicateOf");
         }
 
         var openTasks = 0;

@@ -171,7 +171,7 @@ public static class IncidentEndpoints
                 ? TypedResults.Ok(IncidentView.From(read, caller))
                 : TypedResults.NotFound();
         }).WithSummary("Change an incident's status")
-            .WithDescription("Owner and coordinators. new → triage → in-progress → contained → resolved → closed, also rejected and duplicate; an illegal move is a 400 naming 'status'. Closing with open tasks needs confirmOpenTasks: true.");
+            .WithDescription("Owner and coordinators. new → triage → in-progress → contained → resolved → closed, also rejected and duplicate; an illegal move is a 400 naming 'status'. Closing with open tasks needs confirmOpenTasks: true. duplicate needs duplicateOf (the original's UUID or number, an incident the caller reads; otherwise a 400 naming duplicateOf).");
 
         group.MapGet("/{id}/journal", async Task<Results<Ok<CursorPage<JournalEntryView>>, NotFound>> (string id, Caller caller, IncidentQueries incidents, PageCursors cursors, int? limit, string? next, CancellationToken ct) =>
         {

@@ -247,6 +247,12 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
         }
 
         var entries = await query.OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        foreach (var e in entries.Where(e => e.Event == IncidentEvents.ObservablesAdded))
+        {
+            // Entries written before the count was dropped: not every reader reads every object counted.
+            e.Body = "";
+        }
+
         return (entries.Take(limit).ToList(), entries.Count > limit);
     }
 

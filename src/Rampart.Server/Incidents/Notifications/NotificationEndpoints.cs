@@ -48,11 +48,11 @@ public static class NotificationEndpoints
             }
 
             return TypedResults.Ok(await preferences.OfAsync(caller.UserId, ct));
-        }).WithSummary("My notification preferences").WithDescription("Per event kind: in the app, by e-mail. Defaults: everything in the app; e-mail for invitations, requests and overdue deadlines.");
+        }).WithSummary("My notification preferences").WithDescription("Per event kind: in the app, by e-mail. Defaults: everything in the app; e-mail for invitations, requests and overdue deadlines. On a node without a mail server (Rampart:Intake:Smtp) e-mail is not offered: every email is false.");
 
         group.MapPut("/preferences", async Task<Ok<IReadOnlyList<PreferenceView>>> (Caller caller, NotificationPreferences preferences, PreferencesRequest request, CancellationToken ct) =>
             TypedResults.Ok(await preferences.ChangeAsync(caller, request, ct)))
-            .WithSummary("Change my notification preferences").WithDescription("{ preferences: [{ kind, inApp, email }] }; kinds not named stay as they are.");
+            .WithSummary("Change my notification preferences").WithDescription("{ preferences: [{ kind, inApp, email }] }; kinds not named stay as they are. email: true on a node without a mail server is a 400 naming preferences[i].email.");
 
         group.MapGet("/pgp-key", async Task<Ok<NodePgpKeyView>> (NodePgpKey key, CancellationToken ct) => TypedResults.Ok(await key.ViewAsync(ct)))
             .WithSummary("The node's OpenPGP public key").WithDescription("Notification e-mail is signed with it (PGP/MIME, RFC 3156). The secret half is never returned.");

@@ -109,7 +109,7 @@ public sealed class NotificationFanOutJob(
     private async Task FanOutAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var mail = !string.IsNullOrWhiteSpace(intake.CurrentValue.Smtp.Host) && !string.IsNullOrWhiteSpace(intake.CurrentValue.Smtp.From);
+        var mail = NotificationMail.Configured(intake.CurrentValue);
         var ids = await db.NotificationEvents.AsNoTracking().Where(e => e.ProcessedAt == null).OrderBy(e => e.Id).Select(e => e.Id).Take(o.BatchSize)
             .ToListAsync(cancellationToken);
         foreach (var id in ids)

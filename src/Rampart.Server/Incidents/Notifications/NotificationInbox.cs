@@ -77,7 +77,11 @@ public sealed class NotificationInbox(RampartDb db, NotificationRecipients recip
         return (kept, rows.Count > limit, page.Count > 0 ? page[^1].Id : null);
     }
 
-    /// <summary>Unread notifications shown in the app, at most <paramref name="cap"/> (the bell shows "99+").</summary>
+    /// <summary>
+    /// Unread notifications shown in the app, at most <paramref name="cap"/> (the bell shows "99+"), each counted only after the
+    /// same check as the list: one about a record the person may no longer read is withdrawn, not counted. Every record is
+    /// checked once per count (newest first); a withdrawn row is never read again, so the work stays near the cap.
+    /// </summary>
     public async Task<int> UnreadCountAsync(Caller caller, int cap, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -87,7 +91,52 @@ public sealed class NotificationInbox(RampartDb db, NotificationRecipients recip
         }
 
         var userId = caller.UserId;
-        return await db.Notifications.AsNoTracking().Where(n => n.UserId == userId && n.ReadAt == null && n.InApp && !n.Withdrawn).Take(cap).CountAsync(cancellationToken);
+        var count = 0;
+        var below = long.MaxValue;
+        var readable = new Dictionary<(Guid?, Guid?), bool>();
+        while (count < cap)
+        {
+            var rows = await db.Notifications.AsNoTracking()
+                .Where(n => n.UserId == userId && n.ReadAt == null && n.InApp && !n.Withdrawn && n.Id < below)
+                .OrderByDescending(n => n.Id).Select(n => new { n.Id, n.IncidentId, n.ReportId }).Take(cap).ToListAsync(cancellationToken);
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            var withdrawn = new List<long>();
+            foreach (var row in rows)
+            {
+                if (!readable.TryGetValue((row.IncidentId, row.ReportId), out var ok))
+                {
+                    ok = await recipients.StillReadableAsync(new Notification { IncidentId = row.IncidentId, ReportId = row.ReportId }, caller, cancellationToken);
+                    readable[(row.IncidentId, row.ReportId)] = ok;
+                }
+
+                if (ok)
+                {
+                    count++;
+                }
+                else
+                {
+                    withdrawn.Add(row.Id);
+                }
+            }
+
+            if (withdrawn.Count > 0)
+            {
+                await db.Notifications.Where(n => n.UserId == userId && withdrawn.Contains(n.Id))
+                    .ExecuteUpdateAsync(u => u.SetProperty(n => n.Withdrawn, true), cancellationToken);
+            }
+
+            below = rows[^1].Id;
+            if (rows.Count < cap)
+            {
+                break;
+            }
+        }
+
+        return Math.Min(count, cap);
     }
 
     /// <summary>Marks one of the caller's notifications read; false when there is no such notification of theirs.</summary>

@@ -26,6 +26,7 @@ public sealed partial class NotificationMailJob(
     IStringLocalizer<NotificationTexts> texts,
     IOptionsMonitor<IntakeOptions> intake,
     IOptions<NodeOptions> node,
+    Microsoft.AspNetCore.Hosting.Server.IServer server,
     IOptions<NotificationOptions> options,
     TimeProvider clock,
     ILogger<NotificationMailJob> logger) : IScheduledJob
@@ -35,7 +36,7 @@ public sealed partial class NotificationMailJob(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var smtp = intake.CurrentValue.Smtp;
-        if (string.IsNullOrWhiteSpace(smtp.Host) || string.IsNullOrWhiteSpace(smtp.From))
+        if (!NotificationMail.Configured(intake.CurrentValue))
         {
             return;
         }
@@ -67,7 +68,7 @@ public sealed partial class NotificationMailJob(
                 {
                     if (!client.IsConnected)
                     {
-                        await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Tls switch
+                        await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.Tls switch
                         {
                             MailTls.SslOnConnect => SecureSocketOptions.SslOnConnect,
                             MailTls.StartTls => SecureSocketOptions.StartTls,
@@ -149,7 +150,8 @@ public sealed partial class NotificationMailJob(
             CultureInfo.CurrentCulture = current;
         }
 
-        var link = (node.Value.PublicUrl?.TrimEnd('/') ?? "") + n.Link;
+        // A mail client opens only absolute links: the public address, else the address the node listens on (as the first-start message).
+        var link = NotificationMail.BaseUrl(node.Value.PublicUrl, server) + n.Link;
         var lines = new List<string> { kind, n.Reference };
         if (recipientKey is not null && n.Label is not null)
         {

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
+using Rampart.Server.Incidents.Reports;
 using Rampart.Server.Validation;
 
 namespace Rampart.Server.Incidents.Notifications;
@@ -21,19 +23,30 @@ public static class NotificationDefaults
         kind is NotificationKind.Invited or NotificationKind.RequestReceived or NotificationKind.RequestAnswered or NotificationKind.DeadlineOverdue);
 }
 
-/// <summary>Reads and changes the caller's own notification preferences (nobody else's: there is no id to name another person).</summary>
-public sealed class NotificationPreferences(RampartDb db)
+/// <summary>
+/// Reads and changes the caller's own notification preferences (nobody else's: there is no id to name another person). On a
+/// node without a mail server e-mail is not offered: every kind reads <c>email: false</c> and asking for e-mail is a 400.
+/// </summary>
+public sealed class NotificationPreferences(RampartDb db, IOptionsMonitor<IntakeOptions> intake)
 {
+    /// <summary>Whether this node sends notification e-mail (an SMTP host and a From address are configured).</summary>
+    public bool EmailOffered => NotificationMail.Configured(intake.CurrentValue);
+
     public async Task<IReadOnlyList<PreferenceView>> OfAsync(Guid userId, CancellationToken cancellationToken)
     {
         var rows = await db.NotificationPreferences.AsNoTracking().Where(p => p.UserId == userId).ToDictionaryAsync(p => p.Kind, cancellationToken);
+        var mail = EmailOffered;
         return Enum.GetValues<NotificationKind>()
-            .Select(k => rows.TryGetValue(k, out var p) ? new PreferenceView(k, p.InApp, p.Email) : NotificationDefaults.Of(k)).ToList();
+            .Select(k => rows.TryGetValue(k, out var p) ? new PreferenceView(k, p.InApp, p.Email) : NotificationDefaults.Of(k))
+            .Select(p => mail ? p : p with { Email = false }).ToList();
     }
 
-    public async Task<PreferenceView> OfAsync(Guid userId, NotificationKind kind, CancellationToken cancellationToken) =>
-        await db.NotificationPreferences.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind)
+    public async Task<PreferenceView> OfAsync(Guid userId, NotificationKind kind, CancellationToken cancellationToken)
+    {
+        var wanted = await db.NotificationPreferences.AsNoTracking().Where(p => p.UserId == userId && p.Kind == kind)
             .Select(p => new PreferenceView(p.Kind, p.InApp, p.Email)).FirstOrDefaultAsync(cancellationToken) ?? NotificationDefaults.Of(kind);
+        return EmailOffered ? wanted : wanted with { Email = false };
+    }
 
     public async Task<IReadOnlyList<PreferenceView>> ChangeAsync(Caller caller, PreferencesRequest request, CancellationToken cancellationToken)
     {
@@ -62,6 +75,12 @@ public sealed class NotificationPreferences(RampartDb db)
                 if (change is null || !TryKind(change.Kind, out var kind))
                 {
                     errors.Add($"preferences[{i}].kind", $"One of: {string.Join(", ", Enum.GetValues<NotificationKind>().Select(Name))}.");
+                    continue;
+                }
+
+                if (change.Email == true && !EmailOffered)
+                {
+                    errors.Add($"preferences[{i}].email", "This node sends no e-mail (no mail server is configured): only inApp can be chosen.");
                     continue;
                 }
 

@@ -108,7 +108,9 @@ public sealed class IncidentObservables(
             });
         }
 
-        var entry = Event(incident, caller, IncidentEvents.ObservablesAdded, now, stored.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // No count in the journal: objects the adder held before keep their own audience, so a reader of the incident could be
+        // told of objects it may not list. The count is in the audit trail; the observables tab shows each reader what it reads.
+        var entry = Event(incident, caller, IncidentEvents.ObservablesAdded, now, "");
         db.IncidentJournal.Add(entry);
         audit.Record(AuditEvent.IncidentObservablesAdded, caller, $"incident:{incident.Id}", detail: $"{stored.Count} job:{job.Id}");
         await db.SaveChangesAsync(cancellationToken);
@@ -219,17 +221,20 @@ public sealed class IncidentObservables(
         {
             var o = row.Object;
             var correlations = o.WithdrawnAt is null
-                ? await intel.CorrelationsAsync(caller, o, null, CorrelationLimit, cancellationToken)
+                ? await intel.CorrelationsAsync(caller, o, null, CorrelationLimit + 2, cancellationToken)
                 : new Correlations([], [], false);
             var carriers = correlations.Items.Select(c => c.Intel.RecordId).Append(o.RecordId).ToList();
-            var others = db.IncidentObservables.AsNoTracking().Where(x => carriers.Contains(x.IntelRecordId) && x.IncidentRecordId != recordId)
+            // Not a correlation of itself: the object's own observable (its owner's cyber observable of exactly its value, stored
+            // beside an indicator typed here — one per owner and value, as its id derives from the value).
+            var shown = correlations.Items.Where(c => !OwnObservable(o, c)).Take(CorrelationLimit).ToList();
+            var elsewhere = db.IncidentObservables.AsNoTracking().Where(x => carriers.Contains(x.IntelRecordId) && x.IncidentRecordId != recordId)
                 .Select(x => x.IncidentRecordId);
-            var related = await access.Readable(db.Incidents.AsNoTracking(), caller).Where(i => others.Contains(i.RecordId))
+            var related = await access.Readable(db.Incidents.AsNoTracking(), caller).Where(i => elsewhere.Contains(i.RecordId))
                 .OrderByDescending(i => i.RecordId).Take(CorrelationLimit)
                 .Select(i => new { i.Id, i.Year, i.Number, i.Title, i.Status }).ToListAsync(cancellationToken);
             items.Add(new IncidentObservableView(
                 o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", row.Tlp, o.OwnerOrganisationId, o.Revoked, row.Link.CreatedHere, row.Link.AddedAt,
-                [.. correlations.Items.Select(c => new CorrelatedObjectView(c.Intel.StixId, c.Intel.StixType, c.Intel.WithdrawnAt is null ? c.Intel.Name : "",
+                [.. shown.Select(c => new CorrelatedObjectView(c.Intel.StixId, c.Intel.StixType, c.Intel.WithdrawnAt is null ? c.Intel.Name : "",
                     c.Intel.Record.Tlp, c.Intel.OwnerOrganisationId, [.. c.Via.Select(v => v.Value).Distinct(StringComparer.Ordinal)]))],
                 [.. related.Select(i => new CorrelatedIncidentView(i.Id, IncidentNumbers.Format(i.Year, i.Number), i.Title, i.Status))],
                 [.. correlations.Common.Select(c => c.Value)]));
@@ -311,6 +316,12 @@ public sealed class IncidentObservables(
             await sharing.ApplyAsync(record, record.Tlp, wanted, record.Published, cancellationToken);
         }
     }
+
+    /// <summary>The listed object's own cyber observable: same owner, a cyber-observable type, correlated only by equal values it carries.</summary>
+    internal static bool OwnObservable(IntelObject listed, Correlated candidate) =>
+        candidate.Intel.OwnerOrganisationId == listed.OwnerOrganisationId
+        && Rampart.Standards.Stix.StixTypes.IsSco(candidate.Intel.StixType)
+        && candidate.Via.All(v => v.Kind == CorrelationKind.Equal);
 
     private static void EnsureContributes(Caller caller, ReadIncident read)
     {
