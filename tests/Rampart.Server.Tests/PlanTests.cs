@@ -105,6 +105,37 @@ public abstract class PlanTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task FromGaps_OnlyNamedGap_OneActionRaisingIt_AndANonGapIs400WithNothingCreated()
+    {
+        var owner = Node.Client(Node.Owner);
+        var (assessment, profile) = await GapsAsync(owner);
+        var before = (await OkJsonAsync(await owner.GetAsync($"{Api}?limit=200")))["items"]!.AsArray().Count;
+
+        // H-1 meets its minimum (0), X-1 is no parameter, an empty list names nothing: 400 naming each, no plan.
+        var refused = await BadRequestAsync(await owner.PostAsync($"{Api}/from-gaps", new { assessmentId = assessment, profileId = profile, parameterIds = new List<string> { "P-9", "H-1", "X-1" } }));
+        Assert.NotNull(refused["parameterIds[1]"]);
+        Assert.NotNull(refused["parameterIds[2]"]);
+        Assert.Null(refused["parameterIds[0]"]);
+        Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/from-gaps", new { assessmentId = assessment, profileId = profile, parameterIds = Array.Empty<string>() })))["parameterIds"]);
+        Assert.Equal(before, (await OkJsonAsync(await owner.GetAsync($"{Api}?limit=200")))["items"]!.AsArray().Count);
+
+        var plan = await OkJsonAsync(await owner.PostAsync($"{Api}/from-gaps", new { assessmentId = assessment, profileId = profile, title = "Emergency reachability", parameterIds = new List<string> { "P-9" } }), HttpStatusCode.Created);
+        var id = plan["id"]!.GetValue<Guid>();
+        Assert.Equal("Emergency reachability", plan["title"]!.GetValue<string>());
+        var actions = await ActionsAsync(owner, id);
+        var only = Assert.Single(actions);
+        Assert.Equal("P-9", only["parameters"]![0]!["parameterId"]!.GetValue<string>());
+        Assert.Equal(3, only["parameters"]![0]!["targetLevel"]!.GetValue<int>());
+
+        // The expected maturity is against the whole profile: P-9 would be met, the other gaps not.
+        var progress = await OkJsonAsync(await owner.GetAsync($"{Api}/{id}/progress"));
+        Assert.False(progress["expectedMet"]!.GetValue<bool>());
+        var expected = progress["expected"]!.AsArray();
+        Assert.True(expected.Single(e => e!["parameterId"]!.GetValue<string>() == "P-9")!["met"]!.GetValue<bool>());
+        Assert.False(expected.Single(e => e!["parameterId"]!.GetValue<string>() == "O-8")!["met"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Progress_WithFakeClock_FlagsOverdueAndCountsDoneOverTime()
     {
         var owner = Node.Client(Node.Owner);

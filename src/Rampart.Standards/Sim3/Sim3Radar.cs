@@ -64,6 +64,14 @@ public static class Sim3Charts
             Series(sb, axes.Select(a => a.Second).ToList(), Point, "#c62828", "none", dashed: true, "sim3-radar-second");
         }
 
+        // A point per axis with its value as a tooltip: the polygon alone does not say which level was entered.
+        for (var i = 0; i < axes.Count; i++)
+        {
+            var (px, py) = Point(i, Math.Clamp(axes[i].Value ?? 0, 0, Sim3Model.MaxLevel));
+            var second = axes[i].Second is { } s ? $" / {F(s)}" : "";
+            sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"sim3-radar-point\" cx=\"{F(px)}\" cy=\"{F(py)}\" r=\"3.5\" fill=\"#1565c0\"><title>{Enc(axes[i].Label)}: {(axes[i].Value is { } v ? F(v) : "–")}{second}</title></circle>");
+        }
+
         return sb.Append("</svg>").ToString();
     }
 

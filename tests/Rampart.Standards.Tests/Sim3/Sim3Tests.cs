@@ -81,4 +81,14 @@ public sealed class Sim3Tests
         Assert.Contains("a&amp;b", svg, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", svg, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Radar_EachAxis_HasAPointWithItsEnteredLevelAndTheSecondAsTooltip()
+    {
+        var svg = Sim3Charts.Radar([new("O-1", 1, 3), new("O-2", null, 2), new("O-3", 2.5)], "levels");
+        Assert.Equal(3, svg.Split("class=\"sim3-radar-point\"").Length - 1);
+        Assert.Contains("<title>O-1: 1 / 3</title>", svg, StringComparison.Ordinal);
+        Assert.Contains("<title>O-2: – / 2</title>", svg, StringComparison.Ordinal);
+        Assert.Contains("<title>O-3: 2.5</title>", svg, StringComparison.Ordinal);
+    }
 }

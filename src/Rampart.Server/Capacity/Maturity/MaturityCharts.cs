@@ -6,7 +6,7 @@ namespace Rampart.Server.Capacity.Maturity;
 public static class MaturityCharts
 {
     /// <summary>
-    /// A radar: with <paramref name="category"/>, one axis per parameter of it (labelled by SIM3 id); without, one axis per
+    /// A radar: with <paramref name="category"/>, one axis per parameter of it (labelled by SIM3 id; an unrated one drawn at 0, its tooltip '–'); without, one axis per
     /// category (its letter) at the mean level. <paramref name="second"/> (a peer review, a target) is drawn dashed.
     /// </summary>
     public static string Radar(ModelVersionView model, IReadOnlyDictionary<string, int> levels, IReadOnlyDictionary<string, int>? second, Sim3Category? category, string title)
@@ -18,7 +18,7 @@ public static class MaturityCharts
         if (category is { } c)
         {
             axes = parameters.Where(p => p.Category == c)
-                .Select(p => new RadarAxis(p.Id, levels.TryGetValue(p.Id, out var l) ? l : 0, second is null ? null : second.TryGetValue(p.Id, out var s) ? s : 0))
+                .Select(p => new RadarAxis(p.Id, levels.TryGetValue(p.Id, out var l) ? l : null, second is null ? null : second.TryGetValue(p.Id, out var s) ? s : 0))
                 .ToList();
             title = $"{title} — {Sim3Model.Letter(c)}";
         }

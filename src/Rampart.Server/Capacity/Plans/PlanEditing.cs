@@ -34,8 +34,12 @@ public sealed record PlanChangeRequest(
     Tlp? Tlp = null,
     IReadOnlyList<AudienceEntry>? Audiences = null);
 
-/// <summary>A plan from an assessment's gaps against a target profile: one proposed action per gap, largest first.</summary>
-public sealed record PlanFromGapsRequest(Guid? AssessmentId, Guid? ProfileId, string? Title = null, Tlp? Tlp = null, IReadOnlyList<AudienceEntry>? Audiences = null);
+/// <summary>
+/// A plan from an assessment's gaps against a target profile: one proposed action per gap, largest first; with
+/// <paramref name="ParameterIds"/>, only for those gaps (the page's "create action from this gap").
+/// </summary>
+public sealed record PlanFromGapsRequest(Guid? AssessmentId, Guid? ProfileId, string? Title = null, Tlp? Tlp = null, IReadOnlyList<AudienceEntry>? Audiences = null,
+    IReadOnlyList<string?>? ParameterIds = null);
 
 /// <summary>A SIM3 parameter an action raises, to a level 0–4.</summary>
 public sealed record ActionParameterRequest(string? ParameterId, int? TargetLevel);
@@ -201,6 +205,30 @@ public sealed class PlanEditing(
         var gaps = Sim3Analysis.Gaps(profile!.Profile.Levels.ToDictionary(l => l.ParameterId, l => l.MinLevel, StringComparer.Ordinal),
             MaturityEndpoints.Levels(assessment.Assessment), model.Parameters.Select(p => p.Id).ToList());
         var names = model.Parameters.ToDictionary(p => p.Id, p => p.Name, StringComparer.Ordinal);
+        var chosen = gaps.Gaps;
+        if (request.ParameterIds is { } only)
+        {
+            // Every id must be one of this assessment's gaps against the profile: anything else is a 400 and no plan is made.
+            var ofGaps = gaps.Gaps.Select(g => g.ParameterId).ToHashSet(StringComparer.Ordinal);
+            if (only.Count == 0)
+            {
+                errors.Add("parameterIds", "Leave it out for every gap, or name at least one parameter below the profile's minimum.");
+            }
+
+            for (var i = 0; i < only.Count; i++)
+            {
+                if (only[i] is not { } id || !ofGaps.Contains(id))
+                {
+                    errors.Add($"parameterIds[{i}]", names.ContainsKey(only[i] ?? "")
+                        ? "This parameter meets the profile's minimum in this assessment: no gap to plan for."
+                        : $"Not a parameter of model version '{model.Key}'.");
+                }
+            }
+
+            errors.ThrowIfAny();
+            chosen = gaps.Gaps.Where(g => only.Contains(g.ParameterId)).ToList();
+        }
+
         var title = string.IsNullOrWhiteSpace(request.Title)
             ? $"{profile.Profile.Name} — {assessment.Assessment.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
             : request.Title.Trim();
@@ -208,7 +236,7 @@ public sealed class PlanEditing(
             assessment.Assessment.ModelKey, assessment.Assessment.Id, profile.Profile.Id, TargetGroups.None, tlp, entries);
         var now = clock.GetUtcNow();
         var number = 0;
-        foreach (var gap in gaps.Gaps.Take(PlanLimits.MaxActions))
+        foreach (var gap in chosen.Take(PlanLimits.MaxActions))
         {
             var proposal = Proposal(gap.ParameterId, names.GetValueOrDefault(gap.ParameterId, gap.ParameterId), gap.Level ?? 0, gap.MinLevel, culture, texts["Raise {0} ({1}) from level {2} to {3}"]);
             var action = new PlanAction

@@ -64,7 +64,7 @@ public sealed class PlanPdf(PlanQueries queries, PlanViews views, MaturityModels
             using var pdf = new PdfLayout(plan.Title, culture.Name, clock.GetUtcNow());
             pdf.Text("TLP:" + plan.Tlp.Label().ToUpperInvariant(), 10, bold: true);
             pdf.Text(plan.Title, 18, bold: true);
-            pdf.Text($"{T("PlanKind." + plan.Kind)} · {T("PlanStatus." + plan.Status)} · {plan.ModelKey} · {T("Printed on")} {views.Today.ToString("D", culture)}", 9);
+            pdf.Text($"{T("PlanKind." + plan.Kind)} · {T("PlanStatus." + plan.Status)} · {model?.Title ?? plan.ModelKey} · {T("Printed on")} {views.Today.ToString("D", culture)}", 9);
             pdf.Space(6);
             pdf.Text($"{T("Actions done")}: {progress.Done} / {progress.Actions - progress.Cancelled} ({progress.Percent.ToString("0.#", culture)} %) · {T("Overdue")}: {progress.Overdue}", 10);
             if (progress.Expected.Count > 0)
