@@ -31,6 +31,9 @@ public sealed class ThreeNodes : IAsyncLifetime
     /// <summary>Hosts whose requests fail as if the node were down.</summary>
     public HashSet<string> Offline { get; } = [];
 
+    /// <summary>Links (from, to) that fail as if unreachable: a node reaches another only through a third.</summary>
+    public HashSet<(SeededNode From, SeededNode To)> Blocked { get; } = [];
+
     /// <summary>On A: the records of B's recipient and member organisations and C's recipient organisation.</summary>
     public Guid ARecipB { get; private set; }
 
@@ -82,11 +85,22 @@ public sealed class ThreeNodes : IAsyncLifetime
         await s.ServiceProvider.GetRequiredService<CommunityAdministration>().AddMemberAsync(moderator, A.Community, AMemberB, default);
     }
 
-    private static async Task<Guid> LocalRecordAsync(SeededNode node, string shortName)
+    public static async Task<Guid> LocalRecordAsync(SeededNode node, string shortName)
     {
         await using var scope = node.Factory.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<OrganisationAdministration>()
             .CreateAsync(Caller.Operator(), new OrganisationRequest($"Team {shortName}", shortName.Replace("-", "", StringComparison.Ordinal), "ME", OrganisationKind.NationalCert), default)).Id;
+    }
+
+    /// <summary>Adds organisations to those declared on <paramref name="on"/> as living on <paramref name="peer"/>.</summary>
+    public async Task DeclareMoreAsync(SeededNode on, SeededNode peer, params (Guid Local, Guid Home)[] organisations)
+    {
+        await using var scope = on.Factory.Services.CreateAsyncScope();
+        var peers = scope.ServiceProvider.GetRequiredService<FederationPeers>();
+        var current = (await peers.FindAsync(Caller.Operator(), PeerId(on, peer), default))!.Organisations;
+        var view = await peers.DeclareOrganisationsAsync(Caller.Operator(), PeerId(on, peer),
+            new PeerOrganisationsRequest([.. current, .. organisations.Select(o => new PeerOrganisationEntry(o.Local, IntelIdentity.Of(o.Home)))]), default);
+        Assert.NotNull(view);
     }
 
     private async Task DeclareAsync(SeededNode on, SeededNode peer, params (Guid Local, Guid Home)[] organisations)
@@ -101,7 +115,7 @@ public sealed class ThreeNodes : IAsyncLifetime
     public async Task<PushResult> PushAsync(SeededNode from, SeededNode to)
     {
         await using var scope = from.Factory.Services.CreateAsyncScope();
-        var sync = ActivatorUtilities.CreateInstance<FederationSync>(scope.ServiceProvider, (IHttpClientFactory)new Router(this));
+        var sync = ActivatorUtilities.CreateInstance<FederationSync>(scope.ServiceProvider, (IHttpClientFactory)new Router(this, from));
         return await sync.PushAsync(PeerId(from, to), default);
     }
 
@@ -135,7 +149,7 @@ public sealed class ThreeNodes : IAsyncLifetime
     }
 
     /// <summary>Routes https://node-x.test to node X's in-memory server.</summary>
-    private sealed class Router(ThreeNodes nodes) : HttpMessageHandler, IHttpClientFactory
+    private sealed class Router(ThreeNodes nodes, SeededNode from) : HttpMessageHandler, IHttpClientFactory
     {
         public HttpClient CreateClient(string name) => new(this, disposeHandler: false);
 
@@ -148,6 +162,11 @@ public sealed class ThreeNodes : IAsyncLifetime
             }
 
             var target = nodes.All.Single(n => nodes.Host(n) == host);
+            if (nodes.Blocked.Contains((from, target)))
+            {
+                throw new HttpRequestException($"{host} is unreachable from {nodes.Host(from)} (test: blocked link).");
+            }
+
             using var invoker = new HttpMessageInvoker(target.Factory.Server.CreateHandler(), disposeHandler: true);
             return await invoker.SendAsync(request, cancellationToken);
         }
@@ -164,16 +183,16 @@ public sealed class FederationSyncTests(ThreeNodes nodes) : IClassFixture<ThreeN
 
     private SeededNode C => nodes.C;
 
-    private static string Indicator(string id, string modified = "2026-11-02T09:00:00.000Z", string? marking = null) => $$"""
+    internal static string Indicator(string id, string modified = "2026-11-02T09:00:00.000Z", string? marking = null) => $$"""
         {"type":"indicator","spec_version":"2.1","id":"{{id}}","created":"2026-11-02T08:00:00.000Z","modified":"{{modified}}",
          "name":"C2 of the wave {{id[^6..]}}","pattern":"[ipv4-addr:value = '203.0.113.{{Math.Abs(id.GetHashCode() % 250)}}']","pattern_type":"stix",
          "valid_from":"2026-11-02T08:00:00Z"{{(marking is null ? "" : $",\"object_marking_refs\":[\"{marking}\"]")}}}
         """;
 
-    private static string NewId() => "indicator--" + Guid.NewGuid().ToString("D");
+    internal static string NewId() => "indicator--" + Guid.NewGuid().ToString("D");
 
     /// <summary>The owner's analyst on <paramref name="node"/> shares a bundle with the given TLP and audience (query form).</summary>
-    private static async Task ShareAsync(SeededNode node, Person who, string objectJson, string tlp, params string[] audience)
+    internal static async Task ShareAsync(SeededNode node, Person who, string objectJson, string tlp, params string[] audience)
     {
         var query = string.Join("", audience.Select(a => "&audience=" + Uri.EscapeDataString(a)));
         var bundle = $$"""{"type":"bundle","id":"bundle--{{Guid.NewGuid()}}","objects":[{{objectJson}}]}""";
@@ -184,7 +203,7 @@ public sealed class FederationSyncTests(ThreeNodes nodes) : IClassFixture<ThreeN
     }
 
     /// <summary>What <paramref name="who"/> on <paramref name="node"/> reads of the object: "live", "revoked", "withdrawn" or "none".</summary>
-    private static async Task<string> SeesAsync(SeededNode node, Person who, string stixId)
+    internal static async Task<string> SeesAsync(SeededNode node, Person who, string stixId)
     {
         var response = await node.Client(who).GetAsync($"/api/intel/objects/{stixId}");
         if (response.StatusCode == HttpStatusCode.NotFound)

@@ -342,6 +342,8 @@ public enum AuditEvent
     FederationAudienceChangedByPeer = 864,
     /// <summary>This node pushed to a peer: counts sent / acknowledged / refused, or the error, in the detail.</summary>
     FederationPushed = 865,
+    /// <summary>An operator asked for the records a peer refused to be sent again at the next run.</summary>
+    FederationRetryRequested = 866,
     /// <summary>A TAXII client connection was created (never its credentials).</summary>
     TaxiiConnectionCreated = 810,
     TaxiiConnectionChanged = 811,

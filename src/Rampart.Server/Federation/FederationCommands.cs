@@ -21,7 +21,7 @@ internal static class FederationCommands
             await commands.Output.WriteLineAsync($"Node id:      {view.NodeId}");
             await commands.Output.WriteLineAsync($"Algorithm:    {view.Algorithm}");
             await commands.Output.WriteLineAsync($"Fingerprint:  {view.GroupedFingerprint}");
-            await commands.Output.WriteAsync(view.PublicKey);
+            await commands.Output.WriteLineAsync(view.PublicKey.TrimEnd('\n'));
             return 0;
         }, ct));
         federation.Subcommands.Add(show);
@@ -48,5 +48,28 @@ internal static class FederationCommands
             }
         }, ct));
         federation.Subcommands.Add(peers);
+
+        var organisations = new Command("organisations", "This node's organisations with their STIX identity (what a peer declares them by) and the peer each is declared on.");
+        organisations.SetAction((parse, ct) => commands.Run(async services =>
+        {
+            var federationPeers = services.GetRequiredService<FederationPeers>();
+            Guid? after = null;
+            while (true)
+            {
+                var (items, last, more) = await federationPeers.OrganisationsAsync(Caller.Operator(), after, Http.MaxPageSize, ct);
+                foreach (var o in items)
+                {
+                    await commands.Output.WriteLineAsync($"{o.ShortName}\t{o.Id}\t{o.StixIdentity}\t{(o.LivesOn is null ? "here" : "on " + o.LivesOn)}\t{o.Name}");
+                }
+
+                if (!more)
+                {
+                    return 0;
+                }
+
+                after = last;
+            }
+        }, ct));
+        federation.Subcommands.Add(organisations);
     }
 }

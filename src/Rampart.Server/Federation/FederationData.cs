@@ -24,5 +24,9 @@ public static class FederationData
         public DbSet<FederationReceived> FederationReceived => db.Set<FederationReceived>();
 
         public DbSet<FederationInboxReplay> FederationInboxReplays => db.Set<FederationInboxReplay>();
+
+        public DbSet<FederationRefused> FederationRefused => db.Set<FederationRefused>();
+
+        public DbSet<FederationInboxRefusal> FederationInboxRefusals => db.Set<FederationInboxRefusal>();
     }
 }

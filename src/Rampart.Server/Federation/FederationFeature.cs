@@ -15,6 +15,8 @@ public sealed class FederationFeature : RampartFeature
 {
     private const string ListName = "federation.peers";
 
+    private const string OrganisationListName = "federation.organisations";
+
     public override void AddServices(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -73,6 +75,14 @@ public sealed class FederationFeature : RampartFeature
             .WithSummary("This node's federation identity")
             .WithDescription("Node id (name:fingerprint), the Ed25519 public key (PEM) and its SHA-256 fingerprint in groups of four, to read out to a peer's operators. Any logged-in user; the private key is never returned.");
 
+        group.MapGet("/organisations", async Task<Ok<CursorPage<FederationOrganisationView>>> (Caller caller, FederationPeers federation, PageCursors cursors, int? limit, string? next, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            var (items, last, more) = await federation.OrganisationsAsync(caller, cursors.DecodeKey(next, OrganisationListName, "node")?.Id, size, ct);
+            return TypedResults.Ok(new CursorPage<FederationOrganisationView>(items, more && last is { } k ? cursors.Encode(OrganisationListName, "node", "", k) : null));
+        }).WithSummary("This node's organisations and their STIX identities")
+            .WithDescription("Node administrators only (403 otherwise); cursor-paged. Each organisation's STIX identity (identity--…) is what a peer's operators declare it by on their node; 'livesOn' names the peer it is declared on here (null: it lives on this node).");
+
         var peers = group.MapGroup("/peers");
         peers.MapGet("/", async Task<Ok<CursorPage<PeerView>>> (Caller caller, FederationPeers federation, PageCursors cursors, int? limit, string? next, CancellationToken ct) =>
         {
@@ -114,6 +124,12 @@ public sealed class FederationFeature : RampartFeature
             .RequireFreshProof()
             .WithSummary("Declare the organisations living on a peer")
             .WithDescription("Node administrators only: replaces the list. Each entry names an organisation registered on this node without users here, and its STIX identity id on the peer. The hop rules send records to a peer only for these organisations (or the network).");
+
+        peers.MapPost("/{id}/retry", async Task<Results<Ok<PeerView>, NotFound>> (string id, Caller caller, FederationPeers federation, CancellationToken ct) =>
+            await federation.RetryRefusedAsync(caller, Http.ParseId(id), ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .RequireFreshProof()
+            .WithSummary("Send the records a peer refused again")
+            .WithDescription("Node administrators only: every record the peer refused (for instance before its operators declared the organisation) is sent again at the next sync run, a bounded batch per run; without this, refusals are retried after 15 minutes, doubling up to a day, eight times. Counts in 'sync'.");
 
         peers.MapDelete("/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, FederationPeers federation, CancellationToken ct) =>
             await federation.RemoveAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())

@@ -171,7 +171,36 @@ public sealed class FederationInbox(
         audit.Record(AuditEvent.FederationEnvelopeReceived, Caller.Operator(), $"federation-peer:{peer.Id}", detail:
             string.Create(CultureInfo.InvariantCulture, $"{peer.Name}: {items.Count} items, {accepted} accepted, {items.Count - accepted} refused"));
         await db.SaveChangesAsync(cancellationToken);
+        await CountAsync(peer.Id, items.Count, items.Count - accepted, cancellationToken);
         return new InboxResponse(envelopeId, [.. results.Select(r => r!)]);
+    }
+
+    /// <summary>What this node received from the peer, for the peer's status (atomic increments: the push job writes the same row).</summary>
+    private async Task CountAsync(Guid peerId, int received, int refused, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var updated = await db.FederationPeerSyncs.Where(s => s.PeerId == peerId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Received, x => x.Received + received)
+                .SetProperty(x => x.ReceivedRefused, x => x.ReceivedRefused + refused)
+                .SetProperty(x => x.LastReceivedAt, now), cancellationToken);
+            if (updated > 0)
+            {
+                return;
+            }
+
+            db.FederationPeerSyncs.Add(new FederationPeerSync { PeerId = peerId, Received = received, ReceivedRefused = refused, LastReceivedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear(); // the push job made the row at the same moment: add to it
+            }
+        }
     }
 
     private async Task<(Checked? Ok, string? Refusal)> CheckVersionAsync(FederationPeer peer, int index, JsonObject item, CancellationToken cancellationToken)
@@ -359,6 +388,10 @@ public sealed class FederationInbox(
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        // The versions as received go too (the store dropped its copy's content): the provenance stays — it names only id,
+        // version, hash and origin — so the removal can be forwarded to the nodes this node sent the record to.
+        var recordId = intel.RecordId;
+        await db.FederationReceived.Where(x => x.RecordId == recordId && x.ObjectJson != "").ExecuteUpdateAsync(x => x.SetProperty(v => v.ObjectJson, ""), cancellationToken);
         return new InboxItemResult(index, "accepted", "Removed");
     }
 

@@ -26,13 +26,30 @@ public sealed record PeerView(
     IReadOnlyList<PeerOrganisationEntry> Organisations, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ConfirmedAt, PeerSyncView Sync);
 
 /// <summary>
-/// What this node's pushes to the peer came to: items sent in answered envelopes, acknowledged (accepted) and refused by
-/// the peer, the last error (an offline peer, a refusal of the whole envelope) and when. Counts only, never content.
+/// An organisation registered on this node with its STIX identity (<c>identity--…</c>): the id a peer's operators declare
+/// it by (<c>PUT /api/federation/peers/{id}/organisations</c> on their node). <see cref="LivesOn"/> names the peer it is
+/// declared on here (null: it lives on this node).
 /// </summary>
-public sealed record PeerSyncView(long Sent, long Acknowledged, long Refused, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? LastRunAt, DateTimeOffset? LastAcknowledgedAt)
+public sealed record FederationOrganisationView(Guid Id, string ShortName, string Name, string Country, string StixIdentity, string? LivesOn);
+
+/// <summary>
+/// The sync state with one peer, counts only, never content. Pushing: <see cref="Cursor"/> (the last change-outbox
+/// sequence the peer answered for) and <see cref="Backlog"/> (outbox changes after it, counted up to
+/// <see cref="FederationPeers.BacklogCountLimit"/>; <see cref="BacklogCapped"/> when there are more); items sent in answered
+/// envelopes, acknowledged (accepted) and refused; <see cref="RemovalsAcknowledged"/> (retractions the peer applied);
+/// refused records waiting for a retry and those given up after the last attempt; the last error and when. Receiving:
+/// items received from the peer and how many of them this node refused.
+/// </summary>
+public sealed record PeerSyncView(
+    long Sent, long Acknowledged, long Refused, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? LastRunAt, DateTimeOffset? LastAcknowledgedAt,
+    long Cursor, long Backlog, bool BacklogCapped, long RemovalsAcknowledged, long AwaitingRetry, long GivenUp, DateTimeOffset? NextRetryAt,
+    long Received, long ReceivedRefused, DateTimeOffset? LastReceivedAt)
 {
-    public static PeerSyncView Of(FederationPeerSync? s) =>
-        s is null ? new(0, 0, 0, null, null, null, null) : new(s.Sent, s.Acknowledged, s.Refused, s.LastError, s.LastErrorAt, s.LastRunAt, s.LastAcknowledgedAt);
+    public static PeerSyncView Of(FederationPeerSync? s, long backlog = 0, bool capped = false, long awaiting = 0, long givenUp = 0, DateTimeOffset? nextRetry = null) =>
+        s is null
+            ? new(0, 0, 0, null, null, null, null, 0, backlog, capped, 0, awaiting, givenUp, nextRetry, 0, 0, null)
+            : new(s.Sent, s.Acknowledged, s.Refused, s.LastError, s.LastErrorAt, s.LastRunAt, s.LastAcknowledgedAt,
+                s.Cursor, backlog, capped, s.RemovalsAcknowledged, awaiting, givenUp, nextRetry, s.Received, s.ReceivedRefused, s.LastReceivedAt);
 }
 
 /// <summary>
@@ -46,6 +63,9 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
     public const int UrlLength = 500;
 
     public const int MaxOrganisationsPerPeer = 500;
+
+    /// <summary>The backlog is counted up to this many outbox changes (a status read stays cheap on a large store).</summary>
+    public const int BacklogCountLimit = 100_000;
 
     [GeneratedRegex("^identity--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex IdentityPattern();
@@ -84,8 +104,13 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         rows = rows.Take(limit).ToList();
         var ids = rows.Select(p => p.Id).ToList();
         var orgs = await db.FederationPeerOrganisations.AsNoTracking().Where(o => ids.Contains(o.PeerId)).ToListAsync(cancellationToken);
-        var syncs = await db.FederationPeerSyncs.AsNoTracking().Where(s => ids.Contains(s.PeerId)).ToDictionaryAsync(s => s.PeerId, cancellationToken);
-        return ([.. rows.Select(p => View(p, orgs.Where(o => o.PeerId == p.Id), syncs.GetValueOrDefault(p.Id)))], rows.Count > 0 ? rows[^1].Key : null, more);
+        var views = new List<PeerView>(rows.Count);
+        foreach (var p in rows)
+        {
+            views.Add(View(p, orgs.Where(o => o.PeerId == p.Id), await SyncViewAsync(p.Id, cancellationToken)));
+        }
+
+        return (views, rows.Count > 0 ? rows[^1].Key : null, more);
     }
 
     public async Task<PeerView?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -94,7 +119,61 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         EnsureCanView(caller);
         var peer = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         return peer is null ? null : View(peer, await db.FederationPeerOrganisations.AsNoTracking().Where(o => o.PeerId == id).ToListAsync(cancellationToken),
-            await db.FederationPeerSyncs.AsNoTracking().FirstOrDefaultAsync(s => s.PeerId == id, cancellationToken));
+            await SyncViewAsync(id, cancellationToken));
+    }
+
+    /// <summary>This node's organisations with their STIX identities, in id order (keyset after <paramref name="after"/>).</summary>
+    public async Task<(IReadOnlyList<FederationOrganisationView> Items, Guid? Last, bool More)> OrganisationsAsync(Caller caller, Guid? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        EnsureCanView(caller);
+        var query = db.Organisations.AsNoTracking();
+        if (after is { } a)
+        {
+            query = query.Where(o => o.Id.CompareTo(a) > 0);
+        }
+
+        var rows = await query.OrderBy(o => o.Id).Take(limit + 1).Select(o => new { o.Id, o.ShortName, o.Name, o.Country }).ToListAsync(cancellationToken);
+        var more = rows.Count > limit;
+        rows = [.. rows.Take(limit)];
+        var ids = rows.Select(r => r.Id).ToList();
+        var homes = await db.FederationPeerOrganisations.AsNoTracking().Where(o => ids.Contains(o.OrganisationId))
+            .Join(db.FederationPeers.AsNoTracking(), o => o.PeerId, p => p.Id, (o, p) => new { o.OrganisationId, p.Name }).ToDictionaryAsync(x => x.OrganisationId, x => x.Name, cancellationToken);
+        return ([.. rows.Select(r => new FederationOrganisationView(r.Id, r.ShortName, r.Name, r.Country, Intelligence.Store.IntelIdentity.Of(r.Id), homes.GetValueOrDefault(r.Id)))],
+            rows.Count > 0 ? rows[^1].Id : null, more);
+    }
+
+    /// <summary>The peer's sync state: its row, the backlog after its cursor (counted up to a limit) and its refusals.</summary>
+    private async Task<PeerSyncView> SyncViewAsync(Guid peerId, CancellationToken cancellationToken)
+    {
+        var sync = await db.FederationPeerSyncs.AsNoTracking().FirstOrDefaultAsync(s => s.PeerId == peerId, cancellationToken);
+        var cursor = sync?.Cursor ?? 0;
+        var backlog = await FederationSync.BacklogAsync(db, cursor, BacklogCountLimit + 1, cancellationToken);
+        var awaiting = await db.FederationRefused.AsNoTracking().CountAsync(r => r.PeerId == peerId && r.RetryAt != null, cancellationToken);
+        var givenUp = await db.FederationRefused.AsNoTracking().CountAsync(r => r.PeerId == peerId && r.RetryAt == null, cancellationToken);
+        var next = await db.FederationRefused.AsNoTracking().Where(r => r.PeerId == peerId && r.RetryAt != null).OrderBy(r => r.RetryAt).Select(r => r.RetryAt).FirstOrDefaultAsync(cancellationToken);
+        return PeerSyncView.Of(sync, Math.Min(backlog, BacklogCountLimit), backlog > BacklogCountLimit, awaiting, givenUp, next);
+    }
+
+    /// <summary>
+    /// Sends every record the peer refused again at the next run (an operator's step after the peer's operators declared
+    /// the organisation it refused): their retry is due now and their attempts start again.
+    /// </summary>
+    public async Task<PeerView?> RetryRefusedAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        EnsureCanManage(caller);
+        var peer = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (peer is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var count = await db.FederationRefused.Where(r => r.PeerId == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.RetryAt, (DateTimeOffset?)now).SetProperty(r => r.Attempts, 0), cancellationToken);
+        audit.Record(AuditEvent.FederationRetryRequested, caller, Target(peer), detail: $"{peer.Name}: {count}");
+        await db.SaveChangesAsync(cancellationToken);
+        return await FindAsync(caller, id, cancellationToken);
     }
 
     public async Task<PeerView> RegisterAsync(Caller caller, PeerRequest request, CancellationToken cancellationToken)
@@ -330,7 +409,16 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         db.FederationPeerOrganisations.AddRange(wanted);
         peer.UpdatedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.FederationPeerOrganisationsDeclared, caller, Target(peer), detail: $"{peer.Name}: {wanted.Count}");
+        // Who lives on the peer decides what crosses: the sync job walks the outbox for it again from the start (sending
+        // only what the peer has not acknowledged, a bounded number of envelopes per run) and retries its refusals now.
+        if (await db.FederationPeerSyncs.FirstOrDefaultAsync(x => x.PeerId == id, cancellationToken) is { } sync)
+        {
+            sync.Cursor = 0;
+        }
+
         await SaveAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        await db.FederationRefused.Where(r => r.PeerId == id).ExecuteUpdateAsync(x => x.SetProperty(r => r.RetryAt, (DateTimeOffset?)now).SetProperty(r => r.Attempts, 0), cancellationToken);
         return await FindAsync(caller, id, cancellationToken);
     }
 
@@ -376,13 +464,13 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         return uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
     }
 
-    public static PeerView View(FederationPeer peer, IEnumerable<FederationPeerOrganisation> organisations, FederationPeerSync? sync = null)
+    public static PeerView View(FederationPeer peer, IEnumerable<FederationPeerOrganisation> organisations, PeerSyncView? sync = null)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var key = new NodePublicKey(peer.PublicKey);
         return new PeerView(peer.Id, peer.Name, new NodeId(peer.Name, peer.Fingerprint).ToString(), peer.Url, StateName(peer.State), peer.Fingerprint,
             key.GroupedFingerprint, key.ToPem(), [.. organisations.Select(o => new PeerOrganisationEntry(o.OrganisationId, o.StixIdentity))],
-            peer.CreatedAt, peer.UpdatedAt, peer.ConfirmedAt, PeerSyncView.Of(sync));
+            peer.CreatedAt, peer.UpdatedAt, peer.ConfirmedAt, sync ?? PeerSyncView.Of(null));
     }
 
     public static string StateName(PeerState state) => state switch

@@ -28,9 +28,47 @@ public sealed record PushResult(int Envelopes, int Sent, int Acknowledged, int R
 /// changed audience is sent with the current version. The cursor moves only past an envelope the peer answered.
 /// </summary>
 public sealed partial class FederationSync(
-    RampartDb db, NodeIdentity identity, IHttpClientFactory httpClients, AuditTrail audit, TimeProvider clock, IOptions<FederationOptions> options, ILogger<FederationSync> logger)
+    RampartDb db, NodeIdentity identity, IHttpClientFactory httpClients, AuditTrail audit, TimeProvider clock, IOptions<FederationOptions> options,
+    IOptions<Rampart.Server.Hosting.NodeOptions> node, ILogger<FederationSync> logger)
 {
     private sealed record Pending(long RecordId, JsonObject Item, DateTimeOffset? Modified, string Audience, bool Removal);
+
+    /// <summary>The first retry of a refused record comes this long after the refusal; each further one twice as long (at most a day).</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMinutes(15);
+
+    /// <summary>Refusals of one record sent again at most this many times (15 min … 24 h: about three days); then an operator retries.</summary>
+    public const int MaxRetryAttempts = 8;
+
+    /// <summary>Refused records sent again per peer per run (the retry pass never floods a peer).</summary>
+    public const int RetriesPerRun = 500;
+
+    /// <summary>The delay before the retry that follows the <paramref name="attempts"/>-th refusal.</summary>
+    public static TimeSpan RetryDelay(int attempts) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks, FirstRetryDelay.Ticks << Math.Clamp(attempts - 1, 0, 20)));
+
+    /// <summary>
+    /// The STIX types the MISP galaxy loader makes (<see cref="Rampart.Standards.Intelligence.Galaxies.MispGalaxyConverter"/>).
+    /// </summary>
+    private static readonly HashSet<string> GalaxyTypes = new(StringComparer.Ordinal)
+    {
+        "attack-pattern", "intrusion-set", "threat-actor", "malware", "tool", "course-of-action", "relationship",
+    };
+
+    /// <summary>
+    /// A node-owned reference object: loaded from the MISP galaxies by this node for its hosting organisation (owned by it,
+    /// STIX <c>created</c> the galaxies' fixed 2016-01-01, a type the loader makes). Every node loads its own, so these
+    /// never cross (docs/sharing.md, "What crosses").
+    /// </summary>
+    public static bool IsNodeReference(IntelObject intel, Guid hostingOrganisation)
+    {
+        ArgumentNullException.ThrowIfNull(intel);
+        return intel.OwnerOrganisationId == hostingOrganisation && intel.Created == Rampart.Standards.Intelligence.Galaxies.MispGalaxyConverter.Created
+            && GalaxyTypes.Contains(intel.StixType);
+    }
+
+    /// <summary>Changes in the outbox after <paramref name="cursor"/>, counted up to <paramref name="limit"/> (a peer's backlog; no record is read).</summary>
+    public static Task<int> BacklogAsync(RampartDb db, long cursor, int limit, CancellationToken cancellationToken) =>
+        db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence).Take(limit).CountAsync(cancellationToken);
 
     public async Task<PushResult> PushAsync(Guid peerId, CancellationToken cancellationToken)
     {
@@ -50,9 +88,37 @@ public sealed partial class FederationSync(
         var o = options.Value;
         var self = await identity.IdAsync(cancellationToken);
         var peerNode = new NodeId(peer.Name, peer.Fingerprint).ToString();
+        var shortName = node.Value.OrganisationShortName;
+        var host = await db.Organisations.AsNoTracking().Where(x => x.ShortName == shortName).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(cancellationToken) ?? Guid.Empty;
         int envelopes = 0, sent = 0, acknowledged = 0, refused = 0;
         string? error = null;
         sync.LastRunAt = clock.GetUtcNow();
+        FederationPeer target = peer;
+        FederationPeerSync state = sync;
+
+        // Sends one envelope and records what the peer answered; false (and the error kept) when the peer did not answer.
+        async Task<bool> DeliverAsync(List<Pending> pending)
+        {
+            try
+            {
+                var results = await SendAsync(target, self, pending, cancellationToken);
+                envelopes++;
+                var (s1, a1, r1) = await RecordAsync(peerId, state, pending, results, cancellationToken);
+                sent += s1;
+                acknowledged += a1;
+                refused += r1;
+                return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FederationPushException or JsonException && !cancellationToken.IsCancellationRequested)
+            {
+                error = e is TaskCanceledException ? "The peer did not answer in time." : e.Message;
+                state.LastError = error.Length > 2000 ? error[..2000] : error;
+                state.LastErrorAt = clock.GetUtcNow();
+                LogPushFailed(logger, target.Name, error);
+                return false;
+            }
+        }
+
         for (var round = 0; round < o.SyncEnvelopesPerRun; round++)
         {
             var cursor = sync.Cursor;
@@ -63,56 +129,10 @@ public sealed partial class FederationSync(
                 break;
             }
 
-            var pending = await SelectAsync(peer, self, peerNode, [.. changes.Select(c => c.RecordId).Distinct()], cancellationToken);
-            if (pending.Count > 0)
+            var pending = await SelectAsync(peer, self, peerNode, host, [.. changes.Select(c => c.RecordId).Distinct()], cancellationToken);
+            if (pending.Count > 0 && !await DeliverAsync(pending))
             {
-                try
-                {
-                    var results = await SendAsync(peer, self, pending, cancellationToken);
-                    envelopes++;
-                    var now = clock.GetUtcNow();
-                    var ids = pending.Select(p => p.RecordId).Distinct().ToList();
-                    var rows = await db.FederationSent.Where(s => s.PeerId == peerId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, cancellationToken);
-                    for (var i = 0; i < pending.Count; i++)
-                    {
-                        var p = pending[i];
-                        sent++;
-                        if (results.ElementAtOrDefault(i) != "accepted")
-                        {
-                            refused++;
-                            continue;
-                        }
-
-                        acknowledged++;
-                        if (!rows.TryGetValue(p.RecordId, out var row))
-                        {
-                            row = new FederationSent { PeerId = peerId, RecordId = p.RecordId, Audience = p.Audience, Modified = p.Modified ?? DateTimeOffset.UnixEpoch };
-                            rows[p.RecordId] = row;
-                            db.FederationSent.Add(row);
-                        }
-
-                        row.Audience = p.Audience;
-                        row.Removed = p.Removal;
-                        row.SentAt = now;
-                        if (p.Modified is { } m && m > row.Modified)
-                        {
-                            row.Modified = m;
-                        }
-                    }
-
-                    sync.Sent += pending.Count;
-                    sync.Acknowledged += results.Count(r => r == "accepted");
-                    sync.Refused += pending.Count - results.Count(r => r == "accepted");
-                    sync.LastAcknowledgedAt = now;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FederationPushException or JsonException && !cancellationToken.IsCancellationRequested)
-                {
-                    error = e is TaskCanceledException ? "The peer did not answer in time." : e.Message;
-                    sync.LastError = error.Length > 2000 ? error[..2000] : error;
-                    sync.LastErrorAt = clock.GetUtcNow();
-                    LogPushFailed(logger, peer.Name, error);
-                    break;
-                }
+                break;
             }
 
             // The peer answered for every change up to here (or none of them concerned it): the cursor moves.
@@ -125,6 +145,29 @@ public sealed partial class FederationSync(
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        // Refused records whose retry is due (the peer may have declared the organisation since): a bounded batch per run.
+        if (error is null)
+        {
+            var now = clock.GetUtcNow();
+            var due = await db.FederationRefused.AsNoTracking().Where(r => r.PeerId == peerId && r.RetryAt != null && r.RetryAt <= now)
+                .OrderBy(r => r.RetryAt).Take(RetriesPerRun).Select(r => r.RecordId).ToListAsync(cancellationToken);
+            if (due.Count > 0)
+            {
+                var pending = await SelectAsync(peer, self, peerNode, host, due, cancellationToken);
+                // A refused record that no longer crosses (withdrawn, narrowed, or the peer has its newest version) has nothing left to retry.
+                var nothing = due.Except(pending.Select(p => p.RecordId)).ToList();
+                if (nothing.Count > 0)
+                {
+                    await db.FederationRefused.Where(r => r.PeerId == peerId && nothing.Contains(r.RecordId)).ExecuteDeleteAsync(cancellationToken);
+                }
+
+                if (pending.Count > 0 && await DeliverAsync(pending) && envelopes > 0)
+                {
+                    sync.LastError = null;
+                }
+            }
+        }
+
         if (envelopes > 0 || error is not null)
         {
             audit.Record(AuditEvent.FederationPushed, Caller.Operator(), $"federation-peer:{peer.Id}", error is null ? AuditOutcome.Success : AuditOutcome.Failed,
@@ -135,8 +178,96 @@ public sealed partial class FederationSync(
         return new PushResult(envelopes, sent, acknowledged, refused, error);
     }
 
+    /// <summary>
+    /// Records the peer's answer to one envelope: acknowledged versions and removals in <see cref="FederationSent"/>, refused
+    /// versions in <see cref="FederationRefused"/> with their next retry (once per record and envelope), and the counts.
+    /// </summary>
+    private async Task<(int Sent, int Acknowledged, int Refused)> RecordAsync(
+        Guid peerId, FederationPeerSync sync, List<Pending> pending, List<(string Status, string? Detail)> results, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var ids = pending.Select(p => p.RecordId).Distinct().ToList();
+        var rows = await db.FederationSent.Where(s => s.PeerId == peerId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, cancellationToken);
+        var refusals = await db.FederationRefused.Where(r => r.PeerId == peerId && ids.Contains(r.RecordId)).ToDictionaryAsync(r => r.RecordId, cancellationToken);
+        var counted = new HashSet<long>();
+        int sent = 0, acknowledged = 0, refused = 0, removals = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var p = pending[i];
+            var (status, detail) = results[i];
+            sent++;
+            if (status != "accepted")
+            {
+                refused++;
+                if (p.Removal)
+                {
+                    continue; // the peer does not have it (any more): nothing to retry
+                }
+
+                if (!refusals.TryGetValue(p.RecordId, out var refusal))
+                {
+                    refusal = new FederationRefused { PeerId = peerId, RecordId = p.RecordId, Reason = "" };
+                    refusals[p.RecordId] = refusal;
+                    db.FederationRefused.Add(refusal);
+                }
+
+                if (counted.Add(p.RecordId))
+                {
+                    refusal.Attempts++;
+                }
+
+                refusal.Reason = Cut(detail ?? "refused", 500);
+                refusal.RefusedAt = now;
+                refusal.RetryAt = refusal.Attempts >= MaxRetryAttempts ? null : now + RetryDelay(refusal.Attempts);
+                if (p.Modified is { } rm && rm > refusal.Modified)
+                {
+                    refusal.Modified = rm;
+                }
+
+                continue;
+            }
+
+            acknowledged++;
+            if (p.Removal)
+            {
+                removals++;
+            }
+
+            if (!rows.TryGetValue(p.RecordId, out var row))
+            {
+                row = new FederationSent { PeerId = peerId, RecordId = p.RecordId, Audience = p.Audience, Modified = p.Modified ?? DateTimeOffset.UnixEpoch };
+                rows[p.RecordId] = row;
+                db.FederationSent.Add(row);
+            }
+
+            row.Audience = p.Audience;
+            row.Removed = p.Removal;
+            row.SentAt = now;
+            if (p.Modified is { } m && m > row.Modified)
+            {
+                row.Modified = m;
+            }
+
+            // Accepted at (or past) the refused version, or removed: nothing is left to retry for this record.
+            if (refusals.TryGetValue(p.RecordId, out var done) && (p.Removal || (p.Modified is { } am && am >= done.Modified)))
+            {
+                db.FederationRefused.Remove(done);
+                refusals.Remove(p.RecordId);
+            }
+        }
+
+        sync.Sent += sent;
+        sync.Acknowledged += acknowledged;
+        sync.Refused += refused;
+        sync.RemovalsAcknowledged += removals;
+        sync.LastAcknowledgedAt = now;
+        return (sent, acknowledged, refused);
+    }
+
+    private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
+
     /// <summary>The items for <paramref name="peer"/> among the records in <paramref name="recordIds"/> (one outbox page).</summary>
-    private async Task<List<Pending>> SelectAsync(FederationPeer peer, NodeId self, string peerNode, List<long> recordIds, CancellationToken cancellationToken)
+    private async Task<List<Pending>> SelectAsync(FederationPeer peer, NodeId self, string peerNode, Guid host, List<long> recordIds, CancellationToken cancellationToken)
     {
         var peerId = peer.Id;
         var objects = await db.IntelObjects.AsNoTracking().Include(x => x.Record).Where(x => recordIds.Contains(x.RecordId)).ToListAsync(cancellationToken);
@@ -172,6 +303,16 @@ public sealed partial class FederationSync(
 
             sentRows.TryGetValue(intel.RecordId, out var sentRow);
             var origin = received[intel.RecordId].OrderByDescending(r => r.Modified).FirstOrDefault();
+            if (origin is null && IsNodeReference(intel, host))
+            {
+                // Every node loads the galaxies itself: its own copies never cross (one sent before this rule is taken back).
+                if (sentRow is { Removed: false })
+                {
+                    items.Add(Removal(intel, origin, "A reference object every node loads itself."));
+                }
+
+                continue;
+            }
             if (intel.WithdrawnAt is not null)
             {
                 if (sentRow is { Removed: false })
@@ -283,7 +424,7 @@ public sealed partial class FederationSync(
     }
 
     /// <summary>Signs and posts one envelope; the per-item statuses in order.</summary>
-    private async Task<List<string>> SendAsync(FederationPeer peer, NodeId self, List<Pending> pending, CancellationToken cancellationToken)
+    private async Task<List<(string Status, string? Detail)>> SendAsync(FederationPeer peer, NodeId self, List<Pending> pending, CancellationToken cancellationToken)
     {
         var envelope = new JsonObject
         {
@@ -312,7 +453,8 @@ public sealed partial class FederationSync(
             throw new FederationPushException("The peer's answer does not list one result per item.");
         }
 
-        return [.. results.Select(r => r?["status"] is JsonValue s && s.TryGetValue<string>(out var status) ? status : "refused")];
+        return [.. results.Select(r => (r?["status"] is JsonValue s && s.TryGetValue<string>(out var status) ? status : "refused",
+            r?["detail"] is JsonValue d && d.TryGetValue<string>(out var detail) ? detail : null))];
     }
 
     [LoggerMessage(EventId = 861, Level = LogLevel.Warning, Message = "Federation push to {Peer} failed: {Error}")]

@@ -30,6 +30,64 @@ public sealed class FederationPeerSync
     public DateTimeOffset? LastRunAt { get; set; }
 
     public DateTimeOffset? LastAcknowledgedAt { get; set; }
+
+    /// <summary>Removals (withdrawals, and records that stopped crossing) the peer acknowledged.</summary>
+    public long RemovalsAcknowledged { get; set; }
+
+    /// <summary>Items this node received from the peer (written by the inbox, by atomic increments).</summary>
+    public long Received { get; set; }
+
+    /// <summary>Of <see cref="Received"/>, the items this node refused.</summary>
+    public long ReceivedRefused { get; set; }
+
+    public DateTimeOffset? LastReceivedAt { get; set; }
+}
+
+/// <summary>
+/// A record whose newest version the peer refused (its organisation not declared there yet, …): retried with a growing
+/// delay (<see cref="FederationSync.RetryDelay"/>), at most <see cref="FederationSync.MaxRetryAttempts"/> times, a bounded
+/// number per run; an operator's "retry now" or a new change of the record sends it again at once. Removed when accepted.
+/// </summary>
+public sealed class FederationRefused
+{
+    public Guid PeerId { get; set; }
+
+    public long RecordId { get; set; }
+
+    /// <summary>STIX <c>modified</c> of the newest version refused.</summary>
+    public DateTimeOffset Modified { get; set; }
+
+    /// <summary>The peer's reason (its answer's detail).</summary>
+    public required string Reason { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset RefusedAt { get; set; }
+
+    /// <summary>When the job sends it again; null: given up (after the last attempt) until an operator retries.</summary>
+    public DateTimeOffset? RetryAt { get; set; }
+}
+
+/// <summary>
+/// The receiving side's memory of refused object versions, per delivering peer: a refusal is audited once per version
+/// (a peer retrying, or sending thousands of objects this node refuses, does not flood the audit trail).
+/// </summary>
+public sealed class FederationInboxRefusal
+{
+    public Guid PeerId { get; set; }
+
+    public required string StixId { get; set; }
+
+    /// <summary>The version's <c>modified</c> as the provenance states it.</summary>
+    public required string Modified { get; set; }
+
+    public required string Reason { get; set; }
+
+    public int Times { get; set; }
+
+    public DateTimeOffset FirstAt { get; set; }
+
+    public DateTimeOffset LastAt { get; set; }
 }
 
 /// <summary>
@@ -128,5 +186,32 @@ internal sealed class FederationInboxReplayConfiguration : IEntityTypeConfigurat
         b.ToTable("FederationInboxReplays");
         b.HasKey(r => new { r.PeerId, r.EnvelopeId });
         b.HasIndex(r => r.ReceivedAt);
+    }
+}
+
+internal sealed class FederationRefusedConfiguration : IEntityTypeConfiguration<FederationRefused>
+{
+    public void Configure(EntityTypeBuilder<FederationRefused> b)
+    {
+        b.ToTable("FederationRefused");
+        b.HasKey(r => new { r.PeerId, r.RecordId });
+        // The retry pass: a peer's refusals that are due, oldest first.
+        b.HasIndex(r => new { r.PeerId, r.RetryAt });
+        b.Property(r => r.Reason).HasMaxLength(500);
+        b.HasOne<FederationPeer>().WithMany().HasForeignKey(r => r.PeerId).HasPrincipalKey(p => p.Id).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Access.SharedRecord>().WithMany().HasForeignKey(r => r.RecordId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FederationInboxRefusalConfiguration : IEntityTypeConfiguration<FederationInboxRefusal>
+{
+    public void Configure(EntityTypeBuilder<FederationInboxRefusal> b)
+    {
+        b.ToTable("FederationInboxRefusals");
+        b.HasKey(r => new { r.PeerId, r.StixId, r.Modified });
+        b.Property(r => r.StixId).HasMaxLength(Intelligence.Store.IntelLimits.StixIdLength);
+        b.Property(r => r.Modified).HasMaxLength(40);
+        b.Property(r => r.Reason).HasMaxLength(500);
+        b.HasOne<FederationPeer>().WithMany().HasForeignKey(r => r.PeerId).HasPrincipalKey(p => p.Id).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -19,7 +19,7 @@ public sealed record ProvenanceCheck(ProvenanceVerdict Verdict, bool SpeaksForOr
 /// node may speak for the organisation it names (one declared to live on it); a refusal is audited.
 /// The sync job (next step, over TAXII) calls <see cref="CheckAsync"/> for every object it receives.
 /// </summary>
-public sealed class FederationTrust(RampartDb db, NodeIdentity identity, AuditTrail audit)
+public sealed class FederationTrust(RampartDb db, NodeIdentity identity, AuditTrail audit, TimeProvider clock)
 {
     /// <param name="deliveringPeer">The peer the object came from (the connection it was pulled from or pushed by).</param>
     public async Task<ProvenanceCheck> CheckAsync(ProvenanceDocument document, JsonElement stixObject, Guid deliveringPeer, CancellationToken cancellationToken)
@@ -56,11 +56,40 @@ public sealed class FederationTrust(RampartDb db, NodeIdentity identity, AuditTr
         if (!check.Accepted)
         {
             var why = verdict != ProvenanceVerdict.Valid ? verdict.ToString() : "OrganisationNotOfOrigin";
-            audit.Record(AuditEvent.FederationProvenanceRejected, Caller.Operator(), $"stix:{document.ObjectId}", AuditOutcome.Denied,
-                $"{why}; from {sender?.Name ?? deliveringPeer.ToString()}; origin {document.Origin.Name}; organisation {document.Organisation.Identity}");
-            await db.SaveChangesAsync(cancellationToken);
+            await AuditOnceAsync(deliveringPeer, document, why, $"{why}; from {sender?.Name ?? deliveringPeer.ToString()}; origin {document.Origin.Name}; organisation {document.Organisation.Identity}", cancellationToken);
         }
 
         return check;
+    }
+
+    /// <summary>
+    /// Audits a refusal once per delivering peer, object version and reason (<see cref="FederationInboxRefusal"/>): a peer
+    /// that retries, or sends thousands of objects refused for one reason, leaves one entry per version, not one per attempt.
+    /// </summary>
+    private async Task AuditOnceAsync(Guid deliveringPeer, ProvenanceDocument document, string why, string detail, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var stixId = document.ObjectId.Length <= Intelligence.Store.IntelLimits.StixIdLength ? document.ObjectId : document.ObjectId[..Intelligence.Store.IntelLimits.StixIdLength];
+        var modified = document.ObjectModified.Length <= 40 ? document.ObjectModified : document.ObjectModified[..40];
+        var known = await db.FederationInboxRefusals.FirstOrDefaultAsync(r => r.PeerId == deliveringPeer && r.StixId == stixId && r.Modified == modified, cancellationToken);
+        if (known is null && await db.FederationPeers.AnyAsync(p => p.Id == deliveringPeer, cancellationToken))
+        {
+            db.FederationInboxRefusals.Add(new FederationInboxRefusal { PeerId = deliveringPeer, StixId = stixId, Modified = modified, Reason = why, Times = 1, FirstAt = now, LastAt = now });
+        }
+        else if (known is not null)
+        {
+            known.Times++;
+            known.LastAt = now;
+            if (known.Reason == why)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+
+            known.Reason = why;
+        }
+
+        audit.Record(AuditEvent.FederationProvenanceRejected, Caller.Operator(), $"stix:{document.ObjectId}", AuditOutcome.Denied, detail);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -112,6 +112,36 @@ public sealed class HopRulesPropertyTests
             && (!d.Crosses || (d.Audience.Organisations.SetEquals(named) && d.Audience.Communities.Count == 0 && !d.Audience.Network));
     }
 
+    // MISP's distribution narrowing (issue 10): "a community that does not span both nodes becomes the receiving
+    // organisations only". A community defined on both the sender and the peer stays a community of its members on the
+    // peer; any other becomes exactly its member organisations on the peer; nothing else of it crosses.
+    [Property(MaxTest = 2000)]
+    public bool Decide_CommunityNotSpanningBothNodes_BecomesItsMembersOnThePeerOnly(int seed)
+    {
+        var w = RandomWorld(seed) is var x && x.Tlp <= Tlp.Amber ? x : x with { Tlp = (Tlp)(seed & 1) + 1 };
+        var (from, to) = RandomPair(seed);
+        var d = Hop(w, w.Audience, from, to, [from]);
+        var named = w.Audience.Organisations.Where(o => w.HomeOf(o) == to);
+        var expectedOrganisations = named.ToHashSet();
+        foreach (var (id, c) in w.Audience.Communities)
+        {
+            var members = c.Members.Where(o => w.HomeOf(o) == to).ToHashSet();
+            var spans = c.DefinedOn.Contains(from) && c.DefinedOn.Contains(to);
+            if (spans && members.Count > 0)
+            {
+                Assert.True(d.Audience.Communities.TryGetValue(id, out var kept), "a community spanning both nodes was not kept");
+                Assert.True(kept.Members.SetEquals(members), "a spanning community kept members that do not live on the peer");
+            }
+            else
+            {
+                Assert.False(d.Audience.Communities.ContainsKey(id), "a community not spanning both nodes crossed as a community");
+                expectedOrganisations.UnionWith(members);
+            }
+        }
+
+        return !d.Crosses || d.Audience.Organisations.SetEquals(expectedOrganisations);
+    }
+
     // Flooding from a random origin over a random peer graph, each node forwarding what it received to each of its peers:
     // it terminates, no node receives an object twice, and a RED or AMBER+STRICT object only ever reaches nodes where a
     // named organisation lives.

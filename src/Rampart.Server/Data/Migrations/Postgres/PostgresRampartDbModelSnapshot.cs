@@ -7698,6 +7698,38 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("TrainingSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Federation.FederationInboxRefusal", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("StixId")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Modified")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("FirstAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Times")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PeerId", "StixId", "Modified");
+
+                    b.ToTable("FederationInboxRefusals", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationInboxReplay", b =>
                 {
                     b.Property<Guid>("PeerId")
@@ -7844,10 +7876,22 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastErrorAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("LastReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LastRunAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("Received")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReceivedRefused")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Refused")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RemovalsAcknowledged")
                         .HasColumnType("bigint");
 
                     b.Property<long>("Sent")
@@ -7886,6 +7930,40 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("PeerId");
 
                     b.ToTable("FederationReceived", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationRefused", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("RefusedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RetryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PeerId", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("PeerId", "RetryAt");
+
+                    b.ToTable("FederationRefused", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Federation.FederationSent", b =>
@@ -10994,6 +11072,16 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Federation.FederationInboxRefusal", b =>
+                {
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationPeerOrganisation", b =>
                 {
                     b.HasOne("Rampart.Server.Organisations.Organisation", null)
@@ -11022,6 +11110,22 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
             modelBuilder.Entity("Rampart.Server.Federation.FederationReceived", b =>
                 {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationRefused", b =>
+                {
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Rampart.Server.Access.SharedRecord", null)
                         .WithMany()
                         .HasForeignKey("RecordId")

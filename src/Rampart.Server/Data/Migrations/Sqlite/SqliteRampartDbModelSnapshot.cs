@@ -7683,6 +7683,38 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("TrainingSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Federation.FederationInboxRefusal", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StixId")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Modified")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Times")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerId", "StixId", "Modified");
+
+                    b.ToTable("FederationInboxRefusals", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationInboxReplay", b =>
                 {
                     b.Property<Guid>("PeerId")
@@ -7827,10 +7859,22 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long?>("LastErrorAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastReceivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastRunAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Received")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedRefused")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Refused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RemovalsAcknowledged")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Sent")
@@ -7869,6 +7913,40 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("PeerId");
 
                     b.ToTable("FederationReceived", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationRefused", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RefusedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RetryAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerId", "RecordId");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("PeerId", "RetryAt");
+
+                    b.ToTable("FederationRefused", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Federation.FederationSent", b =>
@@ -10930,6 +11008,16 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Federation.FederationInboxRefusal", b =>
+                {
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Federation.FederationPeerOrganisation", b =>
                 {
                     b.HasOne("Rampart.Server.Organisations.Organisation", null)
@@ -10958,6 +11046,22 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rampart.Server.Federation.FederationReceived", b =>
                 {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Federation.FederationRefused", b =>
+                {
+                    b.HasOne("Rampart.Server.Federation.FederationPeer", null)
+                        .WithMany()
+                        .HasForeignKey("PeerId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Rampart.Server.Access.SharedRecord", null)
                         .WithMany()
                         .HasForeignKey("RecordId")
