@@ -32,9 +32,9 @@ public sealed partial class ArchitectureTests
     private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityProfile|MaturityProfileLevel|" + PlanEntities;
 
     // Training records and courses (issue 12) with everything that hangs off them; the ECSF reference tables are not shareable.
-    private const string TrainingTables = "TrainingPeople|TrainingPersonProfiles|TrainingProficiencies|TrainingCourses|TrainingCourseItems|TrainingCourseProfiles|TrainingSessions|TrainingEnrolments|TrainingCertificates|TrainingCourseParameters|TrainingNeeds";
+    private const string TrainingTables = "TrainingPeople|TrainingPersonProfiles|TrainingProficiencies|TrainingCourses|TrainingCourseItems|TrainingCourseProfiles|TrainingSessions|TrainingEnrolments|TrainingCertificates|TrainingCourseParameters|TrainingCourseTopics|TrainingNeeds";
 
-    private const string TrainingEntities = "TrainingPerson|TrainingPersonProfile|TrainingProficiency|TrainingCourse|TrainingCourseItem|TrainingCourseProfile|TrainingSession|TrainingEnrolment|TrainingCertificate|TrainingCourseParameter|TrainingNeed";
+    private const string TrainingEntities = "TrainingPerson|TrainingPersonProfile|TrainingProficiency|TrainingCourse|TrainingCourseItem|TrainingCourseProfile|TrainingSession|TrainingEnrolment|TrainingCertificate|TrainingCourseParameter|TrainingCourseTopic|TrainingNeed";
 
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 

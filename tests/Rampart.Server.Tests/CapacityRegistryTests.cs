@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Capacity.Projects;
+using Rampart.Server.Data;
 
 namespace Rampart.Server.Tests;
 
@@ -43,6 +45,14 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
         var response = await Node.Client(person).PostAsync("/api/capacity/projects", body);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await Json.ReadAsync(response))["id"]!.GetValue<Guid>();
+    }
+
+    /// <summary>Rows of the registry's tables and of the shared records, read from the database itself (not through the API).</summary>
+    private async Task<(int Projects, int Facets, int Records)> StoredAsync()
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        return (await db.CapacityProjects.CountAsync(), await db.CapacityProjectFacets.CountAsync(), await db.SharedRecords.CountAsync());
     }
 
     private static List<string> Titles(JsonNode page) => page["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()).ToList();
@@ -204,11 +214,16 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
             Assert.NotNull(error["errors"]![field]);
         }
 
-        // A chosen row with errors: 400 naming it, nothing saved.
+        // A chosen row with errors: 400 naming it, nothing saved (the database holds no row more, not even the good row's).
+        var beforeRefused = await StoredAsync();
         var refused = await client.PostAsync("/api/capacity/projects/import", new { csv, rows = RowsThreeAndFive, visibility = "public" });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.NotNull((await Json.ReadAsync(refused))["errors"]!["rows[1]"]);
         Assert.DoesNotContain($"Fresh project {tag}", Titles(await Json.ReadAsync(await client.GetAsync("/api/capacity/projects?limit=200&country=XK"))));
+        var afterRefused = await StoredAsync();
+        Assert.Equal(beforeRefused.Projects, afterRefused.Projects);
+        Assert.Equal(beforeRefused.Facets, afterRefused.Facets);
+        Assert.Equal(beforeRefused.Records, afterRefused.Records);
 
         var imported = await Json.ReadAsync(await client.PostAsync("/api/capacity/projects/import", new { csv, rows = RowThree, visibility = "public" }));
         var id = Assert.Single(imported["imported"]!.AsArray())!.GetValue<Guid>();
@@ -234,6 +249,7 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
         var client = Node.Client(Node.Owner);
+        var before = await StoredAsync();
         var cases = new[]
         {
             $"title,status,start\n\"Unterminated {tag},ongoing,2024-01\n",
@@ -255,6 +271,8 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.OwnerViewer).PostAsync("/api/capacity/projects/import/preview", new { csv = "title,status,start\n" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Node.Client(null).PostAsync("/api/capacity/projects/import/preview", new { csv = "title,status,start\n" })).StatusCode);
         Assert.DoesNotContain(Titles(await Json.ReadAsync(await client.GetAsync("/api/capacity/projects?limit=200"))), t => t.Contains(tag, StringComparison.Ordinal));
+        var after = await StoredAsync();
+        Assert.Equal((before.Projects, before.Facets, before.Records), (after.Projects, after.Facets, after.Records));
     }
 
     [Fact]

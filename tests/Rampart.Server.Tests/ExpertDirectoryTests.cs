@@ -45,7 +45,7 @@ public abstract class ExpertDirectoryTests(NodeFixture fixture)
     {
         var expert = await NewPersonAsync(Node.OwnerOrg);
         var name = $"Ana {Guid.NewGuid():N}";
-        var saved = await expert.Client.PutAsync("/api/capacity/experts/me", Profile(name, ["malware-analysis"], ["sq", "en"], "AL"));
+        var saved = await expert.Client.PutAsync("/api/capacity/experts/me", Profile(name, ["malware-analysis"], ["sq", "en"], "AL", showEmail: true));
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         var body = await Json.ReadAsync(saved);
         var id = body["id"]!.GetValue<Guid>();
@@ -57,7 +57,22 @@ public abstract class ExpertDirectoryTests(NodeFixture fixture)
         Assert.DoesNotContain(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?language=ka&limit=200"))));
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/api/capacity/experts/{id}")).StatusCode);
 
+        // Before withdrawing: one request accepted (its sender sees the address the expert consented to show), one still waiting.
+        var accepted = (await Json.ReadAsync(await member.PostAsync($"/api/capacity/experts/{id}/requests", new { subject = "Help", message = "Please" })))["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, (await expert.Client.PostAsync($"/api/capacity/experts/requests/{accepted}/accept", new { response = "Yes" })).StatusCode);
+        var outsider = Node.Client(Node.Outsider);
+        var waiting = (await Json.ReadAsync(await outsider.PostAsync($"/api/capacity/experts/{id}/requests", new { subject = "Later", message = "When you can" })))["id"]!.GetValue<Guid>();
+        async Task<JsonNode> SentAsync(HttpClient client, Guid request) =>
+            (await Json.ReadAsync(await client.GetAsync("/api/capacity/experts/requests/sent?limit=200")))["items"]!.AsArray().Single(r => r!["id"]!.GetValue<Guid>() == request)!;
+        Assert.Equal(expert.Person.Email, (await SentAsync(member, accepted))["expertEmail"]!.GetValue<string>());
+
         Assert.Equal(HttpStatusCode.NoContent, (await expert.Client.DeleteAsync("/api/capacity/experts/me")).StatusCode);
+
+        // Withdrawn consent also covers the address: the accepted request no longer shows it; the waiting one is closed unanswered.
+        Assert.Null((await SentAsync(member, accepted))["expertEmail"]);
+        Assert.DoesNotContain(expert.Person.Email, await (await member.GetAsync("/api/capacity/experts/requests/sent?limit=200")).Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("closed", (await SentAsync(outsider, waiting))["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await expert.Client.PostAsync($"/api/capacity/experts/requests/{waiting}/accept", new { })).StatusCode);
         Assert.DoesNotContain(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?limit=200"))));
         Assert.DoesNotContain(name, Names(await Json.ReadAsync(await member.GetAsync("/api/capacity/experts?area=malware-analysis&limit=200"))));
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/capacity/experts/{id}")).StatusCode);

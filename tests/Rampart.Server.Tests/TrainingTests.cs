@@ -277,6 +277,122 @@ public abstract class TrainingTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Course_Topics_AreStoredNormalised_FoundByWholeTopic_OnlyByThoseWhoReadTheCourse()
+    {
+        var owner = Node.Client(Node.Owner);
+        var word = $"topic{Guid.NewGuid():N}"[..16];
+        object Body(params string[] topics) => new { title = $"Course about {word}", provider = "ENISA", format = "online", language = "en", hours = 3, topics };
+
+        var created = await OkJsonAsync(await owner.PostAsync($"{Api}/courses", Body($"  {word.ToUpperInvariant()}   Handling ", "RSIT", "rsit")), HttpStatusCode.Created);
+        var id = created["id"]!.GetValue<Guid>();
+        string[] expected = ["rsit", $"{word} handling"]; // in ordinal order
+        Assert.Equal(expected, created["topics"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(expected, (await OkJsonAsync(await owner.GetAsync($"{Api}/courses/{id}")))["topics"]!.AsArray().Select(t => t!.GetValue<string>()));
+
+        async Task<List<Guid>> ByTopicAsync(HttpClient client, string topic) =>
+            (await OkJsonAsync(await client.GetAsync($"{Api}/courses?limit=200&topic={Uri.EscapeDataString(topic)}")))["items"]!.AsArray()
+            .Select(c => c!["id"]!.GetValue<Guid>()).ToList();
+
+        // Whatever the case and spacing of the query; a part of a topic is not the topic.
+        Assert.Equal([id], await ByTopicAsync(owner, $"{word.ToUpperInvariant()}  HANDLING"));
+        Assert.Empty(await ByTopicAsync(owner, word));
+
+        // A private course is not found by its topic by anyone outside its organisation, administrators included.
+        Person otherOrgAdmin;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            otherOrgAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{Guid.NewGuid():N}@outside.test", Access.Role.OrgAdmin);
+        }
+
+        foreach (var stranger in new[] { Node.Recipient, Node.Outsider, otherOrgAdmin, Node.NodeAdmin })
+        {
+            Assert.Empty(await ByTopicAsync(Node.Client(stranger), $"{word} handling"));
+        }
+
+        Assert.Equal([id], await ByTopicAsync(Node.Client(Node.OwnerViewer), $"{word} handling"));
+
+        // A change replaces the topics.
+        await OkJsonAsync(await owner.PutAsync($"{Api}/courses/{id}", Body($"{word} forensics")));
+        Assert.Empty(await ByTopicAsync(owner, $"{word} handling"));
+        Assert.Equal([id], await ByTopicAsync(owner, $"{word} forensics"));
+
+        // Bad topics: a 400 naming each, and the stored topics stay as they were.
+        await AssertBadAsync(await owner.PutAsync($"{Api}/courses/{id}", Body("fine", new string('x', 61))), "topics[1]");
+        await AssertBadAsync(await owner.PutAsync($"{Api}/courses/{id}", Body("tab\there")), "topics[0]");
+        await AssertBadAsync(await owner.PutAsync($"{Api}/courses/{id}", Body("ok", " ")), "topics[1]");
+        await AssertBadAsync(await owner.PutAsync($"{Api}/courses/{id}", Body([.. Enumerable.Range(0, 21).Select(i => $"t{i}")])), "topics");
+        await AssertBadAsync(await owner.PostAsync($"{Api}/courses", Body($"{word} new", "bad\u202eone")), "topics[1]");
+        Assert.Equal([$"{word} forensics"], (await OkJsonAsync(await owner.GetAsync($"{Api}/courses/{id}")))["topics"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Empty(await ByTopicAsync(owner, $"{word} new"));
+        Assert.Empty(await ByTopicAsync(owner, "fine"));
+        await AssertBadAsync(await owner.GetAsync($"{Api}/courses?topic={new string('y', 61)}"), "topic");
+        await AssertBadAsync(await owner.GetAsync($"{Api}/courses?topic=a%07b"), "topic");
+    }
+
+    [Fact]
+    public async Task ProjectSessions_ListOnlySessionsOfCoursesTheReaderMayRead_InDateOrder()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var owner = Node.Client(Node.Owner);
+        var member = Node.Client(Node.Member);
+        var project = (await OkJsonAsync(await member.PostAsync("/api/capacity/projects", new
+        {
+            title = $"Skills project {tag}", status = "ongoing", start = "2025-03", themes = SkillsTheme, countries = Albania, visibility = "public",
+        }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var privateCourse = await CourseAsync(owner, $"Private under project {tag}", 6, []);
+        var privateSession = (await OkJsonAsync(await owner.PostAsync($"{Api}/courses/{privateCourse}/sessions",
+            new { startDate = "2026-03-01", endDate = "2026-03-02", place = "Tirana", projectId = project }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        await SessionAsync(owner, privateCourse, "2026-01-10", "2026-01-10"); // not under the project
+        var networkCourse = await CourseAsync(member, $"Network under project {tag}", 4, [], network: true);
+        var networkSession = (await OkJsonAsync(await member.PostAsync($"{Api}/courses/{networkCourse}/sessions",
+            new { startDate = "2026-02-01", endDate = "2026-02-01", online = true, projectId = project }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+
+        async Task<(List<Guid> Ids, string Body)> SessionsAsync(HttpClient client)
+        {
+            var response = await client.GetAsync($"/api/capacity/projects/{project}/sessions?limit=200");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+            return (JsonNode.Parse(body)!["items"]!.AsArray().Select(s => s!["sessionId"]!.GetValue<Guid>()).ToList(), body);
+        }
+
+        // The owner of the private course sees both, earliest first, with the course; keyset pages of one give the same.
+        var (own, ownBody) = await SessionsAsync(owner);
+        Assert.Equal([networkSession, privateSession], own);
+        Assert.Contains($"Private under project {tag}", ownBody, StringComparison.Ordinal);
+        var paged = new List<Guid>();
+        string? next = null;
+        do
+        {
+            var page = await OkJsonAsync(await owner.GetAsync($"/api/capacity/projects/{project}/sessions?limit=1" + (next is null ? "" : "&next=" + Uri.EscapeDataString(next))));
+            paged.AddRange(page["items"]!.AsArray().Select(s => s!["sessionId"]!.GetValue<Guid>()));
+            next = page["next"]?.GetValue<string>();
+        }
+        while (next is not null);
+        Assert.Equal(own, paged);
+
+        // Everyone else — the project's own organisation, other organisations, their admins, the node admin — sees the network course's session only.
+        Person otherOrgAdmin;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            otherOrgAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{Guid.NewGuid():N}@outside.test", Access.Role.OrgAdmin);
+        }
+
+        foreach (var stranger in new[] { Node.Member, Node.Recipient, Node.Outsider, otherOrgAdmin, Node.NodeAdmin })
+        {
+            var (ids, body) = await SessionsAsync(Node.Client(stranger));
+            Assert.Equal([networkSession], ids);
+            Assert.DoesNotContain($"Private under project {tag}", body, StringComparison.Ordinal);
+        }
+
+        // Not logged in: nothing, even for a public project; an unknown project is a 404, bad paging a 400 naming the field.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Node.Client(null).GetAsync($"/api/capacity/projects/{project}/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/api/capacity/projects/{Guid.NewGuid()}/sessions")).StatusCode);
+        await AssertBadAsync(await owner.GetAsync($"/api/capacity/projects/{project}/sessions?limit=201"), "limit");
+        await AssertBadAsync(await owner.GetAsync($"/api/capacity/projects/{project}/sessions?next=forged"), "next");
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.GetAsync("/api/capacity/projects/not-a-uuid/sessions")).StatusCode);
+    }
+
+    [Fact]
     public async Task PrivateTrainingRecord_OtherOrganisationsAndAdministrators_CannotReachIt()
     {
         var owner = Node.Client(Node.Owner);

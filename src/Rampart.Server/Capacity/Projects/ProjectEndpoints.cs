@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rampart.Server.Hosting;
@@ -56,6 +57,9 @@ public sealed record SuggestionView(Guid Id, Guid ProjectId, Guid OrganisationId
         return new(s.Id, projectId, s.OrganisationId, s.Status, ProjectQueries.ProposedOf(s), s.Comment, s.CreatedAt, s.DecidedAt, s.DecisionNote);
     }
 }
+
+/// <summary>A training session delivered under a project, as the project's page lists it (only sessions of courses the reader may read).</summary>
+public sealed record ProjectSessionView(Guid SessionId, Guid CourseId, string Course, string Provider, DateOnly StartDate, DateOnly EndDate, bool Online, string? Place, decimal Hours);
 
 public static class ProjectEndpoints
 {
@@ -131,6 +135,27 @@ public static class ProjectEndpoints
             return TypedResults.Ok(new CursorPage<SuggestionView>(found.Suggestions.Select(s => SuggestionView.From(s, projectId)).ToList(),
                 found.More ? cursors.Encode("capacity-project-suggestions", projectId.ToString(), "", found.Suggestions[^1].Id) : null));
         }).WithSummary("List a project's suggestions").WithDescription("All of them for the owning organisation; only its own for another organisation. Newest first, cursor-paged.")
+            .RequireAuthorization();
+
+        group.MapGet("/{id}/sessions", async Task<Results<Ok<CursorPage<ProjectSessionView>>, NotFound>> (string id, Caller caller, Training.TrainingQueries training, PageCursors cursors, int? limit, string? next, CancellationToken ct) =>
+        {
+            var projectId = Http.ParseId(id);
+            var size = Http.Limit(limit);
+            var scope = projectId.ToString("N");
+            var after = cursors.DecodeKey(next, "capacity-project-sessions", scope) is { } k
+                ? (DateOnly.TryParseExact(k.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? (date, k.Id) : throw RequestErrors.One("next", "Not a cursor of this list."))
+                : ((DateOnly, Guid)?)null;
+            if (await training.SessionsUnderProjectAsync(caller, projectId, after, size, ct) is not { } found)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var views = found.Sessions.Select(f => new ProjectSessionView(f.Session.Id, f.Course.Id, f.Course.Title, f.Course.Provider, f.Session.StartDate, f.Session.EndDate,
+                f.Session.Online, f.Session.Place, f.Course.Hours)).ToList();
+            return TypedResults.Ok(new CursorPage<ProjectSessionView>(views,
+                found.More ? cursors.Encode("capacity-project-sessions", scope, views[^1].StartDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), views[^1].SessionId) : null));
+        }).WithSummary("List the training sessions delivered under a project")
+            .WithDescription("Sessions whose course the caller may read (its own organisation's and those shared with the network) that name this project, by start date, cursor-paged (limit 1-200). 404 when the project is not readable.")
             .RequireAuthorization();
 
         group.MapPost("/{id}/suggestions/{suggestionId}/accept", async Task<Results<Ok<SuggestionView>, NotFound>> (string id, string suggestionId, SuggestionDecision? decision, Caller caller, ProjectEditing editing, CancellationToken ct) =>

@@ -41,6 +41,8 @@ public static class TrainingData
 
         public DbSet<TrainingCourseParameter> TrainingCourseParameters => db.Set<TrainingCourseParameter>();
 
+        public DbSet<TrainingCourseTopic> TrainingCourseTopics => db.Set<TrainingCourseTopic>();
+
         public DbSet<TrainingNeed> TrainingNeeds => db.Set<TrainingNeed>();
     }
 }

@@ -29,7 +29,8 @@ public sealed record CourseRequest(
     IReadOnlyList<string?>? Items = null,
     IReadOnlyList<string?>? Profiles = null,
     bool? Network = null,
-    IReadOnlyList<string?>? Parameters = null);
+    IReadOnlyList<string?>? Parameters = null,
+    IReadOnlyList<string?>? Topics = null);
 
 public sealed record SessionRequest(DateOnly? StartDate, DateOnly? EndDate, bool? Online = null, string? Place = null, string? Trainer = null, int? Capacity = null, Guid? ProjectId = null);
 
@@ -204,6 +205,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         var errors = new RequestErrors();
         var (items, profiles) = await ValidateCourseAsync(request, errors, cancellationToken);
         var parameters = await ValidateParametersAsync(request.Parameters, errors, cancellationToken);
+        var topics = ValidateTopics(request.Topics, errors);
         errors.ThrowIfAny();
         var now = clock.GetUtcNow();
         var record = NewRecord(caller, now, TrainingCourse.Type);
@@ -214,6 +216,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         };
         Apply(course, request, items, profiles, now);
         ApplyParameters(course, parameters);
+        ApplyTopics(course, topics);
         db.SharedRecords.Add(record);
         db.TrainingCourses.Add(course);
         await ShareCourseAsync(caller, course, cancellationToken);
@@ -234,9 +237,11 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         var errors = new RequestErrors();
         var (items, profiles) = await ValidateCourseAsync(request, errors, cancellationToken);
         var parameters = await ValidateParametersAsync(request.Parameters, errors, cancellationToken);
+        var topics = ValidateTopics(request.Topics, errors);
         errors.ThrowIfAny();
         Apply(course, request, items, profiles, clock.GetUtcNow());
         ApplyParameters(course, parameters);
+        ApplyTopics(course, topics);
         await ShareCourseAsync(caller, course, cancellationToken);
         audit.Record(AuditEvent.TrainingCourseChanged, caller, $"training-course:{course.Id}", detail: course.Network ? "network" : "organisation");
         await db.SaveChangesAsync(cancellationToken);
@@ -674,6 +679,40 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         course.Parameters.AddRange(parameters.Where(p => course.Parameters.All(x => x.ParameterId != p)).Select(p => new TrainingCourseParameter { ParameterId = p }));
     }
 
+    /// <summary>A topic as stored and searched: trimmed, inner white space as one space, lower case (invariant).</summary>
+    public static string NormaliseTopic(string topic) =>
+        string.Join(' ', topic.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+
+    private static List<string> ValidateTopics(IReadOnlyList<string?>? requested, RequestErrors errors)
+    {
+        var topics = requested ?? [];
+        if (topics.Count > TrainingLimits.MaxTopics)
+        {
+            errors.Add("topics", $"At most {TrainingLimits.MaxTopics} topics.");
+            return [];
+        }
+
+        var valid = new List<string>();
+        for (var i = 0; i < topics.Count; i++)
+        {
+            var field = $"topics[{i}]";
+            var before = errors.Has(field);
+            errors.SingleLine(field, topics[i], TrainingLimits.TopicLength);
+            if (!before && !errors.Has(field))
+            {
+                valid.Add(NormaliseTopic(topics[i]!));
+            }
+        }
+
+        return valid.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static void ApplyTopics(TrainingCourse course, List<string> topics)
+    {
+        course.Topics.RemoveAll(t => !topics.Contains(t.Topic));
+        course.Topics.AddRange(topics.Where(t => course.Topics.All(x => x.Topic != t)).Select(t => new TrainingCourseTopic { Topic = t }));
+    }
+
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Training dates from 1990 to ten years ahead: anything else is a typing error.</summary>
@@ -850,7 +889,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
     private async Task<TrainingCourse?> WritableCourseAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var course = await access.Readable(db.TrainingCourses.Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters), caller)
+        var course = await access.Readable(db.TrainingCourses.Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters).Include(c => c.Topics), caller)
             .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (course is not null)
         {

@@ -29,14 +29,15 @@ public sealed record PersonView(Guid Id, Guid OrganisationId, Guid? UserId, stri
 }
 
 public sealed record CourseView(Guid Id, Guid OrganisationId, string Title, string Provider, string? Description, CourseFormat Format, CourseLevel Level, string Language,
-    decimal Hours, bool Network, IReadOnlyList<string> Items, IReadOnlyList<string> Profiles, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, IReadOnlyList<string> Parameters)
+    decimal Hours, bool Network, IReadOnlyList<string> Items, IReadOnlyList<string> Profiles, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, IReadOnlyList<string> Parameters,
+    IReadOnlyList<string> Topics)
 {
     public static CourseView From(TrainingCourse c)
     {
         ArgumentNullException.ThrowIfNull(c);
         return new(c.Id, c.OrganisationId, c.Title, c.Provider, c.Description, c.Format, c.Level, c.Language, c.Hours, c.Network,
             c.Items.Select(i => i.ItemId).Order(StringComparer.Ordinal).ToList(), c.Profiles.Select(p => p.ProfileId).Order(StringComparer.Ordinal).ToList(), c.CreatedAt, c.ModifiedAt,
-            c.Parameters.Select(p => p.ParameterId).Order(StringComparer.Ordinal).ToList());
+            c.Parameters.Select(p => p.ParameterId).Order(StringComparer.Ordinal).ToList(), c.Topics.Select(t => t.Topic).Order(StringComparer.Ordinal).ToList());
     }
 }
 
@@ -267,21 +268,22 @@ public static class TrainingEndpoints
             return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(TrainingCsv.Write(record)), "text/csv; charset=utf-8", $"training-record-{y}.csv");
         }).WithSummary("The organisation's training record as CSV").WithDescription("Cells that a spreadsheet would run as a formula are prefixed with '.");
 
-        group.MapGet("/courses", async Task<Ok<CursorPage<CourseView>>> (string? item, string? profile, int? limit, string? next, Caller caller, TrainingQueries queries, PageCursors cursors, CancellationToken ct) =>
+        group.MapGet("/courses", async Task<Ok<CursorPage<CourseView>>> (string? item, string? profile, string? topic, int? limit, string? next, Caller caller, TrainingQueries queries, PageCursors cursors, CancellationToken ct) =>
         {
             var size = Http.Limit(limit);
             var itemId = Http.SearchText(item, "item", TrainingLimits.ItemIdLength);
             var profileId = Http.SearchText(profile, "profile", TrainingLimits.KeyLength);
-            var scope = $"{itemId}|{profileId}";
-            var (courses, more) = await queries.ListCoursesAsync(caller, itemId, profileId, cursors.Decode(next, "training-courses", scope), size, ct);
+            var topicKey = Http.SearchText(topic, "topic", TrainingLimits.TopicLength) is { } t ? TrainingEditing.NormaliseTopic(t) : null;
+            var scope = $"{itemId}|{profileId}|{topicKey}";
+            var (courses, more) = await queries.ListCoursesAsync(caller, itemId, profileId, cursors.Decode(next, "training-courses", scope), size, ct, topicKey);
             return TypedResults.Ok(new CursorPage<CourseView>(courses.Select(CourseView.From).ToList(), more ? cursors.Encode("training-courses", scope, courses[^1].RecordId) : null));
-        }).WithSummary("List courses").WithDescription("Courses of the catalogue the caller may read (own organisation's and those shared with the network), newest first, optionally covering an item or mapped to a profile.");
+        }).WithSummary("List courses").WithDescription("Courses of the catalogue the caller may read (own organisation's and those shared with the network), newest first, optionally covering an item, mapped to a profile or about a topic (matched whole, case-insensitively).");
 
         group.MapPost("/courses", async Task<Created<CourseView>> (CourseRequest request, Caller caller, TrainingEditing editing, CancellationToken ct) =>
         {
             var course = await editing.CreateCourseAsync(caller, request, ct);
             return TypedResults.Created($"/api/capacity/training/courses/{course.Id}", CourseView.From(course));
-        }).WithSummary("Add a course").WithDescription("title, provider, format (in-person, online, blended, self-paced), language, hours (> 0), level, ECSF items and profiles; network: true shares it with the whole network (TLP:GREEN).");
+        }).WithSummary("Add a course").WithDescription("title, provider, format (in-person, online, blended, self-paced), language, hours (> 0), level, ECSF items and profiles, SIM3 parameters, topics (up to 20 free words, stored in lower case); network: true shares it with the whole network (TLP:GREEN).");
 
         group.MapGet("/courses/{id}", async Task<Results<Ok<CourseView>, NotFound>> (string id, Caller caller, TrainingQueries queries, CancellationToken ct) =>
             await queries.FindCourseAsync(caller, Http.ParseId(id), ct) is { } course ? TypedResults.Ok(CourseView.From(course)) : TypedResults.NotFound())

@@ -144,6 +144,16 @@ public sealed class TrainingCourse : IShareable
     public List<TrainingCourseProfile> Profiles { get; set; } = [];
 
     public List<TrainingCourseParameter> Parameters { get; set; } = [];
+
+    public List<TrainingCourseTopic> Topics { get; set; } = [];
+}
+
+/// <summary>A topic of a course in the catalogue, lower case ("incident handling", "rsit"): free words besides the ECSF and SIM3 mappings.</summary>
+public sealed class TrainingCourseTopic
+{
+    public long CourseRecordId { get; set; }
+
+    public required string Topic { get; set; }
 }
 
 /// <summary>A SIM3 parameter a course helps to raise ("O-8"): the same id in every SIM3 model version that has it.</summary>
@@ -281,6 +291,8 @@ public static class TrainingLimits
     public const int CodeLength = 20;
     public const int ParameterIdLength = 16;
     public const int MaxParameters = 45;
+    public const int TopicLength = 60;
+    public const int MaxTopics = 20;
     public const int MaxNeededPeople = 1000;
 }
 
@@ -348,6 +360,19 @@ internal sealed class TrainingCourseConfiguration : IEntityTypeConfiguration<Tra
         b.HasMany(c => c.Items).WithOne().HasForeignKey(x => x.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Profiles).WithOne().HasForeignKey(x => x.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Parameters).WithOne().HasForeignKey(x => x.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(c => c.Topics).WithOne().HasForeignKey(x => x.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TrainingCourseTopicConfiguration : IEntityTypeConfiguration<TrainingCourseTopic>
+{
+    public void Configure(EntityTypeBuilder<TrainingCourseTopic> b)
+    {
+        b.ToTable("TrainingCourseTopics");
+        b.HasKey(x => new { x.CourseRecordId, x.Topic });
+        b.Property(x => x.Topic).HasMaxLength(TrainingLimits.TopicLength);
+        // "Which courses are about this topic" (the catalogue's topic filter).
+        b.HasIndex(x => new { x.Topic, x.CourseRecordId });
     }
 }
 
@@ -412,6 +437,8 @@ internal sealed class TrainingSessionConfiguration : IEntityTypeConfiguration<Tr
         b.Property(s => s.Trainer).HasMaxLength(TrainingLimits.NameLength);
         b.HasOne<TrainingCourse>().WithMany().HasForeignKey(s => s.CourseRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => new { s.CourseRecordId, s.Id });
+        // "Which sessions were delivered under this registry project" (the project's page), in date order.
+        b.HasIndex(s => new { s.ProjectId, s.StartDate, s.Id });
     }
 }
 

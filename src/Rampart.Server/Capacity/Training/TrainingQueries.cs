@@ -160,14 +160,18 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
 
     /// <summary>The course if the caller may read it; null otherwise.</summary>
     public async Task<TrainingCourse?> FindCourseAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
-        await access.Readable(db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters), caller)
+        await access.Readable(db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters).Include(c => c.Topics), caller)
             .AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
 
-    /// <summary>Readable courses, newest first, optionally only those covering <paramref name="itemId"/> or mapped to <paramref name="profileId"/>.</summary>
-    public async Task<(IReadOnlyList<TrainingCourse> Courses, bool More)> ListCoursesAsync(Caller caller, string? itemId, string? profileId, long? before, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Readable courses, newest first, optionally only those covering <paramref name="itemId"/>, mapped to <paramref name="profileId"/>
+    /// or about <paramref name="topic"/> (normalised as stored).
+    /// </summary>
+    public async Task<(IReadOnlyList<TrainingCourse> Courses, bool More)> ListCoursesAsync(Caller caller, string? itemId, string? profileId, long? before, int limit,
+        CancellationToken cancellationToken, string? topic = null)
     {
         List<long> ids;
-        if (itemId is null && profileId is null)
+        if (itemId is null && profileId is null && topic is null)
         {
             ids = [.. await access.ReadableIdsAsync(caller, TrainingCourse.Type, before, limit + 1, cancellationToken)];
         }
@@ -187,11 +191,17 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
                 matching = matching.Where(c => courseProfiles.Any(x => x.CourseRecordId == c.RecordId && x.ProfileId == profileId));
             }
 
+            if (topic is not null)
+            {
+                var courseTopics = db.TrainingCourseTopics;
+                matching = matching.Where(c => courseTopics.Any(x => x.CourseRecordId == c.RecordId && x.Topic == topic));
+            }
+
             ids = await access.Readable(matching, caller).OrderByDescending(c => c.RecordId).Select(c => c.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
         }
 
         var page = ids.Take(limit).ToList();
-        var courses = await db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters)
+        var courses = await db.TrainingCourses.AsNoTracking().Include(c => c.Record).Include(c => c.Items).Include(c => c.Profiles).Include(c => c.Parameters).Include(c => c.Topics)
             .Where(c => EF.Parameter(page).Contains(c.RecordId)).OrderByDescending(c => c.RecordId).AsSplitQuery().ToListAsync(cancellationToken);
         return (courses, ids.Count > limit);
     }
@@ -213,6 +223,32 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
 
         var found = await query.OrderBy(s => s.StartDate).ThenBy(s => s.Id).Take(limit + 1).ToListAsync(cancellationToken);
         return (found.Take(limit).ToList(), found.Count > limit);
+    }
+
+    /// <summary>
+    /// The sessions delivered under registry project <paramref name="projectId"/> whose course the caller may read, by start date (then id)
+    /// after the cursor position; null when the caller may not read the project (as for an unknown id). Another organisation's private
+    /// course under the same project is simply not there for the caller.
+    /// </summary>
+    public async Task<(IReadOnlyList<(TrainingSession Session, TrainingCourse Course)> Sessions, bool More)?> SessionsUnderProjectAsync(
+        Caller caller, Guid projectId, (DateOnly Start, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        if (await projects.FindAsync(caller, projectId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var sessions = db.TrainingSessions.AsNoTracking().Where(s => s.ProjectId == projectId);
+        if (after is { } a)
+        {
+            sessions = sessions.Where(s => s.StartDate > a.Start || (s.StartDate == a.Start && s.Id.CompareTo(a.Id) > 0));
+        }
+
+        var found = await (from s in sessions
+                           join c in access.Readable(db.TrainingCourses.AsNoTracking(), caller) on s.CourseRecordId equals c.RecordId
+                           orderby s.StartDate, s.Id
+                           select new { Session = s, Course = c }).Take(limit + 1).ToListAsync(cancellationToken);
+        return (found.Take(limit).Select(f => (f.Session, f.Course)).ToList(), found.Count > limit);
     }
 
     /// <summary>A session and its course if the course is readable.</summary>

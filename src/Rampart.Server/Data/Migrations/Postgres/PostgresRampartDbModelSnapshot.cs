@@ -7513,6 +7513,22 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("TrainingCourseProfiles", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseTopic", b =>
+                {
+                    b.Property<long>("CourseRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("CourseRecordId", "Topic");
+
+                    b.HasIndex("Topic", "CourseRecordId");
+
+                    b.ToTable("TrainingCourseTopics", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingEnrolment", b =>
                 {
                     b.Property<long>("PersonRecordId")
@@ -7694,6 +7710,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("CourseRecordId", "Id");
+
+                    b.HasIndex("ProjectId", "StartDate", "Id");
 
                     b.ToTable("TrainingSessions", (string)null);
                 });
@@ -10992,6 +11010,15 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseTopic", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
+                        .WithMany("Topics")
+                        .HasForeignKey("CourseRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingEnrolment", b =>
                 {
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
@@ -11718,6 +11745,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Navigation("Parameters");
 
                     b.Navigation("Profiles");
+
+                    b.Navigation("Topics");
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPerson", b =>

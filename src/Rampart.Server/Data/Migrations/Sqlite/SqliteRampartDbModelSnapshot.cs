@@ -7498,6 +7498,22 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("TrainingCourseProfiles", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseTopic", b =>
+                {
+                    b.Property<long>("CourseRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CourseRecordId", "Topic");
+
+                    b.HasIndex("Topic", "CourseRecordId");
+
+                    b.ToTable("TrainingCourseTopics", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingEnrolment", b =>
                 {
                     b.Property<long>("PersonRecordId")
@@ -7679,6 +7695,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CourseRecordId", "Id");
+
+                    b.HasIndex("ProjectId", "StartDate", "Id");
 
                     b.ToTable("TrainingSessions", (string)null);
                 });
@@ -10928,6 +10946,15 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourseTopic", b =>
+                {
+                    b.HasOne("Rampart.Server.Capacity.Training.TrainingCourse", null)
+                        .WithMany("Topics")
+                        .HasForeignKey("CourseRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingEnrolment", b =>
                 {
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
@@ -11654,6 +11681,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Navigation("Parameters");
 
                     b.Navigation("Profiles");
+
+                    b.Navigation("Topics");
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingPerson", b =>
