@@ -43,7 +43,8 @@ public sealed partial class IntelDecayRecomputeJob(RampartDb db, IOptions<IntelD
         var models = options.Value;
         if (walk.After == 0 && logger.IsEnabled(LogLevel.Information))
         {
-            LogStarted(logger, models.Describe());
+            var described = models.Describe();
+            LogStarted(logger, described);
         }
 
         var after = walk.After;
