@@ -13,6 +13,11 @@ public sealed class IntelligenceFeature : RampartFeature
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<IntelOptions>().Bind(builder.Configuration.GetSection(IntelOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Search.IntelDecayOptions>().Configure(o => o.Load(builder.Configuration.GetSection(Search.IntelDecayOptions.Section))).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Search.IntelDecayOptions>, Search.IntelDecayOptionsValidation>();
+        services.AddSingleton<Search.IntelDecayWalk>();
+        services.AddScheduledJob<Search.IntelDecayRecomputeJob>(Search.IntelDecayRecomputeJob.JobName,
+            sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Search.IntelDecayOptions>>().Value.RecomputeInterval);
         services.AddSingleton<WarningListsProvider>();
         services.AddScoped<IntelStore>();
         services.AddScoped<IntelIngest>();

@@ -12,7 +12,8 @@ namespace Rampart.Standards.Intelligence;
 /// <param name="Lifetime">When the score reaches 0 (MISP's tau, in days there).</param>
 /// <param name="DecaySpeed">MISP's delta; greater than 0.</param>
 /// <param name="Threshold">Score (0–100) under which the indicator counts as decayed.</param>
-public sealed record DecayModel(string Name, TimeSpan Lifetime, double DecaySpeed, double Threshold)
+/// <param name="BaseScore">The score (0–100) an indicator starts from when it states none itself (STIX <c>confidence</c>).</param>
+public sealed record DecayModel(string Name, TimeSpan Lifetime, double DecaySpeed, double Threshold, double BaseScore = 100)
 {
     /// <summary>Network addresses churn fast (dynamic hosting, shared infrastructure).</summary>
     public static DecayModel Addresses { get; } = new("addresses", TimeSpan.FromDays(30), 0.5, 30);
@@ -51,6 +52,11 @@ public sealed record DecayModel(string Name, TimeSpan Lifetime, double DecaySpee
         if (!double.IsFinite(Threshold) || Threshold is < 0 or > 100)
         {
             throw new StandardsException("A decaying model's threshold is 0 to 100.", path: "threshold");
+        }
+
+        if (!double.IsFinite(BaseScore) || BaseScore is < 0 or > 100)
+        {
+            throw new StandardsException("A decaying model's base score is 0 to 100.", path: "base_score");
         }
 
         return this;

@@ -27,7 +27,7 @@ public sealed record ExportedObject(long RecordId, Tlp Tlp, string Json);
 /// (<see cref="AccessPolicy.ReadableIdsAsync"/>: per caller token one range of the grants' key), applies the
 /// filter to each batch with one query, and yields rows as they come: memory holds one batch, never the export.
 /// </summary>
-public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQueries queries)
+public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQueries queries, Microsoft.Extensions.Options.IOptions<IntelDecayOptions>? decayOptions = null)
 {
     /// <summary>Records per walk step: one id page per caller token, then one query for the batch's values.</summary>
     public const int BatchSize = 10_000;
@@ -101,6 +101,13 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
         {
             var labels = withLabels ? await LabelsAsync(ids, cancellationToken) : null;
             var details = withLabels ? await DetailsAsync(ids, cancellationToken) : null;
+            // MISP attributes carry the sightings the caller may read by their own sharing; anonymous ones name nobody.
+            var sightings = format == IntelExportFormat.Misp
+                ? (await Sightings.IntelSightings.ReadableOfAsync(db, access, caller, ids, cancellationToken))
+                    .GroupBy(s => s.SightedRecordId)
+                    .ToDictionary(g => g.Key, g => (IReadOnlyList<ExportSighting>)[.. g.Select(s => new ExportSighting(s.StixId, s.Count, s.FirstSeen, s.LastSeen, s.Where,
+                        s.SightedBy is { } by ? owners.GetValueOrDefault(by) ?? by.ToString() : null))])
+                : null;
             // Two objects carrying one value (two teams reporting the same address) give one line per batch.
             seen.Clear();
             // Streamed row by row (one step's reader open, nothing collected): the step's ids go to the database as
@@ -120,7 +127,8 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
 
                 var (validFrom, validUntil, description) = details is not null && details.TryGetValue(row.RecordId, out var d) ? d : default;
                 double? score = withScore
-                    ? Math.Round(IntelDecay.ScoreAt(row.Score, row.DecayKind, row.DecaySince, now) ?? Decay.Score(100, Since(row.Modified, row.UpdatedAt), now, DecayModel.ForKind(kind)), 2)
+                    ? Math.Round(IntelDecay.ScoreAt(row.Score, row.DecayKind, row.DecaySince, now, decayOptions?.Value)
+                        ?? Decay.Score(IntelDecay.Model(kind, decayOptions?.Value).BaseScore, Since(row.Modified, row.UpdatedAt), now, IntelDecay.Model(kind, decayOptions?.Value)), 2)
                     : null;
                 yield return new ExportItem(kind, row.Value, row.Tlp, row.StixId)
                 {
@@ -131,6 +139,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
                     Modified = row.Modified > DateTimeOffset.UnixEpoch ? row.Modified : row.UpdatedAt,
                     Owner = owners.GetValueOrDefault(row.OwnerOrganisationId),
                     Description = description ?? (withLabels && row.Name != row.Value ? row.Name : null),
+                    Sightings = sightings is not null && sightings.TryGetValue(row.RecordId, out var sighted) ? sighted : [],
                 };
             }
         }
@@ -240,6 +249,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
                     orderby o.RecordId descending
                     select new { o.RecordId, o.Record.Tlp, o.StixType, o.Modified, o.UpdatedAt, o.Revoked, o.DecaysAt, v.Json })
                 .ToListAsync(cancellationToken);
+            var exported = new List<long>(rows.Count);
             foreach (var row in rows)
             {
                 // Decay concerns indicators; a revoked object is exported so that its revocation reaches the consumer.
@@ -248,7 +258,15 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
                     continue;
                 }
 
+                exported.Add(row.RecordId);
                 yield return new ExportedObject(row.RecordId, row.Tlp, row.Json!);
+            }
+
+            // The STIX sightings of the exported objects that the caller may read by the sighting's own sharing
+            // (an outsider's report shared only with the owner reaches the owner's export, nobody else's).
+            foreach (var sighting in await Sightings.IntelSightings.ReadableOfAsync(db, access, caller, exported, cancellationToken))
+            {
+                yield return new ExportedObject(sighting.RecordId, sighting.Tlp, sighting.Json);
             }
         }
     }

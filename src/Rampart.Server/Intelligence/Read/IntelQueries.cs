@@ -103,7 +103,7 @@ public sealed record Correlations(IReadOnlyList<Correlated> Items, IReadOnlyList
 /// here and from here through <see cref="AccessPolicy"/>. What the caller may not read does not exist: no
 /// answer, count or error differs because of an object the caller cannot read.
 /// </summary>
-public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions, TimeProvider clock)
+public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOptions<IntelOptions> storeOptions, TimeProvider clock, IOptions<Search.IntelDecayOptions>? decayOptions = null)
 {
     /// <summary>Most copies of one STIX id listed (one per organisation holding it).</summary>
     public const int MaxCopies = 100;
@@ -522,7 +522,7 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             {
                 foreach (var r in await LookupQuery(caller, kind, chunk, excludeDecayed, now).ToListAsync(cancellationToken))
                 {
-                    var score = Search.IntelDecay.ScoreAt(r.Score, r.DecayKind, r.DecaySince, now);
+                    var score = Search.IntelDecay.ScoreAt(r.Score, r.DecayKind, r.DecaySince, now, decayOptions?.Value);
                     matches.Add(new LookupMatch(r.Value, r.Kind, r.StixId, r.StixType, r.Tlp, r.OwnerOrganisationId, r.Revoked, score, r.DecaysAt));
                 }
             }

@@ -34,16 +34,21 @@ public sealed record IntelObjectView(
     DateTimeOffset? DecaysAt = null,
     bool Decayed = false,
     int SightingCount = 0,
-    DateTimeOffset? LastSightedAt = null)
+    DateTimeOffset? LastSightedAt = null,
+    IReadOnlyList<JsonObject>? Sightings = null)
 {
+    /// <summary>How many of the newest readable sightings the object's answer carries as STIX (the rest: <c>GET …/sightings</c>).</summary>
+    public const int SightingsShown = 20;
+
     /// <summary>The view; <paramref name="now"/> gives the indicator's current score (none without it).</summary>
-    public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null, DateTimeOffset? now = null)
+    public static IntelObjectView From(IntelObject o, IReadOnlyList<string> labels, JsonObject? json = null, IReadOnlyList<IntelObject>? copies = null, DateTimeOffset? now = null,
+        Search.IntelDecayOptions? decay = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         return new(o.StixId, o.StixType, o.WithdrawnAt is null ? o.Name : "", o.OwnerOrganisationId, o.Record.Tlp, o.ShownCreated, o.ShownModified,
             o.AddedAt, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.WithdrawnReason, o.WarningListed, labels, json,
             copies?.Select(c => new IntelCopyView(c.OwnerOrganisationId, c.Record.Tlp, c.ShownModified, c.Revoked, c.WithdrawnAt)).ToList(),
-            now is { } at ? Search.IntelDecay.ScoreAt(o, at) : null, o.DecaysAt, now is { } at2 && Search.IntelDecay.IsDecayed(o, at2), o.SightingCount, o.LastSightedAt);
+            now is { } at ? Search.IntelDecay.ScoreAt(o, at, decay) : null, o.DecaysAt, now is { } at2 && Search.IntelDecay.IsDecayed(o, at2), o.SightingCount, o.LastSightedAt);
     }
 }
 
@@ -104,14 +109,23 @@ public static class IntelReadEndpoints
     {
         var group = routes.MapGroup("/intel").WithTags("Intelligence");
 
-        group.MapGet("/objects/{stixId}", async Task<Results<Ok<IntelObjectView>, NotFound>> (string stixId, string? owner, Caller caller, IntelQueries intel, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/objects/{stixId}", async Task<Results<Ok<IntelObjectView>, NotFound>> (string stixId, string? owner, Caller caller, IntelQueries intel,
+            Sightings.IntelSightings sightings, IOptions<Search.IntelDecayOptions> decay, TimeProvider clock, CancellationToken ct) =>
         {
             var id = StixIdOf(stixId);
             var (read, copies) = await intel.FindAsync(caller, id, OwnerOf(owner), ct);
-            return read is null
-                ? TypedResults.NotFound()
-                : TypedResults.Ok(IntelObjectView.From(read.Intel, read.Labels, read.Current, copies, clock.GetUtcNow()));
-        }).WithSummary("Read an intelligence object").WithDescription("The caller's own copy of the STIX id, else the oldest readable one, with every readable copy; owner picks a copy. 404 exactly like an unknown id when the caller may not read it.").AllowAnonymous();
+            if (read is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            // The STIX sightings of this copy that the caller may read by their own sharing (the count counts all of them).
+            IReadOnlyList<Sightings.IntelSighting> shown = read.Intel.WithdrawnAt is null
+                ? (await sightings.ListAsync(caller, read.Intel, null, IntelObjectView.SightingsShown, ct)).Items
+                : [];
+            return TypedResults.Ok(IntelObjectView.From(read.Intel, read.Labels, read.Current, copies, clock.GetUtcNow(), decay.Value)
+                with { Sightings = [.. shown.Select(s => Sightings.IntelSightings.StixOf(s.Json, s.Anonymous, s.Record.Tlp))] });
+        }).WithSummary("Read an intelligence object").WithDescription("The caller's own copy of the STIX id, else the oldest readable one, with every readable copy; owner picks a copy; sightings: the newest 20 STIX sightings the caller may read (GET …/sightings for all). 404 exactly like an unknown id when the caller may not read it.").AllowAnonymous();
 
         group.MapGet("/objects/{stixId}/versions", async Task<Results<Ok<CursorPage<IntelVersionView>>, NotFound>> (string stixId, string? owner, int? limit, string? next, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
         {
@@ -133,7 +147,7 @@ public static class IntelReadEndpoints
             return TypedResults.Ok(new CursorPage<IntelVersionView>([.. versions.Select(v => new IntelVersionView(v.Version.Modified, v.Version.DateAdded, v.Json))], nextCursor));
         }).WithSummary("Versions of an object").WithDescription("Newest first, cursor-paged; owner as for the object.").AllowAnonymous();
 
-        group.MapGet("/objects", async Task<Ok<CursorPage<IntelObjectView>>> (HttpContext http, Caller caller, IntelQueries intel, IntelCursors cursors, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/objects", async Task<Ok<CursorPage<IntelObjectView>>> (HttpContext http, Caller caller, IntelQueries intel, IntelCursors cursors, IOptions<Search.IntelDecayOptions> decay, TimeProvider clock, CancellationToken ct) =>
         {
             var (search, size) = ParseSearch(http.Request.Query);
             var scope = string.Join('&', http.Request.Query.Where(q => q.Key is not ("next" or "limit")).OrderBy(q => q.Key, StringComparer.Ordinal)
@@ -146,7 +160,7 @@ public static class IntelReadEndpoints
                 ? cursors.Encode("intel-objects", scope, KeysetCodec.Encode(found[^1].RecordId, found[^1].Modified.UtcTicks))
                 : null;
             var now = clock.GetUtcNow();
-            return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]], now: now))], nextCursor));
+            return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]], now: now, decay: decay.Value))], nextCursor));
         }).WithSummary("Search intelligence").WithDescription("By value (match: exact, network, domain, prefix), type, label, TLP, owner, created / modified / added ranges, text (q), excludeDecayed; sorted and cursor-paged. Only readable objects count.").AllowAnonymous();
 
         var lookup = group.MapPost("/lookup", async Task<Ok<LookupView>> (LookupRequest request, bool? excludeDecayed, Caller caller, IntelQueries intel, IOptions<IntelReadOptions> options, CancellationToken ct) =>

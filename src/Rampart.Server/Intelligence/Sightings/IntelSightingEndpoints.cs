@@ -16,12 +16,14 @@ public sealed record SightingRequest(int? Count, DateTimeOffset? FirstSeen, Date
 
 /// <summary>A sighting as a reader sees it: <see cref="SightedBy"/> is null for an anonymous one, for everyone.</summary>
 public sealed record SightingView(string StixId, int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string? Note, bool Anonymous,
-    Guid? SightedBy, Tlp Tlp, DateTimeOffset CreatedAt)
+    Guid? SightedBy, Tlp Tlp, DateTimeOffset CreatedAt, System.Text.Json.Nodes.JsonObject? Stix = null)
 {
+    /// <summary>The view with the STIX <c>sighting</c> as served (<see cref="IntelSightings.StixOf"/>); only for a sighting the reader may read.</summary>
     public static SightingView From(IntelSighting s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new(s.StixId, s.Count, s.FirstSeen, s.LastSeen, s.Where, s.Note, s.Anonymous, s.Anonymous ? null : s.Record.OwnerOrganisationId, s.Record.Tlp, s.CreatedAt);
+        return new(s.StixId, s.Count, s.FirstSeen, s.LastSeen, s.Where, s.Note, s.Anonymous, s.Anonymous ? null : s.Record.OwnerOrganisationId, s.Record.Tlp, s.CreatedAt,
+            IntelSightings.StixOf(s.Json, s.Anonymous, s.Record.Tlp));
     }
 }
 

@@ -87,7 +87,7 @@ public enum SightingAudience
 /// The only writer and reader of sightings. A report is one transaction: the sighting's record and grants, the
 /// sighting, the sighted object's summary columns and decay, and an outbox row (<see cref="IntelChangeKind.Sighted"/>).
 /// </summary>
-public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPolicy access, AuditTrail audit, TimeProvider clock)
+public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPolicy access, AuditTrail audit, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IntelDecayOptions> decay)
 {
     /// <summary>Records a sighting of <paramref name="sighted"/> (read through the access decision by the caller).</summary>
     public async Task<IntelSighting> ReportAsync(Caller caller, IntelObject sighted, SightingReport report, CancellationToken cancellationToken)
@@ -163,7 +163,7 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
             target.LastSightedAt = report.LastSeen;
             if (target.Score is { } baseScore)
             {
-                IntelDecay.Apply(target, target.DecayKind, baseScore, target.DecaySince ?? report.LastSeen);
+                IntelDecay.Apply(target, target.DecayKind, baseScore, target.DecaySince ?? report.LastSeen, decay.Value);
             }
         }
 
@@ -182,6 +182,48 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return sighting;
+    }
+
+    /// <summary>
+    /// The sightings of the objects <paramref name="sightedRecordIds"/> (already read through the access decision) that
+    /// the caller may itself read — the sighting's own sharing decides, not the sighted object's: the owner of the object
+    /// reads those shared with it, the reporter its own, others only those shared with them. One query on the
+    /// <c>(SightedRecordId, …)</c> index per call; an anonymous sighting never names its reporter. Static so that the
+    /// exports, which hold the same database context and access decision, read sightings through this one reader.
+    /// </summary>
+    public static async Task<IReadOnlyList<ReadableSighting>> ReadableOfAsync(RampartDb db, AccessPolicy access, Caller caller, IReadOnlyList<long> sightedRecordIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(sightedRecordIds);
+        if (sightedRecordIds.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = sightedRecordIds as List<long> ?? [.. sightedRecordIds];
+        var rows = await access.Readable(db.IntelSightings.AsNoTracking().Where(s => EF.Parameter(ids).Contains(s.SightedRecordId)), caller)
+            .OrderBy(s => s.SightedRecordId).ThenBy(s => s.CreatedAt).ThenBy(s => s.RecordId)
+            .Select(s => new { s.RecordId, s.SightedRecordId, s.Record.Tlp, s.Record.OwnerOrganisationId, s.Anonymous, s.StixId, s.Count, s.FirstSeen, s.LastSeen, s.Where, s.Json })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new ReadableSighting(r.RecordId, r.SightedRecordId, r.Tlp, r.Anonymous ? null : r.OwnerOrganisationId, r.StixId, r.Count,
+            r.FirstSeen, r.LastSeen, r.Where, StixOf(r.Json, r.Anonymous, r.Tlp).ToJsonString()))];
+    }
+
+    /// <summary>
+    /// The stored STIX <c>sighting</c> as served: marked with its record's TLP (the access decision), an anonymous one
+    /// without any reference to an organisation (it never had one; stripped again so that no older row can carry one).
+    /// </summary>
+    public static JsonObject StixOf(string json, bool anonymous, Tlp tlp)
+    {
+        var node = Read.IntelQueries.WithRecordMarking(json, tlp)!;
+        if (anonymous)
+        {
+            node.Remove("created_by_ref");
+            node.Remove("where_sighted_refs");
+        }
+
+        return node;
     }
 
     /// <summary>
@@ -205,6 +247,10 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
         return ([.. rows.Take(limit)], rows.Count > limit);
     }
 }
+
+/// <summary>One readable sighting of an exported object: what the STIX and MISP exports write.</summary>
+public sealed record ReadableSighting(long RecordId, long SightedRecordId, Tlp Tlp, Guid? SightedBy, string StixId, int Count,
+    DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Where, string Json);
 
 /// <summary>Where a page of sightings ends: the last one's created time and record.</summary>
 public readonly record struct SightingPosition(DateTimeOffset CreatedAt, long RecordId)

@@ -29,7 +29,8 @@ public sealed record IngestOutcome(int Ordinal, string? StixId, IntelOutcomeKind
 /// rows, per-object outcomes and the job's counters commit together or not at all. Set-based: a batch costs
 /// a fixed number of round trips, not one per object.
 /// </summary>
-public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, AuditTrail audit, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IntelOptions> options, IngestPhases? phases = null)
+public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, AuditTrail audit, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IntelOptions> options, IngestPhases? phases = null,
+    Microsoft.Extensions.Options.IOptions<Search.IntelDecayOptions>? decayOptions = null)
 {
     public const int BatchSize = 1000;
 
@@ -286,7 +287,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                     Name = p.Name,
                     AddedAt = now,
                 };
-                p.ApplyTo(intel, now);
+                p.ApplyTo(intel, now, decayOptions?.Value);
                 newVersions.Add(new IntelObjectVersion { RecordId = record.Id, Modified = p.Modified, DateAdded = now, Json = p.Json });
                 versions[(p.StixId, p.Modified)] = p.Json;
                 objects[p.StixId] = intel;
@@ -344,7 +345,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             if (p.Modified > intel.Modified)
             {
                 var wasRevoked = intel.Revoked;
-                p.ApplyTo(intel, now);
+                p.ApplyTo(intel, now, decayOptions?.Value);
                 current[intel.RecordId] = (intel, p);
                 if (!isNew.Contains(intel.RecordId))
                 {
@@ -982,7 +983,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 
         public DateTimeOffset? ValidFrom { get; init; }
 
-        public void ApplyTo(IntelObject intel, DateTimeOffset now)
+        public void ApplyTo(IntelObject intel, DateTimeOffset now, Search.IntelDecayOptions? decay)
         {
             intel.StixType = StixType;
             intel.Created = Created;
@@ -993,7 +994,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             intel.Revoked = Revoked;
             intel.UpdatedAt = now;
             intel.WarningListed = Hits.Count > 0;
-            Search.IntelDecay.Apply(intel, Search.IntelDecay.KindOf(Values.Select(v => v.Kind)), Confidence, ValidFrom ?? (Modified > NoTimestamp ? Modified : now));
+            Search.IntelDecay.Apply(intel, Search.IntelDecay.KindOf(Values.Select(v => v.Kind)), Confidence, ValidFrom ?? (Modified > NoTimestamp ? Modified : now), decay);
         }
 
         /// <summary>The stored JSON when the record's TLP ended up stricter than this object's.</summary>

@@ -29,7 +29,18 @@ public sealed record ExportItem(IndicatorKind Kind, string Value, Tlp Tlp, strin
     public string? Owner { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>The sightings of the indicator the reader may read (MISP: the attribute's <c>Sighting</c> entries).</summary>
+    public IReadOnlyList<ExportSighting> Sightings { get; init; } = [];
 }
+
+/// <summary>
+/// One reported sighting of an exported value. <see cref="Organisation"/> is null for an anonymous sighting and must
+/// stay null: the writers name nobody then.
+/// </summary>
+/// <param name="StixId">The STIX <c>sighting</c> id (the MISP sighting's uuid is its UUID part).</param>
+/// <param name="Source">Where it was seen, as reported.</param>
+public sealed record ExportSighting(string StixId, int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string? Source, string? Organisation);
 
 /// <summary>
 /// What every export states up front. <see cref="MaxTlp"/> is the most restrictive TLP of the content: the writers

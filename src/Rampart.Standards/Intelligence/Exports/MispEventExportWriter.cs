@@ -81,6 +81,32 @@ public sealed class MispEventExportWriter : IndicatorExportWriter
         }
 
         json.WriteEndArray();
+        if (item.Sightings.Count > 0)
+        {
+            // MISP's sighting entries: type "0" (a sighting), its last seen time, the source; the organisation only
+            // when the sighting is attributed. MISP counts entries, it has no count field: one entry per report.
+            json.WriteStartArray("Sighting");
+            foreach (var sighting in item.Sightings)
+            {
+                json.WriteStartObject();
+                var dash = sighting.StixId.IndexOf("--", StringComparison.Ordinal);
+                json.WriteString("uuid", dash >= 0 ? sighting.StixId[(dash + 2)..] : sighting.StixId);
+                json.WriteString("type", "0");
+                json.WriteString("date_sighting", Unix(sighting.LastSeen));
+                json.WriteString("source", sighting.Source ?? "");
+                if (sighting.Organisation is { } organisation)
+                {
+                    json.WriteStartObject("Organisation");
+                    json.WriteString("name", organisation);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
         if (json.BytesPending > 64 * 1024)
         {
