@@ -16,6 +16,8 @@ namespace Rampart.Server.Tests;
 /// </summary>
 public abstract class IncidentSplitTests(IntakeNode fixture)
 {
+    private static readonly string[] KosovoAndAlbania = ["XK", "AL"];
+
     private SeededNode Node => fixture.Node;
 
     private static async Task<JsonNode> Ok(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
@@ -71,7 +73,7 @@ public abstract class IncidentSplitTests(IntakeNode fixture)
 
         // The intake team opens an incident from the first report and links the second to it too (it turns out unrelated).
         var opened = await Ok(await intake.PostAsync($"/api/reports/{first}/incident",
-            new { title = "Phishing wave", summary = "Mails to ministries.", tlp = "amber", severity = "medium", sector = "public-administration", countries = new[] { "XK", "AL" } }),
+            new { title = "Phishing wave", summary = "Mails to ministries.", tlp = "amber", severity = "medium", sector = "public-administration", countries = KosovoAndAlbania }),
             HttpStatusCode.Created);
         var incident = opened["linkedIncidents"]![0]!["id"]!.GetValue<string>();
         await Ok(await intake.PostAsync($"/api/reports/{second}/links", new { incident }));
