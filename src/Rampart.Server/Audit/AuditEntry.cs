@@ -192,6 +192,9 @@ public enum AuditEvent
     IncidentTemplateCreated = 732,
     IncidentTemplateChanged = 733,
     IncidentTemplateDeleted = 734,
+    IncidentReportSplitOut = 735,
+    IncidentSharingChanged = 736,
+    IncidentPrinted = 737,
     // 740–769 reporting clocks and requests for assistance (issue 11)
     /// <summary>A NIS2 stage report or GDPR breach notification was submitted and frozen (detail: stage, sequence, version).</summary>
     IncidentStageSubmitted = 740,

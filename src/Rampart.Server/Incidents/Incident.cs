@@ -195,6 +195,9 @@ public static class IncidentEvents
     public const string MergedInto = "merged-into";
     public const string MergedFrom = "merged-from";
     public const string MarkedDuplicate = "marked-duplicate";
+    public const string ReportSplitOut = "report-split-out";
+    public const string SplitFrom = "split-from";
+    public const string SharingChanged = "sharing-changed";
 }
 
 /// <summary>A task of an incident, assigned to a participating organisation or one of its people.</summary>

@@ -111,5 +111,13 @@ public static class IncidentCoordinationEndpoints
             return read is not null && await editing.MergeAsync(caller, read.Incident.Id, request, ct) is { } outcome ? TypedResults.Ok(outcome) : TypedResults.NotFound();
         }).WithSummary("Merge an incident into another")
             .WithDescription("Writers of the organisation owning both. Tasks, journal entries, attachments, linked reports and observables move to 'into'; participants join it; this incident becomes a duplicate of it. Needs confirm: true (without it, a 400 naming 'confirm' says which organisations would join). A stricter TLP is not merged into a looser one.");
+
+        group.MapPut("/{id}/sharing", async Task<Results<Ok<SharingChangeOutcome>, NotFound>> (string id, SharingChangeRequest request, Caller caller, IncidentEditing editing,
+            IncidentQueries incidents, CancellationToken ct) =>
+        {
+            var read = await IncidentEndpoints.ResolveAsync(incidents, caller, id, ct);
+            return read is not null && await editing.ChangeSharingAsync(caller, read.Incident.Id, request, ct) is { } outcome ? TypedResults.Ok(outcome) : TypedResults.NotFound();
+        }).WithSummary("Change an incident's TLP and audience")
+            .WithDescription("Writers of the owning organisation: 'tlp' and the audience as at opening ('audiences', or 'audience' with 'communityId'/'recipients'; none = the owner and its participants). Narrowing applies at once; widening (a looser TLP or any new audience entry) needs confirm: true, else a 400 naming 'confirm' says what widens. Accepted participants always keep reading; the journal tells every reader (from → to). Coordinators and others who read it get 403, everyone else 404.");
     }
 }

@@ -95,7 +95,8 @@ public sealed partial class IncidentEditing(
 
         // The number comes from a counter row updated in this transaction: on PostgreSQL the row lock serialises app
         // servers until commit, so no two incidents get one number and a rolled-back creation gives its number back.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside a caller's transaction (a report split out) it joins that one and leaves the commit to it.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         incident.Number = await NextNumberAsync(incident.Year, cancellationToken);
         db.SharedRecords.Add(record);
         db.Incidents.Add(incident);
@@ -128,7 +129,10 @@ public sealed partial class IncidentEditing(
         await Clocks.DeadlineRows.RefreshAsync(db, incident, dataProtection.Value.Jurisdictions, now, cancellationToken);
         audit.Record(AuditEvent.IncidentCreated, caller, $"incident:{incident.Id}", detail: $"{incident.HumanId} {tlp.Label()}");
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return incident;
     }
 

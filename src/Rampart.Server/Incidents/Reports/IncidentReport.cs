@@ -96,6 +96,9 @@ public static class ReportEvents
     public const string Linked = "linked";
     public const string Rejected = "rejected";
     public const string MailAcknowledged = "mail-acknowledged";
+
+    /// <summary>Split out of an incident into a new one (names neither: the reporter reads the report, not necessarily the incidents).</summary>
+    public const string SplitOut = "split-out";
 }
 
 /// <summary>A report linked to an incident (many-to-many, as in RTIR).</summary>

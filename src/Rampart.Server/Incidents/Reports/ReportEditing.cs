@@ -17,6 +17,12 @@ public sealed record LinkRequest(string? Incident);
 
 public sealed record RejectRequest(string? Reason);
 
+/// <summary>Splits a report out of an incident into a new one; the title defaults to the report's subject, the severity to the incident's.</summary>
+public sealed record SplitRequest(string? Title = null, IncidentSeverity? Severity = null, string? Reason = null);
+
+/// <summary>What a split did: the new incident, and what it took along.</summary>
+public sealed record SplitOutcome(Guid IncidentId, string IncidentNumber, string ReportNumber, int Attachments, int Observables);
+
 /// <summary>
 /// Receives reports (form, REST, mail) and triages them (link to incidents, reject). The envelope is owned by the intake
 /// organisation and grants the reporting organisation, written through <see cref="SharingStore"/>; triage is for writers of
@@ -228,6 +234,116 @@ public sealed class ReportEditing(
         audit.Record(AuditEvent.IncidentReportRejected, caller, $"report:{report.Id}", detail: report.HumanId);
         await SaveAsync(cancellationToken);
         return await reports.FindAsync(caller, report.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Splits a report out of an incident: the report is unlinked from it and becomes a new incident of the caller's
+    /// organisation (title and summary from the report, the other fields from the incident, TLP the stricter of the two, no
+    /// audience: participants are invited again), linked to the report, with the report's attachments on an entry of its journal
+    /// and the observables the reporter's organisation had linked to the old incident. Both journals record it; one transaction.
+    /// Who: a writer of the intake team (who triages the report) who owns or coordinates the incident. Null when the caller reads
+    /// neither, or the report is not linked to the incident (404); 403 when it reads both but may not do this.
+    /// </summary>
+    public async Task<SplitOutcome?> SplitAsync(Caller caller, string incidentId, string reportId, SplitRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var from = await FindIncidentAsync(caller, incidentId, cancellationToken);
+        var read = from is null ? null : await reports.ResolveAsync(caller, reportId, cancellationToken);
+        if (from is null || read is null
+            || !await db.IncidentReportLinks.AnyAsync(l => l.ReportRecordId == read.Report.RecordId && l.IncidentRecordId == from.Incident.RecordId, cancellationToken))
+        {
+            return null;
+        }
+
+        EnsureTriage(caller, read);
+        if (from.Standing < IncidentStanding.Coordinator)
+        {
+            throw new ForbiddenException("Only the owner and coordinators of the incident split a report out of it.");
+        }
+
+        var old = from.Incident;
+        var report = read.Report;
+        var errors = new RequestErrors();
+        errors.SingleLine("title", request.Title, IncidentLimits.TitleLength, required: false);
+        errors.MultiLine("reason", request.Reason, IncidentLimits.EntryLength);
+        if (request.Severity is { } severity && !Enum.IsDefined(severity))
+        {
+            errors.Add("severity", "low, medium, high or critical.");
+        }
+
+        errors.ThrowIfAny();
+        var tlp = report.Record.Tlp > old.Record.Tlp ? report.Record.Tlp : old.Record.Tlp;
+        var summary = report.Text.Length > IncidentLimits.SummaryLength ? report.Text[..IncidentLimits.SummaryLength] : report.Text;
+        var incidentRequest = new IncidentRequest(
+            string.IsNullOrWhiteSpace(request.Title) ? report.Subject : request.Title, summary, tlp, old.Pap, request.Severity ?? old.Severity, old.Sector,
+            [.. old.Countries.Select(c => c.Country)], [.. old.Classifications.Select(c => new RsitRequest(c.Category, c.Kind))], old.AffectedEntity, old.EntityKind,
+            AwareAt: report.ReceivedAt);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var created = await incidentEditing.CreateAsync(caller, incidentRequest, cancellationToken);
+        var now = clock.GetUtcNow();
+        await db.IncidentReportLinks.Where(l => l.ReportRecordId == report.RecordId && l.IncidentRecordId == old.RecordId).ExecuteDeleteAsync(cancellationToken);
+        db.IncidentReportLinks.Add(new ReportIncidentLink { ReportRecordId = report.RecordId, IncidentRecordId = created.RecordId, LinkedByUserId = caller.UserId, LinkedAt = now });
+
+        // The old incident's readers learn that a report went; the numbers only its owner (as for a merge: the report and the new
+        // incident are not theirs to know of).
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "" : " " + request.Reason.Trim();
+        db.IncidentJournal.Add(new IncidentJournalEntry
+        {
+            PublicId = Guid.CreateVersion7(now), IncidentRecordId = old.RecordId, Kind = JournalEntryKind.System, Event = IncidentEvents.ReportSplitOut,
+            Body = $"{report.HumanId} → {created.HumanId}{reason}", OwnerOnly = true, AuthorUserId = caller.UserId, AuthorOrganisationId = caller.OrganisationId, CreatedAt = now,
+        });
+        var entryId = Guid.CreateVersion7(now);
+        db.IncidentJournal.Add(new IncidentJournalEntry
+        {
+            PublicId = Guid.CreateVersion7(now), IncidentRecordId = created.RecordId, Kind = JournalEntryKind.System, Event = IncidentEvents.SplitFrom,
+            Body = $"{report.HumanId} ← {old.HumanId}{reason}", OwnerOnly = true, AuthorUserId = caller.UserId, AuthorOrganisationId = caller.OrganisationId, CreatedAt = now,
+        });
+
+        // The reporter's files, on an entry of the new incident (the report keeps its own).
+        var attachments = await db.IncidentAttachments.AsNoTracking().Where(a => a.ReportRecordId == report.RecordId).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        if (attachments.Count > 0)
+        {
+            db.IncidentJournal.Add(new IncidentJournalEntry
+            {
+                PublicId = entryId, IncidentRecordId = created.RecordId, Kind = JournalEntryKind.Entry, Body = $"{report.HumanId}: {report.Subject}",
+                AuthorUserId = caller.UserId, AuthorOrganisationId = caller.OrganisationId, CreatedAt = now,
+            });
+            foreach (var a in attachments)
+            {
+                var content = await db.IncidentAttachmentContents.AsNoTracking().Where(c => c.AttachmentId == a.Id).Select(c => c.Content).SingleAsync(cancellationToken);
+                var copy = AttachmentStore.Stage(db, new AttachmentUpload(a.FileName, a.DeclaredContentType, content, a.Sha256, a.Sample), caller, now);
+                copy.IncidentRecordId = created.RecordId;
+                copy.JournalEntryId = entryId;
+                audit.Record(AuditEvent.IncidentAttachmentAdded, caller, $"incident:{created.Id}", detail: $"{copy.Id} {a.Sha256} {a.Size}");
+            }
+        }
+
+        // The observables the reporter's organisation linked to the old incident are linked to the new one too (a link; whoever
+        // reads the new incident sees an object only if the access decision lets them read the object itself).
+        var observables = 0;
+        if (report.ReporterOrganisationId is { } reporter)
+        {
+            var links = await db.IncidentObservables.AsNoTracking().Where(l => l.IncidentRecordId == old.RecordId && l.AddedByOrganisationId == reporter)
+                .Take(10_000).ToListAsync(cancellationToken);
+            foreach (var link in links)
+            {
+                db.IncidentObservables.Add(new Observables.IncidentObservable
+                {
+                    IncidentRecordId = created.RecordId, IntelRecordId = link.IntelRecordId, CreatedHere = false,
+                    AddedByOrganisationId = link.AddedByOrganisationId, AddedByUserId = link.AddedByUserId, AddedAt = now,
+                });
+            }
+
+            observables = links.Count;
+        }
+
+        db.IncidentReportEvents.Add(new ReportEvent { ReportRecordId = report.RecordId, Event = ReportEvents.SplitOut, UserId = caller.UserId, OrganisationId = caller.OrganisationId, CreatedAt = now });
+        audit.Record(AuditEvent.IncidentReportSplitOut, caller, $"report:{report.Id}", detail: $"{report.HumanId}: {old.HumanId} -> {created.HumanId}");
+        await SaveAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new SplitOutcome(created.Id, created.HumanId, report.HumanId, attachments.Count, observables);
     }
 
     /// <summary>Records that the reporter was sent an e-mail acknowledgement.</summary>

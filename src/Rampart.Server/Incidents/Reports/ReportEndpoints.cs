@@ -203,6 +203,13 @@ public static class ReportEndpoints
         }).WithSummary("List an incident's reports")
             .WithDescription("The reports linked to the incident that the caller may read (the intake team and each reporting organisation its own), newest first, cursor-paged.");
 
+        group.MapPost("/{id}/reports/{reportId}/split", async Task<Results<Created<SplitOutcome>, NotFound>> (string id, string reportId, SplitRequest? request, Caller caller, ReportEditing editing, CancellationToken ct) =>
+            await editing.SplitAsync(caller, id, reportId, request ?? new SplitRequest(), ct) is { } done
+                ? TypedResults.Created($"/api/incidents/{done.IncidentId}", done)
+                : TypedResults.NotFound())
+            .WithSummary("Split a report out of an incident")
+            .WithDescription("The report (UUID or RPT number) is unlinked from the incident and becomes a new incident of the caller's organisation, linked to it: title (or 'title') and summary from the report, the other fields from the incident, severity 'severity' if given, TLP the stricter of report and incident, no audience (invite participants again). The report's attachments go onto a journal entry of the new incident; observables the reporter's organisation linked to the old incident are linked to the new one. Both journals record it (owner-only), the report's history says 'split-out'. Writers of the intake team who own or coordinate the incident; others who read both get 403; 404 when the caller reads neither or the report is not linked to the incident.");
+
         group.MapPost("/{id}/journal/attachments", async Task<Results<Created<JournalEntryView>, NotFound>> (HttpContext http, string id, Caller caller, IncidentEditing editing, IncidentQueries incidents, IOptions<AttachmentOptions> options, CancellationToken ct) =>
         {
             if (!http.Request.HasFormContentType)
