@@ -133,9 +133,17 @@ public abstract class TaxiiInteropTests(DatabaseProvider provider)
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
+    /// <summary>C's admin; a long time limit, as creating a connection and running it talk to S (slow on a loaded test machine).</summary>
+    private static HttpClient AdminOf(SeededNode c)
+    {
+        var client = c.Client(c.OwnerAdmin);
+        client.Timeout = TimeSpan.FromMinutes(10);
+        return client;
+    }
+
     private static async Task<Guid> ConnectionAsync(SeededNode c, SocketServer server, string collection, SeededNode s, string direction)
     {
-        var response = await c.Client(c.OwnerAdmin).PostAsJsonAsync("/api/taxii/connections", new
+        var response = await AdminOf(c).PostAsJsonAsync("/api/taxii/connections", new
         {
             name = "Partner node", apiRoot = $"{server.BaseUrl}/taxii2/api/", collectionId = collection, authentication = "basic",
             user = s.Owner.Email, password = s.Owner.ApiKey, direction, pullTlp = "amber", pushBatchSize = 2,
@@ -147,7 +155,7 @@ public abstract class TaxiiInteropTests(DatabaseProvider provider)
 
     private static async Task RunNowAsync(SeededNode c, Guid connection)
     {
-        Assert.Equal(HttpStatusCode.Accepted, (await c.Client(c.OwnerAdmin).PostAsync($"/api/taxii/connections/{connection}/run", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await AdminOf(c).PostAsync($"/api/taxii/connections/{connection}/run", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
         await using var scope = c.Factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TaxiiClientJob>().RunAsync(default);
     }
