@@ -2,8 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Identity;
+using Rampart.Server.Taxii;
+using Rampart.Server.Taxii.Client;
 
 namespace Rampart.Server.Tests;
 
@@ -21,6 +26,8 @@ public abstract class TaxiiTests(NodeFixture fixture)
 
     private static readonly string[] IndicatorType = ["indicator"];
     private static readonly string[] RansomwareLabel = ["ransomware"];
+
+    private static readonly string[] AmberTlp = ["amber"];
 
     private SeededNode Node => fixture.Node;
 
@@ -457,6 +464,81 @@ public abstract class TaxiiTests(NodeFixture fixture)
         Assert.Equal([labelled["id"]!.GetValue<string>()], Ids(objects));
     }
 
+    /// <summary>Shares one new indicator through <c>POST /api/intel/bundles</c> with the given TLP and audience query; returns its id.</summary>
+    private async Task<string> ShareAsync(Person person, string sharing)
+    {
+        var indicator = Indicator();
+        var bundle = new JsonObject { ["type"] = "bundle", ["id"] = Id("bundle"), ["objects"] = new JsonArray(indicator) }.ToJsonString();
+        var response = await Node.Client(person).PostAsync($"/api/intel/bundles?{sharing}", new StringContent(bundle, Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return indicator["id"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task CollectionFilter_TlpsOwnersAudiences_ServeOnlyMatching_AndOnlyWhatTheAccessDecisionGivesEachReader()
+    {
+        var ownerGreenNetwork = await ShareAsync(Node.Owner, "tlp=green&audience=network");
+        var ownerAmberCommunity = await ShareAsync(Node.Owner, $"tlp=amber&audience=community:{Node.Community}");
+        var ownerAmberRecipient = await ShareAsync(Node.Owner, $"tlp=amber&audience=organisation:{Node.RecipientOrg}");
+        var memberGreenNetwork = await ShareAsync(Node.Member, "tlp=green&audience=network");
+        var outsiderAmberOwn = await ShareAsync(Node.Outsider, "tlp=amber");
+        Settle();
+        string[] all = [ownerGreenNetwork, ownerAmberCommunity, ownerAmberRecipient, memberGreenNetwork, outsiderAmberOwn];
+
+        // Network collections every logged-in person reads; each filters by one of the three.
+        Task<string> Network(object filter) => CollectionAsync(Node.NodeAdmin, new { title = $"Filtered {Guid.NewGuid():N}", network = true, filter });
+        var amber = await Network(new { tlps = AmberTlp });
+        var ownedByOwner = await Network(new { owners = new[] { Node.OwnerOrg } });
+        var community = await Network(new { audiences = new object[] { new { kind = "community", id = Node.Community } } });
+        var recipient = await Network(new { audiences = new object[] { new { kind = "organisation", id = Node.RecipientOrg } } });
+        var outsider = await Network(new { audiences = new object[] { new { kind = "organisation", id = Node.OutsiderOrg } } });
+
+        async Task<string[]> Serves(Person person, string collection)
+        {
+            var query = $"?match[id]={string.Join(',', all)}";
+            var (objects, _, _) = await GetObjectsAsync(person, collection, query);
+            var manifest = await OkJsonAsync(await Client(person).GetAsync($"/taxii2/api/collections/{collection}/manifest/{query}"));
+            var listed = (manifest["objects"]?.AsArray() ?? []).Select(o => o!["id"]!.GetValue<string>()).Order().ToArray();
+            var served = Ids(objects).Order().ToArray();
+            Assert.Equal(served, listed);
+            return served;
+        }
+
+        static string[] Expect(params string[] ids) => [.. ids.Order()];
+
+        // tlps: only AMBER, and of it only what each reader may read.
+        Assert.Equal(Expect(ownerAmberCommunity, ownerAmberRecipient), await Serves(Node.Owner, amber));
+        Assert.Equal(Expect(ownerAmberCommunity), await Serves(Node.Member, amber));
+        Assert.Equal(Expect(ownerAmberRecipient), await Serves(Node.Recipient, amber));
+        Assert.Equal(Expect(outsiderAmberOwn), await Serves(Node.Outsider, amber));
+        Assert.Empty(await Serves(Node.SameCountry, amber));
+        Assert.Empty(await Serves(Node.NodeAdmin, amber));
+
+        // owners: only the owner organisation's objects, and of them only what each reader may read.
+        Assert.Equal(Expect(ownerGreenNetwork, ownerAmberCommunity, ownerAmberRecipient), await Serves(Node.Owner, ownedByOwner));
+        Assert.Equal(Expect(ownerGreenNetwork, ownerAmberCommunity), await Serves(Node.Member, ownedByOwner));
+        Assert.Equal(Expect(ownerGreenNetwork, ownerAmberRecipient), await Serves(Node.Recipient, ownedByOwner));
+        Assert.Equal(Expect(ownerGreenNetwork), await Serves(Node.Outsider, ownedByOwner));
+        Assert.Equal(Expect(ownerGreenNetwork), await Serves(Node.NodeAdmin, ownedByOwner));
+
+        // audiences: objects shared with the entry (an organisation entry also matches what it owns) — never to a reader the decision refuses.
+        Assert.Equal(Expect(ownerAmberCommunity), await Serves(Node.Owner, community));
+        Assert.Equal(Expect(ownerAmberCommunity), await Serves(Node.Member, community));
+        Assert.Empty(await Serves(Node.Recipient, community));
+        Assert.Empty(await Serves(Node.Outsider, community));
+        Assert.Empty(await Serves(Node.NodeAdmin, community));
+
+        Assert.Equal(Expect(ownerAmberRecipient), await Serves(Node.Recipient, recipient));
+        Assert.Equal(Expect(ownerAmberRecipient), await Serves(Node.Owner, recipient));
+        Assert.Empty(await Serves(Node.Member, recipient));
+        Assert.Empty(await Serves(Node.Outsider, recipient));
+        Assert.Empty(await Serves(Node.NodeAdmin, recipient));
+
+        Assert.Equal(Expect(outsiderAmberOwn), await Serves(Node.Outsider, outsider));
+        Assert.Empty(await Serves(Node.Owner, outsider));
+        Assert.Empty(await Serves(Node.NodeAdmin, outsider));
+    }
+
     [Fact]
     public async Task MatchVersion_LastFirstAllAndTimestamp_AndVersionsEndpoint()
     {
@@ -529,6 +611,34 @@ public abstract class TaxiiTests(NodeFixture fixture)
         await TaxiiErrorAsync(byMember, HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, byOwner.StatusCode);
         await TaxiiErrorAsync(after, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Delete_MatchVersionSelectingSomeVersions_Is400NamingIt_WithdrawsNothing_AllWithdraws()
+    {
+        var collection = await OwnerCollectionAsync();
+        var id = Id("indicator");
+        var pattern = $"[domain-name:value = 'd{Guid.NewGuid():N}.example.org']";
+        await PostAsync(Node.Owner, collection, Envelope(Indicator(id, "2026-02-01T00:00:00.000Z", pattern)));
+        Settle();
+        await PostAsync(Node.Owner, collection, Envelope(Indicator(id, "2026-03-01T00:00:00.000Z", pattern)));
+        Settle();
+        var path = $"/taxii2/api/collections/{collection}/objects/{id}/";
+
+        foreach (var version in new[] { "last", "first", "2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z", "last,first" })
+        {
+            var refused = await Client(Node.Owner).DeleteAsync($"{path}?match[version]={version}");
+            var error = await TaxiiErrorAsync(refused, HttpStatusCode.BadRequest);
+            Assert.NotNull(error["details"]!["match[version]"]);
+        }
+
+        var still = await OkJsonAsync(await Client(Node.Owner).GetAsync($"{path}?match[version]=all"));
+        Assert.Equal(2, still["objects"]!.AsArray().Count);
+
+        var withdrawn = await Client(Node.Owner).DeleteAsync($"{path}?match[version]=all");
+        Settle();
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        await TaxiiErrorAsync(await Client(Node.Owner).GetAsync($"{path}?match[version]=all"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -1049,6 +1159,133 @@ public abstract class TaxiiTests(NodeFixture fixture)
         var resource = await OkJsonAsync(await Client(Node.Member).GetAsync($"/taxii2/api/collections/{alias}/"));
         Assert.Equal(id, resource["id"]!.GetValue<string>());
         Assert.True(resource["can_write"]!.GetValue<bool>());
+    }
+
+    /// <summary>A browser session (cookie, through the login form) of a new analyst of <paramref name="organisation"/>.</summary>
+    private async Task<HttpClient> BrowserAsync(Guid organisation)
+    {
+        var email = $"pages-{Guid.NewGuid():N}@taxii.test";
+        const string password = "Taxii-Pages-Password-1234";
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            await SeededNode.PersonAsync(scope.ServiceProvider, organisation, email, Role.Analyst);
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            await users.RemovePasswordAsync(user);
+            await users.AddPasswordAsync(user, password);
+            user.MustChangePassword = false;
+            await users.UpdateAsync(user);
+        }
+
+        var browser = WebForms.Browser(Node.Factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await WebForms.LogInAsync(browser, email, password)).StatusCode);
+        return browser;
+    }
+
+    private static async Task<string> PageAsync(HttpClient browser, string path)
+    {
+        var response = await browser.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {html}");
+        return System.Net.WebUtility.HtmlDecode(html);
+    }
+
+    /// <summary>Administrators cannot log in to a page without a second factor; what a page lists is the same call, made here as them.</summary>
+    private static Caller[] Administrators(SeededNode node) =>
+    [
+        new(node.NodeAdmin.UserId, node.NodeOrg, Role.NodeAdmin, new HashSet<Guid>(), Credential: "test"),
+        new(Guid.NewGuid(), node.OutsiderOrg, Role.OrgAdmin, new HashSet<Guid>(), Credential: "test"),
+    ];
+
+    [Fact]
+    public async Task CollectionsPage_Rendered_ShowsTheCollectionsAPersonMaySee_WithAddressFilterAndReaders_NotAnotherOrganisations()
+    {
+        var title = $"Owner feed {Guid.NewGuid():N}";
+        var owned = await CollectionAsync(Node.OwnerAdmin, new
+        {
+            title,
+            filter = new { types = IndicatorType, tlps = AmberTlp },
+            readers = new object[] { new { kind = "organisation", id = Node.OwnerOrg } },
+        });
+        var networkTitle = $"Network feed {Guid.NewGuid():N}";
+        var network = await CollectionAsync(Node.NodeAdmin, new { title = networkTitle, network = true });
+
+        var ownerPage = await PageAsync(await BrowserAsync(Node.OwnerOrg), "/taxii/collections");
+        var outsiderPage = await PageAsync(await BrowserAsync(Node.OutsiderOrg), "/taxii/collections");
+
+        Assert.Contains(title, ownerPage, StringComparison.Ordinal);
+        Assert.Contains($"/taxii2/api/collections/{owned}/", ownerPage, StringComparison.Ordinal);
+        Assert.Contains("TLP: amber", ownerPage, StringComparison.Ordinal);
+        Assert.Contains("indicator", ownerPage, StringComparison.Ordinal);
+        Assert.Contains(networkTitle, ownerPage, StringComparison.Ordinal);
+        Assert.Contains($"/taxii2/api/collections/{network}/", outsiderPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(title, outsiderPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(owned, outsiderPage, StringComparison.Ordinal);
+
+        // What the page lists, as the administrators who may not see the organisation's collection.
+        foreach (var admin in Administrators(Node))
+        {
+            await using var scope = Node.Factory.Services.CreateAsyncScope();
+            var (items, _) = await scope.ServiceProvider.GetRequiredService<TaxiiCollections>().ListAsync(admin, null, 200, default);
+            Assert.DoesNotContain(items, c => c.Id == Guid.Parse(owned));
+        }
+    }
+
+    [Fact]
+    public async Task ConnectionsPage_Rendered_ShowsStateCheckpointsCountsAndLastError_NotAnotherOrganisationsConnection()
+    {
+        var ours = $"Partner CERT {Guid.NewGuid():N}";
+        var theirs = $"Outsider feed {Guid.NewGuid():N}";
+        var now = Node.Factory.Clock.GetUtcNow();
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            TaxiiConnection Connection(Guid organisation, string name) => new()
+            {
+                PublicId = Guid.NewGuid(), OrganisationId = organisation, Name = name, ApiRoot = "https://taxii.partner.example/api1/",
+                CollectionId = "91a7b528-80eb-42ed-a74d-c6fbd5a26116", Authentication = TaxiiAuthentication.None, Direction = TaxiiDirection.Both,
+                IntervalSeconds = 3600, Enabled = true, CreatedByUserId = Guid.NewGuid(), CreatedAt = now, NextRunAt = now.AddHours(1),
+                LastRunAt = now, Status = TaxiiRunStatus.Failed, LastError = $"The remote refused the credentials (401) {name}", LastErrorAt = now,
+                PullCheckpoint = new DateTimeOffset(2026, 10, 31, 17, 42, 0, TimeSpan.Zero), PushCheckpointAddedAt = new DateTimeOffset(2026, 10, 30, 8, 15, 0, TimeSpan.Zero),
+                LastPulled = 32, LastAdded = 17, LastUpdated = 4, LastUnchanged = 9, LastRejected = 2, LastPushed = 5, LastPushFailed = 1, LastPushPending = 3,
+            };
+            db.TaxiiConnections.AddRange(Connection(Node.OwnerOrg, ours), Connection(Node.OutsiderOrg, theirs));
+            await db.SaveChangesAsync();
+        }
+
+        var ownerPage = await PageAsync(await BrowserAsync(Node.OwnerOrg), "/taxii/connections");
+        var outsiderPage = await PageAsync(await BrowserAsync(Node.OutsiderOrg), "/taxii/connections");
+        var memberPage = await PageAsync(await BrowserAsync(Node.MemberOrg), "/taxii/connections");
+
+        Assert.Contains(ours, ownerPage, StringComparison.Ordinal);
+        Assert.Contains("Failed", ownerPage, StringComparison.Ordinal);
+        Assert.Contains("17:42", ownerPage, StringComparison.Ordinal);
+        Assert.Contains("08:15", ownerPage, StringComparison.Ordinal);
+        Assert.Contains("17 / 4 / 9 / 2", ownerPage, StringComparison.Ordinal);
+        Assert.Contains("5 / 1 / 3", ownerPage, StringComparison.Ordinal);
+        Assert.Contains($"The remote refused the credentials (401) {ours}", ownerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(theirs, ownerPage, StringComparison.Ordinal);
+
+        Assert.Contains(theirs, outsiderPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(ours, outsiderPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(ours, memberPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(theirs, memberPage, StringComparison.Ordinal);
+
+        foreach (var admin in Administrators(Node))
+        {
+            await using var scope = Node.Factory.Services.CreateAsyncScope();
+            IReadOnlyList<TaxiiConnection> items;
+            try
+            {
+                (items, _) = await scope.ServiceProvider.GetRequiredService<TaxiiConnections>().ListAsync(admin, null, 200, default);
+            }
+            catch (Rampart.Server.Hosting.ForbiddenException)
+            {
+                items = [];
+            }
+
+            Assert.DoesNotContain(items, c => c.Name == ours);
+        }
     }
 }
 

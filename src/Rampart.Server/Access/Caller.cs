@@ -17,19 +17,30 @@ public sealed record Caller(
 
     private const string ItemKey = "rampart.caller";
 
-    /// <summary>The caller of this HTTP request, resolved once (by the registered <see cref="ICallerResolver"/>) and kept for the rest of it.</summary>
+    /// <summary>
+    /// The caller of this HTTP request, resolved once (by the registered <see cref="ICallerResolver"/>) and kept for the rest of it.
+    /// The resolution itself is shared: components prerendered in one request (a page and the notification bell) ask at
+    /// the same time, and two resolutions would run two queries at once on the request's one DbContext.
+    /// </summary>
     public static async ValueTask<Caller> ForRequestAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Items.TryGetValue(ItemKey, out var cached) && cached is Caller caller)
+        Task<Caller> resolution;
+        lock (context.Items)
         {
-            return caller;
+            if (context.Items.TryGetValue(ItemKey, out var cached) && cached is Task<Caller> started)
+            {
+                resolution = started;
+            }
+            else
+            {
+                var resolver = context.RequestServices.GetRequiredService<ICallerResolver>();
+                resolution = resolver.ResolveAsync(context.User, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+                context.Items[ItemKey] = resolution;
+            }
         }
 
-        var resolver = context.RequestServices.GetRequiredService<ICallerResolver>();
-        caller = await resolver.ResolveAsync(context.User, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
-        context.Items[ItemKey] = caller;
-        return caller;
+        return await resolution;
     }
 
     public static Caller Anonymous(string? clientIp = null) =>

@@ -135,7 +135,8 @@ public static class TaxiiEndpoints
                     throw new TaxiiException(StatusCodes.Status403Forbidden, "Only the organisation that owns an object deletes it.", "Ask its owner to withdraw it.");
                 }
 
-                return Results.StatusCode(StatusCodes.Status200OK);
+                // TAXII 2.1 §5.7: 200, no payload, with the TAXII media type.
+                return Results.Content("", TaxiiHttp.TaxiiMediaType, statusCode: StatusCodes.Status200OK);
             }));
 
         root.MapGet("/collections/{id}/objects/{objectId}/versions/", (string id, string objectId, HttpContext http, TaxiiCollections collections, IntelQueries queries, TaxiiCursors cursors, IOptions<TaxiiOptions> options) =>
