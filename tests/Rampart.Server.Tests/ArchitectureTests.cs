@@ -70,6 +70,7 @@ public sealed partial class ArchitectureTests
         "Incidents/Observables/",
         // These name the Observables namespace only; what they read comes through IncidentObservables.
         "Incidents/Export/",
+        "Incidents/Print/IncidentPrint.razor",
         "Incidents/IncidentCoordinationEndpoints.cs",
         "Incidents/IncidentsFeature.cs",
         "Capacity/Projects/ProjectQueries.cs",

@@ -61,7 +61,7 @@ public abstract class IncidentWorkTests(NodeFixture fixture)
         var template = new
         {
             name = "Ransomware", description = "Encrypted file servers.", tlp = "amber+strict", severity = "critical", sector = "health",
-            classifications = new[] { new { category = "malicious-code", type = "ransomware" } },
+            classifications = new[] { new { category = "malicious-code", type = "infected-system" } },
             tasks = new[] { new { title = "Isolate the segment", ownerOnly = false }, new { title = "Call the ministry", ownerOnly = true } },
         };
         // Analysts use templates, they do not keep them; bad input is a 400 naming the field.
