@@ -128,20 +128,25 @@ def main() -> int:
                                                    "__RequestVerificationToken": _token_any(page, "setup-password"),
                                                    "Password.Current": password, "Password.New": new, "Password.Confirm": new})
         m = re.search(r"([a-z2-7]{4}(?: [a-z2-7]{4}){5,})", page)
-        if not m:
-            print("The password was not accepted:", page_errors(page) or "(no message)", file=sys.stderr)
+        errors = page_errors(page)
+        if not m and not errors:
+            # Analysts and viewers need no second factor: the new password is set and the session goes on.
+            print("Password changed. This account needs no second factor (only administrators do).")
+        elif not m:
+            print("The password was not accepted:", errors or "(no message)", file=sys.stderr)
             return 1
-        key = m.group(1)
-        url, page = s.post_form("/account/setup", {"_handler": "setup-totp", "__RequestVerificationToken": _token_any(page, "setup-totp"),
-                                                   "Totp.Code": totp(key)})
-        codes = re.findall(r"\b[A-Z0-9]{5}-[A-Z0-9]{5}\b", page)
-        if not codes:
-            print("The second factor was not turned on:", page_errors(page) or "(no message)", file=sys.stderr)
-            return 1
-        print(f"Second factor on. Authenticator key (add it to your authenticator app): {key}")
-        print("Recovery codes (each works once; shown only now):")
-        for c in codes:
-            print("  " + c)
+        else:
+            key = m.group(1)
+            url, page = s.post_form("/account/setup", {"_handler": "setup-totp", "__RequestVerificationToken": _token_any(page, "setup-totp"),
+                                                       "Totp.Code": totp(key)})
+            codes = re.findall(r"\b[A-Z0-9]{5}-[A-Z0-9]{5}\b", page)
+            if not codes:
+                print("The second factor was not turned on:", page_errors(page) or "(no message)", file=sys.stderr)
+                return 1
+            print(f"Second factor on. Authenticator key (add it to your authenticator app): {key}")
+            print("Recovery codes (each works once; shown only now):")
+            for c in codes:
+                print("  " + c)
     elif path.startswith("/account/setup"):
         print("This account still has its one-time password: run again with --first-login.", file=sys.stderr)
         return 1

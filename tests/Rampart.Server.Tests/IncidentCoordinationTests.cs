@@ -95,6 +95,8 @@ public abstract class IncidentCoordinationTests(NodeFixture fixture)
         }
 
         Assert.Equal(HttpStatusCode.OK, (await contributor.GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+        // The value is also found by search (the cyber observable stored beside the indicator) while the contributor takes part.
+        Assert.NotEmpty(await ItemsAsync(contributor, $"/api/intel/objects?q={value}&limit=50"));
 
         // Nobody but the owner's writers removes: outsiders and every administrator 404, the contributor and the owner's viewer and read-only key 403.
         foreach (var person in new[] { Node.Outsider, Node.NodeAdmin, await OtherOrgAdminAsync(), Node.Recipient })
@@ -120,6 +122,11 @@ public abstract class IncidentCoordinationTests(NodeFixture fixture)
         // The intelligence the incident created follows the incident's audience: the removed organisation loses it too.
         Assert.Equal(HttpStatusCode.NotFound, (await contributor.GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+        // ... and the value itself: neither search nor lookup finds the cyber observable stored beside it (review S8-1).
+        Assert.Empty(await ItemsAsync(contributor, $"/api/intel/objects?q={value}&limit=50"));
+        Assert.NotEmpty(await ItemsAsync(owner, $"/api/intel/objects?q={value}&limit=50"));
+        var lookup = await Ok(await contributor.PostAsync("/api/intel/lookup", new { values = new[] { value } }));
+        Assert.Empty(lookup["known"]!.AsArray());
         Assert.Equal(1, await AuditCountAsync(AuditEvent.IncidentParticipantRemoved, $"incident:{id}"));
         var participants = (await Ok(await owner.GetAsync($"/api/incidents/{id}/participants"))).AsArray();
         Assert.Equal("removed", participants.Single(p => p!["id"]!.GetValue<string>() == participantId)!["status"]!.GetValue<string>());

@@ -315,6 +315,40 @@ public sealed class IncidentObservables(
 
             await sharing.ApplyAsync(record, record.Tlp, wanted, record.Published, cancellationToken);
         }
+
+        // The cyber observables stored beside those objects when their values were typed (the intel side keeps an SCO per value,
+        // not linked to the incident) only ever narrow with them: a removed or narrowed-away reader loses the value too (review
+        // S8-1). An SCO of the same owner carrying the same value is narrowed even if it came from elsewhere — failing closed.
+        var createdIds = records.Select(r => r.Id).ToList();
+        if (createdIds.Count == 0)
+        {
+            return;
+        }
+
+        var values = db.ObservableLinks.Where(l => createdIds.Contains(l.RecordId)).Select(l => l.ObservableId);
+        var beside = await db.ObservableLinks.Where(l => values.Contains(l.ObservableId) && !createdIds.Contains(l.RecordId))
+            .Join(db.IntelObjects, l => l.RecordId, o => o.RecordId, (l, o) => new { o.RecordId, o.StixType, o.OwnerOrganisationId })
+            .Distinct().ToListAsync(cancellationToken);
+        var owners = records.ToDictionary(r => r.Id, r => r.OwnerOrganisationId);
+        var ownersOfCreated = owners.Values.ToHashSet();
+        var companionIds = beside.Where(b => Rampart.Standards.Stix.StixTypes.IsSco(b.StixType) && ownersOfCreated.Contains(b.OwnerOrganisationId))
+            .Select(b => b.RecordId).Distinct().ToList();
+        if (companionIds.Count == 0)
+        {
+            return;
+        }
+
+        var companions = await db.SharedRecords.Where(r => companionIds.Contains(r.Id)).ToListAsync(cancellationToken);
+        foreach (var companion in companions)
+        {
+            var wanted = AudienceFor(incident, incidentAudience, companion.OwnerOrganisationId);
+            var current = SharingStore.AudienceOf(await sharing.GrantsOfAsync(companion.Id, cancellationToken));
+            var narrowed = current.Where(wanted.Contains).ToList();
+            if (narrowed.Count != current.Count)
+            {
+                await sharing.ApplyAsync(companion, companion.Tlp, narrowed, companion.Published, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The listed object's own cyber observable: same owner, a cyber-observable type, correlated only by equal values it carries.</summary>

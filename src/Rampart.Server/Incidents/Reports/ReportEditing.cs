@@ -241,7 +241,7 @@ public sealed class ReportEditing(
     /// organisation (title and summary from the report, the other fields from the incident, TLP the stricter of the two, no
     /// audience: participants are invited again), linked to the report, with the report's attachments on an entry of its journal
     /// and the observables the reporter's organisation had linked to the old incident. Both journals record it; one transaction.
-    /// Who: a writer of the intake team (who triages the report) who owns or coordinates the incident. Null when the caller reads
+    /// Who: a writer of the intake team (who triages the report) whose organisation owns the incident. Null when the caller reads
     /// neither, or the report is not linked to the incident (404); 403 when it reads both but may not do this.
     /// </summary>
     public async Task<SplitOutcome?> SplitAsync(Caller caller, string incidentId, string reportId, SplitRequest request, CancellationToken cancellationToken)
@@ -257,9 +257,11 @@ public sealed class ReportEditing(
         }
 
         EnsureTriage(caller, read);
-        if (from.Standing < IncidentStanding.Coordinator)
+        // Owner only: the new incident belongs to the caller and copies the old one's facts (entity, countries, sector, RSIT);
+        // a coordinator could otherwise re-own the owner's RED facts and widen them (review S8-2).
+        if (from.Standing < IncidentStanding.Owner)
         {
-            throw new ForbiddenException("Only the owner and coordinators of the incident split a report out of it.");
+            throw new ForbiddenException("Only the incident's owner splits a report out of it.");
         }
 
         var old = from.Incident;
