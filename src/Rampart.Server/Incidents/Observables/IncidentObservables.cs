@@ -318,7 +318,8 @@ public sealed class IncidentObservables(
 
         // The cyber observables stored beside those objects when their values were typed (the intel side keeps an SCO per value,
         // not linked to the incident) only ever narrow with them: a removed or narrowed-away reader loses the value too (review
-        // S8-1). An SCO of the same owner carrying the same value is narrowed even if it came from elsewhere — failing closed.
+        // S8-1). Beside = same owner, same value, added in the same write (one time per batch); an SCO the organisation held
+        // before keeps its own audience, as the indicators it held before do.
         var createdIds = records.Select(r => r.Id).ToList();
         if (createdIds.Count == 0)
         {
@@ -327,11 +328,11 @@ public sealed class IncidentObservables(
 
         var values = db.ObservableLinks.Where(l => createdIds.Contains(l.RecordId)).Select(l => l.ObservableId);
         var beside = await db.ObservableLinks.Where(l => values.Contains(l.ObservableId) && !createdIds.Contains(l.RecordId))
-            .Join(db.IntelObjects, l => l.RecordId, o => o.RecordId, (l, o) => new { o.RecordId, o.StixType, o.OwnerOrganisationId })
+            .Join(db.IntelObjects, l => l.RecordId, o => o.RecordId, (l, o) => new { o.RecordId, o.StixType, o.OwnerOrganisationId, o.AddedAt })
             .Distinct().ToListAsync(cancellationToken);
-        var owners = records.ToDictionary(r => r.Id, r => r.OwnerOrganisationId);
-        var ownersOfCreated = owners.Values.ToHashSet();
-        var companionIds = beside.Where(b => Rampart.Standards.Stix.StixTypes.IsSco(b.StixType) && ownersOfCreated.Contains(b.OwnerOrganisationId))
+        var writes = (await db.IntelObjects.AsNoTracking().Where(o => createdIds.Contains(o.RecordId))
+            .Select(o => new { o.OwnerOrganisationId, o.AddedAt }).ToListAsync(cancellationToken)).ToHashSet();
+        var companionIds = beside.Where(b => Rampart.Standards.Stix.StixTypes.IsSco(b.StixType) && writes.Contains(new { b.OwnerOrganisationId, b.AddedAt }))
             .Select(b => b.RecordId).Distinct().ToList();
         if (companionIds.Count == 0)
         {
