@@ -76,6 +76,8 @@ async Task<WebApplication> StartNodeAsync(string store, string name)
     string[] settings =
     [
         "--urls", "http://127.0.0.1:0",
+        // The web assets manifest is named after the server's assembly, not this tool's.
+        "--applicationName", "Rampart.Server",
         $"--Rampart:Database:Provider={(isSqlite ? "Sqlite" : "Postgres")}",
         $"--Rampart:Database:ConnectionString={connection}",
         "--Rampart:Scheduler:Enabled=false",
@@ -309,6 +311,7 @@ async Task OneCopyAsync(string store, int copies)
             // One stored version per object, as the write path keeps (Rampart.IntelBench seeds objects only).
             var watch = Stopwatch.StartNew();
             var json = "'{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"' || o.\"StixId\" || '\",\"pattern\":\"' || replace(o.\"Name\", '''', '') || '\"}'";
+            json = json.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal); // raw SQL is a format string
             await db.Database.ExecuteSqlRawAsync($"INSERT INTO \"IntelObjectVersions\" (\"RecordId\", \"Modified\", \"DateAdded\", \"Json\") SELECT o.\"RecordId\", o.\"Modified\", o.\"AddedAt\", {json} FROM \"IntelObjects\" o");
             Console.WriteLine($"versions added in {watch.Elapsed.TotalSeconds:F0} s");
         }
