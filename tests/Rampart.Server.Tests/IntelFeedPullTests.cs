@@ -43,6 +43,9 @@ public abstract class IntelFeedPullTests(DatabaseProvider provider)
 
     private static string Ip() => $"198.51.100.{Random.Shared.Next(1, 254)}";
 
+    // 5.0.0.0/8 holds no entry of the built-in warning lists.
+    private static string UnlistedIp() => $"5.{Random.Shared.Next(0, 255)}.{Random.Shared.Next(0, 255)}.{Random.Shared.Next(1, 254)}";
+
     [Fact]
     public async Task StixFeed_PulledFromAnHttpSource_StoredForItsAudience_ThenIfModifiedSinceGets304AndStoresNothing()
     {
@@ -105,6 +108,88 @@ public abstract class IntelFeedPullTests(DatabaseProvider provider)
         Assert.Equal(lastModified, source.Requests.Last().Headers["If-Modified-Since"]);
         status = await StatusAsync(admin, id);
         Assert.Equal("unchanged", status["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CsvLocalFileAndWarningListFolder_FeedsStoreTheirRows_AndTheExtraListDropsItsEntry()
+    {
+        var folder = Directory.CreateTempSubdirectory("rampart-feeds-");
+        var lists = Directory.CreateTempSubdirectory("rampart-lists-");
+        try
+        {
+            var listed = $"sinkhole-{Guid.NewGuid():N}.example";
+            await File.WriteAllTextAsync(Path.Combine(lists.FullName, "team-sinkholes.json"), new JsonObject
+            {
+                ["name"] = "Our sinkholes", ["description"] = "Domains our team sinkholed", ["version"] = 1, ["type"] = "hostname",
+                ["list"] = new JsonArray(listed), ["matching_attributes"] = new JsonArray("domain", "hostname"),
+            }.ToJsonString());
+            await using var node = await SeededNode.CreateAsync(provider, new Dictionary<string, string?>
+            {
+                ["Rampart:Feeds:AllowPrivateTargets"] = "true",
+                ["Rampart:Feeds:Folder"] = folder.FullName,
+                ["Rampart:Intelligence:WarningListsPath"] = lists.FullName,
+                ["Rampart:Scheduler:Enabled"] = "false",
+            });
+            await using var source = await LocalEndpoint.StartAsync();
+            var admin = node.Client(node.OwnerAdmin);
+            var audience = new[] { new { kind = "community", communityId = node.Community } };
+
+            // CSV over HTTP, with its mapping: the value and kind columns, a label column.
+            // Not a documentation address (198.51.100.0/24 is on the built-in rfc5735 list, and this feed drops listed values).
+            var csvIp = UnlistedIp();
+            var csvDomain = $"csv-{Guid.NewGuid():N}.example";
+            source.Routes["/iocs.csv"] = c => c.Response.WriteAsync($"value,kind,tags\n{csvIp},ip-dst,c2\n{csvDomain},domain,phishing\n{listed},domain,sinkhole\n");
+            var csv = await CreateFeedAsync(admin, new
+            {
+                name = "CSV feed", url = source.BaseUrl + "/iocs.csv", format = "csv", tlp = "green", audiences = audience, warningLists = "drop",
+                csvMapping = new { valueColumn = "value", kindColumn = "kind", labelColumns = TagsColumn },
+            });
+
+            // A plain list in the feed folder.
+            var fileIp = Ip();
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "blocklist.txt"), $"# our blocklist\n{fileIp}\n");
+            var file = await CreateFeedAsync(admin, new { name = "File feed", file = "blocklist.txt", format = "list", tlp = "green", audiences = audience });
+
+            await RunFeedJobAsync(node);
+            var csvStatus = await StatusAsync(admin, csv);
+            Assert.True(csvStatus["status"]!.GetValue<string>() == "ingested", csvStatus.ToJsonString());
+            var fileStatus = await StatusAsync(admin, file);
+            Assert.True(fileStatus["status"]!.GetValue<string>() == "ingested", fileStatus.ToJsonString());
+
+            // The community member reads the rows; the extra warning list's domain was dropped.
+            Assert.Equal(new[] { csvIp, csvDomain, fileIp }.Order(StringComparer.Ordinal), await KnownAsync(node, node.Member, csvIp, csvDomain, fileIp, listed));
+            foreach (var stranger in new[] { node.Outsider, node.NodeAdmin })
+            {
+                Assert.Empty(await KnownAsync(node, stranger, csvIp, csvDomain, fileIp));
+            }
+
+            // The same list flags a bundle's indicator on ingest.
+            var flagged = $"indicator--{Guid.NewGuid()}";
+            var response = await node.Client(node.Owner).PostAsJsonAsync("/api/intel/bundles?tlp=green", new
+            {
+                type = "bundle", id = $"bundle--{Guid.NewGuid()}",
+                objects = new[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = flagged, ["created"] = "2026-11-01T00:00:00.000Z", ["modified"] = "2026-11-01T00:00:00.000Z",
+                        ["pattern"] = $"[domain-name:value = '{listed}']", ["pattern_type"] = "stix", ["valid_from"] = "2026-11-01T00:00:00.000Z",
+                    },
+                },
+            });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True((await Json.ReadAsync(await node.Client(node.Owner).GetAsync($"/api/intel/objects/{flagged}")))["warningListed"]!.GetValue<bool>());
+
+            // The file unchanged: after its interval the pull compares the file's time and stores nothing.
+            node.Factory.Clock.Advance(TimeSpan.FromMinutes(61));
+            await RunFeedJobAsync(node);
+            Assert.Equal("unchanged", (await StatusAsync(admin, file))["status"]!.GetValue<string>());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+            lists.Delete(recursive: true);
+        }
     }
 }
 

@@ -84,6 +84,25 @@ public abstract class IntelNetworkCorrelationTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Correlation_Ipv6AddressAndPrefixes_StoredSearchedAndCorrelatedLikeIpv4()
+    {
+        var site = $"2001:db8:{Random.Shared.Next(0x100, 0x7fff):x}";
+        var ids = await ShareAsync("tlp=green&audience=network",
+            $"[ipv6-addr:value = '{site}::5']", $"[ipv6-addr:value = '{site}::/48']", $"[ipv6-addr:value = '{site}:1::/64']", $"[ipv6-addr:value = '{site}:0:0:0:0:a']");
+        var (address, net48, net64, other) = (ids[0], ids[1], ids[2], ids[3]);
+
+        // Stored normalised: an exact search in another spelling finds the address.
+        Assert.Equal(Sorted(address), await SearchAsync(Node.Recipient, $"{site.ToUpperInvariant()}:0:0:0:0:5", "exact"));
+        Assert.Equal(Sorted(address, net48, net64, other), await SearchAsync(Node.Recipient, $"{site}::/48", "network"));
+        Assert.Equal(Sorted(address, net48), await SearchAsync(Node.Recipient, $"{site}::5", "network"));
+        Assert.Equal(Sorted(net48, net64), await SearchAsync(Node.Recipient, $"{site}:1:2::/96", "network"));
+
+        Assert.Equal(Sorted(net48), await CorrelatedAsync(Node.Recipient, address));
+        Assert.Equal(Sorted(address, net64, other), await CorrelatedAsync(Node.Recipient, net48));
+        Assert.Equal(Sorted(net48), await CorrelatedAsync(Node.Recipient, net64));
+    }
+
+    [Fact]
     public async Task Correlation_DomainAndSubdomains_LinkBothWays_NotALookalike()
     {
         var tag = Tag();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -171,6 +172,114 @@ public abstract class TaxiiInteropTests(DatabaseProvider provider)
 
     private static async Task<int> VersionCountAsync(HttpClient client, string stixId) =>
         (await Json.ReadAsync(await client.GetAsync($"/api/intel/objects/{stixId}/versions")))["items"]!.AsArray().Count;
+
+    [Fact]
+    public async Task Pull_FromASecondRampartNode_FollowsNextKeepsTheCheckpointAndResumesAfterItWasUnreachable()
+    {
+        await using var s = await SeededNode.CreateAsync(provider, ServerSettings());
+        await using var c = await SeededNode.CreateAsync(provider, ClientSettings());
+        var requests = new ConcurrentQueue<Seen>();
+        var now = s.Factory.Clock.GetUtcNow();
+        var server = SocketServer.Start(s.Database, 0, now, requests);
+        try
+        {
+            var collection = await CollectionAsync(s);
+            var sOwner = server.Client(s.Owner);
+            var first = Enumerable.Range(0, 5).Select(_ => NewId()).ToList();
+            foreach (var id in first)
+            {
+                server.Factory.Clock.Advance(TimeSpan.FromSeconds(1)); // distinct dates added, as a live store has
+                await ShareAsync(sOwner, id, "tlp=green&audience=network");
+            }
+
+            // Another organisation's AMBER object on S: the credentials' organisation may not read it, so it never crosses.
+            var hidden = NewId();
+            await ShareAsync(server.Client(s.Outsider), hidden, "tlp=amber");
+            server.Factory.Clock.Advance(TimeSpan.FromSeconds(5)); // past S's clock allowance: everything above is served
+            var connection = await ConnectionAsync(c, server, collection, s, "pull");
+
+            await RunNowAsync(c, connection);
+
+            var gets = requests.Where(r => r.Method == "GET" && r.Path.EndsWith("/objects/", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, gets.Count); // limit 2: 2 + 2 + 1, following S's next
+            Assert.All(gets, r => Assert.Equal("Basic", r.Scheme));
+            Assert.All(gets, r => Assert.Equal("2", r.Query("limit")));
+            Assert.Null(gets[0].Query("next"));
+            Assert.Null(gets[0].Query("added_after"));
+            Assert.NotNull(gets[1].Query("next"));
+            Assert.NotNull(gets[2].Query("next"));
+            var state = await StateAsync(c, connection);
+            Assert.True(state["status"]!.GetValue<string>() == "succeeded", state.ToJsonString());
+            Assert.Equal(5, state["pulled"]!.GetValue<int>());
+            Assert.Equal(5, state["added"]!.GetValue<int>());
+            var checkpoint = state["pullCheckpoint"]!.GetValue<DateTimeOffset>();
+
+            // On C the pulled objects are the connection organisation's: its analyst reads them, nobody else (node admin included).
+            foreach (var id in first)
+            {
+                Assert.Equal(HttpStatusCode.OK, await ReadAsync(c.Client(c.Owner), id));
+                Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(c.Client(c.Outsider), id));
+                Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(c.Client(c.NodeAdmin), id));
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(c.Client(c.Owner), hidden));
+
+            // Three more objects on S; then S becomes unreachable (its listener stopped).
+            var second = Enumerable.Range(0, 3).Select(_ => NewId()).ToList();
+            foreach (var id in second)
+            {
+                server.Factory.Clock.Advance(TimeSpan.FromSeconds(1));
+                await ShareAsync(sOwner, id, "tlp=green&audience=network");
+            }
+
+            server.Factory.Clock.Advance(TimeSpan.FromSeconds(5));
+            now = server.Factory.Clock.GetUtcNow();
+            var port = server.Port;
+            await server.DisposeAsync();
+            server = null;
+
+            await RunNowAsync(c, connection);
+            state = await StateAsync(c, connection);
+            Assert.Equal("failed", state["status"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(state["lastError"]!.GetValue<string>()));
+            Assert.DoesNotContain(s.Owner.ApiKey, state.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal(checkpoint, state["pullCheckpoint"]!.GetValue<DateTimeOffset>());
+            Assert.Equal(5, state["totalPulled"]!.GetValue<long>());
+            foreach (var id in second)
+            {
+                Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(c.Client(c.Owner), id));
+            }
+
+            // S is back on the same address: the next run asks only for what was added after the checkpoint and brings exactly that.
+            requests.Clear();
+            server = SocketServer.Start(s.Database, port, now, requests);
+            await RunNowAsync(c, connection);
+            gets = [.. requests.Where(r => r.Method == "GET" && r.Path.EndsWith("/objects/", StringComparison.Ordinal))];
+            state = await StateAsync(c, connection);
+            Assert.True(state["status"]!.GetValue<string>() == "succeeded", state.ToJsonString());
+            Assert.True(gets.Count == 2, string.Join(" | ", gets.Select(g => g.QueryString)) + " " + state.ToJsonString()); // 2 + 1
+            // The checkpoint goes back as the server wrote it (its X-TAXII-Date-Added-Last text): the same instant.
+            Assert.All(gets, r => Assert.Equal(checkpoint, DateTimeOffset.Parse(r.Query("added_after")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)));
+            Assert.Null(state["lastError"]);
+            Assert.Equal(3, state["pulled"]!.GetValue<int>());
+            Assert.Equal(3, state["added"]!.GetValue<int>());
+            Assert.Equal(8, state["totalPulled"]!.GetValue<long>());
+            Assert.True(state["pullCheckpoint"]!.GetValue<DateTimeOffset>() > checkpoint);
+            foreach (var id in first.Concat(second))
+            {
+                Assert.Equal(1, await VersionCountAsync(c.Client(c.Owner), id)); // nothing stored twice
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(c.Client(c.Owner), hidden));
+        }
+        finally
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
 
     [Fact]
     public async Task Push_ToASecondRampartNode_SendsInBatchesFollowsTheStatusAndCatchesUpAfterItWasUnreachable()

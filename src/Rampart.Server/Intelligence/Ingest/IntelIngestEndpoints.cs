@@ -115,18 +115,27 @@ public static class IntelIngestEndpoints
         Func<Stream, CancellationToken, IAsyncEnumerable<IngestItem>> read, CancellationToken ct, Func<Stream, CancellationToken, Task>? check = null)
     {
         var length = http.Request.ContentLength;
-        if (length is { } direct && direct <= ingest.Options.DirectImportBytes)
+        var limit = ingest.Options.DirectImportBytes;
+
+        // A body without a length (chunked: most HTTP libraries' JSON content) is read up to the direct limit: if it ends
+        // there it is small and answered directly like any other small body; otherwise what was read heads the spool.
+        using var head = length is null ? await ReadUpToAsync(http.Request.Body, limit + 1, ct) : null;
+        if ((length is { } direct && direct <= limit) || (head is not null && head.Length <= limit))
         {
-            var body = http.Request.Body;
-            using var buffer = check is null ? null : new MemoryStream();
+            var body = head ?? http.Request.Body;
+            using var buffer = check is null || head is not null ? null : new MemoryStream();
             if (buffer is not null)
             {
-                // A request mistake the input reveals (a mapped column the header lacks) is a 400 before any job starts.
                 await body.CopyToAsync(buffer, ct);
                 buffer.Position = 0;
-                await check!(buffer, ct);
-                buffer.Position = 0;
                 body = buffer;
+            }
+
+            if (check is not null)
+            {
+                // A request mistake the input reveals (a mapped column the header lacks) is a 400 before any job starts.
+                await check(body, ct);
+                body.Position = 0;
             }
 
             var job = await store.StartJobAsync(caller, format, share.Tlp, ct);
@@ -140,7 +149,7 @@ public static class IntelIngestEndpoints
             return TypedResults.Ok((await ingest.FindAsync(caller, job.Id, null, Http.MaxPageSize, ct))!);
         }
 
-        var spool = await ImportSpool.WriteAsync(http.Request.Body, ct);
+        var spool = await ImportSpool.WriteAsync(head is null ? http.Request.Body : new ConcatenatedStream(head, http.Request.Body), ct);
         Guid jobId;
         try
         {
@@ -160,5 +169,71 @@ public static class IntelIngestEndpoints
         spool.RunInBackground(scopes, caller, jobId, share, input => read(input, CancellationToken.None));
         var view = (await ingest.FindAsync(caller, jobId, null, Http.MaxPageSize, ct))!;
         return TypedResults.Accepted($"/api/intel/imports/{jobId}", view);
+    }
+
+    private static async Task<MemoryStream> ReadUpToAsync(Stream body, long max, CancellationToken ct)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        while (buffer.Length < max)
+        {
+            var read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, max - buffer.Length)), ct);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    /// <summary>Reads <c>first</c> to its end, then <c>second</c>: the part of a body already read, then the rest.</summary>
+    private sealed class ConcatenatedStream(Stream first, Stream second) : Stream
+    {
+        private bool firstDone;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!firstDone)
+            {
+                var n = await first.ReadAsync(buffer, cancellationToken);
+                if (n > 0)
+                {
+                    return n;
+                }
+
+                firstDone = true;
+            }
+
+            return await second.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
