@@ -16,7 +16,7 @@ namespace Rampart.Server.Tests;
 /// reason can change, bounded, and audited once per version; a withdrawal or narrowing travels A → B → C and leaves only
 /// a tombstone on C; the Federation page shows each peer's sync state.
 /// </summary>
-public sealed class FederationGapsTests(ThreeNodes nodes) : IClassFixture<ThreeNodes>
+public abstract class FederationGapsTests(ThreeNodes nodes)
 {
     private const string Amber = "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82";
 
@@ -244,3 +244,7 @@ public sealed class FederationGapsTests(ThreeNodes nodes) : IClassFixture<ThreeN
         Assert.Equal(HttpStatusCode.Forbidden, (await A.Client(A.Owner).GetAsync("/api/federation/organisations")).StatusCode);
     }
 }
+
+public sealed class SqliteFederationGapsTests(SqliteThreeNodes nodes) : FederationGapsTests(nodes), IClassFixture<SqliteThreeNodes>;
+
+public sealed class PostgresFederationGapsTests(PostgresThreeNodes nodes) : FederationGapsTests(nodes), IClassFixture<PostgresThreeNodes>;

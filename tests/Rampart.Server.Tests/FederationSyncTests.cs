@@ -16,11 +16,11 @@ using Rampart.Standards.Federation;
 namespace Rampart.Server.Tests;
 
 /// <summary>
-/// Three Rampart nodes in one test process (SQLite), federating through the signed inbox: each node's outgoing federation
+/// Three Rampart nodes in one test process (SQLite or PostgreSQL), federating through the signed inbox: each node's outgoing federation
 /// HTTP client is routed to the other nodes' in-memory servers (a peer can be taken offline). Checks, per organisation on
 /// each node, exactly what it reads through the REST read path after shares, hops, retractions and an outage.
 /// </summary>
-public sealed class ThreeNodes : IAsyncLifetime
+public abstract class ThreeNodes(DatabaseProvider provider) : IAsyncLifetime
 {
     public SeededNode A { get; private set; } = null!;
 
@@ -52,9 +52,9 @@ public sealed class ThreeNodes : IAsyncLifetime
     public async Task InitializeAsync()
     {
         static Dictionary<string, string?> Settings(string name) => new() { ["Rampart:Federation:NodeName"] = name, ["Rampart:Scheduler:Enabled"] = "false" };
-        A = await SeededNode.CreateAsync(DatabaseProvider.Sqlite, Settings("node-a"));
-        B = await SeededNode.CreateAsync(DatabaseProvider.Sqlite, Settings("node-b"));
-        C = await SeededNode.CreateAsync(DatabaseProvider.Sqlite, Settings("node-c"));
+        A = await SeededNode.CreateAsync(provider, Settings("node-a"));
+        B = await SeededNode.CreateAsync(provider, Settings("node-b"));
+        C = await SeededNode.CreateAsync(provider, Settings("node-c"));
         foreach (var from in All)
         {
             foreach (var to in All.Where(n => n != from))
@@ -173,7 +173,15 @@ public sealed class ThreeNodes : IAsyncLifetime
     }
 }
 
-public sealed class FederationSyncTests(ThreeNodes nodes) : IClassFixture<ThreeNodes>
+public sealed class SqliteThreeNodes() : ThreeNodes(DatabaseProvider.Sqlite);
+
+public sealed class PostgresThreeNodes() : ThreeNodes(DatabaseProvider.Postgres);
+
+public sealed class SqliteFederationSyncTests(SqliteThreeNodes nodes) : FederationSyncTests(nodes), IClassFixture<SqliteThreeNodes>;
+
+public sealed class PostgresFederationSyncTests(PostgresThreeNodes nodes) : FederationSyncTests(nodes), IClassFixture<PostgresThreeNodes>;
+
+public abstract class FederationSyncTests(ThreeNodes nodes)
 {
     private const string Amber = "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82";
 
@@ -345,6 +353,61 @@ public sealed class FederationSyncTests(ThreeNodes nodes) : IClassFixture<ThreeN
         var status = await Json.ReadAsync(await A.Client(A.NodeAdmin).GetAsync($"/api/federation/peers/{nodes.PeerId(A, C)}"));
         Assert.True((long)status["sync"]!["acknowledged"]! >= 6);
         Assert.DoesNotContain(reduced, status.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConflictingVersions_NewestModifiedWinsOnEveryNode_WhateverOrderAndPathTheVersionsArriveBy_ALateOlderVersionStaysHome()
+    {
+        var id = NewId();
+        nodes.Blocked.Add((A, C));
+        try
+        {
+            // While A cannot reach C, the first two versions reach C only through B (one more hop each).
+            await ShareAsync(A, A.Owner, Indicator(id, "2026-11-02T09:00:00.000Z"), "green", "network");
+            await nodes.SyncAsync();
+            Assert.Equal(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), await ModifiedAsync(C, id));
+            await ShareAsync(A, A.Owner, Indicator(id, "2026-11-02T09:10:00.000Z"), "green", "network");
+            await nodes.SyncAsync();
+            Assert.Equal(new DateTimeOffset(2026, 11, 2, 9, 10, 0, TimeSpan.Zero), await ModifiedAsync(C, id));
+        }
+        finally
+        {
+            nodes.Blocked.Remove((A, C));
+        }
+
+        // The direct link is back: A's backlog for C (both versions, oldest first) arrives after the newest came through B.
+        await nodes.SyncAsync();
+
+        // A version older than the newest, published late by the owner (a correction made offline), is kept on A as history
+        // and does not become current. It does not travel: a peer is sent the versions newer than the newest it acknowledged
+        // (docs/sharing.md, "Versions"), so B and C keep the two versions they had and the same current one.
+        await ShareAsync(A, A.Owner, Indicator(id, "2026-11-02T09:05:00.000Z"), "green", "network");
+        await nodes.SyncAsync();
+
+        foreach (var node in nodes.All)
+        {
+            string[] expected = node == A
+                ? ["2026-11-02T09:10:00.0000000+00:00", "2026-11-02T09:05:00.0000000+00:00", "2026-11-02T09:00:00.0000000+00:00"]
+                : ["2026-11-02T09:10:00.0000000+00:00", "2026-11-02T09:00:00.0000000+00:00"];
+            Assert.Equal(new DateTimeOffset(2026, 11, 2, 9, 10, 0, TimeSpan.Zero), await ModifiedAsync(node, id));
+            var versions = await Json.ReadAsync(await node.Client(node.Outsider).GetAsync($"/api/intel/objects/{id}/versions"));
+            Assert.Equal(expected, versions["items"]!.AsArray().Select(v => v!["modified"]!.GetValue<DateTimeOffset>().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+            await using var scope = node.Factory.Services.CreateAsyncScope();
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<RampartDb>().IntelObjects.CountAsync(o => o.StixId == id));
+        }
+
+        // Nothing is left to send anywhere: no version loops back.
+        Assert.Equal(0, await nodes.SyncAsync());
+    }
+
+    /// <summary>The current version's <c>modified</c> of the object as the outsider of <paramref name="node"/> reads it (network share).</summary>
+    private static async Task<DateTimeOffset> ModifiedAsync(SeededNode node, string stixId)
+    {
+        var response = await node.Client(node.Outsider).GetAsync($"/api/intel/objects/{stixId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await Json.ReadAsync(response);
+        Assert.Equal(body["modified"]!.GetValue<DateTimeOffset>(), DateTimeOffset.Parse(body["stix"]!["modified"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        return body["modified"]!.GetValue<DateTimeOffset>();
     }
 
     [Fact]
