@@ -126,6 +126,9 @@ public sealed class FederationInbox(
 
         var results = new InboxItemResult?[items.Count];
         var versions = new List<Checked>();
+        // Read once per envelope, not per item: the peers' keys and declarations, and each distinct audience mapped here.
+        var keys = await trust.KeysAsync(cancellationToken);
+        var audiences = new Dictionary<(Tlp, string), IReadOnlyList<ResolvedAudience>>();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i] as JsonObject;
@@ -133,7 +136,7 @@ public sealed class FederationInbox(
             switch (op)
             {
                 case "version":
-                    var (ok, refusal) = await CheckVersionAsync(peer, i, item!, cancellationToken);
+                    var (ok, refusal) = await CheckVersionAsync(peer, keys, audiences, i, item!, cancellationToken);
                     if (ok is not null)
                     {
                         versions.Add(ok);
@@ -203,7 +206,8 @@ public sealed class FederationInbox(
         }
     }
 
-    private async Task<(Checked? Ok, string? Refusal)> CheckVersionAsync(FederationPeer peer, int index, JsonObject item, CancellationToken cancellationToken)
+    private async Task<(Checked? Ok, string? Refusal)> CheckVersionAsync(
+        FederationPeer peer, TrustedKeys keys, Dictionary<(Tlp, string), IReadOnlyList<ResolvedAudience>> audiences, int index, JsonObject item, CancellationToken cancellationToken)
     {
         if (item["object"] is not JsonObject obj)
         {
@@ -228,19 +232,24 @@ public sealed class FederationInbox(
         ProvenanceDocument document;
         StixObject stix;
         var objectJson = obj.ToJsonString();
-        JsonElement element;
+        JsonDocument parsed;
         try
         {
             document = ProvenanceDocument.Parse(prov.ToJsonString());
             stix = StixObject.Parse(objectJson);
-            element = JsonDocument.Parse(objectJson).RootElement;
+            parsed = JsonDocument.Parse(objectJson);
         }
         catch (StandardsException e)
         {
             return (null, $"{e.Path ?? "provenance"}: {e.Reason}");
         }
 
-        var check = await trust.CheckAsync(document, element, peer.Id, cancellationToken);
+        ProvenanceCheck check;
+        using (parsed)
+        {
+            check = await trust.CheckAsync(keys, document, parsed.RootElement, peer.Id, cancellationToken);
+        }
+
         if (!check.Accepted)
         {
             return (null, check.Verdict != ProvenanceVerdict.Valid
@@ -253,7 +262,13 @@ public sealed class FederationInbox(
             return (null, "object.modified: not a STIX timestamp.");
         }
 
-        return (new Checked(index, check.OriginOrganisation!.Value, tlp, await LocalAudienceAsync(tlp, audience, cancellationToken), audience.Key, stix, objectJson, document.ToJson(), modified), null);
+        if (!audiences.TryGetValue((tlp, audience.Key), out var local))
+        {
+            local = await LocalAudienceAsync(tlp, audience, cancellationToken);
+            audiences[(tlp, audience.Key)] = local;
+        }
+
+        return (new Checked(index, check.OriginOrganisation!.Value, tlp, local, audience.Key, stix, objectJson, document.ToJson(), modified), null);
     }
 
     /// <summary>
@@ -331,18 +346,21 @@ public sealed class FederationInbox(
 
             await db.SaveChangesAsync(cancellationToken);
             // The sender's current audience for the record (narrowed by the hop rules there): the grants here follow it.
-            foreach (var intel in objects.Values.Where(o => o.WithdrawnAt is null))
+            // The grants of the whole group are read in one query; only a record whose audience differs is rewritten.
+            var live = objects.Values.Where(o => o.WithdrawnAt is null).ToList();
+            var liveIds = live.Select(o => o.RecordId).ToList();
+            var grants = (await db.AccessGrants.AsNoTracking().Where(g => liveIds.Contains(g.RecordId)).ToListAsync(cancellationToken)).ToLookup(g => g.RecordId);
+            foreach (var intel in live)
             {
-                await FollowAudienceAsync(peer, intel, share.Audience, cancellationToken);
+                await FollowAudienceAsync(peer, intel, SharingStore.AudienceOf(grants[intel.RecordId]), share.Audience, cancellationToken);
             }
         }
 
         return results;
     }
 
-    private async Task FollowAudienceAsync(FederationPeer peer, IntelObject intel, IReadOnlyList<ResolvedAudience> wanted, CancellationToken cancellationToken)
+    private async Task FollowAudienceAsync(FederationPeer peer, IntelObject intel, IReadOnlyList<ResolvedAudience> current, IReadOnlyList<ResolvedAudience> wanted, CancellationToken cancellationToken)
     {
-        var current = SharingStore.AudienceOf(await sharing.GrantsOfAsync(intel.RecordId, cancellationToken));
         static string Key(IEnumerable<ResolvedAudience> a) => string.Join(',', a.Select(e => $"{e.Kind}:{e.OrganisationId}:{e.CommunityId}:{e.UserId}").Order(StringComparer.Ordinal));
         if (Key(current) == Key(wanted))
         {

@@ -143,6 +143,10 @@ public sealed partial class FederationSync(
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            // Saved: the envelope's sent and refused rows are forgotten, so that the next envelope's save looks at its own
+            // rows only (a run of 200 envelopes otherwise re-scans every row of the run at each save) and the next
+            // envelope reads the rows it needs from the database.
+            Forget();
         }
 
         // Refused records whose retry is due (the peer may have declared the organisation since): a bounded batch per run.
@@ -176,6 +180,14 @@ public sealed partial class FederationSync(
 
         await db.SaveChangesAsync(cancellationToken);
         return new PushResult(envelopes, sent, acknowledged, refused, error);
+    }
+
+    private void Forget()
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is FederationSent or FederationRefused && e.State == EntityState.Unchanged).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 
     /// <summary>

@@ -22,41 +22,56 @@ public sealed record ProvenanceCheck(ProvenanceVerdict Verdict, bool SpeaksForOr
 public sealed class FederationTrust(RampartDb db, NodeIdentity identity, AuditTrail audit, TimeProvider clock)
 {
     /// <param name="deliveringPeer">The peer the object came from (the connection it was pulled from or pushed by).</param>
-    public async Task<ProvenanceCheck> CheckAsync(ProvenanceDocument document, JsonElement stixObject, Guid deliveringPeer, CancellationToken cancellationToken)
+    public async Task<ProvenanceCheck> CheckAsync(ProvenanceDocument document, JsonElement stixObject, Guid deliveringPeer, CancellationToken cancellationToken) =>
+        await CheckAsync(await KeysAsync(cancellationToken), document, stixObject, deliveringPeer, cancellationToken);
+
+    /// <summary>
+    /// What <see cref="CheckAsync(TrustedKeys, ProvenanceDocument, JsonElement, Guid, CancellationToken)"/> needs from the
+    /// database, read once: the confirmed, active peers (their keys) and the organisations declared on them. An envelope
+    /// reads it once for all its items (they arrive in one request, over which peers and declarations do not change);
+    /// a longer run reads it again per batch.
+    /// </summary>
+    public async Task<TrustedKeys> KeysAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(document);
         var self = await identity.IdAsync(cancellationToken);
-        var fingerprints = document.Hops.Select(h => h.Node.Fingerprint).Append(document.Origin.Fingerprint).ToList();
-        var active = await db.FederationPeers.AsNoTracking()
-            .Where(p => fingerprints.Contains(p.Fingerprint) && p.State == PeerState.Active).ToListAsync(cancellationToken);
-        var sender = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == deliveringPeer, cancellationToken);
+        var active = await db.FederationPeers.AsNoTracking().Where(p => p.State == PeerState.Active).ToListAsync(cancellationToken);
+        var activeIds = active.Select(p => p.Id).ToList();
+        var declared = await db.FederationPeerOrganisations.AsNoTracking().Where(o => activeIds.Contains(o.PeerId))
+            .Select(o => new { o.PeerId, o.StixIdentity, o.OrganisationId }).ToListAsync(cancellationToken);
+        return new TrustedKeys(self, active, declared.ToDictionary(d => (d.PeerId, d.StixIdentity), d => d.OrganisationId));
+    }
+
+    /// <summary>The check of <see cref="CheckAsync(ProvenanceDocument, JsonElement, Guid, CancellationToken)"/> against keys read before.</summary>
+    public async Task<ProvenanceCheck> CheckAsync(TrustedKeys keys, ProvenanceDocument document, JsonElement stixObject, Guid deliveringPeer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(document);
+        // Only a confirmed, active peer is in the keys: a suspended or removed one, or an unknown id, is an unknown key.
+        var sender = keys.Active.FirstOrDefault(p => p.Id == deliveringPeer);
 
         ProvenanceVerdict verdict;
-        if (sender is null || sender.State != PeerState.Active)
+        if (sender is null)
         {
             verdict = ProvenanceVerdict.UnknownKey;
         }
         else
         {
-            var keys = active.ToDictionary(p => new NodeId(p.Name, p.Fingerprint), p => new NodePublicKey(p.PublicKey));
-            verdict = document.Verify(stixObject, self, new NodeId(sender.Name, sender.Fingerprint), n => keys.GetValueOrDefault(n));
+            verdict = document.Verify(stixObject, keys.Self, new NodeId(sender.Name, sender.Fingerprint), keys.KeyOf);
         }
 
-        var origin = active.FirstOrDefault(p => p.Fingerprint == document.Origin.Fingerprint);
+        var origin = keys.Active.FirstOrDefault(p => p.Fingerprint == document.Origin.Fingerprint);
         Guid? organisation = null;
-        if (verdict == ProvenanceVerdict.Valid && origin is not null)
+        if (verdict == ProvenanceVerdict.Valid && origin is not null && keys.Declared.TryGetValue((origin.Id, document.Organisation.Identity), out var declared))
         {
-            var identityId = document.Organisation.Identity;
-            var originId = origin.Id;
-            organisation = await db.FederationPeerOrganisations.AsNoTracking()
-                .Where(o => o.PeerId == originId && o.StixIdentity == identityId).Select(o => (Guid?)o.OrganisationId).FirstOrDefaultAsync(cancellationToken);
+            organisation = declared;
         }
 
         var check = new ProvenanceCheck(verdict, organisation is not null, origin, organisation);
         if (!check.Accepted)
         {
             var why = verdict != ProvenanceVerdict.Valid ? verdict.ToString() : "OrganisationNotOfOrigin";
-            await AuditOnceAsync(deliveringPeer, document, why, $"{why}; from {sender?.Name ?? deliveringPeer.ToString()}; origin {document.Origin.Name}; organisation {document.Organisation.Identity}", cancellationToken);
+            var from = sender?.Name ?? await db.FederationPeers.AsNoTracking().Where(p => p.Id == deliveringPeer).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken);
+            await AuditOnceAsync(deliveringPeer, document, why, $"{why}; from {from ?? deliveringPeer.ToString()}; origin {document.Origin.Name}; organisation {document.Organisation.Identity}", cancellationToken);
         }
 
         return check;
@@ -92,4 +107,34 @@ public sealed class FederationTrust(RampartDb db, NodeIdentity identity, AuditTr
         audit.Record(AuditEvent.FederationProvenanceRejected, Caller.Operator(), $"stix:{document.ObjectId}", AuditOutcome.Denied, detail);
         await db.SaveChangesAsync(cancellationToken);
     }
+}
+
+/// <summary>
+/// The keys and declarations <see cref="FederationTrust"/> checks against, read once (<see cref="FederationTrust.KeysAsync"/>):
+/// this node's id, the confirmed, active peers, and which organisation each active peer's declared STIX identity stands for.
+/// </summary>
+public sealed class TrustedKeys
+{
+    private readonly Dictionary<NodeId, NodePublicKey> keys;
+
+    public TrustedKeys(NodeId self, IReadOnlyList<FederationPeer> active, IReadOnlyDictionary<(Guid PeerId, string Identity), Guid> declared)
+    {
+        Self = self;
+        Active = active;
+        Declared = declared;
+        keys = new Dictionary<NodeId, NodePublicKey>();
+        foreach (var p in active)
+        {
+            keys[new NodeId(p.Name, p.Fingerprint)] = new NodePublicKey(p.PublicKey);
+        }
+    }
+
+    public NodeId Self { get; }
+
+    public IReadOnlyList<FederationPeer> Active { get; }
+
+    public IReadOnlyDictionary<(Guid PeerId, string Identity), Guid> Declared { get; }
+
+    /// <summary>The key of an active peer by its node id (name and fingerprint), or null.</summary>
+    public NodePublicKey? KeyOf(NodeId node) => keys.GetValueOrDefault(node);
 }
