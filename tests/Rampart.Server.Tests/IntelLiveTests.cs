@@ -73,6 +73,73 @@ public abstract class IntelLiveTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Stream_SightingSharedWithTheOwner_OwnerAndReporterGetItsStix_OtherReadersAndAdminsOnlyTheEvent()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        var outsiderAdmin = await OutsiderAdminAsync(node);
+        var memberAdmin = await MemberAdminAsync(node);
+        var indicator = $"indicator--{Guid.NewGuid()}";
+        var bundle = new JsonObject
+        {
+            ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}",
+            ["objects"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = indicator, ["created"] = "2026-10-01T00:00:00.000Z", ["modified"] = "2026-10-01T00:00:00.000Z",
+                ["name"] = "sighted", ["pattern"] = "[ipv4-addr:value = '203.0.113.91']", ["pattern_type"] = "stix", ["valid_from"] = "2026-10-01T00:00:00.000Z",
+            }),
+        };
+        var shared = await node.Client(node.Owner).PostAsync("/api/intel/bundles?tlp=green&audience=network",
+            new StringContent(bundle.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
+
+        var readers = new[] { node.Owner, node.Recipient };
+        var strangers = new[] { node.Member, node.Outsider, node.NodeAdmin, outsiderAdmin, memberAdmin };
+        var streams = new List<SseReader>();
+        foreach (var person in readers.Concat(strangers))
+        {
+            streams.Add(await SseReader.OpenAsync(node.Client(person)));
+        }
+
+        try
+        {
+            var reported = await node.Client(node.Recipient).PostAsync($"/api/intel/objects/{indicator}/sightings", new { count = 6, where = "Mail gateway" });
+            Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
+            var sighting = (await Json.ReadAsync(reported))["stixId"]!.GetValue<string>();
+
+            for (var i = 0; i < streams.Count; i++)
+            {
+                var e = await streams[i].NextAsync();
+                Assert.Equal("sighted", e.Event);
+                Assert.Equal(indicator, e.Data["id"]!.GetValue<string>());
+                if (i < readers.Length)
+                {
+                    var stix = e.Data["sighting"]!.AsObject();
+                    Assert.Equal(sighting, stix["id"]!.GetValue<string>());
+                    Assert.Equal("sighting", stix["type"]!.GetValue<string>());
+                    Assert.Equal(indicator, stix["sighting_of_ref"]!.GetValue<string>());
+                    Assert.Equal(6, stix["count"]!.GetValue<int>());
+                    Assert.Equal(IntelIdentity.Of(node.RecipientOrg), stix["created_by_ref"]!.GetValue<string>());
+                }
+                else
+                {
+                    // A reader of the indicator the sighting is not shared with, and every administrator outside the two
+                    // organisations: that it was sighted (as before), never the sighting.
+                    Assert.Null(e.Data["sighting"]);
+                    Assert.DoesNotContain(sighting, e.Raw, StringComparison.Ordinal);
+                    Assert.DoesNotContain("Mail gateway", e.Raw, StringComparison.Ordinal);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Stream_ScoWithoutStixModified_CarriesWhenTheNodeChangedIt_NotTheEpoch()
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());

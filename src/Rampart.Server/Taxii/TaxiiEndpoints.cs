@@ -258,7 +258,9 @@ public static class TaxiiEndpoints
         }
 
         var settled = await queries.TaxiiSettledBeforeAsync(options.ClockAllowance, ct);
-        var (rows, _) = await queries.TaxiiVersionsAsync(caller, filter with { Owners = [caller.OrganisationId] }, new TaxiiMatch(Ids: [objectId], Last: false, All: true), null, settled, 1, false, ct);
+        // A reported sighting is no object a collection withdraws (its reporter's record, not the sighted object's owner's).
+        var (rows, _) = await queries.TaxiiVersionsAsync(caller, filter with { Owners = [caller.OrganisationId] }, new TaxiiMatch(Ids: [objectId], Last: false, All: true), null, settled, 1, false, ct,
+            withSightings: false);
         return rows.Count > 0;
     }
 

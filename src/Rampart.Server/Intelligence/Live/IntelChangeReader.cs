@@ -21,7 +21,15 @@ public sealed record IntelEvent(
     bool Revoked,
     DateTimeOffset? WithdrawnAt,
     Guid Owner,
-    string Tlp);
+    string Tlp)
+{
+    /// <summary>
+    /// On a <c>sighted</c> event: the reported STIX <c>sighting</c>, only when the subscriber may read the sighting itself
+    /// (its own sharing, through the access decision: by default the sighted object's owner and the reporter); absent otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public System.Text.Json.Nodes.JsonObject? Sighting { get; init; }
+}
 
 /// <summary>The events of one read and the outbox position to continue after (which may lie beyond the last event).</summary>
 public sealed record IntelChangeBatch(IReadOnlyList<IntelEvent> Events, long Position);
@@ -157,13 +165,27 @@ public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, Read.In
         var objects = await readable
             .Select(o => new { o.RecordId, o.StixId, o.StixType, o.Name, o.Modified, o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.OwnerOrganisationId, o.Record.Tlp })
             .ToDictionaryAsync(o => o.RecordId, cancellationToken);
+        // The sightings of these events the subscriber may itself read (the rule of the exports and TAXII); the sighted
+        // object was read above, so a sighting of an object the subscriber cannot read never arrives.
+        var sightingIds = wanted.Where(r => r.SightingRecordId is not null && objects.ContainsKey(r.RecordId)).Select(r => r.SightingRecordId!.Value).Distinct().ToList();
+        var sightings = sightingIds.Count == 0
+            ? []
+            : await access.Readable(db.IntelSightings.AsNoTracking().Where(s => sightingIds.Contains(s.RecordId)), caller)
+                .Select(s => new { s.RecordId, s.Json, s.Anonymous, s.Record.Tlp })
+                .ToDictionaryAsync(s => s.RecordId, cancellationToken);
         return wanted.Where(r => objects.ContainsKey(r.RecordId)).Select(r =>
         {
             var o = objects[r.RecordId];
+            var sighting = r.SightingRecordId is { } sid && sightings.TryGetValue(sid, out var found)
+                ? Sightings.IntelSightings.StixOf(found.Json, found.Anonymous, found.Tlp)
+                : null;
             // A withdrawn object's content is gone: subscribers learn that, and not what it was.
             return new IntelEvent(r.Sequence, IntelChangeFilter.NameOf(r.Kind), r.At, o.StixId, o.StixType,
                 // An SCO has no STIX modified (stored as the epoch): the event carries when this node last changed it, as the object answer does.
-                o.WithdrawnAt is null ? o.Name : null, o.Modified > DateTimeOffset.UnixEpoch ? o.Modified : o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.OwnerOrganisationId, o.Tlp.Code());
+                o.WithdrawnAt is null ? o.Name : null, o.Modified > DateTimeOffset.UnixEpoch ? o.Modified : o.UpdatedAt, o.Revoked, o.WithdrawnAt, o.OwnerOrganisationId, o.Tlp.Code())
+            {
+                Sighting = o.WithdrawnAt is null ? sighting : null,
+            };
         }).ToList();
     }
 }

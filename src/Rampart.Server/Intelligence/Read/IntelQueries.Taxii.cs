@@ -66,7 +66,8 @@ public sealed partial class IntelQueries
     /// match filters and the access decision, one index walk on (DateAdded, RecordId). Withdrawn content is never served.
     /// </summary>
     public async Task<(IReadOnlyList<TaxiiVersion> Rows, bool More)> TaxiiVersionsAsync(
-        Caller caller, TaxiiObjectFilter filter, TaxiiMatch match, TaxiiPosition? after, DateTimeOffset settledBefore, int limit, bool withJson, CancellationToken cancellationToken)
+        Caller caller, TaxiiObjectFilter filter, TaxiiMatch match, TaxiiPosition? after, DateTimeOffset settledBefore, int limit, bool withJson, CancellationToken cancellationToken,
+        bool withSightings = true)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(match);
@@ -75,19 +76,40 @@ public sealed partial class IntelQueries
             return ([], false);
         }
 
+        var (objects, sighted) = TaxiiViews(caller, filter, match);
+        var (found, more) = await TaxiiObjectVersionsAsync(objects, match, after, settledBefore, limit, withJson, cancellationToken);
+        if (!withSightings || !ServesSightings(filter, match))
+        {
+            return (found, more);
+        }
+
+        // Reported sightings (their own records, one version each) in the same (date added, record, version) order: the
+        // first limit + 1 of each walk after the position hold the first limit + 1 of both together.
+        var sightings = await TaxiiSightingsAsync(caller, sighted, filter, match, after, settledBefore, limit, withJson, cancellationToken);
+        if (sightings.Count == 0)
+        {
+            return (found, more);
+        }
+
+        var merged = found.Concat(sightings).OrderBy(v => v.DateAdded).ThenBy(v => v.RecordId).ThenBy(v => v.Modified).ToList();
+        // A walk that stopped at limit + 1 had more beyond what was merged.
+        return ([.. merged.Take(limit)], merged.Count > limit || more);
+    }
+
+    /// <summary>Whether a collection and a request admit the type <c>sighting</c> (no type filter, or one naming it).</summary>
+    private static bool ServesSightings(TaxiiObjectFilter filter, TaxiiMatch match) =>
+        (filter.Types.Count == 0 || filter.Types.Contains("sighting"))
+        && (match.Types is null || match.Types.Contains("sighting"));
+
+    /// <summary>
+    /// The objects a collection serves the caller (collection filter, request's ids and types, access decision, one copy
+    /// per id), and the objects whose sightings it serves: the same view without the type filters (they apply to the type
+    /// served, <c>sighting</c>) and the TLP filter (it applies to the sighting's own record) — the access decision and the
+    /// one copy per id still apply to the sighted object, as in the exports.
+    /// </summary>
+    private (IQueryable<IntelObject> Objects, IQueryable<IntelObject> Sighted) TaxiiViews(Caller caller, TaxiiObjectFilter filter, TaxiiMatch match)
+    {
         var objects = db.IntelObjects.AsNoTracking().Where(o => o.WithdrawnAt == null);
-        if (filter.Tlps.Count > 0)
-        {
-            var tlps = filter.Tlps.ToList();
-            objects = objects.Where(o => tlps.Contains(o.Record.Tlp));
-        }
-
-        if (filter.Types.Count > 0)
-        {
-            var types = filter.Types.ToList();
-            objects = objects.Where(o => types.Contains(o.StixType));
-        }
-
         if (filter.Labels.Count > 0)
         {
             var labels = filter.Labels.ToList();
@@ -109,6 +131,19 @@ public sealed partial class IntelQueries
             objects = objects.Where(o => grants.Any(g => g.RecordType == RecordType.StixObject && g.RecordId == o.RecordId && tokens.Contains(g.GranteeId)));
         }
 
+        var sighted = OneCopyPerId(access.Readable(objects, caller), caller);
+        if (filter.Tlps.Count > 0)
+        {
+            var tlps = filter.Tlps.ToList();
+            objects = objects.Where(o => tlps.Contains(o.Record.Tlp));
+        }
+
+        if (filter.Types.Count > 0)
+        {
+            var types = filter.Types.ToList();
+            objects = objects.Where(o => types.Contains(o.StixType));
+        }
+
         if (match.Ids is { Count: > 0 } ids)
         {
             var idList = ids.ToList();
@@ -123,8 +158,12 @@ public sealed partial class IntelQueries
 
         // One copy per id (review F4): of the copies the caller may read — in or out of this collection — only the one
         // OneCopyPerId serves; a collection serves that copy when it is in its view, and nothing for the id otherwise.
-        objects = OneCopyPerId(access.Readable(objects, caller), caller);
+        return (OneCopyPerId(access.Readable(objects, caller), caller), sighted);
+    }
 
+    private async Task<(IReadOnlyList<TaxiiVersion> Rows, bool More)> TaxiiObjectVersionsAsync(
+        IQueryable<IntelObject> objects, TaxiiMatch match, TaxiiPosition? after, DateTimeOffset settledBefore, int limit, bool withJson, CancellationToken cancellationToken)
+    {
         var versions = db.IntelObjectVersions.AsNoTracking().Where(v => v.Json != null && v.DateAdded < settledBefore);
         if (match.AddedAfter is { } addedAfter)
         {
@@ -186,4 +225,91 @@ public sealed partial class IntelQueries
 
         return ([.. found.Take(limit)], found.Count > limit);
     }
+
+    /// <summary>
+    /// The reported sightings a TAXII read serves after <paramref name="after"/>, up to <paramref name="limit"/> + 1 in
+    /// (date added, record) order: the sightings the caller may itself read (the sighting's own sharing, through the access
+    /// decision) of objects in <paramref name="sighted"/> — the rule of the STIX export (<see cref="Sightings.IntelSightings.ReadableOfAsync"/>),
+    /// here in the database. Walked chunk by chunk on the (DateAdded, RecordId) index like the objects.
+    /// </summary>
+    private async Task<List<TaxiiVersion>> TaxiiSightingsAsync(
+        Caller caller, IQueryable<IntelObject> sighted, TaxiiObjectFilter filter, TaxiiMatch match, TaxiiPosition? after, DateTimeOffset settledBefore, int limit, bool withJson, CancellationToken cancellationToken)
+    {
+        var all = db.IntelSightings.AsNoTracking().Where(s => s.DateAdded < settledBefore);
+        if (match.AddedAfter is { } addedAfter)
+        {
+            all = all.Where(s => s.DateAdded > addedAfter);
+        }
+
+        // One version each (created = modified): every version filter but a timestamp admits it; a timestamp must be it.
+        var stamps = (match.Versions ?? []).ToList();
+        var anyVersion = match.All || match.Last || match.First;
+        if (!anyVersion)
+        {
+            if (stamps.Count == 0)
+            {
+                return [];
+            }
+
+            all = all.Where(s => stamps.Contains(s.CreatedAt));
+        }
+
+        var readable = access.Readable(db.IntelSightings.AsNoTracking(), caller).Where(s => sighted.Any(o => o.RecordId == s.SightedRecordId));
+        if (filter.Tlps.Count > 0)
+        {
+            var tlps = filter.Tlps.ToList();
+            readable = readable.Where(s => tlps.Contains(s.Record.Tlp));
+        }
+
+        var select = (IQueryable<Sightings.IntelSighting> q, int take) => q.OrderBy(s => s.DateAdded).ThenBy(s => s.RecordId).Take(take)
+            .Select(s => new { s.RecordId, s.StixId, s.CreatedAt, s.DateAdded, s.Record.Tlp, s.Anonymous, Json = withJson ? s.Json : null });
+        var found = new List<TaxiiVersion>(limit + 1);
+        if (match.Ids is { Count: > 0 } ids)
+        {
+            // By id (the StixId index): no walk.
+            var idList = ids.ToList();
+            var range = all.Where(s => idList.Contains(s.StixId));
+            if (after is { } a)
+            {
+                var (d, r) = (a.DateAdded, a.RecordId);
+                range = range.Where(s => s.DateAdded > d || (s.DateAdded == d && s.RecordId > r));
+            }
+
+            var byId = range.Select(s => s.RecordId);
+            var rows = await select(readable.Where(s => byId.Contains(s.RecordId)), limit + 1).ToListAsync(cancellationToken);
+            return [.. rows.Select(x => Version(x.RecordId, x.StixId, x.CreatedAt, x.DateAdded, x.Tlp, x.Anonymous, x.Json))];
+        }
+
+        var chunkSize = Math.Max(2 * (limit + 1), 1000);
+        var from = after;
+        while (true)
+        {
+            var range = all;
+            if (from is { } f)
+            {
+                var (d, r) = (f.DateAdded, f.RecordId);
+                range = range.Where(s => s.DateAdded > d || (s.DateAdded == d && s.RecordId > r));
+            }
+
+            var ordered = range.OrderBy(s => s.DateAdded).ThenBy(s => s.RecordId);
+            var chunk = ordered.Take(chunkSize).Select(s => s.RecordId);
+            var rows = await select(readable.Where(s => chunk.Contains(s.RecordId)), limit + 1 - found.Count).ToListAsync(cancellationToken);
+            found.AddRange(rows.Select(x => Version(x.RecordId, x.StixId, x.CreatedAt, x.DateAdded, x.Tlp, x.Anonymous, x.Json)));
+            if (found.Count > limit)
+            {
+                return found;
+            }
+
+            var end = await ordered.Skip(chunkSize - 1).Select(s => new { s.DateAdded, s.RecordId }).FirstOrDefaultAsync(cancellationToken);
+            if (end is null)
+            {
+                return found;
+            }
+
+            from = new TaxiiPosition(end.DateAdded, end.RecordId, end.DateAdded);
+        }
+    }
+
+    private static TaxiiVersion Version(long recordId, string stixId, DateTimeOffset created, DateTimeOffset dateAdded, Tlp tlp, bool anonymous, string? json) =>
+        new(recordId, stixId, "sighting", created, dateAdded, tlp, json is null ? null : Sightings.IntelSightings.StixOf(json, anonymous, tlp));
 }

@@ -37,6 +37,14 @@ public sealed class IntelSighting : IShareable
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// When TAXII says the sighting was added to this node (<c>date_added</c>, the keyset of collection reads): the created
+    /// time, and for an anonymous sighting the end of its hour — its created time is cut to the hour (never dated to the
+    /// second), and a <c>date_added</c> in the past would slip behind a poller's <c>added_after</c>; TAXII serves only what
+    /// was added before now, so it appears once its hour is over.
+    /// </summary>
+    public DateTimeOffset DateAdded { get; set; }
+
     /// <summary>The STIX <c>sighting</c> as stored.</summary>
     public required string Json { get; set; }
 }
@@ -63,5 +71,7 @@ internal sealed class IntelSightingConfiguration : IEntityTypeConfiguration<Inte
         b.Property(s => s.Where).HasMaxLength(SightingLimits.WhereLength);
         b.Property(s => s.Note).HasMaxLength(SightingLimits.NoteLength);
         b.HasIndex(s => new { s.SightedRecordId, s.CreatedAt, s.RecordId });
+        b.HasIndex(s => new { s.DateAdded, s.RecordId });
+        b.HasIndex(s => s.StixId);
     }
 }

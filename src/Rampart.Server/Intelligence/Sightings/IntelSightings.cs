@@ -97,10 +97,12 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
         ArgumentNullException.ThrowIfNull(report);
         var now = clock.GetUtcNow();
         var tlp = sighted.Record.Tlp;
-        // An anonymous sighting carries nothing that dates it to the second: a random (v4) id, not a time-ordered one, and
-        // its created time cut to the hour, so neither can be matched with the reporter's audit line (docs/sharing.md).
+        // An anonymous sighting carries nothing that dates it to the second: its created time is cut to the hour, so it
+        // cannot be matched with the reporter's audit line (docs/sharing.md). Every sighting's id is a random (v4) UUID: STIX
+        // ids are RFC 4122 versions 1–5 (the OASIS schema; a v7 id is refused by TAXII's match[id] and by consumers), and a
+        // time-ordered id would both date an attributed sighting and set the anonymous ones apart.
         var stamp = report.Anonymous ? SightingRules.Hour(now) : now;
-        var stixId = "sighting--" + (report.Anonymous ? Guid.NewGuid() : Guid.CreateVersion7(now));
+        var stixId = "sighting--" + Guid.NewGuid();
         var json = new JsonObject
         {
             ["type"] = "sighting", ["spec_version"] = "2.1", ["id"] = stixId,
@@ -149,6 +151,7 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
             Note = report.Note,
             Anonymous = report.Anonymous,
             CreatedAt = stamp,
+            DateAdded = report.Anonymous ? stamp.AddHours(1) : stamp,
             Json = json.ToJsonString(),
         };
         db.IntelSightings.Add(sighting);
@@ -172,7 +175,7 @@ public sealed class IntelSightings(RampartDb db, SharingStore sharing, AccessPol
             // Live subscribers (stream, webhooks) learn of attributed sightings at once. An anonymous one writes no outbox
             // row: its event would carry the second it was made and sit next to the reporter's attributed ones in the
             // stream (review 2026-11-30); its count shows on the next read of the object instead.
-            db.IntelChanges.Add(new IntelChange { RecordId = id, Kind = IntelChangeKind.Sighted, At = now });
+            db.IntelChanges.Add(new IntelChange { RecordId = id, Kind = IntelChangeKind.Sighted, At = now, SightingRecordId = sighting.RecordId });
         }
 
         // An anonymous sighting's audit line names no object: whoever reads the audit trail cannot tie the reporter to it.

@@ -24,4 +24,10 @@ public sealed class IntelChange
     public IntelChangeKind Kind { get; set; }
 
     public DateTimeOffset At { get; set; }
+
+    /// <summary>
+    /// For <see cref="IntelChangeKind.Sighted"/>: the record of the reported sighting, so that a subscriber who may read the
+    /// sighting itself (its own sharing) receives its STIX <c>sighting</c> with the event; null for every other change.
+    /// </summary>
+    public long? SightingRecordId { get; set; }
 }

@@ -316,7 +316,8 @@ public sealed partial class TaxiiConnectionRun(
         TaxiiPosition? after = c.PushCheckpointAddedAt is { } at ? new TaxiiPosition(at, c.PushCheckpointRecordId, c.PushCheckpointModified ?? IntelQueries.NoVersion) : null;
         for (var batch = 0; batch < o.MaxPagesPerRun; batch++)
         {
-            var (rows, more) = await queries.TaxiiVersionsAsync(reader, filter, new TaxiiMatch(), after, settled, c.PushBatchSize, withJson: true, cancellationToken);
+            // Objects only: reported sightings stay on this node's own TAXII collections (served to their readers there).
+            var (rows, more) = await queries.TaxiiVersionsAsync(reader, filter, new TaxiiMatch(), after, settled, c.PushBatchSize, withJson: true, cancellationToken, withSightings: false);
             var sendable = rows.Where(r => r.Json is not null && r.Tlp <= c.PushTlpCeiling && r.Tlp != Tlp.Red).ToList();
             if (sendable.Count > 0)
             {

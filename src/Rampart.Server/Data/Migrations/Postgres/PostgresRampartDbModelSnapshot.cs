@@ -9636,6 +9636,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset>("DateAdded")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("FirstSeen")
                         .HasColumnType("timestamp with time zone");
 
@@ -9664,6 +9667,10 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasKey("RecordId");
 
+                    b.HasIndex("StixId");
+
+                    b.HasIndex("DateAdded", "RecordId");
+
                     b.HasIndex("SightedRecordId", "CreatedAt", "RecordId");
 
                     b.ToTable("IntelSightings", (string)null);
@@ -9684,6 +9691,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasColumnType("smallint");
 
                     b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("SightingRecordId")
                         .HasColumnType("bigint");
 
                     b.HasKey("Sequence");

@@ -9586,6 +9586,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("DateAdded")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("FirstSeen")
                         .HasColumnType("INTEGER");
 
@@ -9614,6 +9617,10 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasKey("RecordId");
 
+                    b.HasIndex("StixId");
+
+                    b.HasIndex("DateAdded", "RecordId");
+
                     b.HasIndex("SightedRecordId", "CreatedAt", "RecordId");
 
                     b.ToTable("IntelSightings", (string)null);
@@ -9632,6 +9639,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SightingRecordId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Sequence");

@@ -1,0 +1,61 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rampart.Server.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class SightingsThroughTaxiiAndStream : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "DateAdded",
+                table: "IntelSightings",
+                type: "timestamp with time zone",
+                nullable: false,
+                defaultValue: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
+
+            // Sightings reported before this migration: added (for TAXII) when they were created.
+            migrationBuilder.Sql("UPDATE \"IntelSightings\" SET \"DateAdded\" = \"CreatedAt\";");
+
+            migrationBuilder.AddColumn<long>(
+                name: "SightingRecordId",
+                table: "IntelChanges",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntelSightings_DateAdded_RecordId",
+                table: "IntelSightings",
+                columns: new[] { "DateAdded", "RecordId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntelSightings_StixId",
+                table: "IntelSightings",
+                column: "StixId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_IntelSightings_DateAdded_RecordId",
+                table: "IntelSightings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_IntelSightings_StixId",
+                table: "IntelSightings");
+
+            migrationBuilder.DropColumn(
+                name: "DateAdded",
+                table: "IntelSightings");
+
+            migrationBuilder.DropColumn(
+                name: "SightingRecordId",
+                table: "IntelChanges");
+        }
+    }
+}
