@@ -39,7 +39,7 @@ public sealed partial class ArchitectureTests
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
     // The incident tables (issue 11): the record and its parts, read only through IncidentQueries / IncidentEditing.
-    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog|IncidentClocks|IncidentStageReports|IncidentIntermediateRequests|IncidentDeadlines|AssistanceRequests|AssistanceRecipients|IncidentObservables";
+    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentTechniques|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog|IncidentClocks|IncidentStageReports|IncidentIntermediateRequests|IncidentDeadlines|AssistanceRequests|AssistanceRecipients|IncidentObservables";
 
     private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog|IncidentClock|IncidentStageReport|IncidentIntermediateRequest|IncidentDeadline|AssistanceRequest|AssistanceRecipient|IncidentObservable";
     // Incident reports and attachments (issue 11, intake): read through ReportQueries, written by ReportEditing; journal attachments via AttachmentStore.

@@ -195,6 +195,10 @@ public enum AuditEvent
     IncidentReportSplitOut = 735,
     IncidentSharingChanged = 736,
     IncidentPrinted = 737,
+    /// <summary>The receiving CSIRT's feedback task was opened by an early warning (detail: task, due time).</summary>
+    IncidentFeedbackTaskOpened = 738,
+    /// <summary>The feedback task was completed by submitting the csirt-feedback stage report (detail: task).</summary>
+    IncidentFeedbackTaskCompleted = 739,
     // 740–769 reporting clocks and requests for assistance (issue 11)
     /// <summary>A NIS2 stage report or GDPR breach notification was submitted and frozen (detail: stage, sequence, version).</summary>
     IncidentStageSubmitted = 740,

@@ -73,6 +73,18 @@ public sealed class Incident : IShareable
     public List<IncidentCountry> Countries { get; set; } = [];
 
     public List<IncidentClassification> Classifications { get; set; } = [];
+
+    /// <summary>DISARM techniques (hybrid cases: disinformation and influence operations), ids from the DISARM galaxy.</summary>
+    public List<IncidentTechnique> Techniques { get; set; } = [];
+}
+
+/// <summary>One DISARM technique tag of an incident (<see cref="Disarm.DisarmTechniques"/>); a row so the filter is an index range.</summary>
+public sealed class IncidentTechnique
+{
+    public long IncidentRecordId { get; set; }
+
+    /// <summary>The DISARM id as the galaxy writes it (<c>T0023.001</c>).</summary>
+    public required string TechniqueId { get; set; }
 }
 
 /// <summary>One affected country of an incident (ISO 3166-1 alpha-2, Kosovo XK); a row so the country filter is an index range.</summary>
@@ -236,7 +248,17 @@ public sealed class IncidentTask
 
     public int Version { get; set; }
 
+    /// <summary>A task the node opened for a duty (<see cref="IncidentTaskDuties"/>), shown with a translated title; null for tasks people wrote.</summary>
+    public string? Duty { get; set; }
+
     public List<IncidentTaskLog> Log { get; set; } = [];
+}
+
+/// <summary>The duties the node opens tasks for (stable codes; the pages translate the title as <c>TaskDuty.{code}</c>).</summary>
+public static class IncidentTaskDuties
+{
+    /// <summary>NIS2 Art. 23(5): the receiving CSIRT's initial feedback to the reporting entity, 24 h after the early warning.</summary>
+    public const string CsirtFeedback = "csirt-feedback";
 }
 
 /// <summary>One line of a task's work log.</summary>

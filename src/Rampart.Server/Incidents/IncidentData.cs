@@ -21,6 +21,8 @@ public static class IncidentData
 
         public DbSet<IncidentClassification> IncidentClassifications => db.Set<IncidentClassification>();
 
+        public DbSet<IncidentTechnique> IncidentTechniques => db.Set<IncidentTechnique>();
+
         public DbSet<IncidentSequence> IncidentSequences => db.Set<IncidentSequence>();
 
         public DbSet<IncidentParticipant> IncidentParticipants => db.Set<IncidentParticipant>();

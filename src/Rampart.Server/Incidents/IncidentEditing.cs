@@ -32,7 +32,8 @@ public sealed record IncidentRequest(
     Audience? Audience = null,
     Guid? CommunityId = null,
     IReadOnlyList<RecipientRequest>? Recipients = null,
-    IReadOnlyList<AudienceEntry>? Audiences = null);
+    IReadOnlyList<AudienceEntry>? Audiences = null,
+    IReadOnlyList<string>? DisarmTechniques = null);
 
 /// <summary>A status change; <see cref="ConfirmOpenTasks"/> must be true to close while visible tasks are still open.</summary>
 /// <summary>A status move; <c>duplicateOf</c> (UUID or number of an incident the caller reads) is required for <c>duplicate</c>.</summary>
@@ -48,7 +49,7 @@ public sealed record InviteRequest(Guid? OrganisationId, ParticipantRole? Role, 
 /// </summary>
 public sealed partial class IncidentEditing(
     RampartDb db, AccessPolicy access, SharingStore sharing, IncidentQueries queries, AuditTrail audit, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<Clocks.DataProtectionOptions> dataProtection)
+    Microsoft.Extensions.Options.IOptions<Clocks.DataProtectionOptions> dataProtection, Disarm.DisarmTechniques disarm)
 {
     // An incident's times may lie a little in the future of this server's clock (the reporter's clock runs ahead), not more.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(10);
@@ -66,6 +67,7 @@ public sealed partial class IncidentEditing(
         var now = clock.GetUtcNow();
         var errors = new RequestErrors();
         ValidateFields(request, errors, now);
+        ValidateTechniques(request.DisarmTechniques, errors);
         var (tlp, entries) = await ValidateSharingAsync(caller, request, errors, cancellationToken);
         var record = new SharedRecord
         {
@@ -155,6 +157,7 @@ public sealed partial class IncidentEditing(
         var now = clock.GetUtcNow();
         var errors = new RequestErrors();
         ValidateFields(request, errors, now);
+        ValidateTechniques(request.DisarmTechniques, errors);
         if (request.Tlp is { } tlp && tlp != incident.Record.Tlp)
         {
             errors.Add("tlp", "The TLP of an incident is set when it is opened; it cannot be changed here.");
@@ -174,6 +177,13 @@ public sealed partial class IncidentEditing(
         incident.Countries.RemoveAll(c => !countries.Contains(c.Country));
         var pairs = (request.Classifications ?? []).Select(c => (c.Category, c.Type)).ToHashSet();
         incident.Classifications.RemoveAll(c => !pairs.Contains((c.Category, c.Kind)));
+        // DISARM tags: left as they are when the request does not name them (a client that predates them keeps them).
+        if (request.DisarmTechniques is { } techniques)
+        {
+            var kept = techniques.ToHashSet(StringComparer.Ordinal);
+            incident.Techniques.RemoveAll(t => !kept.Contains(t.TechniqueId));
+        }
+
         Apply(incident, request, now);
         incident.Version++;
         await Clocks.DeadlineRows.RefreshAsync(db, incident, dataProtection.Value.Jurisdictions, now, cancellationToken);
@@ -473,7 +483,7 @@ public sealed partial class IncidentEditing(
     }
 
     private async Task<Incident?> LoadAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
-        await access.Readable(db.Incidents.Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).AsSplitQuery(), caller)
+        await access.Readable(db.Incidents.Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).Include(i => i.Techniques).AsSplitQuery(), caller)
             .FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
 
     private async Task<(Incident? Incident, ReadIncident? Read)> LoadWithStandingAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -560,6 +570,40 @@ public sealed partial class IncidentEditing(
                      .Where(p => incident.Classifications.All(k => k.Category != p.Category || k.Kind != p.Type)))
         {
             incident.Classifications.Add(new IncidentClassification { Category = pair.Category!, Kind = pair.Type! });
+        }
+
+        foreach (var technique in (request.DisarmTechniques ?? []).Distinct(StringComparer.Ordinal).Where(t => incident.Techniques.All(k => k.TechniqueId != t)))
+        {
+            incident.Techniques.Add(new IncidentTechnique { TechniqueId = technique });
+        }
+    }
+
+    /// <summary>Each id must be a technique of the DISARM galaxy this node reads (<see cref="Disarm.DisarmTechniques"/>).</summary>
+    private void ValidateTechniques(IReadOnlyList<string>? techniques, RequestErrors errors)
+    {
+        if (techniques is null)
+        {
+            return;
+        }
+
+        if (techniques.Count > IncidentLimits.MaxTechniques)
+        {
+            errors.Add("disarmTechniques", $"At most {IncidentLimits.MaxTechniques}.");
+            return;
+        }
+
+        if (techniques.Count > 0 && !disarm.Available)
+        {
+            errors.Add("disarmTechniques", "The DISARM galaxy is not installed on this node (Rampart:Intelligence:GalaxiesPath): no technique can be checked.");
+            return;
+        }
+
+        for (var i = 0; i < techniques.Count; i++)
+        {
+            if (disarm.Find(techniques[i]) is null)
+            {
+                errors.Add($"disarmTechniques[{i}]", "Not a technique of the DISARM framework (an id such as T0023 or T0023.001, as in the DISARM galaxy).");
+            }
         }
     }
 

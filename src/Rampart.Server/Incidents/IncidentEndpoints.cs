@@ -7,6 +7,9 @@ namespace Rampart.Server.Incidents;
 
 public sealed record ClassificationView(string Category, string Type);
 
+/// <summary>A DISARM technique tag: its id and, where the node's DISARM galaxy names it, its name.</summary>
+public sealed record DisarmTagView(string Id, string? Name);
+
 public sealed record IncidentView(
     Guid Id,
     string Number,
@@ -32,10 +35,11 @@ public sealed record IncidentView(
     DateTimeOffset ModifiedAt,
     IncidentStanding Standing,
     IReadOnlyList<IncidentStatus> NextStatuses,
-    IReadOnlyList<ResolvedAudience>? Audiences)
+    IReadOnlyList<ResolvedAudience>? Audiences,
+    IReadOnlyList<DisarmTagView> DisarmTechniques)
 {
     /// <summary>The view of <paramref name="read"/> for its reader: the full audience only for the owner; next statuses only for who may set them.</summary>
-    public static IncidentView From(ReadIncident read, Caller caller)
+    public static IncidentView From(ReadIncident read, Caller caller, Disarm.DisarmTechniques? disarm = null)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(caller);
@@ -47,7 +51,8 @@ public sealed record IncidentView(
             i.Classifications.Select(c => new ClassificationView(c.Category, c.Kind)).OrderBy(c => c.Category, StringComparer.Ordinal).ThenBy(c => c.Type, StringComparer.Ordinal).ToList(),
             i.AffectedEntity, i.EntityKind, i.AwareAt, i.DetectedAt, i.StartedAt, i.Significant, i.CreatedAt, i.ModifiedAt, standing,
             mayMove ? IncidentWorkflow.From(i.Status) : [],
-            read.IsOwner ? SharingStore.AudienceOf(grants) : null);
+            read.IsOwner ? SharingStore.AudienceOf(grants) : null,
+            i.Techniques.Select(t => t.TechniqueId).Order(StringComparer.Ordinal).Select(t => new DisarmTagView(t, disarm?.Find(t)?.Name)).ToList());
     }
 }
 
@@ -87,14 +92,16 @@ public sealed record TaskView(
     Guid CreatedByOrganisationId,
     DateTimeOffset CreatedAt,
     DateTimeOffset ModifiedAt,
-    IReadOnlyList<TaskLogView>? Log)
+    IReadOnlyList<TaskLogView>? Log,
+    string? Duty)
 {
     public static TaskView From(IncidentTask t, bool withLog)
     {
         ArgumentNullException.ThrowIfNull(t);
         return new(t.PublicId, t.Title, t.Description, t.AssignedOrganisationId, t.AssignedUserId, t.DueAt, t.Status, t.OwnerOnly,
             t.CreatedByOrganisationId, t.CreatedAt, t.ModifiedAt,
-            withLog ? t.Log.Select(l => new TaskLogView(l.Text, l.ToStatus, l.UserId, l.OrganisationId, l.CreatedAt)).ToList() : null);
+            withLog ? t.Log.Select(l => new TaskLogView(l.Text, l.ToStatus, l.UserId, l.OrganisationId, l.CreatedAt)).ToList() : null,
+            t.Duty);
     }
 }
 
@@ -126,8 +133,8 @@ public static class IncidentEndpoints
     {
         var group = routes.MapGroup("/incidents").WithTags("Incidents").RequireAuthorization();
 
-        group.MapGet("/", async Task<Ok<CursorPage<IncidentView>>> (HttpContext http, Caller caller, IncidentQueries incidents, PageCursors cursors,
-            int? limit, string? next, string? status, string? severity, string? sector, string? country, string? rsit, bool? open, CancellationToken ct) =>
+        group.MapGet("/", async Task<Ok<CursorPage<IncidentView>>> (HttpContext http, Caller caller, IncidentQueries incidents, PageCursors cursors, Disarm.DisarmTechniques disarm,
+            int? limit, string? next, string? status, string? severity, string? sector, string? country, string? rsit, bool? open, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "disarm")] string? disarmTag, CancellationToken ct) =>
         {
             if (Http.OffsetPagingParameter(http) is { } offset)
             {
@@ -135,34 +142,50 @@ public static class IncidentEndpoints
             }
 
             var size = Http.Limit(limit);
-            var filter = Filter(status, severity, sector, country, rsit, open);
+            var filter = Filter(status, severity, sector, country, rsit, open, disarmTag, disarm);
             var before = cursors.Decode(next, ListName, filter.Scope);
             var (found, more) = await incidents.ListAsync(caller, filter, before, size, ct);
             var nextCursor = more ? cursors.Encode(ListName, filter.Scope, found[^1].Incident.RecordId) : null;
-            return TypedResults.Ok(new CursorPage<IncidentView>(found.Select(i => IncidentView.From(i, caller)).ToList(), nextCursor));
+            return TypedResults.Ok(new CursorPage<IncidentView>(found.Select(i => IncidentView.From(i, caller, disarm)).ToList(), nextCursor));
         }).WithSummary("List incidents")
-            .WithDescription("Incidents the caller may read, newest first, cursor-paged (limit 1–200). Filters: status, severity, sector (NIS2), country (ISO code), rsit ('category' or 'category/type'), open=true (not closed, rejected or duplicate).");
+            .WithDescription("Incidents the caller may read, newest first, cursor-paged (limit 1–200). Filters: status, severity, sector (NIS2), country (ISO code), rsit ('category' or 'category/type'), open=true (not closed, rejected or duplicate), disarm (a DISARM technique id such as T0023.001: incidents tagged with it; an id not in the DISARM galaxy is a 400 naming 'disarm').");
 
-        group.MapGet("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, Caller caller, IncidentQueries incidents, CancellationToken ct) =>
-            await ResolveAsync(incidents, caller, id, ct) is { } read ? TypedResults.Ok(IncidentView.From(read, caller)) : TypedResults.NotFound())
+        group.MapGet("/disarm-techniques", Ok<CursorPage<DisarmTagView>> (Disarm.DisarmTechniques disarm, int? limit, string? next, string? q) =>
+        {
+            var size = Http.Limit(limit);
+            if (q is { Length: > 100 })
+            {
+                throw RequestErrors.One("q", "At most 100 characters.");
+            }
+
+            var after = next ?? "";
+            var page = disarm.Search(q, int.MaxValue).Where(t => string.CompareOrdinal(t.Id, after) > 0).Take(size + 1).ToList();
+            var more = page.Count > size;
+            var items = page.Take(size).Select(t => new DisarmTagView(t.Id, t.Name)).ToList();
+            return TypedResults.Ok(new CursorPage<DisarmTagView>(items, more ? items[^1].Id : null));
+        }).WithSummary("DISARM techniques an incident may be tagged with")
+            .WithDescription("The techniques of the DISARM galaxy this node reads (Rampart:Intelligence:GalaxiesPath), ordered by id, cursor-paged (limit 1–200, next = the last id); q matches id or name, case-insensitive. Empty when the galaxy is not installed. Reference data: the same for every caller.");
+
+        group.MapGet("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, Caller caller, IncidentQueries incidents, Disarm.DisarmTechniques disarm, CancellationToken ct) =>
+            await ResolveAsync(incidents, caller, id, ct) is { } read ? TypedResults.Ok(IncidentView.From(read, caller, disarm)) : TypedResults.NotFound())
             .WithSummary("Read an incident").WithDescription("By UUID or number (INC-2026-0001). 404 when it does not exist or the caller may not read it.");
 
-        group.MapPost("/", async Task<Created<IncidentView>> (IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        group.MapPost("/", async Task<Created<IncidentView>> (IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, Disarm.DisarmTechniques disarm, CancellationToken ct) =>
         {
             var incident = await editing.CreateAsync(caller, request, ct);
             var read = await incidents.FindAsync(caller, incident.Id, ct);
-            return TypedResults.Created($"/api/incidents/{incident.Id}", IncidentView.From(read!, caller));
+            return TypedResults.Created($"/api/incidents/{incident.Id}", IncidentView.From(read!, caller, disarm));
         }).WithSummary("Open an incident")
-            .WithDescription("The caller's organisation owns it; it gets the node's next number (INC-year-nnnn). Sector, RSIT pairs, countries, times and the TLP/audience are validated; a bad field is a 400 naming it.");
+            .WithDescription("The caller's organisation owns it; it gets the node's next number (INC-year-nnnn). Sector, RSIT pairs, countries, times, DISARM technique ids (disarmTechniques, checked against the DISARM galaxy) and the TLP/audience are validated; a bad field is a 400 naming it.");
 
-        group.MapPut("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
+        group.MapPut("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, Disarm.DisarmTechniques disarm, CancellationToken ct) =>
         {
             var guid = await IdOfAsync(incidents, caller, id, ct);
             return guid is { } g && await editing.UpdateAsync(caller, g, request, ct) is not null && await incidents.FindAsync(caller, g, ct) is { } read
-                ? TypedResults.Ok(IncidentView.From(read, caller))
+                ? TypedResults.Ok(IncidentView.From(read, caller, disarm))
                 : TypedResults.NotFound();
         }).WithSummary("Change an incident's fields")
-            .WithDescription("Writers of the owning organisation (others who read it get 403, the rest 404). Status, TLP and audience are not changed here.");
+            .WithDescription("Writers of the owning organisation (others who read it get 403, the rest 404). Status, TLP and audience are not changed here. disarmTechniques replaces the DISARM tags when given ([] removes them all) and leaves them when absent.");
 
         group.MapPost("/{id}/status", async Task<Results<Ok<IncidentView>, NotFound>> (string id, StatusRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
         {
@@ -313,7 +336,8 @@ public static class IncidentEndpoints
         return null;
     }
 
-    private static IncidentFilter Filter(string? statusText, string? severityText, string? sector, string? country, string? rsit, bool? open)
+    private static IncidentFilter Filter(string? statusText, string? severityText, string? sector, string? country, string? rsit, bool? open,
+        string? disarmTag, Disarm.DisarmTechniques disarm)
     {
         var errors = new RequestErrors();
         var status = ParseKebab<IncidentStatus>(statusText, "status", errors);
@@ -344,7 +368,12 @@ public static class IncidentEndpoints
             }
         }
 
+        if (disarmTag is not null && disarm.Find(disarmTag) is null)
+        {
+            errors.Add("disarm", "Not a technique of the DISARM galaxy on this node (an id such as T0023 or T0023.001).");
+        }
+
         errors.ThrowIfAny();
-        return new IncidentFilter(status, severity, sector, country, category, type, open == true);
+        return new IncidentFilter(status, severity, sector, country, category, type, open == true, disarmTag);
     }
 }

@@ -16,6 +16,8 @@ public static class IncidentLimits
     public const int MessageLength = 2_000;
     public const int MaxCountries = 60;
     public const int MaxClassifications = 20;
+    public const int MaxTechniques = 50;
+    public const int TechniqueIdLength = 20;
 }
 
 internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
@@ -40,6 +42,19 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.HasIndex(i => new { i.Sector, i.RecordId });
         b.HasMany(i => i.Countries).WithOne().HasForeignKey(c => c.IncidentRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(i => i.Classifications).WithOne().HasForeignKey(c => c.IncidentRecordId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(i => i.Techniques).WithOne().HasForeignKey(t => t.IncidentRecordId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class IncidentTechniqueConfiguration : IEntityTypeConfiguration<IncidentTechnique>
+{
+    public void Configure(EntityTypeBuilder<IncidentTechnique> b)
+    {
+        b.ToTable("IncidentTechniques");
+        b.HasKey(t => new { t.IncidentRecordId, t.TechniqueId });
+        b.Property(t => t.TechniqueId).HasMaxLength(IncidentLimits.TechniqueIdLength);
+        // ?disarm=T0023: the tag's index range newest first, then the access decision per row.
+        b.HasIndex(t => new { t.TechniqueId, t.IncidentRecordId });
     }
 }
 
@@ -121,6 +136,7 @@ internal sealed class IncidentTaskConfiguration : IEntityTypeConfiguration<Incid
         b.Property(t => t.Title).HasMaxLength(IncidentLimits.TaskTitleLength);
         b.Property(t => t.Description).HasMaxLength(IncidentLimits.TaskDescriptionLength);
         b.Property(t => t.Version).IsConcurrencyToken();
+        b.Property(t => t.Duty).HasMaxLength(40);
         b.HasMany(t => t.Log).WithOne().HasForeignKey(l => l.TaskId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -38,12 +38,13 @@ public sealed record IncidentFilter(
     string? Country = null,
     string? RsitCategory = null,
     string? RsitType = null,
-    bool OpenOnly = false)
+    bool OpenOnly = false,
+    string? Disarm = null)
 {
-    public bool IsEmpty => Status is null && Severity is null && Sector is null && Country is null && RsitCategory is null && !OpenOnly;
+    public bool IsEmpty => Status is null && Severity is null && Sector is null && Country is null && RsitCategory is null && !OpenOnly && Disarm is null;
 
     /// <summary>A stable text of the filter, which binds a page cursor to it.</summary>
-    public string Scope => $"{Status}|{Severity}|{Sector}|{Country}|{RsitCategory}|{RsitType}|{OpenOnly}";
+    public string Scope => $"{Status}|{Severity}|{Sector}|{Country}|{RsitCategory}|{RsitType}|{OpenOnly}|{Disarm}";
 }
 
 /// <summary>One bar of the situation board: a severity, sector, country or RSIT category and how many open incidents have it.</summary>
@@ -108,7 +109,7 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
         await ReadAsync(caller, await access.Readable(Full(), caller).FirstOrDefaultAsync(i => i.RecordId == recordId, cancellationToken), cancellationToken);
 
     private IQueryable<Incident> Full() =>
-        db.Incidents.AsNoTracking().Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).AsSplitQuery();
+        db.Incidents.AsNoTracking().Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).Include(i => i.Techniques).AsSplitQuery();
 
     private async Task<ReadIncident?> ReadAsync(Caller caller, Incident? incident, CancellationToken cancellationToken)
     {
@@ -202,6 +203,12 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
                     : matching.Where(i => classes.Any(c => c.Category == category && c.Kind == kind && c.IncidentRecordId == i.RecordId));
             }
 
+            if (filter.Disarm is { } technique)
+            {
+                var techniques = db.IncidentTechniques;
+                matching = matching.Where(i => techniques.Any(t => t.TechniqueId == technique && t.IncidentRecordId == i.RecordId));
+            }
+
             ids = await access.Readable(matching, caller).OrderByDescending(i => i.RecordId).Select(i => i.RecordId).Take(limit + 1)
                 .ToListAsync(cancellationToken);
         }
@@ -209,7 +216,7 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
         var more = ids.Count > limit;
         var recordIds = ids.Take(limit).ToList();
         // The ids come from the access decision above; this only fetches their rows.
-        var page = await db.Incidents.AsNoTracking().Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).AsSplitQuery()
+        var page = await db.Incidents.AsNoTracking().Include(i => i.Record).Include(i => i.Countries).Include(i => i.Classifications).Include(i => i.Techniques).AsSplitQuery()
             .Where(i => EF.Parameter(recordIds).Contains(i.RecordId)).OrderByDescending(i => i.RecordId).ToListAsync(cancellationToken);
         var grants = (await db.AccessGrants.AsNoTracking().Where(g => EF.Parameter(recordIds).Contains(g.RecordId)).ToListAsync(cancellationToken))
             .ToLookup(g => g.RecordId);
@@ -221,6 +228,42 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
             i.Record.OwnerOrganisationId == owned ? IncidentStanding.Owner
             : roles.TryGetValue(i.RecordId, out var role) ? (IncidentStanding)((int)role + 1)
             : IncidentStanding.Reader) { ViewerOrganisationId = owned }).ToList(), more);
+    }
+
+    /// <summary>
+    /// The incident page's picker (duplicate of, merge into): incidents the caller reads, by number ("INC-2026-0001", exact,
+    /// through the unique index) or by a piece of the title (case-insensitive, newest first, at most <paramref name="limit"/>;
+    /// the title match is checked row by row in the access decision's order, so it is bounded by the limit, not indexed).
+    /// </summary>
+    public async Task<IReadOnlyList<ReadIncident>> PickAsync(Caller caller, string? text, int limit, CancellationToken cancellationToken)
+    {
+        var wanted = (text ?? "").Trim();
+        if (wanted.Length == 0 || wanted.Length > IncidentLimits.TitleLength)
+        {
+            return [];
+        }
+
+        if (IncidentNumbers.Parse(wanted) is { } number)
+        {
+            return await FindByNumberAsync(caller, number.Year, number.Number, cancellationToken) is { } found ? [found] : [];
+        }
+
+        var lower = wanted.ToLowerInvariant();
+        // lower() in SQL on both databases (the database lowers, not .NET's culture).
+#pragma warning disable CA1304, CA1311, CA1862
+        var ids = await access.Readable(db.Incidents.AsNoTracking().Where(i => i.Title.ToLower().Contains(lower)), caller)
+            .OrderByDescending(i => i.RecordId).Select(i => i.RecordId).Take(limit).ToListAsync(cancellationToken);
+#pragma warning restore CA1304, CA1311, CA1862
+        var result = new List<ReadIncident>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (await FindByRecordIdAsync(caller, id, cancellationToken) is { } read)
+            {
+                result.Add(read);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The timeline of a read incident, newest first: owner-only entries only for the owning organisation.</summary>

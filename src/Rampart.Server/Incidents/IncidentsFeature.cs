@@ -11,6 +11,7 @@ public sealed class IncidentsFeature : RampartFeature
     public override void AddServices(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<Disarm.DisarmTechniques>();
         builder.Services.AddScoped<IncidentQueries>();
         builder.Services.AddScoped<IncidentEditing>();
         builder.Services.AddScoped<Observables.IncidentObservables>();

@@ -137,6 +137,15 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
         db.IncidentJournal.Add(Event(incident, caller, ClockEvents.StageSubmitted, now,
             $"{IncidentEditing.Kebab(stage)} {sequence} v{version}{(now > due ? " late" : "")}"));
         audit.Record(AuditEvent.IncidentStageSubmitted, caller, $"incident:{incident.Id}", detail: $"{IncidentEditing.Kebab(stage)} {sequence} v{version}");
+        if (stage == ReportingStage.EarlyWarning && version == 1)
+        {
+            await OpenFeedbackTaskAsync(incident, caller, now, cancellationToken);
+        }
+        else if (stage == ReportingStage.CsirtFeedback)
+        {
+            await CompleteFeedbackTaskAsync(incident, caller, now, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await RefreshAsync(incident, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -288,6 +297,81 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
 
         return read;
     }
+
+    /// <summary>
+    /// NIS2 Art. 23(5) as work: the first early warning opens a task "feedback to the reporting entity" for the receiving
+    /// CSIRT — on this node the incident's owning organisation, the one that runs the incident and owes the csirt-feedback
+    /// stage in its due list — due 24 h after the submission (the stage's own due time), in the tasks and the due list.
+    /// Its title is stored in English and shown translated (<see cref="IncidentTask.Duty"/>). One task per incident.
+    /// </summary>
+    private async Task OpenFeedbackTaskAsync(Incident incident, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recordId = incident.RecordId;
+        if (await db.IncidentTasks.AnyAsync(t => t.IncidentRecordId == recordId && t.Duty == IncidentTaskDuties.CsirtFeedback, cancellationToken))
+        {
+            return;
+        }
+
+        var task = new IncidentTask
+        {
+            PublicId = Guid.CreateVersion7(now),
+            IncidentRecordId = recordId,
+            Title = FeedbackTaskTitle,
+            Description = "NIS2 Art. 23(5): the receiving CSIRT gives the reporting entity its initial feedback on the early warning within 24 hours "
+                + "(and, on request, guidance on mitigation). Submitting the csirt-feedback stage report completes this task.",
+            AssignedOrganisationId = incident.Record.OwnerOrganisationId,
+            DueAt = now.AddHours(24),
+            Status = IncidentTaskStatus.Open,
+            Duty = IncidentTaskDuties.CsirtFeedback,
+            CreatedByUserId = caller.UserId,
+            CreatedByOrganisationId = caller.OrganisationId,
+            CreatedAt = now,
+            ModifiedAt = now,
+        };
+        db.IncidentTasks.Add(task);
+        await DeadlineRows.RefreshTaskAsync(db, task, recordId, cancellationToken);
+        var entry = Event(incident, caller, IncidentEvents.TaskCreated, now, task.Title);
+        entry.TaskId = task.PublicId;
+        entry.SubjectOrganisationId = task.AssignedOrganisationId;
+        db.IncidentJournal.Add(entry);
+        audit.Record(AuditEvent.IncidentFeedbackTaskOpened, caller, $"incident:{incident.Id}",
+            detail: $"task:{task.PublicId} due {task.DueAt:O}");
+        db.Notify(Notifications.NotificationKind.TaskAssigned, caller, now, incident.Id, task.PublicId, task.AssignedOrganisationId, null);
+    }
+
+    /// <summary>The csirt-feedback stage report is the feedback: its open task is done, with a line in its log.</summary>
+    private async Task CompleteFeedbackTaskAsync(Incident incident, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recordId = incident.RecordId;
+        var task = await db.IncidentTasks.FirstOrDefaultAsync(t => t.IncidentRecordId == recordId && t.Duty == IncidentTaskDuties.CsirtFeedback
+            && (t.Status == IncidentTaskStatus.Open || t.Status == IncidentTaskStatus.InProgress), cancellationToken);
+        if (task is null)
+        {
+            return;
+        }
+
+        task.Status = IncidentTaskStatus.Done;
+        task.ModifiedAt = now;
+        task.Version++;
+        db.IncidentTaskLog.Add(new IncidentTaskLog
+        {
+            TaskId = task.Id,
+            Text = "The csirt-feedback stage report was submitted.",
+            ToStatus = IncidentTaskStatus.Done,
+            UserId = caller.UserId,
+            OrganisationId = caller.OrganisationId,
+            CreatedAt = now,
+        });
+        await DeadlineRows.RefreshTaskAsync(db, task, recordId, cancellationToken);
+        var entry = Event(incident, caller, IncidentEvents.TaskStatus, now, IncidentEditing.Kebab(task.Status) + " " + task.Title);
+        entry.TaskId = task.PublicId;
+        entry.SubjectOrganisationId = task.AssignedOrganisationId;
+        db.IncidentJournal.Add(entry);
+        audit.Record(AuditEvent.IncidentFeedbackTaskCompleted, caller, $"incident:{incident.Id}", detail: $"task:{task.PublicId}");
+    }
+
+    /// <summary>The feedback task's stored title (English; the pages show <c>TaskDuty.csirt-feedback</c> translated).</summary>
+    public const string FeedbackTaskTitle = "Feedback to the reporting entity";
 
     internal static IncidentJournalEntry Event(Incident incident, Caller caller, string code, DateTimeOffset now, string body) => new()
     {

@@ -21,6 +21,12 @@ public sealed record StageView(
     DateTimeOffset? SubmittedAt,
     string LegalBasis)
 {
+    /// <summary>For the csirt-feedback stage: the task the early warning opened for the receiving CSIRT (docs/incidents.md).</summary>
+    public Guid? TaskId { get; init; }
+
+    /// <summary>That task's state: the stage shows it, and submitting the stage report marks it done.</summary>
+    public IncidentTaskStatus? TaskStatus { get; init; }
+
     public static StageView From(StageStatus s, TimeZoneInfo? zone, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(s);
@@ -124,11 +130,18 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
             breach = new DataBreachView(aware, jurisdiction, rule is not null, rule?.Authority, rule?.Hours, rule?.LegalReference, breachClock);
         }
 
+        // The receiving CSIRT's feedback task (not owner-only: every reader of the incident sees it, as it sees the stage).
+        var feedback = await db.IncidentTasks.AsNoTracking().Where(t => t.IncidentRecordId == recordId && t.Duty == IncidentTaskDuties.CsirtFeedback && !t.OwnerOnly)
+            .Select(t => new { t.PublicId, t.Status }).FirstOrDefaultAsync(cancellationToken);
         return new ClocksView(incident.Id, incident.HumanId, incident.Significant, incident.EntityKind, incident.AwareAt, state?.HandlingEndedAt, zone?.Id,
-            stages.Select(s => StageView.From(s, zone, now)).ToList(), breach,
+            stages.Select(s => WithTask(StageView.From(s, zone, now))).ToList(), breach,
             reports.Select(r => new StageReportSummary(r.PublicId, r.Stage, r.Sequence, r.Version, r.SubmittedAt, r.Due, r.SubmittedAt > r.Due, r.SubmittedByOrganisationId)).ToList(),
             requests.Select((r, i) => new IntermediateRequestView(i + 1, r.RequestedAt, r.DueAt, r.RequestedByOrganisationId)).ToList(),
             AccessPolicy.CanCreate(caller) && read.Standing >= IncidentStanding.Coordinator);
+
+        StageView WithTask(StageView view) => view.Stage == ReportingStage.CsirtFeedback && feedback is not null
+            ? view with { TaskId = feedback.PublicId, TaskStatus = feedback.Status }
+            : view;
     }
 
     /// <summary>A frozen stage report of a read incident; null for an unknown id or one of another incident, alike.</summary>

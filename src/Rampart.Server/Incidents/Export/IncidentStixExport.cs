@@ -17,7 +17,7 @@ namespace Rampart.Server.Incidents.Export;
 /// reader may read with a <c>related-to</c> relationship each. Everything comes through <see cref="IncidentQueries"/> and
 /// <see cref="IncidentObservables"/>, so the bundle holds exactly what the reader could read one by one.
 /// </summary>
-public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, IncidentObservables observables, TimeProvider clock)
+public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, IncidentObservables observables, TimeProvider clock, Disarm.DisarmTechniques disarm)
 {
     /// <summary>The Rampart incident property extension (a fixed id: every node declares the same extension).</summary>
     public const string ExtensionId = "extension-definition--6f1c3e62-2b8a-4d0e-9a57-3d1c0b6f4e21";
@@ -112,6 +112,29 @@ public sealed class IncidentStixExport(RampartDb db, IncidentQueries incidents, 
         if (!string.IsNullOrWhiteSpace(incident.Summary))
         {
             sdo["description"] = incident.Summary;
+        }
+
+        // DISARM tags as external references (source "DISARM", as DISARM's own STIX bundles cite their techniques, with the
+        // technique's page): a receiver that knows DISARM matches them by external_id, where labels would be free text.
+        if (incident.Techniques.Count > 0)
+        {
+            var references = new JsonArray();
+            foreach (var techniqueId in incident.Techniques.Select(t => t.TechniqueId).Order(StringComparer.Ordinal))
+            {
+                var reference = new JsonObject { ["source_name"] = "DISARM", ["external_id"] = techniqueId };
+                if (disarm.Find(techniqueId) is { } technique)
+                {
+                    reference["description"] = technique.Name;
+                    if (technique.Url is { } url)
+                    {
+                        reference["url"] = url;
+                    }
+                }
+
+                references.Add(reference);
+            }
+
+            sdo["external_references"] = references;
         }
 
         objects.Add(sdo);

@@ -8694,6 +8694,10 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Duty")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<long>("IncidentRecordId")
                         .HasColumnType("bigint");
 
@@ -8763,6 +8767,22 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("TaskId", "Id");
 
                     b.ToTable("IncidentTaskLog", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.IncidentTechnique", b =>
+                {
+                    b.Property<long>("IncidentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TechniqueId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("IncidentRecordId", "TechniqueId");
+
+                    b.HasIndex("TechniqueId", "IncidentRecordId");
+
+                    b.ToTable("IncidentTechniques", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Notifications.Notification", b =>
@@ -11335,6 +11355,15 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.IncidentTechnique", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany("Techniques")
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Notifications.Notification", b =>
                 {
                     b.HasOne("Rampart.Server.Incidents.Notifications.NotificationEvent", null)
@@ -11771,6 +11800,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Navigation("Classifications");
 
                     b.Navigation("Countries");
+
+                    b.Navigation("Techniques");
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.IncidentTask", b =>

@@ -8665,6 +8665,10 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Duty")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("IncidentRecordId")
                         .HasColumnType("INTEGER");
 
@@ -8732,6 +8736,22 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("TaskId", "Id");
 
                     b.ToTable("IncidentTaskLog", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.IncidentTechnique", b =>
+                {
+                    b.Property<long>("IncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TechniqueId")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("IncidentRecordId", "TechniqueId");
+
+                    b.HasIndex("TechniqueId", "IncidentRecordId");
+
+                    b.ToTable("IncidentTechniques", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Notifications.Notification", b =>
@@ -11271,6 +11291,15 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.IncidentTechnique", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany("Techniques")
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Notifications.Notification", b =>
                 {
                     b.HasOne("Rampart.Server.Incidents.Notifications.NotificationEvent", null)
@@ -11707,6 +11736,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Navigation("Classifications");
 
                     b.Navigation("Countries");
+
+                    b.Navigation("Techniques");
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.IncidentTask", b =>
