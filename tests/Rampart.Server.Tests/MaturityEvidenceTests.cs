@@ -147,7 +147,7 @@ public abstract class MaturityEvidenceTests(EvidenceNode fixture)
 
         // Reopened: the new version carries the same files; removing one there leaves the finished version untouched.
         var v2 = (await OkJsonAsync(await owner.PostAsync($"{Api}/assessments/{id}/reopen", new { }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        Assert.Equal([charterId, policyId], (await FilesOfAsync(owner, v2, "O-1")).Select(f => f["id"]!.GetValue<Guid>()).Order());
+        Assert.Equal(new[] { charterId, policyId }.Order(), (await FilesOfAsync(owner, v2, "O-1")).Select(f => f["id"]!.GetValue<Guid>()).Order());
         Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"{Api}/assessments/{v2}/files/{policyId}")).StatusCode);
         Assert.Equal([charterId], (await FilesOfAsync(owner, v2, "O-1")).Select(f => f["id"]!.GetValue<Guid>()));
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"{Api}/assessments/{v2}/files/{policyId}")).StatusCode);
