@@ -22,14 +22,14 @@ public sealed partial class ArchitectureTests
 
     private const string IntelTables = "IntelObjects|IntelObjectVersions|IntelLabels|IntelTerms|IntelSightings|IntelWarningHits|Observables|ObservableLinks|IntelChanges|IntelImportJobs|IntelImportOutcomes";
 
-    private const string MaturityTables = "MaturityAssessments|MaturityRatings|MaturityProfiles|MaturityProfileLevels|" + PlanTables;
+    private const string MaturityTables = "MaturityAssessments|MaturityRatings|MaturityEvidenceFiles|MaturityProfiles|MaturityProfileLevels|" + PlanTables;
 
     // The capacity-building plans (issue 12): the plan and its parts, read only through PlanQueries / PlanEditing.
     private const string PlanTables = "CapacityPlans|CapacityPlanTitleTerms|CapacityPlanActions|CapacityPlanActionParameters|CapacityPlanActionDependencies|CapacityPlanActionNotes|CapacityPlanStatusChanges|CapacityPlanCampaigns|CapacityPlanMaterials|CapacityPlanIndicators|CapacityPlanIndicatorValues";
 
     private const string PlanEntities = "CapacityPlan|PlanTitleTerm|PlanAction|PlanActionParameter|PlanActionDependency|PlanActionNote|PlanStatusChange|PlanCampaign|PlanMaterial|PlanIndicator|PlanIndicatorValue";
 
-    private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityProfile|MaturityProfileLevel|" + PlanEntities;
+    private const string MaturityEntities = "MaturityAssessment|MaturityRating|MaturityEvidenceFile|MaturityProfile|MaturityProfileLevel|" + PlanEntities;
 
     // Training records and courses (issue 12) with everything that hangs off them; the ECSF reference tables are not shareable.
     private const string TrainingTables = "TrainingPeople|TrainingPersonProfiles|TrainingProficiencies|TrainingCourses|TrainingCourseItems|TrainingCourseProfiles|TrainingSessions|TrainingEnrolments|TrainingCertificates|TrainingCourseParameters|TrainingCourseTopics|TrainingNeeds";

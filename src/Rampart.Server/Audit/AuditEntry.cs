@@ -319,6 +319,12 @@ public enum AuditEvent
     TrainingSeatRemoved = 1479,
     /// <summary>The organisation changed the roles it needs (skills matrix).</summary>
     TrainingNeedsChanged = 1480,
+    /// <summary>A file was added as evidence for a parameter of a draft assessment (detail: file, SHA-256, size, parameter).</summary>
+    MaturityEvidenceAdded = 1481,
+    /// <summary>An evidence file was removed from a draft assessment (detail: file, parameter).</summary>
+    MaturityEvidenceRemoved = 1482,
+    /// <summary>An evidence file of an assessment was downloaded.</summary>
+    MaturityEvidenceDownloaded = 1483,
 
     // 8xx TAXII (issue 10; 7xx are the incidents of issue 11)
     TaxiiCollectionCreated = 800,

@@ -80,6 +80,21 @@ internal sealed class MaturityRatingConfiguration : IEntityTypeConfiguration<Mat
         b.Property(r => r.ParameterId).HasMaxLength(MaturityLimits.ParameterIdLength);
         b.Property(r => r.Comment).HasMaxLength(MaturityLimits.TextLength);
         b.Property(r => r.Evidence).HasMaxLength(MaturityLimits.EvidenceLength);
+        b.HasMany(r => r.Files).WithOne().HasForeignKey(f => new { f.AssessmentRecordId, f.ParameterId }).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MaturityEvidenceFileConfiguration : IEntityTypeConfiguration<MaturityEvidenceFile>
+{
+    public void Configure(EntityTypeBuilder<MaturityEvidenceFile> b)
+    {
+        b.ToTable("MaturityEvidenceFiles");
+        b.HasKey(f => new { f.AssessmentRecordId, f.AttachmentId });
+        b.Property(f => f.ParameterId).HasMaxLength(MaturityLimits.ParameterIdLength);
+        b.HasOne(f => f.Attachment).WithMany().HasForeignKey(f => f.AttachmentId).OnDelete(DeleteBehavior.Cascade);
+        // Whether another version still links a file (it is deleted with its last link).
+        b.HasIndex(f => f.AttachmentId);
+        b.HasIndex(f => new { f.AssessmentRecordId, f.ParameterId });
     }
 }
 
@@ -131,4 +146,7 @@ public static class MaturityLimits
     public const int MaxEvidenceLinks = 10;
     public const int LinkLength = 2000;
     public const int MaxParameters = 200;
+
+    /// <summary>Evidence files per parameter of one assessment.</summary>
+    public const int MaxEvidenceFiles = 20;
 }

@@ -23,6 +23,8 @@ public static class MaturityData
 
         public DbSet<MaturityRating> MaturityRatings => db.Set<MaturityRating>();
 
+        public DbSet<MaturityEvidenceFile> MaturityEvidenceFiles => db.Set<MaturityEvidenceFile>();
+
         public DbSet<MaturityProfile> MaturityProfiles => db.Set<MaturityProfile>();
 
         public DbSet<MaturityProfileLevel> MaturityProfileLevels => db.Set<MaturityProfileLevel>();

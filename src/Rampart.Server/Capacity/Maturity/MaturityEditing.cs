@@ -3,6 +3,7 @@ using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
+using Rampart.Server.Incidents.Attachments;
 using Rampart.Standards.Markings;
 using Rampart.Standards.Sim3;
 
@@ -245,7 +246,7 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
     public async Task<MaturityAssessment?> ReopenAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var source = await access.Readable(db.MaturityAssessments.Include(a => a.Record).Include(a => a.Ratings), caller)
+        var source = await access.Readable(db.MaturityAssessments.Include(a => a.Record).Include(a => a.Ratings).ThenInclude(r => r.Files), caller)
             .FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (source is null)
         {
@@ -291,7 +292,12 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
             CreatedByUserId = caller.UserId,
             CreatedAt = now,
             ModifiedAt = now,
-            Ratings = [.. source.Ratings.Select(r => new MaturityRating { ParameterId = r.ParameterId, Level = r.Level, Comment = r.Comment, Evidence = r.Evidence })],
+            // Evidence files are carried as links to the same stored files (the frozen version keeps its own links).
+            Ratings = [.. source.Ratings.Select(r => new MaturityRating
+            {
+                ParameterId = r.ParameterId, Level = r.Level, Comment = r.Comment, Evidence = r.Evidence,
+                Files = [.. r.Files.Select(f => new MaturityEvidenceFile { ParameterId = r.ParameterId, AttachmentId = f.AttachmentId })],
+            })],
         };
         db.SharedRecords.Add(record);
         db.MaturityAssessments.Add(copy);
@@ -331,8 +337,121 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
             throw new ConflictException("A finished assessment is never deleted or changed.");
         }
 
+        // Evidence files no other version links go with the draft (the links themselves cascade with its ratings).
+        var recordId = assessment.RecordId;
+        var links = db.MaturityEvidenceFiles;
+        var onlyHere = await links.Where(f => f.AssessmentRecordId == recordId && !links.Any(o => o.AttachmentId == f.AttachmentId && o.AssessmentRecordId != recordId))
+            .Select(f => f.AttachmentId).ToListAsync(cancellationToken);
+        db.IncidentAttachments.RemoveRange(await db.IncidentAttachments.Where(a => EF.Parameter(onlyHere).Contains(a.Id)).ToListAsync(cancellationToken));
         db.SharedRecords.Remove(assessment.Record);
         audit.Record(AuditEvent.MaturityAssessmentDeleted, caller, $"maturity-assessment:{assessment.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds files as evidence for one parameter of a draft (by the organisation that enters the levels). Everything is checked
+    /// before anything is stored: a finished assessment, an unknown parameter, no file, a sample or too many files are a 400
+    /// naming the field. The bytes go to the attachment store (ADR 13) in the same transaction. Not readable: null.
+    /// </summary>
+    public async Task<IReadOnlyList<Attachment>?> AddEvidenceAsync(Caller caller, Guid id, string parameterId, IReadOnlyList<AttachmentUpload> uploads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(uploads);
+        var assessment = await access.Readable(db.MaturityAssessments.Include(a => a.Record).Include(a => a.Ratings).ThenInclude(r => r.Files), caller)
+            .FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (assessment is null)
+        {
+            return null;
+        }
+
+        EnsureCanEnter(caller, assessment);
+        var errors = new RequestErrors();
+        if (assessment.Status == AssessmentStatus.Finished)
+        {
+            errors.Add("status", "This assessment is finished and frozen: its evidence does not change. Reopen it to make a new version.");
+        }
+
+        var known = await models.ParameterIdsAsync(assessment.ModelKey, cancellationToken);
+        if (!known.Contains(parameterId, StringComparer.Ordinal))
+        {
+            errors.Add("parameterId", $"Not a parameter of model version '{assessment.ModelKey}'.");
+        }
+
+        if (uploads.Count == 0)
+        {
+            errors.Add("files", "At least one file, in the part 'files'.");
+        }
+
+        if (uploads.Any(u => u.Sample))
+        {
+            errors.Add("samples", "Evidence is documents; malware samples belong to an incident.");
+        }
+
+        var rating = assessment.Ratings.FirstOrDefault(r => r.ParameterId == parameterId);
+        if ((rating?.Files.Count ?? 0) + uploads.Count > MaturityLimits.MaxEvidenceFiles)
+        {
+            errors.Add("files", $"At most {MaturityLimits.MaxEvidenceFiles} evidence files per parameter.");
+        }
+
+        errors.ThrowIfAny();
+        if (rating is null)
+        {
+            rating = new MaturityRating { AssessmentRecordId = assessment.RecordId, ParameterId = parameterId };
+            assessment.Ratings.Add(rating);
+        }
+
+        var now = clock.GetUtcNow();
+        var added = new List<Attachment>();
+        foreach (var upload in uploads)
+        {
+            var attachment = AttachmentStore.Stage(db, upload, caller, now);
+            rating.Files.Add(new MaturityEvidenceFile { AssessmentRecordId = assessment.RecordId, ParameterId = parameterId, AttachmentId = attachment.Id, Attachment = attachment });
+            audit.Record(AuditEvent.MaturityEvidenceAdded, caller.Concerning(assessment.OrganisationId), $"maturity-assessment:{assessment.Id}",
+                detail: $"{attachment.Id} {upload.Sha256} {upload.Content.Length} {parameterId}");
+            added.Add(attachment);
+        }
+
+        assessment.ModifiedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>
+    /// Removes an evidence file from a draft; the stored file is deleted when no other version links it. Finished: 400 naming
+    /// 'status'. Not readable, or no such file on this assessment: false.
+    /// </summary>
+    public async Task<bool> RemoveEvidenceAsync(Caller caller, Guid id, Guid fileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var assessment = await access.Readable(db.MaturityAssessments.Include(a => a.Record), caller).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (assessment is null)
+        {
+            return false;
+        }
+
+        var recordId = assessment.RecordId;
+        var link = await db.MaturityEvidenceFiles.FirstOrDefaultAsync(f => f.AssessmentRecordId == recordId && f.AttachmentId == fileId, cancellationToken);
+        if (link is null)
+        {
+            return false;
+        }
+
+        EnsureCanEnter(caller, assessment);
+        if (assessment.Status == AssessmentStatus.Finished)
+        {
+            throw RequestErrors.One("status", "This assessment is finished and frozen: its evidence does not change. Reopen it to make a new version.");
+        }
+
+        db.MaturityEvidenceFiles.Remove(link);
+        if (!await db.MaturityEvidenceFiles.AnyAsync(f => f.AttachmentId == fileId && f.AssessmentRecordId != recordId, cancellationToken)
+            && await db.IncidentAttachments.FirstOrDefaultAsync(a => a.Id == fileId, cancellationToken) is { } stored)
+        {
+            db.IncidentAttachments.Remove(stored);
+        }
+
+        assessment.ModifiedAt = clock.GetUtcNow();
+        audit.Record(AuditEvent.MaturityEvidenceRemoved, caller.Concerning(assessment.OrganisationId), $"maturity-assessment:{assessment.Id}", detail: $"{fileId} {link.ParameterId}");
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }

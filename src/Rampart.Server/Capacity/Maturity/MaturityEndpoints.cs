@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Incidents.Attachments;
 using Rampart.Server.Access;
 using Rampart.Server.Hosting;
 using Rampart.Standards.Markings;
@@ -7,7 +9,17 @@ using Rampart.Standards.Sim3;
 
 namespace Rampart.Server.Capacity.Maturity;
 
-public sealed record RatingView(string ParameterId, int? Level, string? Comment, IReadOnlyList<string> Evidence);
+/// <summary>An evidence file as the API shows it: never its bytes, always its size and SHA-256 (download: GET …/files/{id}).</summary>
+public sealed record EvidenceFileView(Guid Id, string ParameterId, string FileName, string DeclaredContentType, long Size, string Sha256, DateTimeOffset CreatedAt)
+{
+    public static EvidenceFileView From(string parameterId, Incidents.Attachments.Attachment a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return new(a.Id, parameterId, a.FileName, a.DeclaredContentType, a.Size, a.Sha256, a.CreatedAt);
+    }
+}
+
+public sealed record RatingView(string ParameterId, int? Level, string? Comment, IReadOnlyList<string> Evidence, IReadOnlyList<EvidenceFileView> Files);
 
 public sealed record AssessmentView(
     Guid Id,
@@ -39,7 +51,8 @@ public sealed record AssessmentView(
             a.CreatedAt, a.ModifiedAt, a.FinishedAt,
             withRatings
                 ? a.Ratings.OrderBy(r => r.ParameterId, StringComparer.Ordinal).Select(r => new RatingView(r.ParameterId, r.Level, r.Comment,
-                    r.Evidence is null ? [] : r.Evidence.Split('\n'))).ToList()
+                    r.Evidence is null ? [] : r.Evidence.Split('\n'),
+                    r.Files.Where(f => f.Attachment is not null).OrderBy(f => f.AttachmentId).Select(f => EvidenceFileView.From(r.ParameterId, f.Attachment)).ToList())).ToList()
                 : null);
     }
 }
@@ -170,6 +183,51 @@ public static class MaturityEndpoints
         group.MapDelete("/assessments/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, MaturityEditing editing, CancellationToken ct) =>
             await editing.DeleteDraftAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Delete a draft assessment").WithDescription("Writers of the assessed organisation, drafts only (409 for a finished one); others get 404.");
+
+        var options = routes.ServiceProvider.GetRequiredService<IOptions<AttachmentOptions>>().Value;
+        // As the incidents' uploads: one file at the limit plus the form around it; beyond that 413 before anything is read.
+        var uploadPath = new MachinePath
+        {
+            Name = "api-attachments", MaxRequestBodyBytes = options.MaxBytes + (1024 * 1024), WriteError = RampartHost.ApiPath.WriteError, Json = RampartHost.ApiPath.Json,
+        };
+        group.MapPost("/assessments/{id}/ratings/{parameterId}/files", async Task<Results<Created<IReadOnlyList<EvidenceFileView>>, NotFound>> (HttpContext http, string id, string parameterId, Caller caller,
+            MaturityEditing editing, IOptions<AttachmentOptions> attachmentOptions, CancellationToken ct) =>
+        {
+            var assessmentId = Http.ParseId(id);
+            if (!http.Request.HasFormContentType)
+            {
+                throw RequestErrors.One("body", "Send multipart/form-data with the files under 'files'.");
+            }
+
+            var (_, uploads) = await AttachmentStore.ReadMultipartAsync(http.Request, attachmentOptions.Value, ct);
+            if (await editing.AddEvidenceAsync(caller, assessmentId, parameterId, uploads, ct) is not { } added)
+            {
+                return TypedResults.NotFound();
+            }
+
+            IReadOnlyList<EvidenceFileView> views = added.Select(a => EvidenceFileView.From(parameterId, a)).ToList();
+            return TypedResults.Created($"/api/capacity/maturity/assessments/{assessmentId}", views);
+        }).WithSummary("Add evidence files to a parameter of a draft assessment")
+            .WithDescription("multipart/form-data, the files under 'files' (documents; samples are refused). Writers of the organisation that enters the levels (the reviewer for a peer review). Each file is stored with its size and SHA-256 (Rampart:Attachments:MaxBytes per file: a larger file is a 400 naming it, a larger body 413), at most 20 per parameter. A finished assessment is a 400 naming 'status' and nothing is stored; reopening carries the files into the new version. 404 when the assessment is not readable.")
+            .WithMetadata(uploadPath);
+
+        group.MapGet("/assessments/{id}/files/{fileId}", async Task<Results<FileContentHttpResult, NotFound>> (HttpContext http, string id, string fileId, Caller caller, MaturityQueries queries, Audit.AuditTrail audit, CancellationToken ct) =>
+        {
+            var file = Http.ParseId(fileId, "fileId");
+            if (await queries.FindAsync(caller, Http.ParseId(id), ct) is not { } read || await queries.EvidenceAsync(read, file, ct) is not { } found)
+            {
+                return TypedResults.NotFound();
+            }
+
+            await audit.RecordNowAsync(Audit.AuditEvent.MaturityEvidenceDownloaded, caller, $"maturity-assessment:{read.Assessment.Id}", detail: file.ToString(), cancellationToken: ct);
+            return AttachmentStore.Download(http, found.Attachment, found.Content);
+        }).WithSummary("Download an evidence file of an assessment")
+            .WithDescription("Readable exactly when the assessment is (a reviewer sees another assessment's evidence only if that assessment is shared with its organisation): application/octet-stream as an attachment, nosniff, never rendered. 404 when the assessment is not readable or this version has no such file.");
+
+        group.MapDelete("/assessments/{id}/files/{fileId}", async Task<Results<NoContent, NotFound>> (string id, string fileId, Caller caller, MaturityEditing editing, CancellationToken ct) =>
+            await editing.RemoveEvidenceAsync(caller, Http.ParseId(id), Http.ParseId(fileId, "fileId"), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Remove an evidence file from a draft assessment")
+            .WithDescription("The organisation that enters the levels, drafts only (a finished assessment is a 400 naming 'status'); earlier finished versions keep their files. 404 when the assessment is not readable or has no such file.");
 
         group.MapGet("/assessments/{id}/compare/{otherId}", async Task<Results<Ok<ComparisonView>, NotFound>> (string id, string otherId, Caller caller, MaturityQueries queries, MaturityModels models, CancellationToken ct) =>
         {

@@ -131,8 +131,28 @@ public sealed class MaturityRating
 
     public string? Comment { get; set; }
 
-    /// <summary>Evidence links, one per line (the node has no attachment store yet).</summary>
+    /// <summary>Evidence links, one per line.</summary>
     public string? Evidence { get; set; }
+
+    /// <summary>Evidence files (the incidents' attachment store, ADR 13); frozen with the assessment, carried into a reopened version.</summary>
+    public List<MaturityEvidenceFile> Files { get; set; } = [];
+}
+
+/// <summary>
+/// A file given as evidence for one parameter of one assessment version: a link to a row of the attachment store
+/// (<see cref="Incidents.Attachments.Attachment"/>, bytes in the database, ADR 13). A reopened version links the same rows, so
+/// the bytes are stored once; a file is deleted when its last link goes. No read rule of its own: reached only through
+/// <see cref="MaturityQueries"/> after the assessment was admitted by the access decision.
+/// </summary>
+public sealed class MaturityEvidenceFile
+{
+    public long AssessmentRecordId { get; set; }
+
+    public required string ParameterId { get; set; }
+
+    public Guid AttachmentId { get; set; }
+
+    public Incidents.Attachments.Attachment Attachment { get; set; } = null!;
 }
 
 /// <summary>

@@ -25,9 +25,28 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
 {
     public async Task<ReadAssessment?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
-        var assessment = await access.Readable(db.MaturityAssessments.AsNoTracking().Include(a => a.Record).Include(a => a.Ratings), caller)
-            .FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        var assessment = await access.Readable(db.MaturityAssessments.AsNoTracking().Include(a => a.Record).Include(a => a.Ratings).ThenInclude(r => r.Files).ThenInclude(f => f.Attachment), caller)
+            .AsSplitQuery().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         return assessment is null ? null : new ReadAssessment(assessment, await sharing.GrantsOfAsync(assessment.RecordId, cancellationToken));
+    }
+
+    /// <summary>
+    /// One evidence file of an assessment already admitted by the access decision, with its bytes; null when this assessment
+    /// version links no such file (a guessed id of another assessment's file is "not found").
+    /// </summary>
+    public async Task<(Incidents.Attachments.Attachment Attachment, byte[] Content)?> EvidenceAsync(ReadAssessment read, Guid fileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Assessment.RecordId;
+        var link = await db.MaturityEvidenceFiles.AsNoTracking().Include(f => f.Attachment)
+            .FirstOrDefaultAsync(f => f.AssessmentRecordId == recordId && f.AttachmentId == fileId, cancellationToken);
+        if (link is null)
+        {
+            return null;
+        }
+
+        var content = await db.IncidentAttachmentContents.AsNoTracking().Where(c => c.AttachmentId == fileId).Select(c => c.Content).SingleAsync(cancellationToken);
+        return (link.Attachment, content);
     }
 
     /// <summary>Readable assessments, newest first, older than <paramref name="before"/> (a record key of the previous page).</summary>

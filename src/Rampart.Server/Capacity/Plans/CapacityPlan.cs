@@ -314,6 +314,8 @@ internal sealed class PlanActionConfiguration : IEntityTypeConfiguration<PlanAct
         b.HasOne(a => a.Plan).WithMany().HasForeignKey(a => a.PlanRecordId).OnDelete(DeleteBehavior.Cascade);
         // A plan's actions by number: the list order and its cursor; unique, so two racing additions cannot share one.
         b.HasIndex(a => new { a.PlanRecordId, a.Number }).IsUnique();
+        // A registry project's page lists the actions it funds (reverse of FundingProjectId), by action id as its cursor.
+        b.HasIndex(a => new { a.FundingProjectId, a.Id });
         b.Property(a => a.Title).HasMaxLength(PlanLimits.TitleLength);
         b.Property(a => a.Description).HasMaxLength(PlanLimits.TextLength);
         b.Property(a => a.Owner).HasMaxLength(PlanLimits.OwnerLength);

@@ -18,8 +18,35 @@ public sealed record PlanHygiene(IReadOnlyList<PlanCampaign> Campaigns, IReadOnl
 /// Every read of plans — API, pages, CSV, print — goes through here, and from here through <see cref="AccessPolicy"/>:
 /// the plan first; its actions, notes and hygiene parts only with a <see cref="ReadPlan"/> in hand.
 /// </summary>
-public sealed class PlanQueries(RampartDb db, AccessPolicy access, SharingStore sharing, TimeProvider clock)
+public sealed class PlanQueries(RampartDb db, AccessPolicy access, SharingStore sharing, TimeProvider clock, Projects.ProjectQueries projects)
 {
+    /// <summary>
+    /// The plan actions funded by registry project <paramref name="projectId"/>, with their plan, only of plans the caller may
+    /// read (each candidate checked through the access decision; an action of an unreadable plan is neither listed nor
+    /// counted), by action id after <paramref name="after"/> (index on funding project and id). Null when the project is not
+    /// the caller's to read.
+    /// </summary>
+    public async Task<(IReadOnlyList<(PlanAction Action, CapacityPlan Plan)> Actions, bool More)?> FundedByProjectAsync(
+        Caller caller, Guid projectId, Guid? after, int limit, CancellationToken cancellationToken)
+    {
+        if (await projects.FindAsync(caller, projectId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var actions = db.CapacityPlanActions.AsNoTracking().Where(a => a.FundingProjectId == projectId);
+        if (after is { } from)
+        {
+            actions = actions.Where(a => a.Id.CompareTo(from) > 0);
+        }
+
+        var found = await (from a in actions
+                           join p in access.Readable(db.CapacityPlans.AsNoTracking(), caller) on a.PlanRecordId equals p.RecordId
+                           orderby a.Id
+                           select new { Action = a, Plan = p }).Take(limit + 1).ToListAsync(cancellationToken);
+        return (found.Take(limit).Select(f => (f.Action, f.Plan)).ToList(), found.Count > limit);
+    }
+
     /// <summary>The plan with public id <paramref name="id"/> if the caller may read it; null otherwise, exactly as for an unknown id.</summary>
     public async Task<ReadPlan?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {

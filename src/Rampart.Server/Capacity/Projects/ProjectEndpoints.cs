@@ -61,6 +61,19 @@ public sealed record SuggestionView(Guid Id, Guid ProjectId, Guid OrganisationId
 /// <summary>A training session delivered under a project, as the project's page lists it (only sessions of courses the reader may read).</summary>
 public sealed record ProjectSessionView(Guid SessionId, Guid CourseId, string Course, string Provider, DateOnly StartDate, DateOnly EndDate, bool Online, string? Place, decimal Hours);
 
+/// <summary>A plan action funded by a project, as the project's page lists it (only actions of plans the reader may read).</summary>
+public sealed record ProjectActionView(Guid ActionId, int Number, string Title, Plans.ActionStatus Status, DateOnly? DueDate, bool Overdue, decimal? Budget, string? Currency,
+    Guid PlanId, string PlanTitle, Guid PlanOrganisationId)
+{
+    public static ProjectActionView From(Plans.PlanAction a, Plans.CapacityPlan p, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(p);
+        return new(a.Id, a.Number, a.Title, a.Status, a.DueDate, a.Status is Plans.ActionStatus.Planned or Plans.ActionStatus.InProgress && a.DueDate < today,
+            a.Budget, a.Currency, p.Id, p.Title, p.OrganisationId);
+    }
+}
+
 public static class ProjectEndpoints
 {
     private const string ListName = "capacity-projects";
@@ -156,6 +169,24 @@ public static class ProjectEndpoints
                 found.More ? cursors.Encode("capacity-project-sessions", scope, views[^1].StartDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), views[^1].SessionId) : null));
         }).WithSummary("List the training sessions delivered under a project")
             .WithDescription("Sessions whose course the caller may read (its own organisation's and those shared with the network) that name this project, by start date, cursor-paged (limit 1-200). 404 when the project is not readable.")
+            .RequireAuthorization();
+
+        group.MapGet("/{id}/actions", async Task<Results<Ok<CursorPage<ProjectActionView>>, NotFound>> (string id, Caller caller, Plans.PlanQueries plans, PageCursors cursors, TimeProvider clock, int? limit, string? next, CancellationToken ct) =>
+        {
+            var projectId = Http.ParseId(id);
+            var size = Http.Limit(limit);
+            var scope = projectId.ToString("N");
+            var after = cursors.DecodeKey(next, "capacity-project-actions", scope)?.Id;
+            if (await plans.FundedByProjectAsync(caller, projectId, after, size, ct) is not { } found)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var views = found.Actions.Select(f => ProjectActionView.From(f.Action, f.Plan, today)).ToList();
+            return TypedResults.Ok(new CursorPage<ProjectActionView>(views, found.More ? cursors.Encode("capacity-project-actions", scope, "", views[^1].ActionId) : null));
+        }).WithSummary("List the plan actions a project funds")
+            .WithDescription("Actions of capacity-building plans that name this project as their funding (fundingProjectId), only of plans the caller may read (an action of another organisation's unshared plan is neither listed nor counted), by action id (a time-ordered UUID, so oldest first), cursor-paged (limit 1-200). Each with its plan, status, due date (overdue flagged) and budget. 404 when the project is not readable.")
             .RequireAuthorization();
 
         group.MapPost("/{id}/suggestions/{suggestionId}/accept", async Task<Results<Ok<SuggestionView>, NotFound>> (string id, string suggestionId, SuggestionDecision? decision, Caller caller, ProjectEditing editing, CancellationToken ct) =>

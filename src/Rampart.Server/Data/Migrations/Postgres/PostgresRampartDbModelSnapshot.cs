@@ -584,6 +584,28 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("MaturityComparisonOptIns", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityEvidenceFile", b =>
+                {
+                    b.Property<long>("AssessmentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ParameterId")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("AssessmentRecordId", "AttachmentId");
+
+                    b.HasIndex("AttachmentId");
+
+                    b.HasIndex("AssessmentRecordId", "ParameterId");
+
+                    b.ToTable("MaturityEvidenceFiles", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityModelVersion", b =>
                 {
                     b.Property<string>("Key")
@@ -1694,6 +1716,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FundingProjectId", "Id");
 
                     b.HasIndex("PlanRecordId", "Number")
                         .IsUnique();
@@ -10738,6 +10762,23 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityEvidenceFile", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Attachments.Attachment", "Attachment")
+                        .WithMany()
+                        .HasForeignKey("AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityRating", null)
+                        .WithMany("Files")
+                        .HasForeignKey("AssessmentRecordId", "ParameterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Attachment");
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityParameter", b =>
                 {
                     b.HasOne("Rampart.Server.Capacity.Maturity.MaturityModelVersion", null)
@@ -11763,6 +11804,11 @@ namespace Rampart.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfile", b =>
                 {
                     b.Navigation("Levels");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityRating", b =>
+                {
+                    b.Navigation("Files");
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>

@@ -573,6 +573,28 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("MaturityComparisonOptIns", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityEvidenceFile", b =>
+                {
+                    b.Property<long>("AssessmentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParameterId")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AssessmentRecordId", "AttachmentId");
+
+                    b.HasIndex("AttachmentId");
+
+                    b.HasIndex("AssessmentRecordId", "ParameterId");
+
+                    b.ToTable("MaturityEvidenceFiles", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityModelVersion", b =>
                 {
                     b.Property<string>("Key")
@@ -1683,6 +1705,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FundingProjectId", "Id");
 
                     b.HasIndex("PlanRecordId", "Number")
                         .IsUnique();
@@ -10674,6 +10698,23 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityEvidenceFile", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Attachments.Attachment", "Attachment")
+                        .WithMany()
+                        .HasForeignKey("AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rampart.Server.Capacity.Maturity.MaturityRating", null)
+                        .WithMany("Files")
+                        .HasForeignKey("AssessmentRecordId", "ParameterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Attachment");
+                });
+
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityParameter", b =>
                 {
                     b.HasOne("Rampart.Server.Capacity.Maturity.MaturityModelVersion", null)
@@ -11699,6 +11740,11 @@ namespace Rampart.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityProfile", b =>
                 {
                     b.Navigation("Levels");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Capacity.Maturity.MaturityRating", b =>
+                {
+                    b.Navigation("Files");
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanAction", b =>
