@@ -1,0 +1,118 @@
+using System.Globalization;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Rampart.Server.Access;
+using Rampart.Server.Capacity.Experts;
+using Rampart.Server.Capacity.Plans;
+using Rampart.Server.Capacity.Projects;
+using Rampart.Server.Capacity.Training;
+using static Microsoft.Playwright.Assertions;
+
+namespace Rampart.Browser.Tests;
+
+/// <summary>
+/// Issue 12's registry, expert directory and training pages in the browser, as an analyst of one organisation sees them:
+/// the project list and a project's page with the plan actions it funds (its own, never another organisation's private
+/// plan's), the expert directory with a consenting expert, the course list and a course's page; axe-core finds no serious
+/// or critical WCAG 2.1 A/AA problem on any of them.
+/// </summary>
+public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
+{
+    private readonly BrowserNode node;
+
+    public CapacityPagesTests(BrowserNode node)
+    {
+        this.node = node;
+        SetDefaultExpectTimeout(30_000);
+    }
+
+    private static async Task OpenAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await Seeds.WaitInteractiveAsync(page);
+    }
+
+    private static async Task<IEnumerable<string>> AxeAsync(IPage page, string where)
+    {
+        await page.WaitForFunctionAsync("() => document.title.trim().length > 0", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        return result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{where}: {v.Id} ({v.Impact}) {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}");
+    }
+
+    [Fact]
+    public async Task RegistryExpertsAndTraining_AnAnalystSeesProjectsFundedActionsExpertsAndCourses_NotAnotherOrganisationsPrivateAction_AxeClean()
+    {
+        await Seeds.OrganisationAsync(node, "CPA", "Team Capacity Pages");
+        await Seeds.OrganisationAsync(node, "CPB", "Team Capacity Other");
+        var analyst = await Seeds.UserAsync(node, "analyst@cpa.test", Role.Analyst, "CPA");
+        var other = await Seeds.UserAsync(node, "analyst@cpb.test", Role.Analyst, "CPB");
+        var projectTitle = "CERT skills for the Western Balkans";
+        Guid projectId, courseId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            projectId = (await services.GetRequiredService<ProjectEditing>().CreateAsync(analyst.Caller, new ProjectRequest(
+                projectTitle, Status: ProjectStatus.Ongoing, Start: "2025-03", Themes: [ProjectTheme.CultureAndSkills], Countries: ["AL", "XK"],
+                Summary: "Training incident handlers of three national CERTs."), default)).Id;
+            var plans = services.GetRequiredService<PlanEditing>();
+            var ownPlan = await plans.CreateAsync(analyst.Caller, new PlanRequest("Our 2027 plan"), default);
+            await plans.AddActionAsync(analyst.Caller, ownPlan.Id, new ActionRequest("Train the incident handlers", Funding: FundingSource.DonorProject, FundingProjectId: projectId),
+                CultureInfo.InvariantCulture, default);
+            var otherPlan = await plans.CreateAsync(other.Caller, new PlanRequest("Their private plan"), default);
+            await plans.AddActionAsync(other.Caller, otherPlan.Id, new ActionRequest("Their confidential action", Funding: FundingSource.DonorProject, FundingProjectId: projectId),
+                CultureInfo.InvariantCulture, default);
+            await services.GetRequiredService<ExpertDirectory>().SaveAsync(other.Caller,
+                new ExpertProfileRequest(true, "Ana Expert", "AL", ["sq", "en"], ["incident-handling"], Availability: "Two days a month"), default);
+            courseId = (await services.GetRequiredService<TrainingEditing>().CreateCourseAsync(analyst.Caller,
+                new CourseRequest("Log analysis for incident handlers", "CPA", CourseFormat.Online, "en", 8, Network: true, Topics: ["logs"]), default)).Id;
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, analyst);
+        var problems = new List<string>();
+
+        await OpenAsync(page, "/capacity/projects");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Capacity-building projects");
+        await Expect(page.Locator("main")).ToContainTextAsync(projectTitle);
+        problems.AddRange(await AxeAsync(page, "projects"));
+
+        await OpenAsync(page, $"/capacity/projects/{projectId}");
+        await Expect(page.Locator("h1")).ToHaveTextAsync(projectTitle);
+        await Expect(page.Locator("#project-actions")).ToContainTextAsync("Our 2027 plan");
+        await Expect(page.Locator("#project-actions")).ToContainTextAsync("Train the incident handlers");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Their confidential action");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Their private plan");
+        problems.AddRange(await AxeAsync(page, "project"));
+
+        await OpenAsync(page, "/capacity/experts");
+        await Expect(page.Locator("#experts")).ToContainTextAsync("Ana Expert");
+        problems.AddRange(await AxeAsync(page, "experts"));
+
+        await OpenAsync(page, "/capacity/training/courses");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Courses and sessions");
+        await Expect(page.Locator("main")).ToContainTextAsync("Log analysis for incident handlers");
+        problems.AddRange(await AxeAsync(page, "courses"));
+
+        await OpenAsync(page, $"/capacity/training/courses/{courseId}");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Log analysis for incident handlers");
+        problems.AddRange(await AxeAsync(page, "course"));
+
+        // The other organisation's analyst sees its own action on the same project page, and not ours.
+        await using var otherContext = await Seeds.ContextAsync(node);
+        var otherPage = await otherContext.NewPageAsync();
+        otherPage.SetDefaultTimeout(60_000);
+        otherPage.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(otherPage, other);
+        await OpenAsync(otherPage, $"/capacity/projects/{projectId}");
+        await Expect(otherPage.Locator("#project-actions")).ToContainTextAsync("Their confidential action");
+        await Expect(otherPage.Locator("main")).Not.ToContainTextAsync("Train the incident handlers");
+
+        Assert.Empty(problems);
+    }
+}
