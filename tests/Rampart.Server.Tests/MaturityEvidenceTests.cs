@@ -259,6 +259,22 @@ public abstract class MaturityEvidenceTests(EvidenceNode fixture)
         // At the limit exactly: stored.
         Assert.Single(await UploadAsync(owner, id, "O-3", ("exact.pdf", new byte[EvidenceNode.MaxBytes])));
     }
+
+    [Fact]
+    public async Task Evidence_ParallelUploadsToAParameterWithoutARating_EachIsStoredOr409_Never500()
+    {
+        // Review S9-1: parallel first uploads to one parameter raced to create its rating row; the losers got a 500.
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            owner.PostAsync($"{Api}/assessments/{id}/ratings/O-4/files", Files(("files", $"parallel-{i}.pdf", [(byte)i, 2, 3])))));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{(int)a.StatusCode}"));
+        var created = answers.Count(a => a.StatusCode == HttpStatusCode.Created);
+        Assert.True(created >= 1);
+        // What was answered 201 is stored, what was answered 409 is not.
+        Assert.Equal(created, (await FilesOfAsync(owner, id, "O-4")).Count);
+    }
 }
 
 public sealed class SqliteMaturityEvidenceTests(SqliteEvidenceNode fixture) : MaturityEvidenceTests(fixture), IClassFixture<SqliteEvidenceNode>;

@@ -413,7 +413,17 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         }
 
         assessment.ModifiedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two uploads raced to create this parameter's first rating row: the unique (assessment, parameter) index let
+            // one through; the other stored nothing (review S9-1).
+            throw new ConflictException("Another upload to this parameter was saved at the same moment; reload the assessment and add the file again.");
+        }
+
         return added;
     }
 
