@@ -56,7 +56,7 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
             var services = scope.ServiceProvider;
             projectId = (await services.GetRequiredService<ProjectEditing>().CreateAsync(analyst.Caller, new ProjectRequest(
                 projectTitle, Status: ProjectStatus.Ongoing, Start: "2025-03", Themes: [ProjectTheme.CultureAndSkills], Countries: ["AL", "XK"],
-                Summary: "Training incident handlers of three national CERTs."), default)).Id;
+                Summary: "Training incident handlers of three national CERTs.", Visibility: ProjectVisibility.Network), default)).Id;
             var plans = services.GetRequiredService<PlanEditing>();
             var ownPlan = await plans.CreateAsync(analyst.Caller, new PlanRequest("Our 2027 plan"), default);
             await plans.AddActionAsync(analyst.Caller, ownPlan.Id, new ActionRequest("Train the incident handlers", Funding: FundingSource.DonorProject, FundingProjectId: projectId),
