@@ -93,7 +93,8 @@ public sealed record DueItem(
     DateTimeOffset Due,
     DeadlineState State,
     string TimeLeft,
-    string? DueLocal);
+    string? DueLocal,
+    string? Duty = null);
 
 /// <summary>
 /// Reads the clocks of an incident already read through <see cref="IncidentQueries"/>, and the due list: the stored
@@ -181,12 +182,15 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
             query = query.Where(d => d.DueAt > due || (d.DueAt == due && d.Id > id));
         }
 
+        var incidentTasks = db.IncidentTasks;
         var rows = await query.OrderBy(d => d.DueAt).ThenBy(d => d.Id).Take(limit + 1)
-            .Select(d => new { d.Id, IncidentId = d.Incident!.Id, d.Incident.Year, d.Incident.Number, d.Incident.Title, d.Incident.Record.Tlp, d.Kind, d.Stage, d.Sequence, d.SourceId, d.Label, d.DueAt })
+            .Select(d => new { d.Id, IncidentId = d.Incident!.Id, d.Incident.Year, d.Incident.Number, d.Incident.Title, d.Incident.Record.Tlp, d.Kind, d.Stage, d.Sequence, d.SourceId, d.Label, d.DueAt,
+                // A task the node opened for a duty (the CSIRT feedback): its code, so pages show the title in the viewer's language.
+                Duty = d.Kind == DeadlineKind.Task ? incidentTasks.Where(t => t.PublicId == d.SourceId).Select(t => t.Duty).FirstOrDefault() : null })
             .ToListAsync(cancellationToken);
         var items = rows.Take(limit).Select(r => new DueItem(r.Id, r.IncidentId, IncidentNumbers.Format(r.Year, r.Number), r.Title, r.Tlp, r.Kind, r.Stage, r.Sequence, r.SourceId,
             r.Stage is { } stage && r.Kind is DeadlineKind.Nis2Stage or DeadlineKind.DataBreach ? StageLabel(stage, r.Sequence) : r.Label, r.DueAt, ReportingClocks.StateAt(r.DueAt, null, now, ClockOptions.Default.DueSoonWindow), DeadlineDisplay.FormatDuration(r.DueAt - now),
-            zone is null ? null : StageView.Local(r.DueAt, now, zone))).ToList();
+            zone is null ? null : StageView.Local(r.DueAt, now, zone), r.Duty)).ToList();
         return (items, rows.Count > limit);
     }
 
