@@ -82,6 +82,29 @@ public abstract class FederationGapsTests(ThreeNodes nodes)
         }
 
         Assert.Equal(0, (long)(await StatusAsync(A, nodes.PeerId(A, B)))["refused"]!);
+
+        // The peer's backlog counts only changes that can cross: new changes of A's own reference objects (as a first
+        // load of the galaxies writes them) are not counted; a shared indicator is.
+        await using (var scope = A.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var host = A.NodeOrg;
+            var records = await db.IntelObjects.Where(o => o.OwnerOrganisationId == host && galaxyIds.Contains(o.StixId)).Select(o => o.RecordId).ToListAsync();
+            Assert.Equal(galaxyIds.Count, records.Count);
+            var at = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+            foreach (var record in records)
+            {
+                db.IntelChanges.Add(new Rampart.Server.Intelligence.Store.IntelChange { RecordId = record, Kind = Rampart.Server.Intelligence.Store.IntelChangeKind.Updated, At = at });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(0, (long)(await StatusAsync(A, nodes.PeerId(A, B)))["backlog"]!);
+        await ShareAsync(A, A.Owner, Indicator(NewId()), "green", "network");
+        Assert.Equal(1, (long)(await StatusAsync(A, nodes.PeerId(A, B)))["backlog"]!);
+        Assert.Null((await nodes.PushAsync(A, B)).Error);
+        Assert.Equal(0, (long)(await StatusAsync(A, nodes.PeerId(A, B)))["backlog"]!);
     }
 
     [Fact]

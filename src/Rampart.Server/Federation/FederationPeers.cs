@@ -34,7 +34,8 @@ public sealed record FederationOrganisationView(Guid Id, string ShortName, strin
 
 /// <summary>
 /// The sync state with one peer, counts only, never content. Pushing: <see cref="Cursor"/> (the last change-outbox
-/// sequence the peer answered for) and <see cref="Backlog"/> (outbox changes after it, counted up to
+/// sequence the peer answered for) and <see cref="Backlog"/> (outbox changes after it — not those of this node's own galaxy
+/// reference objects, which never cross — counted up to
 /// <see cref="FederationPeers.BacklogCountLimit"/>; <see cref="BacklogCapped"/> when there are more); items sent in answered
 /// envelopes, acknowledged (accepted) and refused; <see cref="RemovalsAcknowledged"/> (retractions the peer applied);
 /// refused records waiting for a retry and those given up after the last attempt; the last error and when. Receiving:
@@ -58,7 +59,8 @@ public sealed record PeerSyncView(
 /// trusting a peer's key decides whose signatures this node believes. A peer is trusted only once an operator confirmed
 /// the fingerprint read out of band, and only while it is not suspended.
 /// </summary>
-public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, TimeProvider clock, IPeopleDirectory people, NodeIdentity identity)
+public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, TimeProvider clock, IPeopleDirectory people, NodeIdentity identity,
+    Microsoft.Extensions.Options.IOptions<Rampart.Server.Hosting.NodeOptions> node)
 {
     public const int UrlLength = 500;
 
@@ -148,7 +150,8 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
     {
         var sync = await db.FederationPeerSyncs.AsNoTracking().FirstOrDefaultAsync(s => s.PeerId == peerId, cancellationToken);
         var cursor = sync?.Cursor ?? 0;
-        var backlog = await FederationSync.BacklogAsync(db, cursor, BacklogCountLimit + 1, cancellationToken);
+        var host = await FederationSync.HostingOrganisationAsync(db, node.Value.OrganisationShortName, cancellationToken);
+        var backlog = await FederationSync.BacklogAsync(db, cursor, host, BacklogCountLimit + 1, cancellationToken);
         var awaiting = await db.FederationRefused.AsNoTracking().CountAsync(r => r.PeerId == peerId && r.RetryAt != null, cancellationToken);
         var givenUp = await db.FederationRefused.AsNoTracking().CountAsync(r => r.PeerId == peerId && r.RetryAt == null, cancellationToken);
         var next = await db.FederationRefused.AsNoTracking().Where(r => r.PeerId == peerId && r.RetryAt != null).OrderBy(r => r.RetryAt).Select(r => r.RetryAt).FirstOrDefaultAsync(cancellationToken);

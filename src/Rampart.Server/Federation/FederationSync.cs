@@ -66,9 +66,29 @@ public sealed partial class FederationSync(
             && GalaxyTypes.Contains(intel.StixType);
     }
 
-    /// <summary>Changes in the outbox after <paramref name="cursor"/>, counted up to <paramref name="limit"/> (a peer's backlog; no record is read).</summary>
-    public static Task<int> BacklogAsync(RampartDb db, long cursor, int limit, CancellationToken cancellationToken) =>
-        db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence).Take(limit).CountAsync(cancellationToken);
+    /// <summary>
+    /// Changes in the outbox after <paramref name="cursor"/>, counted up to <paramref name="limit"/> (a peer's backlog):
+    /// every change the next runs will look at, except those of this node's own reference objects
+    /// (<see cref="IsNodeReference"/>), which never cross — a new peer's backlog would otherwise start with every galaxy
+    /// object the node loaded. One primary-key probe of the object per change counted.
+    /// </summary>
+    public static Task<int> BacklogAsync(RampartDb db, long cursor, Guid hostingOrganisation, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var objects = db.IntelObjects;
+        var galaxyCreated = Rampart.Standards.Intelligence.Galaxies.MispGalaxyConverter.Created;
+        string[] types = [.. GalaxyTypes];
+        return db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor)
+            .Where(c => !objects.Any(i => i.RecordId == c.RecordId && i.OwnerOrganisationId == hostingOrganisation && i.Created == galaxyCreated && types.Contains(i.StixType)))
+            .OrderBy(c => c.Sequence).Take(limit).CountAsync(cancellationToken);
+    }
+
+    /// <summary>The organisation hosting this node (<see cref="Rampart.Server.Hosting.NodeOptions.OrganisationShortName"/>), <see cref="Guid.Empty"/> when it does not exist yet.</summary>
+    public static async Task<Guid> HostingOrganisationAsync(RampartDb db, string shortName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.Organisations.AsNoTracking().Where(x => x.ShortName == shortName).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(cancellationToken) ?? Guid.Empty;
+    }
 
     public async Task<PushResult> PushAsync(Guid peerId, CancellationToken cancellationToken)
     {
@@ -89,7 +109,7 @@ public sealed partial class FederationSync(
         var self = await identity.IdAsync(cancellationToken);
         var peerNode = new NodeId(peer.Name, peer.Fingerprint).ToString();
         var shortName = node.Value.OrganisationShortName;
-        var host = await db.Organisations.AsNoTracking().Where(x => x.ShortName == shortName).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(cancellationToken) ?? Guid.Empty;
+        var host = await HostingOrganisationAsync(db, shortName, cancellationToken);
         int envelopes = 0, sent = 0, acknowledged = 0, refused = 0;
         string? error = null;
         sync.LastRunAt = clock.GetUtcNow();

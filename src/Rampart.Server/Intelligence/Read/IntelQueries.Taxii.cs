@@ -170,6 +170,20 @@ public sealed partial class IntelQueries
             versions = versions.Where(v => v.DateAdded > addedAfter);
         }
 
+        if (match.Ids is { Count: > 0 })
+        {
+            // By id: the records the view serves for these ids first (the StixId index, at most one copy per id), then only
+            // their versions (the primary key) — an id the caller cannot see, or that does not exist, no longer walks the
+            // whole (DateAdded, RecordId) index chunk by chunk to find nothing.
+            var records = await objects.Select(o => o.RecordId).ToListAsync(cancellationToken);
+            if (records.Count == 0)
+            {
+                return ([], false);
+            }
+
+            versions = versions.Where(v => records.Contains(v.RecordId));
+        }
+
         // The walk goes chunk by chunk over the (DateAdded, RecordId) index: each statement joins only a bounded range of
         // versions (LIMIT inside, then the filters and the access decision). One statement over the whole join let
         // PostgreSQL misjudge the "last version" test (v.Modified = o.Modified, two columns: estimated one row) and hash-join

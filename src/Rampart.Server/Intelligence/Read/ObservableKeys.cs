@@ -93,12 +93,8 @@ public readonly record struct ObservableKey(ObservableKind Kind, string Value, b
         return parents;
     }
 
-    /// <summary>The first and last address of <paramref name="cidr"/> as 16 big-endian bytes.</summary>
-    public static (byte[] Start, byte[] End) Range(Cidr cidr)
-    {
-        var (start, end) = Numbers(cidr);
-        return (Bytes(start), Bytes(end));
-    }
+    /// <summary>The first and last address of <paramref name="cidr"/> as 16 big-endian bytes (the same keys the store writes).</summary>
+    public static (byte[] Start, byte[] End) Range(Cidr cidr) => Rampart.Server.Intelligence.Store.ObservableValues.Range(cidr);
 
     /// <summary>
     /// The network addresses of every network that could contain <paramref name="cidr"/> (its own prefix and
@@ -113,33 +109,5 @@ public readonly record struct ObservableKey(ObservableKind Kind, string Value, b
         }
 
         return starts;
-    }
-
-    private static (UInt128 Start, UInt128 End) Numbers(Cidr cidr)
-    {
-        UInt128 start = cidr.Network;
-        var hostBits = cidr.Bits - cidr.PrefixLength;
-        var size = hostBits == 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
-        UInt128 end = start | size;
-        if (!cidr.IsV6)
-        {
-            UInt128 mapped = (UInt128)0xFFFF << 32;
-            start |= mapped;
-            end |= mapped;
-        }
-
-        return (start, end);
-    }
-
-    private static byte[] Bytes(UInt128 n)
-    {
-        var bytes = new byte[16];
-        for (var i = 15; i >= 0; i--)
-        {
-            bytes[i] = (byte)(n & 0xFF);
-            n >>= 8;
-        }
-
-        return bytes;
     }
 }

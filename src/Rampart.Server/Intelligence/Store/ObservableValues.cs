@@ -123,7 +123,9 @@ public static class ObservableValues
     /// <summary>First and last address of <paramref name="block"/> as 16-byte big-endian numbers (IPv4 inside ::ffff:0:0/96).</summary>
     public static (byte[] Start, byte[] End) Range(Cidr block)
     {
-        UInt128 hostMask = block.PrefixLength == block.Bits ? UInt128.Zero : (UInt128.One << (block.Bits - block.PrefixLength)) - 1;
+        // A shift of a UInt128 by 128 is a shift by 0 (the count is masked), so ::/0 needs its own case.
+        var hostBits = block.Bits - block.PrefixLength;
+        var hostMask = hostBits == 0 ? UInt128.Zero : hostBits == 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
         var first = block.Network;
         var last = block.Network | hostMask;
         if (!block.IsV6)
