@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
+using Rampart.Server.Hosting;
 using Rampart.Server.Identity;
 using Rampart.Server.Incidents;
 using Rampart.Server.Incidents.Notifications;
@@ -22,6 +23,9 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
     private static readonly string[] Albania = ["AL"];
     private static readonly string[] LowerCaseTags = ["t0023.001", " t0007 "];
     private static readonly string[] LowerCaseReplacement = ["t0049"];
+    private static readonly string[] OneTag = ["T0007"];
+    private static readonly string[] NewTags = ["T0023.001", "T0049"];
+    private static readonly string[] UnchangedFields = ["title", "summary", "severity", "sector", "tlp", "pap", "awareAt", "significant", "entityKind", "classifications", "countries"];
 
     private SeededNode Node => fixture.Node;
 
@@ -274,7 +278,7 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
     public async Task DisarmEditing_OnTheIncidentPage_OnlyForTheOwnersWriters_SavesTagsAndNothingElse()
     {
         var owner = Node.Client(Node.Owner);
-        var created = await Ok(await owner.PostAsync("/api/incidents", Body("Hack-and-leak at the ministry", disarm: new[] { "T0007" })), HttpStatusCode.Created);
+        var created = await Ok(await owner.PostAsync("/api/incidents", Body("Hack-and-leak at the ministry", disarm: OneTag)), HttpStatusCode.Created);
         var id = created["id"]!.GetValue<string>();
         await JoinAsync(Node.Owner, id, Node.Recipient, "coordinator");
         await JoinAsync(Node.Owner, id, Node.Member, "contributor");
@@ -295,10 +299,10 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
         var incidentId = Guid.Parse(id);
         var read = (await services.GetRequiredService<IncidentQueries>().FindAsync(ownerCaller, incidentId, default))!;
         var editing = services.GetRequiredService<IncidentEditing>();
-        await editing.UpdateAsync(ownerCaller, incidentId, IncidentRetagging.Request(read.Incident, ["T0023.001", "T0049"]), default);
+        await editing.UpdateAsync(ownerCaller, incidentId, IncidentRetagging.Request(read.Incident, NewTags), default);
         var after = await Ok(await owner.GetAsync($"/api/incidents/{id}"));
         Assert.Equal(["T0023.001", "T0049"], Tags(after));
-        foreach (var field in new[] { "title", "summary", "severity", "sector", "tlp", "pap", "awareAt", "significant", "entityKind", "classifications", "countries" })
+        foreach (var field in UnchangedFields)
         {
             Assert.Equal(created[field]?.ToJsonString(), after[field]?.ToJsonString());
         }
