@@ -209,14 +209,15 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
         var id = created["id"]!.GetValue<string>();
         Assert.Equal(["T0007", "T0023.001"], Tags(created));
 
-        Assert.Equal([id], await ListedIdsAsync(Node.Owner, "disarm=t0023.001"));
-        Assert.Equal([id], await ListedIdsAsync(Node.Owner, "disarm=T0023.001"));
-        Assert.Equal([id], await ListedIdsAsync(Node.Owner, "disarm=t0007"));
+        // (The other tests of this class share the node and tag incidents too: this incident is looked for, not counted.)
+        Assert.Contains(id, await ListedIdsAsync(Node.Owner, "disarm=t0023.001"));
+        Assert.Contains(id, await ListedIdsAsync(Node.Owner, "disarm=T0023.001"));
+        Assert.Contains(id, await ListedIdsAsync(Node.Owner, "disarm=t0007"));
 
         var update = Body("Leak amplified by inauthentic pages", disarm: LowerCaseReplacement);
         Assert.Equal(["T0049"], Tags(await Ok(await owner.PutAsync($"/api/incidents/{id}", update))));
-        Assert.Equal([id], await ListedIdsAsync(Node.Owner, "disarm=t0049"));
-        Assert.Empty(await ListedIdsAsync(Node.Owner, "disarm=t0007"));
+        Assert.Contains(id, await ListedIdsAsync(Node.Owner, "disarm=t0049"));
+        Assert.DoesNotContain(id, await ListedIdsAsync(Node.Owner, "disarm=t0007"));
 
         await using (var scope = Node.Factory.Services.CreateAsyncScope())
         {
@@ -230,7 +231,7 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
         // Still nothing for those who may not read it, whatever the case; an unknown id is still a 400 naming 'disarm'.
         foreach (var person in new[] { Node.Outsider, Node.NodeAdmin, await PersonAsync(Node.OutsiderOrg, Role.OrgAdmin) })
         {
-            Assert.Empty(await ListedIdsAsync(person, "disarm=t0049"));
+            Assert.DoesNotContain(id, await ListedIdsAsync(person, "disarm=t0049"));
         }
 
         var unknown = await owner.GetAsync("/api/incidents?disarm=t9999");
@@ -266,7 +267,8 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
         Assert.Contains("მავნე კოდი — ინფიცირებული სისტემა (malicious-code/infected-system)", ka, StringComparison.Ordinal);
         var en = WebUtility.HtmlDecode(await InLanguage(Node.Owner, "en").GetStringAsync($"/incidents/{id}/print"));
         Assert.Contains("<dd id=\"print-rsit\">Malicious code — Infected system (malicious-code/infected-system)</dd>", en, StringComparison.Ordinal);
-        Assert.Contains("NIS2 early warning", en, StringComparison.Ordinal);
+        Assert.Contains("Early warning 1 v1", en, StringComparison.Ordinal);
+        Assert.DoesNotContain("early-warning 1 v1", en, StringComparison.Ordinal);
 
         // The incident page's overview (a browser session) in Macedonian, as the participant sees it.
         var browser = await SessionAsync(await PersonAsync(Node.RecipientOrg, Role.Analyst), "mk");
