@@ -89,7 +89,7 @@ public sealed class IncidentJourneyTests(BrowserNode node) : IClassFixture<Brows
         await ownerPage.GetByRole(AriaRole.Tab, new() { Name = "Journal" }).ClickAsync();
         var journal = ownerPage.Locator("#journal");
         await Assertions.Expect(journal).ToContainTextAsync("accepted the request for assistance");
-        await Assertions.Expect(journal).ToContainTextAsync("done Image the SCADA gateway");
+        await Assertions.Expect(journal).ToContainTextAsync("Done: Image the SCADA gateway");
         await Assertions.Expect(journal).ToContainTextAsync("JHELP");
 
         // The board: the incident for the owner and the helper, not for the third organisation.

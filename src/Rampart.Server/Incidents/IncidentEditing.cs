@@ -35,6 +35,19 @@ public sealed record IncidentRequest(
     IReadOnlyList<AudienceEntry>? Audiences = null,
     IReadOnlyList<string>? DisarmTechniques = null);
 
+/// <summary>The incident page's "Change DISARM techniques": the update use case's request carrying the incident's fields as they are, with new tags.</summary>
+public static class IncidentRetagging
+{
+    public static IncidentRequest Request(Incident incident, IReadOnlyList<string> techniques)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return new IncidentRequest(incident.Title, incident.Summary, incident.Record.Tlp, incident.Pap, incident.Severity, incident.Sector,
+            [.. incident.Countries.Select(c => c.Country)], [.. incident.Classifications.Select(c => new RsitRequest(c.Category, c.Kind))],
+            incident.AffectedEntity, incident.EntityKind, incident.AwareAt, incident.DetectedAt, incident.StartedAt, incident.Significant,
+            DisarmTechniques: techniques);
+    }
+}
+
 /// <summary>A status change; <see cref="ConfirmOpenTasks"/> must be true to close while visible tasks are still open.</summary>
 /// <summary>A status move; <c>duplicateOf</c> (UUID or number of an incident the caller reads) is required for <c>duplicate</c>.</summary>
 public sealed record StatusRequest(IncidentStatus? Status, string? Reason = null, bool ConfirmOpenTasks = false, string? DuplicateOf = null);
@@ -68,6 +81,7 @@ public sealed partial class IncidentEditing(
         var errors = new RequestErrors();
         ValidateFields(request, errors, now);
         ValidateTechniques(request.DisarmTechniques, errors);
+        request = request with { DisarmTechniques = disarm.Canonical(request.DisarmTechniques) };
         var (tlp, entries) = await ValidateSharingAsync(caller, request, errors, cancellationToken);
         var record = new SharedRecord
         {
@@ -158,6 +172,7 @@ public sealed partial class IncidentEditing(
         var errors = new RequestErrors();
         ValidateFields(request, errors, now);
         ValidateTechniques(request.DisarmTechniques, errors);
+        request = request with { DisarmTechniques = disarm.Canonical(request.DisarmTechniques) };
         if (request.Tlp is { } tlp && tlp != incident.Record.Tlp)
         {
             errors.Add("tlp", "The TLP of an incident is set when it is opened; it cannot be changed here.");

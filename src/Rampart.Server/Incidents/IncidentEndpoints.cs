@@ -148,7 +148,7 @@ public static class IncidentEndpoints
             var nextCursor = more ? cursors.Encode(ListName, filter.Scope, found[^1].Incident.RecordId) : null;
             return TypedResults.Ok(new CursorPage<IncidentView>(found.Select(i => IncidentView.From(i, caller, disarm)).ToList(), nextCursor));
         }).WithSummary("List incidents")
-            .WithDescription("Incidents the caller may read, newest first, cursor-paged (limit 1–200). Filters: status, severity, sector (NIS2), country (ISO code), rsit ('category' or 'category/type'), open=true (not closed, rejected or duplicate), disarm (a DISARM technique id such as T0023.001: incidents tagged with it; an id not in the DISARM galaxy is a 400 naming 'disarm').");
+            .WithDescription("Incidents the caller may read, newest first, cursor-paged (limit 1–200). Filters: status, severity, sector (NIS2), country (ISO code), rsit ('category' or 'category/type'), open=true (not closed, rejected or duplicate), disarm (a DISARM technique id such as T0023.001, any case: incidents tagged with it; an id not in the DISARM galaxy is a 400 naming 'disarm').");
 
         group.MapGet("/disarm-techniques", Ok<CursorPage<DisarmTagView>> (Disarm.DisarmTechniques disarm, int? limit, string? next, string? q) =>
         {
@@ -176,7 +176,7 @@ public static class IncidentEndpoints
             var read = await incidents.FindAsync(caller, incident.Id, ct);
             return TypedResults.Created($"/api/incidents/{incident.Id}", IncidentView.From(read!, caller, disarm));
         }).WithSummary("Open an incident")
-            .WithDescription("The caller's organisation owns it; it gets the node's next number (INC-year-nnnn). Sector, RSIT pairs, countries, times, DISARM technique ids (disarmTechniques, checked against the DISARM galaxy) and the TLP/audience are validated; a bad field is a 400 naming it.");
+            .WithDescription("The caller's organisation owns it; it gets the node's next number (INC-year-nnnn). Sector, RSIT pairs, countries, times, DISARM technique ids (disarmTechniques, checked against the DISARM galaxy, any case, stored as the galaxy spells them) and the TLP/audience are validated; a bad field is a 400 naming it.");
 
         group.MapPut("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, Disarm.DisarmTechniques disarm, CancellationToken ct) =>
         {
@@ -368,12 +368,14 @@ public static class IncidentEndpoints
             }
         }
 
-        if (disarmTag is not null && disarm.Find(disarmTag) is null)
+        // Matched as the stored ids are spelled (the galaxy's), whatever the case the client typed.
+        var technique = disarmTag is null ? null : disarm.Find(disarmTag);
+        if (disarmTag is not null && technique is null)
         {
             errors.Add("disarm", "Not a technique of the DISARM galaxy on this node (an id such as T0023 or T0023.001).");
         }
 
         errors.ThrowIfAny();
-        return new IncidentFilter(status, severity, sector, country, category, type, open == true, disarmTag);
+        return new IncidentFilter(status, severity, sector, country, category, type, open == true, technique?.Id);
     }
 }

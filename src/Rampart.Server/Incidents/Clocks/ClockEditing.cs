@@ -319,7 +319,7 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
             Title = FeedbackTaskTitle,
             Description = "NIS2 Art. 23(5): the receiving CSIRT gives the reporting entity its initial feedback on the early warning within 24 hours "
                 + "(and, on request, guidance on mitigation). Submitting the csirt-feedback stage report completes this task.",
-            AssignedOrganisationId = incident.Record.OwnerOrganisationId,
+            AssignedOrganisationId = await FeedbackAssigneeAsync(incident, cancellationToken),
             DueAt = now.AddHours(24),
             Status = IncidentTaskStatus.Open,
             Duty = IncidentTaskDuties.CsirtFeedback,
@@ -335,9 +335,39 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
         entry.SubjectOrganisationId = task.AssignedOrganisationId;
         db.IncidentJournal.Add(entry);
         audit.Record(AuditEvent.IncidentFeedbackTaskOpened, caller, $"incident:{incident.Id}",
-            detail: $"task:{task.PublicId} due {task.DueAt:O}");
+            detail: $"task:{task.PublicId} due {task.DueAt:O} for org:{task.AssignedOrganisationId}");
         db.Notify(Notifications.NotificationKind.TaskAssigned, caller, now, incident.Id, task.PublicId, task.AssignedOrganisationId, null);
     }
+
+    /// <summary>
+    /// Who owes the reporting entity its feedback (docs/incidents.md): the owner when it is a CSIRT (national CERT,
+    /// governmental or sectoral CSIRT); else the accepted coordinator that is a CSIRT, the one that accepted first
+    /// (then the earlier invitation); else the owner, as the organisation that runs the incident.
+    /// </summary>
+    private async Task<Guid> FeedbackAssigneeAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var owner = incident.Record.OwnerOrganisationId;
+        var recordId = incident.RecordId;
+        var organisations = db.Organisations;
+        var ownerKind = await organisations.AsNoTracking().Where(o => o.Id == owner).Select(o => o.Kind).FirstAsync(cancellationToken);
+        if (IsCsirt(ownerKind))
+        {
+            return owner;
+        }
+
+        var participants = db.IncidentParticipants;
+        // An incident has a handful of participants: ordered here, as SQLite does not order by DateTimeOffset.
+        var coordinators = await participants.AsNoTracking()
+            .Where(p => p.IncidentRecordId == recordId && p.Status == InvitationStatus.Accepted && p.Role == ParticipantRole.Coordinator)
+            .Join(organisations, p => p.OrganisationId, o => o.Id, (p, o) => new { p.OrganisationId, p.AnsweredAt, p.Id, o.Kind })
+            .ToListAsync(cancellationToken);
+        return coordinators.Where(c => IsCsirt(c.Kind)).OrderBy(c => c.AnsweredAt ?? DateTimeOffset.MaxValue).ThenBy(c => c.Id)
+            .Select(c => (Guid?)c.OrganisationId).FirstOrDefault() ?? owner;
+    }
+
+    /// <summary>The kinds of organisation that are CSIRTs in the NIS2 sense (Art. 10): the national CERT and the governmental and sectoral CSIRTs.</summary>
+    public static bool IsCsirt(Organisations.OrganisationKind kind) =>
+        kind is Organisations.OrganisationKind.NationalCert or Organisations.OrganisationKind.GovernmentalCsirt or Organisations.OrganisationKind.SectoralCsirt;
 
     /// <summary>The csirt-feedback stage report is the feedback: its open task is done, with a line in its log.</summary>
     private async Task CompleteFeedbackTaskAsync(Incident incident, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)

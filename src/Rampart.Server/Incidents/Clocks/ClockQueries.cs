@@ -166,16 +166,24 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
         var organisation = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty;
         var coordinators = db.IncidentParticipants.Where(p => p.OrganisationId == organisation && p.Status == InvitationStatus.Accepted && p.Role == ParticipantRole.Coordinator);
         var tasks = db.IncidentTasks;
+        var dutyTasks = db.IncidentTasks.Where(t => t.Duty != null);
+        var feedbackTasks = db.IncidentTasks.Where(t => t.Duty == IncidentTaskDuties.CsirtFeedback);
         // "What my organisation must act on": reporting stages for those who submit them (owner, coordinators);
-        // tasks for those who run the incident, or for the organisation they are assigned to; requests for their two organisations.
+        // tasks for those who run the incident, or for the organisation they are assigned to; requests for their two
+        // organisations. A duty the node opened (the CSIRT feedback task) and the csirt-feedback stage it stands for:
+        // only the organisation that owes it (the task's assignee, docs/incidents.md), not a reporting entity that owns the incident.
         var query = db.IncidentDeadlines.AsNoTracking()
             .Where(d => readable.Any(i => i.RecordId == d.IncidentRecordId))
             .Where(d => !d.OwnerOnly || d.Incident!.Record.OwnerOrganisationId == organisation)
             .Where(d => d.Kind == DeadlineKind.Request
                 ? d.ForOrganisationId == organisation || d.FromOrganisationId == organisation
-                : d.Incident!.Record.OwnerOrganisationId == organisation
-                    || coordinators.Any(p => p.IncidentRecordId == d.IncidentRecordId)
-                    || (d.Kind == DeadlineKind.Task && tasks.Any(t => t.PublicId == d.SourceId && t.AssignedOrganisationId == organisation)));
+                : d.Kind == DeadlineKind.Task && dutyTasks.Any(t => t.PublicId == d.SourceId)
+                    ? tasks.Any(t => t.PublicId == d.SourceId && t.AssignedOrganisationId == organisation)
+                    : d.Kind == DeadlineKind.Nis2Stage && d.Stage == ReportingStage.CsirtFeedback && feedbackTasks.Any(t => t.IncidentRecordId == d.IncidentRecordId)
+                    ? feedbackTasks.Any(t => t.IncidentRecordId == d.IncidentRecordId && t.AssignedOrganisationId == organisation)
+                    : d.Incident!.Record.OwnerOrganisationId == organisation
+                        || coordinators.Any(p => p.IncidentRecordId == d.IncidentRecordId)
+                        || (d.Kind == DeadlineKind.Task && tasks.Any(t => t.PublicId == d.SourceId && t.AssignedOrganisationId == organisation)));
         if (after is { } position)
         {
             var (due, id) = position;

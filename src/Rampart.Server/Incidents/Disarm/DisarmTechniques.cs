@@ -22,7 +22,7 @@ public sealed class DisarmTechniques(IOptions<IntelOptions> options)
 
     private readonly Lazy<Catalogue> catalogue = new(() => Load(options.Value.GalaxiesPath), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Every technique, by id (ordinal), in the order of their ids.</summary>
+    /// <summary>Every technique, in the (ordinal) order of their ids.</summary>
     public IReadOnlyList<DisarmTechnique> All => catalogue.Value.List;
 
     /// <summary>Whether the DISARM galaxy was found; false: every id is unknown.</summary>
@@ -31,7 +31,14 @@ public sealed class DisarmTechniques(IOptions<IntelOptions> options)
     /// <summary>Where the file was looked for (named in the 400 when it is missing).</summary>
     public string Source => catalogue.Value.Path;
 
-    public DisarmTechnique? Find(string? id) => id is not null && catalogue.Value.ById.TryGetValue(id, out var technique) ? technique : null;
+    /// <summary>
+    /// The technique with this id, ignoring case and surrounding spaces (<c>t0049.001</c> finds <c>T0049.001</c>); its
+    /// <see cref="DisarmTechnique.Id"/> is the canonical spelling, the one stored and filtered on.
+    /// </summary>
+    public DisarmTechnique? Find(string? id) => id is not null && catalogue.Value.ById.TryGetValue(id.Trim(), out var technique) ? technique : null;
+
+    /// <summary>The canonical spelling of each id the galaxy knows (others as given, for the 400 that names them).</summary>
+    public IReadOnlyList<string>? Canonical(IReadOnlyList<string>? ids) => ids?.Select(id => Find(id)?.Id ?? id).ToList();
 
     /// <summary>Techniques whose id or name contains <paramref name="text"/> (case-insensitive), at most <paramref name="limit"/>.</summary>
     public IEnumerable<DisarmTechnique> Search(string? text, int limit) =>
@@ -57,7 +64,8 @@ public sealed class DisarmTechniques(IOptions<IntelOptions> options)
 
         using var stream = File.OpenRead(file);
         using var document = JsonDocument.Parse(stream);
-        var techniques = new Dictionary<string, DisarmTechnique>(StringComparer.Ordinal);
+        // Ids differ by more than case (T0023, T0023.001), so a case-insensitive lookup is unambiguous.
+        var techniques = new Dictionary<string, DisarmTechnique>(StringComparer.OrdinalIgnoreCase);
         if (document.RootElement.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array)
         {
             foreach (var value in values.EnumerateArray())
@@ -80,6 +88,6 @@ public sealed class DisarmTechniques(IOptions<IntelOptions> options)
         }
 
         var list = techniques.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
-        return new Catalogue(file, list, techniques.ToFrozenDictionary(StringComparer.Ordinal));
+        return new Catalogue(file, list, techniques.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
     }
 }
