@@ -91,7 +91,7 @@ public abstract class IntelHistoryTests(NodeFixture fixture)
 
         var history = await HistoryAsync(Node.Owner, id);
 
-        Assert.Equal(["revoked", "new-version", "added"], history.Select(e => Text(e, "kind")));
+        Assert.Equal(["revoked", "new-version", "added"], history.Select(e => Text(e, "kind")!));
         var (revoked, version, added) = (history[0]!, history[1]!, history[2]!);
         Assert.Equal("owner", Text(revoked, "via"));
         Assert.Null(revoked["jobId"]);
@@ -154,7 +154,7 @@ public abstract class IntelHistoryTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.Created, sighted.StatusCode);
 
         var member = await HistoryAsync(Node.Member, id);
-        Assert.Equal(["sighting-reported", "added"], member.Select(e => Text(e, "kind")));
+        Assert.Equal(["sighting-reported", "added"], member.Select(e => Text(e, "kind")!));
         Assert.All(member, e => Assert.Null(e!["jobId"]));
         Assert.Equal("import", Text(member[1], "via"));
         Assert.Equal("stix-bundle", Text(member[1], "format"));
@@ -190,7 +190,7 @@ public abstract class IntelHistoryTests(NodeFixture fixture)
 
         var all = await HistoryAsync(Node.Owner, id);
         Assert.Equal(5, all.Count);
-        Assert.Equal(["new-version", "new-version", "new-version", "new-version", "added"], all.Select(e => Text(e, "kind")));
+        Assert.Equal(["new-version", "new-version", "new-version", "new-version", "added"], all.Select(e => Text(e, "kind")!));
         var paged = new List<string>();
         string? next = null;
         var pages = 0;
