@@ -307,7 +307,7 @@ public sealed class FederationInbox(
             var list = group.ToList();
             var writer = Writer(peer, group.Key.Owner);
             var share = new IntelShare(group.Key.Tlp, list[0].Audience, Published: false);
-            var job = await store.StartJobAsync(writer, IntelImportFormat.StixBundle, share.Tlp, cancellationToken);
+            var job = await store.StartJobAsync(writer, IntelImportFormat.StixBundle, share.Tlp, cancellationToken, IntelChangeVia.Federation, peer.Id);
             var outcomes = new List<IngestOutcome>();
             foreach (var chunk in list.Chunk(IntelStore.BatchSize))
             {
@@ -369,7 +369,10 @@ public sealed class FederationInbox(
 
         await sharing.ApplyAsync(intel.Record, intel.Record.Tlp, wanted, published: false, cancellationToken);
         // The change outbox (as the store writes it): readers and this node's own pushes to further peers learn of it.
-        db.IntelChanges.Add(new IntelChange { RecordId = intel.RecordId, Kind = IntelChangeKind.Updated, At = clock.GetUtcNow() });
+        db.IntelChanges.Add(new IntelChange
+        {
+            RecordId = intel.RecordId, Kind = IntelChangeKind.Updated, At = clock.GetUtcNow(), Via = IntelChangeVia.Federation, PeerId = peer.Id, AudienceChanged = true,
+        });
         audit.Record(AuditEvent.FederationAudienceChangedByPeer, Writer(peer, intel.OwnerOrganisationId), $"intel:{intel.StixId}",
             detail: string.Create(CultureInfo.InvariantCulture, $"{peer.Name}: {current.Count} → {wanted.Count} audience entries"));
         await db.SaveChangesAsync(cancellationToken);
@@ -401,7 +404,7 @@ public sealed class FederationInbox(
         if (intel.WithdrawnAt is null)
         {
             var text = string.IsNullOrWhiteSpace(reason) ? "Removed by the sending node." : Cut(reason.Trim(), IntelLimits.ReasonLength - 40);
-            await retraction.WithdrawAsync(Writer(peer, intel.OwnerOrganisationId), stixId, $"From node {peer.Name}: {text}", cancellationToken);
+            await retraction.WithdrawAsync(Writer(peer, intel.OwnerOrganisationId), stixId, $"From node {peer.Name}: {text}", cancellationToken, peer.Id);
             audit.Record(AuditEvent.FederationObjectRemovedByPeer, Writer(peer, intel.OwnerOrganisationId), $"intel:{stixId}", detail: peer.Name);
             await db.SaveChangesAsync(cancellationToken);
         }

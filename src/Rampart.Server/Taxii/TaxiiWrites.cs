@@ -63,7 +63,7 @@ public sealed class TaxiiWrites(RampartDb db, IntelIngest ingest, IServiceScopeF
             spool.Position = 0;
             var versions = await TaxiiEnvelopeReader.ScanAsync(spool, maxObject, cancellationToken);
             var store = ingest.Store;
-            var job = await store.StartJobAsync(caller, IntelImportFormat.StixBundle, share.Tlp, cancellationToken);
+            var job = await store.StartJobAsync(caller, IntelImportFormat.StixBundle, share.Tlp, cancellationToken, IntelChangeVia.Taxii);
             db.TaxiiStatuses.Add(new TaxiiStatus
             {
                 Id = job.Id,

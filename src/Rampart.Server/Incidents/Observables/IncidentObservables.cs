@@ -87,7 +87,7 @@ public sealed class IncidentObservables(
         var built = objects.Select(o => o.Id).ToList();
         var before = await db.IntelObjects.AsNoTracking().Where(o => o.OwnerOrganisationId == caller.OrganisationId && built.Contains(o.StixId))
             .Select(o => o.RecordId).ToListAsync(cancellationToken);
-        var job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.FreeText, tlp, cancellationToken);
+        var job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.FreeText, tlp, cancellationToken, IntelChangeVia.Incident);
         await ingest.RunAsync(caller, job, new IntelShare(tlp, entries, Published: false), IntelIngest.ListItems(objects), cancellationToken);
 
         // The indicators (and CVEs) are what the incident links; their observables are stored beside them for the intel side.

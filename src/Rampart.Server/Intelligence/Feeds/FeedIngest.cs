@@ -94,7 +94,7 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
             FeedFormat.Csv => (IntelImportFormat.Csv, ValueItems(CsvRows(request.Content, CsvMappingOf(request), cancellationToken), request, cancellationToken)),
             _ => throw new FeedException($"Unknown feed format {request.Format}."),
         };
-        var job = await ingest.Store.StartJobAsync(request.As, format, share.Tlp, cancellationToken);
+        var job = await ingest.Store.StartJobAsync(request.As, format, share.Tlp, cancellationToken, IntelChangeVia.Feed);
         await ingest.RunAsync(request.As, job, share, items, cancellationToken);
         if (job.Status == IntelImportStatus.Failed)
         {

@@ -58,7 +58,7 @@ public sealed class IntelGalaxies(RampartDb db, IntelIngest ingest, AuditTrail a
         // The node loads on behalf of its hosting organisation (no user: the command line or the first start).
         var caller = new Caller(Guid.Empty, host, Role.NodeAdmin, new HashSet<Guid>(), ReadOnly: false, Credential: "cli");
         var share = new IntelShare(Tlp.Clear, [new ResolvedAudience(AudienceKind.Network)], Published: false);
-        var job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.Galaxy, Tlp.Clear, cancellationToken);
+        var job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.Galaxy, Tlp.Clear, cancellationToken, IntelChangeVia.Galaxy);
         await ingest.RunAsync(caller, job, share, IntelIngest.ListItems(conversion.Objects), cancellationToken);
         var result = new GalaxyLoadResult(job.Id, conversion.Objects.Count, job.Added, job.Updated, job.Unchanged, job.Rejected, conversion.NotConverted.Count);
         audit.Record(AuditEvent.IntelGalaxiesLoaded, caller, $"intel-import:{job.Id}", job.Status == IntelImportStatus.Completed ? AuditOutcome.Success : AuditOutcome.Failed,

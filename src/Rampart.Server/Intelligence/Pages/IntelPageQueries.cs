@@ -160,6 +160,13 @@ public sealed class IntelPageQueries(RampartDb db, AccessPolicy access, SharingS
         return versions;
     }
 
+    /// <summary>A page of the history of an object read by <see cref="FindAsync"/> (newest first; the position of the next page, or null).</summary>
+    public Task<(IReadOnlyList<IntelHistoryEntry> Entries, long? Next)> HistoryAsync(Caller caller, IntelDetail read, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return intel.HistoryAsync(caller, read.Read.Intel, before, limit, cancellationToken);
+    }
+
     /// <summary>The warning-list hits of an object read by <see cref="FindAsync"/>.</summary>
     public Task<IReadOnlyList<IntelWarningHit>> WarningHitsAsync(IntelDetail read, CancellationToken cancellationToken)
     {

@@ -147,6 +147,30 @@ public static class IntelReadEndpoints
             return TypedResults.Ok(new CursorPage<IntelVersionView>([.. versions.Select(v => new IntelVersionView(v.Version.Modified, v.Version.DateAdded, v.Json))], nextCursor));
         }).WithSummary("Versions of an object").WithDescription("Newest first, cursor-paged; owner as for the object.").AllowAnonymous();
 
+        group.MapGet("/objects/{stixId}/history", async Task<Results<Ok<CursorPage<IntelHistoryEntry>>, NotFound>> (string stixId, string? owner, int? limit, string? next, Caller caller, IntelQueries intel, IntelCursors cursors, CancellationToken ct) =>
+        {
+            var id = StixIdOf(stixId);
+            var size = Http.Limit(limit);
+            var (read, _) = await intel.FindAsync(caller, id, OwnerOf(owner), ct);
+            if (read is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var scope = read.Intel.RecordId.ToString(CultureInfo.InvariantCulture);
+            var position = cursors.Decode(next, "intel-history", scope);
+            var key = new long[1];
+            long? before = position is null ? null
+                : KeysetCodec.TryDecode(position, key) ? key[0] : throw RequestErrors.One("next", "Not a cursor of this list; start again without 'next'.");
+            var (entries, last) = await intel.HistoryAsync(caller, read.Intel, before, size, ct);
+            var nextCursor = last is { } l ? cursors.Encode("intel-history", scope, KeysetCodec.Encode(l)) : null;
+            return TypedResults.Ok(new CursorPage<IntelHistoryEntry>(entries, nextCursor));
+        }).WithSummary("History of an object").WithDescription(
+            "What happened to the object on this node, newest first, cursor-paged: added, new versions (with the TLP when a version raised it), "
+            + "audience changed, revoked, withdrawn (with the reason), sightings reported (never by whom). Each entry says how it came (import, TAXII, feed, "
+            + "federation with the peer node …) and the import format; the import job id only to the owner organisation. Owner as for the object; "
+            + "404 exactly like an unknown id when the caller may not read the object.").AllowAnonymous();
+
         group.MapGet("/objects", async Task<Ok<CursorPage<IntelObjectView>>> (HttpContext http, Caller caller, IntelQueries intel, IntelCursors cursors, IOptions<Search.IntelDecayOptions> decay, TimeProvider clock, CancellationToken ct) =>
         {
             var (search, size) = ParseSearch(http.Request.Query);

@@ -51,6 +51,12 @@ public sealed class IntelImportJob
 
     public IntelImportFormat Format { get; set; }
 
+    /// <summary>How the import came (TAXII, feed, federation …); null for jobs from before the object history.</summary>
+    public IntelChangeVia? Via { get; set; }
+
+    /// <summary>The federation peer node that sent the objects (<see cref="IntelChangeVia.Federation"/>).</summary>
+    public Guid? PeerId { get; set; }
+
     public IntelImportStatus Status { get; set; }
 
     public Tlp Tlp { get; set; }

@@ -120,7 +120,8 @@ internal sealed class IntelChangeConfiguration : IEntityTypeConfiguration<IntelC
         b.ToTable("IntelChanges");
         b.HasKey(c => c.Sequence);
         b.Property(c => c.Sequence).ValueGeneratedOnAdd();
-        b.HasIndex(c => c.RecordId);
+        // An object's history: its changes newest first, one index range per page.
+        b.HasIndex(c => new { c.RecordId, c.Sequence });
     }
 }
 

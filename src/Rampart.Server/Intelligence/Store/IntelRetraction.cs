@@ -50,7 +50,7 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
             intel.Modified = modified;
             intel.Revoked = true;
             intel.UpdatedAt = now;
-            db.IntelChanges.Add(new IntelChange { RecordId = intel.RecordId, Kind = IntelChangeKind.Revoked, At = now });
+            db.IntelChanges.Add(new IntelChange { RecordId = intel.RecordId, Kind = IntelChangeKind.Revoked, At = now, Via = IntelChangeVia.Owner });
             audit.Record(AuditEvent.IntelRevoked, caller, $"intel:{intel.StixId}", detail: intel.Record.Tlp.ToString());
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -58,7 +58,8 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
         return View(intel);
     }
 
-    public async Task<RetractionView?> WithdrawAsync(Caller caller, string stixId, string? reason, CancellationToken cancellationToken)
+    /// <summary>Withdraws the caller's object; <paramref name="peerId"/>: the federation peer that removed it (its history says so).</summary>
+    public async Task<RetractionView?> WithdrawAsync(Caller caller, string stixId, string? reason, CancellationToken cancellationToken, Guid? peerId = null)
     {
         var errors = new RequestErrors();
         errors.Required("reason", reason, IntelLimits.ReasonLength);
@@ -84,7 +85,10 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
             intel.Name = "";
             intel.WarningListed = false;
             intel.UpdatedAt = now;
-            db.IntelChanges.Add(new IntelChange { RecordId = intel.RecordId, Kind = IntelChangeKind.Withdrawn, At = now });
+            db.IntelChanges.Add(new IntelChange
+            {
+                RecordId = intel.RecordId, Kind = IntelChangeKind.Withdrawn, At = now, Via = peerId is null ? IntelChangeVia.Owner : IntelChangeVia.Federation, PeerId = peerId,
+            });
             audit.Record(AuditEvent.IntelWithdrawn, caller, $"intel:{intel.StixId}", detail: intel.Record.Tlp.ToString());
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -39,8 +39,12 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 
     private static readonly DateTimeOffset NoTimestamp = DateTimeOffset.UnixEpoch;
 
-    /// <summary>Starts a job (committed at once, so a crash later leaves it visible as interrupted).</summary>
-    public async Task<IntelImportJob> StartJobAsync(Caller caller, IntelImportFormat format, Tlp tlp, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a job (committed at once, so a crash later leaves it visible as interrupted). <paramref name="via"/> and
+    /// <paramref name="peerId"/> say how the objects came; every change the job writes carries them into the object's history.
+    /// </summary>
+    public async Task<IntelImportJob> StartJobAsync(Caller caller, IntelImportFormat format, Tlp tlp, CancellationToken cancellationToken,
+        IntelChangeVia via = IntelChangeVia.Import, Guid? peerId = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var now = clock.GetUtcNow();
@@ -50,6 +54,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             OrganisationId = caller.OrganisationId,
             UserId = caller.UserId,
             Format = format,
+            Via = via,
+            PeerId = peerId,
             Status = IntelImportStatus.Running,
             Tlp = tlp,
             StartedAt = now,
@@ -294,7 +300,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 isNew.Add(record.Id);
                 current[record.Id] = (intel, p);
                 added.Add(intel);
-                changes.Add(new IntelChange { RecordId = record.Id, Kind = IntelChangeKind.Added, At = now });
+                changes.Add(Change(job, record.Id, IntelChangeKind.Added, now));
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Added, p.Note);
                 continue;
             }
@@ -327,10 +333,12 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 notes.Add(p.Note);
             }
 
+            Tlp? tlpBefore = null;
             if (p.Tlp > intel.Record.Tlp)
             {
                 // Stricter wins: the record's TLP rises (who may read it can only shrink); its published flag goes.
                 notes.Add($"The stored record was {intel.Record.Tlp.Label()}: it is now {p.Tlp.Label()}.");
+                tlpBefore = intel.Record.Tlp;
                 intel.Record.Tlp = p.Tlp;
                 intel.Record.Published = false;
                 if (!isNew.Contains(intel.RecordId))
@@ -352,12 +360,18 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                     changedObjects[intel.RecordId] = intel;
                 }
 
-                changes.Add(new IntelChange { RecordId = intel.RecordId, Kind = p.Revoked && !wasRevoked ? IntelChangeKind.Revoked : IntelChangeKind.Updated, At = now });
+                changes.Add(Change(job, intel.RecordId, p.Revoked && !wasRevoked ? IntelChangeKind.Revoked : IntelChangeKind.Updated, now, tlpBefore, intel.Record.Tlp));
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Updated, Join(notes));
             }
             else
             {
                 notes.Add($"Older than the current version ({Timestamps.Format(intel.Modified)}): kept as a version.");
+                if (tlpBefore is not null)
+                {
+                    // An older version may still raise the TLP: readers and the history learn of that change too.
+                    changes.Add(Change(job, intel.RecordId, IntelChangeKind.Updated, now, tlpBefore, intel.Record.Tlp));
+                }
+
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.OlderVersion, Join(notes));
             }
         }
@@ -668,7 +682,18 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         await rows.CompleteAsync(cancellationToken);
     }
 
-    private static readonly (string, BulkType)[] ChangeColumns = [("RecordId", BulkType.Int64), ("Kind", BulkType.Int16), ("At", BulkType.Time)];
+    private static readonly (string, BulkType)[] ChangeColumns =
+    [
+        ("RecordId", BulkType.Int64), ("Kind", BulkType.Int16), ("At", BulkType.Time), ("JobId", BulkType.Guid), ("Via", BulkType.Int32), ("PeerId", BulkType.Guid),
+        ("TlpBefore", BulkType.Int32), ("TlpAfter", BulkType.Int32), ("AudienceChanged", BulkType.Bool),
+    ];
+
+    /// <summary>An outbox row of <paramref name="job"/>: how it came, and the TLP it raised (when <paramref name="tlpBefore"/> is set).</summary>
+    private static IntelChange Change(IntelImportJob job, long recordId, IntelChangeKind kind, DateTimeOffset at, Tlp? tlpBefore = null, Tlp? tlpAfter = null) => new()
+    {
+        RecordId = recordId, Kind = kind, At = at, JobId = job.Id, Via = job.Via ?? IntelChangeVia.Import, PeerId = job.PeerId,
+        TlpBefore = tlpBefore, TlpAfter = tlpBefore is null ? null : tlpAfter,
+    };
 
     private async Task InsertChangesAsync(List<IntelChange> changes, CancellationToken cancellationToken)
     {
@@ -684,6 +709,12 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             await rows.Int64Async(c.RecordId, cancellationToken);
             await rows.Int16Async((short)c.Kind, cancellationToken);
             await rows.TimeAsync(c.At, cancellationToken);
+            await rows.GuidAsync(c.JobId, cancellationToken);
+            await rows.Int32Async((int?)c.Via, cancellationToken);
+            await rows.GuidAsync(c.PeerId, cancellationToken);
+            await rows.Int32Async((int?)c.TlpBefore, cancellationToken);
+            await rows.Int32Async((int?)c.TlpAfter, cancellationToken);
+            await rows.BoolAsync(c.AudienceChanged, cancellationToken);
             await rows.EndRowAsync(cancellationToken);
         }
 

@@ -272,7 +272,7 @@ public sealed partial class TaxiiConnectionRun(
             throw new TaxiiRemoteException($"The connection's sharing for pulled objects is no longer valid: {e.Message}", e);
         }
 
-        var job = await ingest.Store.StartJobAsync(writer, IntelImportFormat.StixBundle, share.Tlp, cancellationToken);
+        var job = await ingest.Store.StartJobAsync(writer, IntelImportFormat.StixBundle, share.Tlp, cancellationToken, IntelChangeVia.TaxiiPull);
         try
         {
             await ingest.RunAsync(writer, job, share, TaxiiEnvelopeReader.ItemsAsync(new MemoryStream(body, writable: false), maxObject, cancellationToken), cancellationToken);

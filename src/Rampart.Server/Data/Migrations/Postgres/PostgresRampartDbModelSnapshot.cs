@@ -9731,8 +9731,17 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("AudienceChanged")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("uuid");
+
                     b.Property<short>("Kind")
                         .HasColumnType("smallint");
+
+                    b.Property<Guid?>("PeerId")
+                        .HasColumnType("uuid");
 
                     b.Property<long>("RecordId")
                         .HasColumnType("bigint");
@@ -9740,9 +9749,18 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<long?>("SightingRecordId")
                         .HasColumnType("bigint");
 
+                    b.Property<int?>("TlpAfter")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("TlpBefore")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Via")
+                        .HasColumnType("integer");
+
                     b.HasKey("Sequence");
 
-                    b.HasIndex("RecordId");
+                    b.HasIndex("RecordId", "Sequence");
 
                     b.ToTable("IntelChanges", (string)null);
                 });
@@ -9774,6 +9792,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("PeerId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Processed")
                         .HasColumnType("integer");
 
@@ -9797,6 +9818,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
+
+                    b.Property<int?>("Via")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

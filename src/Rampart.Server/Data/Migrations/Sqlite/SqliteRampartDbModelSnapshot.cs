@@ -9679,8 +9679,17 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AudienceChanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("TEXT");
+
                     b.Property<short>("Kind")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PeerId")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("RecordId")
                         .HasColumnType("INTEGER");
@@ -9688,9 +9697,18 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long?>("SightingRecordId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("TlpAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TlpBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Via")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Sequence");
 
-                    b.HasIndex("RecordId");
+                    b.HasIndex("RecordId", "Sequence");
 
                     b.ToTable("IntelChanges", (string)null);
                 });
@@ -9722,6 +9740,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("PeerId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Processed")
                         .HasColumnType("INTEGER");
 
@@ -9745,6 +9766,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Via")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
