@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
-using Rampart.Server.Identity;
 
 namespace Rampart.Server.Tests;
 
