@@ -15,6 +15,11 @@ namespace Rampart.Server.Tests;
 /// </summary>
 public abstract class IntelCsvMappingTests(DatabaseProvider provider)
 {
+    private static readonly string[] TagsColumn = ["tags"];
+    private static readonly string[] PartnerLabel = ["partner-feed"];
+    private static readonly string[] WeeklyThenDaily = ["Weekly", "Daily"];
+    private static readonly string[] NewestFirst = ["Layout 5", "Layout 4", "Layout 3", "Layout 2", "Layout 1"];
+
     private static async Task<HttpResponseMessage> PostCsvAsync(HttpClient client, string csv, string query) =>
         await client.PostAsync($"/api/intel/csv?{query}", new StringContent(csv, Encoding.UTF8, new MediaTypeHeaderValue("text/csv")));
 
@@ -54,7 +59,7 @@ public abstract class IntelCsvMappingTests(DatabaseProvider provider)
         var analyst = node.Client(node.Owner);
         var saved = await CreateAsync(analyst, new
         {
-            name = "Partner blocklist", value_column = "Indicator", kind_column = "type", label_column = new[] { "tags" }, description_column = "comment", label = new[] { "partner-feed" },
+            name = "Partner blocklist", value_column = "Indicator", kind_column = "type", label_column = TagsColumn, description_column = "comment", label = PartnerLabel,
         });
         Assert.Equal("Indicator", saved["value_column"]!.GetValue<string>());
         Assert.True(saved["header"]!.GetValue<bool>());
@@ -125,7 +130,7 @@ public abstract class IntelCsvMappingTests(DatabaseProvider provider)
 
         // A mapping= nobody of the organisation saved is a 400 naming "mapping", and no import job is started.
         Assert.NotNull((await ErrorsOf(await PostCsvAsync(analyst, "v\n192.0.2.1\n", "tlp=green&mapping=Monthly")))["mapping"]);
-        Assert.Equal(new[] { "Weekly", "Daily" }, await NamesAsync(analyst));
+        Assert.Equal(WeeklyThenDaily, await NamesAsync(analyst));
         Assert.Equal("ioc", (await Json.ReadAsync(await analyst.GetAsync($"/api/intel/csv-mappings/{other["id"]}")))["value_column"]!.GetValue<string>());
     }
 
@@ -198,7 +203,7 @@ public abstract class IntelCsvMappingTests(DatabaseProvider provider)
         }
         while (next is not null && pages < 10);
 
-        Assert.Equal(new[] { "Layout 5", "Layout 4", "Layout 3", "Layout 2", "Layout 1" }, seen);
+        Assert.Equal(NewestFirst, seen);
         Assert.Equal(3, pages);
         var first = await Json.ReadAsync(await analyst.GetAsync("/api/intel/csv-mappings?limit=2"));
         var cursor = first["next"]!.GetValue<string>();
