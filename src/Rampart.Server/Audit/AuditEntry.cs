@@ -156,6 +156,10 @@ public enum AuditEvent
     IntelFeedCreated = 570,
     IntelFeedChanged = 571,
     IntelFeedDeleted = 572,
+    // 58x saved CSV mappings (detail: the mapping's name)
+    IntelCsvMappingCreated = 580,
+    IntelCsvMappingChanged = 581,
+    IntelCsvMappingDeleted = 582,
     // 6xx intelligence (issue 9; 5xx was already the access decisions): store and ingest 600–629
     /// <summary>An import job ended (detail: format, TLP, counts).</summary>
     IntelImported = 600,

@@ -31,6 +31,7 @@ public static class Features
         new IntelligenceFeature(),
         new IntelLiveFeature(),
         new IntelFeedsFeature(),
+        new Intelligence.CsvMappings.IntelCsvMappingsFeature(),
         new IntelReadFeature(),
         new Intelligence.Sightings.IntelSightingsFeature(),
         new IntelPagesFeature(),

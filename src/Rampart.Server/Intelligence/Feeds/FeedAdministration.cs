@@ -7,6 +7,7 @@ using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
 using Rampart.Server.Identity;
+using Rampart.Server.Intelligence.CsvMappings;
 using Rampart.Server.Intelligence.Webhooks;
 using Rampart.Server.Scheduling;
 using Rampart.Standards.Markings;
@@ -38,7 +39,7 @@ public sealed record FeedView(
 /// their status; only its own admins change them (a feed writes as the organisation). Another organisation's feed —
 /// also for a node admin — does not exist (404).
 /// </summary>
-public sealed class FeedAdministration(RampartDb db, SharingStore sharing, AuditTrail audit, TimeProvider clock, Scheduler scheduler, IOptions<FeedOptions> options)
+public sealed class FeedAdministration(RampartDb db, SharingStore sharing, AuditTrail audit, TimeProvider clock, Scheduler scheduler, IOptions<FeedOptions> options, CsvMappingAdministration csvMappings)
 {
     private const int MaxFeedsPerOrganisation = 200;
 
@@ -316,7 +317,19 @@ public sealed class FeedAdministration(RampartDb db, SharingStore sharing, Audit
         }
 
         string? csvMapping = feed.CsvMapping;
-        if (request.CsvMapping is { } mapping)
+        if (request.CsvMapping is { ValueKind: JsonValueKind.String } named)
+        {
+            // The id or name of a saved mapping of the organisation: copied into the feed (a later change of the saved
+            // mapping does not change the feed; save the feed again to take it).
+            csvMapping = await csvMappings.FindByIdOrNameAsync(caller, named.GetString() ?? "", cancellationToken) is { } saved
+                ? JsonSerializer.Serialize(CsvMappingAdministration.MappingOf(saved), StoreFeedIngest.MappingJson)
+                : null;
+            if (csvMapping is null)
+            {
+                errors.Add("csvMapping", "Your organisation has no saved CSV mapping with this id or name.");
+            }
+        }
+        else if (request.CsvMapping is { } mapping)
         {
             csvMapping = mapping.GetRawText();
             if (mapping.ValueKind != JsonValueKind.Object || csvMapping.Length > 10000)
@@ -325,7 +338,7 @@ public sealed class FeedAdministration(RampartDb db, SharingStore sharing, Audit
             }
         }
 
-        if (format == FeedFormat.Csv && csvMapping is null)
+        if (format == FeedFormat.Csv && csvMapping is null && !errors.Has("csvMapping"))
         {
             errors.Add("csvMapping", "Required for a CSV feed: which column holds which value.");
         }

@@ -60,7 +60,8 @@ public interface IFeedIngest
 /// </summary>
 public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsProvider warningLists, TimeProvider clock) : IFeedIngest
 {
-    private static readonly JsonSerializerOptions MappingJson = new(JsonSerializerDefaults.Web)
+    /// <summary>How a feed's CSV mapping is stored (<see cref="IntelFeed.CsvMapping"/>).</summary>
+    internal static readonly JsonSerializerOptions MappingJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };

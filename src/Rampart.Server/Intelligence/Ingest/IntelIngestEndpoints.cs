@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Rampart.Server.Access;
 using Rampart.Server.Hosting;
+using Rampart.Server.Intelligence.CsvMappings;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards;
 
@@ -42,16 +43,17 @@ public static class IntelIngestEndpoints
 
         // CSV: the file is the body, the column mapping is in the query string (README, "Sharing intelligence").
         group.MapPost("/csv", async Task<Results<Ok<IntelImportView>, Accepted<IntelImportView>>> (
-            HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, TimeProvider clock, string? tlp, [FromQuery] string[]? audience, bool? published, CancellationToken ct) =>
+            HttpContext http, Caller caller, IntelIngest ingest, IntelStore store, IServiceScopeFactory scopes, TimeProvider clock, CsvMappingAdministration mappings, string? tlp, [FromQuery] string[]? audience, bool? published, CancellationToken ct) =>
         {
             var share = await ingest.ShareAsync(caller, tlp, IntelIngest.AudienceFromQuery(audience), published ?? false, ct);
-            var mapping = IntelCsvImport.Mapping(http.Request.Query);
+            // mapping=<id or name>: the organisation's saved mapping, each mapping parameter also in the query string replacing its own.
+            var mapping = await mappings.ResolveAsync(caller, http.Request.Query, ct);
             var now = clock.GetUtcNow();
             return await ImportAsync(
                 http, caller, ingest, store, scopes, share, IntelImportFormat.Csv,
                 (body, token) => IntelCsvImport.Items(body, mapping, caller.OrganisationId, share.Tlp, now, token), ct,
                 (body, token) => IntelCsvImport.CheckAsync(body, mapping, token));
-        }).WithSummary("Import a CSV file").WithDescription("The file is the body; the column mapping (value_column, kind or kind_column, label_column, …) is in the query string. Row errors are rejected outcomes naming row and column.").RequireAuthorization().WithMetadata(importPath);
+        }).WithSummary("Import a CSV file").WithDescription("The file is the body; the column mapping (value_column, kind or kind_column, label_column, …) is in the query string, or mapping=<id or name> names a saved mapping of the organisation (/api/intel/csv-mappings) whose parameters those given in the query string replace. Row errors are rejected outcomes naming row and column.").RequireAuthorization().WithMetadata(importPath);
 
         group.MapGet("/imports/{id}", async Task<Results<Ok<IntelImportView>, NotFound>> (string id, Caller caller, IntelIngest ingest, int? limit, string? next, CancellationToken ct) =>
         {
