@@ -358,14 +358,27 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(uploads);
-        var assessment = await access.Readable(db.MaturityAssessments.Include(a => a.Record).Include(a => a.Ratings).ThenInclude(r => r.Files), caller)
-            .FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        var assessment = await access.Readable(db.MaturityAssessments.Include(a => a.Record), caller).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (assessment is null)
         {
             return null;
         }
 
         EnsureCanEnter(caller, assessment);
+
+        // The 20-files limit must hold when uploads run at once: the count is read and the files written in one transaction
+        // that holds the assessment's row (PostgreSQL: FOR UPDATE; SQLite: the transaction begins IMMEDIATE, one writer at a
+        // time). Uploads to one assessment queue behind each other; the next one counts what the previous one stored.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"MaturityAssessments\" WHERE \"RecordId\" = {0} FOR UPDATE", [assessment.RecordId], cancellationToken);
+        }
+
+        // Status, ratings and files as they are now, under the lock (not as read before it).
+        await db.Entry(assessment).ReloadAsync(cancellationToken);
+        var recordId = assessment.RecordId;
+        await db.Entry(assessment).Collection(a => a.Ratings).Query().Include(r => r.Files).LoadAsync(cancellationToken);
         var errors = new RequestErrors();
         if (assessment.Status == AssessmentStatus.Finished)
         {
@@ -389,7 +402,8 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         }
 
         var rating = assessment.Ratings.FirstOrDefault(r => r.ParameterId == parameterId);
-        if ((rating?.Files.Count ?? 0) + uploads.Count > MaturityLimits.MaxEvidenceFiles)
+        var stored = await db.MaturityEvidenceFiles.CountAsync(f => f.AssessmentRecordId == recordId && f.ParameterId == parameterId, cancellationToken);
+        if (stored + uploads.Count > MaturityLimits.MaxEvidenceFiles)
         {
             errors.Add("files", $"At most {MaturityLimits.MaxEvidenceFiles} evidence files per parameter.");
         }
@@ -416,6 +430,7 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
