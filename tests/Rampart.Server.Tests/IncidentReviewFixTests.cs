@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -301,13 +302,25 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
         var incidentId = Guid.Parse(id);
         var read = (await services.GetRequiredService<IncidentQueries>().FindAsync(ownerCaller, incidentId, default))!;
         var editing = services.GetRequiredService<IncidentEditing>();
-        await editing.UpdateAsync(ownerCaller, incidentId, IncidentRetagging.Request(read.Incident, NewTags), default);
+        // A colleague changes a field after the page loaded (what the page holds is now stale): saving the tags keeps it.
+        var colleague = await editing.UpdateAsync(ownerCaller, incidentId, IncidentRetagging.Request(read.Incident, OneTag) with { Summary = "Changed by a colleague meanwhile." }, default);
+        Assert.NotNull(colleague);
+        await editing.RetagAsync(ownerCaller, incidentId, NewTags, default);
         var after = await Ok(await owner.GetAsync($"/api/incidents/{id}"));
         Assert.Equal(["T0023.001", "T0049"], Tags(after));
-        foreach (var field in UnchangedFields)
+        Assert.Equal("Changed by a colleague meanwhile.", after["summary"]!.GetValue<string>());
+        foreach (var field in UnchangedFields.Where(f => f != "summary"))
         {
             Assert.Equal(created[field]?.ToJsonString(), after[field]?.ToJsonString());
         }
+
+        // The same through REST: only the tags change; lower case is stored canonically.
+        var rest = await owner.PutAsync($"/api/incidents/{id}/disarm-techniques", JsonContent.Create(new { disarmTechniques = new[] { "t0049" } }));
+        Assert.Equal(["T0049"], Tags(await Ok(rest)));
+        Assert.Equal("Changed by a colleague meanwhile.", (await Ok(await owner.GetAsync($"/api/incidents/{id}")))["summary"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.Recipient).PutAsync($"/api/incidents/{id}/disarm-techniques", JsonContent.Create(new { disarmTechniques = Array.Empty<string>() }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).PutAsync($"/api/incidents/{id}/disarm-techniques", JsonContent.Create(new { disarmTechniques = Array.Empty<string>() }))).StatusCode);
+        await owner.PutAsync($"/api/incidents/{id}/disarm-techniques", JsonContent.Create(new { disarmTechniques = NewTags }));
 
         // The coordinator cannot save through it (the use case is the owner's), and nothing changes.
         var coordinatorCaller = new Caller(Node.Recipient.UserId, Node.RecipientOrg, Role.Analyst, new HashSet<Guid>(), Credential: "session:test");

@@ -48,6 +48,9 @@ public static class IncidentRetagging
     }
 }
 
+/// <summary>The DISARM tags of an incident, alone (<c>PUT /api/incidents/{id}/disarm-techniques</c>).</summary>
+public sealed record DisarmTagsRequest(IReadOnlyList<string>? DisarmTechniques);
+
 /// <summary>A status change; <see cref="ConfirmOpenTasks"/> must be true to close while visible tasks are still open.</summary>
 /// <summary>A status move; <c>duplicateOf</c> (UUID or number of an incident the caller reads) is required for <c>duplicate</c>.</summary>
 public sealed record StatusRequest(IncidentStatus? Status, string? Reason = null, bool ConfirmOpenTasks = false, string? DuplicateOf = null);
@@ -153,6 +156,17 @@ public sealed partial class IncidentEditing(
     }
 
     /// <summary>Changes the fields (not status, TLP or audience): writers of the owning organisation.</summary>
+    /// <summary>
+    /// New DISARM tags and nothing else: the incident's other fields are read again here, just before the update, so a
+    /// colleague's change since a page was loaded is kept (the page's "Change DISARM techniques" and the REST path).
+    /// </summary>
+    public async Task<Incident?> RetagAsync(Caller caller, Guid id, IReadOnlyList<string> techniques, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(techniques);
+        var current = await LoadAsync(caller, id, cancellationToken);
+        return current is null ? null : await UpdateAsync(caller, id, IncidentRetagging.Request(current, techniques), cancellationToken);
+    }
+
     public async Task<Incident?> UpdateAsync(Caller caller, Guid id, IncidentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);

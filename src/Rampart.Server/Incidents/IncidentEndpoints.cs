@@ -187,6 +187,15 @@ public static class IncidentEndpoints
         }).WithSummary("Change an incident's fields")
             .WithDescription("Writers of the owning organisation (others who read it get 403, the rest 404). Status, TLP and audience are not changed here. disarmTechniques replaces the DISARM tags when given ([] removes them all) and leaves them when absent.");
 
+        group.MapPut("/{id}/disarm-techniques", async Task<Results<Ok<IncidentView>, NotFound>> (string id, DisarmTagsRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, Disarm.DisarmTechniques disarm, CancellationToken ct) =>
+        {
+            var guid = await IdOfAsync(incidents, caller, id, ct);
+            return guid is { } g && await editing.RetagAsync(caller, g, request.DisarmTechniques ?? [], ct) is not null && await incidents.FindAsync(caller, g, ct) is { } read
+                ? TypedResults.Ok(IncidentView.From(read, caller, disarm))
+                : TypedResults.NotFound();
+        }).WithSummary("Replace an incident's DISARM tags")
+            .WithDescription("Body { disarmTechniques: [\"T0049.001\", …] } ([] removes them all; ids in any case, stored canonically; an unknown id is a 400 naming disarmTechniques[i]). Only the tags change: every other field stays as it is now. Writers of the owning organisation (others who read it get 403, the rest 404).");
+
         group.MapPost("/{id}/status", async Task<Results<Ok<IncidentView>, NotFound>> (string id, StatusRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, CancellationToken ct) =>
         {
             var guid = await IdOfAsync(incidents, caller, id, ct);
