@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Rampart.Server.Access;
 using Rampart.Server.Capacity.Experts;
+using Rampart.Server.Capacity.Maturity;
 using Rampart.Server.Capacity.Plans;
 using Rampart.Server.Capacity.Projects;
 using Rampart.Server.Capacity.Training;
+using Rampart.Standards.Sim3;
 using static Microsoft.Playwright.Assertions;
 
 namespace Rampart.Browser.Tests;
@@ -114,5 +116,52 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await Expect(otherPage.Locator("main")).Not.ToContainTextAsync("Train the incident handlers");
 
         Assert.Empty(problems);
+    }
+    [Fact]
+    public async Task EvidenceUpload_AnAnalystUploadsAFileOnTheAssessmentPage_SeesItListed_AnOutsiderGetsTheNotFoundPage()
+    {
+        await Seeds.OrganisationAsync(node, "CPE", "Team Capacity Evidence");
+        await Seeds.OrganisationAsync(node, "CPF", "Team Capacity Foreign");
+        var analyst = await Seeds.UserAsync(node, "analyst@cpe.test", Role.Analyst, "CPE");
+        var outsider = await Seeds.UserAsync(node, "analyst@cpf.test", Role.Analyst, "CPF");
+        Guid assessmentId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            assessmentId = (await scope.ServiceProvider.GetRequiredService<MaturityEditing>().CreateAsync(analyst.Caller,
+                new AssessmentRequest(Sim3Model.V2Interim, AssessmentType.SelfAssessment, new DateOnly(2026, 11, 1), "E. Assessor"), default)).Id;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes("%PDF-1.4 incident classification policy, approved 2026-10-01");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, analyst);
+        await OpenAsync(page, $"/capacity/maturity/{assessmentId}");
+        await Expect(page.Locator("#evidence-files-O-1 li")).ToHaveCountAsync(0);
+
+        // The button opens the file picker of its parameter's MudFileUpload; the browser picks the file.
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#evidence-upload-O-1"));
+        await chooser.SetFilesAsync(new FilePayload { Name = "incident-policy.pdf", MimeType = "application/pdf", Buffer = bytes });
+        await Expect(page.Locator("#evidence-files-O-1")).ToContainTextAsync("incident-policy.pdf");
+        await Expect(page.Locator("#evidence-files-O-1")).ToContainTextAsync(sha);
+        await Expect(page.Locator("#evidence-files-O-2 li")).ToHaveCountAsync(0);
+
+        // Stored, not just drawn: a fresh load lists it, with a download link.
+        await OpenAsync(page, $"/capacity/maturity/{assessmentId}");
+        await Expect(page.Locator("#evidence-files-O-1 a[download]")).ToHaveTextAsync("incident-policy.pdf");
+
+        // Another organisation's analyst: the 404 not-found page, nothing of the assessment or its file.
+        await using var otherContext = await Seeds.ContextAsync(node);
+        var otherPage = await otherContext.NewPageAsync();
+        otherPage.SetDefaultTimeout(60_000);
+        otherPage.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(otherPage, outsider);
+        var response = await otherPage.GotoAsync($"/capacity/maturity/{assessmentId}");
+        Assert.Equal(404, response!.Status);
+        await Expect(otherPage.Locator("main")).ToContainTextAsync("There is nothing here, or you may not see it.");
+        await Expect(otherPage.Locator("body")).Not.ToContainTextAsync("incident-policy.pdf");
+        await Expect(otherPage.Locator("body")).Not.ToContainTextAsync("E. Assessor");
     }
 }

@@ -275,6 +275,39 @@ public abstract class MaturityEvidenceTests(EvidenceNode fixture)
         // What was answered 201 is stored, what was answered 409 is not.
         Assert.Equal(created, (await FilesOfAsync(owner, id, "O-4")).Count);
     }
+
+    [Fact]
+    public async Task Evidence_ParallelUploadsPastTheLimit_EndWithExactly20Files_TheOthersAre400Or409()
+    {
+        // Review s10: two uploads of the 20th file at once both passed the count check on PostgreSQL.
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        var first = Enumerable.Range(0, MaturityLimits.MaxEvidenceFiles - 2).Select(i => ($"stored-{i}.pdf", new byte[] { (byte)i, 1 })).ToArray();
+        Assert.Equal(MaturityLimits.MaxEvidenceFiles - 2, (await UploadAsync(owner, id, "O-5", first)).Count);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            owner.PostAsync($"{Api}/assessments/{id}/ratings/O-5/files", Files(("files", $"parallel-{i}.pdf", [(byte)i, 7, 7])))));
+
+        var bodies = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
+        for (var i = 0; i < answers.Length; i++)
+        {
+            Assert.True(answers[i].StatusCode is HttpStatusCode.Created or HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{(int)answers[i].StatusCode}: {bodies[i]}");
+            if (answers[i].StatusCode == HttpStatusCode.BadRequest)
+            {
+                Assert.True(JsonNode.Parse(bodies[i])!["errors"]?["files"] is not null, bodies[i]);
+            }
+        }
+
+        // Exactly two more fit; what was answered 201 is what is stored, and the limit holds.
+        Assert.Equal(2, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        var listed = await FilesOfAsync(owner, id, "O-5");
+        Assert.Equal(MaturityLimits.MaxEvidenceFiles, listed.Count);
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        var recordId = await db.MaturityAssessments.Where(a => a.Id == id).Select(a => a.RecordId).SingleAsync();
+        var files = db.MaturityEvidenceFiles;
+        Assert.Equal(MaturityLimits.MaxEvidenceFiles, await files.CountAsync(f => f.AssessmentRecordId == recordId && f.ParameterId == "O-5"));
+    }
 }
 
 public sealed class SqliteMaturityEvidenceTests(SqliteEvidenceNode fixture) : MaturityEvidenceTests(fixture), IClassFixture<SqliteEvidenceNode>;
