@@ -125,6 +125,10 @@ public abstract class IncidentCoordinationTests(NodeFixture fixture)
         // ... and the value itself: neither search nor lookup finds the cyber observable stored beside it (review S8-1).
         Assert.Empty(await ItemsAsync(contributor, $"/api/intel/objects?q={value}&limit=50"));
         Assert.NotEmpty(await ItemsAsync(owner, $"/api/intel/objects?q={value}&limit=50"));
+        // The narrowing is a change of the object (change outbox): its history shows it, and so the stream, webhooks and
+        // federation hear of it — a peer that received the object is told to narrow or remove its copy (attack review s10).
+        var history = await ItemsAsync(owner, $"/api/intel/objects/{indicator}/history?limit=50");
+        Assert.Contains(history, e => e["kind"]!.GetValue<string>() == "audience-changed" && e["via"]?.GetValue<string>() == "incident");
         var lookup = await Ok(await contributor.PostAsync("/api/intel/lookup", new { values = new[] { value } }));
         Assert.Empty(lookup["known"]!.AsArray());
         Assert.Equal(1, await AuditCountAsync(AuditEvent.IncidentParticipantRemoved, $"incident:{id}"));

@@ -25,6 +25,8 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
     private static readonly string[] LowerCaseTags = ["t0023.001", " t0007 "];
     private static readonly string[] LowerCaseReplacement = ["t0049"];
     private static readonly string[] OneTag = ["T0007"];
+
+    private static readonly string[] LowerCaseTag = ["t0049"];
     private static readonly string[] NewTags = ["T0023.001", "T0049"];
     private static readonly string[] UnchangedFields = ["title", "summary", "severity", "sector", "tlp", "pap", "awareAt", "significant", "entityKind", "classifications", "countries"];
 
@@ -315,7 +317,7 @@ public abstract class IncidentReviewFixTests(DisarmNodeFixture fixture)
         }
 
         // The same through REST: only the tags change; lower case is stored canonically.
-        var rest = await owner.PutAsync($"/api/incidents/{id}/disarm-techniques", JsonContent.Create(new { disarmTechniques = new[] { "t0049" } }));
+        var rest = await owner.PutAsync($"/api/incidents/{id}/disarm-techniques", JsonContent.Create(new { disarmTechniques = LowerCaseTag }));
         Assert.Equal(["T0049"], Tags(await Ok(rest)));
         Assert.Equal("Changed by a colleague meanwhile.", (await Ok(await owner.GetAsync($"/api/incidents/{id}")))["summary"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.Recipient).PutAsync($"/api/incidents/{id}/disarm-techniques", JsonContent.Create(new { disarmTechniques = Array.Empty<string>() }))).StatusCode);

@@ -167,7 +167,7 @@ public sealed partial class IncidentEditing
                 .Select(p => new ResolvedAudience(AudienceKind.Organisation, p.OrganisationId)));
             await sharing.ApplyAsync(survivor.Record, survivor.Record.Tlp, survivorEntries, survivor.Record.Published, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, survivor, survivorEntries, cancellationToken);
+            await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, survivor, survivorEntries, clock.GetUtcNow(), cancellationToken);
         }
 
         BecomeDuplicate(caller, incident, survivor, null, IncidentEvents.MergedInto, now);

@@ -94,7 +94,7 @@ public sealed partial class IncidentEditing
         var grants = await sharing.GrantsOfAsync(incident.RecordId, cancellationToken);
         var entries = SharingStore.AudienceOf(grants).Where(e => !(e.Kind == AudienceKind.Organisation && e.OrganisationId == organisation)).ToList();
         await sharing.ApplyAsync(incident.Record, incident.Record.Tlp, entries, incident.Record.Published, cancellationToken);
-        await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, entries, cancellationToken);
+        await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, entries, clock.GetUtcNow(), cancellationToken);
         var entry = SystemEntry(incident, caller, to == InvitationStatus.Removed ? IncidentEvents.ParticipantRemoved : IncidentEvents.ParticipantLeft, now);
         entry.SubjectOrganisationId = organisation;
         entry.Body = Kebab(participant.Role);

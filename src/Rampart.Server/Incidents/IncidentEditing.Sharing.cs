@@ -86,7 +86,7 @@ public sealed partial class IncidentEditing
         // The objects the incident created follow, but only with the entries their own TLP admits (a loosened incident does not
         // loosen them: they keep the TLP they were shared at).
         var stricter = tlp > oldTlp ? tlp : oldTlp;
-        await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, [.. entries.Where(e => SharingRules.Allows(stricter, e.Kind))], cancellationToken);
+        await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, [.. entries.Where(e => SharingRules.Allows(stricter, e.Kind))], clock.GetUtcNow(), cancellationToken);
         incident.ModifiedAt = now;
         incident.Version++;
         var entry = SystemEntry(incident, caller, IncidentEvents.SharingChanged, now);

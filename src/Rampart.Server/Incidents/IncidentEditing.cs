@@ -497,7 +497,7 @@ public sealed partial class IncidentEditing(
             }
 
             await sharing.ApplyAsync(incident.Record, incident.Record.Tlp, entries, incident.Record.Published, cancellationToken);
-            await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, entries, cancellationToken);
+            await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, entries, clock.GetUtcNow(), cancellationToken);
         }
 
         var entry = SystemEntry(incident, caller, accept ? IncidentEvents.Accepted : IncidentEvents.Declined, now);

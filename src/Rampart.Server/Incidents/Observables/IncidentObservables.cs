@@ -298,22 +298,37 @@ public sealed class IncidentObservables(
     /// participant did not share with when it typed them gains them by the owner's later invitations or merges (the
     /// owner decides who reads its incident, not who reads another organisation's records; review S7-1).
     /// </summary>
+    /// <remarks>
+    /// Every object whose audience this changes gets a row in the change outbox (<see cref="IntelChange"/>, via an incident,
+    /// audience changed), in the same unit of work: its history shows it, the live stream and webhooks hear of it, and
+    /// federation pushes the narrowing (or the removal) to the peers that received the object — without the row a peer
+    /// kept serving a copy this node had narrowed (attack review s10, #2).
+    /// </remarks>
     internal static async Task ShareCreatedObjectsAsync(RampartDb db, SharingStore sharing, Incident incident, IReadOnlyList<ResolvedAudience> incidentAudience,
-        CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
+        void Changed(long record) => db.IntelChanges.Add(new IntelChange
+        {
+            RecordId = record, Kind = IntelChangeKind.Updated, At = now, Via = IntelChangeVia.Incident, AudienceChanged = true,
+        });
+
         var recordId = incident.RecordId;
         var created = db.IncidentObservables.Where(l => l.IncidentRecordId == recordId && l.CreatedHere).Select(l => l.IntelRecordId);
         var records = await db.SharedRecords.Where(r => created.Contains(r.Id)).ToListAsync(cancellationToken);
         foreach (var record in records)
         {
             var wanted = AudienceFor(incident, incidentAudience, record.OwnerOrganisationId);
+            var current = SharingStore.AudienceOf(await sharing.GrantsOfAsync(record.Id, cancellationToken));
             if (record.OwnerOrganisationId != incident.Record.OwnerOrganisationId)
             {
-                var current = SharingStore.AudienceOf(await sharing.GrantsOfAsync(record.Id, cancellationToken));
                 wanted = [.. wanted.Where(current.Contains)];
             }
 
             await sharing.ApplyAsync(record, record.Tlp, wanted, record.Published, cancellationToken);
+            if (wanted.Count != current.Count || !wanted.All(current.Contains))
+            {
+                Changed(record.Id);
+            }
         }
 
         // The cyber observables stored beside those objects when their values were typed (the intel side keeps an SCO per value,
@@ -348,6 +363,7 @@ public sealed class IncidentObservables(
             if (narrowed.Count != current.Count)
             {
                 await sharing.ApplyAsync(companion, companion.Tlp, narrowed, companion.Published, cancellationToken);
+                Changed(companion.Id);
             }
         }
     }
