@@ -295,6 +295,34 @@ public abstract class IncidentCoordinationTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Observables_AValueTheOrganisationSharedBefore_IsLinkedNotRewritten_ItsReadersLearnNothingOfTheIncident()
+    {
+        var value = $"shared-{Guid.NewGuid():N}.example.org";
+        var owner = Node.Client(Node.Owner);
+        // The organisation shared the value with the whole network before (GREEN).
+        var confirmed = await Ok(await owner.PostAsync("/api/intel/text/confirm",
+            new { values = new[] { new { kind = "domain", value } }, tlp = "green", audiences = new[] { new { kind = "network" } }, published = false }));
+        var stixId = confirmed["outcomes"]!.AsArray().Select(o => o!["stixId"]!.GetValue<string>()).Single(s => s.StartsWith("indicator--", StringComparison.Ordinal));
+        var outsider = Node.Client(Node.Outsider);
+        var before = await Ok(await outsider.GetAsync($"/api/intel/objects/{stixId}"));
+
+        // Then an AMBER incident, shared with nobody else, names the same value.
+        var id = await CreateAsync(owner, "Observables: a value shared before");
+        await Ok(await owner.PostAsync($"/api/incidents/{id}/observables/values", new { text = $"Beacons to {value}." }), HttpStatusCode.Created);
+
+        // The incident links the organisation's indicator ...
+        var items = (await Ok(await owner.GetAsync($"/api/incidents/{id}/observables")))["items"]!.AsArray();
+        Assert.Contains(items, i => i!["stixId"]?.GetValue<string>() == stixId);
+        // ... and the network's readers still read it as it was: same version, GREEN, nothing of the incident.
+        var after = await Ok(await outsider.GetAsync($"/api/intel/objects/{stixId}"));
+        Assert.Equal(before["modified"]!.ToJsonString(), after["modified"]!.ToJsonString());
+        Assert.Equal(before["tlp"]!.ToJsonString(), after["tlp"]!.ToJsonString());
+        Assert.DoesNotContain("INC-", after.ToJsonString(), StringComparison.Ordinal);
+        var history = await ItemsAsync(owner, $"/api/intel/objects/{stixId}/history?limit=50");
+        Assert.DoesNotContain(history, e => e["via"]?.GetValue<string>() == "incident");
+    }
+
+    [Fact]
     public async Task ParticipantsObjects_NeverWidenedByTheOwnersLaterInvitations_OwnersObjectsFollow_Review_S7_1()
     {
         var owner = Node.Client(Node.Owner);

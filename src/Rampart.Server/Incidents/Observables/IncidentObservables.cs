@@ -85,10 +85,20 @@ public sealed class IncidentObservables(
         // Objects the organisation held before keep their own audience (the write path never widens a record); only the ones
         // this incident creates follow the incident's audience from now on.
         var built = objects.Select(o => o.Id).ToList();
-        var before = await db.IntelObjects.AsNoTracking().Where(o => o.OwnerOrganisationId == caller.OrganisationId && built.Contains(o.StixId))
-            .Select(o => o.RecordId).ToListAsync(cancellationToken);
-        var job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.FreeText, tlp, cancellationToken, IntelChangeVia.Incident);
-        await ingest.RunAsync(caller, job, new IntelShare(tlp, entries, Published: false), IntelIngest.ListItems(objects), cancellationToken);
+        var held = await db.IntelObjects.AsNoTracking().Where(o => o.OwnerOrganisationId == caller.OrganisationId && built.Contains(o.StixId))
+            .Select(o => new { o.RecordId, o.StixId }).ToListAsync(cancellationToken);
+        var before = held.Select(h => h.RecordId).ToList();
+        // Objects the organisation held before are linked, never written again: a new version would carry this incident's
+        // number ("Observed in incident …") to everyone who reads the object, and a stricter incident TLP would raise the
+        // object's TLP and take it away from its readers (attack review s10 #3).
+        var heldIds = held.Select(h => h.StixId).ToHashSet(StringComparer.Ordinal);
+        var fresh = objects.Where(o => !heldIds.Contains(o.Id)).ToList();
+        IntelImportJob? job = null;
+        if (fresh.Count > 0)
+        {
+            job = await ingest.Store.StartJobAsync(caller, IntelImportFormat.FreeText, tlp, cancellationToken, IntelChangeVia.Incident);
+            await ingest.RunAsync(caller, job, new IntelShare(tlp, entries, Published: false), IntelIngest.ListItems(fresh), cancellationToken);
+        }
 
         // The indicators (and CVEs) are what the incident links; their observables are stored beside them for the intel side.
         var linked = objects.Where(o => o.Type is "indicator" or "vulnerability").Select(o => o.Id).ToList();
@@ -112,7 +122,7 @@ public sealed class IncidentObservables(
         // told of objects it may not list. The count is in the audit trail; the observables tab shows each reader what it reads.
         var entry = Event(incident, caller, IncidentEvents.ObservablesAdded, now, "");
         db.IncidentJournal.Add(entry);
-        audit.Record(AuditEvent.IncidentObservablesAdded, caller, $"incident:{incident.Id}", detail: $"{stored.Count} job:{job.Id}");
+        audit.Record(AuditEvent.IncidentObservablesAdded, caller, $"incident:{incident.Id}", detail: job is null ? $"{stored.Count} linked" : $"{stored.Count} job:{job.Id}");
         await db.SaveChangesAsync(cancellationToken);
         var (page, _) = await ListAsync(caller, read, null, IncidentObservablesLimits.PageMax, cancellationToken, only: stored);
         return page;
