@@ -135,7 +135,7 @@ public abstract class DetailPageNotFoundTests(NodeFixture fixture)
             "Arta Secretperson");
     }
 
-    [Fact(Skip = "Flaky through a race outside these pages (s10): MainLayout re-cascades Viewer when its own async OnInitializedAsync ends, so this page's async OnParametersSetAsync runs twice at once during prerender (a DbContext or CancellationTokenSource used concurrently, or a null caller) and answers 500 at times; unskip when MainLayout/the page is fixed.")]
+    [Fact]
     public async Task RequestPage_NotReadable_Is404NotFound_ReadableIs200()
     {
         var owner = Node.Client(Node.Owner);
@@ -184,14 +184,14 @@ public abstract class DetailPageNotFoundTests(NodeFixture fixture)
         await AssertNotFoundAsync(WebForms.Browser(Node.Factory), $"/public/notes/{created["id"]}", "Secret note on the loader", "anonymous, public page");
     }
 
-    [Fact(Skip = "Flaky through a race outside these pages (s10): MainLayout re-cascades Viewer when its own async OnInitializedAsync ends, so this page's async OnParametersSetAsync runs twice at once during prerender (a DbContext or CancellationTokenSource used concurrently, or a null caller) and answers 500 at times; unskip when MainLayout/the page is fixed.")]
+    [Fact]
     public async Task IntelObjectPage_NotReadable_Is404NotFound_ReadableIs200()
     {
         var stixId = await IntelTestKit.ShareAsync(Node.Factory.Services, Node.OwnerOrg, Tlp.Amber, [new Access.AudienceEntry(Access.AudienceKind.Organisation, OrganisationId: Node.OwnerOrg)]);
         await AssertReadableOnlyByOwnerAsync(Node.OwnerOrg, $"/intel/objects/{stixId}", $"/intel/objects/indicator--{Guid.NewGuid()}", "id=\"intel-title\"");
     }
 
-    [Fact(Skip = "Flaky through a race outside these pages (s10): MainLayout re-cascades Viewer when its own async OnInitializedAsync ends, so this page's async OnParametersSetAsync runs twice at once during prerender (a DbContext or CancellationTokenSource used concurrently, or a null caller) and answers 500 at times; unskip when MainLayout/the page is fixed.")]
+    [Fact]
     public async Task ImportJobPage_NotReadable_Is404NotFound_ReadableIs200()
     {
         var indicator = new JsonObject
