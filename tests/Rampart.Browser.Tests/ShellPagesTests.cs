@@ -307,8 +307,17 @@ public sealed class ShellPagesTests(BrowserNode node) : IClassFixture<BrowserNod
     {
         // Every page has a title (the server renders it); while the circuit starts, HeadOutlet re-renders the <head> and for
         // a moment there is none — axe must not look in that moment (a slow machine caught it once: "document-title").
+        // The wait alone still lost the race once more (session 10, sr-Cyrl, logged-out /no-such-page: the circuit started between
+        // the wait and axe), so a document-title finding is checked again after the title is back; any other finding stands.
+        var options = new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } };
         await page.WaitForFunctionAsync("() => document.title.trim().length > 0", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
-        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        var result = await page.RunAxe(options);
+        if (result.Violations.Any(v => v.Id == "document-title"))
+        {
+            await page.WaitForFunctionAsync("() => document.title.trim().length > 0", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+            result = await page.RunAxe(options);
+        }
+
         return result.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{path}: {v.Id} ({v.Impact}) {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}");
     }
