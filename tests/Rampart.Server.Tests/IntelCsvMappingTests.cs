@@ -16,6 +16,7 @@ namespace Rampart.Server.Tests;
 public abstract class IntelCsvMappingTests(DatabaseProvider provider)
 {
     private static readonly string[] TagsColumn = ["tags"];
+    private static readonly string[] ShortLabel = ["short"];
     private static readonly string[] PartnerLabel = ["partner-feed"];
     private static readonly string[] WeeklyThenDaily = ["Weekly", "Daily"];
     private static readonly string[] NewestFirst = ["Layout 5", "Layout 4", "Layout 3", "Layout 2", "Layout 1"];
@@ -132,6 +133,40 @@ public abstract class IntelCsvMappingTests(DatabaseProvider provider)
         Assert.NotNull((await ErrorsOf(await PostCsvAsync(analyst, "v\n192.0.2.1\n", "tlp=green&mapping=Monthly")))["mapping"]);
         Assert.Equal(WeeklyThenDaily, await NamesAsync(analyst));
         Assert.Equal("ioc", (await Json.ReadAsync(await analyst.GetAsync($"/api/intel/csv-mappings/{other["id"]}")))["value_column"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ReadBack_ChangedAndPutAgain_IsAccepted_NamesIgnoreCase_AndAnOverlongMappingNamesItsLongestField()
+    {
+        await using var node = await SeededNode.CreateAsync(provider);
+        var analyst = node.Client(node.Owner);
+        var saved = await CreateAsync(analyst, new { name = "Abuse.ch URLhaus", value_column = "url", kind = "url" });
+        var id = saved["id"]!.GetValue<string>();
+
+        // What GET shows — id, createdAt, updatedAt included — goes back with PUT after a change (new-user review s10).
+        var read = await Json.ReadAsync(await analyst.GetAsync($"/api/intel/csv-mappings/{id}"));
+        read["value_column"] = "link";
+        var put = await analyst.PutAsync($"/api/intel/csv-mappings/{id}", read);
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        Assert.Equal("link", (await Json.ReadAsync(put))["value_column"]!.GetValue<string>());
+        // A field nobody defined is still a 400 (a typo must not be dropped silently).
+        Assert.Equal(HttpStatusCode.BadRequest, (await analyst.PutAsync($"/api/intel/csv-mappings/{id}", new { name = "Abuse.ch URLhaus", value_colum = "url" })).StatusCode);
+
+        // Names are one name whatever their case, Cyrillic included: a second "abuse.ch urlhaus" is a 400, and mapping= finds it in any case.
+        Assert.NotNull((await ErrorsOf(await analyst.PostAsync("/api/intel/csv-mappings", new { name = "abuse.ch URLHAUS", value_column = "x" })))["name"]);
+        await CreateAsync(analyst, new { name = "Фид ЦЕРТ", value_column = "ioc", kind = "domain" });
+        Assert.NotNull((await ErrorsOf(await analyst.PostAsync("/api/intel/csv-mappings", new { name = "фид церт", value_column = "x" })))["name"]);
+        var byOtherCase = await PostCsvAsync(analyst, "link\nhttps://case.example.org/a\n", "tlp=green&mapping=abuse.ch%20urlhaus");
+        Assert.True(byOtherCase.StatusCode == HttpStatusCode.OK, await byOtherCase.Content.ReadAsStringAsync());
+        Assert.Equal(2, (await Json.ReadAsync(byOtherCase))["added"]!.GetValue<int>()); // the indicator and its URL observable
+        var cyrillic = await PostCsvAsync(analyst, "ioc\ncase-cyrillic.example.org\n", "tlp=green&mapping=" + Uri.EscapeDataString("фид церт"));
+        Assert.True(cyrillic.StatusCode == HttpStatusCode.OK, await cyrillic.Content.ReadAsStringAsync());
+
+        // Every value within its own limit, together over the mapping's: the error names the parameter holding the most text.
+        var columns = Enumerable.Range(0, 50).Select(i => $"c{i:00} " + new string('d', 195)).ToArray(); // 50 × 199 characters
+        var tooLong = await ErrorsOf(await analyst.PostAsync("/api/intel/csv-mappings", new { name = "Too long", value_column = "v", label_column = columns, label = ShortLabel }));
+        Assert.NotNull(tooLong["label_column"]);
+        Assert.Null(tooLong["label"]);
     }
 
     [Fact]

@@ -261,6 +261,15 @@ public abstract class PlanTests(NodeFixture fixture)
         Assert.Equal(["O-5", "O-7"], action["parameters"]!.AsArray().Select(p => p!["parameterId"]!.GetValue<string>()));
         Assert.Equal(project, action["fundingProject"]!["id"]!.GetValue<Guid>());
 
+        // The action as GET shows it (id, number, overdue, fundingProject, createdAt …), changed and sent back with PUT, is
+        // accepted and keeps its funding project (new-user review s9/s10: it failed on "overdue").
+        var read = (await ActionsAsync(owner, id)).Single();
+        read["status"] = "in-progress";
+        var put = await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{read["id"]}", read));
+        Assert.Equal("in-progress", put["status"]!.GetValue<string>());
+        Assert.Equal(project, put["fundingProject"]!["id"]!.GetValue<Guid>());
+        Assert.Equal(12000.50m, put["budget"]!.GetValue<decimal>());
+
         // Templates come in the reader's language.
         var request = new HttpRequestMessage(HttpMethod.Get, $"{Api}/templates");
         request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("sq"));

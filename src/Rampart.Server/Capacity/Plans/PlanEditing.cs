@@ -46,7 +46,10 @@ public sealed record ActionParameterRequest(string? ParameterId, int? TargetLeve
 
 /// <summary>
 /// An action, whole (POST adds, PUT replaces). With <see cref="TemplateKey"/> and no title, the template's title (in the
-/// request's language), description and parameters are taken.
+/// request's language), description and parameters are taken. The fields only GET shows (<see cref="Id"/>,
+/// <see cref="Number"/>, <see cref="Overdue"/>, <see cref="CreatedAt"/>, <see cref="ModifiedAt"/>) are ignored, and
+/// <see cref="FundingProject"/> / <see cref="Source"/> as GET shows them stand for fundingProjectId / sourceKind and
+/// sourceId when those are not given — so that an action read back, changed and sent again is accepted as it was.
 /// </summary>
 public sealed record ActionRequest(
     string? Title = null,
@@ -63,7 +66,23 @@ public sealed record ActionRequest(
     IReadOnlyList<Guid>? DependsOn = null,
     ActionSourceKind? SourceKind = null,
     Guid? SourceId = null,
-    string? TemplateKey = null);
+    string? TemplateKey = null,
+    Guid? Id = null,
+    int? Number = null,
+    bool? Overdue = null,
+    LinkedRecord? FundingProject = null,
+    LinkedRecord? Source = null,
+    DateTimeOffset? CreatedAt = null,
+    DateTimeOffset? ModifiedAt = null)
+{
+    /// <summary>fundingProjectId, sourceKind and sourceId, from the linked records as read when not given themselves.</summary>
+    public ActionRequest WithLinksAsRead() => this with
+    {
+        FundingProjectId = FundingProjectId ?? (FundingProject is { Kind: "project" } project ? project.Id : null),
+        SourceKind = SourceKind ?? (SourceId is null && Source is { Kind: "incident" } ? ActionSourceKind.Incident : null),
+        SourceId = SourceId ?? (SourceKind is null && Source is { Kind: "incident" } source ? source.Id : null),
+    };
+}
 
 public sealed record NoteRequest(string? Text);
 
@@ -700,6 +719,7 @@ public sealed class PlanEditing(
 
     private async Task<ValidAction> ValidateActionAsync(Caller caller, CapacityPlan plan, PlanAction action, IReadOnlyList<PlanAction> existing, ActionRequest request, CultureInfo culture, CancellationToken cancellationToken)
     {
+        request = request.WithLinksAsRead();
         var errors = new RequestErrors();
         var template = request.TemplateKey is null ? null : PlanTemplates.Find(request.TemplateKey);
         if (request.TemplateKey is not null && template is null)

@@ -15,6 +15,8 @@ namespace Rampart.Server.Intelligence.CsvMappings;
 /// <summary>
 /// A saved mapping as a client sends it: the parameters of <c>POST /api/intel/csv</c>'s query string under the same
 /// names, plus its name. Create and replace (PUT) take the whole mapping; what is left out takes the import's default.
+/// <see cref="Id"/>, <see cref="CreatedAt"/> and <see cref="UpdatedAt"/> are what GET shows and are ignored, so that a
+/// mapping read back, changed and sent again is accepted.
 /// </summary>
 public sealed record CsvMappingRequest(
     string? Name,
@@ -33,7 +35,10 @@ public sealed record CsvMappingRequest(
     bool? Header = null,
     string? Delimiter = null,
     [property: JsonPropertyName("skip_comments")] bool? SkipComments = null,
-    bool? Refang = null);
+    bool? Refang = null,
+    Guid? Id = null,
+    DateTimeOffset? CreatedAt = null,
+    DateTimeOffset? UpdatedAt = null);
 
 /// <summary>A saved mapping as the API shows it: every parameter with its effective value.</summary>
 public sealed record CsvMappingView(
@@ -200,7 +205,22 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
             return await db.IntelCsvMappings.AsNoTracking().FirstOrDefaultAsync(m => m.PublicId == id && m.OrganisationId == organisation, cancellationToken);
         }
 
-        return await db.IntelCsvMappings.AsNoTracking().FirstOrDefaultAsync(m => m.OrganisationId == organisation && m.Name == name, cancellationToken);
+        return await db.IntelCsvMappings.AsNoTracking().FirstOrDefaultAsync(m => m.OrganisationId == organisation && m.Name == name, cancellationToken)
+            ?? (await SameNameAsync(organisation, name, 0, cancellationToken) is { } other
+                ? await db.IntelCsvMappings.AsNoTracking().FirstOrDefaultAsync(m => m.Id == other, cancellationToken) : null);
+    }
+
+    /// <summary>
+    /// The organisation's other mapping whose name differs from <paramref name="name"/> in case only, or is equal
+    /// (names are unique without regard to case: "Abuse.ch" and "abuse.ch" are one feed to an analyst). Compared here,
+    /// not in SQL, so that Cyrillic and Georgian fold the same on SQLite (whose lower() folds ASCII only) and PostgreSQL;
+    /// an organisation has at most <see cref="CsvMappingLimits.MaxPerOrganisation"/> names.
+    /// </summary>
+    private async Task<long?> SameNameAsync(Guid organisation, string name, long self, CancellationToken cancellationToken)
+    {
+        var names = await db.IntelCsvMappings.AsNoTracking().Where(m => m.OrganisationId == organisation && m.Id != self)
+            .Select(m => new { m.Id, m.Name }).Take(CsvMappingLimits.MaxPerOrganisation + 1).ToListAsync(cancellationToken);
+        return names.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))?.Id;
     }
 
     /// <summary>
@@ -323,9 +343,9 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
         {
             var organisation = saved.OrganisationId;
             var self = saved.Id;
-            if (await db.IntelCsvMappings.AnyAsync(m => m.OrganisationId == organisation && m.Name == name && m.Id != self, cancellationToken))
+            if (await SameNameAsync(organisation, name, self, cancellationToken) is not null)
             {
-                errors.Add("name", "Your organisation already has a CSV mapping of this name.");
+                errors.Add("name", "Your organisation already has a CSV mapping of this name (names are compared without regard to case).");
             }
             else if (Guid.TryParse(name, out _))
             {
@@ -372,7 +392,9 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
         var json = JsonSerializer.Serialize(parameters.ToDictionary(p => p.Key, p => p.Value.ToArray()));
         if (!errors.Any && json.Length > CsvMappingLimits.ParametersLength)
         {
-            errors.Add("label", $"The mapping is longer than {CsvMappingLimits.ParametersLength} characters.");
+            // Each value passed its own limit; together they are too long. Named: the parameter holding the most text.
+            var longest = parameters.MaxBy(p => p.Value.Sum(v => v?.Length ?? 0)).Key;
+            errors.Add(longest, $"The mapping is longer than {CsvMappingLimits.ParametersLength} characters in all; shorten this.");
         }
 
         errors.ThrowIfAny();
