@@ -258,6 +258,13 @@ public abstract class FederationSyncTests(ThreeNodes nodes)
 
         // Idempotent: nothing is left to send, a second sync sends nothing.
         Assert.Equal(0, await nodes.SyncAsync());
+
+        // On B the object's history says it came from a peer node; readers there see no job id (no job of theirs).
+        var entry = (await Json.ReadAsync(await B.Client(B.Outsider).GetAsync($"/api/intel/objects/{id}/history")))["items"]!.AsArray().Single()!;
+        Assert.Equal("added", entry["kind"]!.GetValue<string>());
+        Assert.Equal("federation", entry["via"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(entry["peerNode"]?.GetValue<string>()), entry.ToJsonString());
+        Assert.Null(entry["jobId"]);
     }
 
     [Fact]
@@ -339,6 +346,13 @@ public abstract class FederationSyncTests(ThreeNodes nodes)
         Assert.Equal("revoked", await SeesAsync(C, C.Outsider, revoked));
         Assert.Equal("withdrawn", await SeesAsync(B, B.Outsider, withdrawn));
         Assert.Equal("withdrawn", await SeesAsync(C, C.Outsider, withdrawn));
+        // Their histories on C say so, newest first, and that the retraction came from a peer.
+        foreach (var (retracted, kind) in new[] { (revoked, "revoked"), (withdrawn, "withdrawn") })
+        {
+            var newest = (await Json.ReadAsync(await C.Client(C.Outsider).GetAsync($"/api/intel/objects/{retracted}/history")))["items"]![0]!;
+            Assert.True(newest["kind"]!.GetValue<string>() == kind && newest["via"]!.GetValue<string>() == "federation", newest.ToJsonString());
+        }
+
         Assert.Equal(Expect("none", "live", "none", "none", "none", "none"), await ViewAsync(B, reduced));
         // C has no named organisation: its copy is removed (a tombstone, no content), nobody there reads the content.
         await using (var scope = C.Factory.Services.CreateAsyncScope())

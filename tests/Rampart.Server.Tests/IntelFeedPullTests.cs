@@ -100,6 +100,18 @@ public abstract class IntelFeedPullTests(DatabaseProvider provider)
             Assert.Empty(await KnownAsync(node, stranger, ip));
         }
 
+        // Its history says a feed brought it — to readers too, without the job; nothing to the outsider or the node admin.
+        var historyPath = $"/api/intel/objects/{indicator}/history";
+        var entry = (await Json.ReadAsync(await node.Client(node.Member).GetAsync(historyPath)))["items"]!.AsArray().Single()!;
+        Assert.Equal("added", entry["kind"]!.GetValue<string>());
+        Assert.Equal("feed", entry["via"]!.GetValue<string>());
+        Assert.Null(entry["jobId"]);
+        Assert.NotNull((await Json.ReadAsync(await admin.GetAsync(historyPath)))["items"]![0]!["jobId"]);
+        foreach (var stranger in new[] { node.Outsider, node.NodeAdmin })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await node.Client(stranger).GetAsync(historyPath)).StatusCode);
+        }
+
         // Due again after its interval: the source's Last-Modified goes back as If-Modified-Since and the 304 stores nothing.
         node.Factory.Clock.Advance(TimeSpan.FromMinutes(61));
         var before = source.Requests.Count;

@@ -269,6 +269,19 @@ public abstract class TaxiiTests(NodeFixture fixture)
         Assert.False(page["more"]!.GetValue<bool>());
         Assert.True(response.Headers.Contains("X-TAXII-Date-Added-First"));
         Assert.True(response.Headers.Contains("X-TAXII-Date-Added-Last"));
+
+        // The object's history says it came through TAXII: the writer's organisation sees the job, a reader in the
+        // collection's write audience sees how it came but no job id, and the outsider gets the 404 of an unknown object.
+        var historyPath = $"/api/intel/objects/{Uri.EscapeDataString(a["id"]!.GetValue<string>())}/history";
+        var ownerEntry = (await OkJsonAsync(await Node.Client(Node.Owner).GetAsync(historyPath)))["items"]!.AsArray().Single()!;
+        Assert.Equal("added", ownerEntry["kind"]!.GetValue<string>());
+        Assert.Equal("taxii", ownerEntry["via"]!.GetValue<string>());
+        Assert.Equal("stix-bundle", ownerEntry["format"]!.GetValue<string>());
+        Assert.NotNull(ownerEntry["jobId"]);
+        var memberEntry = (await OkJsonAsync(await Node.Client(Node.Member).GetAsync(historyPath)))["items"]!.AsArray().Single()!;
+        Assert.Equal("taxii", memberEntry["via"]!.GetValue<string>());
+        Assert.Null(memberEntry["jobId"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync(historyPath)).StatusCode);
     }
 
     [Fact]
