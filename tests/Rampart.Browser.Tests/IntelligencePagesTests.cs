@@ -154,6 +154,8 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
             await Expect(page.Locator("#intel-retraction")).ToHaveCountAsync(0);
             await Expect(page.Locator("#intel-revoke")).ToHaveCountAsync(0);
             await Expect(page.Locator("#intel-withdraw")).ToHaveCountAsync(0);
+            // Nothing has happened to it on this node yet that the history records (the seed writes no change rows).
+            await Expect(page.Locator("#intel-no-history")).ToBeVisibleAsync();
         }
 
         await using (var context = await Seeds.ContextAsync(node))
@@ -173,6 +175,26 @@ public sealed class IntelligencePagesTests(BrowserNode node) : IClassFixture<Bro
             await page.Locator("#confirm-ok").ClickAsync();
             await Expect(page.Locator("#intel-withdrawn")).ToContainTextAsync("False positive: our own scanner");
             await Expect(page.Locator("#intel-retraction")).ToHaveCountAsync(0);
+            // The history names the withdrawal, who did it and why.
+            var entry = page.Locator("#intel-history tr.history-entry[data-kind='Withdrawn']");
+            await Expect(entry).ToContainTextAsync("Withdrawn");
+            await Expect(entry).ToContainTextAsync("By the owner");
+            await Expect(entry).ToContainTextAsync("False positive: our own scanner");
+        }
+
+        // The reader, who could see it, sees the withdrawal in its history too — in Albanian here, every cell translated.
+        await using (var context = await Seeds.ContextAsync(node, "sq"))
+        {
+            var page = await context.NewPageAsync();
+            await Seeds.LogInAsync(page, reader);
+            await page.GotoAsync($"/intel/objects/{intel.StixId}");
+            await Seeds.WaitInteractiveAsync(page);
+            var entry = page.Locator("#intel-history tr.history-entry[data-kind='Withdrawn']");
+            await Expect(entry).ToContainTextAsync("False positive: our own scanner");
+            await Expect(entry).Not.ToContainTextAsync("By the owner");
+            await Expect(entry).Not.ToContainTextAsync("Withdrawn");
+            await Expect(entry).ToContainTextAsync("Tërhequr");
+            await Expect(entry).ToContainTextAsync("Nga pronari");
         }
     }
 
