@@ -118,7 +118,7 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         Assert.Empty(problems);
     }
     [Fact]
-    public async Task EvidenceUpload_AnAnalystUploadsAFileOnTheAssessmentPage_SeesItListed_AnOutsiderGetsTheNotFoundPage()
+    public async Task EvidenceUpload_AnAnalystUploadsAFileOnTheAssessmentPage_SeesItListed_AxeClean_AnOutsiderGetsTheNotFoundPage()
     {
         await Seeds.OrganisationAsync(node, "CPE", "Team Capacity Evidence");
         await Seeds.OrganisationAsync(node, "CPF", "Team Capacity Foreign");
@@ -147,6 +147,9 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await Expect(page.Locator("#evidence-files-O-1")).ToContainTextAsync("incident-policy.pdf");
         await Expect(page.Locator("#evidence-files-O-1")).ToContainTextAsync(sha);
         await Expect(page.Locator("#evidence-files-O-2 li")).ToHaveCountAsync(0);
+        // A draft with its evidence section (inputs, file pickers, a listed file): no serious or critical WCAG problem.
+        var problems = (await AxeAsync(page, "assessment draft with evidence")).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
 
         // Stored, not just drawn: a fresh load lists it, with a download link.
         await OpenAsync(page, $"/capacity/maturity/{assessmentId}");

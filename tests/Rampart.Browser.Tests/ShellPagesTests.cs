@@ -51,7 +51,7 @@ public sealed class ShellPagesTests(BrowserNode node) : IClassFixture<BrowserNod
     }
 
     [Fact]
-    public async Task Navigation_Analyst_SeesNoAdministrationLinks()
+    public async Task Navigation_Analyst_SeesTheOrganisationsIntelligencePages_NoAdministrationLinks()
     {
         var analyst = await Seeds.UserAsync(node, "nav-analyst@node.test", Role.Analyst);
         await using var context = await Seeds.ContextAsync(node);
@@ -61,6 +61,9 @@ public sealed class ShellPagesTests(BrowserNode node) : IClassFixture<BrowserNod
         var nav = page.Locator("#side-navigation");
         await Expect(nav).ToContainTextAsync("Notes");
         await Expect(nav).ToContainTextAsync("Intelligence");
+        // The organisation's own intelligence pages, saved CSV mappings among them (it had no link: new-user review).
+        await Expect(nav.Locator("a[href='intel/imports']")).ToBeVisibleAsync();
+        await Expect(nav.Locator("a[href='intel/csv-mappings']")).ToContainTextAsync("Saved CSV mappings");
         await Expect(nav).Not.ToContainTextAsync("Audit log");
         await Expect(nav).Not.ToContainTextAsync("Users");
         await Expect(nav).Not.ToContainTextAsync("Administration");

@@ -75,7 +75,9 @@ public abstract class CertificateTests(NodeFixture fixture)
         Assert.Equal(code, (await OkJsonAsync(await anonymous.GetAsync($"/api/public/certificates/{typed}")))["code"]!.GetValue<string>());
 
         // The public page shows the same.
-        var page = await (await anonymous.GetAsync($"/verify/{code}")).Content.ReadAsStringAsync();
+        var response = await anonymous.GetAsync($"/verify/{code}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("Ana Stojanovska", page, StringComparison.Ordinal);
         Assert.Contains("verify-valid", page, StringComparison.Ordinal);
 
@@ -108,6 +110,27 @@ public abstract class CertificateTests(NodeFixture fixture)
         var anonymous = Node.Factory.ClientWithKey(null);
         await AssertBadAsync(await anonymous.GetAsync("/api/public/certificates/not-a-code"), "code");
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/public/certificates/{CertificateCodes.New()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task VerifyPage_UnknownOrMalformedCode_Answers404_StillSayingTheCodeIsNotValid()
+    {
+        var anonymous = Node.Factory.ClientWithKey(null);
+        // A fresh throttle window: other tests' failed checks come from the same (test) address.
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        var unknown = await anonymous.GetAsync($"/verify/{CertificateCodes.New()}");
+        var body = await unknown.Content.ReadAsStringAsync();
+        Assert.True(unknown.StatusCode == HttpStatusCode.NotFound, $"{(int)unknown.StatusCode}");
+        Assert.Contains("No certificate has this code. Check that you typed it as printed.", body, StringComparison.Ordinal);
+        Assert.Contains("id=\"verify-code\"", body, StringComparison.Ordinal);
+
+        var malformed = await anonymous.GetAsync("/verify/not-a-code");
+        Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
+        Assert.Contains("A verification code has 20 letters and digits, as printed on the certificate.", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The empty form is still a page.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/verify")).StatusCode);
     }
 
     [Fact]
@@ -188,6 +211,10 @@ public abstract class CertificateTests(NodeFixture fixture)
         Assert.InRange(guesses, 2, 100);
         // Throttled: even the right code is not looked up.
         Assert.Equal(HttpStatusCode.TooManyRequests, (await anonymous.GetAsync($"/api/public/certificates/{code}")).StatusCode);
+        // The page too, saying why (not the node's "not found" page).
+        var page = await anonymous.GetAsync($"/verify/{code}");
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Contains("Too many failed checks from your address.", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         Node.Factory.Clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/public/certificates/{code}")).StatusCode);
