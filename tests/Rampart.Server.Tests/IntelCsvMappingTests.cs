@@ -149,6 +149,16 @@ public abstract class IntelCsvMappingTests(DatabaseProvider provider)
         var put = await analyst.PutAsync($"/api/intel/csv-mappings/{id}", read);
         Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
         Assert.Equal("link", (await Json.ReadAsync(put))["value_column"]!.GetValue<string>());
+        // Another mapping's id in the body is a 400 naming id; an updatedAt from before the last change is a 409; neither changes anything.
+        var other = await CreateAsync(analyst, new { name = "Other layout", value_column = "ioc" });
+        var foreign = read.DeepClone();
+        (foreign["id"], foreign["value_column"]) = (other["id"]!.GetValue<string>(), "foreign");
+        Assert.NotNull((await ErrorsOf(await analyst.PutAsync($"/api/intel/csv-mappings/{id}", foreign)))["id"]);
+        var stale = read.DeepClone();
+        (stale["value_column"], stale["updatedAt"]) = ("stale", "2020-01-01T00:00:00+00:00");
+        Assert.Equal(HttpStatusCode.Conflict, (await analyst.PutAsync($"/api/intel/csv-mappings/{id}", stale)).StatusCode);
+        Assert.Equal("link", (await Json.ReadAsync(await analyst.GetAsync($"/api/intel/csv-mappings/{id}")))["value_column"]!.GetValue<string>());
+
         // A field nobody defined is still a 400 (a typo must not be dropped silently).
         Assert.Equal(HttpStatusCode.BadRequest, (await analyst.PutAsync($"/api/intel/csv-mappings/{id}", new { name = "Abuse.ch URLhaus", value_colum = "url" })).StatusCode);
 
@@ -161,6 +171,10 @@ public abstract class IntelCsvMappingTests(DatabaseProvider provider)
         Assert.Equal(2, (await Json.ReadAsync(byOtherCase))["added"]!.GetValue<int>()); // the indicator and its URL observable
         var cyrillic = await PostCsvAsync(analyst, "ioc\ncase-cyrillic.example.org\n", "tlp=green&mapping=" + Uri.EscapeDataString("фид церт"));
         Assert.True(cyrillic.StatusCode == HttpStatusCode.OK, await cyrillic.Content.ReadAsStringAsync());
+
+        // Cyrillic counts as many characters as it has letters: 40 column names of 198 letters fit (escaped as \uXXXX they did not).
+        var cyrillicColumns = Enumerable.Range(0, 40).Select(i => $"{i:00}" + new string('ж', 196)).ToArray();
+        await CreateAsync(analyst, new { name = "Кирилица", value_column = "v", label_column = cyrillicColumns });
 
         // Every value within its own limit, together over the mapping's: the error names the parameter holding the most text.
         var columns = Enumerable.Range(0, 50).Select(i => $"c{i:00} " + new string('d', 195)).ToArray(); // 50 × 199 characters

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Capacity.Plans;
+using Rampart.Server.Data;
 
 namespace Rampart.Server.Tests;
 
@@ -276,6 +278,60 @@ public abstract class PlanTests(NodeFixture fixture)
         var client = Node.Client(Node.Owner);
         var templates = await OkJsonAsync(await client.SendAsync(request));
         Assert.Contains(templates["items"]!.AsArray(), t => t!["title"]!.GetValue<string>() == "Formalizoni klasifikimin e incidenteve (O-8) sipas RSIT");
+    }
+
+    [Fact]
+    public async Task Action_ReadBackByAWriterWhoCannotReadItsLinks_KeepsThem_AndAStaleOrForeignPutChangesNothing()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await PlanAsync(owner, "Links kept");
+        var actionId = (await ActionAsync(owner, id, new { title = "Linked" }))["id"]!.GetValue<Guid>();
+        var otherId = (await ActionAsync(owner, id, new { title = "Other" }))["id"]!.GetValue<Guid>();
+        // Links to records this writer may not read — a colleague's link to a record shared with them alone, or one narrowed
+        // since; for the writer it is as if they did not exist, which is what these ids are.
+        var (hiddenProject, hiddenIncident) = (Guid.NewGuid(), Guid.NewGuid());
+        async Task<PlanAction> RowAsync()
+        {
+            await using var scope = Node.Factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<RampartDb>().CapacityPlanActions.AsNoTracking().SingleAsync(a => a.Id == actionId);
+        }
+
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var row = await db.CapacityPlanActions.SingleAsync(a => a.Id == actionId);
+            (row.Funding, row.FundingProjectId, row.SourceKind, row.SourceId) = (FundingSource.DonorProject, hiddenProject, ActionSourceKind.Incident, hiddenIncident);
+            await db.SaveChangesAsync();
+        }
+
+        var read = (await ActionsAsync(owner, id)).Single(a => a["id"]!.GetValue<Guid>() == actionId);
+        Assert.Null(read["fundingProject"]);
+        Assert.Null(read["source"]);
+        Assert.Equal("donor-project", read["funding"]!.GetValue<string>());
+
+        // Another action's id in the body is a 400 naming id; a modifiedAt from before the last change is a 409; neither changes anything.
+        var foreign = read.DeepClone();
+        (foreign["id"], foreign["status"]) = (otherId, "done");
+        Assert.NotNull((await BadRequestAsync(await owner.PutAsync($"{Api}/{id}/actions/{actionId}", foreign)))["id"]);
+        var stale = read.DeepClone();
+        (stale["modifiedAt"], stale["status"]) = ("2020-01-01T00:00:00+00:00", "done");
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PutAsync($"{Api}/{id}/actions/{actionId}", stale)).StatusCode);
+        Assert.Equal(ActionStatus.Planned, (await RowAsync()).Status);
+
+        // Sent back as read, changed: accepted, and the links the writer could not see are still there.
+        read["status"] = "done";
+        var put = await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{actionId}", read));
+        Assert.Equal("done", put["status"]!.GetValue<string>());
+        var kept = await RowAsync();
+        Assert.Equal((ActionStatus.Done, hiddenProject, ActionSourceKind.Incident, hiddenIncident), (kept.Status, kept.FundingProjectId, kept.SourceKind, kept.SourceId));
+        // The answer to that PUT, changed and sent again, is not stale (its modifiedAt is finer than what the database keeps).
+        put["title"] = "Linked, renamed";
+        Assert.Equal("Linked, renamed", (await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{actionId}", put)))["title"]!.GetValue<string>());
+        // Saying "own" funding is how the writer drops the hidden project: explicit, not by leaving it out.
+        read = (await ActionsAsync(owner, id)).Single(a => a["id"]!.GetValue<Guid>() == actionId);
+        read["funding"] = "own";
+        await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{actionId}", read));
+        Assert.Null((await RowAsync()).FundingProjectId);
     }
 
     [Fact]

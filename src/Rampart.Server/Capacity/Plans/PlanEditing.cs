@@ -50,6 +50,9 @@ public sealed record ActionParameterRequest(string? ParameterId, int? TargetLeve
 /// <see cref="Number"/>, <see cref="Overdue"/>, <see cref="CreatedAt"/>, <see cref="ModifiedAt"/>) are ignored, and
 /// <see cref="FundingProject"/> / <see cref="Source"/> as GET shows them stand for fundingProjectId / sourceKind and
 /// sourceId when those are not given — so that an action read back, changed and sent again is accepted as it was.
+/// With <see cref="ModifiedAt"/> as read, a PUT made after someone else's change is a 409 (nothing changed); a body
+/// <see cref="Id"/> other than the address's is a 400. A funding project or source record the writer may not read
+/// (GET shows neither) is kept when the request names none.
 /// </summary>
 public sealed record ActionRequest(
     string? Title = null,
@@ -425,6 +428,18 @@ public sealed class PlanEditing(
             return null;
         }
 
+        if (request.Id is { } bodyId && bodyId != actionId)
+        {
+            throw RequestErrors.One("id", "Another action's id: send an action to its own address.");
+        }
+
+        // Optional optimistic check: the modifiedAt the client read, to the millisecond (SQLite keeps 100 µs, PostgreSQL 1 µs, an
+        // answer to a write shows the clock's 100 ns).
+        if (request.ModifiedAt is { } seen && Math.Abs((seen - action.ModifiedAt).Ticks) >= TimeSpan.TicksPerMillisecond)
+        {
+            throw new ConflictException("Someone changed this action after you read it; nothing was changed. Load it again and retry.");
+        }
+
         var before = action.Status;
         var valid = await ValidateActionAsync(caller, plan, action, existing, request, culture, cancellationToken);
         var now = clock.GetUtcNow();
@@ -719,8 +734,39 @@ public sealed class PlanEditing(
 
     private async Task<ValidAction> ValidateActionAsync(Caller caller, CapacityPlan plan, PlanAction action, IReadOnlyList<PlanAction> existing, ActionRequest request, CultureInfo culture, CancellationToken cancellationToken)
     {
-        request = request.WithLinksAsRead();
         var errors = new RequestErrors();
+        if (request is { FundingProjectId: { } givenProject, FundingProject: { } shownProject } && shownProject.Id != givenProject)
+        {
+            errors.Add("fundingProject", "Names another project than fundingProjectId: send one of them.");
+        }
+
+        if (request is { SourceId: { } givenSource, Source: { } shownSource } && shownSource.Id != givenSource)
+        {
+            errors.Add("source", "Names another record than sourceId: send one of them.");
+        }
+
+        var projectField = request.FundingProjectId is null && request.FundingProject is not null ? "fundingProject" : "fundingProjectId";
+        request = request.WithLinksAsRead();
+
+        // What the writer cannot see stays as it is: GET hides a funding project or source record the reader may not read
+        // (a colleague's link to a record shared with them alone, or narrowed since), so a request naming none must not
+        // drop it — nor fail on it.
+        var keptProject = false;
+        if (action.FundingProjectId is { } storedProject && request.FundingProjectId is null && request.Funding is null or FundingSource.DonorProject
+            && await projects.FindAsync(caller, storedProject, cancellationToken) is null)
+        {
+            request = request with { FundingProjectId = storedProject };
+            keptProject = true;
+        }
+
+        var keptSource = false;
+        if (action is { SourceKind: { } storedKind, SourceId: { } storedSource } && request.SourceKind is null && request.SourceId is null
+            && (storedKind != ActionSourceKind.Incident || await incidents.FindAsync(caller, storedSource, cancellationToken) is null))
+        {
+            request = request with { SourceKind = storedKind, SourceId = storedSource };
+            keptSource = true;
+        }
+
         var template = request.TemplateKey is null ? null : PlanTemplates.Find(request.TemplateKey);
         if (request.TemplateKey is not null && template is null)
         {
@@ -808,14 +854,14 @@ public sealed class PlanEditing(
             {
                 errors.Add("fundingProjectId", "Required for donor-project funding: the id of a registry project.");
             }
-            else if (await projects.FindAsync(caller, projectId, cancellationToken) is null)
+            else if (!keptProject && await projects.FindAsync(caller, projectId, cancellationToken) is null)
             {
-                errors.Add("fundingProjectId", "No registry project with this id that you may read.");
+                errors.Add(projectField, "No registry project with this id that you may read.");
             }
         }
         else if (request.FundingProjectId is not null)
         {
-            errors.Add("fundingProjectId", "Only with donor-project funding.");
+            errors.Add(projectField, "Only with donor-project funding.");
         }
 
         // Source record: a link, to a record the caller reads now.
@@ -823,7 +869,7 @@ public sealed class PlanEditing(
         {
             errors.Add(request.SourceKind is null ? "sourceKind" : "sourceId", "Give both sourceKind and sourceId, or neither.");
         }
-        else if (request.SourceKind is { } sourceKind)
+        else if (request.SourceKind is { } sourceKind && !keptSource)
         {
             if (sourceKind == ActionSourceKind.Incident)
             {

@@ -15,8 +15,9 @@ namespace Rampart.Server.Intelligence.CsvMappings;
 /// <summary>
 /// A saved mapping as a client sends it: the parameters of <c>POST /api/intel/csv</c>'s query string under the same
 /// names, plus its name. Create and replace (PUT) take the whole mapping; what is left out takes the import's default.
-/// <see cref="Id"/>, <see cref="CreatedAt"/> and <see cref="UpdatedAt"/> are what GET shows and are ignored, so that a
-/// mapping read back, changed and sent again is accepted.
+/// <see cref="Id"/>, <see cref="CreatedAt"/> and <see cref="UpdatedAt"/> are what GET shows, so that a mapping read
+/// back, changed and sent again is accepted: a body id other than the address's is a 400, and with updatedAt as read a
+/// PUT made after someone else's change is a 409 (nothing changed).
 /// </summary>
 public sealed record CsvMappingRequest(
     string? Name,
@@ -78,6 +79,8 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
         "value_column", "kind", "kind_column", "label_column", "label_separator", "label", "description_column", "first_seen_column",
         "last_seen_column", "valid_until_column", "tlp_column", "confidence_column", "header", "delimiter", "skip_comments", "refang",
     ];
+
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] ColumnParameters =
         ["value_column", "kind_column", "label_column", "description_column", "first_seen_column", "last_seen_column", "valid_until_column", "tlp_column", "confidence_column"];
@@ -219,7 +222,7 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
     private async Task<long?> SameNameAsync(Guid organisation, string name, long self, CancellationToken cancellationToken)
     {
         var names = await db.IntelCsvMappings.AsNoTracking().Where(m => m.OrganisationId == organisation && m.Id != self)
-            .Select(m => new { m.Id, m.Name }).Take(CsvMappingLimits.MaxPerOrganisation + 1).ToListAsync(cancellationToken);
+            .OrderBy(m => m.Id).Select(m => new { m.Id, m.Name }).Take(CsvMappingLimits.MaxPerOrganisation + 1).ToListAsync(cancellationToken);
         return names.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))?.Id;
     }
 
@@ -293,6 +296,17 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
         }
 
         EnsureWriter(caller);
+        if (request.Id is { } bodyId && bodyId != id)
+        {
+            throw RequestErrors.One("id", "Another mapping's id: send a mapping to its own address.");
+        }
+
+        // Optional optimistic check, to the millisecond (SQLite keeps 100 µs, PostgreSQL 1 µs, an answer to a write the clock's 100 ns).
+        if (request.UpdatedAt is { } seen && Math.Abs((seen - saved.UpdatedAt).Ticks) >= TimeSpan.TicksPerMillisecond)
+        {
+            throw new ConflictException("Someone changed this mapping after you read it; nothing was changed. Load it again and retry.");
+        }
+
         await ApplyAsync(saved, request, new RequestErrors(), clock.GetUtcNow(), cancellationToken);
         audit.Record(AuditEvent.IntelCsvMappingChanged, caller, $"csv-mapping:{saved.PublicId}", detail: saved.Name);
         await SaveAsync(saved, cancellationToken);
@@ -389,7 +403,8 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
             }
         }
 
-        var json = JsonSerializer.Serialize(parameters.ToDictionary(p => p.Key, p => p.Value.ToArray()));
+        // Stored unescaped: a Cyrillic or Georgian letter counts one character, as a Latin one (escaped, it took six).
+        var json = JsonSerializer.Serialize(parameters.ToDictionary(p => p.Key, p => p.Value.ToArray()), Unescaped);
         if (!errors.Any && json.Length > CsvMappingLimits.ParametersLength)
         {
             // Each value passed its own limit; together they are too long. Named: the parameter holding the most text.
