@@ -304,7 +304,11 @@ public abstract class PlanTests(NodeFixture fixture)
             await db.SaveChangesAsync();
         }
 
-        var read = (await ActionsAsync(owner, id)).Single(a => a["id"]!.GetValue<Guid>() == actionId);
+        var read = await OkJsonAsync(await owner.GetAsync($"{Api}/{id}/actions/{actionId}"));
+        Assert.Equal(read.ToJsonString(), (await ActionsAsync(owner, id)).Single(a => a["id"]!.GetValue<Guid>() == actionId).ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"{Api}/{id}/actions/{Guid.NewGuid()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"{Api}/{id}/actions/{actionId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.NodeAdmin).GetAsync($"{Api}/{id}/actions/{actionId}")).StatusCode);
         Assert.Null(read["fundingProject"]);
         Assert.Null(read["source"]);
         Assert.Equal("donor-project", read["funding"]!.GetValue<string>());

@@ -77,6 +77,12 @@ public static class PlanEndpoints
                 : TypedResults.NotFound())
             .WithSummary("Add an action").WithDescription("title (or templateKey), description, parameters [{parameterId, targetLevel}] of the plan's model version (an unknown id is a 400 naming it), owner, startDate, dueDate, status, budget with currency, funding (own, donor-project with fundingProjectId of a readable registry project, network), dependsOn (actions of this plan; a cycle is a 400), sourceKind + sourceId (a readable incident).");
 
+        group.MapGet("/{id}/actions/{actionId}", async Task<Results<Ok<ActionView>, NotFound>> (string id, string actionId, Caller caller, PlanQueries queries, PlanViews views, CancellationToken ct) =>
+            await queries.FindAsync(caller, Http.ParseId(id), ct) is { } read && await queries.ActionAsync(read, Http.ParseId(actionId, "actionId"), ct) is { } action
+                ? TypedResults.Ok((await views.ActionsAsync([action], caller, ct))[0])
+                : TypedResults.NotFound())
+            .WithSummary("Read an action").WithDescription("As in the list; what PUT on the same address takes back (read-only fields ignored, modifiedAt as read → 409 after someone else's change). 404 when the plan is not readable or has no such action.");
+
         group.MapPut("/{id}/actions/{actionId}", async Task<Results<Ok<ActionView>, NotFound>> (string id, string actionId, ActionRequest request, Caller caller, PlanEditing editing, PlanViews views, CancellationToken ct) =>
             await editing.ChangeActionAsync(caller, Http.ParseId(id), Http.ParseId(actionId, "actionId"), request, CultureInfo.CurrentUICulture, ct) is { } action
                 ? TypedResults.Ok((await views.ActionsAsync([action], caller, ct))[0])

@@ -117,6 +117,15 @@ public sealed class PlanQueries(RampartDb db, AccessPolicy access, SharingStore 
         return (page.Take(limit).ToList(), page.Count > limit);
     }
 
+    /// <summary>One action of the plan the caller read; null when the plan has no such action.</summary>
+    public async Task<PlanAction?> ActionAsync(ReadPlan read, Guid actionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Plan.RecordId;
+        return await db.CapacityPlanActions.AsNoTracking().Where(a => a.PlanRecordId == recordId && a.Id == actionId)
+            .Include(a => a.Parameters).Include(a => a.Dependencies).AsSplitQuery().FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>Every action of the plan (at most <see cref="PlanLimits.MaxActions"/>): progress, CSV, print.</summary>
     public async Task<IReadOnlyList<PlanAction>> AllActionsAsync(ReadPlan read, CancellationToken cancellationToken) =>
         (await ActionsAsync(read, null, PlanLimits.MaxActions, cancellationToken)).Actions;
