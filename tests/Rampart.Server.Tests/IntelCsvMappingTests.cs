@@ -201,12 +201,15 @@ public abstract class IntelCsvMappingTests(DatabaseProvider provider)
             Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/intel/csv-mappings/{id}")).StatusCode);
             Assert.DoesNotContain("Owner layout", await NamesAsync(client));
             // Using it by id or by name is the same answer as a mapping nobody saved.
-            foreach (var reference in new[] { id, "Owner%20layout" })
+            foreach (var reference in new[] { id, "Owner%20layout", "owner%20LAYOUT" })
             {
                 var used = await PostCsvAsync(client, "ioc\n192.0.2.10\n", $"tlp=green&mapping={reference}");
                 Assert.Equal("Your organisation has no saved CSV mapping with this id or name.", (await ErrorsOf(used))["mapping"]![0]!.GetValue<string>());
             }
         }
+
+        // A name is unique within its organisation only, whatever the case: another organisation saves "OWNER LAYOUT" for itself.
+        await CreateAsync(node.Client(node.Outsider), new { name = "OWNER LAYOUT", value_column = "indicator" });
 
         // Unchanged, and only the creation was audited.
         var after = await Json.ReadAsync(await analyst.GetAsync($"/api/intel/csv-mappings/{id}"));

@@ -282,6 +282,7 @@ public abstract class TaxiiTests(NodeFixture fixture)
         Assert.Equal("taxii", memberEntry["via"]!.GetValue<string>());
         Assert.Null(memberEntry["jobId"]);
         Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync(historyPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.NodeAdmin).GetAsync(historyPath)).StatusCode);
     }
 
     [Fact]
