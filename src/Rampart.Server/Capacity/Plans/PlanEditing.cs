@@ -428,17 +428,7 @@ public sealed class PlanEditing(
             return null;
         }
 
-        if (request.Id is { } bodyId && bodyId != actionId)
-        {
-            throw RequestErrors.One("id", "Another action's id: send an action to its own address.");
-        }
-
-        // Optional optimistic check: the modifiedAt the client read, to the millisecond (SQLite keeps 100 µs, PostgreSQL 1 µs, an
-        // answer to a write shows the clock's 100 ns).
-        if (request.ModifiedAt is { } seen && Math.Abs((seen - action.ModifiedAt).Ticks) >= TimeSpan.TicksPerMillisecond)
-        {
-            throw new ConflictException("Someone changed this action after you read it; nothing was changed. Load it again and retry.");
-        }
+        ReadBack.Check(request.Id, actionId, request.ModifiedAt, action.ModifiedAt, "action");
 
         var before = action.Status;
         var valid = await ValidateActionAsync(caller, plan, action, existing, request, culture, cancellationToken);

@@ -296,16 +296,7 @@ public sealed class CsvMappingAdministration(RampartDb db, AuditTrail audit, Tim
         }
 
         EnsureWriter(caller);
-        if (request.Id is { } bodyId && bodyId != id)
-        {
-            throw RequestErrors.One("id", "Another mapping's id: send a mapping to its own address.");
-        }
-
-        // Optional optimistic check, to the millisecond (SQLite keeps 100 µs, PostgreSQL 1 µs, an answer to a write the clock's 100 ns).
-        if (request.UpdatedAt is { } seen && Math.Abs((seen - saved.UpdatedAt).Ticks) >= TimeSpan.TicksPerMillisecond)
-        {
-            throw new ConflictException("Someone changed this mapping after you read it; nothing was changed. Load it again and retry.");
-        }
+        ReadBack.Check(request.Id, id, request.UpdatedAt, saved.UpdatedAt, "mapping");
 
         await ApplyAsync(saved, request, new RequestErrors(), clock.GetUtcNow(), cancellationToken);
         audit.Record(AuditEvent.IntelCsvMappingChanged, caller, $"csv-mapping:{saved.PublicId}", detail: saved.Name);
