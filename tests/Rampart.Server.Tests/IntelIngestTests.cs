@@ -215,6 +215,47 @@ public abstract class IntelIngestTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Csv_AndTextConfirm_SharedAgainLater_NewVersionKeepsTheFirstCreated()
+    {
+        var domain = $"again-{Guid.NewGuid():N}.example.org";
+        var csv = $"value\n{domain}\n";
+        const string Query = "tlp=amber&value_column=value&kind=domain";
+        var first = await Json.ReadAsync(await PostCsvAsync(Node.Owner, csv, Query));
+        Assert.Equal(2, first["added"]!.GetValue<int>());
+        var indicator = first["outcomes"]!.AsArray().Select(o => o!["stixId"]!.GetValue<string>()).Single(i => i.StartsWith("indicator--", StringComparison.Ordinal));
+        var created = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}")))["stix"]!["created"]!.GetValue<string>();
+
+        // An hour later the same value is shared again, by CSV and then from free text: new versions of the same indicator.
+        Node.Factory.Clock.Advance(TimeSpan.FromHours(1));
+        var again = await Json.ReadAsync(await PostCsvAsync(Node.Owner, csv, Query));
+        Assert.True(again["updated"]!.GetValue<int>() == 1, again.ToJsonString());
+        Node.Factory.Clock.Advance(TimeSpan.FromHours(1));
+        var confirm = await Node.Client(Node.Owner).PostAsync("/api/intel/text/confirm", new
+        {
+            values = new[] { new { kind = "domain", value = domain } },
+            tlp = "amber",
+            audiences = new[] { new { kind = "organisation", organisationId = Node.OwnerOrg } },
+        });
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+
+        // STIX 2.1 §3.6: every version keeps the object's created; only modified moves.
+        var versions = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray();
+        Assert.Equal(3, versions.Count);
+        Assert.All(versions, v => Assert.Equal(created, v!["stix"]!["created"]!.GetValue<string>()));
+        Assert.Equal(3, versions.Select(v => v!["stix"]!["modified"]!.GetValue<string>()).Distinct().Count());
+        var current = await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}"));
+        Assert.Equal(created, current["stix"]!["created"]!.GetValue<string>());
+        Assert.NotEqual(created, current["stix"]!["modified"]!.GetValue<string>());
+
+        // A row first seen before the indicator was created is not a version of it.
+        var early = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,seen\n{domain},2020-01-01T00:00:00Z\n", Query + "&first_seen_column=seen"));
+        var outcome = early["outcomes"]!.AsArray().Single(o => o!["stixId"]!.GetValue<string>() == indicator)!;
+        Assert.Equal("unchanged", outcome["outcome"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(created, outcome["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(3, (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Csv_BadMapping_400NamingTheFieldAndNoJob()
     {
         var csv = "value,kind\n192.0.2.1,ipv4\n";

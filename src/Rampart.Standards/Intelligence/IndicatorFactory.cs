@@ -40,7 +40,7 @@ public sealed record IndicatorObjects(StixObject? Indicator, StixObject Subject,
 /// Builds the STIX indicator and SCO for a single value (free-text confirm, CSV import, quick share). The pattern is
 /// a pattern tree printed by <see cref="PatternPrinter"/>, the SCO id comes from <see cref="ScoIds"/>, and the
 /// indicator id is a UUIDv5 of the creator and the pattern: the same team sharing the same value again makes a new
-/// version of the same indicator, not a second one (the store keeps the first <c>created</c>).
+/// version of the same indicator, not a second one (the server keeps the first <c>created</c> for every later version).
 /// </summary>
 public static class IndicatorFactory
 {

@@ -206,10 +206,10 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
                 continue;
             }
 
-            yield return new IngestItem(ordinal++, objects.Subject);
+            yield return new IngestItem(ordinal++, objects.Subject, NodeBuilt: true);
             if (objects.Indicator is { } indicator)
             {
-                yield return new IngestItem(ordinal++, indicator);
+                yield return new IngestItem(ordinal++, indicator, NodeBuilt: true);
             }
         }
     }

@@ -173,10 +173,10 @@ public static class IntelCsvImport
 
             if (objects.Indicator is { } indicator)
             {
-                yield return new IngestItem(ordinal++, indicator);
+                yield return new IngestItem(ordinal++, indicator, NodeBuilt: true);
             }
 
-            yield return new IngestItem(ordinal++, objects.Subject);
+            yield return new IngestItem(ordinal++, objects.Subject, NodeBuilt: true);
         }
     }
 

@@ -71,7 +71,7 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         var share = await ShareAsync(caller, request.Tlp, request.Audiences, request.Published, cancellationToken);
         var objects = preview.Build(caller, request);
         var job = await store.StartJobAsync(caller, IntelImportFormat.FreeText, share.Tlp, cancellationToken);
-        await RunAsync(caller, job, share, ListItems(objects), cancellationToken);
+        await RunAsync(caller, job, share, ListItems(objects, nodeBuilt: true), cancellationToken);
         return (await FindAsync(caller, job.Id, null, Http.MaxPageSize, cancellationToken))!;
     }
 
@@ -246,13 +246,13 @@ public sealed class IntelIngest(RampartDb db, IntelStore store, SharingStore sha
         }
     }
 
-    /// <summary>Objects already in memory as import items, in order.</summary>
-    public static async IAsyncEnumerable<IngestItem> ListItems(IEnumerable<StixObject> objects)
+    /// <summary>Objects already in memory as import items, in order (<paramref name="nodeBuilt"/>: see <see cref="IngestItem.NodeBuilt"/>).</summary>
+    public static async IAsyncEnumerable<IngestItem> ListItems(IEnumerable<StixObject> objects, bool nodeBuilt = false)
     {
         var ordinal = 0;
         foreach (var o in objects)
         {
-            yield return new IngestItem(ordinal++, o);
+            yield return new IngestItem(ordinal++, o, NodeBuilt: nodeBuilt);
         }
 
         await Task.CompletedTask;

@@ -18,7 +18,12 @@ namespace Rampart.Server.Intelligence.Store;
 public sealed record IntelShare(Tlp Tlp, IReadOnlyList<ResolvedAudience> Audience, bool Published);
 
 /// <summary>One object of an import: parsed, or already rejected by the reader (with the reason).</summary>
-public sealed record IngestItem(int Ordinal, StixObject? Stix, string? StixId = null, string? Rejection = null);
+/// <summary>
+/// One object of an import. <paramref name="NodeBuilt"/>: the node built it from a value (CSV, plain-list feed, free text)
+/// with <c>created</c> = now; when the organisation already holds that id, the store keeps the stored <c>created</c>, as
+/// STIX requires of every version of an object (§3.6), instead of the one built.
+/// </summary>
+public sealed record IngestItem(int Ordinal, StixObject? Stix, string? StixId = null, string? Rejection = null, bool NodeBuilt = false);
 
 /// <summary>What happened to one object.</summary>
 public sealed record IngestOutcome(int Ordinal, string? StixId, IntelOutcomeKind Outcome, string? Detail);
@@ -268,8 +273,9 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         var newVersions = new List<IntelObjectVersion>();
         var changes = new List<IntelChange>();
         var current = new Dictionary<long, (IntelObject Object, PreparedObject Prepared)>();
-        foreach (var (index, p) in prepared)
+        foreach (var (index, preparedObject) in prepared)
         {
+            var p = preparedObject;
             var ordinal = items[index].Ordinal;
             if (!objects.TryGetValue(p.StixId, out var intel))
             {
@@ -310,6 +316,25 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Rejected,
                     string.Create(CultureInfo.InvariantCulture, $"Withdrawn by its owner on {withdrawn:u}: no new versions."));
                 continue;
+            }
+
+            if (items[index].NodeBuilt && intel.Created > NoTimestamp && p.Created != intel.Created)
+            {
+                // Built again from the same value: a new version of the object held, with the object's first created.
+                if (p.Modified < intel.Created)
+                {
+                    // Dated (first seen) before the object held was created: that version would end before it began.
+                    outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Unchanged,
+                        $"Held since {Timestamps.Format(intel.Created)}: a version dated {Timestamps.Format(p.Modified)} is not stored.");
+                    continue;
+                }
+
+                var rebuilt = (JsonObject)items[index].Stix!.Json.DeepClone();
+                rebuilt["created"] = Timestamps.Format(intel.Created);
+                if (PreparedObject.From(new StixObject(rebuilt), share.Tlp, owner, warningLists.Matcher).Object is { } again)
+                {
+                    p = again;
+                }
             }
 
             if (versions.TryGetValue((p.StixId, p.Modified), out var storedJson))
