@@ -256,6 +256,32 @@ public abstract class IntelIngestTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Csv_SameValueAgainUnderStricterTlp_ObservableUnchangedWithReasonIndicatorRaised()
+    {
+        var domain = $"tlp-{Guid.NewGuid():N}.example.org";
+        var csv = $"value\n{domain}\n";
+        var green = await Json.ReadAsync(await PostCsvAsync(Node.Owner, csv, "tlp=green&audience=network&value_column=value&kind=domain"));
+        Assert.Equal(2, green["added"]!.GetValue<int>());
+
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        var amber = await Json.ReadAsync(await PostCsvAsync(Node.Owner, csv, "tlp=amber&value_column=value&kind=domain"));
+
+        // Before: the observable was "rejected" with a version conflict dated 1970 (it has no modified).
+        Assert.True(amber["rejected"]!.GetValue<int>() == 0, amber.ToJsonString());
+        var outcomes = amber["outcomes"]!.AsArray();
+        var observable = outcomes.Single(o => o!["stixId"]!.GetValue<string>().StartsWith("domain-name--", StringComparison.Ordinal))!;
+        Assert.Equal("unchanged", observable["outcome"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("GREEN", observable["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var indicator = outcomes.Single(o => o!["stixId"]!.GetValue<string>().StartsWith("indicator--", StringComparison.Ordinal))!;
+        Assert.Equal("updated", indicator["outcome"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+
+        // Stricter wins for the indicator: another organisation that read it at GREEN no longer does; the bare value it already had stays.
+        var indicatorId = indicator["stixId"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"/api/intel/objects/{indicatorId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Outsider).GetAsync($"/api/intel/objects/{observable["stixId"]!.GetValue<string>()}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Csv_BadMapping_400NamingTheFieldAndNoJob()
     {
         var csv = "value,kind\n192.0.2.1,ipv4\n";

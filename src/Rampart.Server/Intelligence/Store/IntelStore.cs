@@ -341,8 +341,14 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             {
                 outcomes[index] = storedJson == p.Json
                     ? new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Unchanged, null)
-                    : new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Rejected,
-                        $"Version conflict: a version with modified {Timestamps.Format(p.Modified)} is stored with different content.");
+                    : p.Modified == NoTimestamp && SameButMarkings(storedJson, p.Body)
+                        // A cyber observable (one unversioned object per value) shared again under another TLP: the value
+                        // is the same and stays as held; the indicator or report shared with it carries the new TLP.
+                        ? new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Unchanged,
+                            $"The observable is held as {intel.Record.Tlp.Label()}: it stays so (only the marking differed).")
+                        : new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Rejected, p.Modified == NoTimestamp
+                            ? "Conflict: this observable is stored with different content (an observable has one version)."
+                            : $"Version conflict: a version with modified {Timestamps.Format(p.Modified)} is stored with different content.");
                 continue;
             }
 
@@ -436,6 +442,20 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         await transaction.CommitAsync(cancellationToken);
         phases?.Lap("commit", ref mark);
         return outcomes;
+    }
+
+    // Whether a stored object and an incoming one differ at most in their markings.
+    private static bool SameButMarkings(string? storedJson, JsonObject incoming)
+    {
+        if (storedJson is null || JsonNode.Parse(storedJson) is not JsonObject stored)
+        {
+            return false;
+        }
+
+        var other = (JsonObject)incoming.DeepClone();
+        stored.Remove("object_marking_refs");
+        other.Remove("object_marking_refs");
+        return JsonNode.DeepEquals(stored, other);
     }
 
     /// <summary>
