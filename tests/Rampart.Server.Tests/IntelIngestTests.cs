@@ -282,6 +282,43 @@ public abstract class IntelIngestTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Csv_FirstSeenRowWithALabelAdded_IsANewVersionMadeNow_NotAConflict()
+    {
+        var domain = $"seen-{Guid.NewGuid():N}.example.org";
+        const string Query = "tlp=amber&value_column=value&kind=domain&first_seen_column=seen&label_column=tags";
+        var first = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,seen,tags\n{domain},2026-10-01T08:00:00Z,\n", Query));
+        var indicator = first["outcomes"]!.AsArray().Select(o => o!["stixId"]!.GetValue<string>()).Single(i => i.StartsWith("indicator--", StringComparison.Ordinal));
+
+        // The same row again is unchanged; with a label added it is a new version (modified now, created and valid_from kept).
+        var same = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,seen,tags\n{domain},2026-10-01T08:00:00Z,\n", Query));
+        Assert.Equal(2, same["unchanged"]!.GetValue<int>());
+        var labelled = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,seen,tags\n{domain},2026-10-01T08:00:00Z,ransomware\n", Query));
+        Assert.True(labelled["rejected"]!.GetValue<int>() == 0, labelled.ToJsonString());
+        Assert.Equal(1, labelled["updated"]!.GetValue<int>());
+
+        var current = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}")))["stix"]!;
+        Assert.Contains("ransomware", current["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
+        Assert.Equal("2026-10-01T08:00:00.000Z", current["created"]!.GetValue<string>());
+        Assert.Equal("2026-10-01T08:00:00.000Z", current["valid_from"]!.GetValue<string>());
+        Assert.NotEqual("2026-10-01T08:00:00.000Z", current["modified"]!.GetValue<string>());
+        Assert.Equal(2, (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Bundle_VersionSentAgainUnderLooserTlpAfterItRaisedTheRecord_IsUnchanged()
+    {
+        var id = Id("indicator");
+        var pattern = $"[ipv4-addr:value = '198.51.100.{Random.Shared.Next(1, 250)}']";
+        await ImportAsync(Node.Owner, Bundle(Indicator(id, pattern)), "tlp=green&audience=network");
+        var v2 = Indicator(id, pattern, modified: "2026-02-01T00:00:00.000Z", name: "second");
+        Assert.Equal("updated", Outcomes(await ImportAsync(Node.Owner, Bundle(v2), "tlp=amber"))[0], StringComparer.OrdinalIgnoreCase);
+
+        // The stored second version carries the raised marking; the same version sent again at GREEN is that version.
+        var again = await ImportAsync(Node.Owner, Bundle(v2), "tlp=green&audience=network");
+        Assert.True(Outcomes(again)[0] == "unchanged", again.ToJsonString());
+    }
+
+    [Fact]
     public async Task Csv_BadMapping_400NamingTheFieldAndNoJob()
     {
         var csv = "value,kind\n192.0.2.1,ipv4\n";

@@ -206,6 +206,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         ArgumentNullException.ThrowIfNull(batch);
         var mark = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
+        var nowStamp = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero); // now as a STIX timestamp holds it
         var owner = job.OrganisationId;
         var items = batch.Items;
         var outcomes = batch.Outcomes;
@@ -252,7 +253,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         if (objects.Count > 0)
         {
             var existingIds = objects.Values.Select(o => o.RecordId).ToList();
-            var modifieds = prepared.Where(p => objects.ContainsKey(p.Object.StixId)).Select(p => p.Object.Modified).Distinct().ToList();
+            var modifieds = prepared.Where(p => objects.ContainsKey(p.Object.StixId)).Select(p => p.Object.Modified)
+                .Append(nowStamp).Distinct().ToList(); // now: the modified a node-built object changed in place gets (below)
             var rows = await db.IntelObjectVersions.AsNoTracking().Where(v => existingIds.Contains(v.RecordId) && modifieds.Contains(v.Modified))
                 .Select(v => new { v.RecordId, v.Modified, v.Json }).ToListAsync(cancellationToken);
             var stixIdOf = objects.Values.ToDictionary(o => o.RecordId, o => o.StixId);
@@ -337,9 +339,22 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 }
             }
 
+            if (items[index].NodeBuilt && p.Modified > NoTimestamp && p.Modified < nowStamp
+                && versions.TryGetValue((p.StixId, p.Modified), out var heldJson) && !SameAsHeld(heldJson, p, intel.Record.Tlp))
+            {
+                // Built again with the same first-seen time (its modified) but other content (a label, a description, a
+                // confidence added to the row): a new version made now, not a conflict with the one dated first seen.
+                var changed = (JsonObject)p.Body.DeepClone();
+                changed["modified"] = Timestamps.Format(nowStamp);
+                if (PreparedObject.From(new StixObject(changed), share.Tlp, owner, warningLists.Matcher).Object is { } remade)
+                {
+                    p = remade;
+                }
+            }
+
             if (versions.TryGetValue((p.StixId, p.Modified), out var storedJson))
             {
-                outcomes[index] = storedJson == p.Json
+                outcomes[index] = SameAsHeld(storedJson, p, intel.Record.Tlp)
                     ? new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Unchanged, null)
                     : p.Modified == NoTimestamp && SameButMarkings(storedJson, p.Body)
                         // A cyber observable (one unversioned object per value) shared again under another TLP: the value
@@ -443,6 +458,11 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         phases?.Lap("commit", ref mark);
         return outcomes;
     }
+
+    // The stored version is this object: the same JSON, or the same once marked with the record's TLP (a later version
+    // raised the record, and every version stored after that carries the raised marking).
+    private static bool SameAsHeld(string? storedJson, PreparedObject incoming, Tlp recordTlp) =>
+        storedJson is not null && (storedJson == incoming.Json || (recordTlp > incoming.Tlp && storedJson == incoming.WithTlp(recordTlp)));
 
     // Whether a stored object and an incoming one differ at most in their markings.
     private static bool SameButMarkings(string? storedJson, JsonObject incoming)
