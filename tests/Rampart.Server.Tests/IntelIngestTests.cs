@@ -215,7 +215,7 @@ public abstract class IntelIngestTests(NodeFixture fixture)
     }
 
     [Fact]
-    public async Task Csv_AndTextConfirm_SharedAgainLater_NewVersionKeepsTheFirstCreated()
+    public async Task Csv_SharedAgainLater_NewVersionKeepsTheFirstCreated_AnEarlierFirstSeenIsAVersionMadeNow()
     {
         var domain = $"again-{Guid.NewGuid():N}.example.org";
         var csv = $"value\n{domain}\n";
@@ -225,18 +225,13 @@ public abstract class IntelIngestTests(NodeFixture fixture)
         var indicator = first["outcomes"]!.AsArray().Select(o => o!["stixId"]!.GetValue<string>()).Single(i => i.StartsWith("indicator--", StringComparison.Ordinal));
         var created = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}")))["stix"]!["created"]!.GetValue<string>();
 
-        // An hour later the same value is shared again, by CSV and then from free text: new versions of the same indicator.
-        Node.Factory.Clock.Advance(TimeSpan.FromHours(1));
-        var again = await Json.ReadAsync(await PostCsvAsync(Node.Owner, csv, Query));
-        Assert.True(again["updated"]!.GetValue<int>() == 1, again.ToJsonString());
-        Node.Factory.Clock.Advance(TimeSpan.FromHours(1));
-        var confirm = await Node.Client(Node.Owner).PostAsync("/api/intel/text/confirm", new
+        // An hour later, and two, the same value is shared again: new versions of the same indicator.
+        for (var i = 0; i < 2; i++)
         {
-            values = new[] { new { kind = "domain", value = domain } },
-            tlp = "amber",
-            audiences = new[] { new { kind = "organisation", organisationId = Node.OwnerOrg } },
-        });
-        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+            Node.Factory.Clock.Advance(TimeSpan.FromHours(1));
+            var again = await Json.ReadAsync(await PostCsvAsync(Node.Owner, csv, Query));
+            Assert.True(again["updated"]!.GetValue<int>() == 1, again.ToJsonString());
+        }
 
         // STIX 2.1 §3.6: every version keeps the object's created; only modified moves.
         var versions = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray();
@@ -247,12 +242,20 @@ public abstract class IntelIngestTests(NodeFixture fixture)
         Assert.Equal(created, current["stix"]!["created"]!.GetValue<string>());
         Assert.NotEqual(created, current["stix"]!["modified"]!.GetValue<string>());
 
-        // A row first seen before the indicator was created is not a version of it.
-        var early = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,seen\n{domain},2020-01-01T00:00:00Z\n", Query + "&first_seen_column=seen"));
+        // A row first seen before the indicator was created: a version made now (its modified may not precede created),
+        // valid from the earlier time; the same row again changes nothing.
+        var earlyCsv = $"value,seen\n{domain},2020-01-01T00:00:00Z\n";
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        var early = await Json.ReadAsync(await PostCsvAsync(Node.Owner, earlyCsv, Query + "&first_seen_column=seen"));
         var outcome = early["outcomes"]!.AsArray().Single(o => o!["stixId"]!.GetValue<string>() == indicator)!;
-        Assert.Equal("unchanged", outcome["outcome"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
-        Assert.Contains(created, outcome["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(3, (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray().Count);
+        Assert.Equal("updated", outcome["outcome"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+        current = await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}"));
+        Assert.Equal(created, current["stix"]!["created"]!.GetValue<string>());
+        Assert.Equal("2020-01-01T00:00:00.000Z", current["stix"]!["valid_from"]!.GetValue<string>());
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        var earlyAgain = await Json.ReadAsync(await PostCsvAsync(Node.Owner, earlyCsv, Query + "&first_seen_column=seen"));
+        Assert.True(earlyAgain["unchanged"]!.GetValue<int>() == 2, earlyAgain.ToJsonString());
+        Assert.Equal(4, (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray().Count);
     }
 
     [Fact]
@@ -301,6 +304,12 @@ public abstract class IntelIngestTests(NodeFixture fixture)
         Assert.Equal("2026-10-01T08:00:00.000Z", current["created"]!.GetValue<string>());
         Assert.Equal("2026-10-01T08:00:00.000Z", current["valid_from"]!.GetValue<string>());
         Assert.NotEqual("2026-10-01T08:00:00.000Z", current["modified"]!.GetValue<string>());
+        Assert.Equal(2, (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray().Count);
+
+        // The labelled file again, later: the current version says the same, so no third version.
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        var labelledAgain = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,seen,tags\n{domain},2026-10-01T08:00:00Z,ransomware\n", Query));
+        Assert.True(labelledAgain["unchanged"]!.GetValue<int>() == 2, labelledAgain.ToJsonString());
         Assert.Equal(2, (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}/versions")))["items"]!.AsArray().Count);
     }
 

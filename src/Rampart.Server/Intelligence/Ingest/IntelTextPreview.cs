@@ -8,7 +8,6 @@ using Rampart.Server.Intelligence.Store;
 using Rampart.Standards.Markings;
 using Rampart.Standards.Observables;
 using Rampart.Standards;
-using Rampart.Standards.Intelligence;
 using Rampart.Standards.Stix;
 
 namespace Rampart.Server.Intelligence.Ingest;
@@ -105,15 +104,8 @@ public sealed class IntelTextPreview(RampartDb db, AccessPolicy access, WarningL
             }
         }
 
-        // The same builder as CSV imports and list feeds: one indicator id per organisation and pattern, so a value
-        // shared again from text, a CSV or a feed becomes a new version of the organisation's one indicator for it.
         var objects = new List<StixObject>();
-        var now = clock.GetUtcNow();
-        var createdBy = IntelIdentity.Of(caller.OrganisationId);
-        var tlp = TlpMarking.TryParse(request.Tlp, out var parsed) ? parsed : Tlp.Clear; // the store marks with the share's TLP
-        string[] types = ["malicious-activity"];
-        var cleanLabels = labels.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).Distinct(StringComparer.Ordinal).ToList();
-        var description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description;
+        var now = Timestamps.Format(clock.GetUtcNow());
         for (var i = 0; i < (request.Values?.Count ?? 0); i++)
         {
             var selected = request.Values![i];
@@ -129,24 +121,61 @@ public sealed class IntelTextPreview(RampartDb db, AccessPolicy access, WarningL
                 continue;
             }
 
-            try
+            if (kind == IndicatorKind.Cve)
             {
-                var built = IndicatorFactory.Create(new IndicatorRequest(kind, selected.Value, now, createdBy, tlp)
+                var cve = selected.Value.Trim().ToUpperInvariant();
+                if (!cve.StartsWith("CVE-", StringComparison.Ordinal) || cve.Length > 64)
                 {
-                    Description = description,
-                    Labels = cleanLabels,
-                    IndicatorTypes = kind == IndicatorKind.Cve ? [] : types,
-                });
-                objects.Add(built.Subject);
-                if (built.Indicator is { } indicator)
-                {
-                    objects.Add(indicator);
+                    errors.Add($"values[{i}]", "Not a CVE id.");
+                    continue;
                 }
+
+                objects.Add(new StixObject(new JsonObject
+                {
+                    ["type"] = "vulnerability", ["spec_version"] = "2.1", ["id"] = "vulnerability--" + DeterministicId(caller.OrganisationId, cve),
+                    ["created"] = now, ["modified"] = now, ["name"] = cve,
+                    ["external_references"] = new JsonArray(new JsonObject { ["source_name"] = "cve", ["external_id"] = cve }),
+                }));
+                continue;
             }
-            catch (StandardsException e)
+
+            if (Sco(kind, selected.Value) is not { } sco)
             {
-                errors.Add($"values[{i}]", e.Reason);
+                errors.Add($"values[{i}]", $"Not a valid {kind} value.");
+                continue;
             }
+
+            var (pattern, observable) = sco;
+            if (observable is not null)
+            {
+                ScoIds.Assign(observable);
+                objects.Add(new StixObject(observable));
+            }
+
+            var indicator = new JsonObject
+            {
+                ["type"] = "indicator",
+                ["spec_version"] = "2.1",
+                ["id"] = "indicator--" + DeterministicId(caller.OrganisationId, pattern),
+                ["created"] = now,
+                ["modified"] = now,
+                ["name"] = IntelStore.Cut(selected.Value.Trim(), IntelLimits.NameLength),
+                ["pattern"] = pattern,
+                ["pattern_type"] = "stix",
+                ["valid_from"] = now,
+                ["indicator_types"] = new JsonArray("malicious-activity"),
+            };
+            if (labels.Count > 0)
+            {
+                indicator["labels"] = new JsonArray(labels.Select(l => (JsonNode)JsonValue.Create(l.Trim())!).ToArray());
+            }
+
+            if (!string.IsNullOrWhiteSpace(request.Description))
+            {
+                indicator["description"] = request.Description;
+            }
+
+            objects.Add(new StixObject(indicator));
         }
 
         errors.ThrowIfAny();
@@ -167,4 +196,44 @@ public sealed class IntelTextPreview(RampartDb db, AccessPolicy access, WarningL
         IndicatorKind.AutonomousSystem => ObservableValues.Classify("autonomous-system", "number", value.TrimStart('A', 'S', 'a', 's')),
         _ => null,
     };
+
+    // The pattern and (when the value is an observable) the SCO of one selected value; null when the value is not of its kind.
+    private static (string Pattern, JsonObject? Sco)? Sco(IndicatorKind kind, string raw)
+    {
+        static string Q(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+        static JsonObject Obs(string type, string property, JsonNode value) => new() { ["type"] = type, ["spec_version"] = "2.1", [property] = value };
+        switch (kind)
+        {
+            case IndicatorKind.Ipv4 or IndicatorKind.Ipv6 or IndicatorKind.Cidr:
+                if (ObservableValues.Address(raw) is not { } address)
+                {
+                    return null;
+                }
+
+                var type = address.Kind is ObservableKind.Ipv4 or ObservableKind.Ipv4Cidr ? "ipv4-addr" : "ipv6-addr";
+                return ($"[{type}:value = {Q(address.Value)}]", Obs(type, "value", address.Value));
+            case IndicatorKind.Domain:
+                return Normalise.TryDomain(raw, out var d) ? ($"[domain-name:value = {Q(d)}]", Obs("domain-name", "value", d)) : null;
+            case IndicatorKind.Url:
+                return Normalise.TryUrl(raw, out var u) ? ($"[url:value = {Q(u)}]", Obs("url", "value", u)) : null;
+            case IndicatorKind.Email:
+                return Normalise.TryEmail(raw, out var e) ? ($"[email-addr:value = {Q(e)}]", Obs("email-addr", "value", e)) : null;
+            case IndicatorKind.Md5 or IndicatorKind.Sha1 or IndicatorKind.Sha256 or IndicatorKind.Sha512:
+                var algorithm = kind switch { IndicatorKind.Md5 => "MD5", IndicatorKind.Sha1 => "SHA-1", IndicatorKind.Sha256 => "SHA-256", _ => "SHA-512" };
+                var length = kind switch { IndicatorKind.Md5 => 32, IndicatorKind.Sha1 => 40, IndicatorKind.Sha256 => 64, _ => 128 };
+                return Normalise.TryHash(raw, out var h) && h.Length == length
+                    ? ($"[file:hashes.{Q(algorithm)} = {Q(h)}]", Obs("file", "hashes", new JsonObject { [algorithm] = h }))
+                    : null;
+            case IndicatorKind.AutonomousSystem:
+                var digits = raw.Trim().TrimStart('A', 'S', 'a', 's');
+                return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var asn) && asn is > 0 and <= uint.MaxValue
+                    ? ($"[autonomous-system:number = {asn.ToString(CultureInfo.InvariantCulture)}]", Obs("autonomous-system", "number", asn))
+                    : null;
+            default:
+                return null;
+        }
+    }
+
+    // Sharing the same value again updates the organisation's one indicator for it instead of adding a second.
+    private static string DeterministicId(Guid organisationId, string pattern) => IntelIdentity.Uuid5(organisationId, pattern).ToString("D");
 }

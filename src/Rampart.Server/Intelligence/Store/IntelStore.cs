@@ -253,8 +253,10 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         if (objects.Count > 0)
         {
             var existingIds = objects.Values.Select(o => o.RecordId).ToList();
+            // Also now and each object's current modified: a node-built object may get a version made now, unless the
+            // current version already says the same (below).
             var modifieds = prepared.Where(p => objects.ContainsKey(p.Object.StixId)).Select(p => p.Object.Modified)
-                .Append(nowStamp).Distinct().ToList(); // now: the modified a node-built object changed in place gets (below)
+                .Append(nowStamp).Concat(objects.Values.Select(o => o.Modified)).Distinct().ToList();
             var rows = await db.IntelObjectVersions.AsNoTracking().Where(v => existingIds.Contains(v.RecordId) && modifieds.Contains(v.Modified))
                 .Select(v => new { v.RecordId, v.Modified, v.Json }).ToListAsync(cancellationToken);
             var stixIdOf = objects.Values.ToDictionary(o => o.RecordId, o => o.StixId);
@@ -320,36 +322,48 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 continue;
             }
 
-            if (items[index].NodeBuilt && intel.Created > NoTimestamp && p.Created != intel.Created)
+            if (items[index].NodeBuilt && intel.Created > NoTimestamp)
             {
-                // Built again from the same value: a new version of the object held, with the object's first created.
-                if (p.Modified < intel.Created)
+                // Built again from a value the organisation holds an object for: a version of that object, so with its first
+                // created (STIX 2.1 §3.6). Dated before that created (a row first seen earlier), or with other content at a
+                // time already held (a label added to the row), it is a version made now — unless the current version
+                // already says the same, apart from modified.
+                var original = p;
+                var heldCreated = Timestamps.Format(intel.Created);
+                PreparedObject? Remake(DateTimeOffset? modified)
                 {
-                    // Dated (first seen) before the object held was created: that version would end before it began.
-                    outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Unchanged,
-                        $"Held since {Timestamps.Format(intel.Created)}: a version dated {Timestamps.Format(p.Modified)} is not stored.");
+                    var body = (JsonObject)original.Body.DeepClone();
+                    body["created"] = heldCreated;
+                    if (modified is { } m)
+                    {
+                        body["modified"] = Timestamps.Format(m);
+                    }
+
+                    return PreparedObject.From(new StixObject(body), share.Tlp, owner, warningLists.Matcher).Object;
+                }
+
+                var version = original.Modified < intel.Created ? null : original.Created == intel.Created ? original : Remake(null);
+                if (version is null || (version.Modified < nowStamp && versions.TryGetValue((version.StixId, version.Modified), out var heldJson)
+                    && !SameAsHeld(heldJson, version, intel.Record.Tlp)))
+                {
+                    if (versions.TryGetValue((original.StixId, intel.Modified), out var currentJson) && Remake(intel.Modified) is { } asCurrent
+                        && SameAsHeld(currentJson, asCurrent, intel.Record.Tlp))
+                    {
+                        outcomes[index] = new IngestOutcome(ordinal, original.StixId, IntelOutcomeKind.Unchanged, original.Note);
+                        continue;
+                    }
+
+                    version = Remake(nowStamp);
+                }
+
+                if (version is null)
+                {
+                    outcomes[index] = new IngestOutcome(ordinal, original.StixId, IntelOutcomeKind.Rejected,
+                        $"Could not be made a version of the object held (created {heldCreated}).");
                     continue;
                 }
 
-                var rebuilt = (JsonObject)items[index].Stix!.Json.DeepClone();
-                rebuilt["created"] = Timestamps.Format(intel.Created);
-                if (PreparedObject.From(new StixObject(rebuilt), share.Tlp, owner, warningLists.Matcher).Object is { } again)
-                {
-                    p = again;
-                }
-            }
-
-            if (items[index].NodeBuilt && p.Modified > NoTimestamp && p.Modified < nowStamp
-                && versions.TryGetValue((p.StixId, p.Modified), out var heldJson) && !SameAsHeld(heldJson, p, intel.Record.Tlp))
-            {
-                // Built again with the same first-seen time (its modified) but other content (a label, a description, a
-                // confidence added to the row): a new version made now, not a conflict with the one dated first seen.
-                var changed = (JsonObject)p.Body.DeepClone();
-                changed["modified"] = Timestamps.Format(nowStamp);
-                if (PreparedObject.From(new StixObject(changed), share.Tlp, owner, warningLists.Matcher).Object is { } remade)
-                {
-                    p = remade;
-                }
+                p = version;
             }
 
             if (versions.TryGetValue((p.StixId, p.Modified), out var storedJson))
