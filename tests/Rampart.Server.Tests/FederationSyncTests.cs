@@ -339,7 +339,8 @@ public abstract class FederationSyncTests(ThreeNodes nodes)
         Assert.Equal(HttpStatusCode.OK, (await A.Client(A.Owner).PostAsync($"/api/intel/objects/{revoked}/revoke", new StringContent(""))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await A.Client(A.Owner).PostAsync($"/api/intel/objects/{withdrawn}/withdraw", new { reason = "False positive: our sinkhole" })).StatusCode);
         // A new version marked AMBER: the network entry is beyond AMBER's ceiling, only B's named organisation remains.
-        await ShareAsync(A, A.Owner, Indicator(reduced, "2026-11-02T09:10:00.000Z", Amber), "green");
+        // Sent with the audience it had: a new version's share would narrow the record to what it names.
+        await ShareAsync(A, A.Owner, Indicator(reduced, "2026-11-02T09:10:00.000Z", Amber), "green", "network", "organisation:" + nodes.ARecipB);
         await nodes.SyncAsync();
 
         Assert.Equal("revoked", await SeesAsync(B, B.Outsider, revoked));

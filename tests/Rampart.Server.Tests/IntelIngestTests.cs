@@ -328,6 +328,62 @@ public abstract class IntelIngestTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Csv_SharedAgainToANarrowerAudience_TheRecordIsNarrowed_ANewVersionNeverWidensIt()
+    {
+        var domain = $"narrow-{Guid.NewGuid():N}.example.org";
+        const string Mapping = "value_column=value&kind=domain&description_column=note";
+        var first = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,note\n{domain},phishing kit\n", $"tlp=green&audience=organisation:{Node.RecipientOrg}&{Mapping}"));
+        var indicator = first["outcomes"]!.AsArray().Select(o => o!["stixId"]!.GetValue<string>()).Single(i => i.StartsWith("indicator--", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Recipient).GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+
+        // Shared again to the network: the record held for one organisation is not widened (its older version would reach everyone).
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        var wider = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,note\n{domain},phishing kit, still live\n", $"tlp=green&audience=network&{Mapping}"));
+        var widerOutcome = wider["outcomes"]!.AsArray().Single(o => o!["stixId"]!.GetValue<string>() == indicator)!;
+        Assert.Contains("not added", widerOutcome["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Recipient).GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+
+        // Shared again at RED for the own organisation only, with what the victim told: the organisation named before no
+        // longer reads the record, nor any of its versions (before: it read the RED version).
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        var narrower = await Json.ReadAsync(await PostCsvAsync(Node.Owner, $"value,note\n{domain},victim: ministry of finance\n", $"tlp=red&{Mapping}"));
+        var narrowerOutcome = narrower["outcomes"]!.AsArray().Single(o => o!["stixId"]!.GetValue<string>() == indicator)!;
+        Assert.Equal("updated", narrowerOutcome["outcome"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("narrowed", narrowerOutcome["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        foreach (var outsider in new[] { Node.Recipient, Node.Outsider, Node.NodeAdmin })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(outsider).GetAsync($"/api/intel/objects/{indicator}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(outsider).GetAsync($"/api/intel/objects/{indicator}/versions")).StatusCode);
+            var search = await Node.Client(outsider).GetStringAsync($"/api/intel/objects?q={Uri.EscapeDataString(domain)}");
+            Assert.DoesNotContain(indicator, search, StringComparison.Ordinal);
+        }
+
+        var owners = await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{indicator}"));
+        Assert.Equal("victim: ministry of finance", owners["stix"]!["description"]!.GetValue<string>());
+        var history = await Node.Client(Node.Owner).GetStringAsync($"/api/intel/objects/{indicator}/history");
+        Assert.Contains("audience", history, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Bundle_RedObjectSharedWithTheNetwork_SentAgainToAnOrganisation_DoesNotReachIt()
+    {
+        // Marked RED, shared with the network: the network entry reaches nobody at RED (review s12: it must not count as
+        // covering an organisation named later, which would then read every version).
+        var id = Id("indicator");
+        var pattern = $"[ipv4-addr:value = '198.51.100.{Random.Shared.Next(1, 250)}']";
+        await ImportAsync(Node.Owner, Bundle(Indicator(id, pattern, markings: new JsonArray(TlpRed))), "tlp=green&audience=network");
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Recipient).GetAsync($"/api/intel/objects/{id}")).StatusCode);
+
+        var again = await ImportAsync(Node.Owner, Bundle(Indicator(id, pattern, modified: "2026-02-01T00:00:00.000Z", markings: new JsonArray(TlpRed))),
+            $"tlp=red&audience=organisation:{Node.RecipientOrg}");
+        Assert.Equal("updated", Outcomes(again)[0], StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Recipient).GetAsync($"/api/intel/objects/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Recipient).GetAsync($"/api/intel/objects/{id}/versions")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Csv_BadMapping_400NamingTheFieldAndNoJob()
     {
         var csv = "value,kind\n192.0.2.1,ipv4\n";

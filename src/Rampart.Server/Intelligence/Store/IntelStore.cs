@@ -17,11 +17,11 @@ namespace Rampart.Server.Intelligence.Store;
 /// <summary>How the objects of one import are shared: TLP (the floor; an object's own marking may be stricter) and audience.</summary>
 public sealed record IntelShare(Tlp Tlp, IReadOnlyList<ResolvedAudience> Audience, bool Published);
 
-/// <summary>One object of an import: parsed, or already rejected by the reader (with the reason).</summary>
 /// <summary>
-/// One object of an import. <paramref name="NodeBuilt"/>: the node built it from a value (CSV, plain-list feed, free text)
+/// One object of an import: parsed, or already rejected by the reader (with the reason). <paramref name="NodeBuilt"/>: the node built it from a value (CSV, plain-list feed, free text)
 /// with <c>created</c> = now; when the organisation already holds that id, the store keeps the stored <c>created</c>, as
-/// STIX requires of every version of an object (§3.6), instead of the one built.
+/// STIX requires of every version of an object (§3.6), instead of the one built (a CSV import and a list feed build the
+/// same ids; free text has its own).
 /// </summary>
 public sealed record IngestItem(int Ordinal, StixObject? Stix, string? StixId = null, string? Rejection = null, bool NodeBuilt = false);
 
@@ -267,6 +267,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         }
 
         phases?.Lap("look up stored objects", ref mark);
+        // Each held record's TLP before this batch (a version may raise it): which of its audience entries reached anyone.
+        var tlpAtStart = objects.Values.ToDictionary(o => o.RecordId, o => o.Record.Tlp);
         var newIds = await AllocateRecordIdsAsync(stixIds.Count(id => !objects.ContainsKey(id)), postgres, cancellationToken);
         phases?.Lap("allocate record ids", ref mark);
         var nextId = 0;
@@ -277,6 +279,17 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         var newVersions = new List<IntelObjectVersion>();
         var changes = new List<IntelChange>();
         var current = new Dictionary<long, (IntelObject Object, PreparedObject Prepared)>();
+        // Records held before this batch that get a version from it, with the input positions: their audience is narrowed
+        // to this share's (below).
+        var reshared = new Dictionary<long, List<int>>();
+        void Reshared(IntelObject intel, int index)
+        {
+            if (!isNew.Contains(intel.RecordId) && job.Via != IntelChangeVia.Federation)
+            {
+                (reshared.TryGetValue(intel.RecordId, out var at) ? at : reshared[intel.RecordId] = []).Add(index);
+            }
+        }
+
         foreach (var (index, preparedObject) in prepared)
         {
             var p = preparedObject;
@@ -421,6 +434,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 }
 
                 changes.Add(Change(job, intel.RecordId, p.Revoked && !wasRevoked ? IntelChangeKind.Revoked : IntelChangeKind.Updated, now, tlpBefore, intel.Record.Tlp));
+                Reshared(intel, index);
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Updated, Join(notes));
             }
             else
@@ -433,9 +447,11 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 }
 
                 outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.OlderVersion, Join(notes));
+                Reshared(intel, index);
             }
         }
 
+        await NarrowAudiencesAsync(job, share, reshared, objects, tlpAtStart, changedRecords, outcomes, changes, now, cancellationToken);
         phases?.Lap("decide outcomes", ref mark);
         await InsertRecordsAsync(added, share, cancellationToken);
         phases?.Lap("write SharedRecords + AccessGrants", ref mark);
@@ -472,6 +488,91 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         phases?.Lap("commit", ref mark);
         return outcomes;
     }
+
+    /// <summary>
+    /// A new version of a record held before never reaches readers its share did not name: the record's audience becomes
+    /// what both reach: the entries it had that this share covers and the entries of this share it covered (the network
+    /// covers every entry, an organisation the people in it; a community is matched as itself). It is never widened — older versions would reach the wider audience. A peer node's writes are left
+    /// to the federation inbox, whose grants follow the sender's. Each narrowing is a change of the outbox (the stream,
+    /// webhooks and peer nodes learn of it) and is said in the outcome.
+    /// </summary>
+    private async Task NarrowAudiencesAsync(IntelImportJob job, IntelShare share, Dictionary<long, List<int>> reshared, Dictionary<string, IntelObject> objects,
+        Dictionary<long, Tlp> tlpAtStart, Dictionary<long, SharedRecord> changedRecords, IngestOutcome[] outcomes, List<IntelChange> changes, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (reshared.Count == 0)
+        {
+            return;
+        }
+
+        var ids = reshared.Keys.ToList();
+        var held = (await db.AccessGrants.AsNoTracking().Where(g => ids.Contains(g.RecordId)).ToListAsync(cancellationToken)).ToLookup(g => g.RecordId);
+        var byRecord = objects.Values.Where(o => reshared.ContainsKey(o.RecordId)).ToDictionary(o => o.RecordId);
+        foreach (var (recordId, indexes) in reshared)
+        {
+            var heldGrants = held[recordId].ToList();
+            var heldAudience = SharingStore.AudienceOf(heldGrants);
+            var record = byRecord[recordId].Record;
+            // Only entries that reach someone count: the record's entries at its TLP before this batch, the share's at its
+            // TLP after (the network stops at GREEN, a community at AMBER) — a network entry of a RED record reached nobody.
+            var heldReach = heldAudience.Where(a => Reaches(a, tlpAtStart[recordId])).ToList();
+            var shareReach = share.Audience.Where(a => Reaches(a, record.Tlp)).ToList();
+            // Both ways: what the record reached that this share covers, and what this share names that the record reached.
+            var kept = heldReach.Where(h => Covers(shareReach, h)).Concat(shareReach.Where(a => Covers(heldReach, a))).Distinct().ToList();
+            var notAdded = share.Audience.Distinct().Count(a => Reaches(a, record.Tlp) && !Covers(heldReach, a));
+            var published = record.Published && share.Published;
+            string? note = null;
+            if (!(kept.Count == heldAudience.Count && kept.All(heldAudience.Contains)) || published != record.Published)
+            {
+                if (published != record.Published)
+                {
+                    record.Published = false;
+                    changedRecords[recordId] = record;
+                }
+
+                var wanted = AccessTokens.GrantsFor(record.RecordType, recordId, record.OwnerOrganisationId, kept, published);
+                var stale = heldGrants.Where(g => wanted.All(w => w.GranteeId != g.GranteeId)).Select(g => g.GranteeId).ToList();
+                if (stale.Count > 0)
+                {
+                    await db.AccessGrants.Where(g => g.RecordId == recordId && stale.Contains(g.GranteeId)).ExecuteDeleteAsync(cancellationToken);
+                }
+
+                db.AccessGrants.AddRange(wanted.Where(w => heldGrants.All(g => g.GranteeId != w.GranteeId)));
+                var change = Change(job, recordId, IntelChangeKind.Updated, now);
+                change.AudienceChanged = true;
+                changes.Add(change);
+                note = string.Create(CultureInfo.InvariantCulture,
+                    $"The record's audience is narrowed to this share's ({heldAudience.Count} → {kept.Count} entries): a new version reaches only readers its share names.");
+            }
+
+            if (notAdded > 0)
+            {
+                note = (note is null ? "" : note + " ") + string.Create(CultureInfo.InvariantCulture,
+                    $"{notAdded} audience entries of this share are not added: a new version never widens a record (its older versions would reach them).");
+            }
+
+            if (note is not null)
+            {
+                foreach (var i in indexes)
+                {
+                    outcomes[i] = outcomes[i] with { Detail = outcomes[i].Detail is { } d ? d + " " + note : note };
+                }
+            }
+        }
+    }
+
+    private static bool Reaches(ResolvedAudience entry, Tlp tlp) => AccessTokens.CeilingOf(entry.Kind switch
+    {
+        AudienceKind.Network => GrantKind.Network,
+        AudienceKind.Community => GrantKind.Community,
+        AudienceKind.Person => GrantKind.Person,
+        _ => GrantKind.Organisation,
+    }).Admits(tlp, published: true);
+
+    // Whether an audience reaches everyone an entry names: the network reaches every entry, an organisation the people in it.
+    private static bool Covers(IReadOnlyList<ResolvedAudience> audience, ResolvedAudience entry) =>
+        audience.Any(a => a.Kind == AudienceKind.Network) || audience.Contains(entry)
+        || (entry.Kind == AudienceKind.Person && audience.Any(a => a.Kind == AudienceKind.Organisation && a.OrganisationId == entry.OrganisationId));
 
     // The stored version is this object: the same JSON, or the same once marked with the record's TLP (a later version
     // raised the record, and every version stored after that carries the raised marking).
