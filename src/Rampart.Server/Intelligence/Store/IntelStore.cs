@@ -508,6 +508,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         var ids = reshared.Keys.ToList();
         var held = (await db.AccessGrants.AsNoTracking().Where(g => ids.Contains(g.RecordId)).ToListAsync(cancellationToken)).ToLookup(g => g.RecordId);
         var byRecord = objects.Values.Where(o => reshared.ContainsKey(o.RecordId)).ToDictionary(o => o.RecordId);
+        var added = false;
         foreach (var (recordId, indexes) in reshared)
         {
             var heldGrants = held[recordId].ToList();
@@ -538,6 +539,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 }
 
                 db.AccessGrants.AddRange(wanted.Where(w => heldGrants.All(g => g.GranteeId != w.GranteeId)));
+                added = true;
                 var change = Change(job, recordId, IntelChangeKind.Updated, now);
                 change.AudienceChanged = true;
                 changes.Add(change);
@@ -558,6 +560,13 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                     outcomes[i] = outcomes[i] with { Detail = outcomes[i].Detail is { } d ? d + " " + note : note };
                 }
             }
+        }
+
+        if (added)
+        {
+            // Written now, in the batch's transaction: if the batch fails later, no grant is left tracked for a later
+            // save on this context to write without the deletes the rollback undid (review s12-narrowing C1).
+            await db.SaveChangesAsync(cancellationToken);
         }
     }
 
