@@ -253,10 +253,15 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         if (objects.Count > 0)
         {
             var existingIds = objects.Values.Select(o => o.RecordId).ToList();
-            // Also now and each object's current modified: a node-built object may get a version made now, unless the
-            // current version already says the same (below).
-            var modifieds = prepared.Where(p => objects.ContainsKey(p.Object.StixId)).Select(p => p.Object.Modified)
-                .Append(nowStamp).Concat(objects.Values.Select(o => o.Modified)).Distinct().ToList();
+            // With node-built objects also now and each held object's current modified: such an object may get a version
+            // made now, unless the current version already says the same (below). Other imports read no more than before.
+            var heldModifieds = prepared.Where(p => objects.ContainsKey(p.Object.StixId)).Select(p => p.Object.Modified);
+            if (items.Any(i => i.NodeBuilt))
+            {
+                heldModifieds = heldModifieds.Append(nowStamp).Concat(objects.Values.Select(o => o.Modified));
+            }
+
+            var modifieds = heldModifieds.Distinct().ToList();
             var rows = await db.IntelObjectVersions.AsNoTracking().Where(v => existingIds.Contains(v.RecordId) && modifieds.Contains(v.Modified))
                 .Select(v => new { v.RecordId, v.Modified, v.Json }).ToListAsync(cancellationToken);
             var stixIdOf = objects.Values.ToDictionary(o => o.RecordId, o => o.StixId);
