@@ -528,7 +528,11 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             var notAdded = share.Audience.Distinct().Count(a => Reaches(a, record.Tlp) && !Covers(heldReach, a));
             var published = record.Published && share.Published;
             string? note = null;
-            if (!(kept.Count == heldAudience.Count && kept.All(heldAudience.Contains)) || published != record.Published)
+            // Changed only when who reads it changes: entries the raised TLP already shut out (a community entry of a record
+            // now RED) are no reader to take away, and a new version marked stricter is not a narrowing of its audience.
+            var readersBefore = heldAudience.Where(a => Reaches(a, record.Tlp)).ToHashSet();
+            var readersAfter = kept.Where(a => Reaches(a, record.Tlp)).ToHashSet();
+            if (!readersBefore.SetEquals(readersAfter) || published != record.Published)
             {
                 if (published != record.Published)
                 {
