@@ -104,6 +104,10 @@ public sealed class CapacityJourneyTests : IClassFixture<BrowserNode>
         await Expect(gaps.Nth(0)).ToContainTextAsync("O-8");
         await Expect(gaps.Nth(0)).ToContainTextAsync("RSIT classification in practice");
         await Expect(gaps.Nth(1)).ToContainTextAsync("P-9");
+        // The SIM3 relations touching a gap are its hints: O-8 defines the types used in O-7, which is not rated.
+        await Expect(page.Locator("#gap-hint-O-8-O-7")).ToContainTextAsync("O-8 defines the types used in O-7");
+        await Expect(page.Locator("#gap-hint-O-8-O-7")).ToContainTextAsync("Not rated");
+        await Expect(page.Locator("#gap-hint-O-8-O-10")).ToContainTextAsync("O-8 helps define O-10");
         // The target is drawn on the radar too (dashed).
         await Expect(page.Locator("#radar-Organisation svg.sim3-radar .sim3-radar-second")).ToHaveCountAsync(1);
         problems.AddRange(await AxeAsync(page, "assessment page"));

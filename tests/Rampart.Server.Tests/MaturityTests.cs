@@ -209,6 +209,35 @@ public abstract class MaturityTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Gaps_CarryTheSim3RelationsTouchingEachParameter_WithTheOtherParametersLevelAndGap()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        await SaveAsync(owner, id, new { parameterId = "H-3", level = 1 }, new { parameterId = "H-4", level = 1 }, new { parameterId = "H-5", level = 3 }, new { parameterId = "T-4", level = 0 });
+        var profile = await OkJsonAsync(await owner.PostAsync($"{Api}/profiles", new
+        {
+            name = "Skills first", modelKey = "sim3-v2-interim", levels = new Dictionary<string, int> { ["H-3"] = 3, ["H-4"] = 3, ["H-5"] = 2, ["T-4"] = 2 },
+        }), HttpStatusCode.Created);
+
+        var gaps = (await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{id}/gaps?profile={profile["id"]}")))["gaps"]!.AsArray();
+        Assert.Equal(["H-3", "H-4", "T-4"], gaps.Select(g => g!["parameterId"]!.GetValue<string>()));
+        static string Hint(JsonNode? r) => $"{r!["from"]} {r["kind"]} {r["to"]}: {r["parameterId"]} {r["name"]} level {r["level"]?.ToJsonString() ?? "-"} gap {r["gap"]?.ToJsonString() ?? "-"}";
+        // H-3 is developed by H-4: the hint names H-4, its level and its own gap.
+        Assert.Equal(["H-3 is-developed-by H-4: H-4 Staff Development level 1 gap 2"], gaps[0]!["relations"]!.AsArray().Select(Hint));
+        // H-4 is touched three times: H-5 meets its minimum (no gap), H-6 is not rated.
+        Assert.Equal(
+            ["H-3 is-developed-by H-4: H-3 Skillset Description level 1 gap 2", "H-5 supports H-4: H-5 Technical Training level 3 gap -", "H-6 supports H-4: H-6 Soft Skills Training level - gap -"],
+            gaps[1]!["relations"]!.AsArray().Select(Hint));
+        Assert.Empty(gaps[2]!["relations"]!.AsArray());
+
+        // v1 has no O-6: its relation to O-10 is no hint there.
+        var v1 = await AssessmentAsync(owner, model: "sim3-v1");
+        var v1Profile = await OkJsonAsync(await owner.PostAsync($"{Api}/profiles", new { name = "v1 framework", modelKey = "sim3-v1", levels = new Dictionary<string, int> { ["O-10"] = 1 } }), HttpStatusCode.Created);
+        var o10 = (await OkJsonAsync(await owner.GetAsync($"{Api}/assessments/{v1}/gaps?profile={v1Profile["id"]}")))["gaps"]![0]!["relations"]!.AsArray();
+        Assert.Equal(["O-1", "O-2", "O-3", "O-4", "O-5", "O-7", "O-8", "O-9"], o10.Select(r => r!["from"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task PeerReview_InvitedOrganisationEntersLevels_AndTheAssessedSeesTheDifferences()
     {
         var owner = Node.Client(Node.Owner);

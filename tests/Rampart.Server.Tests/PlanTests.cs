@@ -281,6 +281,38 @@ public abstract class PlanTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Action_FromAnIncidentPostMortem_LinksTheIncident_NamedOnlyToThoseWhoReadIt()
+    {
+        var owner = Node.Client(Node.Owner);
+        var incident = await OkJsonAsync(await owner.PostAsync("/api/incidents", new Dictionary<string, object?>
+        {
+            ["title"] = "Ransomware at the water utility", ["summary"] = "Post-mortem: no offline backups.", ["tlp"] = "amber", ["severity"] = "high",
+            ["sector"] = "drinking-water", ["countries"] = Albania, ["classifications"] = new[] { new { category = "malicious-code", type = "infected-system" } },
+        }), HttpStatusCode.Created);
+        var incidentId = Guid.Parse(incident["id"]!.GetValue<string>());
+        // The plan is shared with the recipient organisation; the incident is not.
+        var id = await PlanAsync(owner, "Lessons", new { title = "Lessons from incidents", tlp = "amber", audiences = new[] { new { kind = "organisation", organisationId = Node.RecipientOrg } } });
+
+        var action = await ActionAsync(owner, id, new { title = "Offline backups for the utilities", sourceKind = "incident", sourceId = incidentId });
+        Assert.Equal("incident", action["source"]!["kind"]!.GetValue<string>());
+        Assert.Equal(incidentId, action["source"]!["id"]!.GetValue<Guid>());
+        Assert.Contains("Ransomware at the water utility", action["source"]!["label"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(action["source"]!.ToJsonString(), (await ActionsAsync(owner, id)).Single()["source"]!.ToJsonString());
+
+        // A reader of the plan who may not read the incident sees the action without its source: not its id, not its title.
+        var shown = (await ActionsAsync(Node.Client(Node.Recipient), id)).Single();
+        Assert.Equal("Offline backups for the utilities", shown["title"]!.GetValue<string>());
+        Assert.Null(shown["source"]);
+        Assert.DoesNotContain(incidentId.ToString(), shown.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("water utility", shown.ToJsonString(), StringComparison.Ordinal);
+
+        // An exercise is no record on this node: refused with the reason, nothing added.
+        var exercise = await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/actions", new { title = "E", sourceKind = "exercise", sourceId = Guid.NewGuid() }));
+        Assert.NotNull(exercise["sourceKind"]);
+        Assert.Single(await ActionsAsync(owner, id));
+    }
+
+    [Fact]
     public async Task Action_ReadBackByAWriterWhoCannotReadItsLinks_KeepsThem_AndAStaleOrForeignPutChangesNothing()
     {
         var owner = Node.Client(Node.Owner);

@@ -6,6 +6,12 @@ public sealed record Sim3Gap(string ParameterId, int MinLevel, int? Level, int G
 /// <summary>An assessment against a target profile: met when no parameter falls short; gaps largest first.</summary>
 public sealed record Sim3GapResult(bool Met, IReadOnlyList<Sim3Gap> Gaps);
 
+/// <summary>
+/// A hint of a gap list: a relation touching the parameter, the parameter at its other end, that one's level (null when
+/// not rated) and its own gap against the same target (null when it meets its minimum or the target sets none).
+/// </summary>
+public sealed record Sim3Hint(Sim3Relation Relation, string Other, int? OtherLevel, int? OtherGap);
+
 /// <summary>How many contributors had each level 0–4 for one parameter; absent when fewer than <see cref="Sim3Analysis.MinContributors"/>.</summary>
 public sealed record Sim3Distribution(string ParameterId, int Contributors, IReadOnlyList<int>? Counts);
 
@@ -35,6 +41,26 @@ public static class Sim3Analysis
             .ThenBy(g => g.ParameterId, StringComparer.Ordinal)
             .ToList();
         return new Sim3GapResult(gaps.Count == 0, gaps);
+    }
+
+    /// <summary>
+    /// The relations that touch <paramref name="parameterId"/> (either end), in the order given, each with the other
+    /// parameter's level in <paramref name="levels"/> and its gap in <paramref name="gaps"/>: "H-3 is developed by H-4,
+    /// which is at level 1 and 2 below its minimum" tells where raising H-3 starts.
+    /// </summary>
+    public static IReadOnlyList<Sim3Hint> Hints(string parameterId, IReadOnlyList<Sim3Relation> relations, IReadOnlyDictionary<string, int> levels, Sim3GapResult gaps)
+    {
+        ArgumentNullException.ThrowIfNull(relations);
+        ArgumentNullException.ThrowIfNull(levels);
+        ArgumentNullException.ThrowIfNull(gaps);
+        return
+        [
+            .. relations.Where(r => r.From == parameterId || r.To == parameterId).Select(r =>
+            {
+                var other = r.From == parameterId ? r.To : r.From;
+                return new Sim3Hint(r, other, levels.TryGetValue(other, out var level) ? level : null, gaps.Gaps.FirstOrDefault(g => g.ParameterId == other)?.Gap);
+            }),
+        ];
     }
 
     /// <summary>

@@ -27,6 +27,46 @@ public sealed record Sim3Parameter(string Id, Sim3Category Category, string Name
     public int Number => int.Parse(Id.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture);
 }
 
+/// <summary>How one SIM3 parameter bears on another (the verbs of the SIM3 data file the relations come from).</summary>
+public enum Sim3RelationKind
+{
+    /// <summary>O-4 is detailed in O-5.</summary>
+    IsDetailedIn,
+
+    /// <summary>O-3 and O-4: the size of the gap between them matters (authority against responsibility).</summary>
+    GapSizeWith,
+
+    /// <summary>O-8 defines the types used in O-7.</summary>
+    DefinesTypesOf,
+
+    /// <summary>O-1 … O-9 define O-10.</summary>
+    Defines,
+
+    /// <summary>O-5 and O-7 bear on how large H-2 must be.</summary>
+    ImpactsSizeOf,
+
+    /// <summary>H-1 is aligned with O-11.</summary>
+    IsAlignedWith,
+
+    /// <summary>H-2 is an aspect of O-11, T-5 and T-7.</summary>
+    IsAspectOf,
+
+    /// <summary>H-3 is developed by H-4.</summary>
+    IsDevelopedBy,
+
+    /// <summary>H-5 and H-6 support H-4.</summary>
+    Supports,
+
+    /// <summary>H-6 enforces H-1.</summary>
+    Enforces,
+
+    /// <summary>H-7 works together with O-9.</summary>
+    CollaboratesWith,
+}
+
+/// <summary>A relation between two parameters of a SIM3 version: <paramref name="From"/> <paramref name="Kind"/> <paramref name="To"/> ("H-3 is developed by H-4").</summary>
+public sealed record Sim3Relation(string From, Sim3RelationKind Kind, string To);
+
 /// <summary>A SIM3 model version: its key, title, date in force and parameters in SIM3 order.</summary>
 public sealed record Sim3Version(string Key, string Title, string Source, IReadOnlyList<Sim3Parameter> Parameters);
 
@@ -139,4 +179,45 @@ public static class Sim3Model
         [.. Table.Select(p => new Sim3Parameter(p.Id, CategoryOf(p.Id)!.Value, p.V2, NameVerified: true))]);
 
     public static IReadOnlyList<Sim3Version> Versions { get; } = [Version1, Version2Interim];
+
+    // The relations between parameters of the public SIM3 data file the v2-interim names come from (RodrigoVilanova/SIM3
+    // data/SIM3.cypher, commit 86dc127: every edge other than "belongs to" a category), in its order.
+    private static readonly Sim3Relation[] RelationTable =
+    [
+        new("O-4", Sim3RelationKind.IsDetailedIn, "O-5"),
+        new("O-3", Sim3RelationKind.GapSizeWith, "O-4"),
+        new("O-8", Sim3RelationKind.DefinesTypesOf, "O-7"),
+        new("O-1", Sim3RelationKind.Defines, "O-10"),
+        new("O-2", Sim3RelationKind.Defines, "O-10"),
+        new("O-3", Sim3RelationKind.Defines, "O-10"),
+        new("O-4", Sim3RelationKind.Defines, "O-10"),
+        new("O-5", Sim3RelationKind.Defines, "O-10"),
+        new("O-6", Sim3RelationKind.Defines, "O-10"),
+        new("O-7", Sim3RelationKind.Defines, "O-10"),
+        new("O-8", Sim3RelationKind.Defines, "O-10"),
+        new("O-9", Sim3RelationKind.Defines, "O-10"),
+        new("O-5", Sim3RelationKind.ImpactsSizeOf, "H-2"),
+        new("O-7", Sim3RelationKind.ImpactsSizeOf, "H-2"),
+        new("H-1", Sim3RelationKind.IsAlignedWith, "O-11"),
+        new("H-2", Sim3RelationKind.IsAspectOf, "O-11"),
+        new("H-2", Sim3RelationKind.IsAspectOf, "T-5"),
+        new("H-2", Sim3RelationKind.IsAspectOf, "T-7"),
+        new("H-3", Sim3RelationKind.IsDevelopedBy, "H-4"),
+        new("H-5", Sim3RelationKind.Supports, "H-4"),
+        new("H-6", Sim3RelationKind.Supports, "H-4"),
+        new("H-6", Sim3RelationKind.Enforces, "H-1"),
+        new("H-7", Sim3RelationKind.CollaboratesWith, "O-9"),
+    ];
+
+    /// <summary>
+    /// The relations between parameters of a model version known to the node on first start: the 23 of the SIM3 data
+    /// file for v2 interim, the same without O-6 for v1 (whose other ids are the same parameters). A version added
+    /// later has none (its ids need not mean the same parameters).
+    /// </summary>
+    public static IReadOnlyList<Sim3Relation> RelationsOf(string modelKey) => modelKey switch
+    {
+        V2Interim => RelationTable,
+        V1 => [.. RelationTable.Where(r => Version1.Parameters.Any(p => p.Id == r.From) && Version1.Parameters.Any(p => p.Id == r.To))],
+        _ => [],
+    };
 }

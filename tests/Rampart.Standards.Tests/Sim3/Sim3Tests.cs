@@ -26,6 +26,32 @@ public sealed class Sim3Tests
         Assert.Equal(5, Sim3Model.LevelMeanings.Count);
     }
 
+    [Fact]
+    public void Relations_AreTheSourcesTwentyThree_BetweenParametersOfTheirVersion()
+    {
+        var v2 = Sim3Model.RelationsOf(Sim3Model.V2Interim);
+        Assert.Equal(23, v2.Count);
+        Assert.Contains(new Sim3Relation("H-3", Sim3RelationKind.IsDevelopedBy, "H-4"), v2);
+        Assert.Equal(9, v2.Count(r => r.Kind == Sim3RelationKind.Defines && r.To == "O-10"));
+        Assert.Equal(v2.Count, v2.Distinct().Count());
+        // v1 has no O-6: its one relation is left out, every other is kept.
+        var v1 = Sim3Model.RelationsOf(Sim3Model.V1);
+        Assert.Equal(22, v1.Count);
+        Assert.DoesNotContain(v1, r => r.From == "O-6" || r.To == "O-6");
+        foreach (var (version, relations) in new[] { (Sim3Model.Version1, v1), (Sim3Model.Version2Interim, v2) })
+        {
+            Assert.All(relations, r =>
+            {
+                Assert.Contains(version.Parameters, p => p.Id == r.From);
+                Assert.Contains(version.Parameters, p => p.Id == r.To);
+                Assert.NotEqual(r.From, r.To);
+            });
+        }
+
+        // A version added later has none: its ids need not name the same parameters.
+        Assert.Empty(Sim3Model.RelationsOf("sim3-v3"));
+    }
+
     [Theory]
     [InlineData("O-1", Sim3Category.Organisation)]
     [InlineData("P-17", Sim3Category.Processes)]

@@ -74,7 +74,14 @@ public sealed record ComparisonItem(string ParameterId, string Name, int? Level,
 public sealed record ComparisonView(Guid AssessmentId, Guid OtherId, int Differences, IReadOnlyList<ComparisonItem> Parameters);
 
 /// <summary>A parameter below its minimum level, with readable courses of the catalogue mapped to it (at most five).</summary>
-public sealed record GapItem(string ParameterId, string Name, int MinLevel, int? Level, int Gap, IReadOnlyList<Training.ParameterCourse>? Courses = null);
+public sealed record GapItem(string ParameterId, string Name, int MinLevel, int? Level, int Gap, IReadOnlyList<Training.ParameterCourse>? Courses = null, IReadOnlyList<GapRelation>? Relations = null);
+
+/// <summary>
+/// A SIM3 relation touching a gap's parameter (<c>from</c> <c>kind</c> <c>to</c>, "H-3 is-developed-by H-4") with the
+/// parameter at its other end: its name, its level in the assessment (null when not rated) and its own gap (null when met
+/// or without a minimum in the profile).
+/// </summary>
+public sealed record GapRelation(string From, Sim3RelationKind Kind, string To, string ParameterId, string Name, int? Level, int? Gap);
 
 public sealed record GapView(Guid AssessmentId, Guid ProfileId, string ProfileName, int ProfileVersion, bool Met, IReadOnlyList<GapItem> Gaps);
 
@@ -270,9 +277,13 @@ public static class MaturityEndpoints
             var result = Sim3Analysis.Gaps(p.Profile.Levels.ToDictionary(l => l.ParameterId, l => l.MinLevel, StringComparer.Ordinal), Levels(a.Assessment), model.Parameters.Select(x => x.Id).ToList());
             var names = model.Parameters.ToDictionary(x => x.Id, x => x.Name, StringComparer.Ordinal);
             var courses = await training.CoursesForParametersAsync(caller, result.Gaps.Select(g => g.ParameterId).ToList(), 5, ct);
+            var levels = Levels(a.Assessment);
+            var relations = Sim3Model.RelationsOf(a.Assessment.ModelKey);
             return TypedResults.Ok(new GapView(a.Assessment.Id, p.Profile.Id, p.Profile.Name, p.Profile.Version, result.Met,
-                result.Gaps.Select(g => new GapItem(g.ParameterId, names.GetValueOrDefault(g.ParameterId, g.ParameterId), g.MinLevel, g.Level, g.Gap, courses.GetValueOrDefault(g.ParameterId) ?? [])).ToList()));
-        }).WithSummary("Gaps of an assessment against a target profile").WithDescription("Met or not, and every parameter below its minimum level, largest gap first (an unrated parameter counts as level 0), each with up to five courses of the catalogue that address it and the caller may read. SIM3 relations between parameters are not given as hints: the node's SIM3 source lists none.");
+                result.Gaps.Select(g => new GapItem(g.ParameterId, names.GetValueOrDefault(g.ParameterId, g.ParameterId), g.MinLevel, g.Level, g.Gap, courses.GetValueOrDefault(g.ParameterId) ?? [],
+                    Sim3Analysis.Hints(g.ParameterId, relations, levels, result).Select(h => new GapRelation(h.Relation.From, h.Relation.Kind, h.Relation.To, h.Other,
+                        names.GetValueOrDefault(h.Other, h.Other), h.OtherLevel, h.OtherGap)).ToList())).ToList()));
+        }).WithSummary("Gaps of an assessment against a target profile").WithDescription("Met or not, and every parameter below its minimum level, largest gap first (an unrated parameter counts as level 0), each with up to five courses of the catalogue that address it and the caller may read, and as hints the SIM3 relations that touch it ('relations': from, kind, to — for example H-3 is-developed-by H-4 — with the other parameter's name, level and own gap). The relations are those of the public SIM3 data file the v2-interim names come from (docs/capacity.md); a model version added on the node has none.");
 
         group.MapGet("/assessments/{id}/radar.svg", async Task<Results<ContentHttpResult, NotFound>> (string id, string? category, string? compare, string? profile, Caller caller, MaturityQueries queries, MaturityModels models, CancellationToken ct) =>
         {

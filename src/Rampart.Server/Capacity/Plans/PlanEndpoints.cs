@@ -45,7 +45,7 @@ public static class PlanEndpoints
         {
             var plan = await editing.CreateFromGapsAsync(caller, request, CultureInfo.CurrentUICulture, ct);
             return TypedResults.Created($"/api/capacity/plans/{plan.Id}", await views.DetailAsync((await queries.FindAsync(caller, plan.Id, ct))!, caller, ct));
-        }).WithSummary("Create a plan from an assessment's gaps").WithDescription("assessmentId and profileId (readable, same model version): one planned action per parameter below its minimum level, largest gap first, raising it to the minimum; a template's title where one fits the parameter. parameterIds (optional): only those gaps, each one a 400 unless it is below the profile's minimum. The SIM3 source of this node lists no relations between parameters, so none are added as hints.");
+        }).WithSummary("Create a plan from an assessment's gaps").WithDescription("assessmentId and profileId (readable, same model version): one planned action per parameter below its minimum level, largest gap first, raising it to the minimum; a template's title where one fits the parameter. parameterIds (optional): only those gaps, each one a 400 unless it is below the profile's minimum. The SIM3 relations between parameters are hints of the gap list (GET /api/capacity/maturity/assessments/{id}/gaps), not actions of their own.");
 
         group.MapPut("/{id}", async Task<Results<Ok<PlanView>, NotFound>> (string id, PlanChangeRequest request, Caller caller, PlanEditing editing, PlanQueries queries, PlanViews views, CancellationToken ct) =>
             await editing.ChangeAsync(caller, Http.ParseId(id), request, ct) is { } plan && await queries.FindAsync(caller, plan.Id, ct) is { } read
