@@ -144,6 +144,12 @@ public sealed class CapacityJourneyTests : IClassFixture<BrowserNode>
         await Expect(page.Locator("#plan-overdue")).ToContainTextAsync("1");
         await Expect(page.Locator("#action-1")).ToContainTextAsync("Overdue");
         await Expect(page.Locator("#action-1")).ToContainTextAsync("Duty team");
+        // The action came from an exercise lesson: exercises are no records here, so the lesson is named in words.
+        await page.ClickAsync("#edit-action-1");
+        await page.SelectOptionAsync("#action-source-kind", "Exercise");
+        await page.FillAsync("#action-source-reference", "Cyber Coalition 2026, lesson 4");
+        await page.ClickAsync("#save-action");
+        await Expect(page.Locator("#action-source-1")).ToHaveTextAsync("Exercise lesson: Cyber Coalition 2026, lesson 4");
         problems.AddRange(await AxeAsync(page, "plan page"));
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

@@ -306,10 +306,41 @@ public abstract class PlanTests(NodeFixture fixture)
         Assert.DoesNotContain(incidentId.ToString(), shown.ToJsonString(), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("water utility", shown.ToJsonString(), StringComparison.Ordinal);
 
-        // An exercise is no record on this node: refused with the reason, nothing added.
-        var exercise = await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/actions", new { title = "E", sourceKind = "exercise", sourceId = Guid.NewGuid() }));
-        Assert.NotNull(exercise["sourceKind"]);
-        Assert.Single(await ActionsAsync(owner, id));
+        // Read back, changed and sent again as read: the link stays.
+        var read = (await ActionsAsync(owner, id)).Single();
+        read["status"] = "in-progress";
+        var put = await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{read["id"]}", read));
+        Assert.Equal(action["source"]!.ToJsonString(), put["source"]!.ToJsonString());
+        Assert.Equal("incident", put["sourceKind"]!.GetValue<string>());
+
+        // An exercise is no record on this node: its lesson is named in words, which every reader of the plan reads.
+        var lesson = await ActionAsync(owner, id, new { title = "Out-of-band contacts for the utilities", sourceKind = "exercise", sourceReference = "  Cyber Coalition 2026, lesson 4: no phone list  " });
+        Assert.Null(lesson["source"]);
+        Assert.Equal("exercise", lesson["sourceKind"]!.GetValue<string>());
+        Assert.Equal("Cyber Coalition 2026, lesson 4: no phone list", lesson["sourceReference"]!.GetValue<string>());
+        var theirs = (await ActionsAsync(Node.Client(Node.Recipient), id)).Single(a => a!["title"]!.GetValue<string>() == "Out-of-band contacts for the utilities");
+        Assert.Equal("exercise", theirs["sourceKind"]!.GetValue<string>());
+        Assert.Equal("Cyber Coalition 2026, lesson 4: no phone list", theirs["sourceReference"]!.GetValue<string>());
+        var csv = await (await owner.GetAsync($"{Api}/{id}/actions.csv")).Content.ReadAsStringAsync();
+        Assert.Contains("exercise: Cyber Coalition 2026, lesson 4: no phone list", csv, StringComparison.Ordinal);
+        Assert.Contains("incident: ", csv, StringComparison.Ordinal);
+
+        // Refused with the field and the reason, nothing added: an exercise id (there are no exercise records), an exercise
+        // without its lesson, a reference or an id without saying what it is, an over-long reference.
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { title = "E", sourceKind = "exercise", sourceId = Guid.NewGuid() }, "sourceId"),
+            (new { title = "E", sourceKind = "exercise", sourceReference = " " }, "sourceReference"),
+            (new { title = "E", sourceKind = "incident" }, "sourceId"),
+            (new { title = "E", sourceReference = "Cyber Coalition" }, "sourceKind"),
+            (new { title = "E", sourceId = incidentId }, "sourceKind"),
+            (new { title = "E", sourceKind = "exercise", sourceReference = new string('x', 301) }, "sourceReference"),
+        })
+        {
+            Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/actions", body)))[field]);
+        }
+
+        Assert.Equal(2, (await ActionsAsync(owner, id)).Count);
     }
 
     [Fact]
@@ -368,6 +399,24 @@ public abstract class PlanTests(NodeFixture fixture)
         read["funding"] = "own";
         await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{actionId}", read));
         Assert.Null((await RowAsync()).FundingProjectId);
+
+        // With the source also named in words, GET shows the kind and the words (not the link); sent back as read, the
+        // hidden link is still kept, and the words changed.
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            (await db.CapacityPlanActions.SingleAsync(a => a.Id == actionId)).SourceReference = "Their post-mortem, section 3";
+            await db.SaveChangesAsync();
+        }
+
+        read = (await ActionsAsync(owner, id)).Single(a => a["id"]!.GetValue<Guid>() == actionId);
+        Assert.Null(read["source"]);
+        Assert.Equal("incident", read["sourceKind"]!.GetValue<string>());
+        Assert.DoesNotContain(hiddenIncident.ToString(), read.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        read["sourceReference"] = "Their post-mortem, section 4";
+        await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{actionId}", read));
+        var after = await RowAsync();
+        Assert.Equal((ActionSourceKind.Incident, hiddenIncident, "Their post-mortem, section 4"), (after.SourceKind, after.SourceId, after.SourceReference));
     }
 
     [Fact]

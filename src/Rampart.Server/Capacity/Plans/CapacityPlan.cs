@@ -137,6 +137,12 @@ public sealed class PlanAction
     /// <summary>The source record's public id: a link, shown only to readers of that record.</summary>
     public Guid? SourceId { get; set; }
 
+    /// <summary>
+    /// What the action came from in words, when there is no record on this node to link (an exercise and its lesson, another
+    /// team's incident post-mortem) or beside the link; plan text, shown to every reader of the plan.
+    /// </summary>
+    public string? SourceReference { get; set; }
+
     /// <summary>The template it was made from, if any.</summary>
     public string? TemplateKey { get; set; }
 
@@ -265,6 +271,8 @@ public static class PlanLimits
     public const int TitleLength = 200;
     public const int TextLength = 4000;
     public const int OwnerLength = 200;
+
+    public const int SourceReferenceLength = 300;
     public const int MaxActions = 500;
     public const int MaxParametersPerAction = 20;
     public const int MaxDependencies = 50;
@@ -319,6 +327,7 @@ internal sealed class PlanActionConfiguration : IEntityTypeConfiguration<PlanAct
         b.Property(a => a.Title).HasMaxLength(PlanLimits.TitleLength);
         b.Property(a => a.Description).HasMaxLength(PlanLimits.TextLength);
         b.Property(a => a.Owner).HasMaxLength(PlanLimits.OwnerLength);
+        b.Property(a => a.SourceReference).HasMaxLength(PlanLimits.SourceReferenceLength);
         b.Property(a => a.Currency).HasMaxLength(3);
         b.Property(a => a.TemplateKey).HasMaxLength(64);
         b.Property(a => a.Budget).HasPrecision(18, 2);

@@ -26,11 +26,16 @@ public static class PlanCsv
                 a.StartDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), a.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 a.Budget?.ToString("0.##", CultureInfo.InvariantCulture), a.Currency, PlanEditing.Value(a.Funding), a.FundingProject?.Label,
                 string.Join("; ", a.DependsOn.Select(d => numbers.TryGetValue(d, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "")),
-                a.Source?.Label, a.Description,
+                Source(a), a.Description,
             };
             await writer.WriteLineAsync(string.Join(',', cells.Select(Quote)));
         }
     }
+
+    // "incident: INC-2026-0042 Ransomware at the water utility — lesson 3", "exercise: Cyber Coalition 2026, lesson 4".
+    private static string? Source(ActionView a) => a.SourceKind is { } kind
+        ? $"{PlanEditing.Value(kind)}: {string.Join(" — ", new[] { a.Source?.Label, a.SourceReference }.Where(x => x is not null))}"
+        : null;
 
     /// <summary>
     /// A cell: text starting with <c>= + - @</c>, a tab or a CR gets a leading apostrophe (CSV injection), and quoting

@@ -52,7 +52,8 @@ public sealed record ActionParameterRequest(string? ParameterId, int? TargetLeve
 /// sourceId when those are not given — so that an action read back, changed and sent again is accepted as it was.
 /// With <see cref="ModifiedAt"/> as read, a PUT made after someone else's change is a 409 (nothing changed); a body
 /// <see cref="Id"/> other than the address's is a 400. A funding project or source record the writer may not read
-/// (GET shows neither) is kept when the request names none.
+/// (GET shows neither) is kept when the request names none. <see cref="SourceReference"/> names the source in words: an
+/// exercise and its lesson (exercises are no records on this node), another team's post-mortem, or beside a linked incident.
 /// </summary>
 public sealed record ActionRequest(
     string? Title = null,
@@ -76,14 +77,15 @@ public sealed record ActionRequest(
     LinkedRecord? FundingProject = null,
     LinkedRecord? Source = null,
     DateTimeOffset? CreatedAt = null,
-    DateTimeOffset? ModifiedAt = null)
+    DateTimeOffset? ModifiedAt = null,
+    string? SourceReference = null)
 {
     /// <summary>fundingProjectId, sourceKind and sourceId, from the linked records as read when not given themselves.</summary>
     public ActionRequest WithLinksAsRead() => this with
     {
         FundingProjectId = FundingProjectId ?? (FundingProject is { Kind: "project" } project ? project.Id : null),
         SourceKind = SourceKind ?? (SourceId is null && Source is { Kind: "incident" } ? ActionSourceKind.Incident : null),
-        SourceId = SourceId ?? (SourceKind is null && Source is { Kind: "incident" } source ? source.Id : null),
+        SourceId = SourceId ?? (SourceKind is null or ActionSourceKind.Incident && Source is { Kind: "incident" } source ? source.Id : null),
     };
 }
 
@@ -749,8 +751,10 @@ public sealed class PlanEditing(
             keptProject = true;
         }
 
+        // The same for a source incident: GET shows the kind only beside a reference or a readable link, so a request naming
+        // no source id, and no kind or the stored one, keeps the link it could not see.
         var keptSource = false;
-        if (action is { SourceKind: { } storedKind, SourceId: { } storedSource } && request.SourceKind is null && request.SourceId is null
+        if (action is { SourceKind: { } storedKind, SourceId: { } storedSource } && request.SourceId is null && (request.SourceKind is null || request.SourceKind == storedKind)
             && (storedKind != ActionSourceKind.Incident || await incidents.FindAsync(caller, storedSource, cancellationToken) is null))
         {
             request = request with { SourceKind = storedKind, SourceId = storedSource };
@@ -854,27 +858,38 @@ public sealed class PlanEditing(
             errors.Add(projectField, "Only with donor-project funding.");
         }
 
-        // Source record: a link, to a record the caller reads now.
-        if (request.SourceKind is null != request.SourceId is null)
+        // Source: a link to a record the caller reads now, and/or the source in words.
+        errors.SingleLine("sourceReference", request.SourceReference, PlanLimits.SourceReferenceLength, required: false);
+        var reference = string.IsNullOrWhiteSpace(request.SourceReference) ? null : request.SourceReference.Trim();
+        if (request.SourceKind is null)
         {
-            errors.Add(request.SourceKind is null ? "sourceKind" : "sourceId", "Give both sourceKind and sourceId, or neither.");
-        }
-        else if (request.SourceKind is { } sourceKind && !keptSource)
-        {
-            if (sourceKind == ActionSourceKind.Incident)
+            if (request.SourceId is not null || reference is not null)
             {
-                if (await incidents.FindAsync(caller, request.SourceId!.Value, cancellationToken) is null)
+                errors.Add("sourceKind", "Say what the source is: incident or exercise.");
+            }
+        }
+        else if (request.SourceKind is not (ActionSourceKind.Incident or ActionSourceKind.Exercise))
+        {
+            errors.Add("sourceKind", "incident or exercise.");
+        }
+        else if (!keptSource)
+        {
+            if (request.SourceKind == ActionSourceKind.Exercise && request.SourceId is not null)
+            {
+                errors.Add("sourceId", "This node has no exercise records to link: name the exercise and its lesson in sourceReference.");
+            }
+            else if (request.SourceId is { } incidentId)
+            {
+                if (await incidents.FindAsync(caller, incidentId, cancellationToken) is null)
                 {
                     errors.Add("sourceId", "No incident with this id that you may read.");
                 }
             }
-            else if (sourceKind == ActionSourceKind.Exercise)
+            else if (reference is null)
             {
-                errors.Add("sourceKind", "This node has no exercise records yet: link an incident, or describe the lesson in the description.");
-            }
-            else
-            {
-                errors.Add("sourceKind", "incident or exercise.");
+                errors.Add(request.SourceKind == ActionSourceKind.Exercise ? "sourceReference" : "sourceId", request.SourceKind == ActionSourceKind.Exercise
+                    ? "Name the exercise and its lesson."
+                    : "Link an incident you may read (sourceId), or name it (sourceReference).");
             }
         }
 
@@ -972,6 +987,7 @@ public sealed class PlanEditing(
         action.FundingProjectId = r.FundingProjectId;
         action.SourceKind = r.SourceKind;
         action.SourceId = r.SourceId;
+        action.SourceReference = string.IsNullOrWhiteSpace(r.SourceReference) ? null : r.SourceReference.Trim();
         action.TemplateKey = valid.TemplateKey;
         action.ModifiedAt = now;
         // Rows whose key stays are changed in place (a removed and re-added key would be two tracked rows with one key).

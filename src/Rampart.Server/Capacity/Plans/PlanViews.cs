@@ -48,6 +48,8 @@ public sealed record ActionView(
     LinkedRecord? FundingProject,
     IReadOnlyList<Guid> DependsOn,
     LinkedRecord? Source,
+    ActionSourceKind? SourceKind,
+    string? SourceReference,
     string? TemplateKey,
     DateTimeOffset CreatedAt,
     DateTimeOffset ModifiedAt);
@@ -129,14 +131,23 @@ public sealed class PlanViews(PlanQueries plans, ProjectQueries projects, Incide
         }
 
         var today = Today;
-        return actions.Select(a => new ActionView(a.Id, a.Number, a.Title, a.Description,
-            a.Parameters.OrderBy(p => p.ParameterId, StringComparer.Ordinal).Select(p => new ActionParameterView(p.ParameterId, p.TargetLevel)).ToList(),
-            a.Owner, a.StartDate, a.DueDate, a.Status, PlanProgress.IsOverdue(a, today), a.Budget, a.Currency, a.Funding,
-            a.FundingProjectId is { } pid && projectLabels.GetValueOrDefault(pid) is { } title ? new LinkedRecord("project", pid, title) : null,
-            a.Dependencies.Select(d => d.DependsOnId).ToList(),
-            a.SourceKind == ActionSourceKind.Incident && a.SourceId is { } sid && incidentLabels.GetValueOrDefault(sid) is { } label ? new LinkedRecord("incident", sid, label) : null,
-            a.TemplateKey, a.CreatedAt, a.ModifiedAt)).ToList();
+        return actions.Select(a =>
+        {
+            var source = SourceOf(a, incidentLabels);
+            return new ActionView(a.Id, a.Number, a.Title, a.Description,
+                a.Parameters.OrderBy(p => p.ParameterId, StringComparer.Ordinal).Select(p => new ActionParameterView(p.ParameterId, p.TargetLevel)).ToList(),
+                a.Owner, a.StartDate, a.DueDate, a.Status, PlanProgress.IsOverdue(a, today), a.Budget, a.Currency, a.Funding,
+                a.FundingProjectId is { } pid && projectLabels.GetValueOrDefault(pid) is { } title ? new LinkedRecord("project", pid, title) : null,
+                a.Dependencies.Select(d => d.DependsOnId).ToList(),
+                source,
+                // The kind says what the linked record or the reference is; alone it would tell of a link this reader may not follow.
+                source is not null || a.SourceReference is not null ? a.SourceKind : null, a.SourceReference,
+                a.TemplateKey, a.CreatedAt, a.ModifiedAt);
+        }).ToList();
     }
+
+    private static LinkedRecord? SourceOf(PlanAction a, Dictionary<Guid, string?> incidentLabels) =>
+        a.SourceKind == ActionSourceKind.Incident && a.SourceId is { } sid && incidentLabels.GetValueOrDefault(sid) is { } label ? new LinkedRecord("incident", sid, label) : null;
 
     /// <summary>Progress, overdue and the expected maturity: current levels from the source assessment and minimums from the profile, each only when this reader may read it.</summary>
     public async Task<ProgressView> ProgressAsync(ReadPlan read, Caller caller, IReadOnlyList<string> order, CancellationToken cancellationToken)

@@ -1700,6 +1700,10 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<int?>("SourceKind")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SourceReference")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<DateOnly?>("StartDate")
                         .HasColumnType("date");
 

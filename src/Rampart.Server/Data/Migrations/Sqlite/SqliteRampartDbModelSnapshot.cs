@@ -1689,6 +1689,10 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<int?>("SourceKind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SourceReference")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly?>("StartDate")
                         .HasColumnType("TEXT");
 
