@@ -57,8 +57,8 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         {
             var services = scope.ServiceProvider;
             projectId = (await services.GetRequiredService<ProjectEditing>().CreateAsync(analyst.Caller, new ProjectRequest(
-                projectTitle, Status: ProjectStatus.Ongoing, Start: "2025-03", Themes: [ProjectTheme.CultureAndSkills], Countries: ["AL", "XK"],
-                Summary: "Training incident handlers of three national CERTs.", Visibility: ProjectVisibility.Network), default)).Id;
+                projectTitle, Status: ProjectStatus.Ongoing, Start: "2025-03", End: "2026-12", Themes: [ProjectTheme.CultureAndSkills], Countries: ["AL", "XK"],
+                Summary: "Training incident handlers of three national CERTs.", Budget: 250_000, Currency: "EUR", Visibility: ProjectVisibility.Network), default)).Id;
             var plans = services.GetRequiredService<PlanEditing>();
             var ownPlan = await plans.CreateAsync(analyst.Caller, new PlanRequest("Our 2027 plan"), default);
             await plans.AddActionAsync(analyst.Caller, ownPlan.Id, new ActionRequest("Train the incident handlers", Funding: FundingSource.DonorProject, FundingProjectId: projectId),
@@ -83,6 +83,15 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await Expect(page.Locator("h1")).ToHaveTextAsync("Capacity-building projects");
         await Expect(page.Locator("main")).ToContainTextAsync(projectTitle);
         problems.AddRange(await AxeAsync(page, "projects"));
+        // The timeline tab: one bar per project, from its first to its last month.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Timeline" }).ClickAsync();
+        await Expect(page.Locator("#project-timeline svg title", new() { HasTextString = projectTitle })).ToHaveTextAsync($"{projectTitle} (2025-03 – 2026-12)");
+        await Expect(page.Locator("#project-timeline svg text", new() { HasTextString = "2026" })).ToHaveCountAsync(1);
+        // Where the funding goes: the budget counts in full in each of the project's countries, per currency.
+        await OpenAsync(page, "/capacity/projects/funding");
+        var euro = page.Locator("#funding-EUR");
+        await Expect(euro.Locator("svg title")).ToHaveTextAsync(["AL: 250,000 EUR (1)", "XK: 250,000 EUR (1)"]);
+        problems.AddRange(await AxeAsync(page, "project funding"));
 
         await OpenAsync(page, $"/capacity/projects/{projectId}");
         await Expect(page.Locator("h1")).ToHaveTextAsync(projectTitle);
