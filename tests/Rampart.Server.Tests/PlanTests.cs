@@ -325,6 +325,16 @@ public abstract class PlanTests(NodeFixture fixture)
         Assert.Contains("exercise: Cyber Coalition 2026, lesson 4: no phone list", csv, StringComparison.Ordinal);
         Assert.Contains("incident: ", csv, StringComparison.Ordinal);
 
+        // Another organisation's incident is refused exactly as an unknown id: nothing tells it exists.
+        var theirIncident = await OkJsonAsync(await Node.Client(Node.Outsider).PostAsync("/api/incidents", new Dictionary<string, object?>
+        {
+            ["title"] = "Their own incident", ["summary"] = "Theirs.", ["tlp"] = "amber", ["severity"] = "low",
+            ["sector"] = "drinking-water", ["countries"] = Albania, ["classifications"] = new[] { new { category = "malicious-code", type = "infected-system" } },
+        }), HttpStatusCode.Created);
+        var hidden = await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/actions", new { title = "H", sourceKind = "incident", sourceId = Guid.Parse(theirIncident["id"]!.GetValue<string>()) }));
+        var unknown = await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/actions", new { title = "H", sourceKind = "incident", sourceId = Guid.NewGuid() }));
+        Assert.Equal(unknown.ToJsonString(), hidden.ToJsonString());
+
         // Refused with the field and the reason, nothing added: an exercise id (there are no exercise records), an exercise
         // without its lesson, a reference or an id without saying what it is, an over-long reference.
         foreach (var (body, field) in new (object, string)[]
@@ -417,6 +427,30 @@ public abstract class PlanTests(NodeFixture fixture)
         await OkJsonAsync(await owner.PutAsync($"{Api}/{id}/actions/{actionId}", read));
         var after = await RowAsync();
         Assert.Equal((ActionSourceKind.Incident, hiddenIncident, "Their post-mortem, section 4"), (after.SourceKind, after.SourceId, after.SourceReference));
+
+        // Whether a hidden link is there never changes the answer (review s13 F1): a kind without id or words, or words
+        // without a kind, are refused on this action exactly as on one without any source, and change nothing.
+        var plain = (await ActionsAsync(owner, id)).Single(a => a["id"]!.GetValue<Guid>() == otherId);
+        foreach (var (change, field) in new (Action<JsonNode>, string)[]
+        {
+            (a => { a["sourceKind"] = "incident"; a["sourceReference"] = null; }, "sourceId"),
+            (a => { a["sourceKind"] = null; a["sourceReference"] = "x"; }, "sourceKind"),
+        })
+        {
+            var answers = new List<string>();
+            foreach (var target in new[] { (await ActionsAsync(owner, id)).Single(a => a["id"]!.GetValue<Guid>() == actionId), plain })
+            {
+                var body = target.DeepClone();
+                change(body);
+                var errors = await BadRequestAsync(await owner.PutAsync($"{Api}/{id}/actions/{target["id"]}", body));
+                answers.Add(errors.ToJsonString());
+                Assert.NotNull(errors[field]);
+            }
+
+            Assert.Equal(answers[0], answers[1]);
+        }
+
+        Assert.Equal((ActionSourceKind.Incident, hiddenIncident, "Their post-mortem, section 4"), ((await RowAsync()).SourceKind, (await RowAsync()).SourceId, (await RowAsync()).SourceReference));
     }
 
     [Fact]

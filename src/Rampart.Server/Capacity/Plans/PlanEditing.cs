@@ -752,13 +752,14 @@ public sealed class PlanEditing(
         }
 
         // The same for a source incident: GET shows the kind only beside a reference or a readable link, so a request naming
-        // no source id, and no kind or the stored one, keeps the link it could not see.
-        var keptSource = false;
+        // no source id, and no kind or the stored one, keeps the link it could not see. The source is validated as sent
+        // (below, on `sent`): whether a hidden link is kept never turns a refusal into an acceptance, so a writer cannot
+        // probe for a link GET does not show them (review s13 F1).
+        var sent = request;
         if (action is { SourceKind: { } storedKind, SourceId: { } storedSource } && request.SourceId is null && (request.SourceKind is null || request.SourceKind == storedKind)
             && (storedKind != ActionSourceKind.Incident || await incidents.FindAsync(caller, storedSource, cancellationToken) is null))
         {
             request = request with { SourceKind = storedKind, SourceId = storedSource };
-            keptSource = true;
         }
 
         var template = request.TemplateKey is null ? null : PlanTemplates.Find(request.TemplateKey);
@@ -858,39 +859,36 @@ public sealed class PlanEditing(
             errors.Add(projectField, "Only with donor-project funding.");
         }
 
-        // Source: a link to a record the caller reads now, and/or the source in words.
-        errors.SingleLine("sourceReference", request.SourceReference, PlanLimits.SourceReferenceLength, required: false);
-        var reference = string.IsNullOrWhiteSpace(request.SourceReference) ? null : request.SourceReference.Trim();
-        if (request.SourceKind is null)
+        // Source: a link to a record the caller reads now, and/or the source in words — checked as the request sent it.
+        errors.SingleLine("sourceReference", sent.SourceReference, PlanLimits.SourceReferenceLength, required: false);
+        var reference = string.IsNullOrWhiteSpace(sent.SourceReference) ? null : sent.SourceReference.Trim();
+        if (sent.SourceKind is null)
         {
-            if (request.SourceId is not null || reference is not null)
+            if (sent.SourceId is not null || reference is not null)
             {
                 errors.Add("sourceKind", "Say what the source is: incident or exercise.");
             }
         }
-        else if (request.SourceKind is not (ActionSourceKind.Incident or ActionSourceKind.Exercise))
+        else if (sent.SourceKind is not (ActionSourceKind.Incident or ActionSourceKind.Exercise))
         {
             errors.Add("sourceKind", "incident or exercise.");
         }
-        else if (!keptSource)
+        else if (sent.SourceKind == ActionSourceKind.Exercise && sent.SourceId is not null)
         {
-            if (request.SourceKind == ActionSourceKind.Exercise && request.SourceId is not null)
+            errors.Add("sourceId", "This node has no exercise records to link: name the exercise and its lesson in sourceReference.");
+        }
+        else if (sent.SourceId is { } incidentId)
+        {
+            if (await incidents.FindAsync(caller, incidentId, cancellationToken) is null)
             {
-                errors.Add("sourceId", "This node has no exercise records to link: name the exercise and its lesson in sourceReference.");
+                errors.Add("sourceId", "No incident with this id that you may read.");
             }
-            else if (request.SourceId is { } incidentId)
-            {
-                if (await incidents.FindAsync(caller, incidentId, cancellationToken) is null)
-                {
-                    errors.Add("sourceId", "No incident with this id that you may read.");
-                }
-            }
-            else if (reference is null)
-            {
-                errors.Add(request.SourceKind == ActionSourceKind.Exercise ? "sourceReference" : "sourceId", request.SourceKind == ActionSourceKind.Exercise
-                    ? "Name the exercise and its lesson."
-                    : "Link an incident you may read (sourceId), or name it (sourceReference).");
-            }
+        }
+        else if (reference is null)
+        {
+            errors.Add(sent.SourceKind == ActionSourceKind.Exercise ? "sourceReference" : "sourceId", sent.SourceKind == ActionSourceKind.Exercise
+                ? "Name the exercise and its lesson."
+                : "Link an incident you may read (sourceId), or name it (sourceReference).");
         }
 
         // Dependencies: actions of this plan, not itself, and no cycle once this action's are replaced.
