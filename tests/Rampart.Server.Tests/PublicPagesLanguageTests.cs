@@ -30,7 +30,7 @@ public sealed partial class PublicPagesLanguageTests(SqliteNode fixture) : IClas
     {
         var translatedCulture = culture == "sr-Cyrl" ? "sr-Latn" : culture;
         var texts = new List<string>();
-        foreach (var set in new[] { "Shell", "MudBlazor" })
+        foreach (var set in new[] { "Shell", "MudBlazor", "CapacityTexts", "TrainingTexts" })
         {
             var english = Load(set, "en");
             var translated = Load(set, translatedCulture);
@@ -48,10 +48,12 @@ public sealed partial class PublicPagesLanguageTests(SqliteNode fixture) : IClas
     {
         var published = await PublishedNoteAsync();
         var intel = await PublishedIntelAsync();
+        var project = await PublicProjectAsync();
         var pages = new[]
         {
             "/account/login", "/account/denied", "/no/such/page", "/public", "/public?q=nothing-matches-this",
             $"/public/notes/{published}", "/public/intel", $"/public/intel/{intel}", $"/public/intel/indicator--{Guid.NewGuid()}",
+            "/public/projects", $"/public/projects/{project}", $"/public/projects/{Guid.NewGuid()}", "/verify", "/verify/ABCD-EFGH-JKMN-PQRS",
         };
         var english = EnglishThatMustNotShow(culture);
         var problems = new List<string>();
@@ -110,6 +112,18 @@ public sealed partial class PublicPagesLanguageTests(SqliteNode fixture) : IClas
         var note = await scope.ServiceProvider.GetRequiredService<NoteEditing>()
             .CreateAsync(owner, new NoteRequest("Phishing wave", "Block the sender.", Tlp.Clear, Audience.Network, Published: true), default);
         return note.Id;
+    }
+
+    private async Task<Guid> PublicProjectAsync()
+    {
+        await using var scope = fixture.Node.Factory.Services.CreateAsyncScope();
+        var owner = new Caller(fixture.Node.Owner.UserId, fixture.Node.OwnerOrg, Role.Analyst, new HashSet<Guid>());
+        var project = await scope.ServiceProvider.GetRequiredService<Rampart.Server.Capacity.Projects.ProjectEditing>().CreateAsync(owner,
+            new Rampart.Server.Capacity.Projects.ProjectRequest("CERT skills for the Western Balkans", Status: Rampart.Server.Capacity.Projects.ProjectStatus.Ongoing,
+                Start: "2025-03", End: "2026-12", Themes: [Rampart.Server.Capacity.Projects.ProjectTheme.CultureAndSkills], Countries: ["AL", "XK"],
+                Summary: "Training incident handlers of three national CERTs.", Budget: 250_000, Currency: "EUR",
+                Visibility: Rampart.Server.Capacity.Projects.ProjectVisibility.Public), default);
+        return project.Id;
     }
 
     private async Task<string> PublishedIntelAsync()
