@@ -151,6 +151,14 @@ public sealed class CapacityJourneyTests : IClassFixture<BrowserNode>
         await page.ClickAsync("#save-action");
         await Expect(page.Locator("#action-source-1")).ToHaveTextAsync("Exercise lesson: Cyber Coalition 2026, lesson 4");
         problems.AddRange(await AxeAsync(page, "plan page"));
+
+        // The list of assessments draws the organisation's history: a point per category for the finished assessment
+        // (T: T-4 at 4 over ten T parameters, unrated counting as 0, is a mean of 0.4).
+        await OpenAsync(page, "/capacity/maturity");
+        var history = page.Locator("#maturity-history svg.sim3-history circle title");
+        await Expect(history).ToHaveCountAsync(4);
+        await Expect(page.Locator("#maturity-history svg.sim3-history circle title", new() { HasTextString = $"T {today:yyyy-MM-dd}: 0.4" })).ToHaveCountAsync(1);
+        problems.AddRange(await AxeAsync(page, "assessment list"));
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

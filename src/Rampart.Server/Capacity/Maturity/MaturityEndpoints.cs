@@ -402,7 +402,7 @@ public static class MaturityEndpoints
         _ => throw RequestErrors.One("category", "One of o, h, t, p (or none for all categories)."),
     };
 
-    private static async Task<(string Key, IReadOnlyList<Sim3Parameter> Parameters)> ModelAsync(string? model, MaturityModels models, CancellationToken ct)
+    internal static async Task<(string Key, IReadOnlyList<Sim3Parameter> Parameters)> ModelAsync(string? model, MaturityModels models, CancellationToken ct)
     {
         var key = model ?? Sim3Model.V2Interim;
         if (key.Length > MaturityLimits.KeyLength || await models.FindAsync(key, CultureInfo.InvariantCulture, ct) is not { } view)

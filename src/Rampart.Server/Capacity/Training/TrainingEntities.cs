@@ -423,6 +423,8 @@ internal sealed class TrainingCourseProfileConfiguration : IEntityTypeConfigurat
         b.Property(x => x.FrameworkKey).HasMaxLength(TrainingLimits.KeyLength);
         b.Property(x => x.ProfileId).HasMaxLength(TrainingLimits.KeyLength);
         b.HasOne<EcsfProfile>().WithMany().HasForeignKey(x => new { x.FrameworkKey, x.ProfileId }).OnDelete(DeleteBehavior.Restrict);
+        // GET /courses?profile= filters on the profile id alone (as ?topic= and ?item= have their own indexes).
+        b.HasIndex(x => new { x.ProfileId, x.CourseRecordId });
     }
 }
 

@@ -7538,6 +7538,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("FrameworkKey", "ProfileId");
 
+                    b.HasIndex("ProfileId", "CourseRecordId");
+
                     b.ToTable("TrainingCourseProfiles", (string)null);
                 });
 

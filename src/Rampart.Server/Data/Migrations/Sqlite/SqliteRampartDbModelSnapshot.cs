@@ -7523,6 +7523,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("FrameworkKey", "ProfileId");
 
+                    b.HasIndex("ProfileId", "CourseRecordId");
+
                     b.ToTable("TrainingCourseProfiles", (string)null);
                 });
 
