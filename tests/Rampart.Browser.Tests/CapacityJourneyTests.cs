@@ -145,8 +145,13 @@ public sealed class CapacityJourneyTests : IClassFixture<BrowserNode>
         await Expect(page.Locator("#action-1")).ToContainTextAsync("Overdue");
         await Expect(page.Locator("#action-1")).ToContainTextAsync("Duty team");
         // The action came from an exercise lesson: exercises are no records here, so the lesson is named in words.
+        // (Each step waits for the server's render of the one before: the form is rebuilt when editing starts, and the
+        // words field appears once the kind is chosen.)
+        await Expect(page.Locator("#action-form-title")).ToHaveTextAsync("Add action");
         await page.ClickAsync("#edit-action-1");
+        await Expect(page.Locator("#action-form-title")).ToContainTextAsync("Edit action");
         await page.SelectOptionAsync("#action-source-kind", "Exercise");
+        await Expect(page.Locator("#action-source-reference")).ToBeVisibleAsync();
         await page.FillAsync("#action-source-reference", "Cyber Coalition 2026, lesson 4");
         await page.ClickAsync("#save-action");
         await Expect(page.Locator("#action-source-1")).ToHaveTextAsync("Exercise lesson: Cyber Coalition 2026, lesson 4");
