@@ -209,6 +209,9 @@ public static class Sim3Model
         new("H-7", Sim3RelationKind.CollaboratesWith, "O-9"),
     ];
 
+    private static readonly Sim3Relation[] Version1Relations =
+        [.. RelationTable.Where(r => Version1.Parameters.Any(p => p.Id == r.From) && Version1.Parameters.Any(p => p.Id == r.To))];
+
     /// <summary>
     /// The relations between parameters of a model version known to the node on first start: the 23 of the SIM3 data
     /// file for v2 interim, the same without O-6 for v1 (whose other ids are the same parameters). A version added
@@ -217,7 +220,7 @@ public static class Sim3Model
     public static IReadOnlyList<Sim3Relation> RelationsOf(string modelKey) => modelKey switch
     {
         V2Interim => RelationTable,
-        V1 => [.. RelationTable.Where(r => Version1.Parameters.Any(p => p.Id == r.From) && Version1.Parameters.Any(p => p.Id == r.To))],
+        V1 => Version1Relations,
         _ => [],
     };
 }
