@@ -176,4 +176,79 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await Expect(otherPage.Locator("body")).Not.ToContainTextAsync("incident-policy.pdf");
         await Expect(otherPage.Locator("body")).Not.ToContainTextAsync("E. Assessor");
     }
+
+    [Fact]
+    public async Task Sharing_AnAnalystSharesAFinishedAssessmentAndAPlanWithAnotherTeam_ConfirmsTheWidening_ThatTeamThenReadsThem()
+    {
+        await Seeds.OrganisationAsync(node, "CPS", "Team Capacity Sharing");
+        await Seeds.OrganisationAsync(node, "CPR", "Team Capacity Reader");
+        var analyst = await Seeds.UserAsync(node, "analyst@cps.test", Role.Analyst, "CPS");
+        var reader = await Seeds.UserAsync(node, "analyst@cpr.test", Role.Analyst, "CPR");
+        Guid assessmentId, planId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var maturity = scope.ServiceProvider.GetRequiredService<MaturityEditing>();
+            assessmentId = (await maturity.CreateAsync(analyst.Caller,
+                new AssessmentRequest(Sim3Model.V2Interim, AssessmentType.SelfAssessment, new DateOnly(2026, 11, 5), "S. Sharer"), default)).Id;
+            await maturity.SaveDraftAsync(analyst.Caller, assessmentId, new DraftRequest(Ratings: [new Rampart.Server.Capacity.Maturity.RatingRequest("O-1", 2)]), default);
+            await maturity.FinishAsync(analyst.Caller, assessmentId, default);
+            planId = (await scope.ServiceProvider.GetRequiredService<PlanEditing>().CreateAsync(analyst.Caller, new PlanRequest("Plan to share with CPR"), default)).Id;
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, analyst);
+        await OpenAsync(page, $"/capacity/maturity/{assessmentId}");
+        await Expect(page.Locator("#assessment-sharing-now")).ToContainTextAsync("Own organisation only");
+
+        // Recipients: the other team. Cancelling the confirmation changes nothing; confirming shares it.
+        await page.ClickAsync("#assessment-sharing-open");
+        await page.Locator("#assessment-tlp").SelectOptionAsync("Amber");
+        await page.Locator("#assessment-audience").SelectOptionAsync("Recipients");
+        await page.Locator("#assessment-recipients label", new() { HasTextString = "CPR" }).Locator("input").CheckAsync();
+        await page.ClickAsync("#assessment-sharing-save");
+        await Expect(page.Locator("#confirm-object")).ToContainTextAsync("TLP:AMBER");
+        await page.ClickAsync("#confirm-cancel");
+        await Expect(page.Locator("#assessment-sharing-now")).ToContainTextAsync("Own organisation only");
+        await page.ClickAsync("#assessment-sharing-save");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#assessment-sharing-now")).ToContainTextAsync("Recipients");
+        await Expect(page.Locator("#assessment-sharing-now")).ToContainTextAsync("CPR");
+        var problems = (await AxeAsync(page, "assessment sharing")).ToList();
+
+        await OpenAsync(page, $"/capacity/plans/{planId}");
+        await page.ClickAsync("#plan-sharing-open");
+        await page.Locator("#plan-tlp").SelectOptionAsync("Amber");
+        await page.Locator("#plan-audience").SelectOptionAsync("Recipients");
+        await page.Locator("#plan-recipients label", new() { HasTextString = "CPR" }).Locator("input").CheckAsync();
+        await page.ClickAsync("#plan-sharing-save");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#plan-sharing-now")).ToContainTextAsync("CPR");
+        problems.AddRange(await AxeAsync(page, "plan sharing"));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        // The other team reads both, and may not change who reads them.
+        await using var otherContext = await Seeds.ContextAsync(node);
+        var otherPage = await otherContext.NewPageAsync();
+        otherPage.SetDefaultTimeout(60_000);
+        otherPage.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(otherPage, reader);
+        await OpenAsync(otherPage, $"/capacity/maturity/{assessmentId}");
+        await Expect(otherPage.Locator("#level-O-1")).ToHaveTextAsync("2");
+        await Expect(otherPage.Locator("#assessment-sharing-open")).ToHaveCountAsync(0);
+        await OpenAsync(otherPage, $"/capacity/plans/{planId}");
+        await Expect(otherPage.Locator("#plan-title")).ToHaveTextAsync("Plan to share with CPR");
+        await Expect(otherPage.Locator("#plan-sharing-open")).ToHaveCountAsync(0);
+
+        // Narrowing back (no confirmation needed): the other team gets the not-found page.
+        await OpenAsync(page, $"/capacity/maturity/{assessmentId}");
+        await page.ClickAsync("#assessment-sharing-open");
+        await page.Locator("#assessment-audience").SelectOptionAsync("Organisation");
+        await page.ClickAsync("#assessment-sharing-save");
+        await Expect(page.Locator("#assessment-sharing-now")).ToContainTextAsync("Own organisation only");
+        var response = await otherPage.GotoAsync($"/capacity/maturity/{assessmentId}");
+        Assert.Equal(404, response!.Status);
+    }
 }

@@ -335,6 +335,78 @@ public abstract class MaturityTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Sharing_AfterFinishing_TheNamedOrganisationReadsIt_OthersAndAdministratorsStillDoNot()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await AssessmentAsync(owner);
+        await SaveAsync(owner, id, new { parameterId = "O-1", level = 3 });
+        await OkJsonAsync(await owner.PostAsync($"{Api}/assessments/{id}/finish", new { }));
+        var recipient = Node.Client(Node.Recipient);
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}")).StatusCode);
+
+        Person otherOrgAdmin;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            otherOrgAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{Guid.NewGuid():N}@outside.test", Role.OrgAdmin);
+        }
+
+        var toRecipient = new { tlp = "amber", audiences = new[] { new { kind = "organisation", organisationId = Node.RecipientOrg } } };
+        // Nobody but the assessed organisation's writers changes who reads it: those who cannot read it get 404, its own viewer 403.
+        foreach (var person in new[] { Node.Recipient, Node.Outsider, otherOrgAdmin, Node.NodeAdmin })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(person).PutAsync($"{Api}/assessments/{id}/sharing", toRecipient)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.OwnerViewer).PutAsync($"{Api}/assessments/{id}/sharing", toRecipient)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}")).StatusCode);
+
+        // A finished assessment is shared as it is (its levels stay frozen).
+        var shared = await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{id}/sharing", toRecipient));
+        Assert.Equal("amber", shared["tlp"]!.GetValue<string>());
+        Assert.Equal("finished", shared["status"]!.GetValue<string>());
+        var read = await OkJsonAsync(await recipient.GetAsync($"{Api}/assessments/{id}"));
+        Assert.Equal(3, LevelsOf(read)["O-1"]);
+        var history = await OkJsonAsync(await recipient.GetAsync($"{Api}/history?organisationId={Node.OwnerOrg}"));
+        Assert.Contains(history["items"]!.AsArray(), h => h!["assessmentId"]!.GetValue<Guid>() == id);
+        // Reading is not writing: the recipient neither reshares nor edits it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await recipient.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "green", audiences = new[] { new { kind = "network" } } })).StatusCode);
+        foreach (var person in new[] { Node.Member, Node.SameCountry, Node.Outsider, otherOrgAdmin, Node.NodeAdmin })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(person).GetAsync($"{Api}/assessments/{id}")).StatusCode);
+        }
+
+        // Bad input names the field and changes nothing: the network is not an audience at AMBER; an unknown TLP.
+        var wide = await owner.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "amber", audiences = new[] { new { kind = "network" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, wide.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(wide))["errors"]!["audiences[0]"]);
+        var badTlp = await owner.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "purple" });
+        Assert.Equal(HttpStatusCode.BadRequest, badTlp.StatusCode);
+        Assert.Equal("amber", (await OkJsonAsync(await recipient.GetAsync($"{Api}/assessments/{id}")))["tlp"]!.GetValue<string>());
+
+        // Narrowing back to the own organisation: the recipient no longer reads it, by any path.
+        await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "red", audiences = Array.Empty<object>() }));
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}/radar.svg")).StatusCode);
+        var after = await OkJsonAsync(await recipient.GetAsync($"{Api}/history?organisationId={Node.OwnerOrg}"));
+        Assert.DoesNotContain(after["items"]!.AsArray(), h => h!["assessmentId"]!.GetValue<Guid>() == id);
+    }
+
+    [Fact]
+    public async Task Sharing_OfAPeerReview_AlwaysKeepsTheReviewer()
+    {
+        var owner = Node.Client(Node.Owner);
+        var peer = await AssessmentAsync(owner, new { modelKey = "sim3-v2-interim", type = "peer-review", date = "2026-11-03", reviewerOrganisationId = Node.RecipientOrg });
+        var narrowed = await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{peer}/sharing", new { audiences = Array.Empty<object>() }));
+        Assert.Contains(narrowed["audiences"]!.AsArray(), a => a!["organisationId"]?.GetValue<Guid>() == Node.RecipientOrg);
+        // The reviewer still enters its levels.
+        await SaveAsync(Node.Client(Node.Recipient), peer, new { parameterId = "O-1", level = 1 });
+        // Sharing it with the community as well keeps the reviewer beside the community.
+        var wider = await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{peer}/sharing", new { tlp = "amber", audiences = new[] { new { kind = "community", communityId = Node.Community } } }));
+        Assert.Equal(2, wider["audiences"]!.AsArray().Count);
+        Assert.Equal("combined", wider["audience"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ReadOnly_Viewer_CannotWrite()
     {
         var id = await AssessmentAsync(Node.Client(Node.Owner));

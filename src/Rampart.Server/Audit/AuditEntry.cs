@@ -276,6 +276,8 @@ public enum AuditEvent
     MaturityAssessmentReopened = 1213,
     /// <summary>A draft assessment was deleted.</summary>
     MaturityAssessmentDeleted = 1214,
+    /// <summary>Who reads an assessment version changed (detail: TLP and number of audience entries before and after).</summary>
+    MaturityAssessmentSharingChanged = 1215,
     /// <summary>A target profile was created or a new version of it saved.</summary>
     MaturityProfileSaved = 1220,
     /// <summary>An organisation opted in or out of the regional comparison.</summary>

@@ -28,6 +28,12 @@ public sealed record RatingRequest(string? ParameterId, int? Level, string? Comm
 /// <summary>Saving a draft: optionally new date and assessors, and the parameters to set (others keep their values).</summary>
 public sealed record DraftRequest(DateOnly? Date = null, string? Assessors = null, IReadOnlyList<RatingRequest?>? Ratings = null);
 
+/// <summary>
+/// A new distribution for one assessment version: TLP (unchanged when absent) and audience entries (unchanged when absent;
+/// an empty list = the own organisation only). A peer review's reviewer organisation always stays.
+/// </summary>
+public sealed record AssessmentSharingRequest(Tlp? Tlp = null, IReadOnlyList<AudienceEntry>? Audiences = null);
+
 /// <summary>A target profile: name, model version, minimum level per parameter; network-wide only by node administrators.</summary>
 public sealed record ProfileRequest(string? Name, string? ModelKey, IReadOnlyDictionary<string, int?>? Levels, bool Network = false);
 
@@ -119,6 +125,53 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         db.MaturityAssessments.Add(assessment);
         await sharing.ApplyAsync(record, tlp, entries, published: false, cancellationToken);
         audit.Record(AuditEvent.MaturityAssessmentCreated, caller, $"maturity-assessment:{assessment.Id}", detail: $"{type} {tlp.Label()}");
+        await db.SaveChangesAsync(cancellationToken);
+        return assessment;
+    }
+
+    /// <summary>
+    /// Changes who reads one assessment version (draft or finished: the distribution is not its content, and a finished
+    /// assessment is what an organisation shares with a donor, a peer or the network). Writers of the assessed organisation
+    /// only (403 for other readers, null when the caller cannot read it). A peer review's reviewer organisation always keeps
+    /// its entry. Other versions of the series keep theirs; reopening copies the distribution of the version reopened.
+    /// </summary>
+    public async Task<MaturityAssessment?> ChangeSharingAsync(Caller caller, Guid id, AssessmentSharingRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var assessment = await access.Readable(db.MaturityAssessments.Include(a => a.Record), caller).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (assessment is null)
+        {
+            return null;
+        }
+
+        if (!AccessPolicy.CanWrite(caller, assessment.Record))
+        {
+            throw new ForbiddenException("Only the assessed organisation's analysts change who reads its assessment.");
+        }
+
+        var errors = new RequestErrors();
+        var tlp = request.Tlp ?? assessment.Record.Tlp;
+        if (!Enum.IsDefined(tlp))
+        {
+            errors.Add("tlp", "One of clear, green, amber, amber+strict, red.");
+        }
+
+        errors.ThrowIfAny();
+        var before = SharingStore.AudienceOf(await sharing.GrantsOfAsync(assessment.RecordId, cancellationToken));
+        var audiences = request.Audiences ?? [.. before.Select(e => new AudienceEntry(e.Kind, e.OrganisationId, e.CommunityId, e.UserId))];
+        var entries = await SharingAsync(caller, tlp, audiences, assessment.ReviewerOrganisationId, errors, cancellationToken);
+        errors.ThrowIfAny();
+        EnsureCanShare(caller, assessment.Record, tlp, entries);
+        var oldTlp = assessment.Record.Tlp;
+        if (tlp == oldTlp && entries.Count == before.Count && entries.All(before.Contains))
+        {
+            return assessment;
+        }
+
+        await sharing.ApplyAsync(assessment.Record, tlp, entries, published: false, cancellationToken);
+        audit.Record(AuditEvent.MaturityAssessmentSharingChanged, caller, $"maturity-assessment:{assessment.Id}",
+            detail: $"{oldTlp.Label()} -> {tlp.Label()}, {before.Count} -> {entries.Count} entries");
         await db.SaveChangesAsync(cancellationToken);
         return assessment;
     }

@@ -173,6 +173,12 @@ public static class MaturityEndpoints
             return a is not null && await queries.FindAsync(caller, a.Id, ct) is { } read ? TypedResults.Ok(AssessmentView.From(read.Assessment, read.Grants, caller, true)) : TypedResults.NotFound();
         }).WithSummary("Save a draft assessment").WithDescription("Date, assessors and ratings (parameterId, level 0–4 or null, comment, evidence links). Everything is checked first: an unknown parameter or a level out of range is a 400 naming the field and nothing is saved. A finished assessment is a 409.");
 
+        group.MapPut("/assessments/{id}/sharing", async Task<Results<Ok<AssessmentView>, NotFound>> (string id, AssessmentSharingRequest request, Caller caller, MaturityEditing editing, MaturityQueries queries, CancellationToken ct) =>
+        {
+            var a = await editing.ChangeSharingAsync(caller, Http.ParseId(id), request, ct);
+            return a is not null && await queries.FindAsync(caller, a.Id, ct) is { } read ? TypedResults.Ok(AssessmentView.From(read.Assessment, read.Grants, caller, true)) : TypedResults.NotFound();
+        }).WithSummary("Change who reads an assessment").WithDescription("TLP and audiences (as at creation) of this version, draft or finished; absent fields keep their value, an empty audience list means the own organisation only. Writers of the assessed organisation only (403 for other readers, 404 for anyone who cannot read it). A peer review's reviewer organisation always keeps reading it. Other versions keep their own distribution.");
+
         group.MapPost("/assessments/{id}/finish", async Task<Results<Ok<AssessmentView>, NotFound>> (string id, Caller caller, MaturityEditing editing, MaturityQueries queries, CancellationToken ct) =>
         {
             var a = await editing.FinishAsync(caller, Http.ParseId(id), ct);
