@@ -251,4 +251,60 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         var response = await otherPage.GotoAsync($"/capacity/maturity/{assessmentId}");
         Assert.Equal(404, response!.Status);
     }
+
+    [Fact]
+    public async Task PeerReview_TheAssessedTeamSeesTheReviewersLevelsBesideItsOwn_WithTheDifferences_TheReviewerDoesNotSeeTheSelfAssessment()
+    {
+        await Seeds.OrganisationAsync(node, "CPP", "Team Capacity Assessed");
+        await Seeds.OrganisationAsync(node, "CPQ", "Team Capacity Reviewer");
+        var analyst = await Seeds.UserAsync(node, "analyst@cpp.test", Role.Analyst, "CPP");
+        var reviewer = await Seeds.UserAsync(node, "analyst@cpq.test", Role.Analyst, "CPQ");
+        Guid selfId, peerId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var maturity = scope.ServiceProvider.GetRequiredService<MaturityEditing>();
+            selfId = (await maturity.CreateAsync(analyst.Caller, new AssessmentRequest(Sim3Model.V2Interim, AssessmentType.SelfAssessment, new DateOnly(2026, 10, 1), "Own team"), default)).Id;
+            await maturity.SaveDraftAsync(analyst.Caller, selfId, new DraftRequest(Ratings: [new Rampart.Server.Capacity.Maturity.RatingRequest("O-1", 3), new Rampart.Server.Capacity.Maturity.RatingRequest("O-2", 2)]), default);
+            await maturity.FinishAsync(analyst.Caller, selfId, default);
+            var reviewerOrg = reviewer.Caller.OrganisationId;
+            peerId = (await maturity.CreateAsync(analyst.Caller, new AssessmentRequest(Sim3Model.V2Interim, AssessmentType.PeerReview, new DateOnly(2026, 11, 1), "Peer team", reviewerOrg), default)).Id;
+            await maturity.SaveDraftAsync(reviewer.Caller, peerId, new DraftRequest(Ratings: [new Rampart.Server.Capacity.Maturity.RatingRequest("O-1", 2), new Rampart.Server.Capacity.Maturity.RatingRequest("O-2", 2)]), default);
+            await maturity.FinishAsync(reviewer.Caller, peerId, default);
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, analyst);
+        // The list names the reviewing organisation.
+        await OpenAsync(page, "/capacity/maturity");
+        await Expect(page.Locator("#assessment-table")).ToContainTextAsync("Reviewer organisation: CPQ");
+
+        // The peer review opens beside the latest self-assessment: the reviewer rated O-1 one level lower.
+        await OpenAsync(page, $"/capacity/maturity/{peerId}");
+        await Expect(page.Locator("#assessment-reviewer")).ToContainTextAsync("CPQ");
+        await Expect(page.Locator("#compare-summary")).ToHaveTextAsync("1 of 45 parameters differ.");
+        await Expect(page.Locator("#compare-O-1 td")).ToHaveTextAsync(["O-1 Mandate", "2", "3", "+1"]);
+        await Expect(page.Locator("#compare-O-2")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#radar-compare svg")).ToHaveCountAsync(1);
+        await page.Locator("#compare-all").CheckAsync();
+        await Expect(page.Locator("#compare-O-2 td")).ToHaveTextAsync(["O-2 Constituency", "2", "2", "0"]);
+        var problems = (await AxeAsync(page, "peer review comparison")).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        // From the self-assessment, the difference has the other sign.
+        await OpenAsync(page, $"/capacity/maturity/{selfId}");
+        await Expect(page.Locator("#compare-O-1 td")).ToHaveTextAsync(["O-1 Mandate", "3", "2", "-1"]);
+
+        // The reviewer reads its peer review but not the self-assessment: nothing to compare with.
+        await using var otherContext = await Seeds.ContextAsync(node);
+        var otherPage = await otherContext.NewPageAsync();
+        otherPage.SetDefaultTimeout(60_000);
+        otherPage.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(otherPage, reviewer);
+        await OpenAsync(otherPage, $"/capacity/maturity/{peerId}");
+        await Expect(otherPage.Locator("#compare-none")).ToBeVisibleAsync();
+        await Expect(otherPage.Locator("main")).Not.ToContainTextAsync("Own team");
+    }
 }

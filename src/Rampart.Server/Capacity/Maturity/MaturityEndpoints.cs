@@ -71,7 +71,32 @@ public sealed record ModelVersionSummary(string Key, string Title, string Source
 
 public sealed record ComparisonItem(string ParameterId, string Name, int? Level, int? OtherLevel, int? Difference);
 
-public sealed record ComparisonView(Guid AssessmentId, Guid OtherId, int Differences, IReadOnlyList<ComparisonItem> Parameters);
+public sealed record ComparisonView(Guid AssessmentId, Guid OtherId, int Differences, IReadOnlyList<ComparisonItem> Parameters)
+{
+    /// <summary>
+    /// Both assessments' levels per parameter of <paramref name="model"/> and the difference (other minus this); a parameter
+    /// rated in one and not the other counts as a difference without a number. The API and the assessment page both use it.
+    /// </summary>
+    public static ComparisonView Of(MaturityAssessment assessment, MaturityAssessment other, ModelVersionView model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var mine = MaturityEndpoints.Levels(assessment);
+        var theirs = MaturityEndpoints.Levels(other);
+        var items = model.Parameters.Select(p =>
+        {
+            var l = mine.TryGetValue(p.Id, out var x) ? x : (int?)null;
+            var o = theirs.TryGetValue(p.Id, out var y) ? y : (int?)null;
+            return new ComparisonItem(p.Id, p.Name, l, o, l is not null && o is not null ? o - l : null);
+        }).ToList();
+        return new ComparisonView(assessment.Id, other.Id, items.Count(Differs), items);
+    }
+
+    public static bool Differs(ComparisonItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.Difference is not null and not 0 || (item.Level is null != item.OtherLevel is null);
+    }
+}
 
 /// <summary>A parameter below its minimum level, with readable courses of the catalogue mapped to it (at most five).</summary>
 public sealed record GapItem(string ParameterId, string Name, int MinLevel, int? Level, int Gap, IReadOnlyList<Training.ParameterCourse>? Courses = null, IReadOnlyList<GapRelation>? Relations = null);
@@ -255,15 +280,7 @@ public static class MaturityEndpoints
             }
 
             var model = (await models.FindAsync(a.Assessment.ModelKey, CultureInfo.CurrentUICulture, ct))!;
-            var mine = Levels(a.Assessment);
-            var theirs = Levels(b.Assessment);
-            var items = model.Parameters.Select(p =>
-            {
-                var l = mine.TryGetValue(p.Id, out var x) ? x : (int?)null;
-                var o = theirs.TryGetValue(p.Id, out var y) ? y : (int?)null;
-                return new ComparisonItem(p.Id, p.Name, l, o, l is not null && o is not null ? o - l : null);
-            }).ToList();
-            return TypedResults.Ok(new ComparisonView(a.Assessment.Id, b.Assessment.Id, items.Count(i => i.Difference is not null and not 0 || (i.Level is null != i.OtherLevel is null)), items));
+            return TypedResults.Ok(ComparisonView.Of(a.Assessment, b.Assessment, model));
         }).WithSummary("Compare two assessments side by side").WithDescription("Per parameter both levels and the difference (other minus this), for example a self-assessment and the peer review of it. Both must be readable (404 otherwise) and use the same model version (400).");
 
         group.MapGet("/assessments/{id}/gaps", async Task<Results<Ok<GapView>, NotFound>> (string id, string? profile, Caller caller, MaturityQueries queries, MaturityModels models, Training.TrainingQueries training, CancellationToken ct) =>

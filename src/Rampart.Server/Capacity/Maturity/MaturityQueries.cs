@@ -66,6 +66,20 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
             .OrderBy(a => a.Version).Take(1000).ToListAsync(cancellationToken);
 
     /// <summary>
+    /// The other assessments of the same organisation on the same model version that the caller may read, newest first, at
+    /// most <paramref name="limit"/>, with their ratings: what the assessment page offers to compare with (a peer review beside
+    /// the self-assessment it reviews). Backed by the (model, organisation, status, date) index.
+    /// </summary>
+    public async Task<IReadOnlyList<MaturityAssessment>> ComparableAsync(Caller caller, MaturityAssessment assessment, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        var (id, model, organisation) = (assessment.Id, assessment.ModelKey, assessment.OrganisationId);
+        return await access.Readable(db.MaturityAssessments.AsNoTracking().Include(a => a.Record)
+                .Where(a => a.ModelKey == model && a.OrganisationId == organisation && a.Id != id), caller)
+            .OrderByDescending(a => a.Date).ThenByDescending(a => a.RecordId).Take(limit).Include(a => a.Ratings).AsSplitQuery().ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// The finished assessments of <paramref name="organisationId"/> on <paramref name="modelKey"/> the caller may read,
     /// oldest first (at most the latest <paramref name="limit"/>), with their ratings: the history lines.
     /// </summary>
