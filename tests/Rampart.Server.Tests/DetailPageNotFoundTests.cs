@@ -119,6 +119,31 @@ public abstract class DetailPageNotFoundTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task PlanPrint_IsInTheOrganisationsLanguage_WhateverTheReadersInterface_OrInTheLanguageAsked()
+    {
+        var owner = Node.Client(Node.Owner);
+        var created = await Ok(await owner.PostAsync("/api/capacity/plans", new { title = "Plani i printimit" }), HttpStatusCode.Created);
+        await Ok(await owner.PostAsync($"/api/capacity/plans/{created["id"]}/actions", new { title = "Formalizoni klasifikimin", parameters = new[] { new { parameterId = "O-8", targetLevel = 3 } } }),
+            HttpStatusCode.Created);
+        var own = await SessionAsync(Node.OwnerOrg, Role.Analyst);
+
+        // The owner is an Albanian team: the printed plan is in Albanian although the reader's interface is English.
+        var html = await (await own.GetAsync($"/capacity/plans/{created["id"]}/print")).Content.ReadAsStringAsync();
+        Assert.Contains("lang=\"sq\"", html, StringComparison.Ordinal);
+        Assert.Contains("Veprime të kryera", html, StringComparison.Ordinal);
+        Assert.Contains("Niveli i pritur", html, StringComparison.Ordinal);
+        Assert.Contains("pdf?language=sq", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actions done", html, StringComparison.Ordinal);
+
+        var georgian = await (await own.GetAsync($"/capacity/plans/{created["id"]}/print?language=ka")).Content.ReadAsStringAsync();
+        Assert.Contains("შესრულებული ქმედებები", georgian, StringComparison.Ordinal);
+        // A language the node does not have prints in the organisation's language (the page does not fail).
+        var unknown = await own.GetAsync($"/capacity/plans/{created["id"]}/print?language=klingon");
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
+        Assert.Contains("Veprime të kryera", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CoursePage_NotReadable_Is404NotFound_ReadableIs200()
     {
         var created = await Ok(await Node.Client(Node.Owner).PostAsync("/api/capacity/training/courses",
