@@ -307,4 +307,50 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await Expect(otherPage.Locator("#compare-none")).ToBeVisibleAsync();
         await Expect(otherPage.Locator("main")).Not.ToContainTextAsync("Own team");
     }
+
+    [Fact]
+    public async Task TargetProfiles_AnAnalystDefinesAProfileOnThePage_ChangesItAsANewVersion_BadInputIsExplained()
+    {
+        await Seeds.OrganisationAsync(node, "CPT", "Team Capacity Targets");
+        var analyst = await Seeds.UserAsync(node, "analyst@cpt.test", Role.Analyst, "CPT");
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, analyst);
+        await OpenAsync(page, "/capacity/maturity");
+        await page.ClickAsync("#profiles-link");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Target profiles");
+        await Seeds.WaitInteractiveAsync(page);
+
+        // No level at all: the page says what is missing and nothing is created.
+        await page.FillAsync("#profile-name-input", "CPT baseline 2027");
+        await page.ClickAsync("#profile-create");
+        await Expect(page.Locator("#new-profile .errors")).ToContainTextAsync("a minimum level for at least one parameter");
+        await page.Locator("#min-O-1").SelectOptionAsync("2");
+        await page.Locator("#min-H-3").SelectOptionAsync("3");
+        await page.ClickAsync("#profile-create");
+        await Expect(page.Locator("#profile-name")).ToHaveTextAsync("CPT baseline 2027");
+        await Expect(page.Locator("#profile-meta")).ToContainTextAsync("Version 1");
+        await Expect(page.Locator("#min-O-1")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#min-H-3")).ToHaveTextAsync("3");
+        await Expect(page.Locator("#min-O-2")).ToHaveCountAsync(0);
+        var problems = (await AxeAsync(page, "target profile")).ToList();
+
+        // A change is a new version; the first stays readable and says a newer one exists.
+        await page.ClickAsync("#profile-edit");
+        await page.Locator("#min-O-1").SelectOptionAsync("3");
+        await page.ClickAsync("#profile-save-version");
+        await Expect(page.Locator("#profile-meta")).ToContainTextAsync("Version 2");
+        await Expect(page.Locator("#min-O-1")).ToHaveTextAsync("3");
+        await page.ClickAsync("#profile-version-1");
+        await Expect(page.Locator("#profile-not-latest")).ToBeVisibleAsync();
+        await Expect(page.Locator("#min-O-1")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#profile-edit")).ToHaveCountAsync(0);
+
+        await OpenAsync(page, "/capacity/maturity/profiles");
+        await Expect(page.Locator("#profile-table tbody tr", new() { HasTextString = "CPT baseline 2027" })).ToHaveCountAsync(2);
+        problems.AddRange(await AxeAsync(page, "target profiles"));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
 }

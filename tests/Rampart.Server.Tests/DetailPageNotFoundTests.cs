@@ -119,6 +119,14 @@ public abstract class DetailPageNotFoundTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task ProfilePage_NotReadable_Is404NotFound_ReadableIs200()
+    {
+        var created = await Ok(await Node.Client(Node.Owner).PostAsync("/api/capacity/maturity/profiles",
+            new { name = "Secret baseline of the owner", modelKey = "sim3-v2-interim", levels = new Dictionary<string, int> { ["O-1"] = 2 } }), HttpStatusCode.Created);
+        await AssertReadableOnlyByOwnerAsync(Node.OwnerOrg, $"/capacity/maturity/profiles/{created["id"]}", $"/capacity/maturity/profiles/{Guid.CreateVersion7()}", "Secret baseline of the owner");
+    }
+
+    [Fact]
     public async Task PlanPrint_IsInTheOrganisationsLanguage_WhateverTheReadersInterface_OrInTheLanguageAsked()
     {
         var owner = Node.Client(Node.Owner);

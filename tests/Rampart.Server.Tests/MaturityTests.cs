@@ -350,7 +350,7 @@ public abstract class MaturityTests(NodeFixture fixture)
             otherOrgAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{Guid.NewGuid():N}@outside.test", Role.OrgAdmin);
         }
 
-        var toRecipient = new { tlp = "amber", audiences = new[] { new { kind = "organisation", organisationId = Node.RecipientOrg } } };
+        var toRecipient = new { tlp = "amber", audiences = new[] { new { kind = "organisation", organisationId = Node.RecipientOrg } }, confirm = true };
         // Nobody but the assessed organisation's writers changes who reads it: those who cannot read it get 404, its own viewer 403.
         foreach (var person in new[] { Node.Recipient, Node.Outsider, otherOrgAdmin, Node.NodeAdmin })
         {
@@ -358,6 +358,12 @@ public abstract class MaturityTests(NodeFixture fixture)
         }
 
         Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.OwnerViewer).PutAsync($"{Api}/assessments/{id}/sharing", toRecipient)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}")).StatusCode);
+
+        // Widening asks for confirmation, checked against what is stored: without it, a 400 naming 'confirm' and no change.
+        var unconfirmed = await owner.PutAsync($"{Api}/assessments/{id}/sharing", toRecipient with { confirm = false });
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(unconfirmed))["errors"]!["confirm"]);
         Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}")).StatusCode);
 
         // A finished assessment is shared as it is (its levels stay frozen).
@@ -376,14 +382,14 @@ public abstract class MaturityTests(NodeFixture fixture)
         }
 
         // Bad input names the field and changes nothing: the network is not an audience at AMBER; an unknown TLP.
-        var wide = await owner.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "amber", audiences = new[] { new { kind = "network" } } });
+        var wide = await owner.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "amber", audiences = new[] { new { kind = "network" } }, confirm = true });
         Assert.Equal(HttpStatusCode.BadRequest, wide.StatusCode);
         Assert.NotNull((await Json.ReadAsync(wide))["errors"]!["audiences[0]"]);
         var badTlp = await owner.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "purple" });
         Assert.Equal(HttpStatusCode.BadRequest, badTlp.StatusCode);
         Assert.Equal("amber", (await OkJsonAsync(await recipient.GetAsync($"{Api}/assessments/{id}")))["tlp"]!.GetValue<string>());
 
-        // Narrowing back to the own organisation: the recipient no longer reads it, by any path.
+        // Narrowing back to the own organisation needs no confirmation: the recipient no longer reads it, by any path.
         await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{id}/sharing", new { tlp = "red", audiences = Array.Empty<object>() }));
         Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/assessments/{id}/radar.svg")).StatusCode);
@@ -401,7 +407,7 @@ public abstract class MaturityTests(NodeFixture fixture)
         // The reviewer still enters its levels.
         await SaveAsync(Node.Client(Node.Recipient), peer, new { parameterId = "O-1", level = 1 });
         // Sharing it with the community as well keeps the reviewer beside the community.
-        var wider = await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{peer}/sharing", new { tlp = "amber", audiences = new[] { new { kind = "community", communityId = Node.Community } } }));
+        var wider = await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{peer}/sharing", new { tlp = "amber", audiences = new[] { new { kind = "community", communityId = Node.Community } }, confirm = true }));
         Assert.Equal(2, wider["audiences"]!.AsArray().Count);
         Assert.Equal("combined", wider["audience"]!.GetValue<string>());
     }

@@ -579,6 +579,32 @@ public abstract class PlanTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await recipient.PostAsync($"{Api}/{id}/actions", new { title = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"{Api}/{id}")).StatusCode);
     }
+
+    [Fact]
+    public async Task Sharing_APlanLater_WideningNeedsConfirmation_NarrowingDoesNot_AndOnlyTheOwnersWritersChangeIt()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await PlanAsync(owner, "Later");
+        var recipient = Node.Client(Node.Recipient);
+        var toRecipient = new { tlp = "amber", audiences = new[] { new { kind = "organisation", organisationId = Node.RecipientOrg } }, confirm = false };
+
+        var unconfirmed = await owner.PutAsync($"{Api}/{id}", toRecipient);
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.NotNull((await Json.ReadAsync(unconfirmed))["errors"]!["confirm"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/{id}")).StatusCode);
+        foreach (var stranger in new[] { Node.Recipient, Node.Outsider, Node.NodeAdmin })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(stranger).PutAsync($"{Api}/{id}", toRecipient with { confirm = true })).StatusCode);
+        }
+
+        await OkJsonAsync(await owner.PutAsync($"{Api}/{id}", toRecipient with { confirm = true }));
+        await OkJsonAsync(await recipient.GetAsync($"{Api}/{id}"));
+        // Changing the title alone is no sharing change and asks nothing.
+        await OkJsonAsync(await owner.PutAsync($"{Api}/{id}", new { title = "Later, renamed" }));
+
+        await OkJsonAsync(await owner.PutAsync($"{Api}/{id}", new { tlp = "red", audiences = Array.Empty<object>() }));
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"{Api}/{id}")).StatusCode);
+    }
 }
 
 public sealed class SqlitePlanTests(SqliteNode fixture) : PlanTests(fixture), IClassFixture<SqliteNode>;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Data;
+using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Access;
 
@@ -128,7 +129,13 @@ public sealed class SharingStore(RampartDb db, IPeopleDirectory people)
     public static Audience Summary(IReadOnlyList<AccessGrant> grants)
     {
         ArgumentNullException.ThrowIfNull(grants);
-        var entries = AudienceOf(grants);
+        return Summary(AudienceOf(grants));
+    }
+
+    /// <summary>The single-audience summary of audience entries.</summary>
+    public static Audience Summary(IReadOnlyList<ResolvedAudience> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
         var kinds = entries.Select(e => e.Kind is AudienceKind.Person ? AudienceKind.Organisation : e.Kind).Distinct().ToList();
         return kinds switch
         {
@@ -138,5 +145,28 @@ public sealed class SharingStore(RampartDb db, IPeopleDirectory people)
             [AudienceKind.Network] => Audience.Network,
             _ => Audience.Combined,
         };
+    }
+
+    /// <summary>
+    /// What a sharing change widens — a looser TLP, or audience entries not there before — in words for the 400 on
+    /// <c>confirm</c>; null when it only keeps or narrows. Widening needs the caller's explicit confirmation.
+    /// </summary>
+    public static string? Widening(Tlp before, Tlp after, IReadOnlyList<ResolvedAudience> held, IReadOnlyList<ResolvedAudience> chosen)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        ArgumentNullException.ThrowIfNull(chosen);
+        var what = new List<string>();
+        if (after < before)
+        {
+            what.Add($"the TLP loosens from {before.Label()} to {after.Label()}");
+        }
+
+        var added = chosen.Where(e => !held.Contains(e)).ToList();
+        if (added.Count > 0)
+        {
+            what.Add($"{added.Count} audience entr{(added.Count == 1 ? "y" : "ies")} added ({string.Join(", ", added.Select(e => e.Kind.ToString().ToLowerInvariant()))})");
+        }
+
+        return what.Count == 0 ? null : string.Join("; ", what);
     }
 }

@@ -30,9 +30,10 @@ public sealed record DraftRequest(DateOnly? Date = null, string? Assessors = nul
 
 /// <summary>
 /// A new distribution for one assessment version: TLP (unchanged when absent) and audience entries (unchanged when absent;
-/// an empty list = the own organisation only). A peer review's reviewer organisation always stays.
+/// an empty list = the own organisation only). A peer review's reviewer organisation always stays. <see cref="Confirm"/>
+/// must be true when the change widens who reads it (a looser TLP or any entry not there before).
 /// </summary>
-public sealed record AssessmentSharingRequest(Tlp? Tlp = null, IReadOnlyList<AudienceEntry>? Audiences = null);
+public sealed record AssessmentSharingRequest(Tlp? Tlp = null, IReadOnlyList<AudienceEntry>? Audiences = null, bool Confirm = false);
 
 /// <summary>A target profile: name, model version, minimum level per parameter; network-wide only by node administrators.</summary>
 public sealed record ProfileRequest(string? Name, string? ModelKey, IReadOnlyDictionary<string, int?>? Levels, bool Network = false);
@@ -169,10 +170,26 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
             return assessment;
         }
 
-        await sharing.ApplyAsync(assessment.Record, tlp, entries, published: false, cancellationToken);
-        audit.Record(AuditEvent.MaturityAssessmentSharingChanged, caller, $"maturity-assessment:{assessment.Id}",
-            detail: $"{oldTlp.Label()} -> {tlp.Label()}, {before.Count} -> {entries.Count} entries");
-        await db.SaveChangesAsync(cancellationToken);
+        // Widening is confirmed against what is stored now, not against what a page showed when it was opened.
+        var widening = SharingStore.Widening(oldTlp, tlp, before, entries);
+        if (widening is not null && !request.Confirm)
+        {
+            throw RequestErrors.One("confirm", $"This widens who reads the assessment: {widening}. Send confirm: true.");
+        }
+
+        try
+        {
+            await sharing.ApplyAsync(assessment.Record, tlp, entries, published: false, cancellationToken);
+            audit.Record(AuditEvent.MaturityAssessmentSharingChanged, caller, $"maturity-assessment:{assessment.Id}",
+                detail: $"{oldTlp.Label()} -> {tlp.Label()}, {before.Count} -> {entries.Count} entries{(widening is null ? "" : ", widened (confirmed)")}");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two changes of the same record's grants at the same moment: one wins, the other is told to reload.
+            throw new ConflictException("Who reads this assessment was changed at the same moment by someone else; reload it.");
+        }
+
         return assessment;
     }
 

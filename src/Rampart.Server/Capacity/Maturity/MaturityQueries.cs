@@ -67,8 +67,9 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
 
     /// <summary>
     /// The other assessments of the same organisation on the same model version that the caller may read, newest first, at
-    /// most <paramref name="limit"/>, with their ratings: what the assessment page offers to compare with (a peer review beside
-    /// the self-assessment it reviews). Backed by the (model, organisation, status, date) index.
+    /// most <paramref name="limit"/>, without their ratings (the one chosen is read again with <see cref="FindAsync"/>): what the
+    /// assessment page offers to compare with (a peer review beside the self-assessment it reviews). Backed by the
+    /// (model, organisation, status, date) index.
     /// </summary>
     public async Task<IReadOnlyList<MaturityAssessment>> ComparableAsync(Caller caller, MaturityAssessment assessment, int limit, CancellationToken cancellationToken)
     {
@@ -76,7 +77,7 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
         var (id, model, organisation) = (assessment.Id, assessment.ModelKey, assessment.OrganisationId);
         return await access.Readable(db.MaturityAssessments.AsNoTracking().Include(a => a.Record)
                 .Where(a => a.ModelKey == model && a.OrganisationId == organisation && a.Id != id), caller)
-            .OrderByDescending(a => a.Date).ThenByDescending(a => a.RecordId).Take(limit).Include(a => a.Ratings).AsSplitQuery().ToListAsync(cancellationToken);
+            .OrderByDescending(a => a.Date).ThenByDescending(a => a.RecordId).Take(limit).ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -108,6 +109,11 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
             .OrderByDescending(p => p.RecordId).ToListAsync(cancellationToken);
         return (page, ids.Count > limit);
     }
+
+    /// <summary>The readable versions of one target profile's series, oldest first (index on series and version).</summary>
+    public async Task<IReadOnlyList<MaturityProfile>> ProfileVersionsAsync(Caller caller, Guid seriesId, CancellationToken cancellationToken) =>
+        await access.Readable(db.MaturityProfiles.AsNoTracking().Include(p => p.Record).Where(p => p.SeriesId == seriesId), caller)
+            .OrderBy(p => p.Version).Take(1000).ToListAsync(cancellationToken);
 
     /// <summary>Whether the caller's organisation contributes to the regional comparison.</summary>
     public async Task<bool> OptedInAsync(Caller caller, CancellationToken cancellationToken)

@@ -32,7 +32,8 @@ public sealed record PlanChangeRequest(
     Guid? TargetProfileId = null,
     IReadOnlyList<TargetGroups>? TargetGroups = null,
     Tlp? Tlp = null,
-    IReadOnlyList<AudienceEntry>? Audiences = null);
+    IReadOnlyList<AudienceEntry>? Audiences = null,
+    bool Confirm = false);
 
 /// <summary>
 /// A plan from an assessment's gaps against a target profile: one proposed action per gap, largest first; with
@@ -346,6 +347,13 @@ public sealed class PlanEditing(
                 throw new InvalidOperationException("The sharing rules and their validation disagree.");
             }
 
+            // Widening is confirmed against what is stored now (as for incidents and assessments).
+            var held = SharingStore.AudienceOf(await sharing.GrantsOfAsync(plan.RecordId, cancellationToken));
+            if (SharingStore.Widening(plan.Record.Tlp, tlp, held, entries) is { } widening && !request.Confirm)
+            {
+                throw RequestErrors.One("confirm", $"This widens who reads the plan: {widening}. Send confirm: true.");
+            }
+
             await sharing.ApplyAsync(plan.Record, tlp, entries, published: false, cancellationToken);
         }
 
@@ -360,7 +368,16 @@ public sealed class PlanEditing(
         plan.TargetProfileId = request.TargetProfileId ?? plan.TargetProfileId;
         plan.ModifiedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.CapacityPlanChanged, caller, Target(plan), detail: distribution ? $"distribution {tlp.Label()}" : null);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (distribution)
+        {
+            // Two changes of the same plan's grants at the same moment: one wins, the other is told to reload.
+            throw new ConflictException("Who reads this plan was changed at the same moment by someone else; reload it.");
+        }
+
         return plan;
     }
 
