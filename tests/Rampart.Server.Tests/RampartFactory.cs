@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Rampart.Server.Tests;
@@ -12,6 +14,9 @@ public sealed class RampartFactory(TestDatabase database, IDictionary<string, st
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero));
 
     public TestDatabase Database => database;
+
+    /// <summary>The errors the node logged (category, message, exception): a test that sees a 500 can say why.</summary>
+    public ConcurrentQueue<string> LoggedErrors { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -24,6 +29,7 @@ public sealed class RampartFactory(TestDatabase database, IDictionary<string, st
         }
 
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureLogging(logging => logging.AddProvider(new ErrorCapture(LoggedErrors)));
     }
 
     /// <summary>A client that authenticates with <paramref name="apiKey"/>, or anonymously when null.</summary>
@@ -36,5 +42,36 @@ public sealed class RampartFactory(TestDatabase database, IDictionary<string, st
         }
 
         return client;
+    }
+}
+
+/// <summary>Keeps the last errors a node logs, with their exceptions.</summary>
+internal sealed class ErrorCapture(ConcurrentQueue<string> errors) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, errors);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> errors) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            errors.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+            while (errors.Count > 50 && errors.TryDequeue(out _))
+            {
+            }
+        }
     }
 }
