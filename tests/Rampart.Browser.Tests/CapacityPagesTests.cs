@@ -353,4 +353,52 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         problems.AddRange(await AxeAsync(page, "target profiles"));
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+
+    [Fact]
+    public async Task Suggestion_TheOwnerSeesWhatItChangesFieldByField_AndIsWarnedWhenTheProjectChangedSince()
+    {
+        await Seeds.OrganisationAsync(node, "CPO", "Team Capacity Owner");
+        await Seeds.OrganisationAsync(node, "CPX", "Team Capacity Suggester");
+        var owner = await Seeds.UserAsync(node, "analyst@cpo.test", Role.Analyst, "CPO");
+        var suggester = await Seeds.UserAsync(node, "analyst@cpx.test", Role.Analyst, "CPX");
+        Guid projectId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var projects = scope.ServiceProvider.GetRequiredService<ProjectEditing>();
+            projectId = (await projects.CreateAsync(owner.Caller, new ProjectRequest("SOC for the ministries", Status: ProjectStatus.Ongoing, Start: "2025-01", End: "2026-12",
+                Summary: "A SOC for five ministries.", Visibility: ProjectVisibility.Network), default)).Id;
+            await projects.SuggestAsync(suggester.Caller, projectId, new SuggestionRequest(new ProjectRequest("SOC for the ministries", Status: ProjectStatus.Ongoing, Start: "2025-01",
+                End: "2027-06", Summary: "A SOC for seven ministries."), "Extended in 2026."), default);
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, owner);
+        await OpenAsync(page, $"/capacity/projects/{projectId}");
+        var diff = page.Locator("#suggestions .suggestion-diff");
+        await Expect(diff.Locator("tr[data-field=end] td")).ToHaveTextAsync(["End (yyyy-mm, empty while open-ended)", "2026-12", "2027-06"]);
+        await Expect(diff.Locator("tr[data-field=summary] td").Nth(2)).ToHaveTextAsync("A SOC for seven ministries.");
+        await Expect(diff.Locator("tr[data-field=title]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#suggestions .suggestion-stale")).ToHaveCountAsync(0);
+        var problems = (await AxeAsync(page, "project with a suggestion")).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        // The owner changes the project after the suggestion: the page warns, and the confirmation says so before accepting.
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            await Task.Delay(20);
+            await scope.ServiceProvider.GetRequiredService<ProjectEditing>().UpdateAsync(owner.Caller, projectId, new ProjectRequest("SOC for the ministries (phase 2)", Status: ProjectStatus.Ongoing,
+                Start: "2025-01", End: "2026-12", Summary: "A SOC for five ministries.", Visibility: ProjectVisibility.Network), default);
+        }
+
+        await OpenAsync(page, $"/capacity/projects/{projectId}");
+        await Expect(page.Locator("#suggestions .suggestion-stale")).ToBeVisibleAsync();
+        await page.Locator("#suggestions .accept-suggestion").ClickAsync();
+        await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("accepting also replaces those changes");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("SOC for the ministries");
+        await Expect(page.Locator("main")).ToContainTextAsync("A SOC for seven ministries.");
+    }
 }

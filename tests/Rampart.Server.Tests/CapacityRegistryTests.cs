@@ -133,6 +133,33 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Suggestion_MadeBeforeTheOwnersLaterChange_IsNotAcceptedSilently_OnlyWithOverwrite()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var id = await CreateAsync(Node.Owner, Project($"Stale {tag}", code: $"STL-{tag}"));
+        var outsider = Node.Client(Node.Outsider);
+        var suggested = await outsider.PostAsync($"/api/capacity/projects/{id}/suggestions",
+            new { proposed = new { title = $"Suggested {tag}", code = $"STL-{tag}", status = "ongoing", start = "2025-03", end = "2026-12" }, comment = "Rename" });
+        Assert.Equal(HttpStatusCode.Created, suggested.StatusCode);
+        var suggestionId = (await Json.ReadAsync(suggested))["id"]!.GetValue<Guid>();
+
+        // The owner changes the project afterwards: accepting the older suggestion would undo that change without a word.
+        Node.Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Owner).PutAsync($"/api/capacity/projects/{id}", Project($"Owner's later title {tag}", code: $"STL-{tag}", end: "2027-06"))).StatusCode);
+        var refused = await Node.Client(Node.Owner).PostAsync($"/api/capacity/projects/{id}/suggestions/{suggestionId}/accept", new { });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var unchanged = await Json.ReadAsync(await outsider.GetAsync($"/api/capacity/projects/{id}"));
+        Assert.Equal($"Owner's later title {tag}", unchanged["title"]!.GetValue<string>());
+        Assert.Equal("pending", (await Json.ReadAsync(await outsider.GetAsync($"/api/capacity/projects/{id}/suggestions")))["items"]![0]!["status"]!.GetValue<string>());
+
+        // Said explicitly, it goes through.
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Owner).PostAsync($"/api/capacity/projects/{id}/suggestions/{suggestionId}/accept", new { overwrite = true })).StatusCode);
+        var read = await Json.ReadAsync(await outsider.GetAsync($"/api/capacity/projects/{id}"));
+        Assert.Equal($"Suggested {tag}", read["title"]!.GetValue<string>());
+        Assert.Equal("2026-12", read["end"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Filters_CountryThemeActorStatusYear_AndKeysetPaging()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];

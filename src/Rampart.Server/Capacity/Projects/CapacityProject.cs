@@ -169,6 +169,12 @@ public sealed class ProjectSuggestion
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// The project's last change when the suggestion was made: a later change means accepting would overwrite it, so
+    /// the owner must say so (null for suggestions made before this was kept: treated as possibly stale).
+    /// </summary>
+    public DateTimeOffset? BasedOn { get; set; }
+
     public DateTimeOffset? DecidedAt { get; set; }
 
     public Guid? DecidedByUserId { get; set; }

@@ -11,7 +11,7 @@ namespace Rampart.Server.Capacity.Projects;
 public sealed record SuggestionRequest(ProjectRequest? Proposed, string? Comment);
 
 /// <summary>The owner's decision on a suggestion.</summary>
-public sealed record SuggestionDecision(string? Note);
+public sealed record SuggestionDecision(string? Note, bool Overwrite = false);
 
 /// <summary>
 /// Creates, changes and deletes projects (writers of the owning organisation), takes suggestions from members of
@@ -126,6 +126,7 @@ public sealed class ProjectEditing(RampartDb db, AccessPolicy access, SharingSto
             Comment = request.Comment ?? "",
             Status = SuggestionStatus.Pending,
             CreatedAt = now,
+            BasedOn = project.ModifiedAt,
         };
         db.CapacityProjectSuggestions.Add(suggestion);
         audit.Record(AuditEvent.CapacityProjectEditSuggested, caller, $"project:{project.Id}", detail: $"suggestion:{suggestion.Id}");
@@ -167,6 +168,13 @@ public sealed class ProjectEditing(RampartDb db, AccessPolicy access, SharingSto
         var errors = new RequestErrors();
         errors.MultiLine("note", decision.Note, ProjectRules.TextLength);
         errors.ThrowIfAny();
+        if (accept && (suggestion.BasedOn is not { } basedOn || project.ModifiedAt > basedOn) && !decision.Overwrite)
+        {
+            // The owner changed the project after the suggestion was made: accepting would silently undo that change.
+            throw new ConflictException("The project was changed after this suggestion was made; accepting replaces those changes too. "
+                + "Compare the suggestion with the project as it reads now, then accept with overwrite: true, or reject it.");
+        }
+
         if (accept)
         {
             var proposed = JsonSerializer.Deserialize<ProjectRequest>(suggestion.Proposed, ProjectRules.StoreJson)!;

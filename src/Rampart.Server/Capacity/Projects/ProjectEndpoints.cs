@@ -49,12 +49,12 @@ public sealed record ProjectView(
 }
 
 public sealed record SuggestionView(Guid Id, Guid ProjectId, Guid OrganisationId, SuggestionStatus Status, ProjectRequest Proposed, string Comment,
-    DateTimeOffset CreatedAt, DateTimeOffset? DecidedAt, string? DecisionNote)
+    DateTimeOffset CreatedAt, DateTimeOffset? DecidedAt, string? DecisionNote, DateTimeOffset? BasedOn = null)
 {
     public static SuggestionView From(ProjectSuggestion s, Guid projectId)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new(s.Id, projectId, s.OrganisationId, s.Status, ProjectQueries.ProposedOf(s), s.Comment, s.CreatedAt, s.DecidedAt, s.DecisionNote);
+        return new(s.Id, projectId, s.OrganisationId, s.Status, ProjectQueries.ProposedOf(s), s.Comment, s.CreatedAt, s.DecidedAt, s.DecisionNote, s.BasedOn);
     }
 }
 
@@ -191,7 +191,7 @@ public static class ProjectEndpoints
 
         group.MapPost("/{id}/suggestions/{suggestionId}/accept", async Task<Results<Ok<SuggestionView>, NotFound>> (string id, string suggestionId, SuggestionDecision? decision, Caller caller, ProjectEditing editing, CancellationToken ct) =>
             await Decide(id, suggestionId, true, decision, caller, editing, ct))
-            .WithSummary("Accept a suggestion").WithDescription("Writers of the owning organisation: the proposal (checked again) becomes the project. 409 when already decided.").RequireAuthorization();
+            .WithSummary("Accept a suggestion").WithDescription("Writers of the owning organisation: the proposal (checked again) becomes the project. 409 when already decided, and 409 when the project changed after the suggestion was made (accepting would undo that change) unless the body says overwrite: true.").RequireAuthorization();
 
         group.MapPost("/{id}/suggestions/{suggestionId}/reject", async Task<Results<Ok<SuggestionView>, NotFound>> (string id, string suggestionId, SuggestionDecision? decision, Caller caller, ProjectEditing editing, CancellationToken ct) =>
             await Decide(id, suggestionId, false, decision, caller, editing, ct))

@@ -2069,6 +2069,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("BasedOn")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Comment")
                         .IsRequired()
                         .HasMaxLength(20000)
