@@ -208,7 +208,7 @@ public static class MaturityEndpoints
         {
             var a = await editing.FinishAsync(caller, Http.ParseId(id), ct);
             return a is not null && await queries.FindAsync(caller, a.Id, ct) is { } read ? TypedResults.Ok(AssessmentView.From(read.Assessment, read.Grants, caller, true)) : TypedResults.NotFound();
-        }).WithSummary("Finish an assessment").WithDescription("Freezes it: it never changes again. Reopening makes a new version.");
+        }).WithSummary("Finish an assessment").WithDescription("Freezes it: its levels, comments and evidence never change again (who reads it may: PUT …/sharing). Reopening makes a new version.");
 
         group.MapPost("/assessments/{id}/reopen", async Task<Results<Created<AssessmentView>, NotFound>> (string id, Caller caller, MaturityEditing editing, MaturityQueries queries, CancellationToken ct) =>
         {
