@@ -160,6 +160,26 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Suggestion_AcceptedAndRejectedAtTheSameMoment_OneDecisionIsKept_TheOtherIs409()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var id = await CreateAsync(Node.Owner, Project($"Race {tag}", code: $"RCE-{tag}"));
+        var suggested = await Node.Client(Node.Outsider).PostAsync($"/api/capacity/projects/{id}/suggestions",
+            new { proposed = new { title = $"Raced {tag}", code = $"RCE-{tag}", status = "ongoing", start = "2025-03", end = "2026-12" }, comment = "Rename" });
+        var suggestionId = (await Json.ReadAsync(suggested))["id"]!.GetValue<Guid>();
+
+        var answers = await Task.WhenAll(
+            Node.Client(Node.Owner).PostAsync($"/api/capacity/projects/{id}/suggestions/{suggestionId}/accept", new { }),
+            Node.Client(Node.OwnerAdmin).PostAsync($"/api/capacity/projects/{id}/suggestions/{suggestionId}/reject", new { }));
+        var codes = answers.Select(a => a.StatusCode).Order().ToList();
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], codes);
+        var status = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/capacity/projects/{id}/suggestions")))["items"]![0]!["status"]!.GetValue<string>();
+        var title = (await Json.ReadAsync(await Node.Client(Node.Owner).GetAsync($"/api/capacity/projects/{id}")))["title"]!.GetValue<string>();
+        // The project reads as the decision that was kept.
+        Assert.Equal(status == "accepted" ? $"Raced {tag}" : $"Race {tag}", title);
+    }
+
+    [Fact]
     public async Task Filters_CountryThemeActorStatusYear_AndKeysetPaging()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];

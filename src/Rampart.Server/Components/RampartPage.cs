@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
 
 namespace Rampart.Server.Components;
@@ -14,7 +15,7 @@ public abstract class RampartPage : ComponentBase
     public Task<AuthenticationState>? AuthenticationState { get; set; }
 
     [Inject]
-    public required ICallerResolver Callers { get; set; }
+    public required IServiceScopeFactory CallerScopes { get; set; }
 
     /// <summary>The field errors of a rejected request, for the page's error list.</summary>
     protected static IDictionary<string, string[]> ProblemsFrom(Exception error) => error switch
@@ -31,6 +32,15 @@ public abstract class RampartPage : ComponentBase
         }
 
         var state = AuthenticationState is null ? null : await AuthenticationState;
-        return state is null ? Caller.Anonymous() : await Callers.ResolveAsync(state.User, null, CancellationToken.None);
+        if (state is null)
+        {
+            return Caller.Anonymous();
+        }
+
+        // In a circuit the layout's components (the notification bell) and the page resolve their caller at the same
+        // moment: each resolution gets its own scope and database context, never the circuit's shared one (two queries at
+        // once on one context fail on PostgreSQL).
+        await using var scope = CallerScopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ICallerResolver>().ResolveAsync(state.User, null, CancellationToken.None);
     }
 }

@@ -233,6 +233,8 @@ internal sealed class ProjectSuggestionConfiguration : IEntityTypeConfiguration<
         b.ToTable("CapacityProjectSuggestions");
         b.HasKey(s => s.Id);
         b.HasOne(s => s.Project).WithMany().HasForeignKey(s => s.ProjectRecordId).OnDelete(DeleteBehavior.Cascade);
+        // Two decisions at the same moment: the second's UPDATE finds the status changed and is refused.
+        b.Property(s => s.Status).IsConcurrencyToken();
         b.HasIndex(s => new { s.ProjectRecordId, s.Id });
         b.HasIndex(s => new { s.OrganisationId, s.Id });
         b.Property(s => s.Proposed).HasMaxLength(200_000);

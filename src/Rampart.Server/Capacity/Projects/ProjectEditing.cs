@@ -168,7 +168,8 @@ public sealed class ProjectEditing(RampartDb db, AccessPolicy access, SharingSto
         var errors = new RequestErrors();
         errors.MultiLine("note", decision.Note, ProjectRules.TextLength);
         errors.ThrowIfAny();
-        if (accept && (suggestion.BasedOn is not { } basedOn || project.ModifiedAt > basedOn) && !decision.Overwrite)
+        // Any other time than the one it was based on (not only a later one: app servers' clocks may differ a little).
+        if (accept && (suggestion.BasedOn is not { } basedOn || project.ModifiedAt != basedOn) && !decision.Overwrite)
         {
             // The owner changed the project after the suggestion was made: accepting would silently undo that change.
             throw new ConflictException("The project was changed after this suggestion was made; accepting replaces those changes too. "
@@ -188,7 +189,16 @@ public sealed class ProjectEditing(RampartDb db, AccessPolicy access, SharingSto
         suggestion.DecisionNote = decision.Note;
         audit.Record(accept ? AuditEvent.CapacityProjectSuggestionAccepted : AuditEvent.CapacityProjectSuggestionRejected, caller,
             $"project:{project.Id}", detail: $"suggestion:{suggestion.Id}");
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The status is a concurrency token: of two decisions at the same moment, one is saved and the other told.
+            throw new ConflictException("This suggestion was decided at the same moment by someone else; reload it.");
+        }
+
         return suggestion;
     }
 

@@ -2102,6 +2102,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(200000)");
 
                     b.Property<int>("Status")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<Guid>("UserId")
