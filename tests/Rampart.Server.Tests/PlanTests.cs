@@ -506,6 +506,117 @@ public abstract class PlanTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"{Api}/{other}/campaigns", new { name = "x" })).StatusCode);
     }
 
+    private static MultipartFormDataContent MaterialForm(string? title, string? language, params (string Part, string Name, byte[] Bytes)[] files)
+    {
+        var form = new MultipartFormDataContent();
+        if (title is not null)
+        {
+            form.Add(new StringContent(title), "title");
+        }
+
+        if (language is not null)
+        {
+            form.Add(new StringContent(language), "language");
+        }
+
+        foreach (var (part, name, bytes) in files)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            form.Add(content, part, name);
+        }
+
+        return form;
+    }
+
+    private async Task<int> StoredFilesAsync(Guid attachmentId)
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+        return await db.IncidentAttachments.CountAsync(a => a.Id == attachmentId) + await db.IncidentAttachmentContents.CountAsync(c => c.AttachmentId == attachmentId);
+    }
+
+    private async Task<Guid> MaterialFileIdAsync(Guid materialId)
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<RampartDb>().Set<PlanMaterial>().SingleAsync(m => m.Id == materialId)).AttachmentId!.Value;
+    }
+
+    [Fact]
+    public async Task CyberHygiene_MaterialFiles_StoredWithHash_ReadersDownload_OthersGetNotFound_DeletedWithMaterialAndPlan()
+    {
+        var owner = Node.Client(Node.Owner);
+        var id = await PlanAsync(owner, "Hygiene files", new
+        {
+            title = "Awareness 2027", kind = "cyber-hygiene", tlp = "amber", audiences = new[] { new { kind = "organisation", organisationId = Node.RecipientOrg } },
+        });
+        var poster = "%PDF-1.4 poster in Albanian"u8.ToArray();
+        var added = await OkJsonAsync(await owner.PostAsync($"{Api}/{id}/materials/files", MaterialForm("Poster: do not click", "sq", ("files", "poster-sq.pdf", poster))), HttpStatusCode.Created);
+        Assert.Null(added["url"]);
+        Assert.Equal("poster-sq.pdf", added["file"]!["fileName"]!.GetValue<string>());
+        Assert.Equal(poster.Length, added["file"]!["size"]!.GetValue<long>());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(poster)), added["file"]!["sha256"]!.GetValue<string>());
+        var materialId = added["id"]!.GetValue<Guid>();
+        var download = added["file"]!["download"]!.GetValue<string>();
+        Assert.Equal($"{Api}/{id}/materials/{materialId}/file", download);
+
+        var hygiene = await OkJsonAsync(await owner.GetAsync($"{Api}/{id}/hygiene"));
+        Assert.Equal(download, hygiene["materials"]![0]!["file"]!["download"]!.GetValue<string>());
+
+        // Readers of the plan download it, never rendered: always an octet-stream attachment.
+        foreach (var reader in new[] { Node.Owner, Node.Recipient })
+        {
+            var response = await Node.Client(reader).GetAsync(download);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/octet-stream", response.Content.Headers.ContentType!.MediaType);
+            Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+            Assert.Equal(poster, await response.Content.ReadAsByteArrayAsync());
+        }
+
+        // Bad input: nothing stored.
+        var before = (await OkJsonAsync(await owner.GetAsync($"{Api}/{id}/hygiene")))["materials"]!.AsArray().Count;
+        Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/materials/files", MaterialForm("No file", "sq"))))["files"]);
+        Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/materials/files", MaterialForm("Two", "sq", ("files", "a.pdf", poster), ("files", "b.pdf", poster)))))["files"]);
+        Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/materials/files", MaterialForm("Sample", "sq", ("samples", "x.exe", poster)))))["samples"]);
+        Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/materials/files", MaterialForm(null, "sq", ("files", "a.pdf", poster)))))["title"]);
+        Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/materials/files", MaterialForm("Lang", "xx", ("files", "a.pdf", poster)))))["language"]);
+        Assert.NotNull((await BadRequestAsync(await owner.PostAsync($"{Api}/{id}/materials/files", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))))["body"]);
+        Assert.Equal(before, (await OkJsonAsync(await owner.GetAsync($"{Api}/{id}/hygiene")))["materials"]!.AsArray().Count);
+        var capacityPlan = await PlanAsync(owner, "Not hygiene");
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"{Api}/{capacityPlan}/materials/files", MaterialForm("x", "sq", ("files", "a.pdf", poster)))).StatusCode);
+
+        // Another organisation and every kind of administrator: 404 for the file and for the upload, as for an unknown id.
+        Person otherOrgAdmin;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            otherOrgAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{Guid.NewGuid():N}@outside.test", Server.Access.Role.OrgAdmin);
+        }
+
+        foreach (var person in new[] { Node.Member, Node.SameCountry, Node.Outsider, otherOrgAdmin, Node.NodeAdmin })
+        {
+            var client = Node.Client(person);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(download)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{Api}/{id}/materials/{Guid.NewGuid()}/file")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"{Api}/{id}/materials/files", MaterialForm("Injected", "sq", ("files", "x.pdf", poster)))).StatusCode);
+        }
+
+        // The recipient reads but does not write.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.Client(Node.Recipient).PostAsync($"{Api}/{id}/materials/files", MaterialForm("Theirs", "sq", ("files", "x.pdf", poster)))).StatusCode);
+
+        // Deleting the material deletes its file; deleting the plan deletes the files of its materials.
+        var fileId = await MaterialFileIdAsync(materialId);
+        Assert.Equal(2, await StoredFilesAsync(fileId));
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"{Api}/{id}/materials/{materialId}")).StatusCode);
+        Assert.Equal(0, await StoredFilesAsync(fileId));
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync(download)).StatusCode);
+
+        var second = await OkJsonAsync(await owner.PostAsync($"{Api}/{id}/materials/files", MaterialForm("Leaflet", "sr-Cyrl", ("files", "leaflet.pdf", poster))), HttpStatusCode.Created);
+        var secondFile = await MaterialFileIdAsync(second["id"]!.GetValue<Guid>());
+        Assert.Equal(2, await StoredFilesAsync(secondFile));
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"{Api}/{id}")).StatusCode);
+        Assert.Equal(0, await StoredFilesAsync(secondFile));
+    }
+
     [Fact]
     public async Task PrivatePlan_OtherOrganisationsAndAdministrators_CannotReachIt()
     {

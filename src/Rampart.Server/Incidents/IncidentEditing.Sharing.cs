@@ -59,21 +59,11 @@ public sealed partial class IncidentEditing
         var before = SharingStore.AudienceOf(await sharing.GrantsOfAsync(incident.RecordId, cancellationToken));
         var oldTlp = incident.Record.Tlp;
         var added = entries.Where(e => !before.Contains(e)).ToList();
-        var widened = tlp < oldTlp || added.Count > 0;
-        if (widened && !request.Confirm)
+        var widening = SharingStore.Widening(oldTlp, tlp, before, entries);
+        var widened = widening is not null;
+        if (widening is not null && !request.Confirm)
         {
-            var what = new List<string>();
-            if (tlp < oldTlp)
-            {
-                what.Add($"the TLP loosens from {oldTlp.Label()} to {tlp.Label()}");
-            }
-
-            if (added.Count > 0)
-            {
-                what.Add($"{added.Count} audience entr{(added.Count == 1 ? "y" : "ies")} added ({string.Join(", ", added.Select(e => e.Kind.ToString().ToLowerInvariant()))})");
-            }
-
-            throw RequestErrors.One("confirm", $"This widens who reads {incident.HumanId}: {string.Join("; ", what)}. Send confirm: true.");
+            throw RequestErrors.One("confirm", $"This widens who reads {incident.HumanId}: {widening}. Send confirm: true.");
         }
 
         if (tlp == oldTlp && added.Count == 0 && before.All(entries.Contains))

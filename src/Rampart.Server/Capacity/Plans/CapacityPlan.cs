@@ -232,7 +232,16 @@ public sealed class PlanMaterial
 
     public required string Title { get; set; }
 
-    public required string Url { get; set; }
+    /// <summary>An http(s) link, or null for a file (<see cref="AttachmentId"/>): exactly one of the two.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>
+    /// A file in the attachment store (bytes in the database, ADR 13), owned by this material alone: deleted with it and
+    /// with the plan. No read rule of its own: downloaded only through <see cref="PlanQueries"/> after the plan was admitted.
+    /// </summary>
+    public Guid? AttachmentId { get; set; }
+
+    public Incidents.Attachments.Attachment? Attachment { get; set; }
 
     public required string Language { get; set; }
 }
@@ -403,6 +412,8 @@ internal sealed class PlanMaterialConfiguration : IEntityTypeConfiguration<PlanM
         b.HasKey(m => m.Id);
         b.HasOne<CapacityPlan>().WithMany().HasForeignKey(m => m.PlanRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<PlanCampaign>().WithMany().HasForeignKey(m => m.CampaignId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(m => m.Attachment).WithMany().HasForeignKey(m => m.AttachmentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(m => m.AttachmentId).IsUnique();
         b.HasIndex(m => new { m.PlanRecordId, m.Id });
         b.HasIndex(m => m.CampaignId);
         b.Property(m => m.Title).HasMaxLength(PlanLimits.TitleLength);

@@ -8,6 +8,7 @@ using Rampart.Server.Capacity.Projects;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
 using Rampart.Server.Incidents;
+using Rampart.Server.Incidents.Attachments;
 using Rampart.Server.Notes;
 using Rampart.Standards.Markings;
 using Rampart.Standards.Sim3;
@@ -393,6 +394,9 @@ public sealed class PlanEditing(
         var recordId = plan.RecordId;
         var actionIds = db.CapacityPlanActions.Where(a => a.PlanRecordId == recordId).Select(a => a.Id);
         db.CapacityPlanActionDependencies.RemoveRange(await db.CapacityPlanActionDependencies.Where(d => actionIds.Contains(d.ActionId)).ToListAsync(cancellationToken));
+        // The hygiene materials' files belong to the plan alone (their rows cascade with the plan; the files would not).
+        var fileIds = db.CapacityPlanMaterials.Where(m => m.PlanRecordId == recordId && m.AttachmentId != null).Select(m => m.AttachmentId);
+        db.IncidentAttachments.RemoveRange(await db.IncidentAttachments.Where(a => fileIds.Contains(a.Id)).ToListAsync(cancellationToken));
         db.SharedRecords.Remove(plan.Record);
         audit.Record(AuditEvent.CapacityPlanDeleted, caller, Target(plan));
         await db.SaveChangesAsync(cancellationToken);
@@ -566,7 +570,14 @@ public sealed class PlanEditing(
         return await HygieneSavedAsync(caller, plan, "campaign added", campaign, cancellationToken);
     }
 
-    public async Task<PlanMaterial?> AddMaterialAsync(Caller caller, Guid planId, MaterialRequest request, CancellationToken cancellationToken)
+    public Task<PlanMaterial?> AddMaterialAsync(Caller caller, Guid planId, MaterialRequest request, CancellationToken cancellationToken) =>
+        AddMaterialAsync(caller, planId, request, null, cancellationToken);
+
+    /// <summary>
+    /// Adds a material: a link (<see cref="MaterialRequest.Url"/>) or, with <paramref name="file"/>, a file stored in the
+    /// attachment store (no link then; samples are refused). Writers of the plan, cyber-hygiene plans only.
+    /// </summary>
+    public async Task<PlanMaterial?> AddMaterialAsync(Caller caller, Guid planId, MaterialRequest request, AttachmentUpload? file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var plan = await HygieneAsync(caller, planId, cancellationToken);
@@ -578,9 +589,18 @@ public sealed class PlanEditing(
         var recordId = plan.RecordId;
         var errors = new RequestErrors();
         errors.SingleLine("title", request.Title, PlanLimits.TitleLength);
-        if (!IsLink(request.Url))
+        if (file is null && !IsLink(request.Url))
         {
             errors.Add("url", $"An http or https address of at most {PlanLimits.LinkLength} characters.");
+        }
+        else if (file is not null && !string.IsNullOrWhiteSpace(request.Url))
+        {
+            errors.Add("url", "A material is a link or a file, not both: leave the link empty when sending a file.");
+        }
+
+        if (file is { Sample: true })
+        {
+            errors.Add("samples", "Malware samples are not awareness material: send documents under 'files'.");
         }
 
         if (!Localisation.Languages.All.Any(l => l.Culture == request.Language))
@@ -599,10 +619,18 @@ public sealed class PlanEditing(
         }
 
         errors.ThrowIfAny();
+        var now = clock.GetUtcNow();
         var material = new PlanMaterial
         {
-            Id = Guid.CreateVersion7(clock.GetUtcNow()), PlanRecordId = recordId, CampaignId = request.CampaignId, Title = request.Title!.Trim(), Url = request.Url!, Language = request.Language!,
+            Id = Guid.CreateVersion7(now), PlanRecordId = recordId, CampaignId = request.CampaignId, Title = request.Title!.Trim(), Language = request.Language!,
+            Url = file is null ? request.Url! : null,
         };
+        if (file is not null)
+        {
+            material.Attachment = AttachmentStore.Stage(db, file, caller, now);
+            material.AttachmentId = material.Attachment.Id;
+        }
+
         db.CapacityPlanMaterials.Add(material);
         return await HygieneSavedAsync(caller, plan, "material added", material, cancellationToken);
     }
@@ -731,6 +759,12 @@ public sealed class PlanEditing(
         }
 
         db.Remove(row);
+        if (row is PlanMaterial { AttachmentId: { } fileId } && await db.IncidentAttachments.FirstOrDefaultAsync(a => a.Id == fileId, cancellationToken) is { } stored)
+        {
+            // The material's file is its own: it goes with it.
+            db.IncidentAttachments.Remove(stored);
+        }
+
         plan.ModifiedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.CapacityPlanHygieneChanged, caller, Target(plan), detail: $"{part} removed");
         await db.SaveChangesAsync(cancellationToken);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Incidents.Attachments;
 using Rampart.Server.Access;
 using Rampart.Server.Capacity.Maturity;
 using Rampart.Server.Hosting;
@@ -177,9 +179,50 @@ public static class PlanEndpoints
 
         group.MapPost("/{id}/materials", async Task<Results<Created<MaterialView>, NotFound>> (string id, MaterialRequest request, Caller caller, PlanEditing editing, CancellationToken ct) =>
             await editing.AddMaterialAsync(caller, Http.ParseId(id), request, ct) is { } m
-                ? TypedResults.Created($"/api/capacity/plans/{id}/hygiene", new MaterialView(m.Id, m.Title, m.Url, m.Language, m.CampaignId))
+                ? TypedResults.Created($"/api/capacity/plans/{id}/hygiene", MaterialView.From(Http.ParseId(id), m))
                 : TypedResults.NotFound())
-            .WithSummary("Add a material").WithDescription("Title, an http(s) link, its language, optionally the campaign it belongs to.");
+            .WithSummary("Add a material (a link)").WithDescription("Title, an http(s) link, its language, optionally the campaign it belongs to. A file is sent to POST …/materials/files.");
+
+        var attachmentOptions = routes.ServiceProvider.GetRequiredService<IOptions<AttachmentOptions>>().Value;
+        // As the other uploads: one file at the limit plus the form around it; beyond that 413 before anything is read.
+        var uploadPath = new MachinePath
+        {
+            Name = "api-attachments", MaxRequestBodyBytes = attachmentOptions.MaxBytes + (1024 * 1024), WriteError = RampartHost.ApiPath.WriteError, Json = RampartHost.ApiPath.Json,
+        };
+        group.MapPost("/{id}/materials/files", async Task<Results<Created<MaterialView>, NotFound>> (HttpContext http, string id, Caller caller, PlanEditing editing,
+            IOptions<AttachmentOptions> options, CancellationToken ct) =>
+        {
+            var planId = Http.ParseId(id);
+            if (!http.Request.HasFormContentType)
+            {
+                throw RequestErrors.One("body", "Send multipart/form-data: the file under 'files', and the fields 'title', 'language' and optionally 'campaignId'.");
+            }
+
+            var (form, uploads) = await AttachmentStore.ReadMultipartAsync(http.Request, options.Value, ct);
+            if (uploads.Count != 1)
+            {
+                throw RequestErrors.One("files", "Send exactly one file under 'files' per material.");
+            }
+
+            Guid? campaignId = null;
+            if (form["campaignId"].ToString() is { Length: > 0 } campaign)
+            {
+                campaignId = Guid.TryParse(campaign, out var parsed) ? parsed : throw RequestErrors.One("campaignId", "Not an id.");
+            }
+
+            var request = new MaterialRequest(form["title"].ToString(), form["url"].ToString() is { Length: > 0 } url ? url : null, form["language"].ToString(), campaignId);
+            return await editing.AddMaterialAsync(caller, planId, request, uploads[0], ct) is { } m
+                ? TypedResults.Created($"/api/capacity/plans/{planId}/hygiene", MaterialView.From(planId, m))
+                : TypedResults.NotFound();
+        }).WithSummary("Add a material (a file)")
+            .WithDescription("multipart/form-data: one file under 'files' (documents, posters, videos; samples are refused), 'title', 'language' (a UI culture name such as sq or sr-Cyrl), optionally 'campaignId'. Stored with its size and SHA-256 (Rampart:Attachments:MaxBytes: a larger file is a 400 naming it, a larger body 413). Writers of the plan, cyber-hygiene plans only (409 otherwise); 404 when the plan is not readable. Deleting the material deletes its file.")
+            .WithMetadata(uploadPath);
+
+        group.MapGet("/{id}/materials/{materialId}/file", async Task<Results<FileContentHttpResult, NotFound>> (HttpContext http, string id, string materialId, Caller caller, PlanQueries queries, CancellationToken ct) =>
+            await queries.FindAsync(caller, Http.ParseId(id), ct) is { } read && await queries.MaterialFileAsync(read, Http.ParseId(materialId, "materialId"), ct) is { } found
+                ? AttachmentStore.Download(http, found.Attachment, found.Content)
+                : TypedResults.NotFound())
+            .WithSummary("Download a material's file").WithDescription("Readers of the plan. Always application/octet-stream as an attachment, never rendered by the browser. 404 when the plan is not readable or the material has no file.");
 
         group.MapPost("/{id}/indicators", async Task<Results<Created<IndicatorView>, NotFound>> (string id, IndicatorRequest request, Caller caller, PlanEditing editing, CancellationToken ct) =>
             await editing.AddIndicatorAsync(caller, Http.ParseId(id), request, ct) is { } i

@@ -154,12 +154,26 @@ public sealed class PlanQueries(RampartDb db, AccessPolicy access, SharingStore 
             .Take(PlanLimits.MaxActions * 40).ToListAsync(cancellationToken);
     }
 
+    /// <summary>The file of one material of a plan the caller reads (<see cref="FindAsync"/>), with its bytes; null when there is none.</summary>
+    public async Task<(Incidents.Attachments.Attachment Attachment, byte[] Content)?> MaterialFileAsync(ReadPlan read, Guid materialId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var recordId = read.Plan.RecordId;
+        var found = await (from m in db.CapacityPlanMaterials.AsNoTracking()
+                           where m.PlanRecordId == recordId && m.Id == materialId
+                           join a in db.IncidentAttachments.AsNoTracking() on m.AttachmentId equals a.Id
+                           join c in db.IncidentAttachmentContents.AsNoTracking() on a.Id equals c.AttachmentId
+                           select new { Attachment = a, c.Content }).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : (found.Attachment, found.Content);
+    }
+
     public async Task<PlanHygiene> HygieneAsync(ReadPlan read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
         var recordId = read.Plan.RecordId;
         var campaigns = await db.CapacityPlanCampaigns.AsNoTracking().Where(c => c.PlanRecordId == recordId).OrderBy(c => c.Id).Take(PlanLimits.MaxCampaigns).ToListAsync(cancellationToken);
-        var materials = await db.CapacityPlanMaterials.AsNoTracking().Where(m => m.PlanRecordId == recordId).OrderBy(m => m.Id).Take(PlanLimits.MaxMaterials).ToListAsync(cancellationToken);
+        var materials = await db.CapacityPlanMaterials.AsNoTracking().Where(m => m.PlanRecordId == recordId).OrderBy(m => m.Id).Take(PlanLimits.MaxMaterials)
+            .Include(m => m.Attachment).ToListAsync(cancellationToken);
         var indicators = await db.CapacityPlanIndicators.AsNoTracking().Where(i => i.PlanRecordId == recordId).OrderBy(i => i.Id).Take(PlanLimits.MaxIndicators)
             .Include(i => i.Values).ToListAsync(cancellationToken);
         foreach (var indicator in indicators)

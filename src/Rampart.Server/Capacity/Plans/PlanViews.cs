@@ -70,7 +70,20 @@ public sealed record ProgressView(
 
 public sealed record CampaignView(Guid Id, string Name, DateOnly? StartDate, DateOnly? EndDate, IReadOnlyList<string> Languages);
 
-public sealed record MaterialView(Guid Id, string Title, string Url, string Language, Guid? CampaignId);
+/// <summary>A material: a link (<see cref="Url"/>) or a file (<see cref="File"/>, downloaded from its <see cref="MaterialFileView.Download"/> path).</summary>
+public sealed record MaterialView(Guid Id, string Title, string? Url, string Language, Guid? CampaignId, MaterialFileView? File)
+{
+    public static MaterialView From(Guid planId, PlanMaterial m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return new MaterialView(m.Id, m.Title, m.Url, m.Language, m.CampaignId, m.Attachment is { } a
+            ? new MaterialFileView(a.FileName, a.Size, a.Sha256, $"/api/capacity/plans/{planId}/materials/{m.Id}/file")
+            : null);
+    }
+}
+
+/// <summary>A material's file: never its bytes, always its size and SHA-256.</summary>
+public sealed record MaterialFileView(string FileName, long Size, string Sha256, string Download);
 
 public sealed record IndicatorValueView(DateOnly Date, decimal Value);
 
@@ -174,7 +187,7 @@ public sealed class PlanViews(PlanQueries plans, ProjectQueries projects, Incide
         ArgumentNullException.ThrowIfNull(hygiene);
         return new HygieneView(Groups(plan.TargetGroups),
             hygiene.Campaigns.Select(c => new CampaignView(c.Id, c.Name, c.StartDate, c.EndDate, c.Languages.Length == 0 ? [] : c.Languages.Split(','))).ToList(),
-            hygiene.Materials.Select(m => new MaterialView(m.Id, m.Title, m.Url, m.Language, m.CampaignId)).ToList(),
+            hygiene.Materials.Select(m => MaterialView.From(plan.Id, m)).ToList(),
             hygiene.Indicators.Select(Indicator).ToList());
     }
 

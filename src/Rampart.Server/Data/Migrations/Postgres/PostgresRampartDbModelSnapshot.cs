@@ -1881,6 +1881,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("uuid");
 
@@ -1898,11 +1901,13 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.Property<string>("Url")
-                        .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AttachmentId")
+                        .IsUnique();
 
                     b.HasIndex("CampaignId");
 
@@ -10996,6 +11001,11 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
             modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanMaterial", b =>
                 {
+                    b.HasOne("Rampart.Server.Incidents.Attachments.Attachment", "Attachment")
+                        .WithMany()
+                        .HasForeignKey("AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Rampart.Server.Capacity.Plans.PlanCampaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
@@ -11006,6 +11016,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasForeignKey("PlanRecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Attachment");
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanStatusChange", b =>

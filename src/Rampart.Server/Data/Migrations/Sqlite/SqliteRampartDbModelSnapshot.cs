@@ -1868,6 +1868,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("CampaignId")
                         .HasColumnType("TEXT");
 
@@ -1885,11 +1888,13 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Url")
-                        .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AttachmentId")
+                        .IsUnique();
 
                     b.HasIndex("CampaignId");
 
@@ -10930,6 +10935,11 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanMaterial", b =>
                 {
+                    b.HasOne("Rampart.Server.Incidents.Attachments.Attachment", "Attachment")
+                        .WithMany()
+                        .HasForeignKey("AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Rampart.Server.Capacity.Plans.PlanCampaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
@@ -10940,6 +10950,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasForeignKey("PlanRecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Attachment");
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Plans.PlanStatusChange", b =>
