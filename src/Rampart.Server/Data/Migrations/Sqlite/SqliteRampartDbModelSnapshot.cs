@@ -7381,7 +7381,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("PersonRecordId")
+                    b.Property<long?>("PersonRecordId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PrintedName")
@@ -7602,6 +7602,12 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                 {
                     b.Property<long>("RecordId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConsentGivenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ConsentGivenBy")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -11035,8 +11041,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
                         .WithMany()
                         .HasForeignKey("PersonRecordId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>
