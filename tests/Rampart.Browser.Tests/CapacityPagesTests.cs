@@ -22,6 +22,8 @@ namespace Rampart.Browser.Tests;
 /// </summary>
 public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
 {
+    private static readonly string?[] IncidentResponder = ["incident-responder"];
+
     private readonly BrowserNode node;
 
     public CapacityPagesTests(BrowserNode node)
@@ -400,5 +402,53 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await page.ClickAsync("#confirm-ok");
         await Expect(page.Locator("h1")).ToHaveTextAsync("SOC for the ministries");
         await Expect(page.Locator("main")).ToContainTextAsync("A SOC for seven ministries.");
+    }
+
+    [Fact]
+    public async Task MySkills_APersonRatesARoleSeesTheRatingAndConsent_WithdrawsWithConfirmation_AndTheRecordIsGone()
+    {
+        await Seeds.OrganisationAsync(node, "CMS", "Team My Skills");
+        var manager = await Seeds.UserAsync(node, "analyst@cms.test", Role.Analyst, "CMS");
+        var person = await Seeds.UserAsync(node, "viewer@cms.test", Role.Viewer, "CMS");
+        Guid recordId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            recordId = (await scope.ServiceProvider.GetRequiredService<TrainingEditing>().CreatePersonAsync(manager.Caller,
+                new PersonRequest("Mira Skills", person.Id, IncidentResponder, true), default)).Id;
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, person);
+        await OpenAsync(page, "/capacity/training");
+        await page.ClickAsync("#training-me");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#my-consent")).ToContainTextAsync("analyst@cms.test");
+        await Expect(page.Locator("#my-profiles")).ToContainTextAsync("Incident");
+
+        // Rate one skill of the role as self-assessed; the table shows it after saving.
+        var first = page.Locator("#my-ratings tbody tr").First;
+        var itemId = (await first.Locator("code").InnerTextAsync()).Trim();
+        await page.Locator($"#rate-{itemId}").SelectOptionAsync("3");
+        await page.ClickAsync("#my-ratings-save");
+        await Expect(page.Locator("#my-ratings-save")).ToHaveCountAsync(0);
+        await Expect(first).ToContainTextAsync("self-assessed");
+        var problems = (await AxeAsync(page, "my skills")).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        // Withdrawing asks first; cancelling keeps the record, confirming deletes it.
+        await page.ClickAsync("#my-withdraw");
+        await Expect(page.Locator("#confirm-object")).ToContainTextAsync("Mira Skills");
+        await page.ClickAsync("#confirm-cancel");
+        await Expect(page.Locator("#my-consent")).ToBeVisibleAsync();
+        await page.ClickAsync("#my-withdraw");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#my-skills-withdrawn")).ToBeVisibleAsync();
+        await OpenAsync(page, "/capacity/training/me");
+        await Expect(page.Locator("#my-skills-none")).ToBeVisibleAsync();
+        var response = await page.GotoAsync($"/capacity/training/people/{recordId}");
+        Assert.Equal(404, response!.Status);
     }
 }

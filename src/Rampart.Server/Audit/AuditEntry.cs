@@ -306,6 +306,8 @@ public enum AuditEvent
     TrainingPersonChanged = 1451,
     /// <summary>A person's training record was deleted with everything on it (personal data removed).</summary>
     TrainingPersonDeleted = 1452,
+    /// <summary>The person withdrew their consent: their training record is deleted (issued certificates stay verifiable, detached).</summary>
+    TrainingConsentWithdrawn = 1453,
     /// <summary>Proficiencies were rated (detail: self or manager, how many).</summary>
     TrainingSkillsRated = 1455,
     TrainingCourseCreated = 1460,

@@ -75,6 +75,8 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         {
             Record = record, Id = Guid.CreateVersion7(now), OrganisationId = caller.OrganisationId, UserId = request.UserId, Name = request.Name!.Trim(),
             FrameworkKey = EcsfSource.V1, CreatedAt = now, ModifiedAt = now,
+            // The writer creating the record confirms the consent: their own when the record is their account's, otherwise on the person's word.
+            ConsentGivenAt = now, ConsentGivenBy = caller.UserId == Guid.Empty ? null : caller.UserId,
             Profiles = profileIds.Select(p => new TrainingPersonProfile { FrameworkKey = EcsfSource.V1, ProfileId = p }).ToList(),
         };
         db.SharedRecords.Add(record);
@@ -118,8 +120,52 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
             return false;
         }
 
+        var recordId = person.RecordId;
+        db.TrainingCertificates.RemoveRange(await db.TrainingCertificates.Where(c => c.PersonRecordId == recordId).ToListAsync(cancellationToken));
         db.SharedRecords.Remove(person.Record);
         audit.Record(AuditEvent.TrainingPersonDeleted, caller, $"training-person:{person.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The person withdraws their consent: their own record (the one linked to the caller's account) is deleted in one
+    /// transaction with its role profiles, proficiencies, enrolments and recorded certificates — gone from the people list,
+    /// the skills matrix, coverage and the training record at once. Certificates the node issued stay only as what their
+    /// public check shows (name as printed, course, date, issuer), detached from any record, so the person's certificate
+    /// still verifies. False when the caller has no readable record of their own.
+    /// </summary>
+    public async Task<bool> WithdrawConsentAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsAuthenticated || caller.IsOperator || caller.UserId == Guid.Empty)
+        {
+            return false;
+        }
+
+        var userId = caller.UserId;
+        var person = await access.Readable(db.TrainingPeople.Include(p => p.Record), caller).FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+        if (person is null)
+        {
+            return false;
+        }
+
+        if (caller.ReadOnly)
+        {
+            throw new ForbiddenException("A read-only key does not withdraw consent; log in as yourself.");
+        }
+
+        var recordId = person.RecordId;
+        var certificates = await db.TrainingCertificates.Where(c => c.PersonRecordId == recordId).ToListAsync(cancellationToken);
+        db.TrainingCertificates.RemoveRange(certificates.Where(c => c.VerificationCode is null));
+        foreach (var issued in certificates.Where(c => c.VerificationCode is not null))
+        {
+            issued.PersonRecordId = null;
+            issued.PrintedName ??= person.Name;
+        }
+
+        db.SharedRecords.Remove(person.Record);
+        audit.Record(AuditEvent.TrainingConsentWithdrawn, caller, $"training-person:{person.Id}", detail: $"{certificates.Count(c => c.VerificationCode is not null)} issued certificates kept verifiable");
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }

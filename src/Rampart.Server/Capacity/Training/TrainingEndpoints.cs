@@ -17,14 +17,14 @@ public sealed record EcsfProfileView(string FrameworkKey, string ProfileId, stri
 public sealed record ProficiencyView(string ItemId, Proficiency Level, AssessedBy AssessedBy, DateTimeOffset AssessedAt);
 
 public sealed record PersonView(Guid Id, Guid OrganisationId, Guid? UserId, string Name, string FrameworkKey, IReadOnlyList<string> Profiles,
-    IReadOnlyList<ProficiencyView>? Proficiencies, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt)
+    IReadOnlyList<ProficiencyView>? Proficiencies, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, DateTimeOffset ConsentGivenAt, Guid? ConsentGivenBy)
 {
     public static PersonView From(TrainingPerson p, bool withProficiencies)
     {
         ArgumentNullException.ThrowIfNull(p);
         return new(p.Id, p.OrganisationId, p.UserId, p.Name, p.FrameworkKey, p.Profiles.Select(x => x.ProfileId).Order(StringComparer.Ordinal).ToList(),
             withProficiencies ? p.Proficiencies.OrderBy(x => x.ItemId, StringComparer.Ordinal).Select(x => new ProficiencyView(x.ItemId, x.Level, x.AssessedBy, x.AssessedAt)).ToList() : null,
-            p.CreatedAt, p.ModifiedAt);
+            p.CreatedAt, p.ModifiedAt, p.ConsentGivenAt, p.ConsentGivenBy);
     }
 }
 
@@ -84,6 +84,30 @@ public static class TrainingEndpoints
             var person = await editing.CreatePersonAsync(caller, request, ct);
             return TypedResults.Created($"/api/capacity/training/people/{person.Id}", PersonView.From(person, true));
         }).WithSummary("Add a person").WithDescription("A user of the organisation (userId) or a named staff entry without an account; ECSF profile ids; consent must be true. Visible to the own organisation only.");
+
+        group.MapGet("/people/me", async Task<Results<Ok<PersonDetailsView>, NotFound>> (Caller caller, TrainingQueries queries, CancellationToken ct) =>
+        {
+            var person = await queries.MineAsync(caller, ct);
+            if (person is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var enrolments = await queries.EnrolmentsAsync(person, ct);
+            return TypedResults.Ok(new PersonDetailsView(PersonView.From(person, true),
+                enrolments.Select(e => new EnrolmentView(e.Session.Id, e.Course.Id, e.Course.Title, e.Session.StartDate, e.Session.EndDate, e.Course.Hours, e.Enrolment.Status, e.Enrolment.EnrolledAt)).ToList(),
+                await queries.CertificatesAsync(person, ct)));
+        }).WithSummary("My training record")
+            .WithDescription("The training record linked to your account, as GET /people/{id} shows it, with the consent: consentGivenAt and consentGivenBy (the user who recorded it: you, "
+                + "or the writer of your organisation who recorded it on your word; null for records from before consent was stored). Rate your own skills with PUT /people/{id}/skills (self-assessed). "
+                + "404 while no record is linked to your account.");
+
+        group.MapDelete("/people/me", async Task<Results<NoContent, NotFound>> (Caller caller, TrainingEditing editing, CancellationToken ct) =>
+            await editing.WithdrawConsentAsync(caller, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Withdraw my consent")
+            .WithDescription("Deletes the training record linked to your account at once: role profiles, proficiencies, enrolments (attended hours) and certificates recorded from elsewhere; "
+                + "it leaves the people list, the skills matrix, coverage and training records. Certificates the node issued keep only what their public check shows (name as printed, course, date, "
+                + "issuer) so they still verify. Only for yourself (a read-only key is 403); 404 when no record is linked to your account.");
 
         group.MapGet("/people/{id}", async Task<Results<Ok<PersonDetailsView>, NotFound>> (string id, Caller caller, TrainingQueries queries, CancellationToken ct) =>
         {

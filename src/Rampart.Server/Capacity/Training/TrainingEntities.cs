@@ -74,6 +74,18 @@ public sealed class TrainingPerson : IShareable
 
     public DateTimeOffset ModifiedAt { get; set; }
 
+    /// <summary>
+    /// When the consent to record the person's training and skills was given: the record is created on it (the creator
+    /// confirms it). Records from before consent was stored carry their creation time.
+    /// </summary>
+    public DateTimeOffset ConsentGivenAt { get; set; }
+
+    /// <summary>
+    /// The user who recorded the consent: the person themself (creating their own linked record) or the writer of the
+    /// organisation who recorded it on the person's word. Null for records created before consent was stored.
+    /// </summary>
+    public Guid? ConsentGivenBy { get; set; }
+
     public List<TrainingPersonProfile> Profiles { get; set; } = [];
 
     public List<TrainingProficiency> Proficiencies { get; set; } = [];
@@ -241,7 +253,11 @@ public sealed class TrainingCertificate
 {
     public Guid Id { get; set; }
 
-    public long PersonRecordId { get; set; }
+    /// <summary>
+    /// The person's record; null for a certificate the node issued whose person withdrew their consent: it stays only as
+    /// what the public check shows (the name as printed, course, date, issuer), so the holder's certificate still verifies.
+    /// </summary>
+    public long? PersonRecordId { get; set; }
 
     public required string Name { get; set; }
 
@@ -468,7 +484,8 @@ internal sealed class TrainingCertificateConfiguration : IEntityTypeConfiguratio
         b.Property(c => c.Name).HasMaxLength(TrainingLimits.NameLength);
         b.Property(c => c.Issuer).HasMaxLength(TrainingLimits.NameLength);
         b.Property(c => c.Number).HasMaxLength(TrainingLimits.NameLength);
-        b.HasOne<TrainingPerson>().WithMany().HasForeignKey(c => c.PersonRecordId).OnDelete(DeleteBehavior.Cascade);
+        // Deleting a record removes its certificates explicitly (TrainingEditing); withdrawal keeps the issued ones detached.
+        b.HasOne<TrainingPerson>().WithMany().HasForeignKey(c => c.PersonRecordId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => new { c.PersonRecordId, c.IssuedOn });
         b.HasIndex(c => new { c.PersonRecordId, c.ExpiresOn });
         b.Property(c => c.VerificationCode).HasMaxLength(TrainingLimits.CodeLength);

@@ -35,6 +35,9 @@ public sealed record SeatView(string Seat, bool OwnOrganisation, Guid? PersonId,
 
 public sealed record SeatsView(Guid SessionId, int? Capacity, int Enrolled, int OwnOrganisation, int OtherOrganisations, IReadOnlyList<SeatView> Seats, string? Next);
 
+/// <summary>A user of the caller's organisation as the account picker shows it.</summary>
+public sealed record LinkableUser(Guid Id, string DisplayName, string Email);
+
 /// <summary>A readable course that addresses a SIM3 parameter.</summary>
 public sealed record ParameterCourse(string ParameterId, Guid CourseId, string Title, string Provider);
 
@@ -90,6 +93,49 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
     public async Task<TrainingPerson?> FindPersonAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
         await access.Readable(db.TrainingPeople.AsNoTracking().Include(p => p.Record).Include(p => p.Profiles).Include(p => p.Proficiencies), caller)
             .AsSplitQuery().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+
+    /// <summary>The caller's own training record (the one linked to their account) if they may read it; null otherwise.</summary>
+    public async Task<TrainingPerson?> MineAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsAuthenticated || caller.IsOperator || caller.UserId == Guid.Empty)
+        {
+            return null;
+        }
+
+        var userId = caller.UserId;
+        return await access.Readable(db.TrainingPeople.AsNoTracking().Include(p => p.Record).Include(p => p.Profiles).Include(p => p.Proficiencies), caller)
+            .AsSplitQuery().FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Active users of the caller's own organisation a training record can be linked to, for writers only (who may create
+    /// and change records): those whose e-mail or display name starts with <paramref name="search"/>, by e-mail, at most
+    /// <paramref name="limit"/>. Nobody else's users, and nothing for readers who cannot write.
+    /// </summary>
+    public async Task<IReadOnlyList<LinkableUser>> LinkableUsersAsync(Caller caller, string? search, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!AccessPolicy.CanCreate(caller) || caller.IsOperator)
+        {
+            return [];
+        }
+
+        var organisationId = caller.OrganisationId;
+        var users = Identity.UserListing.Matching(db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && !u.Disabled), Identity.UserListing.SearchKey(search));
+        return await users.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id).Take(limit)
+            .Select(u => new LinkableUser(u.Id, u.DisplayName, u.Email ?? "")).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Names and e-mail addresses of users of the caller's own organisation among <paramref name="userIds"/> (the account a record is linked to, who recorded a consent).</summary>
+    public async Task<IReadOnlyDictionary<Guid, LinkableUser>> OwnUsersAsync(Caller caller, IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var organisationId = caller.OrganisationId;
+        var ids = userIds.ToList();
+        return await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && ids.Contains(u.Id))
+            .Select(u => new LinkableUser(u.Id, u.DisplayName, u.Email ?? "")).ToDictionaryAsync(u => u.Id, cancellationToken);
+    }
 
     /// <summary>Readable people, newest first, older than <paramref name="before"/> (a record key); and whether more follow.</summary>
     public async Task<(IReadOnlyList<TrainingPerson> People, bool More)> ListPeopleAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
@@ -306,7 +352,7 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
         var since = today.AddYears(-1);
         var people = access.Readable(db.TrainingPeople.AsNoTracking(), caller).Where(p => p.OrganisationId == organisationId);
         var query = from c in db.TrainingCertificates.AsNoTracking()
-                    join p in people on c.PersonRecordId equals p.RecordId
+                    join p in people on c.PersonRecordId equals (long?)p.RecordId
                     where c.ExpiresOn != null && c.ExpiresOn <= until && c.ExpiresOn >= since
                     select new { c, p.Id, p.Name };
         if (after is { } a)
@@ -345,7 +391,7 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
                            orderby p.Name, s.EndDate
                            select new RecordLine(p.Id, p.Name, c.Id, c.Title, c.Provider, s.Id, s.StartDate, s.EndDate, c.Hours)).ToListAsync(cancellationToken);
         var certificates = await (from c in db.TrainingCertificates.AsNoTracking()
-                                  join p in people on c.PersonRecordId equals p.RecordId
+                                  join p in people on c.PersonRecordId equals (long?)p.RecordId
                                   where c.IssuedOn >= first && c.IssuedOn <= last
                                   orderby p.Name, c.IssuedOn
                                   select new { c, p.Id, p.Name }).ToListAsync(cancellationToken);

@@ -7401,7 +7401,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<long>("PersonRecordId")
+                    b.Property<long?>("PersonRecordId")
                         .HasColumnType("bigint");
 
                     b.Property<string>("PrintedName")
@@ -7622,6 +7622,12 @@ namespace Rampart.Server.Data.Migrations.Postgres
                 {
                     b.Property<long>("RecordId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ConsentGivenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ConsentGivenBy")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -11113,8 +11119,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
                         .WithMany()
                         .HasForeignKey("PersonRecordId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>

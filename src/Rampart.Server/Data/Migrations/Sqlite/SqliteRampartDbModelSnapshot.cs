@@ -7386,7 +7386,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("PersonRecordId")
+                    b.Property<long?>("PersonRecordId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PrintedName")
@@ -7607,6 +7607,12 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                 {
                     b.Property<long>("RecordId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConsentGivenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ConsentGivenBy")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -11047,8 +11053,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasOne("Rampart.Server.Capacity.Training.TrainingPerson", null)
                         .WithMany()
                         .HasForeignKey("PersonRecordId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Rampart.Server.Capacity.Training.TrainingCourse", b =>
