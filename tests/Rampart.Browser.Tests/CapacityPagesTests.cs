@@ -451,4 +451,99 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         var response = await page.GotoAsync($"/capacity/training/people/{recordId}");
         Assert.Equal(404, response!.Status);
     }
+
+    [Fact]
+    public async Task PlanPage_AnAnalystRenamesThePlan_PicksTheFundingProjectByCode_AnUnknownIncidentNumberIsAFieldError()
+    {
+        await Seeds.OrganisationAsync(node, "CPK", "Team Capacity Pickers");
+        var analyst = await Seeds.UserAsync(node, "analyst@cpk.test", Role.Analyst, "CPK");
+        Guid planId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            await services.GetRequiredService<ProjectEditing>().CreateAsync(analyst.Caller, new ProjectRequest("Regional CSIRT twinning", Code: "CPK-TWIN-01",
+                Status: ProjectStatus.Ongoing, Start: "2026-01", Themes: [ProjectTheme.CultureAndSkills], Countries: ["AL"], Visibility: ProjectVisibility.Network), default);
+            var plans = services.GetRequiredService<PlanEditing>();
+            planId = (await plans.CreateAsync(analyst.Caller, new PlanRequest("CPK plan draft title"), default)).Id;
+            await plans.AddActionAsync(analyst.Caller, planId, new ActionRequest("Twin with a mature CSIRT"), CultureInfo.InvariantCulture, default);
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, analyst);
+        await OpenAsync(page, $"/capacity/plans/{planId}");
+        await Expect(page.Locator("#plan-title")).ToHaveTextAsync("CPK plan draft title");
+
+        // The plan's title and status (PUT /plans/{id}) from the page.
+        await page.ClickAsync("#plan-edit");
+        await page.FillAsync("#plan-edit-title", "CPK capacity plan 2027");
+        await page.Locator("#plan-edit-status").SelectOptionAsync("Active");
+        await page.ClickAsync("#plan-edit-save");
+        await Expect(page.Locator("#plan-title")).ToHaveTextAsync("CPK capacity plan 2027");
+        await Expect(page.Locator(".record-meta")).ToContainTextAsync("Active");
+
+        // The funding project picked by its code among the projects this analyst reads; the action shows it by title.
+        await page.ClickAsync("#edit-action-1");
+        await Expect(page.Locator("#action-title")).ToHaveValueAsync("Twin with a mature CSIRT");
+        await page.Locator("#action-funding").SelectOptionAsync("DonorProject");
+        await page.FillAsync("#action-project", "cpk-twin");
+        await page.ClickAsync(".mud-popover-open .mud-list-item >> text=CPK-TWIN-01 · Regional CSIRT twinning");
+        await page.ClickAsync("#save-action");
+        await Expect(page.Locator("#action-1 a", new() { HasTextString = "Regional CSIRT twinning" })).ToHaveCountAsync(1);
+
+        // A source incident by a number nobody here may read: the field says so, nothing is saved.
+        await page.ClickAsync("#edit-action-1");
+        await Expect(page.Locator("#action-title")).ToHaveValueAsync("Twin with a mature CSIRT");
+        await page.Locator("#action-source-kind").SelectOptionAsync("Incident");
+        await page.FillAsync("#action-incident", "INC-2099-0999");
+        await page.ClickAsync("#save-action");
+        await Expect(page.Locator("#error-sourceId")).ToContainTextAsync("No incident with this number that you may read.");
+        await Expect(page.Locator("#action-1")).Not.ToContainTextAsync("INC-2099-0999");
+    }
+
+    [Fact]
+    public async Task DraftAndMatrix_TheSkillsMatrixShowsMorePeopleOnRequest_ADraftAssessmentIsDeletedOnlyAfterConfirming()
+    {
+        await Seeds.OrganisationAsync(node, "CPD", "Team Capacity Drafts");
+        var analyst = await Seeds.UserAsync(node, "analyst@cpd.test", Role.Analyst, "CPD");
+        Guid assessmentId;
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var training = scope.ServiceProvider.GetRequiredService<TrainingEditing>();
+            for (var i = 1; i <= 51; i++)
+            {
+                await training.CreatePersonAsync(analyst.Caller, new PersonRequest($"CPD person {i:D2}", Consent: true), default);
+            }
+
+            assessmentId = (await scope.ServiceProvider.GetRequiredService<MaturityEditing>().CreateAsync(analyst.Caller,
+                new AssessmentRequest(Sim3Model.V2Interim, AssessmentType.SelfAssessment, new DateOnly(2026, 11, 20), "D. Drafter"), default)).Id;
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, analyst);
+
+        // The matrix shows a page of people, and the next ones on "More" (newest first: person 01 is the last).
+        await OpenAsync(page, "/capacity/training/matrix");
+        await Expect(page.Locator("#matrix-people tbody tr")).ToHaveCountAsync(50);
+        await page.ClickAsync("#matrix-more");
+        await Expect(page.Locator("#matrix-people tbody tr")).ToHaveCountAsync(51);
+        await Expect(page.Locator("#matrix-people tbody tr").Last).ToContainTextAsync("CPD person 01");
+        await Expect(page.Locator("#matrix-more")).ToHaveCountAsync(0);
+
+        // Cancelling keeps the draft; confirming deletes it and the page is gone.
+        await OpenAsync(page, $"/capacity/maturity/{assessmentId}");
+        await page.ClickAsync("#assessment-delete");
+        await page.ClickAsync("#confirm-cancel");
+        await Expect(page.Locator("#assessment-status")).ToHaveTextAsync("Draft");
+        await page.ClickAsync("#assessment-delete");
+        await page.ClickAsync("#confirm-ok");
+        await page.WaitForURLAsync(url => url.EndsWith("/capacity/maturity", StringComparison.Ordinal));
+        var response = await page.GotoAsync($"/capacity/maturity/{assessmentId}");
+        Assert.Equal(404, response!.Status);
+    }
 }

@@ -110,6 +110,35 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
         return (page, ids.Count > limit);
     }
 
+    /// <summary>
+    /// The pages' target-profile picker: up to <paramref name="limit"/> readable profiles, optionally only of
+    /// <paramref name="modelKey"/>, whose name contains the text (any case; all of them for no text), newest first.
+    /// </summary>
+    public async Task<IReadOnlyList<MaturityProfile>> PickProfilesAsync(Caller caller, string? text, string? modelKey, int limit, CancellationToken cancellationToken)
+    {
+        var wanted = (text ?? "").Trim().ToLowerInvariant();
+        if (wanted.Length > 200)
+        {
+            return [];
+        }
+
+        var profiles = db.MaturityProfiles.AsNoTracking().Include(p => p.Record).AsQueryable();
+        if (modelKey is not null)
+        {
+            profiles = profiles.Where(p => p.ModelKey == modelKey);
+        }
+
+        if (wanted.Length > 0)
+        {
+            // lower() in SQL on both databases (the database lowers, not .NET's culture).
+#pragma warning disable CA1304, CA1311, CA1862
+            profiles = profiles.Where(p => p.Name.ToLower().Contains(wanted));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        return await access.Readable(profiles, caller).OrderByDescending(p => p.RecordId).Take(limit).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The readable versions of one target profile's series, oldest first (index on series and version).</summary>
     public async Task<IReadOnlyList<MaturityProfile>> ProfileVersionsAsync(Caller caller, Guid seriesId, CancellationToken cancellationToken) =>
         await access.Readable(db.MaturityProfiles.AsNoTracking().Include(p => p.Record).Where(p => p.SeriesId == seriesId), caller)

@@ -162,6 +162,29 @@ public sealed class ProjectQueries(RampartDb db, AccessPolicy access)
             .OrderBy(r => r.Key, StringComparer.Ordinal).ThenByDescending(r => r.Total).ToList();
     }
 
+    /// <summary>
+    /// The pages' project picker: up to <paramref name="limit"/> readable projects whose code starts with the text or whose
+    /// title (as <see cref="ProjectRules.TitleKey"/> normalises it) contains it, newest first; none for an empty or too long text.
+    /// </summary>
+    public async Task<IReadOnlyList<CapacityProject>> PickAsync(Caller caller, string? text, int limit, CancellationToken cancellationToken)
+    {
+        var wanted = (text ?? "").Trim();
+        if (wanted.Length == 0 || wanted.Length > ProjectRules.TitleLength)
+        {
+            return [];
+        }
+
+        var code = ProjectRules.CodeKey(wanted)!;
+        var title = ProjectRules.TitleKey(wanted);
+        // StartsWith/Contains as SQL LIKE on both databases (the keys are stored upper-cased and normalised).
+#pragma warning disable CA1307, CA1310
+        var matching = title.Length == 0
+            ? db.CapacityProjects.AsNoTracking().Where(p => p.CodeKey != null && p.CodeKey.StartsWith(code))
+            : db.CapacityProjects.AsNoTracking().Where(p => (p.CodeKey != null && p.CodeKey.StartsWith(code)) || p.TitleKey.Contains(title));
+#pragma warning restore CA1307, CA1310
+        return await access.Readable(matching.Include(p => p.Record), caller).OrderByDescending(p => p.RecordId).Take(limit).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The readable projects holding one of <paramref name="codeKeys"/> or <paramref name="titleKeys"/> (the CSV import's duplicate check).</summary>
     public async Task<IReadOnlyList<(Guid Id, string? CodeKey, string TitleKey, string Title)>> DuplicatesAsync(Caller caller, IReadOnlyCollection<string> codeKeys,
         IReadOnlyCollection<string> titleKeys, CancellationToken cancellationToken)

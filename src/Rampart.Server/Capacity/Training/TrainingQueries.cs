@@ -149,6 +149,30 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
     }
 
     /// <summary>
+    /// The pages' person picker (enrolling in a session): up to <paramref name="limit"/> readable people whose name contains
+    /// the text (any case; the newest for no text), newest first.
+    /// </summary>
+    public async Task<IReadOnlyList<TrainingPerson>> PickPeopleAsync(Caller caller, string? text, int limit, CancellationToken cancellationToken)
+    {
+        var wanted = (text ?? "").Trim().ToLowerInvariant();
+        if (wanted.Length > TrainingLimits.NameLength)
+        {
+            return [];
+        }
+
+        var people = db.TrainingPeople.AsNoTracking();
+        if (wanted.Length > 0)
+        {
+            // lower() in SQL on both databases (the database lowers, not .NET's culture).
+#pragma warning disable CA1304, CA1311, CA1862
+            people = people.Where(p => p.Name.ToLower().Contains(wanted));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        return await access.Readable(people, caller).OrderByDescending(p => p.RecordId).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// The gap of a readable person to a target profile: each skill and knowledge item of the profile, the person's rated
     /// level (none when not rated) against <paramref name="required"/>, biggest gap first; and the readable courses covering the gaps.
     /// </summary>
