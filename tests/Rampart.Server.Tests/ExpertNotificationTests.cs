@@ -16,6 +16,10 @@ namespace Rampart.Server.Tests;
 /// </summary>
 public abstract class ExpertNotificationTests(NotificationNode fixture)
 {
+    private static readonly string[] Albanian = ["sq"];
+
+    private static readonly string[] Malware = ["malware-analysis"];
+
     private SeededNode Node => fixture.Node;
 
     private static async Task<JsonNode> Ok(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
@@ -61,7 +65,7 @@ public abstract class ExpertNotificationTests(NotificationNode fixture)
 
         var profile = await Ok(await Node.Client(person).PutAsync("/api/capacity/experts/me", new
         {
-            consent = true, name = $"Expert {Guid.NewGuid():N}", country = "AL", languages = new[] { "sq" }, areas = new[] { "malware-analysis" }, showEmail = true,
+            consent = true, name = $"Expert {Guid.NewGuid():N}", country = "AL", languages = Albanian, areas = Malware, showEmail = true,
         }));
         return (person, profile["id"]!.GetValue<Guid>());
     }
@@ -92,7 +96,7 @@ public abstract class ExpertNotificationTests(NotificationNode fixture)
         // By e-mail too (the default for a request to you): signed, naming the kind and the reference, not the subject.
         await RunAsync<NotificationMailJob>();
         var mail = await MessageToAsync(expert.Email);
-        var text = ((TextPart)((Multipart)mail.Body)[0]).Text;
+        var text = Assert.IsType<TextPart>(Assert.IsAssignableFrom<Multipart>(mail.Body)[0]).Text;
         Assert.Contains(ExpertRules.Reference(request), text, StringComparison.Ordinal);
         Assert.Contains("https://rampart.cert.test/capacity/experts/requests", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Wiper sample", text, StringComparison.Ordinal);
