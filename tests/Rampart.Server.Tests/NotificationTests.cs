@@ -363,7 +363,8 @@ public abstract class NotificationTests(NotificationNode fixture)
         var person = await SeededNode.PersonAsync(scope.ServiceProvider, Node.RecipientOrg, $"prefs-{Guid.NewGuid():N}@recipient.test", Role.Analyst);
         var client = Node.Client(person);
         var defaults = (await Ok(await client.GetAsync("/api/notifications/preferences"))).AsArray();
-        Assert.Equal(8, defaults.Count);
+        Assert.Equal(Enum.GetValues<NotificationKind>().Length, defaults.Count);
+        Assert.True(defaults.Single(p => p!["kind"]!.GetValue<string>() == "expert-request-received")!["email"]!.GetValue<bool>());
         Assert.True(defaults.Single(p => p!["kind"]!.GetValue<string>() == "invited")!["email"]!.GetValue<bool>());
         Assert.False(defaults.Single(p => p!["kind"]!.GetValue<string>() == "status-changed")!["email"]!.GetValue<bool>());
         Assert.All(defaults, p => Assert.True(p!["inApp"]!.GetValue<bool>()));

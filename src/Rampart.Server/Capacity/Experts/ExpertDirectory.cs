@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Hosting;
+using Rampart.Server.Incidents.Notifications;
 using Rampart.Standards.Markings;
 
 namespace Rampart.Server.Capacity.Experts;
@@ -50,6 +51,9 @@ public sealed record ExpertView(
 public sealed record ExpertRequestView(
     Guid Id, Guid ExpertProfileId, string ExpertName, string FromName, string FromOrganisation, string Subject, string Message, ExpertRequestStatus Status,
     string? Response, DateTimeOffset CreatedAt, DateTimeOffset? AnsweredAt, string? ExpertEmail);
+
+/// <summary>One request as <see cref="ExpertDirectory.ReadRequestAsync"/> reads it for its expert or its sender.</summary>
+public sealed record ExpertRequestRead(ExpertRequestView Request, bool ToCaller, bool ConsentStands);
 
 /// <summary>
 /// The expert and fellowship directory: every read goes through <see cref="AccessPolicy"/> (a profile is a network
@@ -183,7 +187,7 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
 
     /// <summary>
     /// Withdraws the caller's consent: the profile, its grants and search rows are deleted in one transaction (gone
-    /// from every list and search at once), and requests not yet answered are closed. False when there was no profile.
+    /// from every list and search at once), and requests not yet answered are closed (each sender is notified). False when there was no profile.
     /// </summary>
     public async Task<bool> WithdrawAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -202,6 +206,7 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
         {
             pending.Status = ExpertRequestStatus.Closed;
             pending.AnsweredAt = now;
+            db.Notify(NotificationKind.ExpertRequestClosed, caller, now, subjectId: pending.Id, userId: pending.FromUserId);
         }
 
         audit.Record(AuditEvent.ExpertConsentWithdrawn, caller, $"expert:{profile.Id}");
@@ -251,6 +256,8 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
             CreatedAt = now,
         };
         db.ExpertRequests.Add(sent);
+        // The expert learns of it in the app (and by e-mail, if they choose): the outbox commits with the request.
+        db.Notify(NotificationKind.ExpertRequestReceived, caller, now, subjectId: sent.Id, userId: sent.ExpertUserId);
         audit.Record(AuditEvent.ExpertRequestSent, caller, $"expert-request:{sent.Id}");
         await db.SaveChangesAsync(cancellationToken);
         return (await RequestViewsAsync([sent], cancellationToken))[0];
@@ -306,9 +313,35 @@ public sealed class ExpertDirectory(RampartDb db, AccessPolicy access, SharingSt
         request.Status = accept ? ExpertRequestStatus.Accepted : ExpertRequestStatus.Declined;
         request.Response = answer.Response;
         request.AnsweredAt = clock.GetUtcNow();
+        db.Notify(NotificationKind.ExpertRequestAnswered, caller, request.AnsweredAt.Value, subjectId: request.Id, userId: request.FromUserId);
         audit.Record(accept ? AuditEvent.ExpertRequestAccepted : AuditEvent.ExpertRequestDeclined, caller, $"expert-request:{request.Id}");
         await db.SaveChangesAsync(cancellationToken);
         return (await RequestViewsAsync([request], cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// One request as the caller reads it now (the expert it was sent to or its sender, the same rule as <see cref="RequestsAsync"/>;
+    /// null for anyone else, administrators included), with whether the caller is the expert and whether the expert's consent — the
+    /// profile it was sent to — still stands. What a notification about the request tells (<see cref="ExpertNotifications"/>).
+    /// </summary>
+    public async Task<ExpertRequestRead?> ReadRequestAsync(Caller caller, Guid requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsAuthenticated || caller.IsOperator || caller.UserId == Guid.Empty)
+        {
+            return null;
+        }
+
+        var userId = caller.UserId;
+        var request = await db.ExpertRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId && (r.ExpertUserId == userId || r.FromUserId == userId), cancellationToken);
+        if (request is null)
+        {
+            return null;
+        }
+
+        var (profileId, expert) = (request.ExpertProfileId, request.ExpertUserId);
+        var consent = await db.ExpertProfiles.AsNoTracking().AnyAsync(p => p.Id == profileId && p.UserId == expert, cancellationToken);
+        return new ExpertRequestRead((await RequestViewsAsync([request], cancellationToken))[0], expert == userId, consent);
     }
 
     private async Task<List<ExpertView>> ViewsAsync(IReadOnlyList<ExpertProfile> profiles, Caller caller, CancellationToken cancellationToken)

@@ -57,6 +57,12 @@ public static class ExpertRules
 
     public static bool IsArea(string? code) => code is not null && AreaCodes.Contains(code);
 
+    /// <summary>
+    /// A request's short reference (EXR- and the last 8 hex digits of its id, the random part): what a notification names in the
+    /// clear (a signed-only e-mail carries no subject), shown beside each request on the requests page.
+    /// </summary>
+    public static string Reference(Guid requestId) => "EXR-" + requestId.ToString("N")[^8..].ToUpperInvariant();
+
     /// <summary>Validates a profile completely (every broken rule, each naming its field); null when any.</summary>
     public static (string Name, string Country, ExpertLists Lists)? Validate(ExpertProfileRequest request, RequestErrors errors)
     {

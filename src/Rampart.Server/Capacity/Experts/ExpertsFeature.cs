@@ -11,6 +11,8 @@ public sealed class ExpertsFeature : RampartFeature
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<ExpertDirectory>();
+        // Its notification kinds (a request received, answered, closed), decided by the directory's read rules.
+        builder.Services.AddScoped<Incidents.Notifications.INotificationSource, ExpertNotifications>();
         builder.Services.AddSingleton(new NavEntry(NavGroup.Capacity, "Expert directory", "capacity/experts", Icons.Material.Filled.School, c => c.IsAuthenticated && !c.IsOperator, 20));
     }
 

@@ -49,13 +49,13 @@ public sealed class NotificationInbox(RampartDb db, NotificationRecipients recip
         var page = rows.Take(limit).ToList();
         var kept = new List<Notification>();
         var withdrawn = new List<long>();
-        var readable = new Dictionary<(Guid?, Guid?), bool>();
+        var readable = new Dictionary<(Guid?, Guid?, long), bool>();
         foreach (var n in page)
         {
-            if (!readable.TryGetValue((n.IncidentId, n.ReportId), out var ok))
+            if (!readable.TryGetValue(recipients.ReadKey(n), out var ok))
             {
                 ok = await recipients.StillReadableAsync(n, caller, cancellationToken);
-                readable[(n.IncidentId, n.ReportId)] = ok;
+                readable[recipients.ReadKey(n)] = ok;
             }
 
             if (ok)
@@ -93,12 +93,13 @@ public sealed class NotificationInbox(RampartDb db, NotificationRecipients recip
         var userId = caller.UserId;
         var count = 0;
         var below = long.MaxValue;
-        var readable = new Dictionary<(Guid?, Guid?), bool>();
+        var readable = new Dictionary<(Guid?, Guid?, long), bool>();
         while (count < cap)
         {
             var rows = await db.Notifications.AsNoTracking()
                 .Where(n => n.UserId == userId && n.ReadAt == null && n.InApp && !n.Withdrawn && n.Id < below)
-                .OrderByDescending(n => n.Id).Select(n => new { n.Id, n.IncidentId, n.ReportId }).Take(cap).ToListAsync(cancellationToken);
+                .OrderByDescending(n => n.Id).Select(n => new Notification { Id = n.Id, UserId = n.UserId, EventId = n.EventId, Kind = n.Kind, IncidentId = n.IncidentId, ReportId = n.ReportId })
+                .Take(cap).ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {
                 break;
@@ -107,10 +108,10 @@ public sealed class NotificationInbox(RampartDb db, NotificationRecipients recip
             var withdrawn = new List<long>();
             foreach (var row in rows)
             {
-                if (!readable.TryGetValue((row.IncidentId, row.ReportId), out var ok))
+                if (!readable.TryGetValue(recipients.ReadKey(row), out var ok))
                 {
-                    ok = await recipients.StillReadableAsync(new Notification { IncidentId = row.IncidentId, ReportId = row.ReportId }, caller, cancellationToken);
-                    readable[(row.IncidentId, row.ReportId)] = ok;
+                    ok = await recipients.StillReadableAsync(row, caller, cancellationToken);
+                    readable[recipients.ReadKey(row)] = ok;
                 }
 
                 if (ok)

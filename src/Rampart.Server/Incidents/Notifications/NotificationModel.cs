@@ -15,6 +15,15 @@ public enum NotificationKind
     DeadlineOverdue = 5,
     StatusChanged = 6,
     ReportReceived = 7,
+
+    /// <summary>A request for help reached the expert it was sent to (expert directory, <see cref="INotificationSource"/>).</summary>
+    ExpertRequestReceived = 8,
+
+    /// <summary>The expert accepted or declined the person's request.</summary>
+    ExpertRequestAnswered = 9,
+
+    /// <summary>The expert withdrew from the directory before answering the person's request: it is closed.</summary>
+    ExpertRequestClosed = 10,
 }
 
 /// <summary>
@@ -34,7 +43,7 @@ public sealed class NotificationEvent
     /// <summary>The report's public id (<see cref="NotificationKind.ReportReceived"/>).</summary>
     public Guid? ReportId { get; set; }
 
-    /// <summary>The invitation, task or request the event is about.</summary>
+    /// <summary>The invitation, task or request (an assistance or an expert request) the event is about.</summary>
     public Guid? SubjectId { get; set; }
 
     /// <summary>The organisation it is addressed to (the invited, asked, answered, assigned or due-list organisation), if one.</summary>

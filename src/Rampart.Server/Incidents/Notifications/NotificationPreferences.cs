@@ -16,11 +16,15 @@ public sealed record PreferencesRequest(IReadOnlyList<PreferenceChange?>? Prefer
 
 public sealed record PreferenceChange(string? Kind, bool? InApp, bool? Email);
 
-/// <summary>The sensible defaults: everything in the app; e-mail for what needs an answer from you (invitations, requests) and for overdue deadlines.</summary>
+/// <summary>
+/// The sensible defaults: everything in the app; e-mail for what needs an answer from you (invitations, requests, requests to
+/// you as an expert), for the answer to your requests and for overdue deadlines.
+/// </summary>
 public static class NotificationDefaults
 {
     public static PreferenceView Of(NotificationKind kind) => new(kind, true,
-        kind is NotificationKind.Invited or NotificationKind.RequestReceived or NotificationKind.RequestAnswered or NotificationKind.DeadlineOverdue);
+        kind is NotificationKind.Invited or NotificationKind.RequestReceived or NotificationKind.RequestAnswered or NotificationKind.DeadlineOverdue
+            or NotificationKind.ExpertRequestReceived or NotificationKind.ExpertRequestAnswered or NotificationKind.ExpertRequestClosed);
 }
 
 /// <summary>

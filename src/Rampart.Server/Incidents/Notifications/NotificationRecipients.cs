@@ -13,10 +13,16 @@ public sealed record NotificationContent(Guid? IncidentId, Guid? ReportId, strin
 /// Decides who is told about an event and what each is told, through the same read use cases the pages use
 /// (<see cref="IncidentQueries"/>, <see cref="AssistanceQueries"/>, <see cref="ReportQueries"/>) and so through
 /// <see cref="AccessPolicy"/>: a candidate who cannot read the record (removed, another organisation, an administrator
-/// of the node) is told nothing, and a task title that is owner-only never reaches a non-owner.
+/// of the node) is told nothing, and a task title that is owner-only never reaches a non-owner. Kinds of other features
+/// (addressed to one person) are decided by the <see cref="INotificationSource"/> the feature registered.
 /// </summary>
-public sealed class NotificationRecipients(RampartDb db, IncidentQueries incidents, AssistanceQueries requests, ReportQueries reports)
+public sealed class NotificationRecipients(RampartDb db, IncidentQueries incidents, AssistanceQueries requests, ReportQueries reports, IEnumerable<INotificationSource> sources)
 {
+    private readonly List<INotificationSource> sources = sources.ToList();
+
+    /// <summary>The feature source deciding <paramref name="kind"/>; null for the kinds decided here (the incidents' own).</summary>
+    public INotificationSource? SourceOf(NotificationKind kind) => sources.FirstOrDefault(s => s.Kinds.Contains(kind));
+
     /// <summary>The people who might be told (each is then checked with <see cref="ResolveAsync"/>), never the actor.</summary>
     public async Task<IReadOnlyList<Guid>> CandidatesAsync(NotificationEvent e, CancellationToken cancellationToken)
     {
@@ -25,6 +31,14 @@ public sealed class NotificationRecipients(RampartDb db, IncidentQueries inciden
         var people = new HashSet<Guid>();
         switch (e.Kind)
         {
+            case NotificationKind kind when SourceOf(kind) is not null:
+                // A feature's kind: one person, never an organisation.
+                if (e.UserId is { } addressee)
+                {
+                    people.Add(addressee);
+                }
+
+                break;
             case NotificationKind.TaskAssigned when e.UserId is { } user:
                 people.Add(user);
                 break;
@@ -75,6 +89,7 @@ public sealed class NotificationRecipients(RampartDb db, IncidentQueries inciden
         ArgumentNullException.ThrowIfNull(e);
         return e.Kind switch
         {
+            _ when SourceOf(e.Kind) is not null => [],
             NotificationKind.StatusChanged => (await AudienceAsync(e, cancellationToken)).Where(a => a.Person is null).Select(a => a.Organisation).Distinct().ToList(),
             NotificationKind.ReportReceived => await reports.IntakeOrganisationAsync(cancellationToken) is { } intake ? [intake] : [],
             _ => e.OrganisationId is { } o ? [o] : [],
@@ -145,6 +160,11 @@ public sealed class NotificationRecipients(RampartDb db, IncidentQueries inciden
         if (!reader.IsAuthenticated || reader.IsOperator)
         {
             return null;
+        }
+
+        if (SourceOf(e.Kind) is { } source)
+        {
+            return await source.ResolveAsync(e, reader, cancellationToken);
         }
 
         switch (e.Kind)
@@ -228,10 +248,22 @@ public sealed class NotificationRecipients(RampartDb db, IncidentQueries inciden
         }
     }
 
-    /// <summary>Whether <paramref name="reader"/> may still read what notification <paramref name="n"/> is about (checked again at every read and send).</summary>
+    /// <summary>
+    /// Whether <paramref name="reader"/> may still read what notification <paramref name="n"/> is about (checked again at every read and send).
+    /// <see cref="ReadKey"/> names what the answer depends on (notifications with the same key are checked once per list).
+    /// </summary>
     public async Task<bool> StillReadableAsync(Notification n, Caller reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(n);
+        ArgumentNullException.ThrowIfNull(reader);
+        if (SourceOf(n.Kind) is { } source)
+        {
+            // The feature's own read rules, on the event the notification came from (it names the record).
+            var eventId = n.EventId;
+            var e = await db.NotificationEvents.AsNoTracking().FirstOrDefaultAsync(x => x.Id == eventId, cancellationToken);
+            return e is not null && reader.IsAuthenticated && !reader.IsOperator && n.UserId == reader.UserId
+                && await source.ResolveAsync(e, reader, cancellationToken) is not null;
+        }
         if (n.IncidentId is { } incidentId)
         {
             var read = await incidents.FindAsync(reader, incidentId, cancellationToken);
@@ -247,5 +279,12 @@ public sealed class NotificationRecipients(RampartDb db, IncidentQueries inciden
         }
 
         return true;
+    }
+
+    /// <summary>What <see cref="StillReadableAsync"/> depends on: the incident and report, or for a feature's kind the event itself.</summary>
+    public (Guid? IncidentId, Guid? ReportId, long EventId) ReadKey(Notification n)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        return (n.IncidentId, n.ReportId, SourceOf(n.Kind) is null ? 0 : n.EventId);
     }
 }
