@@ -425,7 +425,9 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await OpenAsync(page, "/capacity/training");
         await page.ClickAsync("#training-me");
         await Seeds.WaitInteractiveAsync(page);
-        await Expect(page.Locator("#my-consent")).ToContainTextAsync("analyst@cms.test");
+        // Who recorded the consent, by name: a colleague's address is for administrators only.
+        await Expect(page.Locator("#my-consent")).ToContainTextAsync("analyst Example");
+        await Expect(page.Locator("#my-consent")).Not.ToContainTextAsync("analyst@cms.test");
         await Expect(page.Locator("#my-profiles")).ToContainTextAsync("Incident");
 
         // Rate one skill of the role as self-assessed; the table shows it after saving.

@@ -50,7 +50,13 @@ public sealed class RegionalComparisonPageTests : IClassFixture<BrowserNode>
 
         await toggle.ClickAsync(new LocatorClickOptions { Force = true });
         await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#confirm-title")).ToHaveCountAsync(0);
         await Expect(toggle).ToBeCheckedAsync();
+
+        // What the node stored: the page opened again shows the organisation in.
+        await page.ReloadAsync();
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.GetByLabel("Our organisation contributes to the regional comparison")).ToBeCheckedAsync();
         Assert.True(await OptedInAsync(admin.Caller));
     }
 }

@@ -219,7 +219,7 @@ public abstract class IncidentAuditTests(NodeFixture fixture)
         var person = await PersonAsync(Node.RecipientOrg, Role.Analyst);
         var client = Node.Client(person);
         var preferences = (await Ok(await client.GetAsync("/api/notifications/preferences"))).AsArray();
-        Assert.Equal(8, preferences.Count);
+        Assert.Equal(Enum.GetValues<Rampart.Server.Incidents.Notifications.NotificationKind>().Length, preferences.Count);
         Assert.All(preferences, p => Assert.False(p!["email"]!.GetValue<bool>()));
         Assert.All(preferences, p => Assert.True(p!["inApp"]!.GetValue<bool>()));
 

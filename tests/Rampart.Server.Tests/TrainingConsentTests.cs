@@ -75,7 +75,10 @@ public abstract class TrainingConsentTests(NodeFixture fixture)
         // Roles and the account link change through PUT; the consent stays as recorded.
         var staff = (await OkJsonAsync(await owner.PostAsync($"{Api}/people", new { name = "Staff entry", consent = true }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
         var linkedLater = await UserAsync(Node.OwnerOrg, Access.Role.Viewer);
-        var changed = await OkJsonAsync(await owner.PutAsync($"{Api}/people/{staff}", new { name = "Staff entry", userId = linkedLater.UserId, profiles = ThreatIntelligence }));
+        // Linking an account is that person's consent, recorded anew: without it a 400 on consent and nothing changes.
+        await AssertBadAsync(await owner.PutAsync($"{Api}/people/{staff}", new { name = "Staff entry", userId = linkedLater.UserId, profiles = ThreatIntelligence }), "consent");
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(linkedLater).GetAsync($"{Api}/people/me")).StatusCode);
+        var changed = await OkJsonAsync(await owner.PutAsync($"{Api}/people/{staff}", new { name = "Staff entry", userId = linkedLater.UserId, profiles = ThreatIntelligence, consent = true }));
         Assert.Equal(linkedLater.UserId, changed["userId"]!.GetValue<Guid>());
         Assert.Equal("threat-intelligence", changed["profiles"]![0]!.GetValue<string>());
         Assert.Equal(Node.Owner.UserId, changed["consentGivenBy"]!.GetValue<Guid>());
@@ -169,6 +172,17 @@ public abstract class TrainingConsentTests(NodeFixture fixture)
         var check = await OkJsonAsync(await Node.Factory.ClientWithKey(null).GetAsync($"/api/public/certificates/{code}"));
         Assert.Equal(name, check["name"]!.GetValue<string>());
         Assert.True(check["valid"]!.GetValue<bool>());
+
+        // The issuing organisation can still revoke it by its code; another organisation and the node admin cannot (404, as an unknown code).
+        foreach (var stranger in new[] { Node.Outsider, Node.NodeAdmin, Node.Recipient })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(stranger).PostAsync($"{Api}/certificates/{code}/revoke", new { })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.PostAsync($"{Api}/certificates/not-a-code/revoke", new { })).StatusCode);
+        Assert.True((await OkJsonAsync(await Node.Factory.ClientWithKey(null).GetAsync($"/api/public/certificates/{code}")))["valid"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.PostAsync($"{Api}/certificates/{code}/revoke", new { })).StatusCode);
+        Assert.False((await OkJsonAsync(await Node.Factory.ClientWithKey(null).GetAsync($"/api/public/certificates/{code}")))["valid"]!.GetValue<bool>());
 
         // Withdrawn once: nothing left to withdraw.
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"{Api}/people/me")).StatusCode);

@@ -277,6 +277,29 @@ public abstract class TrainingTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Course_SharedWithTheNetworkLater_NeedsConfirmation_ThenOtherOrganisationsReadIt()
+    {
+        var owner = Node.Client(Node.Owner);
+        var title = $"Course {Guid.NewGuid():N}"[..20];
+        object Body(bool network, bool? confirm = null) => new { title, provider = "CERT", format = "online", language = "en", hours = 4, network, confirm };
+        var id = (await OkJsonAsync(await owner.PostAsync($"{Api}/courses", Body(false)), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"{Api}/courses/{id}")).StatusCode);
+
+        // Widening without confirm: 400 on confirm, nothing changes.
+        await AssertBadAsync(await owner.PutAsync($"{Api}/courses/{id}", Body(true)), "confirm");
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"{Api}/courses/{id}")).StatusCode);
+        Assert.False((await OkJsonAsync(await owner.GetAsync($"{Api}/courses/{id}")))["network"]!.GetValue<bool>());
+
+        await OkJsonAsync(await owner.PutAsync($"{Api}/courses/{id}", Body(true, true)));
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Outsider).GetAsync($"{Api}/courses/{id}")).StatusCode);
+
+        // Keeping it shared or narrowing needs no confirmation.
+        await OkJsonAsync(await owner.PutAsync($"{Api}/courses/{id}", Body(true)));
+        await OkJsonAsync(await owner.PutAsync($"{Api}/courses/{id}", Body(false)));
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).GetAsync($"{Api}/courses/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Course_Topics_AreStoredNormalised_FoundByWholeTopic_OnlyByThoseWhoReadTheCourse()
     {
         var owner = Node.Client(Node.Owner);

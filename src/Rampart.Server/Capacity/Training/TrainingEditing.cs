@@ -30,7 +30,8 @@ public sealed record CourseRequest(
     IReadOnlyList<string?>? Profiles = null,
     bool? Network = null,
     IReadOnlyList<string?>? Parameters = null,
-    IReadOnlyList<string?>? Topics = null);
+    IReadOnlyList<string?>? Topics = null,
+    bool? Confirm = null);
 
 public sealed record SessionRequest(DateOnly? StartDate, DateOnly? EndDate, bool? Online = null, string? Place = null, string? Trainer = null, int? Capacity = null, Guid? ProjectId = null);
 
@@ -99,14 +100,30 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
 
         var errors = new RequestErrors();
         var profileIds = await ValidatePersonAsync(caller, request, person.RecordId, errors, cancellationToken);
+        // Another account is another person's "My skills": their own consent is recorded anew (audit review s15 #3).
+        var relinked = request.UserId is not null && request.UserId != person.UserId;
+        if (relinked && request.Consent != true)
+        {
+            errors.Add("consent", "Linking the record to an account gives that person its skills and consent: confirm that they agreed (consent: true).");
+        }
+
         errors.ThrowIfAny();
+        var now = clock.GetUtcNow();
+        var unlinked = person.UserId is not null && request.UserId != person.UserId;
         person.Name = request.Name!.Trim();
         person.UserId = request.UserId;
-        person.ModifiedAt = clock.GetUtcNow();
+        person.ModifiedAt = now;
+        if (relinked)
+        {
+            person.ConsentGivenAt = now;
+            person.ConsentGivenBy = caller.UserId == Guid.Empty ? null : caller.UserId;
+        }
+
         person.Profiles.RemoveAll(p => !profileIds.Contains(p.ProfileId));
         person.Profiles.AddRange(profileIds.Where(p => person.Profiles.All(x => x.ProfileId != p))
             .Select(p => new TrainingPersonProfile { FrameworkKey = person.FrameworkKey, ProfileId = p }));
-        audit.Record(AuditEvent.TrainingPersonChanged, caller, $"training-person:{person.Id}");
+        audit.Record(AuditEvent.TrainingPersonChanged, caller, $"training-person:{person.Id}",
+            detail: relinked ? "account linked, consent recorded" : unlinked ? "account unlinked" : null);
         await SaveAsync(cancellationToken);
         return person;
     }
@@ -125,8 +142,15 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         db.SharedRecords.Remove(person.Record);
         audit.Record(AuditEvent.TrainingPersonDeleted, caller, $"training-person:{person.Id}");
         await db.SaveChangesAsync(cancellationToken);
+        await DeleteDetachedRecordedCertificatesAsync(cancellationToken);
         return true;
     }
+
+    // A certificate recorded from elsewhere while its person was being deleted is detached by the database (SET NULL) and
+    // could be reached by nobody: it is personal data of a deleted record and goes too (audit review s15 #4). Issued
+    // certificates detached this way stay: they are what the public check answers.
+    private Task<int> DeleteDetachedRecordedCertificatesAsync(CancellationToken cancellationToken) =>
+        db.TrainingCertificates.Where(c => c.PersonRecordId == null && c.VerificationCode == null).ExecuteDeleteAsync(cancellationToken);
 
     /// <summary>
     /// The person withdraws their consent: their own record (the one linked to the caller's account) is deleted in one
@@ -167,6 +191,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         db.SharedRecords.Remove(person.Record);
         audit.Record(AuditEvent.TrainingConsentWithdrawn, caller, $"training-person:{person.Id}", detail: $"{certificates.Count(c => c.VerificationCode is not null)} issued certificates kept verifiable");
         await db.SaveChangesAsync(cancellationToken);
+        await DeleteDetachedRecordedCertificatesAsync(cancellationToken);
         return true;
     }
 
@@ -284,6 +309,12 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         var (items, profiles) = await ValidateCourseAsync(request, errors, cancellationToken);
         var parameters = await ValidateParametersAsync(request.Parameters, errors, cancellationToken);
         var topics = ValidateTopics(request.Topics, errors);
+        if (request.Network == true && !course.Network && request.Confirm != true)
+        {
+            // Widening, as for incidents, plans and assessments: the organisation's course becomes the network's (TLP:GREEN).
+            errors.Add("confirm", "Sharing the course with the whole network widens who reads it: send confirm: true.");
+        }
+
         errors.ThrowIfAny();
         Apply(course, request, items, profiles, clock.GetUtcNow());
         ApplyParameters(course, parameters);
@@ -591,6 +622,37 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         }
 
         return certificate;
+    }
+
+    /// <summary>
+    /// Revokes a certificate the caller's organisation issued, found by its verification code — also one whose holder
+    /// withdrew consent (kept without a person, audit review s15 #2). Writers of the issuing organisation only; null for an
+    /// unknown code and for another organisation's certificate alike.
+    /// </summary>
+    public async Task<bool> RevokeIssuedAsync(Caller caller, string? code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        EnsureCanCreate(caller);
+        if (CertificateCodes.Normalise(code) is not { } normalised)
+        {
+            return false;
+        }
+
+        var organisationId = caller.OrganisationId;
+        var certificate = await db.TrainingCertificates.FirstOrDefaultAsync(c => c.VerificationCode == normalised && c.IssuerOrganisationId == organisationId, cancellationToken);
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        if (certificate.RevokedAt is null)
+        {
+            certificate.RevokedAt = clock.GetUtcNow();
+            audit.Record(AuditEvent.TrainingCertificateRevoked, caller, $"training-certificate:{certificate.Id}", detail: certificate.PersonRecordId is null ? "by code, holder withdrew" : "by code");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -207,6 +207,11 @@ public static class TrainingEndpoints
             return TypedResults.Ok((await queries.CertificatesAsync(person, ct)).Single(x => x.Id == certificate));
         }).WithSummary("Revoke an issued certificate").WithDescription("The public check answers revoked from now on. Writers of the person's organisation only; a certificate recorded from elsewhere is deleted instead (409).");
 
+        group.MapPost("/certificates/{code}/revoke", async Task<Results<NoContent, NotFound>> (string code, Caller caller, TrainingEditing editing, CancellationToken ct) =>
+            await editing.RevokeIssuedAsync(caller, code, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Revoke an issued certificate by its verification code")
+            .WithDescription("For certificates whose holder withdrew consent (kept without a person so that they still verify) as for any other: writers of the issuing organisation only. The public check answers revoked from now on. 404 for an unknown code and for another organisation's certificate alike.");
+
         group.MapGet("/people/{id}/certificates/{certificateId}/pdf", async Task<Results<FileContentHttpResult, NotFound>> (string id, string certificateId, string? language, HttpContext http, Caller caller,
             TrainingQueries queries, IStringLocalizer<TrainingTexts> texts, Microsoft.Extensions.Options.IOptions<NodeOptions> node, TimeProvider clock, CancellationToken ct) =>
         {
@@ -315,7 +320,7 @@ public static class TrainingEndpoints
 
         group.MapPut("/courses/{id}", async Task<Results<Ok<CourseView>, NotFound>> (string id, CourseRequest request, Caller caller, TrainingEditing editing, CancellationToken ct) =>
             await editing.UpdateCourseAsync(caller, Http.ParseId(id), request, ct) is { } course ? TypedResults.Ok(CourseView.From(course)) : TypedResults.NotFound())
-            .WithSummary("Change a course").WithDescription("Writers of the owning organisation only.");
+            .WithSummary("Change a course").WithDescription("Writers of the owning organisation only. The whole course is replaced. Sharing an organisation's course with the network (network: true, TLP:GREEN) widens who reads it and needs confirm: true (a 400 on confirm otherwise, nothing changed).");
 
         group.MapDelete("/courses/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, TrainingEditing editing, CancellationToken ct) =>
             await editing.DeleteCourseAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())

@@ -36,7 +36,11 @@ public sealed record SeatView(string Seat, bool OwnOrganisation, Guid? PersonId,
 public sealed record SeatsView(Guid SessionId, int? Capacity, int Enrolled, int OwnOrganisation, int OtherOrganisations, IReadOnlyList<SeatView> Seats, string? Next);
 
 /// <summary>A user of the caller's organisation as the account picker shows it.</summary>
-public sealed record LinkableUser(Guid Id, string DisplayName, string Email);
+/// <summary>A user of the caller's organisation as the training pages name them; <see cref="Email"/> is empty unless the caller may list users (org admins) or it is the caller.</summary>
+public sealed record LinkableUser(Guid Id, string DisplayName, string Email)
+{
+    public string Label => Email.Length == 0 ? DisplayName : $"{DisplayName} <{Email}>";
+}
 
 /// <summary>A readable course that addresses a SIM3 parameter.</summary>
 public sealed record ParameterCourse(string ParameterId, Guid CourseId, string Title, string Provider);
@@ -110,8 +114,9 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
 
     /// <summary>
     /// Active users of the caller's own organisation a training record can be linked to, for writers only (who may create
-    /// and change records): those whose e-mail or display name starts with <paramref name="search"/>, by e-mail, at most
-    /// <paramref name="limit"/>. Nobody else's users, and nothing for readers who cannot write.
+    /// and change records): those whose display name (org admins, who may list users: or e-mail) starts with
+    /// <paramref name="search"/>, at most <paramref name="limit"/>. Only org admins see the addresses (as the user
+    /// directory); nobody else's users, and nothing for readers who cannot write.
     /// </summary>
     public async Task<IReadOnlyList<LinkableUser>> LinkableUsersAsync(Caller caller, string? search, int limit, CancellationToken cancellationToken)
     {
@@ -122,19 +127,39 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
         }
 
         var organisationId = caller.OrganisationId;
-        var users = Identity.UserListing.Matching(db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && !u.Disabled), Identity.UserListing.SearchKey(search));
-        return await users.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id).Take(limit)
-            .Select(u => new LinkableUser(u.Id, u.DisplayName, u.Email ?? "")).ToListAsync(cancellationToken);
+        var own = db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && !u.Disabled);
+        var key = Identity.UserListing.SearchKey(search);
+        if (caller.Role == Role.OrgAdmin)
+        {
+            return await Identity.UserListing.Matching(own, key).OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id).Take(limit)
+                .Select(u => new LinkableUser(u.Id, u.DisplayName, u.Email ?? "")).ToListAsync(cancellationToken);
+        }
+
+        // Writers who are not administrators find colleagues by name only and never see their addresses (except their own).
+        if (key is not null)
+        {
+            var end = Http.PrefixEnd(key);
+            own = own.Where(u => u.NormalizedDisplayName.CompareTo(key) >= 0 && u.NormalizedDisplayName.CompareTo(end) < 0);
+        }
+
+        var me = caller.UserId;
+        return await own.OrderBy(u => u.NormalizedDisplayName).ThenBy(u => u.Id).Take(limit)
+            .Select(u => new LinkableUser(u.Id, u.DisplayName, u.Id == me ? u.Email ?? "" : "")).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Names and e-mail addresses of users of the caller's own organisation among <paramref name="userIds"/> (the account a record is linked to, who recorded a consent).</summary>
+    /// <summary>
+    /// Names of users of the caller's own organisation among <paramref name="userIds"/> (the account a record is linked to,
+    /// who recorded a consent); their e-mail addresses only for org admins (who may list users) and for the caller themself.
+    /// </summary>
     public async Task<IReadOnlyDictionary<Guid, LinkableUser>> OwnUsersAsync(Caller caller, IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var organisationId = caller.OrganisationId;
         var ids = userIds.ToList();
+        var admin = caller.Role == Role.OrgAdmin;
+        var me = caller.UserId;
         return await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && ids.Contains(u.Id))
-            .Select(u => new LinkableUser(u.Id, u.DisplayName, u.Email ?? "")).ToDictionaryAsync(u => u.Id, cancellationToken);
+            .Select(u => new LinkableUser(u.Id, u.DisplayName, admin || u.Id == me ? u.Email ?? "" : "")).ToDictionaryAsync(u => u.Id, cancellationToken);
     }
 
     /// <summary>Readable people, newest first, older than <paramref name="before"/> (a record key); and whether more follow.</summary>
