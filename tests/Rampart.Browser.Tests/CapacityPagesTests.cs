@@ -502,7 +502,14 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await page.FillAsync("#action-incident", "INC-2099-0999");
         await page.ClickAsync("#save-action");
         await Expect(page.Locator("#error-sourceId")).ToContainTextAsync("No incident with this number that you may read.");
-        await Expect(page.Locator("#action-1")).Not.ToContainTextAsync("INC-2099-0999");
+        // Nothing saved: the action still has no source, on the page and in the store.
+        await Expect(page.Locator("#action-source-1")).ToHaveCountAsync(0);
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            var read = await scope.ServiceProvider.GetRequiredService<PlanQueries>().FindAsync(analyst.Caller, planId, default);
+            var actions = await scope.ServiceProvider.GetRequiredService<PlanQueries>().AllActionsAsync(read!, default);
+            Assert.All(actions, a => Assert.Null(a.SourceKind));
+        }
     }
 
     [Fact]
