@@ -93,10 +93,7 @@ public static class TrainingEndpoints
                 return TypedResults.NotFound();
             }
 
-            var enrolments = await queries.EnrolmentsAsync(person, ct);
-            return TypedResults.Ok(new PersonDetailsView(PersonView.From(person, true),
-                enrolments.Select(e => new EnrolmentView(e.Session.Id, e.Course.Id, e.Course.Title, e.Session.StartDate, e.Session.EndDate, e.Course.Hours, e.Enrolment.Status, e.Enrolment.EnrolledAt)).ToList(),
-                await queries.CertificatesAsync(person, ct)));
+            return TypedResults.Ok(await DetailsAsync(queries, person, ct));
         }).WithSummary("My training record")
             .WithDescription("The training record linked to your account, as GET /people/{id} shows it, with the consent: consentGivenAt and consentGivenBy (the user who recorded it: you, "
                 + "or the writer of your organisation who recorded it on your word; null for records from before consent was stored). Rate your own skills with PUT /people/{id}/skills (self-assessed). "
@@ -117,10 +114,7 @@ public static class TrainingEndpoints
                 return TypedResults.NotFound();
             }
 
-            var enrolments = await queries.EnrolmentsAsync(person, ct);
-            return TypedResults.Ok(new PersonDetailsView(PersonView.From(person, true),
-                enrolments.Select(e => new EnrolmentView(e.Session.Id, e.Course.Id, e.Course.Title, e.Session.StartDate, e.Session.EndDate, e.Course.Hours, e.Enrolment.Status, e.Enrolment.EnrolledAt)).ToList(),
-                await queries.CertificatesAsync(person, ct)));
+            return TypedResults.Ok(await DetailsAsync(queries, person, ct));
         }).WithSummary("Read a person's training record").WithDescription("Profiles, proficiencies, enrolments and certificates (expiresSoon: within 90 days). 404 when unknown or not readable.");
 
         group.MapPut("/people/{id}", async Task<Results<Ok<PersonView>, NotFound>> (string id, PersonRequest request, Caller caller, TrainingEditing editing, CancellationToken ct) =>
@@ -418,5 +412,14 @@ public static class TrainingEndpoints
         }
 
         return year ?? clock.GetUtcNow().Year;
+    }
+
+    // A person's record as GET /people/{id} and GET /people/me show it (the person was read through the access decision).
+    private static async Task<PersonDetailsView> DetailsAsync(TrainingQueries queries, TrainingPerson person, CancellationToken ct)
+    {
+        var enrolments = await queries.EnrolmentsAsync(person, ct);
+        return new PersonDetailsView(PersonView.From(person, true),
+            enrolments.Select(e => new EnrolmentView(e.Session.Id, e.Course.Id, e.Course.Title, e.Session.StartDate, e.Session.EndDate, e.Course.Hours, e.Enrolment.Status, e.Enrolment.EnrolledAt)).ToList(),
+            await queries.CertificatesAsync(person, ct));
     }
 }
