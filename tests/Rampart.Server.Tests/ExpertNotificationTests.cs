@@ -179,6 +179,39 @@ public abstract class ExpertNotificationTests(NotificationNode fixture)
         // Newest id first; the test clock stands still, so ids of one millisecond order by their random part: every request once, none lost.
         Assert.Equal(sent.Count, walked.Count);
         Assert.Equal(sent.Order(), walked.Order());
+
+        // The expert's inbox the same way: three senders ask one expert; pages of two walk all three once.
+        var (expert, expertProfile) = experts[0];
+        var received = new List<Guid> { sent[0] };
+        for (var i = 0; i < 2; i++)
+        {
+            Person another;
+            await using (var scope = Node.Factory.Services.CreateAsyncScope())
+            {
+                another = await SeededNode.PersonAsync(scope.ServiceProvider, Node.MemberOrg, $"sender-{Guid.NewGuid():N}@member.test", Role.Analyst);
+            }
+
+            received.Add(await AskAsync(another, expertProfile, "Paging the inbox"));
+        }
+
+        var inbox = new List<Guid>();
+        var pages = 0;
+        next = null;
+        do
+        {
+            var page = await Ok(await Node.Client(expert).GetAsync($"/api/capacity/experts/requests/inbox?limit=2{(next is null ? "" : "&next=" + Uri.EscapeDataString(next))}"));
+            inbox.AddRange(page["items"]!.AsArray().Select(r => r!["id"]!.GetValue<Guid>()));
+            next = page["next"]?.GetValue<string>();
+            pages++;
+        }
+        while (next is not null);
+        Assert.Equal(2, pages);
+        Assert.Equal(received.Count, inbox.Count);
+        Assert.Equal(received.Order(), inbox.Order());
+
+        // A cursor of the sent list is not one of the inbox: a 400 naming it, not another list's page.
+        var sentCursor = (await Ok(await Node.Client(sender).GetAsync("/api/capacity/experts/requests/sent?limit=1")))["next"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.BadRequest, (await Node.Client(expert).GetAsync($"/api/capacity/experts/requests/inbox?limit=2&next={Uri.EscapeDataString(sentCursor)}")).StatusCode);
     }
 
     private async Task<MimeMessage> MessageToAsync(string to)

@@ -11,10 +11,13 @@ using Rampart.Server.Data;
 
 namespace Rampart.Server.Tests;
 
-/// <summary>A seeded node whose attachment limit is 4 KiB, so that the size limits are reached with small bodies.</summary>
+/// <summary>A seeded node whose attachment limit is 4 KiB and material quota 10 000 bytes, so that the limits are reached with small bodies.</summary>
 public abstract class EvidenceNode(DatabaseProvider provider) : IAsyncLifetime
 {
     public const int MaxBytes = 4096;
+
+    /// <summary>Awareness-material bytes per organisation (PlanMaterialQuotaTests).</summary>
+    public const int MaterialQuota = 10_000;
 
     public SeededNode Node { get; private set; } = null!;
 
@@ -22,6 +25,7 @@ public abstract class EvidenceNode(DatabaseProvider provider) : IAsyncLifetime
         Node = await SeededNode.CreateAsync(provider, new Dictionary<string, string?>
         {
             ["Rampart:Attachments:MaxBytes"] = MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Rampart:Attachments:MaxMaterialBytesPerOrganisation"] = MaterialQuota.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
     public async Task DisposeAsync() => await Node.DisposeAsync();

@@ -107,6 +107,33 @@ public abstract class PlanTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task TargetProfile_IsKeptWhenNotGiven_ClearedOnRequest_AndBothAtOnceIs400WithNothingChanged()
+    {
+        var owner = Node.Client(Node.Owner);
+        var (assessment, profile) = await GapsAsync(owner);
+        var id = (await OkJsonAsync(await owner.PostAsync($"{Api}/from-gaps", new { assessmentId = assessment, profileId = profile }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+
+        // A change that names no profile keeps it.
+        Assert.Equal(profile, (await OkJsonAsync(await owner.PutAsync($"{Api}/{id}", new { title = "Renamed" })))["targetProfileId"]!.GetValue<Guid>());
+
+        // A profile and a clear in one request: 400 naming the clear, the plan unchanged.
+        Assert.NotNull((await BadRequestAsync(await owner.PutAsync($"{Api}/{id}", new { title = "Both", targetProfileId = profile, clearTargetProfile = true })))["clearTargetProfile"]);
+        var kept = await OkJsonAsync(await owner.GetAsync($"{Api}/{id}"));
+        Assert.Equal("Renamed", kept["title"]!.GetValue<string>());
+        Assert.Equal(profile, kept["targetProfileId"]!.GetValue<Guid>());
+
+        // Clearing removes it; the plan shows no expected maturity against a profile any more.
+        await OkJsonAsync(await owner.PutAsync($"{Api}/{id}", new { clearTargetProfile = true }));
+        var cleared = await OkJsonAsync(await owner.GetAsync($"{Api}/{id}"));
+        Assert.Null(cleared["targetProfileId"]);
+
+        // Another organisation cannot clear it either: the plan stays unreadable to it (404) and unchanged.
+        await OkJsonAsync(await owner.PutAsync($"{Api}/{id}", new { targetProfileId = profile }));
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Outsider).PutAsync($"{Api}/{id}", new { clearTargetProfile = true })).StatusCode);
+        Assert.Equal(profile, (await OkJsonAsync(await owner.GetAsync($"{Api}/{id}")))["targetProfileId"]!.GetValue<Guid>());
+    }
+
+    [Fact]
     public async Task FromGaps_OnlyNamedGap_OneActionRaisingIt_AndANonGapIs400WithNothingCreated()
     {
         var owner = Node.Client(Node.Owner);

@@ -26,7 +26,10 @@ public sealed record PlanRequest(
     Tlp? Tlp = null,
     IReadOnlyList<AudienceEntry>? Audiences = null);
 
-/// <summary>Changes to a plan: only what is given changes (the kind and model version never do).</summary>
+/// <summary>
+/// Changes to a plan: only what is given changes (the kind and model version never do). A null
+/// <paramref name="TargetProfileId"/> keeps the profile; <paramref name="ClearTargetProfile"/> removes it.
+/// </summary>
 public sealed record PlanChangeRequest(
     string? Title = null,
     PlanStatus? Status = null,
@@ -34,7 +37,8 @@ public sealed record PlanChangeRequest(
     IReadOnlyList<TargetGroups>? TargetGroups = null,
     Tlp? Tlp = null,
     IReadOnlyList<AudienceEntry>? Audiences = null,
-    bool Confirm = false);
+    bool Confirm = false,
+    bool ClearTargetProfile = false);
 
 /// <summary>
 /// A plan from an assessment's gaps against a target profile: one proposed action per gap, largest first; with
@@ -116,6 +120,7 @@ public sealed class PlanEditing(
     IncidentQueries incidents,
     AuditTrail audit,
     IStringLocalizer<PlanTexts> texts,
+    Microsoft.Extensions.Options.IOptions<Incidents.Attachments.AttachmentOptions> attachmentOptions,
     TimeProvider clock)
 {
     private static readonly DateOnly EarliestDate = new(2000, 1, 1);
@@ -328,6 +333,11 @@ public sealed class PlanEditing(
             errors.Add("targetGroups", "Only a cyber-hygiene plan has target groups.");
         }
 
+        if (request.ClearTargetProfile && request.TargetProfileId is not null)
+        {
+            errors.Add("clearTargetProfile", "Either a target profile or clearTargetProfile: true, not both.");
+        }
+
         await CheckProfileAsync(caller, request.TargetProfileId, plan.ModelKey, errors, cancellationToken);
         var tlp = request.Tlp ?? plan.Record.Tlp;
         if (!Enum.IsDefined(tlp))
@@ -366,7 +376,7 @@ public sealed class PlanEditing(
 
         plan.Status = request.Status ?? plan.Status;
         plan.TargetGroups = groups;
-        plan.TargetProfileId = request.TargetProfileId ?? plan.TargetProfileId;
+        plan.TargetProfileId = request.ClearTargetProfile ? null : request.TargetProfileId ?? plan.TargetProfileId;
         plan.ModifiedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.CapacityPlanChanged, caller, Target(plan), detail: distribution ? $"distribution {tlp.Label()}" : null);
         try
@@ -613,9 +623,35 @@ public sealed class PlanEditing(
             errors.Add("campaignId", "No campaign with this id in this plan.");
         }
 
+        errors.ThrowIfAny();
+
+        // The material count per plan and the file bytes per organisation must hold when uploads run at once: both are
+        // read and the material written in one transaction that one organisation's material writes queue behind
+        // (PostgreSQL: an advisory lock per organisation; SQLite: the transaction begins IMMEDIATE, one writer at a time).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [MaterialLockKey(plan.OrganisationId)], cancellationToken);
+        }
+
         if (await db.CapacityPlanMaterials.CountAsync(m => m.PlanRecordId == recordId, cancellationToken) >= PlanLimits.MaxMaterials)
         {
             errors.Add("title", $"A plan has at most {PlanLimits.MaxMaterials} materials.");
+        }
+
+        if (file is not null)
+        {
+            var organisationId = plan.OrganisationId;
+            var held = await (from m in db.CapacityPlanMaterials
+                              join p in db.CapacityPlans on m.PlanRecordId equals p.RecordId
+                              join a in db.IncidentAttachments on m.AttachmentId equals a.Id
+                              where p.OrganisationId == organisationId
+                              select (long?)a.Size).SumAsync(cancellationToken) ?? 0;
+            var quota = attachmentOptions.Value.MaxMaterialBytesPerOrganisation;
+            if (held + file.Content.LongLength > quota)
+            {
+                errors.Add("files", $"Your organisation's material files would take {held + file.Content.LongLength} bytes, more than the node allows ({quota}). Delete materials you no longer use, or link to the file instead.");
+            }
         }
 
         errors.ThrowIfAny();
@@ -632,7 +668,23 @@ public sealed class PlanEditing(
         }
 
         db.CapacityPlanMaterials.Add(material);
-        return await HygieneSavedAsync(caller, plan, "material added", material, cancellationToken);
+        await HygieneSavedAsync(caller, plan, "material added", material, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return material;
+    }
+
+    /// <summary>
+    /// Whether the caller may add hygiene material to the plan, checked before an upload's body is read: null when the
+    /// plan is not readable (404); a 403 or 409 as <see cref="AddMaterialAsync"/> answers them.
+    /// </summary>
+    public async Task<bool> CanAddMaterialAsync(Caller caller, Guid planId, CancellationToken cancellationToken) =>
+        await HygieneAsync(caller, planId, cancellationToken) is not null;
+
+    private static long MaterialLockKey(Guid organisationId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        organisationId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes) ^ 0x4d4154455249414c;
     }
 
     public async Task<PlanIndicator?> AddIndicatorAsync(Caller caller, Guid planId, IndicatorRequest request, CancellationToken cancellationToken)

@@ -198,6 +198,12 @@ public static class PlanEndpoints
                 throw RequestErrors.One("body", "Send multipart/form-data: the file under 'files', and the fields 'title', 'language' and optionally 'campaignId'.");
             }
 
+            // Who may not add material learns it before the body is read (the server buffers no upload for them).
+            if (!await editing.CanAddMaterialAsync(caller, planId, ct))
+            {
+                return TypedResults.NotFound();
+            }
+
             var (form, uploads) = await AttachmentStore.ReadMultipartAsync(http.Request, options.Value, ct);
             if (uploads.Count != 1)
             {

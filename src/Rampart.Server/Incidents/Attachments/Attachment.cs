@@ -63,6 +63,13 @@ public sealed class AttachmentOptions
     /// <summary>Most attachments in one upload. Default 20.</summary>
     [Range(1, 1000)]
     public int MaxFiles { get; set; } = 20;
+
+    /// <summary>
+    /// Most bytes of awareness-material files (cyber-hygiene plans) one organisation keeps on the node, over all its plans.
+    /// Default 1 GB; an upload past it is a 400 naming <c>files</c>.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxMaterialBytesPerOrganisation { get; set; } = 1024L * 1024 * 1024;
 }
 
 /// <summary>An uploaded file, checked and hashed, before it is stored.</summary>

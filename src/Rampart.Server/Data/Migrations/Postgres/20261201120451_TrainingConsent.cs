@@ -51,6 +51,17 @@ namespace Rampart.Server.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // Certificates the node issued outlive a withdrawn person (detached, PersonRecordId NULL); the older schema has
+            // no place for them. Going back refuses while any exist instead of deleting issued certificates.
+            migrationBuilder.Sql("""
+                DO $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM "TrainingCertificates" WHERE "PersonRecordId" IS NULL) THEN
+                        RAISE EXCEPTION 'TrainingConsent cannot be reverted: detached training certificates exist (PersonRecordId IS NULL); revoke and delete them first.';
+                    END IF;
+                END $$;
+                """);
+
             migrationBuilder.DropForeignKey(
                 name: "FK_TrainingCertificates_TrainingPeople_PersonRecordId",
                 table: "TrainingCertificates");

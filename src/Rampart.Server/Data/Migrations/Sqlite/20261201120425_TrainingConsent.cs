@@ -51,6 +51,16 @@ namespace Rampart.Server.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // Certificates the node issued outlive a withdrawn person (detached, PersonRecordId NULL); the older schema has
+            // no place for them. Going back refuses while any exist (SQLite has no RAISE outside triggers: a CHECK whose
+            // name is the message) instead of deleting issued certificates.
+            migrationBuilder.Sql("""
+                CREATE TEMP TABLE "TrainingConsentDownCheck" ("Detached" INTEGER,
+                    CONSTRAINT "detached training certificates exist: revoke and delete them before reverting TrainingConsent" CHECK ("Detached" = 0));
+                INSERT INTO "TrainingConsentDownCheck" SELECT COUNT(*) FROM "TrainingCertificates" WHERE "PersonRecordId" IS NULL;
+                DROP TABLE "TrainingConsentDownCheck";
+                """);
+
             migrationBuilder.DropForeignKey(
                 name: "FK_TrainingCertificates_TrainingPeople_PersonRecordId",
                 table: "TrainingCertificates");
