@@ -284,6 +284,15 @@ public abstract class CapacityRegistryTests(NodeFixture fixture)
         var again = await Json.ReadAsync(await client.PostAsync("/api/capacity/projects/import/preview", new { csv }));
         Assert.Equal("duplicate-code", again["rows"]![2]!["outcome"]!.GetValue<string>());
 
+        // A retried import does not copy it: the duplicate is a 400 naming the row, nothing saved, unless asked for.
+        var beforeRetry = await StoredAsync();
+        var retried = await client.PostAsync("/api/capacity/projects/import", new { csv, rows = RowThree, visibility = "public" });
+        Assert.Equal(HttpStatusCode.BadRequest, retried.StatusCode);
+        Assert.Contains("importDuplicates", (await Json.ReadAsync(retried))["errors"]!["rows[0]"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(beforeRetry.Projects, (await StoredAsync()).Projects);
+        var copied = await Json.ReadAsync(await client.PostAsync("/api/capacity/projects/import", new { csv, rows = RowThree, visibility = "public", importDuplicates = true }));
+        Assert.NotEqual(id, Assert.Single(copied["imported"]!.AsArray())!.GetValue<Guid>());
+
         // The export reads back as an import of the same columns.
         var export = await (await client.GetAsync($"/api/capacity/projects/export?country=XK")).Content.ReadAsStringAsync();
         Assert.Contains($"Fresh project {tag}", export);

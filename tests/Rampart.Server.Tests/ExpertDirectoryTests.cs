@@ -191,6 +191,8 @@ public abstract class ExpertDirectoryTests(NodeFixture fixture)
         var inbox = await Json.ReadAsync(await expert.Client.GetAsync("/api/capacity/experts/requests/inbox"));
         Assert.Contains(inbox["items"]!.AsArray(), r => r!["id"]!.GetValue<Guid>() == requestId);
         Assert.DoesNotContain(Node.Member.Email, inbox.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        // The reference the page and the notifications name it by is in the REST view too.
+        Assert.Equal(ExpertRules.Reference(requestId), inbox["items"]!.AsArray().Single(r => r!["id"]!.GetValue<Guid>() == requestId)!["reference"]!.GetValue<string>());
 
         // Nobody else — another organisation, the expert's own org admin, a node admin, a colleague — sees or answers it.
         foreach (var other in new[] { Node.Outsider, Node.OwnerAdmin, Node.NodeAdmin, Node.Owner })

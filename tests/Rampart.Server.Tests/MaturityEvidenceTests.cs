@@ -144,8 +144,9 @@ public abstract class MaturityEvidenceTests(EvidenceNode fixture)
         // Finished: frozen. No upload, no deletion; the files stay downloadable.
         await OkJsonAsync(await owner.PutAsync($"{Api}/assessments/{id}", new { ratings = new[] { new { parameterId = "O-1", level = 3 } } }));
         await OkJsonAsync(await owner.PostAsync($"{Api}/assessments/{id}/finish", new { }));
-        await AssertBadRequestAsync(await owner.PostAsync($"{Api}/assessments/{id}/ratings/O-1/files", Files(("files", "late.pdf", policy))), "status");
-        await AssertBadRequestAsync(await owner.DeleteAsync($"{Api}/assessments/{id}/files/{policyId}"), "status");
+        // Frozen, like its ratings: a 409, as for changing a level.
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.PostAsync($"{Api}/assessments/{id}/ratings/O-1/files", Files(("files", "late.pdf", policy)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await owner.DeleteAsync($"{Api}/assessments/{id}/files/{policyId}")).StatusCode);
         Assert.Equal(2, (await FilesOfAsync(owner, id, "O-1")).Count);
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"{Api}/assessments/{id}/files/{policyId}")).StatusCode);
 

@@ -50,7 +50,11 @@ public sealed record ExpertView(
 /// <summary>A request as the expert (inbox) or the sender (sent) sees it. Nobody else sees it at all.</summary>
 public sealed record ExpertRequestView(
     Guid Id, Guid ExpertProfileId, string ExpertName, string FromName, string FromOrganisation, string Subject, string Message, ExpertRequestStatus Status,
-    string? Response, DateTimeOffset CreatedAt, DateTimeOffset? AnsweredAt, string? ExpertEmail);
+    string? Response, DateTimeOffset CreatedAt, DateTimeOffset? AnsweredAt, string? ExpertEmail)
+{
+    /// <summary>The reference the pages and notifications name the request by (<c>EXR-…</c>).</summary>
+    public string Reference => ExpertRules.Reference(Id);
+}
 
 /// <summary>One request as <see cref="ExpertDirectory.ReadRequestAsync"/> reads it for its expert or its sender.</summary>
 public sealed record ExpertRequestRead(ExpertRequestView Request, bool ToCaller, bool ConsentStands);

@@ -452,7 +452,7 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         var errors = new RequestErrors();
         if (assessment.Status == AssessmentStatus.Finished)
         {
-            errors.Add("status", "This assessment is finished and frozen: its evidence does not change. Reopen it to make a new version.");
+            throw new ConflictException("This assessment is finished and frozen: its evidence does not change. Reopen it to make a new version.");
         }
 
         var known = await models.ParameterIdsAsync(assessment.ModelKey, cancellationToken);
@@ -513,8 +513,8 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
     }
 
     /// <summary>
-    /// Removes an evidence file from a draft; the stored file is deleted when no other version links it. Finished: 400 naming
-    /// 'status'. Not readable, or no such file on this assessment: false.
+    /// Removes an evidence file from a draft; the stored file is deleted when no other version links it. Finished: 409.
+    /// Not readable, or no such file on this assessment: false.
     /// </summary>
     public async Task<bool> RemoveEvidenceAsync(Caller caller, Guid id, Guid fileId, CancellationToken cancellationToken)
     {
@@ -535,7 +535,7 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         EnsureCanEnter(caller, assessment);
         if (assessment.Status == AssessmentStatus.Finished)
         {
-            throw RequestErrors.One("status", "This assessment is finished and frozen: its evidence does not change. Reopen it to make a new version.");
+            throw new ConflictException("This assessment is finished and frozen: its evidence does not change. Reopen it to make a new version.");
         }
 
         db.MaturityEvidenceFiles.Remove(link);

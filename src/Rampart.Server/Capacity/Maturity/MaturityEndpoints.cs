@@ -246,7 +246,7 @@ public static class MaturityEndpoints
             IReadOnlyList<EvidenceFileView> views = added.Select(a => EvidenceFileView.From(parameterId, a)).ToList();
             return TypedResults.Created($"/api/capacity/maturity/assessments/{assessmentId}", views);
         }).WithSummary("Add evidence files to a parameter of a draft assessment")
-            .WithDescription("multipart/form-data, the files under 'files' (documents; samples are refused). Writers of the organisation that enters the levels (the reviewer for a peer review). Each file is stored with its size and SHA-256 (Rampart:Attachments:MaxBytes per file: a larger file is a 400 naming it, a larger body 413), at most 20 per parameter. A finished assessment is a 400 naming 'status' and nothing is stored; reopening carries the files into the new version. 404 when the assessment is not readable.")
+            .WithDescription("multipart/form-data, the files under 'files' (documents; samples are refused). Writers of the organisation that enters the levels (the reviewer for a peer review). Each file is stored with its size and SHA-256 (Rampart:Attachments:MaxBytes per file: a larger file is a 400 naming it, a larger body 413), at most 20 per parameter. A finished assessment is a 409 (frozen, as for its levels) and nothing is stored; reopening carries the files into the new version. 404 when the assessment is not readable.")
             .WithMetadata(uploadPath);
 
         group.MapGet("/assessments/{id}/files/{fileId}", async Task<Results<FileContentHttpResult, NotFound>> (HttpContext http, string id, string fileId, Caller caller, MaturityQueries queries, Audit.AuditTrail audit, CancellationToken ct) =>
@@ -265,7 +265,7 @@ public static class MaturityEndpoints
         group.MapDelete("/assessments/{id}/files/{fileId}", async Task<Results<NoContent, NotFound>> (string id, string fileId, Caller caller, MaturityEditing editing, CancellationToken ct) =>
             await editing.RemoveEvidenceAsync(caller, Http.ParseId(id), Http.ParseId(fileId, "fileId"), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Remove an evidence file from a draft assessment")
-            .WithDescription("The organisation that enters the levels, drafts only (a finished assessment is a 400 naming 'status'); earlier finished versions keep their files. 404 when the assessment is not readable or has no such file.");
+            .WithDescription("The organisation that enters the levels, drafts only (a finished assessment is a 409, frozen); earlier finished versions keep their files. 404 when the assessment is not readable or has no such file.");
 
         group.MapGet("/assessments/{id}/compare/{otherId}", async Task<Results<Ok<ComparisonView>, NotFound>> (string id, string otherId, Caller caller, MaturityQueries queries, MaturityModels models, CancellationToken ct) =>
         {

@@ -62,7 +62,7 @@ public sealed class PlanPdf(PlanQueries queries, PlanViews views, MaturityModels
             string T(string key) => texts[key].Value;
 
             using var pdf = new PdfLayout(plan.Title, culture.Name, clock.GetUtcNow());
-            pdf.Text("TLP:" + plan.Tlp.Label().ToUpperInvariant(), 10, bold: true);
+            pdf.Text(plan.Tlp.Label(), 10, bold: true);
             pdf.Text(plan.Title, 18, bold: true);
             pdf.Text($"{T("PlanKind." + plan.Kind)} · {T("PlanStatus." + plan.Status)} · {model?.Title ?? plan.ModelKey} · {T("Printed on")} {views.Today.ToString("D", culture)}", 9);
             pdf.Space(6);

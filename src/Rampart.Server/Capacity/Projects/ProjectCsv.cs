@@ -7,7 +7,12 @@ using Rampart.Standards.Intelligence.Csv;
 namespace Rampart.Server.Capacity.Projects;
 
 /// <summary>A CSV import as a client sends it: the file's text, and for the confirmation the rows chosen (numbers from the preview).</summary>
-public sealed record ProjectImportRequest(string? Csv, IReadOnlyList<int>? Rows = null, ProjectVisibility? Visibility = null);
+/// <summary>
+/// A CSV to preview or import. On import, a chosen row that is a duplicate (by code or title) of a project now on the
+/// node or of another row of the file is refused unless <paramref name="ImportDuplicates"/> is true: a retried import
+/// does not copy the registry twice.
+/// </summary>
+public sealed record ProjectImportRequest(string? Csv, IReadOnlyList<int>? Rows = null, ProjectVisibility? Visibility = null, bool ImportDuplicates = false);
 
 /// <summary>What one data row of the file would become: <c>new</c>, <c>duplicate</c> (by code or by title) or <c>error</c>, with the reason.</summary>
 public sealed record ProjectImportRow(int Row, int Line, string Outcome, string? Title, string? Code, string? Reason, Guid? DuplicateOf, IReadOnlyDictionary<string, string[]>? Errors);
@@ -46,7 +51,10 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
             shown.Count(r => r.Outcome == "error"));
     }
 
-    /// <summary>Imports the chosen rows in one transaction; a chosen row with an error is a 400 naming it, and nothing is saved.</summary>
+    /// <summary>
+    /// Imports the chosen rows in one transaction; a chosen row with an error, or a duplicate without
+    /// <see cref="ProjectImportRequest.ImportDuplicates"/>, is a 400 naming it, and nothing is saved.
+    /// </summary>
     public async Task<ProjectImportResult> ConfirmAsync(Caller caller, ProjectImportRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -85,6 +93,10 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
             else if (chosen.Take(i).Contains(chosen[i]))
             {
                 errors.Add($"rows[{i}]", $"Row {chosen[i]} is chosen twice.");
+            }
+            else if (!request.ImportDuplicates && row.Shown.Outcome.StartsWith("duplicate", StringComparison.Ordinal))
+            {
+                errors.Add($"rows[{i}]", $"Row {chosen[i]} (line {row.Shown.Line}) duplicates a project by {(row.Shown.Outcome == "duplicate-code" ? "code" : "title")}: {row.Shown.Reason} Send importDuplicates: true to import it anyway.");
             }
             else
             {
