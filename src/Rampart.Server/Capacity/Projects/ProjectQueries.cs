@@ -164,12 +164,13 @@ public sealed class ProjectQueries(RampartDb db, AccessPolicy access)
 
     /// <summary>
     /// The pages' project picker: up to <paramref name="limit"/> readable projects whose code starts with the text or whose
-    /// title (as <see cref="ProjectRules.TitleKey"/> normalises it) contains it, newest first; none for an empty or too long text.
+    /// title (as <see cref="ProjectRules.TitleKey"/> normalises it) contains it, newest first; none for a text shorter than
+    /// <see cref="SearchKeys.MinPickerText"/> characters (nothing is scanned) or too long.
     /// </summary>
     public async Task<IReadOnlyList<CapacityProject>> PickAsync(Caller caller, string? text, int limit, CancellationToken cancellationToken)
     {
         var wanted = (text ?? "").Trim();
-        if (wanted.Length == 0 || wanted.Length > ProjectRules.TitleLength)
+        if (wanted.Length < SearchKeys.MinPickerText || wanted.Length > ProjectRules.TitleLength)
         {
             return [];
         }

@@ -116,12 +116,13 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
     /// Active users of the caller's own organisation a training record can be linked to, for writers only (who may create
     /// and change records): those whose display name (org admins, who may list users: or e-mail) starts with
     /// <paramref name="search"/>, at most <paramref name="limit"/>. Only org admins see the addresses (as the user
-    /// directory); nobody else's users, and nothing for readers who cannot write.
+    /// directory); nobody else's users, and nothing for readers who cannot write, nor for a text shorter than
+    /// <see cref="SearchKeys.MinPickerText"/> characters.
     /// </summary>
     public async Task<IReadOnlyList<LinkableUser>> LinkableUsersAsync(Caller caller, string? search, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!AccessPolicy.CanCreate(caller) || caller.IsOperator)
+        if (!AccessPolicy.CanCreate(caller) || caller.IsOperator || (search ?? "").Trim().Length < SearchKeys.MinPickerText)
         {
             return [];
         }
@@ -174,26 +175,21 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
     }
 
     /// <summary>
-    /// The pages' person picker (enrolling in a session): up to <paramref name="limit"/> readable people whose name contains
-    /// the text (any case; the newest for no text), newest first.
+    /// The pages' person picker (enrolling in a session): up to <paramref name="limit"/> readable people whose name key
+    /// (<see cref="SearchKeys.Of"/>: any case, diacritics ignored, in any script on both databases) contains the text's key,
+    /// newest first; none for a text shorter than <see cref="SearchKeys.MinPickerText"/> characters (nothing is scanned).
     /// </summary>
     public async Task<IReadOnlyList<TrainingPerson>> PickPeopleAsync(Caller caller, string? text, int limit, CancellationToken cancellationToken)
     {
-        var wanted = (text ?? "").Trim().ToLowerInvariant();
-        if (wanted.Length > TrainingLimits.NameLength)
+        if (SearchKeys.Picker(text, TrainingLimits.NameLength) is not { } key)
         {
             return [];
         }
 
-        var people = db.TrainingPeople.AsNoTracking();
-        if (wanted.Length > 0)
-        {
-            // lower() in SQL on both databases (the database lowers, not .NET's culture).
-#pragma warning disable CA1304, CA1311, CA1862
-            people = people.Where(p => p.Name.ToLower().Contains(wanted));
-#pragma warning restore CA1304, CA1311, CA1862
-        }
-
+        // Contains as SQL LIKE on both databases; the key is stored normalised (TrainingPerson.NameKey).
+#pragma warning disable CA1307
+        var people = db.TrainingPeople.AsNoTracking().Where(p => p.NameKey.Contains(key));
+#pragma warning restore CA1307
         return await access.Readable(people, caller).OrderByDescending(p => p.RecordId).Take(limit).ToListAsync(cancellationToken);
     }
 
