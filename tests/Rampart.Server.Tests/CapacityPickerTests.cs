@@ -106,8 +106,8 @@ public abstract class CapacityPickerTests(NodeFixture fixture)
 
         Assert.Equal([djordje], await PickAsync(Owner, $"ђОРЂЕ BASELINE {tag}"));
         Assert.Equal([cela], await PickAsync(Owner, $"çela baseline {tag}"));
-        Assert.Equal([endrit], await PickAsync(Owner, $"ËNDRIT {tag}", "sim3-v2-interim"));
-        Assert.Empty(await PickAsync(Owner, $"ëndrit {tag}", "sim3-v1"));
+        Assert.Equal([endrit], await PickAsync(Owner, $"ËNDRIT BASELINE {tag}", "sim3-v2-interim"));
+        Assert.Empty(await PickAsync(Owner, $"ëndrit baseline {tag}", "sim3-v1"));
         Assert.Empty(await PickAsync(Owner, "Ë"));
         foreach (var stranger in new[] { Outsider, NodeAdmin })
         {
