@@ -131,6 +131,10 @@ public sealed partial class NodeBootstrap(
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
+
+        // The pickers' name keys of rows from before the PickerNameKeys migration, computed in .NET (both databases).
+        await Capacity.Training.TrainingEditing.BackfillNameKeysAsync(db, cancellationToken);
+        await Capacity.Maturity.MaturityEditing.BackfillNameKeysAsync(db, cancellationToken);
     }
 
     // UserNameBackfill: the UserListPaging migration filled NormalizedDisplayName with SQLite's upper(), which folds ASCII

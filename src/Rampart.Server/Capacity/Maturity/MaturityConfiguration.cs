@@ -109,6 +109,9 @@ internal sealed class MaturityProfileConfiguration : IEntityTypeConfiguration<Ma
         b.HasIndex(p => p.Id).IsUnique();
         b.HasIndex(p => new { p.SeriesId, p.Version }).IsUnique();
         b.Property(p => p.Name).HasMaxLength(MaturityLimits.NameLength);
+        b.Property(p => p.NameKey).HasMaxLength(MaturityLimits.NameLength);
+        // Rows the upgrade's start-up step has still to fill (NameKey = '') are found by index.
+        b.HasIndex(p => p.NameKey);
         b.Property(p => p.ModelKey).HasMaxLength(MaturityLimits.KeyLength);
         b.HasOne<MaturityModelVersion>().WithMany().HasForeignKey(p => p.ModelKey).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.Levels).WithOne().HasForeignKey(l => l.ProfileRecordId).OnDelete(DeleteBehavior.Cascade);

@@ -45,6 +45,37 @@ public sealed record ProfileRequest(string? Name, string? ModelKey, IReadOnlyDic
 /// </summary>
 public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingStore sharing, MaturityModels models, AuditTrail audit, TimeProvider clock)
 {
+    /// <summary>
+    /// Start-up step after the PickerNameKeys migration (which adds <see cref="MaturityProfile.NameKey"/> empty): fills the
+    /// key of the profiles saved before it, computed here as on every save. Later starts find nothing to do.
+    /// </summary>
+    public static async Task BackfillNameKeysAsync(RampartDb db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var after = long.MinValue;
+        while (true)
+        {
+            var from = after;
+            var rows = await db.MaturityProfiles.AsNoTracking().Where(p => p.NameKey == "" && p.RecordId > from).OrderBy(p => p.RecordId)
+                .Select(p => new { p.RecordId, p.Name }).Take(500).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                var key = SearchKeys.Of(row.Name, MaturityLimits.NameLength);
+                if (key.Length > 0)
+                {
+                    await db.MaturityProfiles.Where(p => p.RecordId == row.RecordId).ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, key), cancellationToken);
+                }
+            }
+
+            if (rows.Count < 500)
+            {
+                return;
+            }
+
+            after = rows[^1].RecordId;
+        }
+    }
+
     public async Task<MaturityAssessment> CreateAsync(Caller caller, AssessmentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -637,6 +668,7 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
             SeriesId = before?.SeriesId ?? Guid.CreateVersion7(now),
             Version = (before?.Version ?? 0) + 1,
             Name = request.Name!.Trim(),
+            NameKey = SearchKeys.Of(request.Name!.Trim(), MaturityLimits.NameLength),
             ModelKey = modelKey!,
             Network = network,
             CreatedByUserId = caller.UserId,

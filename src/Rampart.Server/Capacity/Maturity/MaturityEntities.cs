@@ -175,6 +175,9 @@ public sealed class MaturityProfile : IShareable
 
     public required string Name { get; set; }
 
+    /// <summary>The name as the picker matches it (<see cref="SearchKeys.Of"/>), set with the name (a version is never changed).</summary>
+    public string NameKey { get; set; } = "";
+
     public required string ModelKey { get; set; }
 
     /// <summary>Network-wide (readable by every logged-in member) rather than one organisation's own.</summary>

@@ -112,28 +112,24 @@ public sealed class MaturityQueries(RampartDb db, AccessPolicy access, SharingSt
 
     /// <summary>
     /// The pages' target-profile picker: up to <paramref name="limit"/> readable profiles, optionally only of
-    /// <paramref name="modelKey"/>, whose name contains the text (any case; all of them for no text), newest first.
+    /// <paramref name="modelKey"/>, whose name key (<see cref="SearchKeys.Of"/>: any case, diacritics ignored, in any script
+    /// on both databases) contains the text's key, newest first; none for a text shorter than
+    /// <see cref="SearchKeys.MinPickerText"/> characters (nothing is scanned).
     /// </summary>
     public async Task<IReadOnlyList<MaturityProfile>> PickProfilesAsync(Caller caller, string? text, string? modelKey, int limit, CancellationToken cancellationToken)
     {
-        var wanted = (text ?? "").Trim().ToLowerInvariant();
-        if (wanted.Length > 200)
+        if (SearchKeys.Picker(text, MaturityLimits.NameLength) is not { } key)
         {
             return [];
         }
 
-        var profiles = db.MaturityProfiles.AsNoTracking().Include(p => p.Record).AsQueryable();
+        // Contains as SQL LIKE on both databases; the key is stored normalised (MaturityProfile.NameKey).
+#pragma warning disable CA1307
+        var profiles = db.MaturityProfiles.AsNoTracking().Include(p => p.Record).Where(p => p.NameKey.Contains(key));
+#pragma warning restore CA1307
         if (modelKey is not null)
         {
             profiles = profiles.Where(p => p.ModelKey == modelKey);
-        }
-
-        if (wanted.Length > 0)
-        {
-            // lower() in SQL on both databases (the database lowers, not .NET's culture).
-#pragma warning disable CA1304, CA1311, CA1862
-            profiles = profiles.Where(p => p.Name.ToLower().Contains(wanted));
-#pragma warning restore CA1304, CA1311, CA1862
         }
 
         return await access.Readable(profiles, caller).OrderByDescending(p => p.RecordId).Take(limit).ToListAsync(cancellationToken);

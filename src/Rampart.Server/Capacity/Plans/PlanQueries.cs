@@ -86,6 +86,34 @@ public sealed class PlanQueries(RampartDb db, AccessPolicy access, SharingStore 
         return (page, ids.Count > limit);
     }
 
+    /// <summary>
+    /// The pages' plan picker ("add to plan"): up to <paramref name="limit"/> plans of <paramref name="kind"/> the caller may
+    /// change — readable (the access decision) and owned by the caller's organisation, for a writer (as
+    /// <see cref="AccessPolicy.CanWrite"/> decides) — whose title has words starting with each word typed (the title
+    /// terms' index), newest first. None for readers who cannot write, or a text shorter than
+    /// <see cref="SearchKeys.MinPickerText"/> characters or without a word of two letters (nothing is scanned).
+    /// </summary>
+    public async Task<IReadOnlyList<CapacityPlan>> PickWritableAsync(Caller caller, string? text, PlanKind kind, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var terms = (text ?? "").Trim().Length < SearchKeys.MinPickerText ? [] : NoteSearch.QueryTerms(text);
+        if (terms.Count == 0 || !AccessPolicy.CanCreate(caller))
+        {
+            return [];
+        }
+
+        var organisationId = caller.OrganisationId;
+        var matching = db.CapacityPlans.AsNoTracking().Include(p => p.Record).Where(p => p.Kind == kind && p.Record.OwnerOrganisationId == organisationId);
+        var titleTerms = db.CapacityPlanTitleTerms;
+        foreach (var term in terms)
+        {
+            matching = matching.Where(p => titleTerms.Any(t => t.Term == term && t.RecordId == p.RecordId));
+        }
+
+        var found = await access.Readable(matching, caller).OrderByDescending(p => p.RecordId).Take(limit).ToListAsync(cancellationToken);
+        return found.Where(p => AccessPolicy.CanWrite(caller, p.Record)).ToList();
+    }
+
     /// <summary>Counts per plan of a page already read (the plans come from <see cref="ListAsync"/>).</summary>
     public async Task<IReadOnlyDictionary<long, PlanCounts>> CountsAsync(IReadOnlyList<CapacityPlan> plans, CancellationToken cancellationToken)
     {

@@ -119,6 +119,17 @@ public sealed class ProjectQueries(RampartDb db, AccessPolicy access)
     public async Task<CapacityProject?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
         await access.Readable(db.CapacityProjects.AsNoTracking().Include(p => p.Record), caller).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
 
+    /// <summary>Of the projects <paramref name="ids"/>, those the caller may read, by id (one query; at most 500 ids).</summary>
+    public async Task<IReadOnlyDictionary<Guid, CapacityProject>> FindManyAsync(Caller caller, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.Distinct().Take(500).ToList();
+        return wanted.Count == 0
+            ? new Dictionary<Guid, CapacityProject>()
+            : await access.Readable(db.CapacityProjects.AsNoTracking().Include(p => p.Record), caller).Where(p => EF.Parameter(wanted).Contains(p.Id))
+                .ToDictionaryAsync(p => p.Id, cancellationToken);
+    }
+
     /// <summary>Up to <paramref name="limit"/> readable projects matching <paramref name="filter"/>, newest first, below <paramref name="before"/>; and whether more follow.</summary>
     public async Task<(IReadOnlyList<CapacityProject> Projects, bool More)> ListAsync(Caller caller, ProjectFilter filter, long? before, int limit, CancellationToken cancellationToken)
     {
@@ -164,12 +175,13 @@ public sealed class ProjectQueries(RampartDb db, AccessPolicy access)
 
     /// <summary>
     /// The pages' project picker: up to <paramref name="limit"/> readable projects whose code starts with the text or whose
-    /// title (as <see cref="ProjectRules.TitleKey"/> normalises it) contains it, newest first; none for an empty or too long text.
+    /// title (as <see cref="ProjectRules.TitleKey"/> normalises it) contains it, newest first; none for a text shorter than
+    /// <see cref="SearchKeys.MinPickerText"/> characters (nothing is scanned) or too long.
     /// </summary>
     public async Task<IReadOnlyList<CapacityProject>> PickAsync(Caller caller, string? text, int limit, CancellationToken cancellationToken)
     {
         var wanted = (text ?? "").Trim();
-        if (wanted.Length == 0 || wanted.Length > ProjectRules.TitleLength)
+        if (wanted.Length < SearchKeys.MinPickerText || wanted.Length > ProjectRules.TitleLength)
         {
             return [];
         }

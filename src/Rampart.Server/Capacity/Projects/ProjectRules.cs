@@ -85,38 +85,7 @@ public static class ProjectRules
     /// The title as duplicate detection compares it: letters and digits only, lower case, diacritics removed, words
     /// separated by one space ("Cyber-Resilience  in the W. Balkans" = "cyber resilience in the w balkans").
     /// </summary>
-    public static string TitleKey(string title)
-    {
-        ArgumentNullException.ThrowIfNull(title);
-        var decomposed = title.Normalize(NormalizationForm.FormD);
-        var key = new StringBuilder(decomposed.Length);
-        var space = false;
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue;
-            }
-
-            if (char.IsLetterOrDigit(c))
-            {
-                if (space && key.Length > 0)
-                {
-                    key.Append(' ');
-                }
-
-                key.Append(char.ToLowerInvariant(c));
-                space = false;
-            }
-            else
-            {
-                space = true;
-            }
-        }
-
-        var text = key.ToString().Normalize(NormalizationForm.FormC);
-        return text.Length > TitleLength ? text[..TitleLength] : text;
-    }
+    public static string TitleKey(string title) => SearchKeys.Of(title, TitleLength);
 
     /// <summary>A month as <c>yyyy-MM</c> (1990–2100), or null.</summary>
     public static (int Year, int Month)? ParseMonth(string? text)

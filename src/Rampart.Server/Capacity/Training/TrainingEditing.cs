@@ -55,6 +55,38 @@ public sealed record NeedsRequest(IReadOnlyList<NeedRequest?>? Needs);
 public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingStore sharing, IPeopleDirectory people, ProjectQueries projects, AuditTrail audit, TimeProvider clock,
     Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
 {
+    /// <summary>
+    /// Start-up step after the PickerNameKeys migration (which adds <see cref="TrainingPerson.NameKey"/> empty): fills the
+    /// key of the people recorded before it, computed here as on every write — neither database folds case and removes
+    /// diacritics as the picker needs. Later starts find nothing to do (an index lookup on the empty key).
+    /// </summary>
+    public static async Task BackfillNameKeysAsync(RampartDb db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var after = long.MinValue;
+        while (true)
+        {
+            var from = after;
+            var rows = await db.TrainingPeople.AsNoTracking().Where(p => p.NameKey == "" && p.RecordId > from).OrderBy(p => p.RecordId)
+                .Select(p => new { p.RecordId, p.Name }).Take(500).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                var key = SearchKeys.Of(row.Name, TrainingLimits.NameLength);
+                if (key.Length > 0)
+                {
+                    await db.TrainingPeople.Where(p => p.RecordId == row.RecordId).ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, key), cancellationToken);
+                }
+            }
+
+            if (rows.Count < 500)
+            {
+                return;
+            }
+
+            after = rows[^1].RecordId;
+        }
+    }
+
     private static readonly HashSet<string> CultureNames = CultureInfo.GetCultures(CultureTypes.AllCultures)
         .Select(c => c.Name).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
@@ -75,7 +107,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         var person = new TrainingPerson
         {
             Record = record, Id = Guid.CreateVersion7(now), OrganisationId = caller.OrganisationId, UserId = request.UserId, Name = request.Name!.Trim(),
-            FrameworkKey = EcsfSource.V1, CreatedAt = now, ModifiedAt = now,
+            NameKey = SearchKeys.Of(request.Name!.Trim(), TrainingLimits.NameLength), FrameworkKey = EcsfSource.V1, CreatedAt = now, ModifiedAt = now,
             // The writer creating the record confirms the consent: their own when the record is their account's, otherwise on the person's word.
             ConsentGivenAt = now, ConsentGivenBy = caller.UserId == Guid.Empty ? null : caller.UserId,
             Profiles = profileIds.Select(p => new TrainingPersonProfile { FrameworkKey = EcsfSource.V1, ProfileId = p }).ToList(),
@@ -111,6 +143,7 @@ public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingSt
         var now = clock.GetUtcNow();
         var unlinked = person.UserId is not null && request.UserId != person.UserId;
         person.Name = request.Name!.Trim();
+        person.NameKey = SearchKeys.Of(person.Name, TrainingLimits.NameLength);
         person.UserId = request.UserId;
         person.ModifiedAt = now;
         if (relinked)

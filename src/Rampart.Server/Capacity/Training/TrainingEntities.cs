@@ -68,6 +68,9 @@ public sealed class TrainingPerson : IShareable
 
     public required string Name { get; set; }
 
+    /// <summary>The name as the picker matches it (<see cref="SearchKeys.Of"/>), set with the name on every write.</summary>
+    public string NameKey { get; set; } = "";
+
     public required string FrameworkKey { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
@@ -325,6 +328,9 @@ internal sealed class TrainingPersonConfiguration : IEntityTypeConfiguration<Tra
         b.HasIndex(p => p.UserId).IsUnique();
         b.HasIndex(p => new { p.OrganisationId, p.RecordId });
         b.Property(p => p.Name).HasMaxLength(TrainingLimits.NameLength);
+        b.Property(p => p.NameKey).HasMaxLength(TrainingLimits.NameLength);
+        // Rows the upgrade's start-up step has still to fill (NameKey = '') are found by index.
+        b.HasIndex(p => p.NameKey);
         b.Property(p => p.FrameworkKey).HasMaxLength(TrainingLimits.KeyLength);
         b.HasOne<EcsfFramework>().WithMany().HasForeignKey(p => p.FrameworkKey).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.Profiles).WithOne().HasForeignKey(x => x.PersonRecordId).OnDelete(DeleteBehavior.Cascade);

@@ -33,6 +33,12 @@ public sealed record CertificateView(Guid Id, Guid PersonId, string PersonName, 
 /// <summary>A seat of a session as its course owner sees it: its own organisation's participants by name, another organisation's as such only.</summary>
 public sealed record SeatView(string Seat, bool OwnOrganisation, Guid? PersonId, string? Name, EnrolmentStatus Status, DateTimeOffset EnrolledAt);
 
+/// <summary>One seat of the course owner's seat list over all the course's sessions (the session's start shown beside it).</summary>
+public sealed record CourseSeat(Guid SessionId, DateOnly SessionStart, SeatView Seat);
+
+/// <summary>Where the course's seat list goes on: after this session start, session and person record.</summary>
+public readonly record struct CourseSeatPosition(DateOnly SessionStart, Guid SessionId, long PersonRecordId);
+
 public sealed record SeatsView(Guid SessionId, int? Capacity, int Enrolled, int OwnOrganisation, int OtherOrganisations, IReadOnlyList<SeatView> Seats, string? Next);
 
 /// <summary>A user of the caller's organisation as the account picker shows it.</summary>
@@ -116,12 +122,13 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
     /// Active users of the caller's own organisation a training record can be linked to, for writers only (who may create
     /// and change records): those whose display name (org admins, who may list users: or e-mail) starts with
     /// <paramref name="search"/>, at most <paramref name="limit"/>. Only org admins see the addresses (as the user
-    /// directory); nobody else's users, and nothing for readers who cannot write.
+    /// directory); nobody else's users, and nothing for readers who cannot write, nor for a text shorter than
+    /// <see cref="SearchKeys.MinPickerText"/> characters.
     /// </summary>
     public async Task<IReadOnlyList<LinkableUser>> LinkableUsersAsync(Caller caller, string? search, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!AccessPolicy.CanCreate(caller) || caller.IsOperator)
+        if (!AccessPolicy.CanCreate(caller) || caller.IsOperator || (search ?? "").Trim().Length < SearchKeys.MinPickerText)
         {
             return [];
         }
@@ -174,26 +181,21 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
     }
 
     /// <summary>
-    /// The pages' person picker (enrolling in a session): up to <paramref name="limit"/> readable people whose name contains
-    /// the text (any case; the newest for no text), newest first.
+    /// The pages' person picker (enrolling in a session): up to <paramref name="limit"/> readable people whose name key
+    /// (<see cref="SearchKeys.Of"/>: any case, diacritics ignored, in any script on both databases) contains the text's key,
+    /// newest first; none for a text shorter than <see cref="SearchKeys.MinPickerText"/> characters (nothing is scanned).
     /// </summary>
     public async Task<IReadOnlyList<TrainingPerson>> PickPeopleAsync(Caller caller, string? text, int limit, CancellationToken cancellationToken)
     {
-        var wanted = (text ?? "").Trim().ToLowerInvariant();
-        if (wanted.Length > TrainingLimits.NameLength)
+        if (SearchKeys.Picker(text, TrainingLimits.NameLength) is not { } key)
         {
             return [];
         }
 
-        var people = db.TrainingPeople.AsNoTracking();
-        if (wanted.Length > 0)
-        {
-            // lower() in SQL on both databases (the database lowers, not .NET's culture).
-#pragma warning disable CA1304, CA1311, CA1862
-            people = people.Where(p => p.Name.ToLower().Contains(wanted));
-#pragma warning restore CA1304, CA1311, CA1862
-        }
-
+        // Contains as SQL LIKE on both databases; the key is stored normalised (TrainingPerson.NameKey).
+#pragma warning disable CA1307
+        var people = db.TrainingPeople.AsNoTracking().Where(p => p.NameKey.Contains(key));
+#pragma warning restore CA1307
         return await access.Readable(people, caller).OrderByDescending(p => p.RecordId).Take(limit).ToListAsync(cancellationToken);
     }
 
@@ -365,6 +367,74 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
     {
         ArgumentNullException.ThrowIfNull(session);
         return session.ProjectId is { } id ? await projects.FindAsync(caller, id, cancellationToken) : null;
+    }
+
+    /// <summary>The projects <paramref name="sessions"/> name, only those this caller may read (one query for all), by project id.</summary>
+    public async Task<IReadOnlyDictionary<Guid, CapacityProject>> ProjectsOfAsync(Caller caller, IEnumerable<TrainingSession> sessions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        return await projects.FindManyAsync(caller, sessions.Where(s => s.ProjectId is not null).Select(s => s.ProjectId!.Value).ToList(), cancellationToken);
+    }
+
+    /// <summary>
+    /// For the owner of a course read through <see cref="FindCourseAsync"/>: the seats taken in each of <paramref name="sessionIds"/>
+    /// (all organisations; one grouped query). Nothing for readers who may not change the course.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> SeatCountsAsync(Caller caller, TrainingCourse course, IReadOnlyCollection<Guid> sessionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(course);
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        var ids = sessionIds.Distinct().Take(500).ToList();
+        if (ids.Count == 0 || !AccessPolicy.CanWrite(caller, course.Record))
+        {
+            return new Dictionary<Guid, int>();
+        }
+
+        var courseRecordId = course.RecordId;
+        return await (from e in db.TrainingEnrolments.AsNoTracking()
+                      join s in db.TrainingSessions.AsNoTracking() on e.SessionId equals s.Id
+                      where s.CourseRecordId == courseRecordId && EF.Parameter(ids).Contains(e.SessionId)
+                      group e by e.SessionId into g
+                      select new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+    }
+
+    /// <summary>
+    /// The seat list of a course read through <see cref="FindCourseAsync"/>, for its owner (review R4, as <see cref="SeatsAsync"/>):
+    /// the seats of all its sessions by session start, session and person, after <paramref name="after"/>, one page in one query;
+    /// its own organisation's participants by name, every other organisation's without. The position of the next page, if any.
+    /// 403 for readers who may not change the course.
+    /// </summary>
+    public async Task<(IReadOnlyList<CourseSeat> Seats, CourseSeatPosition? Next)> CourseSeatsAsync(Caller caller, TrainingCourse course, CourseSeatPosition? after, int limit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(course);
+        if (!AccessPolicy.CanWrite(caller, course.Record))
+        {
+            throw new ForbiddenException("Only writers of the course's organisation see and manage its seats.");
+        }
+
+        var ownerId = course.Record.OwnerOrganisationId;
+        var courseRecordId = course.RecordId;
+        var readable = access.Readable(db.TrainingPeople.AsNoTracking(), caller).Where(p => p.OrganisationId == ownerId);
+        var seats = from e in db.TrainingEnrolments.AsNoTracking()
+                    join s in db.TrainingSessions.AsNoTracking() on e.SessionId equals s.Id
+                    where s.CourseRecordId == courseRecordId
+                    select new { s.StartDate, e.SessionId, e.PersonRecordId, e.Status, e.EnrolledAt };
+        if (after is { } a)
+        {
+            seats = seats.Where(x => x.StartDate > a.SessionStart
+                                     || (x.StartDate == a.SessionStart && (x.SessionId.CompareTo(a.SessionId) > 0 || (x.SessionId == a.SessionId && x.PersonRecordId > a.PersonRecordId))));
+        }
+
+        var rows = await seats.OrderBy(x => x.StartDate).ThenBy(x => x.SessionId).ThenBy(x => x.PersonRecordId)
+            .Select(x => new
+            {
+                x.StartDate, x.SessionId, x.PersonRecordId, x.Status, x.EnrolledAt,
+                Person = readable.Where(p => p.RecordId == x.PersonRecordId).Select(p => new { p.Id, p.Name }).FirstOrDefault(),
+            }).Take(limit + 1).ToListAsync(cancellationToken);
+        var page = rows.Take(limit).Select(r => new CourseSeat(r.SessionId, r.StartDate,
+            new SeatView(SeatTokens.For(protection, r.SessionId, r.PersonRecordId), r.Person is not null, r.Person?.Id, r.Person?.Name, r.Status, r.EnrolledAt))).ToList();
+        return (page, rows.Count > limit ? new CourseSeatPosition(rows[limit - 1].StartDate, rows[limit - 1].SessionId, rows[limit - 1].PersonRecordId) : null);
     }
 
     /// <summary>The enrolments of a readable person with their sessions and courses (whatever the course's sharing now: it is the person's history).</summary>

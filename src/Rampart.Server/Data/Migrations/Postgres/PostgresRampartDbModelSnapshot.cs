@@ -1534,6 +1534,11 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<bool>("Network")
                         .HasColumnType("boolean");
 
@@ -1549,6 +1554,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("ModelKey");
+
+                    b.HasIndex("NameKey");
 
                     b.HasIndex("SeriesId", "Version")
                         .IsUnique();
@@ -7648,6 +7655,11 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
@@ -7660,6 +7672,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("NameKey");
 
                     b.HasIndex("UserId")
                         .IsUnique();

@@ -1523,6 +1523,11 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Network")
                         .HasColumnType("INTEGER");
 
@@ -1538,6 +1543,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ModelKey");
+
+                    b.HasIndex("NameKey");
 
                     b.HasIndex("SeriesId", "Version")
                         .IsUnique();
@@ -7633,6 +7640,11 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
@@ -7645,6 +7657,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("NameKey");
 
                     b.HasIndex("UserId")
                         .IsUnique();
