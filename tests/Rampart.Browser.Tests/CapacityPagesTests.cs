@@ -357,6 +357,67 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
     }
 
     [Fact]
+    public async Task ModelVersions_ANodeAdministratorAddsAndTranslatesAVersion_AnAnalystOnlyReadsTheList_AxeClean()
+    {
+        await Seeds.OrganisationAsync(node, "CPM", "Team Capacity Models");
+        var admin = await Seeds.UserAsync(node, "models-admin@node.test", Role.NodeAdmin);
+        var analyst = await Seeds.UserAsync(node, "analyst@cpm.test", Role.Analyst, "CPM");
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MaturityModels>().AddAsync(admin.Caller, new ModelVersionRequest("browser-models", "Browser test model", "tests",
+                [new ParameterRequest("O-1", "Mandate", "What the team is for."), new ParameterRequest("H-1", "Code of conduct")]), default);
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, admin);
+        await OpenAsync(page, "/capacity/maturity");
+        await page.ClickAsync("#models-link");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Maturity model versions");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#model-browser-models")).ToContainTextAsync("Browser test model");
+        await Expect(page.Locator("#model-used-browser-models")).ToHaveTextAsync("Not used yet");
+        await Expect(page.Locator("#model-edit-browser-models")).ToBeVisibleAsync();
+
+        // Bad JSON and a taken key are explained next to the form; nothing is added.
+        await page.FillAsync("#model-json", "{ \"key\": \"sim3-v1\", \"title\": \"Again\", \"parameters\": [ { \"id\": \"O-1\", \"name\": \"Mandate\" } ] }");
+        await page.ClickAsync("#model-add");
+        await Expect(page.Locator("#model-editor .errors")).ToContainTextAsync("choose a new key");
+
+        // Translate one parameter name into Albanian, save, reload: the form starts from the stored translation.
+        await page.Locator("#translate-model").SelectOptionAsync("browser-models");
+        await page.Locator("#translate-culture").SelectOptionAsync("sq");
+        await Expect(page.Locator("#text-O-1")).ToContainTextAsync("What the team is for.");
+        await page.FillAsync("#text-name-O-1", "Mandati");
+        await page.ClickAsync("#translate-save");
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Shqip");
+        await OpenAsync(page, "/capacity/maturity/models");
+        await page.Locator("#translate-model").SelectOptionAsync("browser-models");
+        await page.Locator("#translate-culture").SelectOptionAsync("sq");
+        await Expect(page.Locator("#text-name-O-1")).ToHaveValueAsync("Mandati");
+        await Expect(page.Locator("#text-name-H-1")).ToHaveValueAsync("");
+        var problems = (await AxeAsync(page, "model versions (node admin)")).ToList();
+
+        // An analyst reads the list, without any control to add, change or translate.
+        await using var analystContext = await Seeds.ContextAsync(node);
+        var analystPage = await analystContext.NewPageAsync();
+        analystPage.SetDefaultTimeout(60_000);
+        analystPage.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(analystPage, analyst);
+        await OpenAsync(analystPage, "/capacity/maturity/models");
+        await Expect(analystPage.Locator("#model-browser-models")).ToContainTextAsync("Browser test model");
+        await Expect(analystPage.Locator("#model-sim3-v2-interim")).ToBeVisibleAsync();
+        await Expect(analystPage.Locator("#model-editor")).ToHaveCountAsync(0);
+        await Expect(analystPage.Locator("#model-translation")).ToHaveCountAsync(0);
+        await Expect(analystPage.Locator("#model-edit-browser-models")).ToHaveCountAsync(0);
+        await Expect(analystPage.Locator("#model-translate-browser-models")).ToHaveCountAsync(0);
+        problems.AddRange(await AxeAsync(analystPage, "model versions (analyst)"));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
     public async Task Suggestion_TheOwnerSeesWhatItChangesFieldByField_AndIsWarnedWhenTheProjectChangedSince()
     {
         await Seeds.OrganisationAsync(node, "CPO", "Team Capacity Owner");
