@@ -341,6 +341,8 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
 
         // A change is a new version; the first stays readable and says a newer one exists.
         await page.ClickAsync("#profile-edit");
+        // The form replaces the read-only table once the click is handled: wait for it before choosing a level.
+        await Expect(page.Locator("#profile-save-version")).ToBeVisibleAsync();
         await page.Locator("#min-O-1").SelectOptionAsync("3");
         await page.ClickAsync("#profile-save-version");
         await Expect(page.Locator("#profile-meta")).ToContainTextAsync("Version 2");
