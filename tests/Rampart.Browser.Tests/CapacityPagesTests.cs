@@ -368,6 +368,10 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         {
             await scope.ServiceProvider.GetRequiredService<MaturityModels>().AddAsync(admin.Caller, new ModelVersionRequest("browser-models", "Browser test model", "tests",
                 [new ParameterRequest("O-1", "Mandate", "What the team is for."), new ParameterRequest("H-1", "Code of conduct")]), default);
+            await scope.ServiceProvider.GetRequiredService<MaturityModels>().AddAsync(admin.Caller, new ModelVersionRequest("browser-used", "Browser used model", "tests",
+                [new ParameterRequest("O-1", "Mandate")]), default);
+            await scope.ServiceProvider.GetRequiredService<MaturityEditing>().CreateAsync(analyst.Caller,
+                new AssessmentRequest("browser-used", AssessmentType.SelfAssessment, new DateOnly(2026, 11, 2), "M. Assessor"), default);
         }
 
         await using var context = await Seeds.ContextAsync(node);
@@ -383,7 +387,25 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await Expect(page.Locator("#model-used-browser-models")).ToHaveTextAsync("Not used yet");
         await Expect(page.Locator("#model-edit-browser-models")).ToBeVisibleAsync();
 
+        // A used version cannot be changed, and the page says why.
+        await Expect(page.Locator("#model-used-browser-used")).ToHaveTextAsync("Used: never changed again");
+        await Expect(page.Locator("#model-locked-browser-used")).ToContainTextAsync("an assessment or a target profile uses it");
+        await Expect(page.Locator("#model-edit-browser-used")).ToHaveCountAsync(0);
+
+        // An unused one is changed through its JSON, after a confirmation.
+        await page.ClickAsync("#model-edit-browser-models");
+        await Expect(page.Locator("#model-json")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"key\": \"browser-models\""));
+        var changed = (await page.Locator("#model-json").InputValueAsync()).Replace("\"Code of conduct\"", "\"Code of conduct (corrected)\"", StringComparison.Ordinal);
+        await page.FillAsync("#model-json", changed);
+        await page.ClickAsync("#model-save");
+        await Expect(page.Locator("#confirm-object")).ToHaveTextAsync("browser-models");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#model-add")).ToBeVisibleAsync();
+
         // Bad JSON and a taken key are explained next to the form; nothing is added.
+        await page.FillAsync("#model-json", "{ \"key\": 1 ");
+        await page.ClickAsync("#model-add");
+        await Expect(page.Locator("#model-editor .errors")).ToContainTextAsync("cannot be read at line 1");
         await page.FillAsync("#model-json", "{ \"key\": \"sim3-v1\", \"title\": \"Again\", \"parameters\": [ { \"id\": \"O-1\", \"name\": \"Mandate\" } ] }");
         await page.ClickAsync("#model-add");
         await Expect(page.Locator("#model-editor .errors")).ToContainTextAsync("choose a new key");
@@ -394,12 +416,13 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await Expect(page.Locator("#text-O-1")).ToContainTextAsync("What the team is for.");
         await page.FillAsync("#text-name-O-1", "Mandati");
         await page.ClickAsync("#translate-save");
-        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Shqip");
+        await Expect(page.Locator(".mud-snackbar", new() { HasTextString = "Translation into Shqip saved." })).ToBeVisibleAsync();
         await OpenAsync(page, "/capacity/maturity/models");
         await page.Locator("#translate-model").SelectOptionAsync("browser-models");
         await page.Locator("#translate-culture").SelectOptionAsync("sq");
         await Expect(page.Locator("#text-name-O-1")).ToHaveValueAsync("Mandati");
         await Expect(page.Locator("#text-name-H-1")).ToHaveValueAsync("");
+        await Expect(page.Locator("#text-H-1")).ToContainTextAsync("Code of conduct (corrected)");
         var problems = (await AxeAsync(page, "model versions (node admin)")).ToList();
 
         // An analyst reads the list, without any control to add, change or translate.
