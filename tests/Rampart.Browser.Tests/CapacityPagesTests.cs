@@ -341,6 +341,8 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
 
         // A change is a new version; the first stays readable and says a newer one exists.
         await page.ClickAsync("#profile-edit");
+        // The form replaces the read-only table once the click is handled: wait for it before choosing a level.
+        await Expect(page.Locator("#profile-save-version")).ToBeVisibleAsync();
         await page.Locator("#min-O-1").SelectOptionAsync("3");
         await page.ClickAsync("#profile-save-version");
         await Expect(page.Locator("#profile-meta")).ToContainTextAsync("Version 2");
@@ -353,6 +355,90 @@ public sealed class CapacityPagesTests : IClassFixture<BrowserNode>
         await OpenAsync(page, "/capacity/maturity/profiles");
         await Expect(page.Locator("#profile-table tbody tr", new() { HasTextString = "CPT baseline 2027" })).ToHaveCountAsync(2);
         problems.AddRange(await AxeAsync(page, "target profiles"));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task ModelVersions_ANodeAdministratorAddsAndTranslatesAVersion_AnAnalystOnlyReadsTheList_AxeClean()
+    {
+        await Seeds.OrganisationAsync(node, "CPM", "Team Capacity Models");
+        var admin = await Seeds.UserAsync(node, "models-admin@node.test", Role.NodeAdmin);
+        var analyst = await Seeds.UserAsync(node, "analyst@cpm.test", Role.Analyst, "CPM");
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MaturityModels>().AddAsync(admin.Caller, new ModelVersionRequest("browser-models", "Browser test model", "tests",
+                [new ParameterRequest("O-1", "Mandate", "What the team is for."), new ParameterRequest("H-1", "Code of conduct")]), default);
+            await scope.ServiceProvider.GetRequiredService<MaturityModels>().AddAsync(admin.Caller, new ModelVersionRequest("browser-used", "Browser used model", "tests",
+                [new ParameterRequest("O-1", "Mandate")]), default);
+            await scope.ServiceProvider.GetRequiredService<MaturityEditing>().CreateAsync(analyst.Caller,
+                new AssessmentRequest("browser-used", AssessmentType.SelfAssessment, new DateOnly(2026, 11, 2), "M. Assessor"), default);
+        }
+
+        await using var context = await Seeds.ContextAsync(node);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(page, admin);
+        await OpenAsync(page, "/capacity/maturity");
+        await page.ClickAsync("#models-link");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Maturity model versions");
+        await Seeds.WaitInteractiveAsync(page);
+        await Expect(page.Locator("#model-browser-models")).ToContainTextAsync("Browser test model");
+        await Expect(page.Locator("#model-used-browser-models")).ToHaveTextAsync("Not used yet");
+        await Expect(page.Locator("#model-edit-browser-models")).ToBeVisibleAsync();
+
+        // A used version cannot be changed, and the page says why.
+        await Expect(page.Locator("#model-used-browser-used")).ToHaveTextAsync("Used: never changed again");
+        await Expect(page.Locator("#model-locked-browser-used")).ToContainTextAsync("an assessment or a target profile uses it");
+        await Expect(page.Locator("#model-edit-browser-used")).ToHaveCountAsync(0);
+
+        // An unused one is changed through its JSON, after a confirmation.
+        await page.ClickAsync("#model-edit-browser-models");
+        await Expect(page.Locator("#model-json")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"key\": \"browser-models\""));
+        var changed = (await page.Locator("#model-json").InputValueAsync()).Replace("\"Code of conduct\"", "\"Code of conduct (corrected)\"", StringComparison.Ordinal);
+        await page.FillAsync("#model-json", changed);
+        await page.ClickAsync("#model-save");
+        await Expect(page.Locator("#confirm-object")).ToHaveTextAsync("browser-models");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#model-add")).ToBeVisibleAsync();
+
+        // Bad JSON and a taken key are explained next to the form; nothing is added.
+        await page.FillAsync("#model-json", "{ \"key\": 1 ");
+        await page.ClickAsync("#model-add");
+        await Expect(page.Locator("#model-editor .errors")).ToContainTextAsync("cannot be read at line 1");
+        await page.FillAsync("#model-json", "{ \"key\": \"sim3-v1\", \"title\": \"Again\", \"parameters\": [ { \"id\": \"O-1\", \"name\": \"Mandate\" } ] }");
+        await page.ClickAsync("#model-add");
+        await Expect(page.Locator("#model-editor .errors")).ToContainTextAsync("choose a new key");
+
+        // Translate one parameter name into Albanian, save, reload: the form starts from the stored translation.
+        await page.Locator("#translate-model").SelectOptionAsync("browser-models");
+        await page.Locator("#translate-culture").SelectOptionAsync("sq");
+        await Expect(page.Locator("#text-O-1")).ToContainTextAsync("What the team is for.");
+        await page.FillAsync("#text-name-O-1", "Mandati");
+        await page.ClickAsync("#translate-save");
+        await Expect(page.Locator(".mud-snackbar", new() { HasTextString = "Translation into Shqip saved." })).ToBeVisibleAsync();
+        await OpenAsync(page, "/capacity/maturity/models");
+        await page.Locator("#translate-model").SelectOptionAsync("browser-models");
+        await page.Locator("#translate-culture").SelectOptionAsync("sq");
+        await Expect(page.Locator("#text-name-O-1")).ToHaveValueAsync("Mandati");
+        await Expect(page.Locator("#text-name-H-1")).ToHaveValueAsync("");
+        await Expect(page.Locator("#text-H-1")).ToContainTextAsync("Code of conduct (corrected)");
+        var problems = (await AxeAsync(page, "model versions (node admin)")).ToList();
+
+        // An analyst reads the list, without any control to add, change or translate.
+        await using var analystContext = await Seeds.ContextAsync(node);
+        var analystPage = await analystContext.NewPageAsync();
+        analystPage.SetDefaultTimeout(60_000);
+        analystPage.SetDefaultNavigationTimeout(90_000);
+        await Seeds.LogInAsync(analystPage, analyst);
+        await OpenAsync(analystPage, "/capacity/maturity/models");
+        await Expect(analystPage.Locator("#model-browser-models")).ToContainTextAsync("Browser test model");
+        await Expect(analystPage.Locator("#model-sim3-v2-interim")).ToBeVisibleAsync();
+        await Expect(analystPage.Locator("#model-editor")).ToHaveCountAsync(0);
+        await Expect(analystPage.Locator("#model-translation")).ToHaveCountAsync(0);
+        await Expect(analystPage.Locator("#model-edit-browser-models")).ToHaveCountAsync(0);
+        await Expect(analystPage.Locator("#model-translate-browser-models")).ToHaveCountAsync(0);
+        problems.AddRange(await AxeAsync(analystPage, "model versions (analyst)"));
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Rampart.Server.Access;
 using Rampart.Server.Capacity.Maturity;
 using Rampart.Server.Data;
 
@@ -82,6 +83,38 @@ public abstract class MaturityTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.NotNull((await Json.ReadAsync(again))["errors"]!["key"]);
         await OkJsonAsync(await admin.PostAsync($"{Api}/models", Version(key + "-2", "Changed after use")), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Model_TheTranslationPage_StartsFromTheStoredTextsOfOneLanguage_AndOnlyWritableNodeAdministratorsChangeTheModel()
+    {
+        var key = $"tx-{Guid.NewGuid():N}"[..16];
+        var admin = Node.Client(Node.NodeAdmin);
+        await OkJsonAsync(await admin.PostAsync($"{Api}/models", new { key, title = "T", parameters = new[] { new { id = "O-1", name = "Mandate" }, new { id = "H-1", name = "Code" } } }), HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsync($"{Api}/models/{key}/texts/sq", new { parameters = new[] { new { id = "O-1", name = "Mandati", description = "Përshkrimi" } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsync($"{Api}/models/{key}/texts/mk", new { parameters = new[] { new { id = "H-1", name = "Кодекс" } } })).StatusCode);
+
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var models = scope.ServiceProvider.GetRequiredService<MaturityModels>();
+        // Only what was stored for that language: no English fallback, no other language's text.
+        var sq = await models.TextsAsync(key, "sq", default);
+        var mandate = Assert.Single(sq);
+        Assert.Equal("O-1", mandate.Key);
+        Assert.Equal("Mandati", mandate.Value.Name);
+        Assert.Equal("Përshkrimi", mandate.Value.Description);
+        Assert.Equal("Кодекс", Assert.Single(await models.TextsAsync(key, "mk", default)).Value.Name);
+        Assert.Empty(await models.TextsAsync(key, "ro", default));
+        Assert.Empty(await models.TextsAsync("no-such-version", "sq", default));
+
+        // The page shows the controls by the same rule the service enforces.
+        static Caller As(Person p, Role role, bool readOnly = false) => new(p.UserId, p.OrganisationId, role, new HashSet<Guid>(), readOnly, "session:seed");
+        Assert.True(MaturityModels.CanChange(As(Node.NodeAdmin, Role.NodeAdmin)));
+        Assert.False(MaturityModels.CanChange(As(Node.NodeAdmin, Role.NodeAdmin, readOnly: true)));
+        Assert.False(MaturityModels.CanChange(As(Node.OwnerAdmin, Role.OrgAdmin)));
+        Assert.False(MaturityModels.CanChange(As(Node.Owner, Role.Analyst)));
+        await Assert.ThrowsAsync<Rampart.Server.Hosting.ForbiddenException>(() => models.TranslateAsync(As(Node.NodeAdmin, Role.NodeAdmin, readOnly: true), key, "sq",
+            new ModelTextsRequest([new ParameterTextRequest("O-1", "Tjetër")]), default));
+        Assert.Equal("Mandati", (await models.TextsAsync(key, "sq", default))["O-1"].Name);
     }
 
     [Fact]

@@ -67,6 +67,17 @@ public sealed class MaturityModels(RampartDb db, AuditTrail audit, TimeProvider 
         await db.MaturityAssessments.AnyAsync(a => a.ModelKey == key, cancellationToken)
         || await db.MaturityProfiles.AnyAsync(p => p.ModelKey == key, cancellationToken);
 
+    /// <summary>Whether <paramref name="caller"/> may add, change and translate model versions: a node administrator who is not read-only.</summary>
+    public static bool CanChange(Caller caller) => caller is { IsNodeAdmin: true, ReadOnly: false };
+
+    /// <summary>
+    /// The stored translations of a version's parameters into <paramref name="culture"/>, by parameter id (empty when there
+    /// are none): what the translation form starts from. Not the reader's view (<see cref="FindAsync"/> falls back to English).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ParameterTextRequest>> TextsAsync(string key, string culture, CancellationToken cancellationToken) =>
+        await db.MaturityParameterTexts.AsNoTracking().Where(t => t.ModelKey == key && t.Culture == culture)
+            .ToDictionaryAsync(t => t.ParameterId, t => new ParameterTextRequest(t.ParameterId, t.Name, t.Description), StringComparer.Ordinal, cancellationToken);
+
     public async Task<MaturityModelVersion> AddAsync(Caller caller, ModelVersionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -200,7 +211,7 @@ public sealed class MaturityModels(RampartDb db, AuditTrail audit, TimeProvider 
     private static void EnsureNodeAdmin(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!caller.IsNodeAdmin || caller.ReadOnly)
+        if (!CanChange(caller))
         {
             throw new ForbiddenException("Only node administrators change the maturity model.");
         }
