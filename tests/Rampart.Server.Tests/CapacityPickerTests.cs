@@ -7,6 +7,7 @@ using Rampart.Server.Capacity.Plans;
 using Rampart.Server.Capacity.Projects;
 using Rampart.Server.Capacity.Training;
 using Rampart.Server.Data;
+using Rampart.Server.Hosting;
 
 namespace Rampart.Server.Tests;
 
@@ -81,7 +82,7 @@ public abstract class CapacityPickerTests(NodeFixture fixture)
         var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
         await db.TrainingPeople.Where(p => p.Id == cela).ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, ""));
         Assert.Empty(await PickAsync(Owner, $"çela {tag}"));
-        await TrainingEditing.BackfillNameKeysAsync(db, default);
+        await NodeBootstrap.MigrateAsync(db, default);
         Assert.Equal([cela], await PickAsync(Owner, $"ÇELA {tag}"));
 
         // A renamed person is found by the new name only.
@@ -117,7 +118,7 @@ public abstract class CapacityPickerTests(NodeFixture fixture)
         var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
         await db.MaturityProfiles.Where(p => p.Id == djordje).ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, ""));
         Assert.Empty(await PickAsync(Owner, $"ђорђе baseline {tag}"));
-        await MaturityEditing.BackfillNameKeysAsync(db, default);
+        await NodeBootstrap.MigrateAsync(db, default);
         Assert.Equal([djordje], await PickAsync(Owner, $"ЂОРЂЕ baseline {tag}"));
     }
 

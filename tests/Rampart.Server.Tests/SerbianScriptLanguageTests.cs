@@ -38,6 +38,7 @@ public sealed class SerbianScriptLanguageTests
     [InlineData("Tekst (Markdown)", "Текст (Markdown)")]
     [InlineData("Vidi https://example.org/nj/lj?dž=1 ili piši na cert@example.rs.", "Види https://example.org/nj/lj?dž=1 или пиши на cert@example.rs.")]
     [InlineData("Telefon 24/7, Kosovo je XK", "Телефон 24/7, Косово је XK")]
+    [InlineData("na primer O-8=3; P-9=3, ili H-1 i T-12", "на пример O-8=3; P-9=3, или H-1 и T-12")]
     [InlineData("web i wiki", "web и wiki")]
     public void Placeholders_CodesUrlsAndProductNames_StayAsTheyAre(string latin, string cyrillic) =>
         Assert.Equal(cyrillic, SerbianScript.ToCyrillic(latin));

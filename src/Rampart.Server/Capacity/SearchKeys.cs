@@ -51,8 +51,8 @@ public static class SearchKeys
     }
 
     /// <summary>
-    /// What a picker looks for in the stored keys: the typed text's key, or null when the trimmed text is shorter than
-    /// <see cref="MinPickerText"/>, longer than <paramref name="maxLength"/>, or has no letter or digit (nothing to search).
+    /// What a picker looks for in the stored keys: the typed text's key, or null when the trimmed text or its key is
+    /// shorter than <see cref="MinPickerText"/> ("a." searches nothing) or the text is longer than <paramref name="maxLength"/>.
     /// </summary>
     public static string? Picker(string? typed, int maxLength)
     {
@@ -63,6 +63,6 @@ public static class SearchKeys
         }
 
         var key = Of(wanted, maxLength);
-        return key.Length == 0 ? null : key;
+        return key.Length < MinPickerText ? null : key;
     }
 }

@@ -7,7 +7,7 @@ namespace Rampart.Server.Localisation;
 /// Serbian Latin to Serbian Cyrillic. The two scripts map one to one except for the digraphs lj, nj and dž,
 /// which are single letters (љ, њ, џ) unless they straddle a prefix or a loanword's syllables (injekcija →
 /// инјекција, nadživeti → надживети); those few words are listed. Left as they are: format placeholders
-/// (<c>{0}</c>), anything in angle brackets, URLs, paths such as <c>/api/taxii/collections</c> and e-mail addresses, acronyms written in capitals (TLP, API,
+/// (<c>{0}</c>), anything in angle brackets, SIM3 parameter ids (<c>O-8</c>, <c>P-9</c>), URLs, paths such as <c>/api/taxii/collections</c> and e-mail addresses, acronyms written in capitals (TLP, API,
 /// MISP, STIX, CERT, RED, AMBER+STRICT), words that cannot be Serbian (with q, w, x or y) and a short list of
 /// product and protocol words (Markdown, Bearer).
 /// <para>
@@ -136,6 +136,6 @@ public static partial class SerbianScript
     }
 
     /// <summary>Placeholders, bracketed tokens, URLs, e-mail addresses and paths (<c>/api/…</c>, not "and/or"): copied unchanged.</summary>
-    [GeneratedRegex(@"\{[^{}]*\}|<[^<>]*>|\b[A-Za-z][A-Za-z0-9+.\-]*://\S+|[^\s@]+@[^\s@]+\.[^\s@]+|(?<![\p{L}\p{N}])/[a-z][A-Za-z0-9_\-./{}]*[A-Za-z0-9_}]")]
+    [GeneratedRegex(@"\{[^{}]*\}|<[^<>]*>|\b[OHTP]-[0-9]+\b|\b[A-Za-z][A-Za-z0-9+.\-]*://\S+|[^\s@]+@[^\s@]+\.[^\s@]+|(?<![\p{L}\p{N}])/[a-z][A-Za-z0-9_\-./{}]*[A-Za-z0-9_}]")]
     private static partial Regex Protected();
 }

@@ -45,35 +45,16 @@ public sealed record ProfileRequest(string? Name, string? ModelKey, IReadOnlyDic
 /// </summary>
 public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingStore sharing, MaturityModels models, AuditTrail audit, TimeProvider clock)
 {
-    /// <summary>
-    /// Start-up step after the PickerNameKeys migration (which adds <see cref="MaturityProfile.NameKey"/> empty): fills the
-    /// key of the profiles saved before it, computed here as on every save. Later starts find nothing to do.
-    /// </summary>
-    public static async Task BackfillNameKeysAsync(RampartDb db, CancellationToken cancellationToken)
+    /// <summary>Start-up step: the name keys of profiles saved before the PickerNameKeys migration (<see cref="NameKeyBackfill"/>).</summary>
+    public static Task BackfillNameKeysAsync(RampartDb db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var after = long.MinValue;
-        while (true)
-        {
-            var from = after;
-            var rows = await db.MaturityProfiles.AsNoTracking().Where(p => p.NameKey == "" && p.RecordId > from).OrderBy(p => p.RecordId)
-                .Select(p => new { p.RecordId, p.Name }).Take(500).ToListAsync(cancellationToken);
-            foreach (var row in rows)
-            {
-                var key = SearchKeys.Of(row.Name, MaturityLimits.NameLength);
-                if (key.Length > 0)
-                {
-                    await db.MaturityProfiles.Where(p => p.RecordId == row.RecordId).ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, key), cancellationToken);
-                }
-            }
-
-            if (rows.Count < 500)
-            {
-                return;
-            }
-
-            after = rows[^1].RecordId;
-        }
+        return NameKeyBackfill.FillAsync(
+            after => db.MaturityProfiles.AsNoTracking().Where(p => p.NameKey == "" && p.RecordId > after).OrderBy(p => p.RecordId)
+                .Select(p => new NameKeyBackfill.Row(p.RecordId, p.Name)).Take(NameKeyBackfill.Batch).ToListAsync(cancellationToken),
+            (row, key) => db.MaturityProfiles.Where(p => p.RecordId == row.RecordId && p.NameKey == "" && p.Name == row.Name)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, key), cancellationToken),
+            MaturityLimits.NameLength, db, cancellationToken);
     }
 
     public async Task<MaturityAssessment> CreateAsync(Caller caller, AssessmentRequest request, CancellationToken cancellationToken)
@@ -564,6 +545,16 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         }
 
         EnsureCanEnter(caller, assessment);
+
+        // As adding: the status is read again under the assessment's row lock, so a finish at the same moment comes
+        // either before (409) or after (the file was removed from the draft) — never a finished assessment losing a file.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"MaturityAssessments\" WHERE \"RecordId\" = {0} FOR UPDATE", [assessment.RecordId], cancellationToken);
+        }
+
+        await db.Entry(assessment).ReloadAsync(cancellationToken);
         if (assessment.Status == AssessmentStatus.Finished)
         {
             throw new ConflictException("This assessment is finished and frozen: its evidence does not change. Reopen it to make a new version.");
@@ -579,6 +570,24 @@ public sealed class MaturityEditing(RampartDb db, AccessPolicy access, SharingSt
         assessment.ModifiedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.MaturityEvidenceRemoved, caller.Concerning(assessment.OrganisationId), $"maturity-assessment:{assessment.Id}", detail: $"{fileId} {link.ParameterId}");
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the caller may add evidence to the assessment, checked before an upload's body is read: false when it is
+    /// not readable (404); a 403 as <see cref="AddEvidenceAsync"/> answers it.
+    /// </summary>
+    public async Task<bool> CanAddEvidenceAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var assessment = await access.Readable(db.MaturityAssessments.Include(a => a.Record), caller).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (assessment is null)
+        {
+            return false;
+        }
+
+        EnsureCanEnter(caller, assessment);
         return true;
     }
 

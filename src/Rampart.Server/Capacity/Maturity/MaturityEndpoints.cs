@@ -237,6 +237,12 @@ public static class MaturityEndpoints
                 throw RequestErrors.One("body", "Send multipart/form-data with the files under 'files'.");
             }
 
+            // Who may not add evidence learns it before the body is read (the server buffers no upload for them).
+            if (!await editing.CanAddEvidenceAsync(caller, assessmentId, ct))
+            {
+                return TypedResults.NotFound();
+            }
+
             var (_, uploads) = await AttachmentStore.ReadMultipartAsync(http.Request, attachmentOptions.Value, ct);
             if (await editing.AddEvidenceAsync(caller, assessmentId, parameterId, uploads, ct) is not { } added)
             {

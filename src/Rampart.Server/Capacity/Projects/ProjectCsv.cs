@@ -77,6 +77,15 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
             throw new RequestValidationException(errors);
         }
 
+        // Two imports of one organisation at once (a retry after a timeout) run one after the other, each analysing what
+        // the other saved: the duplicate check and the insert are one transaction (PostgreSQL: an advisory lock per
+        // organisation; SQLite: the transaction begins IMMEDIATE, one writer at a time).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [ImportLockKey(caller.OrganisationId)], cancellationToken);
+        }
+
         var rows = await AnalyseAsync(caller, request, cancellationToken);
         var byNumber = rows.ToDictionary(r => r.Shown.Row);
         var contents = new List<ProjectContent>();
@@ -106,7 +115,15 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
 
         errors.ThrowIfAny();
         var added = await editing.AddAllAsync(caller, contents, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new ProjectImportResult(added.Select(p => p.Id).ToList());
+    }
+
+    private static long ImportLockKey(Guid organisationId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        organisationId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes) ^ 0x50524f4a494d50;
     }
 
     private sealed record Analysed(ProjectImportRow Shown, ProjectContent? Content);

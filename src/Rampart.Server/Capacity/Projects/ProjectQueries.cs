@@ -119,15 +119,22 @@ public sealed class ProjectQueries(RampartDb db, AccessPolicy access)
     public async Task<CapacityProject?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
         await access.Readable(db.CapacityProjects.AsNoTracking().Include(p => p.Record), caller).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
 
-    /// <summary>Of the projects <paramref name="ids"/>, those the caller may read, by id (one query; at most 500 ids).</summary>
+    /// <summary>Of the projects <paramref name="ids"/>, those the caller may read, by id (one query per 500 ids).</summary>
     public async Task<IReadOnlyDictionary<Guid, CapacityProject>> FindManyAsync(Caller caller, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var wanted = ids.Distinct().Take(500).ToList();
-        return wanted.Count == 0
-            ? new Dictionary<Guid, CapacityProject>()
-            : await access.Readable(db.CapacityProjects.AsNoTracking().Include(p => p.Record), caller).Where(p => EF.Parameter(wanted).Contains(p.Id))
-                .ToDictionaryAsync(p => p.Id, cancellationToken);
+        var found = new Dictionary<Guid, CapacityProject>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            var wanted = chunk.ToList();
+            foreach (var project in await access.Readable(db.CapacityProjects.AsNoTracking().Include(p => p.Record), caller).Where(p => EF.Parameter(wanted).Contains(p.Id))
+                .ToListAsync(cancellationToken))
+            {
+                found[project.Id] = project;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Up to <paramref name="limit"/> readable projects matching <paramref name="filter"/>, newest first, below <paramref name="before"/>; and whether more follow.</summary>

@@ -55,36 +55,16 @@ public sealed record NeedsRequest(IReadOnlyList<NeedRequest?>? Needs);
 public sealed class TrainingEditing(RampartDb db, AccessPolicy access, SharingStore sharing, IPeopleDirectory people, ProjectQueries projects, AuditTrail audit, TimeProvider clock,
     Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection)
 {
-    /// <summary>
-    /// Start-up step after the PickerNameKeys migration (which adds <see cref="TrainingPerson.NameKey"/> empty): fills the
-    /// key of the people recorded before it, computed here as on every write — neither database folds case and removes
-    /// diacritics as the picker needs. Later starts find nothing to do (an index lookup on the empty key).
-    /// </summary>
-    public static async Task BackfillNameKeysAsync(RampartDb db, CancellationToken cancellationToken)
+    /// <summary>Start-up step: the name keys of people recorded before the PickerNameKeys migration (<see cref="NameKeyBackfill"/>).</summary>
+    public static Task BackfillNameKeysAsync(RampartDb db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var after = long.MinValue;
-        while (true)
-        {
-            var from = after;
-            var rows = await db.TrainingPeople.AsNoTracking().Where(p => p.NameKey == "" && p.RecordId > from).OrderBy(p => p.RecordId)
-                .Select(p => new { p.RecordId, p.Name }).Take(500).ToListAsync(cancellationToken);
-            foreach (var row in rows)
-            {
-                var key = SearchKeys.Of(row.Name, TrainingLimits.NameLength);
-                if (key.Length > 0)
-                {
-                    await db.TrainingPeople.Where(p => p.RecordId == row.RecordId).ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, key), cancellationToken);
-                }
-            }
-
-            if (rows.Count < 500)
-            {
-                return;
-            }
-
-            after = rows[^1].RecordId;
-        }
+        return NameKeyBackfill.FillAsync(
+            after => db.TrainingPeople.AsNoTracking().Where(p => p.NameKey == "" && p.RecordId > after).OrderBy(p => p.RecordId)
+                .Select(p => new NameKeyBackfill.Row(p.RecordId, p.Name)).Take(NameKeyBackfill.Batch).ToListAsync(cancellationToken),
+            (row, key) => db.TrainingPeople.Where(p => p.RecordId == row.RecordId && p.NameKey == "" && p.Name == row.Name)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.NameKey, key), cancellationToken),
+            TrainingLimits.NameLength, db, cancellationToken);
     }
 
     private static readonly HashSet<string> CultureNames = CultureInfo.GetCultures(CultureTypes.AllCultures)

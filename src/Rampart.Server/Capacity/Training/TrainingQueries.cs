@@ -378,24 +378,34 @@ public sealed class TrainingQueries(RampartDb db, AccessPolicy access, ProjectQu
 
     /// <summary>
     /// For the owner of a course read through <see cref="FindCourseAsync"/>: the seats taken in each of <paramref name="sessionIds"/>
-    /// (all organisations; one grouped query). Nothing for readers who may not change the course.
+    /// (all organisations; one grouped query per 500 sessions). Nothing for readers who may not change the course.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, int>> SeatCountsAsync(Caller caller, TrainingCourse course, IReadOnlyCollection<Guid> sessionIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(course);
         ArgumentNullException.ThrowIfNull(sessionIds);
-        var ids = sessionIds.Distinct().Take(500).ToList();
-        if (ids.Count == 0 || !AccessPolicy.CanWrite(caller, course.Record))
+        var counts = new Dictionary<Guid, int>();
+        if (!AccessPolicy.CanWrite(caller, course.Record))
         {
-            return new Dictionary<Guid, int>();
+            return counts;
         }
 
         var courseRecordId = course.RecordId;
-        return await (from e in db.TrainingEnrolments.AsNoTracking()
-                      join s in db.TrainingSessions.AsNoTracking() on e.SessionId equals s.Id
-                      where s.CourseRecordId == courseRecordId && EF.Parameter(ids).Contains(e.SessionId)
-                      group e by e.SessionId into g
-                      select new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        foreach (var ids in sessionIds.Distinct().Chunk(500))
+        {
+            var chunk = ids.ToList();
+            var found = await (from e in db.TrainingEnrolments.AsNoTracking()
+                               join s in db.TrainingSessions.AsNoTracking() on e.SessionId equals s.Id
+                               where s.CourseRecordId == courseRecordId && EF.Parameter(chunk).Contains(e.SessionId)
+                               group e by e.SessionId into g
+                               select new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+            foreach (var row in found)
+            {
+                counts[row.Key] = row.Count;
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>
