@@ -629,10 +629,7 @@ public sealed class PlanEditing(
         // read and the material written in one transaction that one organisation's material writes queue behind
         // (PostgreSQL: an advisory lock per organisation; SQLite: the transaction begins IMMEDIATE, one writer at a time).
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [MaterialLockKey(plan.OrganisationId)], cancellationToken);
-        }
+        await AdvisoryLocks.ForOrganisationAsync(db, plan.OrganisationId, 0x4d4154455249414c, cancellationToken);
 
         if (await db.CapacityPlanMaterials.CountAsync(m => m.PlanRecordId == recordId, cancellationToken) >= PlanLimits.MaxMaterials)
         {
@@ -679,13 +676,6 @@ public sealed class PlanEditing(
     /// </summary>
     public async Task<bool> CanAddMaterialAsync(Caller caller, Guid planId, CancellationToken cancellationToken) =>
         await HygieneAsync(caller, planId, cancellationToken) is not null;
-
-    private static long MaterialLockKey(Guid organisationId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        organisationId.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes) ^ 0x4d4154455249414c;
-    }
 
     public async Task<PlanIndicator?> AddIndicatorAsync(Caller caller, Guid planId, IndicatorRequest request, CancellationToken cancellationToken)
     {

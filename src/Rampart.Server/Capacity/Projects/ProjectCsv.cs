@@ -81,10 +81,7 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
         // the other saved: the duplicate check and the insert are one transaction (PostgreSQL: an advisory lock per
         // organisation; SQLite: the transaction begins IMMEDIATE, one writer at a time).
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [ImportLockKey(caller.OrganisationId)], cancellationToken);
-        }
+        await AdvisoryLocks.ForOrganisationAsync(db, caller.OrganisationId, 0x50524f4a494d50, cancellationToken);
 
         var rows = await AnalyseAsync(caller, request, cancellationToken);
         var byNumber = rows.ToDictionary(r => r.Shown.Row);
@@ -117,13 +114,6 @@ public sealed class ProjectCsv(RampartDb db, ProjectQueries queries, ProjectEdit
         var added = await editing.AddAllAsync(caller, contents, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ProjectImportResult(added.Select(p => p.Id).ToList());
-    }
-
-    private static long ImportLockKey(Guid organisationId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        organisationId.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes) ^ 0x50524f4a494d50;
     }
 
     private sealed record Analysed(ProjectImportRow Shown, ProjectContent? Content);

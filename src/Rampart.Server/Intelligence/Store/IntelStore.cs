@@ -240,7 +240,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         if (postgres)
         {
             // One writer per organisation at a time: (owner, STIX id) stays unique without failed batches.
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [LockKey(owner)], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [AdvisoryLocks.Key(owner, 0x494e54454c)], cancellationToken);
         }
 
         // The stored objects this batch names (with their envelopes), and their versions with the batch's modified times.
@@ -1157,13 +1157,6 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             await update.Int32Async(delta, cancellationToken);
             await update.EndRowAsync(cancellationToken);
         }
-    }
-
-    private static long LockKey(Guid organisationId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        organisationId.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes) ^ 0x494e54454c;
     }
 
     private static string? Join(List<string> notes) => notes.Count == 0 ? null : string.Join(' ', notes);
