@@ -243,6 +243,78 @@ public abstract class IntelFeedTests(DatabaseProvider provider)
         Assert.Empty(await KnownTo(node.NodeAdmin));
     }
 
+    [Theory]
+    [InlineData("drop")]
+    [InlineData("flag")]
+    public async Task StixFeed_Drop_LeavesOutObjectsWhoseValuesAreAllListed_AndWhatPointsAtThem_FlagKeepsEverything(string warningLists)
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        await using var source = await LocalEndpoint.StartAsync();
+        const string Listed = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+        const string Mixed = "indicator--c410e480-e42b-47d1-9476-85307c12bcbf";
+        const string Malware = "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b";
+        const string Time = "2026-11-20T10:00:00.000Z";
+        var bundle = new JsonObject
+        {
+            ["type"] = "bundle", ["id"] = "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+            ["objects"] = new JsonArray(
+                Indicator(Listed, "[ipv4-addr:value = '8.8.8.8']"),
+                Indicator(Mixed, "[ipv4-addr:value = '8.8.8.8' OR ipv4-addr:value = '185.220.101.46']"),
+                new JsonObject { ["type"] = "ipv4-addr", ["spec_version"] = "2.1", ["id"] = "ipv4-addr--2f689bf9-0ff2-545f-aa61-e495eb8cecc7", ["value"] = "8.8.8.8" },
+                new JsonObject { ["type"] = "malware", ["spec_version"] = "2.1", ["id"] = Malware, ["created"] = Time, ["modified"] = Time, ["name"] = "Feedbot", ["is_family"] = true },
+                Relationship("relationship--0b3a2c49-7b7f-4d4a-9a0e-8f3c8cf7a111", Listed),
+                Relationship("relationship--1c4b3d5a-8c8f-4e5b-ab1f-9f4d9d08b222", Mixed)),
+        };
+        source.Routes["/bundle.json"] = c => c.Response.WriteAsync(bundle.ToJsonString());
+        var admin = node.Client(node.OwnerAdmin);
+        var feed = await CreateFeedAsync(admin, new
+        {
+            name = "Bundle feed", url = source.BaseUrl + "/bundle.json", format = "stix", tlp = "green", warningLists,
+            audiences = new[] { new { kind = "community", communityId = node.Community } },
+        });
+        Assert.Contains(FeedPullJob.JobName, await node.Factory.Services.GetRequiredService<Scheduler>().RunDueAsync(default));
+        var status = await Json.ReadAsync(await admin.GetAsync($"/api/intel/feeds/{feed["id"]}"));
+        Assert.Equal("ingested", status["status"]!.GetValue<string>());
+
+        async Task<List<string>> IdsOf(string type)
+        {
+            var page = await Json.ReadAsync(await node.Client(node.Member).GetAsync($"/api/intel/objects?type={type}&limit=50"));
+            return [.. page["items"]!.AsArray().Select(i => i!["stixId"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
+        }
+
+        var indicators = await IdsOf("indicator");
+        var relationships = await IdsOf("relationship");
+        var addresses = await IdsOf("ipv4-addr");
+        // The indicator pinning a listed and an unlisted address is kept (flagged) either way, with its relationship.
+        Assert.Contains(Mixed, indicators);
+        Assert.Contains("relationship--1c4b3d5a-8c8f-4e5b-ab1f-9f4d9d08b222", relationships);
+        Assert.Contains(Malware, await IdsOf("malware"));
+        if (warningLists == "drop")
+        {
+            Assert.DoesNotContain(Listed, indicators);
+            Assert.DoesNotContain("relationship--0b3a2c49-7b7f-4d4a-9a0e-8f3c8cf7a111", relationships);
+            Assert.Empty(addresses);
+        }
+        else
+        {
+            Assert.Contains(Listed, indicators);
+            Assert.Contains("relationship--0b3a2c49-7b7f-4d4a-9a0e-8f3c8cf7a111", relationships);
+            Assert.Single(addresses);
+        }
+
+        JsonObject Indicator(string id, string pattern) => new()
+        {
+            ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = id, ["created"] = Time, ["modified"] = Time,
+            ["name"] = id, ["pattern"] = pattern, ["pattern_type"] = "stix", ["valid_from"] = Time,
+        };
+
+        JsonObject Relationship(string id, string from) => new()
+        {
+            ["type"] = "relationship", ["spec_version"] = "2.1", ["id"] = id, ["created"] = Time, ["modified"] = Time,
+            ["relationship_type"] = "indicates", ["source_ref"] = from, ["target_ref"] = Malware,
+        };
+    }
+
     private static readonly string[] LookedUp = ["185.220.101.45", "evil-feed.example", "8.8.8.8"];
 
     private sealed class RecordingIngest : IFeedIngest

@@ -11,6 +11,7 @@ using Rampart.Standards.Intelligence.Csv;
 using Rampart.Standards.Markings;
 using Rampart.Standards.Misp;
 using Rampart.Standards.Observables;
+using Rampart.Standards.Stix;
 
 namespace Rampart.Server.Intelligence.Feeds;
 
@@ -55,8 +56,10 @@ public interface IFeedIngest
 /// The store's ingest for feeds: each document becomes an import job of the feed's organisation (listed with its
 /// imports), written by <see cref="IntelIngest"/> batch by batch. STIX bundles and MISP events go in as they are;
 /// plain lists and CSV rows become an indicator and its observable per value (<see cref="IndicatorFactory"/>), with
-/// the feed's labels. "Drop" leaves values on a warning list out of plain lists and CSV; objects of bundles and
-/// MISP events are stored and flagged (their values are inside patterns and objects, not single rows).
+/// the feed's labels. "Drop" leaves values on a warning list out of plain lists and CSV, and out of bundles and MISP
+/// events every object all of whose indexed values are on a warning list (an indicator pinning a listed value and an
+/// unlisted one is kept and flagged: dropping it would lose the unlisted one), with the relationships and sightings
+/// of the document that point at a dropped object. "Flag" stores everything and flags the hits.
 /// </summary>
 public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsProvider warningLists, TimeProvider clock) : IFeedIngest
 {
@@ -89,8 +92,8 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
 
         var (format, items) = request.Format switch
         {
-            FeedFormat.StixBundle => (IntelImportFormat.StixBundle, IntelIngest.BundleItems(new MemoryStream(request.Content, writable: false), cancellationToken)),
-            FeedFormat.MispFeed => (IntelImportFormat.MispEvent, MispItems(request.Content)),
+            FeedFormat.StixBundle => (IntelImportFormat.StixBundle, DropListed(() => IntelIngest.BundleItems(new MemoryStream(request.Content, writable: false), cancellationToken), request, cancellationToken)),
+            FeedFormat.MispFeed => (IntelImportFormat.MispEvent, DropListed(() => MispItems(request.Content), request, cancellationToken)),
             FeedFormat.PlainList => (IntelImportFormat.Csv, ValueItems(CsvRows(request.Content, PlainList, cancellationToken), request, cancellationToken)),
             FeedFormat.Csv => (IntelImportFormat.Csv, ValueItems(CsvRows(request.Content, CsvMappingOf(request), cancellationToken), request, cancellationToken)),
             _ => throw new FeedException($"Unknown feed format {request.Format}."),
@@ -104,6 +107,60 @@ public sealed class StoreFeedIngest(IServiceScopeFactory scopes, WarningListsPro
 
         return new FeedIngestCounts(job.Added, job.Updated, job.Unchanged, job.Rejected);
     }
+
+    /// <summary>
+    /// The document's items without the objects "drop" leaves out (see the class). Two passes over the document, which
+    /// is in memory already: the first finds the dropped ids, the second leaves them and what points at them out.
+    /// </summary>
+    private async IAsyncEnumerable<IngestItem> DropListed(Func<IAsyncEnumerable<IngestItem>> items, FeedIngestRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (request.WarningLists != WarningListAction.Drop)
+        {
+            await foreach (var item in items().WithCancellation(cancellationToken))
+            {
+                yield return item;
+            }
+
+            yield break;
+        }
+
+        var matcher = warningLists.Matcher;
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var item in items().WithCancellation(cancellationToken))
+        {
+            if (item.Stix is { } stix && AllListed(stix, matcher))
+            {
+                dropped.Add(stix.Id);
+            }
+        }
+
+        var ordinal = 0;
+        await foreach (var item in items().WithCancellation(cancellationToken))
+        {
+            if (item.Stix is { } stix && (dropped.Contains(stix.Id) || PointsAtDropped(stix, dropped)))
+            {
+                continue;
+            }
+
+            // Ordinals stay dense, as the plain lists' are: an outcome's position is its place among what was stored.
+            yield return item with { Ordinal = ordinal++ };
+        }
+    }
+
+    private static bool AllListed(StixObject stix, WarningListMatcher matcher)
+    {
+        var values = ObservableValues.Of(stix);
+        return values.Count > 0 && values.All(v => v.MispType is { } type && matcher.Match(v.Value, type).Count > 0);
+    }
+
+    private static bool PointsAtDropped(StixObject stix, HashSet<string> dropped) =>
+        dropped.Count > 0 && stix.Type switch
+        {
+            "relationship" => stix.GetString("source_ref") is { } source && dropped.Contains(source)
+                || stix.GetString("target_ref") is { } target && dropped.Contains(target),
+            "sighting" => stix.GetString("sighting_of_ref") is { } of && dropped.Contains(of),
+            _ => false,
+        };
 
     /// <summary>The MISP event converted before the import starts, so that a feed that is not a MISP event fails as a feed error.</summary>
     private static IAsyncEnumerable<IngestItem> MispItems(byte[] content)
