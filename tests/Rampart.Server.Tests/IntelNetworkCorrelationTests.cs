@@ -20,7 +20,9 @@ public abstract class IntelNetworkCorrelationTests(NodeFixture fixture)
     private static string Tag() => "n" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>The owner shares one indicator per pattern at <paramref name="query"/>; their STIX ids in order.</summary>
-    private async Task<List<string>> ShareAsync(string query, params string[] patterns)
+    private Task<List<string>> ShareAsync(string query, params string[] patterns) => ShareAsAsync(Node.Owner, query, patterns);
+
+    private async Task<List<string>> ShareAsAsync(Person person, string query, params string[] patterns)
     {
         var ids = patterns.Select(_ => $"indicator--{Guid.NewGuid()}").ToList();
         var objects = patterns.Select((p, i) => (JsonNode)new JsonObject
@@ -29,7 +31,7 @@ public abstract class IntelNetworkCorrelationTests(NodeFixture fixture)
             ["name"] = $"net {i}", ["pattern"] = p, ["pattern_type"] = "stix", ["valid_from"] = "2026-11-01T00:00:00.000Z",
         }).ToArray();
         var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = new JsonArray(objects) };
-        var response = await Node.Client(Node.Owner).PostAsync($"/api/intel/bundles?{query}",
+        var response = await Node.Client(person).PostAsync($"/api/intel/bundles?{query}",
             new StringContent(bundle.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {text}");
@@ -116,6 +118,20 @@ public abstract class IntelNetworkCorrelationTests(NodeFixture fixture)
         Assert.Equal(Sorted(parent, child), await CorrelatedAsync(Node.Recipient, grandchild));
         Assert.Empty(await CorrelatedAsync(Node.Recipient, lookalike));
         Assert.Equal(Sorted(parent, child, grandchild, url), await SearchAsync(Node.Recipient, $"{tag}.example", "domain"));
+    }
+
+    [Fact]
+    public async Task Correlation_ManyRelatedValuesOnlyOthersHold_DoNotCrowdOutTheViewersOwn()
+    {
+        // The owner holds 520 subdomains of a domain at AMBER (its organisation only); the recipient's organisation holds the
+        // domain and one subdomain that sorts after all of them. Values only others hold used to fill the 500 related values
+        // taken before the access decision, so the recipient's own subdomain went missing from its domain's correlations.
+        var tag = Tag();
+        await ShareAsync("tlp=amber", [.. Enumerable.Range(0, 520).Select(i => $"[domain-name:value = 's{i:D3}.{tag}.example']")]);
+        var mine = await ShareAsAsync(Node.Recipient, "tlp=amber", $"[domain-name:value = '{tag}.example']", $"[domain-name:value = 'zz.{tag}.example']");
+
+        Assert.Equal(Sorted(mine[1]), await CorrelatedAsync(Node.Recipient, mine[0]));
+        Assert.Equal(Sorted(mine[0]), await CorrelatedAsync(Node.Recipient, mine[1]));
     }
 
     [Fact]

@@ -603,6 +603,14 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             }
         }
 
+        // Related values (other than the object's own) count towards the cap only when an object the caller may read
+        // carries them: values held by other organisations alone never crowd out what the caller may see, so the number
+        // of correlations shown says nothing about what others hold (review of 2026-12-01).
+        var readableRecords = access.Readable(db.IntelObjects.AsNoTracking().Where(x => x.WithdrawnAt == null), caller).Select(x => x.RecordId);
+        var allLinks = db.ObservableLinks;
+        IQueryable<Observable> Carried(IQueryable<Observable> values) =>
+            values.Where(v => allLinks.Any(l => l.ObservableId == v.Id && l.RecordId != self && readableRecords.Contains(l.RecordId)));
+
         // related observable id → (how, related value, own value)
         var related = new Dictionary<long, CorrelationVia>();
         void Add(Observable o, CorrelationKind kind, Observable from)
@@ -624,8 +632,8 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
         {
             if (o.RangeStart is not null && Cidr.TryParse(o.Value, out _))
             {
-                foreach (var n in await ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value)
-                             .Join(db.Observables.AsNoTracking(), id => id, x => x.Id, (id, x) => x).Take(MaxRelatedValues).ToListAsync(cancellationToken))
+                foreach (var n in await Carried(ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value)
+                             .Join(db.Observables.AsNoTracking(), id => id, x => x.Id, (id, x) => x)).Take(MaxRelatedValues).ToListAsync(cancellationToken))
                 {
                     Add(n, CorrelationKind.Network, o);
                 }
@@ -636,9 +644,9 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
                 // The host's own key (a URL's host, an address's domain), its subdomains, and its parent domains.
                 var (from, to) = PrefixRange(reversed);
                 var parents = ObservableKey.Parents(reversed).ToList();
-                var near = await db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
-                    .AsNoTracking().Take(MaxRelatedValues).ToListAsync(cancellationToken);
-                near.AddRange(await db.Observables.AsNoTracking().Where(x => x.ReversedDomain != null && EF.Parameter(parents).Contains(x.ReversedDomain))
+                var near = await Carried(db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
+                    .AsNoTracking()).Take(MaxRelatedValues).ToListAsync(cancellationToken);
+                near.AddRange(await Carried(db.Observables.AsNoTracking().Where(x => x.ReversedDomain != null && EF.Parameter(parents).Contains(x.ReversedDomain)))
                     .Take(MaxRelatedValues).ToListAsync(cancellationToken));
                 foreach (var n in near)
                 {
