@@ -27,8 +27,11 @@ public sealed record ExportedObject(long RecordId, Tlp Tlp, string Json);
 /// (<see cref="AccessPolicy.ReadableIdsAsync"/>: per caller token one range of the grants' key), applies the
 /// filter to each batch with one query, and yields rows as they come: memory holds one batch, never the export.
 /// </summary>
-public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQueries queries, Microsoft.Extensions.Options.IOptions<IntelDecayOptions>? decayOptions = null)
+public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQueries queries, Microsoft.Extensions.Options.IOptions<IntelDecayOptions>? decayOptions = null,
+    Microsoft.Extensions.Options.IOptions<IntelOptions>? storeOptions = null)
 {
+    private int Step => Math.Max(10, storeOptions?.Value.ExportStep ?? BatchSize);
+
     /// <summary>Records per walk step: one id page per caller token, then one query for the batch's values.</summary>
     public const int BatchSize = 10_000;
 
@@ -112,15 +115,16 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
             seen.Clear();
             // Streamed row by row (one step's reader open, nothing collected): the step's ids go to the database as
             // one array parameter, not as one parameter per id (10,000 bound parameters cost more than the query).
-            await foreach (var row in ValuesStep(caller, filter, kinds, ids).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var row in ValuesStep(caller, filter, kinds, ids, now).AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
-                if (IntelExportFormats.IndicatorKindOf(row.Kind) is not { } kind || !seen.Add((row.Kind, row.Value)))
+                // Decayed: the indicator's DecaysAt column has passed (the same test as search and lookup; other objects do not
+                // decay). Tested before the value counts as written: a decayed copy must not hide a live one of the same value.
+                if (!filter.IncludeDecayed && row.DecaysAt <= now)
                 {
                     continue;
                 }
 
-                // Decayed: the indicator's DecaysAt column has passed (the same test as search and lookup; other objects do not decay).
-                if (!filter.IncludeDecayed && row.DecaysAt <= now)
+                if (IntelExportFormats.IndicatorKindOf(row.Kind) is not { } kind || !seen.Add((row.Kind, row.Value)))
                 {
                     continue;
                 }
@@ -149,7 +153,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
     /// One walk step of a value export: the values of <paramref name="kinds"/> carried by the objects <paramref name="ids"/>
     /// (already admitted by the access decision, newest first) that pass the filter; by object newest first, then by value.
     /// </summary>
-    public IQueryable<ExportedValueRow> ValuesStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids)
+    public IQueryable<ExportedValueRow> ValuesStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(ids);
@@ -158,10 +162,12 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
         var newest = idList[0];
         var oldest = idList[^1];
         // One copy per STIX id (IntelQueries.OneCopyPerId): another organisation's copy of an id never stands in for the served one.
+        var earlier = EarlierLinks(caller, filter, newest, filter.IncludeDecayed ? null : now);
         return from o in queries.OneCopyPerId(Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId)), caller)
                join l in db.ObservableLinks on o.RecordId equals l.RecordId
                join v in db.Observables on l.ObservableId equals v.Id
                where EF.Parameter(kindList).Contains(v.Kind)
+                     && (v.ObjectCount < 2 || !earlier.Any(e => e.ObservableId == v.Id))
                orderby o.RecordId descending, v.Id
                select new ExportedValueRow(o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value, o.OwnerOrganisationId, o.Modified, o.UpdatedAt, o.Name, o.Score, o.DecayKind, o.DecaySince, o.DecaysAt);
     }
@@ -223,12 +229,32 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
             objects = objects.Where(o => o.DecaysAt == null || o.DecaysAt > now);
         }
 
+        var earlier = EarlierLinks(caller, filter, newest, filter.IncludeDecayed ? null : now);
         return from o in objects
                join l in db.ObservableLinks on o.RecordId equals l.RecordId
                join v in db.Observables on l.ObservableId equals v.Id
                where EF.Parameter(kindList).Contains(v.Kind)
+                     && (v.ObjectCount < 2 || !earlier.Any(e => e.ObservableId == v.Id))
                orderby o.RecordId descending, v.Id
                select new ExportedValueKey(o.RecordId, o.StixId, o.Record.Tlp, v.Kind, v.Value);
+    }
+
+    /// <summary>
+    /// The value links of the objects an earlier walk step exported (newer than <paramref name="newest"/>, readable by the
+    /// caller, through the filter, the one served copy per id, not decayed at <paramref name="decayedAt"/> when given): a
+    /// value one of them carries was written already, so one value is one line across the whole export, not only within a
+    /// step. Asked only for values the observable index says more than one object carries (its <c>ObjectCount</c>), so the
+    /// common case of a value held once costs nothing more; nothing is kept in memory between steps.
+    /// </summary>
+    private IQueryable<ObservableLink> EarlierLinks(Caller caller, IntelExportFilter filter, long newest, DateTimeOffset? decayedAt)
+    {
+        var objects = queries.OneCopyPerId(access.Readable(Filtered(filter, valuesOnly: true).Where(o => o.RecordId > newest), caller), caller);
+        if (decayedAt is { } at)
+        {
+            objects = objects.Where(o => o.DecaysAt == null || o.DecaysAt > at);
+        }
+
+        return db.ObservableLinks.Where(l => objects.Any(o => o.RecordId == l.RecordId));
     }
 
     /// <summary>The current versions of the objects <paramref name="caller"/> may read, through the filter, newest first.</summary>
@@ -237,7 +263,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
     {
         ArgumentNullException.ThrowIfNull(filter);
         // STIX batches hold whole objects: smaller steps keep the memory of one batch small.
-        await foreach (var ids in BatchesAsync(caller, cancellationToken, BatchSize / 10))
+        await foreach (var ids in BatchesAsync(caller, cancellationToken, Math.Max(1, Step / 10)))
         {
             var newest = ids[0];
             var oldest = ids[^1];
@@ -275,8 +301,9 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
     private static DateTimeOffset Since(DateTimeOffset modified, DateTimeOffset updatedAt) => modified > DateTimeOffset.UnixEpoch ? modified : updatedAt;
 
     /// <summary>The caller's readable STIX record ids, newest first, one page at a time.</summary>
-    private async IAsyncEnumerable<IReadOnlyList<long>> BatchesAsync(Caller caller, [EnumeratorCancellation] CancellationToken cancellationToken, int size = BatchSize)
+    private async IAsyncEnumerable<IReadOnlyList<long>> BatchesAsync(Caller caller, [EnumeratorCancellation] CancellationToken cancellationToken, int? stepSize = null)
     {
+        var size = stepSize ?? Step;
         long? before = null;
         while (true)
         {

@@ -31,6 +31,13 @@ public sealed class IntelOptions
     public int CommonValueThreshold { get; set; } = 200;
 
     /// <summary>
+    /// Objects per walk step of an export (one id page, then one query for their values; a STIX export takes a tenth).
+    /// Memory holds one step.
+    /// </summary>
+    [Range(10, 1_000_000)]
+    public int ExportStep { get; set; } = 10_000;
+
+    /// <summary>
     /// Load the MISP galaxies as reference objects shortly after the first start (from <see cref="GalaxiesPath"/>), in the
     /// background through the scheduler: on by default, so ATT&amp;CK techniques and actors are there to link without an operator step.
     /// </summary>
