@@ -43,7 +43,7 @@ internal static class IntelOpenApi
         ("addedFrom", "ISO 8601 time: added to this node at or after."), ("addedTo", "ISO 8601 time: added to this node before."),
         ("sightedFrom", "ISO 8601 time: last sighted at or after (never-sighted objects do not match)."), ("sightedTo", "ISO 8601 time: last sighted before."),
         ("sort", "added (default) or modified, newest first."),
-        ("q", "Up to 5 words, each starting a word of the name or the description."),
+        ("q", "Up to 5 words, each starting a word of the name, the description or an external id (such as T1566)."),
         ("excludeDecayed", "true leaves out decayed indicators."),
         ("limit", "Items per page, 1 to 200 (default 50)."),
         ("next", "The cursor of the previous page's answer."),

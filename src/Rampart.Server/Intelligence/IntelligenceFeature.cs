@@ -23,6 +23,7 @@ public sealed class IntelligenceFeature : RampartFeature
         services.AddScoped<IntelIngest>();
         services.AddScoped<IntelTextPreview>();
         services.AddScoped<IntelRetraction>();
+        services.AddScoped<IntelLinks>();
         services.AddHostedService<InterruptedImports>();
         services.AddScoped<IntelGalaxies>();
         services.AddScheduledJob<GalaxiesFirstLoad>(GalaxiesFirstLoad.JobName, _ => GalaxiesFirstLoad.Interval);

@@ -82,6 +82,25 @@ public static class IntelIngestEndpoints
         group.MapPost("/text/confirm", async Task<Ok<IntelImportView>> (TextConfirmRequest request, Caller caller, IntelIngest ingest, IntelTextPreview preview, CancellationToken ct) =>
             TypedResults.Ok(await ingest.ConfirmTextAsync(caller, preview, request, ct))).WithSummary("Share a confirmed selection of a preview").WithDescription("The chosen values become indicators and observables with the given TLP, audience and labels.").RequireAuthorization();
 
+        group.MapPost("/objects/{stixId}/relationships", async Task<Results<Created<LinkView>, Ok<LinkView>, NotFound>> (string stixId, LinkRequest request, Caller caller, IntelLinks links, CancellationToken ct) =>
+        {
+            var view = await links.LinkAsync(caller, stixId, request, ct);
+            if (view is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            return view.Added ? TypedResults.Created($"/api/intel/objects/{Uri.EscapeDataString(view.Id)}", view) : TypedResults.Ok(view);
+        }).WithSummary("Link an object to a technique, actor, malware …").WithDescription(
+            "Body: target (the STIX id of an object the caller may read, e.g. an ATT&CK or DISARM technique, a threat actor, an intrusion set, malware, a tool, "
+            + "a campaign), relationshipType (one STIX 2.1 names for the pair of types, e.g. indicator indicates attack-pattern, malware uses attack-pattern, "
+            + "campaign attributed-to threat-actor; related-to between any), description (optional). Stores a STIX relationship owned by the object's "
+            + "organisation (created_by_ref its identity), shared exactly as the object is (its TLP, audience and publication, never wider); its id is a "
+            + "UUIDv5 of owner, source, type and target, so linking twice is the same object: 201 when added, 200 when it was already there (or got a new "
+            + "description). The object's owner's writers only: 404 exactly like an unknown id for who may not read the object, 403 for readers who may not "
+            + "write it. A target that is unknown or not readable is the same 400 naming target; a type not valid for the pair is a 400 naming relationshipType.")
+            .RequireAuthorization();
+
         group.MapPost("/objects/{stixId}/revoke", async Task<Results<Ok<RetractionView>, NotFound>> (string stixId, Caller caller, IntelRetraction retraction, CancellationToken ct) =>
             await retraction.RevokeAsync(caller, stixId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound()).WithSummary("Revoke an object").WithDescription("The owner's writers only; everyone who could read it sees the revocation. 404 for anyone else.").RequireAuthorization();
 

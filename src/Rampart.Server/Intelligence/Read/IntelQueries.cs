@@ -292,24 +292,7 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
 
         if (search.Terms is { Count: > 0 } terms)
         {
-            // Each typed word must start a word of the name or description: a prefix range on the term key (C collation
-            // on PostgreSQL). The rarest word drives — its range of the (Term, RecordId) key gives the candidates, which
-            // are then sorted (at most TermDriveLimit of them) — the others are checked per candidate through
-            // IX_IntelTerms_RecordId. Without a rare word the objects are walked in the search's order, as for any filter.
-            var termRows = db.IntelTerms;
-            foreach (var term in terms)
-            {
-                var (from, to) = Search.IntelText.Range(term);
-                if (string.Equals(term, drivingTerm, StringComparison.Ordinal))
-                {
-                    var candidates = termRows.Where(t => t.Term.CompareTo(from) >= 0 && t.Term.CompareTo(to) < 0).Select(t => t.RecordId);
-                    query = query.Where(o => candidates.Contains(o.RecordId));
-                }
-                else
-                {
-                    query = query.Where(o => termRows.Any(t => t.RecordId == o.RecordId && t.Term.CompareTo(from) >= 0 && t.Term.CompareTo(to) < 0));
-                }
-            }
+            query = WithTerms(query, terms, drivingTerm);
         }
 
         if (search.ExcludeDecayed)
@@ -418,6 +401,35 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
         }
 
         return ordered.Include(o => o.Record).Take(limit + 1);
+    }
+
+    /// <summary>
+    /// Only objects whose name or description (or external id) has a word starting with each of <paramref name="terms"/>
+    /// (from <see cref="Search.IntelText.QueryTerms"/>); <paramref name="drivingTerm"/> (from <see cref="DrivingTermAsync"/>)
+    /// drives the search from its range of the term index.
+    /// </summary>
+    private IQueryable<IntelObject> WithTerms(IQueryable<IntelObject> query, IReadOnlyList<string> terms, string? drivingTerm)
+    {
+        // Each typed word must start a word of the name or description: a prefix range on the term key (C collation
+        // on PostgreSQL). The rarest word drives — its range of the (Term, RecordId) key gives the candidates, which
+        // are then sorted (at most TermDriveLimit of them) — the others are checked per candidate through
+        // IX_IntelTerms_RecordId. Without a rare word the objects are walked in the search's order, as for any filter.
+        var termRows = db.IntelTerms;
+        foreach (var term in terms)
+        {
+            var (from, to) = Search.IntelText.Range(term);
+            if (string.Equals(term, drivingTerm, StringComparison.Ordinal))
+            {
+                var candidates = termRows.Where(t => t.Term.CompareTo(from) >= 0 && t.Term.CompareTo(to) < 0).Select(t => t.RecordId);
+                query = query.Where(o => candidates.Contains(o.RecordId));
+            }
+            else
+            {
+                query = query.Where(o => termRows.Any(t => t.RecordId == o.RecordId && t.Term.CompareTo(from) >= 0 && t.Term.CompareTo(to) < 0));
+            }
+        }
+
+        return query;
     }
 
     /// <summary>Labels of the objects <paramref name="recordIds"/> (already read through the access decision).</summary>

@@ -27,17 +27,26 @@ public static class IntelText
     /// <summary>Words of the description that are indexed (its start: what an analyst types is there; bounds the rows per object).</summary>
     public const int MaxDescriptionWords = 64;
 
+    /// <summary>External ids of an object that are indexed (ATT&amp;CK's T1566, DISARM's T0086.001, a CVE id …).</summary>
+    public const int MaxExternalIds = 8;
+
     /// <summary>
-    /// The term rows for an object's name and description: each distinct word once (cut to
+    /// The term rows for an object's name, description and external ids (<c>external_references[].external_id</c>, so that
+    /// "T1566" finds the ATT&amp;CK technique whose name no longer carries it): each distinct word once (cut to
     /// <see cref="NoteSearch.MaxPrefix"/>, which is also where a typed word is cut), words of one character left out
     /// (no query looks for them).
     /// </summary>
-    public static IReadOnlyList<string> Terms(string? name, string? description)
+    public static IReadOnlyList<string> Terms(string? name, string? description, IEnumerable<string>? externalIds = null)
     {
         var terms = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<string>();
         Add(NoteSearch.Words(name), int.MaxValue);
         Add(NoteSearch.Words(description), MaxDescriptionWords);
+        foreach (var externalId in (externalIds ?? []).Take(MaxExternalIds))
+        {
+            Add(NoteSearch.Words(externalId), int.MaxValue);
+        }
+
         return list;
 
         void Add(IReadOnlyList<string> words, int most)

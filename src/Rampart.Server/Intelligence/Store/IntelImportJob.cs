@@ -10,6 +10,9 @@ public enum IntelImportFormat : short
     FreeText = 4,
     Galaxy = 5,
     Retraction = 6,
+
+    /// <summary>An analyst's link of an object to another (<c>POST …/relationships</c> or the object page): one STIX relationship.</summary>
+    Link = 7,
 }
 
 public enum IntelImportStatus : short

@@ -1342,7 +1342,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 Labels = labels,
                 Values = values,
                 Hits = hits,
-                Terms = Search.IntelText.Terms(DisplayName(stixObject), stixObject.GetString("description")),
+                Terms = Search.IntelText.Terms(DisplayName(stixObject), stixObject.GetString("description"), ExternalIds(body)),
                 Confidence = body["confidence"] is JsonValue cv && cv.TryGetValue<double>(out var confidence) ? confidence : null,
                 ValidFrom = Timestamps.TryParse(stixObject.GetString("valid_from") ?? "", out var validFrom) ? validFrom : null,
             }, null);
@@ -1364,6 +1364,13 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 
             body["object_marking_refs"] = kept;
         }
+
+        // The external ids an object carries (ATT&CK, DISARM, CVE …), searchable as words of the object.
+        private static IEnumerable<string> ExternalIds(JsonObject body) =>
+            body["external_references"] is JsonArray references
+                ? references.OfType<JsonObject>().Select(r => r["external_id"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null)
+                    .OfType<string>().Where(id => id.Length <= 64)
+                : [];
 
         // A reference longer than a STIX id may be is not indexed (the validator has already checked its form).
         private static string? RelationshipEnd(string? reference) => reference is { Length: > 0 and <= IntelLimits.StixIdLength } ? reference : null;
