@@ -19,12 +19,12 @@ public abstract class IntelExportStepTests(DatabaseProvider provider)
     public async Task Export_AValueHeldByObjectsInDifferentWalkSteps_IsWrittenOnce_EveryOtherValueToo()
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());
-        const string Shared = "100.66.7.7";
+        const string Shared = "185.220.68.7";
         const string Time = "2026-11-20T10:00:00.000Z";
         var patterns = new List<string> { Shared };
-        patterns.AddRange(Enumerable.Range(1, 12).Select(i => $"100.66.1.{i}"));
+        patterns.AddRange(Enumerable.Range(1, 12).Select(i => $"185.220.66.{i}"));
         patterns.Add(Shared);
-        patterns.AddRange(Enumerable.Range(1, 12).Select(i => $"100.66.2.{i}"));
+        patterns.AddRange(Enumerable.Range(1, 12).Select(i => $"185.220.67.{i}"));
         patterns.Add(Shared);
         var objects = patterns.Select(v => (JsonNode)new JsonObject
         {
@@ -47,7 +47,7 @@ public abstract class IntelExportStepTests(DatabaseProvider provider)
 
             var csv = await node.Client(person).GetAsync("/api/intel/exports/csv");
             Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
-            var rows = (await csv.Content.ReadAsStringAsync()).Split('\n').Where(l => l.Contains("100.66.", StringComparison.Ordinal)).ToList();
+            var rows = (await csv.Content.ReadAsStringAsync()).Split('\n').Where(l => l.Contains("185.220.6", StringComparison.Ordinal)).ToList();
             Assert.Single(rows, r => r.Contains(Shared, StringComparison.Ordinal));
             Assert.Equal(25, rows.Count);
         }
