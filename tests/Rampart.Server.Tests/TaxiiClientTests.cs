@@ -376,6 +376,36 @@ public abstract class TaxiiClientTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Push_NeverSendsWhatTheOrganisationPulled_NotBackNorToAnotherServer()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        var remote = new FakeTaxiiServer();
+        var pulled = Indicator();
+        remote.Add(pulled);
+        var (host, clock) = ServerTalkingTo(node, remote);
+        await using var _ = host;
+        var owner = ClientOf(host, node.Owner);
+        var own = Indicator();
+        var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = new JsonArray(own) }.ToJsonString();
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync("/api/intel/bundles?tlp=green&audience=network", new StringContent(bundle, Encoding.UTF8, new MediaTypeHeaderValue("application/json")))).StatusCode);
+
+        // One connection pulls from the partner (GREEN, network: within any push ceiling), another pushes to a server.
+        var admin = ClientOf(host, node.OwnerAdmin);
+        await CreateAsync(admin, new
+        {
+            name = "Pull from partner", apiRoot = ApiRoot, collectionId = CollectionId, direction = "pull", pullTlp = "green",
+            pullAudiences = new[] { new { kind = "network" } },
+        });
+        await RunJobAsync(host.Services);
+        Assert.Equal(HttpStatusCode.OK, await ReadObjectAsync(owner, pulled["id"]!.GetValue<string>()));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await CreateAsync(admin, new { name = "Push out", apiRoot = ApiRoot, collectionId = CollectionId, direction = "push", pushTlpCeiling = "amber" });
+        await RunJobAsync(host.Services);
+
+        Assert.Equal(new[] { own["id"]!.GetValue<string>() }, remote.Pushed.SelectMany(e => e).ToList());
+    }
+
+    [Fact]
     public async Task Connections_OtherOrganisationsAndNodeAdmins_CannotReadChangeRunOrSeeTheSecret()
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());

@@ -15,6 +15,12 @@ public sealed record TaxiiObjectFilter(
     IReadOnlyList<Guid> AudienceTokens)
 {
     public static TaxiiObjectFilter None { get; } = new([], [], [], [], []);
+
+    /// <summary>
+    /// Leave out records any version of which came from a pull of a remote TAXII server (the TAXII client's push: what an
+    /// organisation pulled from one partner is that partner's, not the organisation's to send to another, or back).
+    /// </summary>
+    public bool WithoutPulled { get; init; }
 }
 
 /// <summary>
@@ -121,6 +127,12 @@ public sealed partial class IntelQueries
         {
             var owners = filter.Owners.ToList();
             objects = objects.Where(o => owners.Contains(o.OwnerOrganisationId));
+        }
+
+        if (filter.WithoutPulled)
+        {
+            var changes = db.IntelChanges;
+            objects = objects.Where(o => !changes.Any(c => c.RecordId == o.RecordId && c.Via == IntelChangeVia.TaxiiPull));
         }
 
         if (filter.AudienceTokens.Count > 0)

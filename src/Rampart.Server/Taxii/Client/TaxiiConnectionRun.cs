@@ -309,9 +309,11 @@ public sealed partial class TaxiiConnectionRun(
         var reader = await ActingAsync(c, readOnly: true, cancellationToken);
         // Never above the ceiling, never RED (validation refuses a RED ceiling; this holds even for a row edited by hand).
         var tlps = Enum.GetValues<Tlp>().Where(t => t <= c.PushTlpCeiling && t != Tlp.Red).ToList();
-        // Only what the organisation owns: an object another organisation shared with it is not its to pass on.
+        // Only what the organisation owns: an object another organisation shared with it is not its to pass on. Nor is
+        // what it pulled from a remote TAXII server (this one or another): stored as the organisation's, it is still that
+        // partner's, and no one chose to send it on.
         var filter = new TaxiiObjectFilter(tlps, c.PushTypes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            c.PushLabels.Split(' ', StringSplitOptions.RemoveEmptyEntries), [c.OrganisationId], []);
+            c.PushLabels.Split(' ', StringSplitOptions.RemoveEmptyEntries), [c.OrganisationId], []) { WithoutPulled = true };
         var settled = await queries.TaxiiSettledBeforeAsync(taxiiOptions.Value.ClockAllowance, cancellationToken);
         TaxiiPosition? after = c.PushCheckpointAddedAt is { } at ? new TaxiiPosition(at, c.PushCheckpointRecordId, c.PushCheckpointModified ?? IntelQueries.NoVersion) : null;
         for (var batch = 0; batch < o.MaxPagesPerRun; batch++)
