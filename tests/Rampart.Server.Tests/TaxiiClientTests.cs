@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Rampart.Server.Data;
@@ -483,6 +484,91 @@ public abstract class TaxiiClientTests(DatabaseProvider provider)
         Assert.Equal("x", (await Json.ReadAsync(await admin.GetAsync($"/api/taxii/connections/{id}")))["name"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/taxii/connections/not-an-id")).StatusCode);
     }
+
+    [Fact]
+    public async Task Push_StatusStillPendingAfterTheRun_IsReadAgainByTheNextRuns_CountedWhenComplete_DroppedOn404_AtMostMaxKept()
+    {
+        var settings = Settings();
+        settings["Rampart:TaxiiClient:MaxStatusPolls"] = "1";
+        settings["Rampart:TaxiiClient:MaxKeptStatuses"] = "2";
+        await using var node = await SeededNode.CreateAsync(provider, settings);
+        // Pending for the POST's answer and the first two reads, complete from the third read on.
+        var remote = new FakeTaxiiServer { PendingPolls = 3 };
+        var factory = new RampartFactory(node.Database, settings);
+        await using var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.AddHttpClient(TaxiiRemote.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => remote)));
+        _ = host.Server;
+        for (var i = 0; i < 3; i++)
+        {
+            var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = new JsonArray(Indicator()) }.ToJsonString();
+            var shared = await ClientOf(host, node.Owner).PostAsync("/api/intel/bundles?tlp=green&audience=network", new StringContent(bundle, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+            Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
+        }
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(5)); // past TAXII's settled horizon
+        var admin = ClientOf(host, node.OwnerAdmin);
+        var id = await CreateAsync(admin, new
+        {
+            name = "Slow partner", apiRoot = ApiRoot, collectionId = CollectionId, authentication = "bearer", token = "tok-123456",
+            direction = "push", pushBatchSize = 1,
+        });
+
+        async Task<List<string>> KeptAsync()
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var connection = await db.TaxiiConnections.SingleAsync(c => c.PublicId == id);
+            return await db.TaxiiPushStatuses.Where(s => s.ConnectionId == connection.Id).OrderBy(s => s.Id).Select(s => s.StatusId).ToListAsync();
+        }
+
+        async Task<List<string>> RunAgainAsync()
+        {
+            remote.Requests.Clear();
+            Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/taxii/connections/{id}/run", new { })).StatusCode);
+            await RunJobAsync(host.Services);
+            return [.. remote.Requests.Where(r => r.Method == "GET").Select(r => r.Path["/api1/status/".Length..].TrimEnd('/'))];
+        }
+
+        // Run 1: three envelopes of one object, each read once and still pending: counted pending, the newest two kept.
+        await RunJobAsync(host.Services);
+        var posted = remote.StatusIds.ToList();
+        Assert.Equal(3, posted.Count);
+        var state = await StateAsync(admin, id);
+        Assert.Equal((0, 0, 3), (state["pushed"]!.GetValue<int>(), state["pushFailed"]!.GetValue<int>(), state["pushPending"]!.GetValue<int>()));
+        Assert.Equal(posted[1..], await KeptAsync());
+
+        // Run 2: nothing new to send; the two kept are read again (the dropped one is not), still pending.
+        Assert.Equal(posted[1..], await RunAgainAsync());
+        Assert.DoesNotContain(remote.Requests, r => r.Method == "POST");
+        state = await StateAsync(admin, id);
+        Assert.Equal((0, 0, 2), (state["pushed"]!.GetValue<int>(), state["pushFailed"]!.GetValue<int>(), state["pushPending"]!.GetValue<int>()));
+        Assert.Equal("succeeded", state["status"]!.GetValue<string>());
+        Assert.Equal(posted[1..], await KeptAsync());
+
+        // Run 3: the remote no longer keeps one (404: dropped, not an error); the other is complete now: its success is counted.
+        remote.Forget(posted[1]);
+        Assert.Equal(posted[1..], await RunAgainAsync());
+        state = await StateAsync(admin, id);
+        Assert.Equal((1, 0, 0), (state["pushed"]!.GetValue<int>(), state["pushFailed"]!.GetValue<int>(), state["pushPending"]!.GetValue<int>()));
+        Assert.Equal(1, state["totalPushed"]!.GetValue<long>());
+        Assert.Equal("succeeded", state["status"]!.GetValue<string>());
+        Assert.Empty(await KeptAsync());
+
+        // Run 4: nothing kept, nothing read.
+        Assert.Empty(await RunAgainAsync());
+        Assert.Equal(0, (await StateAsync(admin, id))["pushPending"]!.GetValue<int>());
+
+        // A kept status goes with its connection.
+        remote.PendingPolls = 100;
+        var bundle2 = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = new JsonArray(Indicator()) }.ToJsonString();
+        Assert.Equal(HttpStatusCode.OK, (await ClientOf(host, node.Owner).PostAsync("/api/intel/bundles?tlp=green&audience=network", new StringContent(bundle2, Encoding.UTF8, new MediaTypeHeaderValue("application/json")))).StatusCode);
+        factory.Clock.Advance(TimeSpan.FromSeconds(5));
+        await RunAgainAsync();
+        Assert.Single(await KeptAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/taxii/connections/{id}")).StatusCode);
+        await using var check = host.Services.CreateAsyncScope();
+        Assert.Equal(0, await check.ServiceProvider.GetRequiredService<RampartDb>().TaxiiPushStatuses.CountAsync());
+    }
 }
 
 public sealed class SqliteTaxiiClientTests() : TaxiiClientTests(DatabaseProvider.Sqlite);
@@ -505,6 +591,12 @@ public sealed class FakeTaxiiServer : HttpMessageHandler
     public ConcurrentQueue<Seen> Requests { get; } = new();
 
     public ConcurrentQueue<List<string>> Pushed { get; } = new();
+
+    /// <summary>The status resource ids answered to the POSTs, in order.</summary>
+    public ConcurrentQueue<string> StatusIds { get; } = new();
+
+    /// <summary>The server no longer keeps this status resource: reading it is a 404.</summary>
+    public void Forget(string statusId) => statuses.TryRemove(statusId, out _);
 
     /// <summary>Answers instead of the server when it returns a response.</summary>
     public Func<HttpRequestMessage, HttpResponseMessage?>? Intercept { get; set; }
@@ -561,15 +653,18 @@ public sealed class FakeTaxiiServer : HttpMessageHandler
             Pushed.Enqueue(ids);
             var id = Guid.NewGuid().ToString();
             statuses[id] = (ids, 0);
+            StatusIds.Enqueue(id);
             return Status(id, HttpStatusCode.Accepted);
         }
 
         if (request.Method == HttpMethod.Get && path.StartsWith("/api1/status/", StringComparison.Ordinal))
         {
             var id = path["/api1/status/".Length..].TrimEnd('/');
-            var (ids, polls) = statuses[id];
-            statuses[id] = (ids, polls + 1);
-            return Status(id, HttpStatusCode.OK);
+            if (statuses.TryGetValue(id, out var known1))
+            {
+                statuses[id] = (known1.Ids, known1.Polls + 1);
+                return Status(id, HttpStatusCode.OK);
+            }
         }
 
         return Json(HttpStatusCode.NotFound, new JsonObject { ["title"] = "Not found", ["http_status"] = "404" });

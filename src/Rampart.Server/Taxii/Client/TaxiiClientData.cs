@@ -6,11 +6,13 @@ using Rampart.Server.Taxii.Client;
 namespace Rampart.Server.Data;
 #pragma warning restore IDE0130
 
-/// <summary>The TAXII client's table as a property of <see cref="RampartDb"/>.</summary>
+/// <summary>The TAXII client's tables as properties of <see cref="RampartDb"/>.</summary>
 public static class TaxiiClientData
 {
     extension(RampartDb db)
     {
         public DbSet<TaxiiConnection> TaxiiConnections => db.Set<TaxiiConnection>();
+
+        public DbSet<TaxiiPushStatus> TaxiiPushStatuses => db.Set<TaxiiPushStatus>();
     }
 }

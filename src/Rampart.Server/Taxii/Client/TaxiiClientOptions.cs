@@ -45,6 +45,17 @@ public sealed class TaxiiClientOptions
     [Range(0, 1000)]
     public int MaxStatusPolls { get; set; } = 30;
 
+    /// <summary>
+    /// Status resources still pending after <see cref="MaxStatusPolls"/> reads that are kept per connection (in the
+    /// database) and read again at the start of its next runs; beyond this the oldest are dropped. 0: none kept.
+    /// </summary>
+    [Range(0, 10000)]
+    public int MaxKeptStatuses { get; set; } = 100;
+
+    /// <summary>A kept status resource still pending after this long is dropped (its objects stay counted as pending in the run that sent them).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
+    public TimeSpan KeepPendingStatusFor { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The longest <c>Retry-After</c> honoured; a longer one waits this long.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(6);

@@ -168,8 +168,50 @@ internal sealed class TaxiiConnectionConfiguration : IEntityTypeConfiguration<Ta
     }
 }
 
+/// <summary>
+/// A status resource of a pushed envelope that was still pending when a run stopped following it (after
+/// <c>MaxStatusPolls</c> reads). Kept in the database, not in memory (any app server may run the connection next): the
+/// next run reads it again, counts what became final since and drops it once complete, or when the remote answers 404
+/// for it, or when it is older than <c>KeepPendingStatusFor</c>; at most <c>MaxKeptStatuses</c> per connection (the oldest go).
+/// </summary>
+public sealed class TaxiiPushStatus
+{
+    public long Id { get; set; }
+
+    public long ConnectionId { get; set; }
+
+    /// <summary>The remote's status resource id (<c>…/status/{id}/</c>).</summary>
+    public string StatusId { get; set; } = "";
+
+    /// <summary>Successes already counted in a run (the status resource's counts are for the whole envelope).</summary>
+    public int Successes { get; set; }
+
+    /// <summary>Failures already counted in a run.</summary>
+    public int Failures { get; set; }
+
+    /// <summary>Objects of the envelope still pending at the last read.</summary>
+    public int Pendings { get; set; }
+
+    public DateTimeOffset SentAt { get; set; }
+
+    public DateTimeOffset LastCheckedAt { get; set; }
+}
+
+internal sealed class TaxiiPushStatusConfiguration : IEntityTypeConfiguration<TaxiiPushStatus>
+{
+    public void Configure(EntityTypeBuilder<TaxiiPushStatus> b)
+    {
+        b.ToTable("TaxiiPushStatuses");
+        b.HasKey(s => s.Id);
+        b.HasIndex(s => new { s.ConnectionId, s.StatusId }).IsUnique();
+        b.HasOne<TaxiiConnection>().WithMany().HasForeignKey(s => s.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(s => s.StatusId).HasMaxLength(TaxiiConnectionLimits.StatusIdLength);
+    }
+}
+
 public static class TaxiiConnectionLimits
 {
+    public const int StatusIdLength = 200;
     public const int NameLength = 200;
     public const int UrlLength = 2000;
     public const int CollectionLength = 200;

@@ -71,6 +71,8 @@ public sealed partial class TaxiiConnectionRun(
         try
         {
             var credentials = protector.Unprotect(connection.ProtectedCredentials);
+            // Envelopes a former run left pending: what became final since is counted in this run.
+            await RecheckStatusesAsync(connection, credentials, counts, cancellationToken);
             if (connection.Direction.HasFlag(TaxiiDirection.Pull))
             {
                 await PullAsync(connection, credentials, counts, cancellationToken);
@@ -327,13 +329,11 @@ public sealed partial class TaxiiConnectionRun(
                 var answer = await remote.SendAsync(HttpMethod.Post, CollectionUrl(c, "objects/"), c.Authentication, credentials,
                     Encoding.UTF8.GetBytes(envelope.ToJsonString()), cancellationToken);
                 var status = await FollowStatusAsync(c, credentials, StatusDocument.Read(answer.Body), cancellationToken);
-                counts.Pushed += status.Successes;
-                counts.PushFailed += status.Failures;
-                counts.PushPending += status.Pendings;
-                c.TotalPushed += status.Successes;
-                if (status.Failures > 0)
+                Count(c, counts, status, countedSuccesses: 0, countedFailures: 0);
+                if (status.Pending && status.Id is { Length: > 0 and <= TaxiiConnectionLimits.StatusIdLength } statusId)
                 {
-                    counts.PushFailure ??= $"The remote server refused {status.Failures} object(s){(status.FirstFailure is null ? "" : ", e.g. " + status.FirstFailure)}.";
+                    // Saved with the checkpoint below: the next run reads it again instead of forgetting its pendings.
+                    await KeepStatusAsync(c, statusId, status, cancellationToken);
                 }
             }
 
@@ -353,7 +353,107 @@ public sealed partial class TaxiiConnectionRun(
         }
     }
 
-    /// <summary>Reads the status resource until it is complete or the bound is reached; what is still pending then is counted as pending.</summary>
+    /// <summary>Adds what a status resource says became final since <paramref name="countedSuccesses"/> / <paramref name="countedFailures"/> were counted, and its pendings.</summary>
+    private static void Count(TaxiiConnection c, Counts counts, StatusDocument status, int countedSuccesses, int countedFailures)
+    {
+        var successes = Math.Max(0, status.Successes - countedSuccesses);
+        var failures = Math.Max(0, status.Failures - countedFailures);
+        counts.Pushed += successes;
+        counts.PushFailed += failures;
+        counts.PushPending += status.Pendings;
+        c.TotalPushed += successes;
+        if (failures > 0)
+        {
+            counts.PushFailure ??= $"The remote server refused {failures} object(s){(status.FirstFailure is null ? "" : ", e.g. " + status.FirstFailure)}.";
+        }
+    }
+
+    /// <summary>Keeps a status resource still pending for the next runs (tracked; saved with the push checkpoint), at most <c>MaxKeptStatuses</c> per connection.</summary>
+    private async Task KeepStatusAsync(TaxiiConnection c, string statusId, StatusDocument status, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxKeptStatuses;
+        if (max == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var kept = await db.TaxiiPushStatuses.Where(s => s.ConnectionId == c.Id).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        if (kept.FirstOrDefault(s => s.StatusId == statusId) is { } same)
+        {
+            // A remote that answers two envelopes with the same status id: the newer envelope's counts replace the older's.
+            (same.Successes, same.Failures, same.Pendings, same.SentAt, same.LastCheckedAt) = (status.Successes, status.Failures, status.Pendings, now, now);
+            return;
+        }
+
+        foreach (var oldest in kept.Take(Math.Max(0, kept.Count + 1 - max)))
+        {
+            db.TaxiiPushStatuses.Remove(oldest);
+        }
+
+        db.TaxiiPushStatuses.Add(new TaxiiPushStatus
+        {
+            ConnectionId = c.Id, StatusId = statusId, Successes = status.Successes, Failures = status.Failures, Pendings = status.Pendings,
+            SentAt = now, LastCheckedAt = now,
+        });
+    }
+
+    /// <summary>
+    /// Reads each status resource a former run left pending once (oldest first): what became final since is counted in
+    /// this run (successes, failures); a complete one is dropped, so is one the remote answers 404 for (it no longer keeps
+    /// it) and one kept longer than <c>KeepPendingStatusFor</c>; one still pending is kept with its new counts. When the
+    /// remote does not answer otherwise, the rest wait for the next run (the pull or push that follows says what is wrong).
+    /// </summary>
+    private async Task RecheckStatusesAsync(TaxiiConnection c, TaxiiCredentials? credentials, Counts counts, CancellationToken cancellationToken)
+    {
+        var kept = await db.TaxiiPushStatuses.Where(s => s.ConnectionId == c.Id).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        if (kept.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var row in kept)
+        {
+            if (now - row.SentAt > options.Value.KeepPendingStatusFor)
+            {
+                db.TaxiiPushStatuses.Remove(row);
+                continue;
+            }
+
+            StatusDocument status;
+            try
+            {
+                var answer = await remote.SendAsync(HttpMethod.Get, StatusUrl(c, row.StatusId), c.Authentication, credentials, null, cancellationToken);
+                status = StatusDocument.Read(answer.Body);
+            }
+            catch (TaxiiRemoteException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+            {
+                db.TaxiiPushStatuses.Remove(row);
+                continue;
+            }
+            catch (TaxiiRemoteException)
+            {
+                break;
+            }
+
+            Count(c, counts, status, row.Successes, row.Failures);
+            if (status.Pending)
+            {
+                (row.Successes, row.Failures, row.Pendings, row.LastCheckedAt) = (Math.Max(row.Successes, status.Successes), Math.Max(row.Failures, status.Failures), status.Pendings, now);
+            }
+            else
+            {
+                db.TaxiiPushStatuses.Remove(row);
+            }
+        }
+
+        await SaveProgressAsync(c, counts, cancellationToken);
+    }
+
+    private static Uri StatusUrl(TaxiiConnection c, string statusId) => new(new Uri(c.ApiRoot), $"status/{Uri.EscapeDataString(statusId)}/");
+
+    /// <summary>Reads the status resource until it is complete or the bound is reached; what is still pending then is counted as pending (and kept for the next run).</summary>
     private async Task<StatusDocument> FollowStatusAsync(TaxiiConnection c, TaxiiCredentials? credentials, StatusDocument status, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -361,7 +461,7 @@ public sealed partial class TaxiiConnectionRun(
         {
             // Real time, not the node's clock: this is politeness towards the remote server, not a schedule.
             await Task.Delay(o.StatusPollDelay, TimeProvider.System, cancellationToken);
-            var answer = await remote.SendAsync(HttpMethod.Get, new Uri(new Uri(c.ApiRoot), $"status/{Uri.EscapeDataString(id)}/"), c.Authentication, credentials, null, cancellationToken);
+            var answer = await remote.SendAsync(HttpMethod.Get, StatusUrl(c, id), c.Authentication, credentials, null, cancellationToken);
             status = StatusDocument.Read(answer.Body);
         }
 

@@ -63,6 +63,9 @@ public sealed class TaxiiRemoteException : Exception
     }
 
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The remote's HTTP status when it answered with an error; null when it did not answer (or the answer was unreadable).</summary>
+    public HttpStatusCode? Status { get; init; }
 }
 
 /// <summary>A page or a status answer as read: its body (bounded) and its headers.</summary>
@@ -157,7 +160,7 @@ public sealed class TaxiiRemote(IHttpClientFactory httpClients, IOptions<TaxiiCl
                 }
             }
 
-            throw new TaxiiRemoteException($"{Where(url)}: {explained}{(remote is null ? "" : $" — {remote}")}.", retryAfter);
+            throw new TaxiiRemoteException($"{Where(url)}: {explained}{(remote is null ? "" : $" — {remote}")}.", retryAfter) { Status = response.StatusCode };
         }
     }
 

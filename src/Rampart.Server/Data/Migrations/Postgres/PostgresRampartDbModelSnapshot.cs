@@ -10668,6 +10668,45 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("TaxiiConnections", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushStatus", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ConnectionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("LastCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Pendings")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StatusId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Successes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId", "StatusId")
+                        .IsUnique();
+
+                    b.ToTable("TaxiiPushStatuses", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Taxii.TaxiiCollection", b =>
                 {
                     b.Property<long>("Key")
@@ -11896,6 +11935,15 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushStatus", b =>
+                {
+                    b.HasOne("Rampart.Server.Taxii.Client.TaxiiConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -10604,6 +10604,43 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("TaxiiConnections", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushStatus", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConnectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pendings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Successes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId", "StatusId")
+                        .IsUnique();
+
+                    b.ToTable("TaxiiPushStatuses", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Taxii.TaxiiCollection", b =>
                 {
                     b.Property<long>("Key")
@@ -11830,6 +11867,15 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushStatus", b =>
+                {
+                    b.HasOne("Rampart.Server.Taxii.Client.TaxiiConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
