@@ -154,6 +154,98 @@ public abstract class IntelHistoryTests(NodeFixture fixture)
         }
     }
 
+    private async Task<Person> PersonAsync(Guid organisation, Role role, bool readOnlyKey = false)
+    {
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        return await SeededNode.PersonAsync(scope.ServiceProvider, organisation, $"{Guid.NewGuid():N}@{role.ToString().ToLowerInvariant()}.test", role, readOnlyKey);
+    }
+
+    [Fact]
+    public async Task History_OfAnAmberStrictOrRedObject_IsNotFoundLikeAnUnknownId_ForEveryRoleAndKeyThatMayNotReadIt()
+    {
+        // AMBER+STRICT for the owner organisation alone; RED for one named person of another organisation.
+        var strict = Id("indicator");
+        await ImportAsync(Node.Owner, Bundle(Indicator(strict, Modified(0))), $"tlp={Uri.EscapeDataString("amber+strict")}");
+        var red = Id("indicator");
+        await ImportAsync(Node.Owner, Bundle(Indicator(red, Modified(0))), $"tlp=red&audience=person:{Node.Recipient.UserId}");
+        // A second entry in each history, so a cursor exists and the history is more than the creation.
+        Assert.True((await Node.Client(Node.Owner).PostAsync($"/api/intel/objects/{strict}/revoke", new { })).IsSuccessStatusCode);
+        Assert.True((await Node.Client(Node.Owner).PostAsync($"/api/intel/objects/{red}/revoke", new { })).IsSuccessStatusCode);
+
+        // Positive control: every role of the owner organisation reads both histories, the named person the RED one — the same entries.
+        var ownerStrict = (await HistoryAsync(Node.Owner, strict)).ToJsonString();
+        var ownerRed = (await HistoryAsync(Node.Owner, red)).ToJsonString();
+        Assert.Equal(["revoked", "added"], (await HistoryAsync(Node.Owner, red)).Select(e => Text(e, "kind")!));
+        foreach (var reader in new[] { Node.OwnerViewer, Node.OwnerAdmin, await PersonAsync(Node.OwnerOrg, Role.Viewer, readOnlyKey: true) })
+        {
+            Assert.Equal(ownerStrict, (await HistoryAsync(reader, strict)).ToJsonString());
+            Assert.Equal(ownerRed, (await HistoryAsync(reader, red)).ToJsonString());
+        }
+
+        Assert.Equal(["revoked", "added"], (await HistoryAsync(Node.Recipient, red)).Select(e => Text(e, "kind")!));
+
+        var bAnalyst = Node.Outsider;
+        var bViewer = await PersonAsync(Node.OutsiderOrg, Role.Viewer);
+        var bReadOnlyKey = await PersonAsync(Node.OutsiderOrg, Role.Analyst, readOnlyKey: true);
+        var bAdmin = await PersonAsync(Node.OutsiderOrg, Role.OrgAdmin);
+        var bAdminReadOnlyKey = await PersonAsync(Node.OutsiderOrg, Role.OrgAdmin, readOnlyKey: true);
+        var nodeAdminReadOnlyKey = await PersonAsync(Node.NodeOrg, Role.NodeAdmin, readOnlyKey: true);
+        var recipientViewer = await PersonAsync(Node.RecipientOrg, Role.Viewer);
+        var recipientAdmin = await PersonAsync(Node.RecipientOrg, Role.OrgAdmin);
+        string[] both = [strict, red];
+        string[] onlyStrict = [strict];
+        var strangers = new List<(string Who, Person Person, string[] Hidden)>
+        {
+            ("B analyst", bAnalyst, both),
+            ("B viewer", bViewer, both),
+            ("B read-only key", bReadOnlyKey, both),
+            ("B org admin", bAdmin, both),
+            ("B org admin's read-only key", bAdminReadOnlyKey, both),
+            ("node admin", Node.NodeAdmin, both),
+            ("node admin's read-only key", nodeAdminReadOnlyKey, both),
+            ("community member", Node.Member, both),
+            ("same-country team", Node.SameCountry, both),
+            ("the named person (AMBER+STRICT is not theirs)", Node.Recipient, onlyStrict),
+            ("the named person's colleague", Node.RecipientColleague, both),
+            ("the named person's organisation's viewer", recipientViewer, both),
+            ("the named person's org admin", recipientAdmin, both),
+        };
+        string[] queries = ["", $"?owner={Node.OwnerOrg}", "?limit=1", "?next=not-a-cursor", $"?owner={Node.OwnerOrg}&limit=1&next=not-a-cursor"];
+        foreach (var (who, person, hidden) in strangers)
+        {
+            foreach (var id in hidden)
+            {
+                foreach (var query in queries)
+                {
+                    var unknownId = Id("indicator");
+                    var unknown = await HistoryResponseAsync(person, unknownId, query);
+                    var response = await HistoryResponseAsync(person, id, query);
+                    Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{who}: history{query} of {id} answered {response.StatusCode}");
+                    Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+                    // Exactly what an unknown id answers: nothing tells the object exists.
+                    Assert.Equal(WithoutTrace(await Json.ReadAsync(unknown)).Replace(unknownId, id, StringComparison.Ordinal), WithoutTrace(await Json.ReadAsync(response)));
+                }
+            }
+
+            // The page reads the same way: no object, so no history.
+            var caller = await CallerOfAsync(person);
+            await using var s = Node.Factory.Services.CreateAsyncScope();
+            foreach (var id in hidden)
+            {
+                Assert.Null(await s.ServiceProvider.GetRequiredService<IntelPageQueries>().FindAsync(caller, id, null, default));
+            }
+        }
+
+        foreach (var id in new[] { strict, red })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(null).GetAsync($"/api/intel/objects/{id}/history")).StatusCode);
+        }
+
+        // Nothing changed by their attempts.
+        Assert.Equal(ownerStrict, (await HistoryAsync(Node.Owner, strict)).ToJsonString());
+        Assert.Equal(ownerRed, (await HistoryAsync(Node.Owner, red)).ToJsonString());
+    }
+
     [Fact]
     public async Task History_ReaderInTheAudience_SeesTheEntriesButNoJobIdsAndSightingsWithoutWhoReportedThem()
     {

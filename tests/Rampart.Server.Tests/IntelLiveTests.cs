@@ -269,6 +269,238 @@ public abstract class IntelLiveTests(DatabaseProvider provider)
         Assert.Equal(received.Count, receiver.Requests.Count);
     }
 
+    /// <summary>An indicator the owner's analyst shared by HTTP; its id, the word in its name and its address are what must not leak.</summary>
+    private sealed record Shared(string Level, string Id, string Word, string Ip)
+    {
+        public IEnumerable<string> Secrets => [Id, Word, Ip];
+    }
+
+    private static async Task<Shared> ShareIndicatorAsync(SeededNode node, string tlp, string audienceQuery, int octet)
+    {
+        var word = "w" + Guid.NewGuid().ToString("N")[..12];
+        var ip = $"198.18.{octet}.{Random.Shared.Next(1, 255)}";
+        var id = $"indicator--{Guid.NewGuid()}";
+        var bundle = new JsonObject
+        {
+            ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}",
+            ["objects"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = id, ["created"] = "2026-10-01T00:00:00.000Z", ["modified"] = "2026-10-01T00:00:00.000Z",
+                ["name"] = $"{word} C2", ["pattern"] = $"[ipv4-addr:value = '{ip}']", ["pattern_type"] = "stix", ["valid_from"] = "2026-10-01T00:00:00.000Z",
+            }),
+        };
+        var response = await node.Client(node.Owner).PostAsync($"/api/intel/bundles?tlp={Uri.EscapeDataString(tlp)}{audienceQuery}",
+            new StringContent(bundle.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return new(tlp, id, word, ip);
+    }
+
+    private static async Task<Person> PersonAsync(SeededNode node, Guid organisation, Role role, bool readOnlyKey = false)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        return await SeededNode.PersonAsync(scope.ServiceProvider, organisation, $"{Guid.NewGuid():N}@{role.ToString().ToLowerInvariant()}.test", role, readOnlyKey);
+    }
+
+    /// <summary>
+    /// The owner's three objects of the tests below: AMBER+STRICT for its own organisation only, RED for one named person of
+    /// RECIP (<see cref="SeededNode.Recipient"/>), AMBER for the organisation OUTSIDE.
+    /// </summary>
+    private static async Task<(Shared Strict, Shared Red, Shared Amber)> ShareThreeAsync(SeededNode node) =>
+        (await ShareIndicatorAsync(node, "amber+strict", "", 71),
+         await ShareIndicatorAsync(node, "red", $"&audience=person:{node.Recipient.UserId}", 72),
+         await ShareIndicatorAsync(node, "amber", $"&audience=organisation:{node.OutsiderOrg}", 73));
+
+    /// <summary>The owner revokes, then withdraws, each of the objects, in order; then shares a GREEN object with the network.</summary>
+    private static async Task<Shared> RetractAllAsync(SeededNode node, params Shared[] objects)
+    {
+        var owner = node.Client(node.Owner);
+        foreach (var o in objects)
+        {
+            var revoked = await owner.PostAsync($"/api/intel/objects/{o.Id}/revoke", new { });
+            Assert.True(revoked.IsSuccessStatusCode, $"revoke {o.Level}: {revoked.StatusCode} {await revoked.Content.ReadAsStringAsync()}");
+        }
+
+        foreach (var o in objects)
+        {
+            var withdrawn = await owner.PostAsync($"/api/intel/objects/{o.Id}/withdraw", new { reason = "False positive" });
+            Assert.True(withdrawn.IsSuccessStatusCode, $"withdraw {o.Level}: {withdrawn.StatusCode} {await withdrawn.Content.ReadAsStringAsync()}");
+        }
+
+        return await ShareIndicatorAsync(node, "green", "&audience=network", 74);
+    }
+
+    private static List<string> Expected(string change, IEnumerable<Shared> objects) => [.. objects.Select(o => $"{change} {o.Id}")];
+
+    private static void RevealsNothingOf(string raw, IEnumerable<Shared> hidden, string who)
+    {
+        foreach (var o in hidden)
+        {
+            foreach (var secret in o.Secrets)
+            {
+                Assert.False(raw.Contains(secret, StringComparison.OrdinalIgnoreCase), $"{who} received '{secret}' of the {o.Level} object it may not read: {raw}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Stream_AmberStrictRedAndAmberToOneOrganisation_ReachExactlyTheirReadersInEveryRole_AndSoDoTheirRevocationAndWithdrawal()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        // Who reads which: the owner organisation in every role everything; OUTSIDE (B) in every role the AMBER object only;
+        // the named person the RED object only; their colleagues, their org admin, the community member and the node admin nothing.
+        var subscribers = new List<(string Who, Person Person, bool Strict, bool Red, bool Amber)>
+        {
+            ("owner analyst", node.Owner, true, true, true),
+            ("owner viewer", node.OwnerViewer, true, true, true),
+            ("owner read-only key", await PersonAsync(node, node.OwnerOrg, Role.Analyst, readOnlyKey: true), true, true, true),
+            ("owner org admin", node.OwnerAdmin, true, true, true),
+            ("B analyst", node.Outsider, false, false, true),
+            ("B viewer", await PersonAsync(node, node.OutsiderOrg, Role.Viewer), false, false, true),
+            ("B read-only key", await PersonAsync(node, node.OutsiderOrg, Role.Analyst, readOnlyKey: true), false, false, true),
+            ("B org admin", await OutsiderAdminAsync(node), false, false, true),
+            ("the named person", node.Recipient, false, true, false),
+            ("the named person's colleague", node.RecipientColleague, false, false, false),
+            ("the named person's organisation's viewer", await PersonAsync(node, node.RecipientOrg, Role.Viewer), false, false, false),
+            ("the named person's organisation's read-only key", await PersonAsync(node, node.RecipientOrg, Role.Analyst, readOnlyKey: true), false, false, false),
+            ("the named person's org admin", await PersonAsync(node, node.RecipientOrg, Role.OrgAdmin), false, false, false),
+            ("community member", node.Member, false, false, false),
+            ("node admin", node.NodeAdmin, false, false, false),
+            ("node admin's read-only key", await PersonAsync(node, node.NodeOrg, Role.NodeAdmin, readOnlyKey: true), false, false, false),
+        };
+        var streams = new List<SseReader>();
+        try
+        {
+            foreach (var s in subscribers)
+            {
+                streams.Add(await SseReader.OpenAsync(node.Client(s.Person)));
+            }
+
+            var (strict, red, amber) = await ShareThreeAsync(node);
+            var first = await ShareIndicatorAsync(node, "green", "&audience=network", 70);
+            var retracted = await RetractAllAsync(node, strict, red, amber);
+
+            for (var i = 0; i < subscribers.Count; i++)
+            {
+                var (who, _, readsStrict, readsRed, readsAmber) = subscribers[i];
+                var reads = new List<Shared>();
+                var hidden = new List<Shared>();
+                foreach (var (o, readable) in new[] { (strict, readsStrict), (red, readsRed), (amber, readsAmber) })
+                {
+                    (readable ? reads : hidden).Add(o);
+                }
+
+                // Everything up to the last GREEN object, which everyone reads: what arrived before it is all the subscriber got.
+                var received = new List<string>();
+                while (true)
+                {
+                    var e = await streams[i].NextAsync();
+                    received.Add($"{e.Event} {e.Data["id"]!.GetValue<string>()}");
+                    RevealsNothingOf(e.Raw, hidden, who);
+                    if (e.Event == "withdrawn")
+                    {
+                        // A withdrawn object's event says that and when, not what it was.
+                        Assert.Null(e.Data["name"]);
+                        Assert.All(reads, o => Assert.DoesNotContain(o.Word, e.Raw, StringComparison.Ordinal));
+                    }
+
+                    if (e.Data["id"]!.GetValue<string>() == retracted.Id)
+                    {
+                        break;
+                    }
+                }
+
+                List<string> expected =
+                [
+                    .. Expected("added", reads), $"added {first.Id}",
+                    .. Expected("revoked", reads), .. Expected("withdrawn", reads), $"added {retracted.Id}",
+                ];
+                Assert.True(expected.SequenceEqual(received), $"{who}: expected [{string.Join(", ", expected)}], received [{string.Join(", ", received)}]");
+            }
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Webhooks_AmberStrictRedAndAmberToOneOrganisation_ReachExactlyTheOrganisationsThatReadThem_AndSoDoTheirRevocationAndWithdrawal()
+    {
+        await using var node = await SeededNode.CreateAsync(provider, Settings());
+        await using var receiver = await LocalEndpoint.StartAsync();
+        var recipientAdmin = await PersonAsync(node, node.RecipientOrg, Role.OrgAdmin);
+        // A webhook reads as its organisation: the owner's everything; OUTSIDE's (B) the AMBER object only; RECIP's nothing —
+        // the RED object names one person of RECIP, which is for that person, not for the organisation's systems.
+        var hooks = new List<(string Path, Person Admin, bool Strict, bool Red, bool Amber)>
+        {
+            ("/owner", node.OwnerAdmin, true, true, true),
+            ("/outside", await OutsiderAdminAsync(node), false, false, true),
+            ("/recipient", recipientAdmin, false, false, false),
+            ("/member", await MemberAdminAsync(node), false, false, false),
+            ("/node", node.NodeAdmin, false, false, false),
+        };
+        foreach (var hook in hooks)
+        {
+            receiver.Routes[hook.Path] = c => { c.Response.StatusCode = 204; return Task.CompletedTask; };
+            await CreateWebhookAsync(node.Client(hook.Admin), receiver.BaseUrl + hook.Path);
+        }
+
+        // B's analyst, viewer and its org admin's read-only key, and the named person, cannot register one at all.
+        var refused = new[]
+        {
+            node.Outsider, await PersonAsync(node, node.OutsiderOrg, Role.Viewer),
+            await PersonAsync(node, node.OutsiderOrg, Role.OrgAdmin, readOnlyKey: true), node.Recipient,
+        };
+        foreach (var person in refused)
+        {
+            var response = await node.Client(person).PostAsync("/api/intel/webhooks", new { name = "SOC", url = receiver.BaseUrl + "/refused" });
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{person.Email}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        await using (var scope = node.Factory.Services.CreateAsyncScope())
+        {
+            Assert.Equal(hooks.Count, await scope.ServiceProvider.GetRequiredService<RampartDb>().IntelWebhooks.CountAsync());
+        }
+
+        var (strict, red, amber) = await ShareThreeAsync(node);
+        var first = await ShareIndicatorAsync(node, "green", "&audience=network", 70);
+        await RunWebhookJobAsync(node);
+        var firstRun = receiver.Requests.ToList();
+        var retracted = await RetractAllAsync(node, strict, red, amber);
+        await RunWebhookJobAsync(node);
+        var secondRun = receiver.Requests.Skip(firstRun.Count).ToList();
+
+        Assert.DoesNotContain(receiver.Requests, r => r.Path == "/refused");
+        foreach (var (path, _, readsStrict, readsRed, readsAmber) in hooks)
+        {
+            var reads = new List<Shared>();
+            var hidden = new List<Shared>();
+            foreach (var (o, readable) in new[] { (strict, readsStrict), (red, readsRed), (amber, readsAmber) })
+            {
+                (readable ? reads : hidden).Add(o);
+            }
+
+            List<string> added = [.. Expected("added", reads), $"added {first.Id}"];
+            List<string> retractions = [.. Expected("revoked", reads), .. Expected("withdrawn", reads), $"added {retracted.Id}"];
+            foreach (var (run, expected) in new[] { (firstRun, added), (secondRun, retractions) })
+            {
+                var bodies = run.Where(r => r.Path == path).Select(r => r.Body).ToList();
+                Assert.NotEmpty(bodies);
+                foreach (var body in bodies)
+                {
+                    RevealsNothingOf(body, hidden, path);
+                }
+
+                var received = bodies.SelectMany(b => JsonNode.Parse(b)!["events"]!.AsArray())
+                    .Select(e => $"{e!["change"]!.GetValue<string>()} {e["id"]!.GetValue<string>()}").ToList();
+                Assert.True(expected.SequenceEqual(received), $"{path}: expected [{string.Join(", ", expected)}], received [{string.Join(", ", received)}]");
+            }
+        }
+    }
+
     [Fact]
     public async Task Webhook_FailingReceiver_IsRetriedWithBackoffAndTheLogShowsIt()
     {
