@@ -197,6 +197,42 @@ public abstract class IntelLinkTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Link_TargetSharedMoreNarrowlyThanTheSource_400NamingTarget_ItsOwnAmberIndicatorMayLinkIt_RevokedTargetRefused()
+    {
+        // Another organisation's actor, AMBER to the owner's organisation only: the owner may read it, the network may not.
+        var actor = Id("threat-actor");
+        await ImportAsync(Node.Outsider, new JsonObject
+        {
+            ["type"] = "threat-actor", ["spec_version"] = "2.1", ["id"] = actor, ["created"] = "2026-01-01T00:00:00.000Z",
+            ["modified"] = "2026-01-01T00:00:00.000Z", ["name"] = "Quiet Lynx",
+        }, $"tlp=amber&audience=organisation:{Node.OwnerOrg}");
+        var network = Id("indicator");
+        await ImportAsync(Node.Owner, Indicator(network), "tlp=green&audience=network");
+        var community = await CommunityIndicatorAsync();
+        var own = Id("indicator");
+        await ImportAsync(Node.Owner, Indicator(own), "tlp=amber");
+
+        // A GREEN network indicator or an AMBER community one would name the actor to readers who may not read it.
+        foreach (var source in new[] { network, community })
+        {
+            var problem = await ProblemAsync(await LinkAsync(Node.Owner, source, actor, "indicates"));
+            Assert.Contains("more narrowly", problem["errors"]!["target"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal((0, 0), await StoredRelationshipsFromAsync(source));
+        }
+
+        // The organisation's own AMBER indicator reaches only readers of the actor: linked.
+        Assert.Equal(HttpStatusCode.Created, (await LinkAsync(Node.Owner, own, actor, "indicates")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Member).GetAsync($"/api/intel/objects/{IntelLinks.IdOf(Node.OwnerOrg, own, "indicates", actor)}")).StatusCode);
+
+        // A revoked target gets no new links.
+        var revoked = Id("malware");
+        await ImportAsync(Node.Owner, Malware(revoked, "Retired loader"), "tlp=green&audience=network");
+        Assert.Equal(HttpStatusCode.OK, (await Node.Client(Node.Owner).PostAsync($"/api/intel/objects/{revoked}/revoke", null)).StatusCode);
+        var refused = await ProblemAsync(await LinkAsync(Node.Owner, network, revoked, "indicates"));
+        Assert.Contains("revoked", refused["errors"]!["target"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Link_AnotherOrganisationItsAdminAndTheNodeAdmin_404LikeAnUnknownObject_NothingStored()
     {
         await LoadGalaxiesAsync();

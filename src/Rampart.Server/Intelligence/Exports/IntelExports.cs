@@ -100,8 +100,10 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
             yield break;
         }
 
+        long? top = null;
         await foreach (var ids in BatchesAsync(caller, cancellationToken))
         {
+            top ??= ids[0];
             var labels = withLabels ? await LabelsAsync(ids, cancellationToken) : null;
             var details = withLabels ? await DetailsAsync(ids, cancellationToken) : null;
             // MISP attributes carry the sightings the caller may read by their own sharing; anonymous ones name nobody.
@@ -115,7 +117,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
             seen.Clear();
             // Streamed row by row (one step's reader open, nothing collected): the step's ids go to the database as
             // one array parameter, not as one parameter per id (10,000 bound parameters cost more than the query).
-            await foreach (var row in ValuesStep(caller, filter, kinds, ids, now).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var row in ValuesStep(caller, filter, kinds, ids, now, top.Value).AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 // Decayed: the indicator's DecaysAt column has passed (the same test as search and lookup; other objects do not
                 // decay). Tested before the value counts as written: a decayed copy must not hide a live one of the same value.
@@ -153,7 +155,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
     /// One walk step of a value export: the values of <paramref name="kinds"/> carried by the objects <paramref name="ids"/>
     /// (already admitted by the access decision, newest first) that pass the filter; by object newest first, then by value.
     /// </summary>
-    public IQueryable<ExportedValueRow> ValuesStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now)
+    public IQueryable<ExportedValueRow> ValuesStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now, long top)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(ids);
@@ -162,7 +164,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
         var newest = idList[0];
         var oldest = idList[^1];
         // One copy per STIX id (IntelQueries.OneCopyPerId): another organisation's copy of an id never stands in for the served one.
-        var earlier = EarlierLinks(caller, filter, newest, filter.IncludeDecayed ? null : now);
+        var earlier = EarlierLinks(caller, filter, newest, top, filter.IncludeDecayed ? null : now);
         return from o in queries.OneCopyPerId(Filtered(filter, valuesOnly: true).Where(o => o.RecordId <= newest && o.RecordId >= oldest && EF.Parameter(idList).Contains(o.RecordId)), caller)
                join l in db.ObservableLinks on o.RecordId equals l.RecordId
                join v in db.Observables on l.ObservableId equals v.Id
@@ -184,10 +186,12 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            long? top = null;
             await foreach (var ids in BatchesAsync(caller, cancellationToken))
             {
                 seen.Clear();
-                await using var command = KeysStep(caller, filter, kinds, ids, now).CreateDbCommand();
+                top ??= ids[0];
+                await using var command = KeysStep(caller, filter, kinds, ids, now, top.Value).CreateDbCommand();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 int stixIdAt = reader.GetOrdinal(nameof(ExportedValueKey.StixId)), tlpAt = reader.GetOrdinal(nameof(ExportedValueKey.Tlp)),
                     kindAt = reader.GetOrdinal(nameof(ExportedValueKey.Kind)), valueAt = reader.GetOrdinal(nameof(ExportedValueKey.Value));
@@ -214,7 +218,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
     /// One walk step of <see cref="KeysAsync"/>: <see cref="ValuesStep"/>'s statement with the decay test (unless the filter
     /// includes decayed values) and only the columns a plain list, RPZ zone or Suricata rule prints.
     /// </summary>
-    public IQueryable<ExportedValueKey> KeysStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now)
+    public IQueryable<ExportedValueKey> KeysStep(Caller caller, IntelExportFilter filter, IReadOnlyList<ObservableKind> kinds, IReadOnlyList<long> ids, DateTimeOffset now, long top)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(ids);
@@ -229,7 +233,7 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
             objects = objects.Where(o => o.DecaysAt == null || o.DecaysAt > now);
         }
 
-        var earlier = EarlierLinks(caller, filter, newest, filter.IncludeDecayed ? null : now);
+        var earlier = EarlierLinks(caller, filter, newest, top, filter.IncludeDecayed ? null : now);
         return from o in objects
                join l in db.ObservableLinks on o.RecordId equals l.RecordId
                join v in db.Observables on l.ObservableId equals v.Id
@@ -240,15 +244,18 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
     }
 
     /// <summary>
-    /// The value links of the objects an earlier walk step exported (newer than <paramref name="newest"/>, readable by the
+    /// The value links of the objects an earlier walk step exported (newer than <paramref name="newest"/>, not newer than the
+    /// walk's first id <paramref name="top"/>, readable by the
     /// caller, through the filter, the one served copy per id, not decayed at <paramref name="decayedAt"/> when given): a
     /// value one of them carries was written already, so one value is one line across the whole export, not only within a
     /// step. Asked only for values the observable index says more than one object carries (its <c>ObjectCount</c>), so the
     /// common case of a value held once costs nothing more; nothing is kept in memory between steps.
     /// </summary>
-    private IQueryable<ObservableLink> EarlierLinks(Caller caller, IntelExportFilter filter, long newest, DateTimeOffset? decayedAt)
+    private IQueryable<ObservableLink> EarlierLinks(Caller caller, IntelExportFilter filter, long newest, long top, DateTimeOffset? decayedAt)
     {
-        var objects = queries.OneCopyPerId(access.Readable(Filtered(filter, valuesOnly: true).Where(o => o.RecordId > newest), caller), caller);
+        // Up to the walk's first id (<paramref name="top"/>): a record added during the export was never walked, so it must
+        // not stand for an older copy of its value (review s17 #6).
+        var objects = queries.OneCopyPerId(access.Readable(Filtered(filter, valuesOnly: true).Where(o => o.RecordId > newest && o.RecordId <= top), caller), caller);
         if (decayedAt is { } at)
         {
             objects = objects.Where(o => o.DecaysAt == null || o.DecaysAt > at);

@@ -101,9 +101,11 @@ public sealed class IntelLinks(IntelQueries intel, IntelIngest ingest, SharingSt
             throw RequestErrors.One("target", "No object with this STIX id that you may read (an object is not linked to itself).");
         }
 
-        if (target.WithdrawnAt is not null)
+        if (target.WithdrawnAt is not null || target.Revoked)
         {
-            throw RequestErrors.One("target", "The object was withdrawn by its owner: link another one.");
+            throw RequestErrors.One("target", target.WithdrawnAt is not null
+                ? "The object was withdrawn by its owner: link another one."
+                : "The object was revoked by its owner: nobody should act on it any more; link another one.");
         }
 
         var valid = StixRelationships.Between(source.StixType, target.StixType);
@@ -118,7 +120,21 @@ public sealed class IntelLinks(IntelQueries intel, IntelIngest ingest, SharingSt
 
         // Shared as the source is: its TLP, its audience entries and its publication (never wider).
         var grants = await sharing.GrantsOfAsync(source.RecordId, cancellationToken);
-        var share = new IntelShare(source.Record.Tlp, SharingStore.AudienceOf(grants), source.Record.Published);
+        var share = new IntelShare(source.Record.Tlp, SharingStore.AudienceOf(grants), source.Record.Published && target.Record.Published);
+
+        // The link names its target to everyone who reads the source: the target must reach each of them — a TLP no
+        // stricter, the source's organisation and every entry of the source's audience covered by the target's (review
+        // s17 #1: an AMBER+STRICT actor shared with one organisation must not be named to the network by its link).
+        var targetReach = SharingStore.AudienceOf(await sharing.GrantsOfAsync(target.RecordId, cancellationToken))
+            .Where(a => IntelStore.Reaches(a, target.Record.Tlp)).ToList();
+        bool Covered(ResolvedAudience entry) => IntelStore.Covers(targetReach, entry);
+        var ownerReads = target.OwnerOrganisationId == source.OwnerOrganisationId
+            || Covered(new ResolvedAudience(AudienceKind.Organisation, source.OwnerOrganisationId));
+        if (target.Record.Tlp > source.Record.Tlp || !ownerReads || !share.Audience.Where(a => IntelStore.Reaches(a, source.Record.Tlp)).All(Covered))
+        {
+            throw RequestErrors.One("target",
+                $"Shared more narrowly than the object ({target.Record.Tlp.Label()}, to fewer readers): the link would name it to readers of the object who may not read it. Link to an object every reader of this one may read.");
+        }
 
         // Linked before: the same link (its first created kept). Unchanged when it says the same and is shared as the
         // source is; otherwise a new version, which the store marks with the stricter TLP and narrows to the source's audience.

@@ -17,7 +17,7 @@ public sealed record TaxiiObjectFilter(
     public static TaxiiObjectFilter None { get; } = new([], [], [], [], []);
 
     /// <summary>
-    /// Leave out records any version of which came from a pull of a remote TAXII server (the TAXII client's push: what an
+    /// Leave out records that came to this node by a pull of a remote TAXII server (the TAXII client's push: what an
     /// organisation pulled from one partner is that partner's, not the organisation's to send to another, or back).
     /// </summary>
     public bool WithoutPulled { get; init; }
@@ -132,7 +132,9 @@ public sealed partial class IntelQueries
         if (filter.WithoutPulled)
         {
             var changes = db.IntelChanges;
-            objects = objects.Where(o => !changes.Any(c => c.RecordId == o.RecordId && c.Via == IntelChangeVia.TaxiiPull));
+            // Judged by how the record came to be, not by a later version: a partner serving one of our ids with a newer
+            // version must not take our own object out of our pushes (review s17 #4).
+            objects = objects.Where(o => !changes.Any(c => c.RecordId == o.RecordId && c.Kind == IntelChangeKind.Added && c.Via == IntelChangeVia.TaxiiPull));
         }
 
         if (filter.AudienceTokens.Count > 0)

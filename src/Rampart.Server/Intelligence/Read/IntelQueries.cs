@@ -113,6 +113,10 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     private const int Batch = 1000;
     private const int MaxRelatedValues = 500;
 
+    // Values of one network or domain range looked at before the access decision picks the related ones: bounds the work
+    // of one correlation request whatever the node holds.
+    private const int MaxScannedValues = 20_000;
+
     /// <summary>Text search: a typed word with fewer term rows than this drives the search from the term index (bench/README.md).</summary>
     public const int TermDriveLimit = 5000;
 
@@ -642,9 +646,11 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
 
         foreach (var o in expand)
         {
-            if (o.RangeStart is not null && Cidr.TryParse(o.Value, out _))
+            // Networks wider than /16 (IPv6 /48) are not expanded: decided by the value alone, so no answer depends on
+            // what others hold, and no request walks a large part of the index (review s17 #3).
+            if (o.RangeStart is not null && Cidr.TryParse(o.Value, out var network) && network.PrefixLength >= (network.IsV6 ? 48 : 16))
             {
-                foreach (var n in await Carried(ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value)
+                foreach (var n in await Carried(ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value).Take(MaxScannedValues)
                              .Join(db.Observables.AsNoTracking(), id => id, x => x.Id, (id, x) => x)).Take(MaxRelatedValues).ToListAsync(cancellationToken))
                 {
                     Add(n, CorrelationKind.Network, o);
@@ -656,8 +662,11 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
                 // The host's own key (a URL's host, an address's domain), its subdomains, and its parent domains.
                 var (from, to) = PrefixRange(reversed);
                 var parents = ObservableKey.Parents(reversed).ToList();
-                var near = await Carried(db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
-                    .AsNoTracking()).Take(MaxRelatedValues).ToListAsync(cancellationToken);
+                // Subdomains of a one-label name ("com") are not expanded, and at most MaxScannedValues of the range are looked at.
+                var near = reversed.Count(c => c == '.') >= 2
+                    ? await Carried(db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
+                        .AsNoTracking().Take(MaxScannedValues)).Take(MaxRelatedValues).ToListAsync(cancellationToken)
+                    : [];
                 near.AddRange(await Carried(db.Observables.AsNoTracking().Where(x => x.ReversedDomain != null && EF.Parameter(parents).Contains(x.ReversedDomain)))
                     .Take(MaxRelatedValues).ToListAsync(cancellationToken));
                 foreach (var n in near)

@@ -579,7 +579,8 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         }
     }
 
-    private static bool Reaches(ResolvedAudience entry, Tlp tlp) => AccessTokens.CeilingOf(entry.Kind switch
+    /// <summary>Whether an audience entry reaches anyone at <paramref name="tlp"/> (the network stops at GREEN, a community at AMBER).</summary>
+    internal static bool Reaches(ResolvedAudience entry, Tlp tlp) => AccessTokens.CeilingOf(entry.Kind switch
     {
         AudienceKind.Network => GrantKind.Network,
         AudienceKind.Community => GrantKind.Community,
@@ -588,7 +589,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
     }).Admits(tlp, published: true);
 
     // Whether an audience reaches everyone an entry names: the network reaches every entry, an organisation the people in it.
-    private static bool Covers(IReadOnlyList<ResolvedAudience> audience, ResolvedAudience entry) =>
+    internal static bool Covers(IReadOnlyList<ResolvedAudience> audience, ResolvedAudience entry) =>
         audience.Any(a => a.Kind == AudienceKind.Network) || audience.Contains(entry)
         || (entry.Kind == AudienceKind.Person && audience.Any(a => a.Kind == AudienceKind.Organisation && a.OrganisationId == entry.OrganisationId));
 

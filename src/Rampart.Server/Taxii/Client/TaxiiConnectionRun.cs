@@ -421,11 +421,10 @@ public sealed partial class TaxiiConnectionRun(
                 continue;
             }
 
-            StatusDocument status;
+            byte[] body;
             try
             {
-                var answer = await remote.SendAsync(HttpMethod.Get, StatusUrl(c, row.StatusId), c.Authentication, credentials, null, cancellationToken);
-                status = StatusDocument.Read(answer.Body);
+                body = (await remote.SendAsync(HttpMethod.Get, StatusUrl(c, row.StatusId), c.Authentication, credentials, null, cancellationToken)).Body;
             }
             catch (TaxiiRemoteException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
             {
@@ -434,7 +433,21 @@ public sealed partial class TaxiiConnectionRun(
             }
             catch (TaxiiRemoteException)
             {
+                // The remote is not answering (down, refusing, failing): the rest wait for the next run.
                 break;
+            }
+
+            StatusDocument status;
+            try
+            {
+                status = StatusDocument.Read(body);
+            }
+            catch (TaxiiRemoteException)
+            {
+                // It answered, but not with a status resource: this one will not get better; the others are still asked
+                // (review s17 #8: one unreadable status held back every other for up to KeepPendingStatusFor).
+                db.TaxiiPushStatuses.Remove(row);
+                continue;
             }
 
             Count(c, counts, status, row.Successes, row.Failures);
