@@ -224,6 +224,12 @@ public abstract class IntelLinkTests(NodeFixture fixture)
         Assert.Equal(HttpStatusCode.Created, (await LinkAsync(Node.Owner, own, actor, "indicates")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Node.Client(Node.Member).GetAsync($"/api/intel/objects/{IntelLinks.IdOf(Node.OwnerOrg, own, "indicates", actor)}")).StatusCode);
 
+        // A community member's AMBER object shared with the community: the owner's community indicator reaches only its
+        // readers (the owner's organisation is a member too).
+        var shared = Id("malware");
+        await ImportAsync(Node.Member, Malware(shared, "Community loader"), $"tlp=amber&audience=community:{Node.Community}");
+        Assert.Equal(HttpStatusCode.Created, (await LinkAsync(Node.Owner, community, shared, "indicates")).StatusCode);
+
         // A revoked target gets no new links.
         var revoked = Id("malware");
         await ImportAsync(Node.Owner, Malware(revoked, "Retired loader"), "tlp=green&audience=network");

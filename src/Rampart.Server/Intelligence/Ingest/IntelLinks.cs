@@ -128,8 +128,11 @@ public sealed class IntelLinks(IntelQueries intel, IntelIngest ingest, SharingSt
         var targetReach = SharingStore.AudienceOf(await sharing.GrantsOfAsync(target.RecordId, cancellationToken))
             .Where(a => IntelStore.Reaches(a, target.Record.Tlp)).ToList();
         bool Covered(ResolvedAudience entry) => IntelStore.Covers(targetReach, entry);
+        // The object's organisation reads the target as its owner, as a named organisation, or as a member of a community
+        // the target is shared with (the caller is a writer of that organisation: its communities are the caller's).
         var ownerReads = target.OwnerOrganisationId == source.OwnerOrganisationId
-            || Covered(new ResolvedAudience(AudienceKind.Organisation, source.OwnerOrganisationId));
+            || Covered(new ResolvedAudience(AudienceKind.Organisation, source.OwnerOrganisationId))
+            || targetReach.Any(a => a.Kind == AudienceKind.Community && a.CommunityId is { } k && caller.CommunityIds.Contains(k));
         if (target.Record.Tlp > source.Record.Tlp || !ownerReads || !share.Audience.Where(a => IntelStore.Reaches(a, source.Record.Tlp)).All(Covered))
         {
             throw RequestErrors.One("target",
