@@ -11,6 +11,9 @@ namespace Rampart.Browser.Tests;
 /// <summary>The node on a real loopback socket with a SQLite file, and Debian's Chromium driven by Playwright.</summary>
 public sealed class BrowserNode : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>The short name of the node's intake team (Rampart:Intake:Organisation); the organisation exists once a test creates it.</summary>
+    public const string IntakeShortName = "JINTAKE";
+
     private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"rampart-browser-{Guid.NewGuid():N}.db");
     private IPlaywright? playwright;
 
@@ -26,6 +29,8 @@ public sealed class BrowserNode : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Rampart:Database:Provider", "Sqlite");
         builder.UseSetting("Rampart:Database:ConnectionString", $"Data Source={databaseFile}");
         builder.UseSetting("Rampart:Node:AdminEmail", "admin@node.test");
+        // The intake team for the report form's test: an organisation only that test creates (no other test reports).
+        builder.UseSetting("Rampart:Intake:Organisation", IntakeShortName);
         builder.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

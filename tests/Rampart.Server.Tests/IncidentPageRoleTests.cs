@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
 using System.Text.Json.Nodes;
@@ -32,49 +31,7 @@ public abstract class IncidentPageRoleTests(NodeFixture fixture)
     }
 
     /// <summary>A new person of <paramref name="organisation"/> logged in through the web forms: a cookie session as a browser holds it.</summary>
-    private async Task<(Person Person, HttpClient Browser)> SessionAsync(Guid organisation, Role role)
-    {
-        var email = $"page-{Guid.NewGuid():N}@roles.test";
-        const string password = "Page-Roles-Password-2026";
-        Person person;
-        string? key = null;
-        await using (var scope = Node.Factory.Services.CreateAsyncScope())
-        {
-            person = await SeededNode.PersonAsync(scope.ServiceProvider, organisation, email, role);
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-            var user = (await users.FindByEmailAsync(email))!;
-            Assert.True((await users.RemovePasswordAsync(user)).Succeeded);
-            Assert.True((await users.AddPasswordAsync(user, password)).Succeeded);
-            user.MustChangePassword = false;
-            Assert.True((await users.UpdateAsync(user)).Succeeded);
-            if (user.RequiresSecondFactor)
-            {
-                await users.ResetAuthenticatorKeyAsync(user);
-                await users.SetTwoFactorEnabledAsync(user, true);
-                key = await users.GetAuthenticatorKeyAsync(user);
-            }
-        }
-
-        var browser = WebForms.Browser(Node.Factory);
-        var login = await WebForms.LogInAsync(browser, email, password);
-        Assert.True(login.StatusCode == HttpStatusCode.Redirect, $"login of a {role}: {(int)login.StatusCode}");
-        if (key is not null)
-        {
-            Assert.Contains("login-2fa", login.Headers.Location!.OriginalString, StringComparison.Ordinal);
-            var second = await WebForms.PostFormAsync(browser, "/account/login-2fa", "/account/login-2fa", "login-2fa", new()
-            {
-                ["Input.Code"] = Authenticator.Code(key, Node.Factory.Clock.GetUtcNow()),
-                ["Input.RecoveryCode"] = "",
-            });
-            Assert.True(second.StatusCode == HttpStatusCode.Redirect, $"second factor of a {role}: {(int)second.StatusCode}");
-            Assert.DoesNotContain("login-2fa", second.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        }
-
-        // A finished session: the account's own page answers, no setup is pending.
-        var me = await browser.GetAsync("/api/me");
-        Assert.True(me.StatusCode == HttpStatusCode.OK, $"session of a {role}: {(int)me.StatusCode}");
-        return (person, browser);
-    }
+    private Task<(Person Person, HttpClient Browser)> SessionAsync(Guid organisation, Role role) => PageSessions.OpenAsync(Node, organisation, role);
 
     private async Task JoinAsync(string id, Person who, string role)
     {

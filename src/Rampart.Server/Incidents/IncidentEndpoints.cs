@@ -38,6 +38,14 @@ public sealed record IncidentView(
     IReadOnlyList<ResolvedAudience>? Audiences,
     IReadOnlyList<DisarmTagView> DisarmTechniques)
 {
+    /// <summary>
+    /// In the list and <c>GET /api/incidents/{id}</c>: the earliest running deadline of this incident in the caller's due
+    /// list (<see cref="Clocks.ClockQueries.NextAsync"/>: what the caller's organisation must act on; owner-only tasks only
+    /// for the owner). Absent when there is none, and in the answers of writes.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public NextDeadlineView? NextDeadline { get; init; }
+
     /// <summary>The view of <paramref name="read"/> for its reader: the full audience only for the owner; next statuses only for who may set them.</summary>
     public static IncidentView From(ReadIncident read, Caller caller, Disarm.DisarmTechniques? disarm = null)
     {
@@ -53,6 +61,25 @@ public sealed record IncidentView(
             mayMove ? IncidentWorkflow.From(i.Status) : [],
             read.IsOwner ? SharingStore.AudienceOf(grants) : null,
             i.Techniques.Select(t => t.TechniqueId).Order(StringComparer.Ordinal).Select(t => new DisarmTagView(t, disarm?.Find(t)?.Name)).ToList());
+    }
+}
+
+/// <summary>An incident's next deadline as its reader's due list shows it (UTC; the state and time left at the instant of reading).</summary>
+public sealed record NextDeadlineView(
+    Clocks.DeadlineKind Kind,
+    Standards.Incidents.ReportingStage? Stage,
+    int Sequence,
+    Guid? SourceId,
+    string Label,
+    DateTimeOffset Due,
+    Standards.Incidents.DeadlineState State,
+    string TimeLeft,
+    string? Duty)
+{
+    public static NextDeadlineView From(Clocks.DueItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new(item.Kind, item.Stage, item.Sequence, item.SourceId, item.Label, item.Due, item.State, item.TimeLeft, item.Duty);
     }
 }
 
@@ -133,7 +160,7 @@ public static class IncidentEndpoints
     {
         var group = routes.MapGroup("/incidents").WithTags("Incidents").RequireAuthorization();
 
-        group.MapGet("/", async Task<Ok<CursorPage<IncidentView>>> (HttpContext http, Caller caller, IncidentQueries incidents, PageCursors cursors, Disarm.DisarmTechniques disarm,
+        group.MapGet("/", async Task<Ok<CursorPage<IncidentView>>> (HttpContext http, Caller caller, IncidentQueries incidents, Clocks.ClockQueries clocks, PageCursors cursors, Disarm.DisarmTechniques disarm,
             int? limit, string? next, string? status, string? severity, string? sector, string? country, string? rsit, bool? open, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "disarm")] string? disarmTag, CancellationToken ct) =>
         {
             if (Http.OffsetPagingParameter(http) is { } offset)
@@ -146,9 +173,14 @@ public static class IncidentEndpoints
             var before = cursors.Decode(next, ListName, filter.Scope);
             var (found, more) = await incidents.ListAsync(caller, filter, before, size, ct);
             var nextCursor = more ? cursors.Encode(ListName, filter.Scope, found[^1].Incident.RecordId) : null;
-            return TypedResults.Ok(new CursorPage<IncidentView>(found.Select(i => IncidentView.From(i, caller, disarm)).ToList(), nextCursor));
+            // The page's next deadlines in one query (the due list's rows and rule), never one per incident.
+            var deadlines = await clocks.NextAsync(caller, found.Select(i => i.Incident.RecordId).ToList(), null, ct);
+            return TypedResults.Ok(new CursorPage<IncidentView>(found.Select(i => IncidentView.From(i, caller, disarm) with
+            {
+                NextDeadline = deadlines.TryGetValue(i.Incident.RecordId, out var next) ? NextDeadlineView.From(next) : null,
+            }).ToList(), nextCursor));
         }).WithSummary("List incidents")
-            .WithDescription("Incidents the caller may read, newest first, cursor-paged (limit 1–200). Filters: status, severity, sector (NIS2), country (ISO code), rsit ('category' or 'category/type'), open=true (not closed, rejected or duplicate), disarm (a DISARM technique id such as T0023.001, any case: incidents tagged with it; an id not in the DISARM galaxy is a 400 naming 'disarm').");
+            .WithDescription("Incidents the caller may read, newest first, cursor-paged (limit 1–200). Filters: status, severity, sector (NIS2), country (ISO code), rsit ('category' or 'category/type'), open=true (not closed, rejected or duplicate), disarm (a DISARM technique id such as T0023.001, any case: incidents tagged with it; an id not in the DISARM galaxy is a 400 naming 'disarm'). Each item carries nextDeadline: the incident's earliest running deadline in the caller's due list (GET /api/incidents/due: what the caller's organisation must act on; owner-only tasks only for the owner), with its kind, stage, label, due time in UTC, state (not-due-yet, due-soon, overdue) and time left; absent when there is none.");
 
         group.MapGet("/disarm-techniques", Ok<CursorPage<DisarmTagView>> (Disarm.DisarmTechniques disarm, int? limit, string? next, string? q) =>
         {
@@ -166,8 +198,19 @@ public static class IncidentEndpoints
         }).WithSummary("DISARM techniques an incident may be tagged with")
             .WithDescription("The techniques of the DISARM galaxy this node reads (Rampart:Intelligence:GalaxiesPath), ordered by id, cursor-paged (limit 1–200, next = the last id); q matches id or name, case-insensitive. Empty when the galaxy is not installed. Reference data: the same for every caller.");
 
-        group.MapGet("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, Caller caller, IncidentQueries incidents, Disarm.DisarmTechniques disarm, CancellationToken ct) =>
-            await ResolveAsync(incidents, caller, id, ct) is { } read ? TypedResults.Ok(IncidentView.From(read, caller, disarm)) : TypedResults.NotFound())
+        group.MapGet("/{id}", async Task<Results<Ok<IncidentView>, NotFound>> (string id, Caller caller, IncidentQueries incidents, Clocks.ClockQueries clocks, Disarm.DisarmTechniques disarm, CancellationToken ct) =>
+        {
+            if (await ResolveAsync(incidents, caller, id, ct) is not { } read)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var deadlines = await clocks.NextAsync(caller, [read.Incident.RecordId], null, ct);
+            return TypedResults.Ok(IncidentView.From(read, caller, disarm) with
+            {
+                NextDeadline = deadlines.TryGetValue(read.Incident.RecordId, out var next) ? NextDeadlineView.From(next) : null,
+            });
+        })
             .WithSummary("Read an incident").WithDescription("By UUID or number (INC-2026-0001). 404 when it does not exist or the caller may not read it.");
 
         group.MapPost("/", async Task<Created<IncidentView>> (IncidentRequest request, Caller caller, IncidentEditing editing, IncidentQueries incidents, Disarm.DisarmTechniques disarm, CancellationToken ct) =>

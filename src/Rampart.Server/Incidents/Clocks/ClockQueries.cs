@@ -155,13 +155,67 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
 
     /// <summary>
     /// The running deadlines the caller may see, earliest (most overdue) first, after the position (<paramref name="after"/>).
-    /// Walks the (DueAt, Id) index; each row is kept only when the access decision lets the caller read its incident,
-    /// owner-only tasks only for the owner, a request's deadline only for its two organisations.
+    /// Walks the (DueAt, Id) index; each row is kept only by <see cref="Visible"/> (the access decision reads its incident,
+    /// owner-only tasks only for the owner, a request's deadline only for its two organisations).
     /// </summary>
     public async Task<(IReadOnlyList<DueItem> Items, bool More)> DueAsync(Caller caller, (DateTimeOffset Due, long Id)? after, int limit, TimeZoneInfo? zone, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var now = clock.GetUtcNow();
+        var query = Visible(caller);
+        if (after is { } position)
+        {
+            var (due, id) = position;
+            query = query.Where(d => d.DueAt > due || (d.DueAt == due && d.Id > id));
+        }
+
+        var incidentTasks = db.IncidentTasks;
+        var rows = await query.OrderBy(d => d.DueAt).ThenBy(d => d.Id).Take(limit + 1)
+            .Select(d => new DueRow(d.Id, d.IncidentRecordId, d.Incident!.Id, d.Incident.Year, d.Incident.Number, d.Incident.Title, d.Incident.Record.Tlp, d.Kind, d.Stage, d.Sequence, d.SourceId, d.Label, d.DueAt,
+                // A task the node opened for a duty (the CSIRT feedback): its code, so pages show the title in the viewer's language.
+                d.Kind == DeadlineKind.Task ? incidentTasks.Where(t => t.PublicId == d.SourceId).Select(t => t.Duty).FirstOrDefault() : null))
+            .ToListAsync(cancellationToken);
+        var items = rows.Take(limit).Select(r => Item(r, now, zone)).ToList();
+        return (items, rows.Count > limit);
+    }
+
+    /// <summary>
+    /// The next running deadline of each of <paramref name="incidentRecordIds"/> (the incidents of a list page, already read
+    /// through the access decision) that the caller's due list shows: the same rows and the same rule as
+    /// <see cref="DueAsync"/>, earliest (most overdue) first. One set-based query over the page's incidents (through the
+    /// (IncidentRecordId, Kind) index), never one per row. An incident without such a deadline has no entry.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, DueItem>> NextAsync(Caller caller, IReadOnlyCollection<long> incidentRecordIds, TimeZoneInfo? zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(incidentRecordIds);
+        if (incidentRecordIds.Count == 0)
+        {
+            return new Dictionary<long, DueItem>();
+        }
+
+        var now = clock.GetUtcNow();
+        var ids = incidentRecordIds.Distinct().ToList();
+        var firstOfEach = Visible(caller).Where(d => EF.Parameter(ids).Contains(d.IncidentRecordId))
+            .GroupBy(d => d.IncidentRecordId)
+            .Select(g => g.OrderBy(d => d.DueAt).ThenBy(d => d.Id).Select(d => d.Id).First());
+        var incidentTasks = db.IncidentTasks;
+        var rows = await db.IncidentDeadlines.AsNoTracking().Where(d => firstOfEach.Contains(d.Id))
+            .Select(d => new DueRow(d.Id, d.IncidentRecordId, d.Incident!.Id, d.Incident.Year, d.Incident.Number, d.Incident.Title, d.Incident.Record.Tlp, d.Kind, d.Stage, d.Sequence, d.SourceId, d.Label, d.DueAt,
+                d.Kind == DeadlineKind.Task ? incidentTasks.Where(t => t.PublicId == d.SourceId).Select(t => t.Duty).FirstOrDefault() : null))
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.IncidentRecordId, r => Item(r, now, zone));
+    }
+
+    /// <summary>
+    /// The deadline rows the caller's due list shows — "what my organisation must act on", among the incidents it may read:
+    /// each row only when the access decision lets the caller read its incident; owner-only tasks only for the owner;
+    /// reporting stages for those who submit them (owner, coordinators); tasks for those who run the incident or the
+    /// organisation they are assigned to; a request's deadline only for its two organisations. The one rule of the due
+    /// list, the board and the incident list's next deadline.
+    /// </summary>
+    private IQueryable<IncidentDeadline> Visible(Caller caller)
+    {
         var readable = access.Readable(db.Incidents.AsNoTracking(), caller);
         var organisation = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty;
         var coordinators = db.IncidentParticipants.Where(p => p.OrganisationId == organisation && p.Status == InvitationStatus.Accepted && p.Role == ParticipantRole.Coordinator);
@@ -172,7 +226,7 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
         // tasks for those who run the incident, or for the organisation they are assigned to; requests for their two
         // organisations. A duty the node opened (the CSIRT feedback task) and the csirt-feedback stage it stands for:
         // only the organisation that owes it (the task's assignee, docs/incidents.md), not a reporting entity that owns the incident.
-        var query = db.IncidentDeadlines.AsNoTracking()
+        return db.IncidentDeadlines.AsNoTracking()
             .Where(d => readable.Any(i => i.RecordId == d.IncidentRecordId))
             .Where(d => !d.OwnerOnly || d.Incident!.Record.OwnerOrganisationId == organisation)
             .Where(d => d.Kind == DeadlineKind.Request
@@ -184,23 +238,16 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
                     : d.Incident!.Record.OwnerOrganisationId == organisation
                         || coordinators.Any(p => p.IncidentRecordId == d.IncidentRecordId)
                         || (d.Kind == DeadlineKind.Task && tasks.Any(t => t.PublicId == d.SourceId && t.AssignedOrganisationId == organisation)));
-        if (after is { } position)
-        {
-            var (due, id) = position;
-            query = query.Where(d => d.DueAt > due || (d.DueAt == due && d.Id > id));
-        }
-
-        var incidentTasks = db.IncidentTasks;
-        var rows = await query.OrderBy(d => d.DueAt).ThenBy(d => d.Id).Take(limit + 1)
-            .Select(d => new { d.Id, IncidentId = d.Incident!.Id, d.Incident.Year, d.Incident.Number, d.Incident.Title, d.Incident.Record.Tlp, d.Kind, d.Stage, d.Sequence, d.SourceId, d.Label, d.DueAt,
-                // A task the node opened for a duty (the CSIRT feedback): its code, so pages show the title in the viewer's language.
-                Duty = d.Kind == DeadlineKind.Task ? incidentTasks.Where(t => t.PublicId == d.SourceId).Select(t => t.Duty).FirstOrDefault() : null })
-            .ToListAsync(cancellationToken);
-        var items = rows.Take(limit).Select(r => new DueItem(r.Id, r.IncidentId, IncidentNumbers.Format(r.Year, r.Number), r.Title, r.Tlp, r.Kind, r.Stage, r.Sequence, r.SourceId,
-            r.Stage is { } stage && r.Kind is DeadlineKind.Nis2Stage or DeadlineKind.DataBreach ? StageLabel(stage, r.Sequence) : r.Label, r.DueAt, ReportingClocks.StateAt(r.DueAt, null, now, ClockOptions.Default.DueSoonWindow), DeadlineDisplay.FormatDuration(r.DueAt - now),
-            zone is null ? null : StageView.Local(r.DueAt, now, zone), r.Duty)).ToList();
-        return (items, rows.Count > limit);
     }
+
+    private sealed record DueRow(long Id, long IncidentRecordId, Guid IncidentId, int Year, int Number, string Title, Tlp Tlp, DeadlineKind Kind, ReportingStage? Stage, int Sequence,
+        Guid? SourceId, string Label, DateTimeOffset DueAt, string? Duty);
+
+    private static DueItem Item(DueRow r, DateTimeOffset now, TimeZoneInfo? zone) =>
+        new(r.Id, r.IncidentId, IncidentNumbers.Format(r.Year, r.Number), r.Title, r.Tlp, r.Kind, r.Stage, r.Sequence, r.SourceId,
+            r.Stage is { } stage && r.Kind is DeadlineKind.Nis2Stage or DeadlineKind.DataBreach ? StageLabel(stage, r.Sequence) : r.Label, r.DueAt,
+            ReportingClocks.StateAt(r.DueAt, null, now, ClockOptions.Default.DueSoonWindow), DeadlineDisplay.FormatDuration(r.DueAt - now),
+            zone is null ? null : StageView.Local(r.DueAt, now, zone), r.Duty);
 
     /// <summary>The due list's label of a reporting stage (the stored row carries none: the stage names it), e.g. "NIS2 intermediate report 2".</summary>
     public static string StageLabel(ReportingStage stage, int sequence) => stage switch
