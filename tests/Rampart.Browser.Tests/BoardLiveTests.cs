@@ -15,6 +15,8 @@ namespace Rampart.Browser.Tests;
 /// </summary>
 public sealed class BoardLiveTests(BrowserNode node) : IClassFixture<BrowserNode>
 {
+    private static readonly string[] Countries = ["XK"];
+
     [Fact]
     public async Task Board_KeptOpen_ShowsASeverityChangeAnotherUserMadeThroughRest_WithoutReloading()
     {
@@ -55,7 +57,7 @@ public sealed class BoardLiveTests(BrowserNode node) : IClassFixture<BrowserNode
             tlp = "amber",
             severity = "critical",
             sector = "energy",
-            countries = new[] { "XK" },
+            countries = Countries,
             classifications = new[] { new { category = "intrusions", type = "system-compromise" } },
             affectedEntity = "Tax administration",
             entityKind = "essential",
