@@ -67,7 +67,7 @@ public sealed class PostgresImapIntakeNode() : ImapIntakeNode(DatabaseProvider.P
 /// oversized one is not even downloaded); a wrong password is recorded and logged by the scheduler, and nothing is read.
 /// Each test empties the mailbox and tells its mail apart by a token of its own.
 /// </summary>
-public abstract class ImapIntakeTests(ImapIntakeNode fixture)
+public abstract class ImapIntakeTests(ImapIntakeNode fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private SeededNode Node => fixture.Node;
 
@@ -196,6 +196,8 @@ public abstract class ImapIntakeTests(ImapIntakeNode fixture)
         Assert.Equal(1, AcknowledgementsTo(second));
         Assert.Equal(2, Mailbox.BodiesSent.Count);
         Assert.Contains(Mailbox.Commands, c => c.StartsWith("UID SEARCH", StringComparison.Ordinal) && c.Contains("UNSEEN", StringComparison.Ordinal));
+        // What MailKit sent, for whoever changes the job or the stub.
+        output.WriteLine(string.Join('\n', Mailbox.Commands));
     }
 
     [Theory]
@@ -370,6 +372,8 @@ public abstract class ImapIntakeTests(ImapIntakeNode fixture)
     }
 }
 
-public sealed class SqliteImapIntakeTests(SqliteImapIntakeNode fixture) : ImapIntakeTests(fixture), IClassFixture<SqliteImapIntakeNode>;
+public sealed class SqliteImapIntakeTests(SqliteImapIntakeNode fixture, Xunit.Abstractions.ITestOutputHelper output)
+    : ImapIntakeTests(fixture, output), IClassFixture<SqliteImapIntakeNode>;
 
-public sealed class PostgresImapIntakeTests(PostgresImapIntakeNode fixture) : ImapIntakeTests(fixture), IClassFixture<PostgresImapIntakeNode>;
+public sealed class PostgresImapIntakeTests(PostgresImapIntakeNode fixture, Xunit.Abstractions.ITestOutputHelper output)
+    : ImapIntakeTests(fixture, output), IClassFixture<PostgresImapIntakeNode>;
