@@ -441,13 +441,6 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
         static string Kebab(IncidentSeverity severity) => IncidentEditing.Kebab(severity);
     }
 
-    /// <summary>
-    /// A value that grows with every change of any incident on the node (each change writes a journal event, from the
-    /// opening on): the situation board re-reads when it moved. Says nothing about what changed, so it needs no access decision.
-    /// </summary>
-    public async Task<long> ChangeStampAsync(CancellationToken cancellationToken) =>
-        await db.IncidentJournal.AsNoTracking().MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
-
     /// <summary>Display names of organisations, for the pages (names are not records: every logged-in person sees the directory).</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> OrganisationNamesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
     {

@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Rampart.Server.Access;
+using Rampart.Server.Data;
 using Rampart.Server.Incidents.Clocks;
 using Rampart.Standards.Incidents;
 using Rampart.Standards.Markings;
@@ -36,12 +38,24 @@ public sealed record BoardView(
     bool MoreDeadlines);
 
 /// <summary>
+/// What the live board compares to know whether to read itself again (<see cref="BoardQueries.ChangeStampAsync"/>): how many
+/// open incidents the viewer may read, and the newest journal entry the viewer would see on them. Compared, never shown.
+/// </summary>
+public readonly record struct BoardStamp(int Open, long NewestEntry);
+
+/// <summary>
 /// Builds the board from the two readers that already go through the access decision: <see cref="IncidentQueries"/>
 /// (counts computed by the database over the readable set, and the open-incident list) and <see cref="ClockQueries"/>
-/// (the caller's due list). It reads no table itself.
+/// (the caller's due list). Its own query, the change stamp, goes through <see cref="AccessPolicy"/> as well.
 /// </summary>
-public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks, TimeProvider clock)
+public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks, RampartDb db, AccessPolicy access, TimeProvider clock)
 {
+    private static readonly string[] RequestEventCodes =
+    [
+        Requests.AssistanceEvents.Sent, Requests.AssistanceEvents.Acknowledged, Requests.AssistanceEvents.Accepted,
+        Requests.AssistanceEvents.Declined, Requests.AssistanceEvents.Answered, Requests.AssistanceEvents.Withdrawn,
+    ];
+
     /// <summary>How many deadlines of the due list the board looks at (earliest first, so overdue ones first).</summary>
     public const int DeadlineWindow = 50;
 
@@ -66,6 +80,39 @@ public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks,
             moreDue && urgent.Count == due.Count);
     }
 
-    /// <summary>Moves whenever any incident changed (see <see cref="IncidentQueries.ChangeStampAsync"/>).</summary>
-    public Task<long> ChangeStampAsync(CancellationToken cancellationToken) => incidents.ChangeStampAsync(cancellationToken);
+    /// <summary>
+    /// The caller's change stamp: moves when an open incident the caller may read changes (every change writes a journal
+    /// entry, from the opening on) or when the set of those incidents changes (one opened, closed, shared with the caller or
+    /// no longer) — and for nothing else. Only entries the caller would see in the incident's journal count
+    /// (<see cref="IncidentQueries.JournalAsync"/>'s rules: owner-only entries for the owner, request events for who sees the
+    /// request), so the board's re-reads tell nobody how busy incidents or entries hidden from them are (it was the journal's
+    /// newest id node-wide, which did). Cost: the readable open incidents through the access decision on the
+    /// <c>(Status, RecordId)</c> index, and per incident one backward step on the journal's <c>(IncidentRecordId, Id)</c> index.
+    /// </summary>
+    public async Task<BoardStamp> ChangeStampAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var open = access.Readable(db.Incidents.AsNoTracking().Where(i => i.Status <= IncidentStatus.Resolved), caller);
+        var count = await open.CountAsync(cancellationToken);
+        if (count == 0)
+        {
+            return default;
+        }
+
+        var organisation = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty;
+        var journal = db.IncidentJournal;
+        var coordinators = db.IncidentParticipants.Where(p => p.OrganisationId == organisation && p.Status == InvitationStatus.Accepted && p.Role == ParticipantRole.Coordinator);
+        var codes = RequestEventCodes;
+        var newest = await open.Select(i => journal
+                .Where(e => e.IncidentRecordId == i.RecordId
+                    && (!e.OwnerOnly || i.Record.OwnerOrganisationId == organisation)
+                    && (e.Event == null || !codes.Contains(e.Event)
+                        || i.Record.OwnerOrganisationId == organisation
+                        || coordinators.Any(p => p.IncidentRecordId == i.RecordId)
+                        || (organisation != Guid.Empty && (e.SubjectOrganisationId == organisation || e.RequesterOrganisationId == organisation
+                            || (e.RequesterOrganisationId == null && e.AuthorOrganisationId == organisation)))))
+                .Max(e => (long?)e.Id))
+            .MaxAsync(cancellationToken) ?? 0;
+        return new BoardStamp(count, newest);
+    }
 }

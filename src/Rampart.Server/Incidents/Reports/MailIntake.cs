@@ -38,11 +38,21 @@ public sealed partial class MailIntake(
         }
         catch (IntakeException e)
         {
-            var reason = $"{e.Refusal}: {e.Message}";
-            await audit.RecordNowAsync(AuditEvent.IncidentReportMailRefused, new Caller(Guid.Empty, Guid.Empty, Role.Viewer, new HashSet<Guid>(), Credential: "mail-intake"),
-                $"mail:{source}", AuditOutcome.Failed, reason, cancellationToken);
-            return new MailOutcome(false, null, false, reason);
+            return await RefuseAsync(e, source, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Refuses a message without reading it (the mail jobs' size check, before a download): no report, audited as
+    /// <see cref="ProcessAsync"/> audits a refusal.
+    /// </summary>
+    public async Task<MailOutcome> RefuseAsync(IntakeException refusal, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var reason = $"{refusal.Refusal}: {refusal.Message}";
+        await audit.RecordNowAsync(AuditEvent.IncidentReportMailRefused, new Caller(Guid.Empty, Guid.Empty, Role.Viewer, new HashSet<Guid>(), Credential: "mail-intake"),
+            $"mail:{source}", AuditOutcome.Failed, reason, cancellationToken);
+        return new MailOutcome(false, null, false, reason);
     }
 
     private async Task AcknowledgeAsync(IncidentReport report, string to, CancellationToken cancellationToken)

@@ -39,7 +39,10 @@ public sealed partial class DropFolderJob(MailIntake intake, ReportQueries repor
                 var length = new FileInfo(path).Length;
                 if (length > limits.Value.MaxMessageBytes)
                 {
-                    Move(path, "failed", $"{IntakeRefusal.MessageTooLarge}: {length} bytes; the limit is {limits.Value.MaxMessageBytes}.");
+                    // Refused unread, and audited like every other refusal.
+                    var refused = await intake.RefuseAsync(new IntakeException(IntakeRefusal.MessageTooLarge, $"the message has {length} bytes; the limit is {limits.Value.MaxMessageBytes}"), name, cancellationToken);
+                    Move(path, "failed", refused.Reason);
+                    LogRefused(logger, name);
                     continue;
                 }
 
@@ -98,10 +101,15 @@ public sealed partial class DropFolderJob(MailIntake intake, ReportQueries repor
 /// <summary>
 /// The intake mailbox over IMAP (<see cref="IntakeOptions.Imap"/>): unseen messages become reports through the same
 /// <see cref="MailIntake"/> as the drop folder, then are flagged seen (and moved to the done folder when one is set); refused
-/// ones are flagged seen and flagged. Thin on purpose: everything that decides is <see cref="MailIntake"/>, tested through
-/// the drop folder; a crash before the flag is harmless (the receipt makes the next run a no-op for that message).
+/// ones are flagged seen and flagged. Each message is fetched as the server holds it, byte for byte (<c>BODY.PEEK[]</c>), so an
+/// unparsable one is refused like any other (not a failure that would stop every later run at the same message), and its size
+/// is asked first, so one over <see cref="IntakeLimits.MaxMessageBytes"/> is refused without being downloaded. A crash or a
+/// dropped connection before the flag is harmless: the receipt makes the next run a no-op for that message (no second report,
+/// no second acknowledgement). Wrong credentials or an unreachable server fail the run, which the scheduler records on the
+/// job's row and logs; the next run tries again.
 /// </summary>
-public sealed partial class ImapIntakeJob(MailIntake intake, ReportQueries reports, IOptionsMonitor<IntakeOptions> options, ILogger<ImapIntakeJob> logger) : IScheduledJob
+public sealed partial class ImapIntakeJob(MailIntake intake, ReportQueries reports, IOptionsMonitor<IntakeOptions> options, IOptions<IntakeLimits> limits, ILogger<ImapIntakeJob> logger)
+    : IScheduledJob
 {
     public const string JobName = "intake-imap";
 
@@ -128,16 +136,37 @@ public sealed partial class ImapIntakeJob(MailIntake intake, ReportQueries repor
         var folder = await client.GetFolderAsync(imap.Folder, cancellationToken);
         await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
         var done = string.IsNullOrWhiteSpace(imap.DoneFolder) ? null : await client.GetFolderAsync(imap.DoneFolder, cancellationToken);
-        var unseen = await folder.SearchAsync(SearchQuery.NotSeen, cancellationToken);
-        foreach (var uid in unseen.Take(imap.BatchSize))
+        var batch = (await folder.SearchAsync(SearchQuery.NotSeen, cancellationToken)).Take(imap.BatchSize).ToList();
+        var sizes = batch.Count == 0
+            ? []
+            : (await folder.FetchAsync(batch, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Size), cancellationToken))
+                .Where(s => s.Size is not null).ToDictionary(s => s.UniqueId, s => (long)s.Size!.Value);
+        var max = limits.Value.MaxMessageBytes;
+        foreach (var uid in batch)
         {
-            using var raw = new MemoryStream();
-            using (var message = await folder.GetMessageAsync(uid, cancellationToken))
+            if (!sizes.TryGetValue(uid, out var size))
             {
-                await message.WriteToAsync(raw, cancellationToken);
+                // Expunged by another client since the search.
+                continue;
             }
 
-            var outcome = await intake.ProcessAsync(raw.GetBuffer().AsMemory(0, (int)raw.Length), $"imap:{imap.Folder}/{uid.Id}", cancellationToken);
+            var source = $"imap:{imap.Folder}/{uid.Id}";
+            MailOutcome outcome;
+            if (size > max)
+            {
+                outcome = await intake.RefuseAsync(new IntakeException(IntakeRefusal.MessageTooLarge, $"the message has {size} bytes; the limit is {max}"), source, cancellationToken);
+            }
+            else
+            {
+                using var raw = new MemoryStream();
+                await using (var stream = await folder.GetStreamAsync(uid, cancellationToken))
+                {
+                    await stream.CopyToAsync(raw, cancellationToken);
+                }
+
+                outcome = await intake.ProcessAsync(raw.GetBuffer().AsMemory(0, (int)raw.Length), source, cancellationToken);
+            }
+
             if (outcome.Accepted)
             {
                 await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, cancellationToken);
@@ -145,6 +174,8 @@ public sealed partial class ImapIntakeJob(MailIntake intake, ReportQueries repor
                 {
                     await folder.MoveToAsync(uid, done, cancellationToken);
                 }
+
+                LogAccepted(logger, uid.Id, outcome.Report!.HumanId, outcome.Created);
             }
             else if (outcome.Report is null && outcome.Reason is not null && !outcome.Reason.StartsWith("No intake team", StringComparison.Ordinal))
             {
@@ -155,6 +186,9 @@ public sealed partial class ImapIntakeJob(MailIntake intake, ReportQueries repor
 
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
+
+    [LoggerMessage(EventId = 7706, Level = LogLevel.Information, Message = "IMAP intake: message {Uid} is report {Report} (new: {Created}).")]
+    private static partial void LogAccepted(ILogger logger, uint uid, string report, bool created);
 
     [LoggerMessage(EventId = 7705, Level = LogLevel.Warning, Message = "IMAP intake: message {Uid} was refused ({Reason}); flagged.")]
     private static partial void LogRefused(ILogger logger, uint uid, string reason);
