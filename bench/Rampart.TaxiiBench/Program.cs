@@ -62,7 +62,7 @@ for (var run = 0; run < 2; run++)
         var settled = await queries.TaxiiSettledBeforeAsync(taxii.ClockAllowance, default);
         var (rows, more) = await queries.TaxiiVersionsAsync(analyst, TaxiiObjectFilter.None, new TaxiiMatch(), after, settled, limit, withJson: true, default);
         using var sink = new CountingStream();
-        await JsonSerializer.SerializeAsync(sink, new TaxiiEnvelope(more, more ? "next" : null, [.. rows.Select(r => r.Json!)]), TaxiiHttp.Json);
+        await JsonSerializer.SerializeAsync(sink, new TaxiiEnvelope(more, more ? "next" : null, [.. rows.Select(r => new StixText(r.Json!))]), TaxiiHttp.Json);
         watch.Stop();
         pages.Add(watch.Elapsed.TotalMilliseconds);
         objects += rows.Count;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Rampart.Server.Access;
 using Rampart.Server.Intelligence.Read;
@@ -285,7 +284,7 @@ public static class TaxiiEndpoints
     private static IResult Envelope(HttpContext http, Page page)
     {
         DateHeaders(http, page.Rows);
-        var objects = page.Rows.Select(r => r.Json).OfType<JsonObject>().ToList();
+        var objects = page.Rows.Where(r => r.Json is not null).Select(r => new StixText(r.Json!)).ToList();
         var mediaType = http.Items[MediaTypeItem] as string ?? TaxiiHttp.TaxiiMediaType;
         return TaxiiHttp.Write(new TaxiiEnvelope(page.More ? true : (objects.Count == 0 ? null : false), page.Next, objects.Count == 0 ? null : objects), mediaType);
     }

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Primitives;
 using Rampart.Server.Hosting;
@@ -250,7 +249,30 @@ public sealed record TaxiiCollectionResource(string Id, string Title, string? De
 
 public sealed record TaxiiCollectionsResource(IReadOnlyList<TaxiiCollectionResource>? Collections);
 
-public sealed record TaxiiEnvelope(bool? More, string? Next, IReadOnlyList<JsonObject>? Objects);
+public sealed record TaxiiEnvelope(bool? More, string? Next, IReadOnlyList<StixText>? Objects);
+
+/// <summary>
+/// A STIX object's JSON text (<see cref="Intelligence.Read.TaxiiVersion.Json"/>), written into an envelope as it is:
+/// the store's JSON is served without being parsed into a DOM and written again.
+/// </summary>
+[JsonConverter(typeof(StixTextConverter))]
+public readonly record struct StixText(string Json);
+
+/// <summary>Writes <see cref="StixText"/> raw (checked to be one JSON value); reads any JSON value as its text.</summary>
+public sealed class StixTextConverter : JsonConverter<StixText>
+{
+    public override StixText Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return new StixText(document.RootElement.GetRawText());
+    }
+
+    public override void Write(Utf8JsonWriter writer, StixText value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteRawValue(value.Json);
+    }
+}
 
 public sealed record TaxiiManifestRecord(string Id, string DateAdded, string Version, string MediaType);
 

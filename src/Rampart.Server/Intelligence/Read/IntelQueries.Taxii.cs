@@ -40,8 +40,11 @@ public sealed record TaxiiMatch(
 /// <summary>Keyset position in a collection: date added, record, version — unique per stored version.</summary>
 public readonly record struct TaxiiPosition(DateTimeOffset DateAdded, long RecordId, DateTimeOffset Modified);
 
-/// <summary>One stored version as TAXII serves it (the JSON carries the record's TLP marking; null when not asked for).</summary>
-public sealed record TaxiiVersion(long RecordId, string StixId, string StixType, DateTimeOffset Modified, DateTimeOffset DateAdded, Tlp Tlp, System.Text.Json.Nodes.JsonObject? Json)
+/// <summary>
+/// One stored version as TAXII serves it: <paramref name="Json"/> is the object's JSON text carrying the record's TLP
+/// marking (<see cref="IntelQueries.MarkedJson"/>), written into envelopes as it is; null when not asked for.
+/// </summary>
+public sealed record TaxiiVersion(long RecordId, string StixId, string StixType, DateTimeOffset Modified, DateTimeOffset DateAdded, Tlp Tlp, string? Json)
 {
     public TaxiiPosition Position => new(DateAdded, RecordId, Modified);
 }
@@ -235,7 +238,7 @@ public sealed partial class IntelQueries
                 .Select(x => new { x.V.RecordId, x.O.StixId, x.O.StixType, x.V.Modified, x.V.DateAdded, x.O.Record.Tlp, Json = withJson ? x.V.Json : null })
                 .ToListAsync(cancellationToken);
             found.AddRange(rows.Select(x => new TaxiiVersion(x.RecordId, x.StixId, x.StixType, x.Modified, x.DateAdded, x.Tlp,
-                withJson ? WithRecordMarking(x.Json, x.Tlp) : null)));
+                withJson ? MarkedJson(x.Json, x.Tlp) : null)));
             if (found.Count > limit)
             {
                 break;
@@ -339,5 +342,5 @@ public sealed partial class IntelQueries
     }
 
     private static TaxiiVersion Version(long recordId, string stixId, DateTimeOffset created, DateTimeOffset dateAdded, Tlp tlp, bool anonymous, string? json) =>
-        new(recordId, stixId, "sighting", created, dateAdded, tlp, json is null ? null : Sightings.IntelSightings.StixOf(json, anonymous, tlp));
+        new(recordId, stixId, "sighting", created, dateAdded, tlp, json is null ? null : Sightings.IntelSightings.StixOf(json, anonymous, tlp).ToJsonString(ServedJson));
 }

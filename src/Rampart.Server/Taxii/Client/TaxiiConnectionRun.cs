@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rampart.Server.Access;
@@ -325,9 +324,8 @@ public sealed partial class TaxiiConnectionRun(
             var sendable = rows.Where(r => r.Json is not null && r.Tlp <= c.PushTlpCeiling && r.Tlp != Tlp.Red).ToList();
             if (sendable.Count > 0)
             {
-                var envelope = new JsonObject { ["objects"] = new JsonArray([.. sendable.Select(r => (JsonNode)r.Json!)]) };
-                var answer = await remote.SendAsync(HttpMethod.Post, CollectionUrl(c, "objects/"), c.Authentication, credentials,
-                    Encoding.UTF8.GetBytes(envelope.ToJsonString()), cancellationToken);
+                var envelope = JsonSerializer.SerializeToUtf8Bytes(new TaxiiEnvelope(null, null, [.. sendable.Select(r => new StixText(r.Json!))]), TaxiiHttp.Json);
+                var answer = await remote.SendAsync(HttpMethod.Post, CollectionUrl(c, "objects/"), c.Authentication, credentials, envelope, cancellationToken);
                 var status = await FollowStatusAsync(c, credentials, StatusDocument.Read(answer.Body), cancellationToken);
                 Count(c, counts, status, countedSuccesses: 0, countedFailures: 0);
                 if (status.Pending && status.Id is { Length: > 0 and <= TaxiiConnectionLimits.StatusIdLength } statusId)
