@@ -412,12 +412,6 @@ public sealed partial class IncidentEditing(
                     errors.Add("organisationId", reason);
                 }
             }
-            else if (await db.FederationPeerOrganisations.AnyAsync(o => o.OrganisationId == organisationId, cancellationToken))
-            {
-                // Its people are on a peer node and incidents do not cross to peers yet: nobody here could ever accept
-                // (session 17 re-audit of issue 11: such invitations stayed "invited" for ever, unseen by anyone).
-                errors.Add("organisationId", "This organisation lives on a peer node. Incidents are not shared with peer nodes yet, so it could not accept: invite an organisation of this node.");
-            }
             else if (await db.IncidentParticipants.AnyAsync(p => p.IncidentRecordId == incident.RecordId && p.OrganisationId == organisationId
                          && (p.Status == InvitationStatus.Invited || p.Status == InvitationStatus.Accepted), cancellationToken))
             {
