@@ -126,7 +126,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         var accepted = await Ok(await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copyId}/accept", new { }));
         Assert.Equal("applied", accepted["state"]!.GetValue<string>());
         var participants = await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/participants"));
-        Assert.Equal("accepted", participants["items"]!.AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["status"]!.GetValue<string>());
+        Assert.Equal("accepted", participants.AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["status"]!.GetValue<string>());
 
         // The next sync brings the incident: title, summary, the shared entry — not the owner-only one, anywhere on B.
         await nodes.SyncIncidentsAsync();
@@ -159,7 +159,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         // Leaving on B: applied on A (the organisation's grant is gone there), and B keeps nothing of the incident.
         Assert.Equal("applied", (await Ok(await B.Client(B.RecipientColleague).PostAsync($"/api/peer-incidents/{copyId}/leave", new { })))["state"]!.GetValue<string>());
         participants = await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/participants"));
-        Assert.Equal("left", participants["items"]!.AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["status"]!.GetValue<string>());
+        Assert.Equal("left", participants.AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["status"]!.GetValue<string>());
         await nodes.SyncIncidentsAsync();
         detail = await Ok(await B.Client(B.Recipient).GetAsync($"/api/peer-incidents/{copyId}"));
         Assert.Equal("ended", detail["incident"]!["state"]!.GetValue<string>());
@@ -180,7 +180,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         Assert.Equal(PeerIncidentState.Participating, (await CopyAsync(id))!.State);
 
         // The owner removes the organisation while B is down: B keeps its copy until it is back, then holds nothing of it.
-        var participantId = (await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/participants")))["items"]!.AsArray()
+        var participantId = (await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/participants"))).AsArray()
             .Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["id"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.NoContent, (await A.Client(A.Owner).DeleteAsync($"/api/incidents/{id}/participants/{participantId}")).StatusCode);
         nodes.Offline.Add(nodes.Host(B));
@@ -205,7 +205,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         Assert.Equal(PeerIncidentState.Invited, (await CopyAsync(id))!.State);
         Assert.Equal("applied", (await Ok(await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{ended.Id}/decline", new { })))["state"]!.GetValue<string>());
         var participants = await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/participants"));
-        Assert.Equal("declined", participants["items"]!.AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["status"]!.GetValue<string>());
+        Assert.Equal("declined", participants.AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["status"]!.GetValue<string>());
         await nodes.SyncIncidentsAsync();
         Assert.Equal(PeerIncidentState.Ended, (await CopyAsync(id))!.State);
     }
@@ -256,7 +256,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         Assert.Equal("refused", answer["results"]![0]!["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await A.Client(A.Recipient).GetAsync($"/api/incidents/{otherId}")).StatusCode);
         var participants = await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{otherId}/participants"));
-        Assert.Empty(participants["items"]!.AsArray());
+        Assert.Empty(participants.AsArray());
 
         // Unsigned, and signed for the intelligence inbox instead of this path: 401, nothing applied.
         using var anonymous = B.Factory.CreateClient();
@@ -298,18 +298,18 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         }
     }
 
-    private async Task<JsonObject> PostSignedAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body)
+    private static async Task<JsonObject> PostSignedAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body)
     {
         var (status, text) = await SendAsync(from, to, path, purpose, body);
         Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {text}");
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    private async Task<HttpStatusCode> SendSignedAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body) =>
+    private static async Task<HttpStatusCode> SendSignedAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body) =>
         (await SendAsync(from, to, path, purpose, body)).Status;
 
     /// <summary>A request signed by <paramref name="from"/>'s node key for <paramref name="purpose"/>, sent to <paramref name="to"/>'s <paramref name="path"/>.</summary>
-    private async Task<(HttpStatusCode Status, string Text)> SendAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body)
+    private static async Task<(HttpStatusCode Status, string Text)> SendAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body)
     {
         var identity = from.Factory.Services.GetRequiredService<NodeIdentity>();
         var self = (await identity.IdAsync(default)).ToString();
