@@ -298,6 +298,138 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         }
     }
 
+    [Fact]
+    public async Task OnlyTheOwnerInvitesAnOrganisationOfAPeer_ACoordinatorGets403_AndNothingIsSent()
+    {
+        var owner = A.Client(A.Owner);
+        var id = (await Ok(await owner.PostAsync("/api/incidents", new { title = "Coordinated", summary = "x", tlp = "green", severity = "medium", sector = "public-administration", countries = Albania }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var invited = await Ok(await owner.PostAsync($"/api/incidents/{id}/participants", new { organisationId = A.RecipientOrg, role = "coordinator" }), HttpStatusCode.Created);
+        await Ok(await A.Client(A.Recipient).PostAsync($"/api/incidents/invitations/{invited["id"]}/accept", new { }));
+
+        var attempt = await A.Client(A.Recipient).PostAsync($"/api/incidents/{id}/participants", new { organisationId = nodes.ARecipB, role = "observer" });
+        Assert.Equal(HttpStatusCode.Forbidden, attempt.StatusCode);
+        var participants = await Ok(await owner.GetAsync($"/api/incidents/{id}/participants"));
+        Assert.DoesNotContain(participants.AsArray(), p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB);
+        // The coordinator still invites organisations of this node.
+        Assert.Equal(HttpStatusCode.Created, (await A.Client(A.Recipient).PostAsync($"/api/incidents/{id}/participants", new { organisationId = A.MemberOrg, role = "observer" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task LongEntriesInAnyScript_Travel_AndAJournalSentAgainFromTheStart_KeepsEveryEntryOnce()
+    {
+        var (id, marker, _, _) = await OpenAndInviteAsync();
+        await nodes.SyncIncidentsAsync();
+        var copy = (await CopyAsync(id))!;
+        Assert.Equal(HttpStatusCode.OK, (await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copy.Id}/accept", new { })).StatusCode);
+        // An entry of the longest length allowed, in Georgian: its JSON is no longer than its text.
+        var georgian = string.Concat(Enumerable.Repeat("ვაიპერი სამინისტროში ", 5000))[..49_000] + marker;
+        await Ok(await A.Client(A.Owner).PostAsync($"/api/incidents/{id}/journal", new { body = georgian }), HttpStatusCode.Created);
+        await nodes.SyncIncidentsAsync();
+        var entries = (await Ok(await B.Client(B.Recipient).GetAsync($"/api/peer-incidents/{copy.Id}/journal?limit=200")))["items"]!.AsArray();
+        Assert.Single(entries, e => e!["body"]!.GetValue<string>() == georgian);
+        var count = entries.Count;
+
+        // The owner's node forgets what B acknowledged (an answer lost on the way): it sends the whole journal again.
+        await using (var scope = A.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var peer = nodes.PeerId(A, B);
+            var organisation = nodes.ARecipB;
+            var incidentId = Guid.Parse(id);
+            var recordId = await db.Incidents.Where(i => i.Id == incidentId).Select(i => i.RecordId).FirstAsync();
+            Assert.Equal(1, await db.IncidentPeerSent.Where(x => x.PeerId == peer && x.OrganisationId == organisation && x.IncidentRecordId == recordId)
+                .ExecuteUpdateAsync(x => x.SetProperty(r => r.Stamp, 0).SetProperty(r => r.JournalSent, 0).SetProperty(r => r.ViewHash, "")));
+        }
+
+        Assert.True(await nodes.SyncIncidentsAsync() >= 1);
+        entries = (await Ok(await B.Client(B.Recipient).GetAsync($"/api/peer-incidents/{copy.Id}/journal?limit=200")))["items"]!.AsArray();
+        Assert.Equal(count, entries.Count);
+        Assert.Equal(count, entries.Select(e => e!["id"]!.GetValue<string>()).Distinct().Count());
+        Assert.Single(entries, e => e!["body"]!.GetValue<string>() == georgian);
+    }
+
+    [Fact]
+    public async Task AnOrganisationDeclaredOnAnotherNodeLater_TheOldNodeIsToldItEnded_TheNewOneGetsNothingWithoutANewAcceptance()
+    {
+        // A team of B, with people of its own, declared on A as living on B.
+        Guid home;
+        await using (var scope = B.Factory.Services.CreateAsyncScope())
+        {
+            home = (await scope.ServiceProvider.GetRequiredService<Rampart.Server.Organisations.OrganisationAdministration>()
+                .CreateAsync(Caller.Operator(), new Rampart.Server.Organisations.OrganisationRequest("Team MOVER", "MOVER" + Guid.NewGuid().ToString("N")[..4], "MD", Rampart.Server.Organisations.OrganisationKind.NationalCert), default)).Id;
+        }
+
+        Person mover;
+        await using (var scope = B.Factory.Services.CreateAsyncScope())
+        {
+            mover = await SeededNode.PersonAsync(scope.ServiceProvider, home, $"analyst-{Guid.NewGuid():N}@mover.test", Role.Analyst);
+        }
+
+        var local = await ThreeNodes.LocalRecordAsync(A, "MV" + Guid.NewGuid().ToString("N")[..6]);
+        await nodes.DeclareMoreAsync(A, B, (local, home));
+        var owner = A.Client(A.Owner);
+        var marker = "moved-" + Guid.NewGuid().ToString("N")[..8];
+        var id = (await Ok(await owner.PostAsync("/api/incidents", new { title = "Moving " + marker, summary = marker, tlp = "red", severity = "critical", sector = "public-administration", countries = Albania }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Ok(await owner.PostAsync($"/api/incidents/{id}/participants", new { organisationId = local, role = "contributor" }), HttpStatusCode.Created);
+        await nodes.SyncIncidentsAsync();
+        var copy = (await CopyAsync(id))!;
+        Assert.Equal("applied", (await Ok(await B.Client(mover).PostAsync($"/api/peer-incidents/{copy.Id}/accept", new { })))["state"]!.GetValue<string>());
+        await nodes.SyncIncidentsAsync();
+        Assert.Equal(PeerIncidentState.Participating, (await CopyAsync(id))!.State);
+
+        // A's operators now declare the team on C instead of B.
+        await using (var scope = A.Factory.Services.CreateAsyncScope())
+        {
+            var peers = scope.ServiceProvider.GetRequiredService<FederationPeers>();
+            var onB = (await peers.FindAsync(Caller.Operator(), nodes.PeerId(A, B), default))!.Organisations.Where(o => o.OrganisationId != local).ToList();
+            Assert.NotNull(await peers.DeclareOrganisationsAsync(Caller.Operator(), nodes.PeerId(A, B), new PeerOrganisationsRequest([.. onB]), default));
+        }
+
+        await nodes.DeclareMoreAsync(A, C, (local, home));
+        await nodes.SyncIncidentsAsync();
+        Assert.Equal(PeerIncidentState.Ended, (await CopyAsync(id))!.State);
+        Assert.DoesNotContain(marker, await StoredTextAsync(B), StringComparison.Ordinal);
+        Assert.DoesNotContain(marker, await StoredTextAsync(C), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedItems_AreRefusedNot500_AndAReplayedEnvelopeIs409()
+    {
+        var items = new JsonArray();
+        foreach (var view in new JsonNode?[]
+        {
+            new JsonObject { ["tlp"] = "amber", ["role"] = "observer", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },                              // no number
+            new JsonObject { ["number"] = "INC-2026-0001", ["tlp"] = "amber", ["role"] = 7, ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },        // role as a number
+            new JsonObject { ["number"] = "INC-2026-0001", ["tlp"] = "amber", ["role"] = "emperor", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" }, // unknown role
+            new JsonArray(1, 2),
+        })
+        {
+            items.Add(new JsonObject
+            {
+                ["op"] = "incident", ["incident"] = Guid.NewGuid().ToString("D"), ["organisation"] = IntelIdentity.Of(B.RecipientOrg),
+                ["owner"] = IntelIdentity.Of(A.OwnerOrg), ["state"] = "invited", ["tlp"] = "amber", ["journal"] = new JsonArray(), ["view"] = view,
+            });
+        }
+
+        items.Add(new JsonObject
+        {
+            ["op"] = "incident", ["incident"] = Guid.NewGuid().ToString("D"), ["organisation"] = IntelIdentity.Of(B.RecipientOrg), ["owner"] = IntelIdentity.Of(A.OwnerOrg),
+            ["state"] = "participating", ["tlp"] = "amber", ["journal"] = new JsonArray(new JsonObject { ["id"] = Guid.NewGuid().ToString("D"), ["position"] = 1, ["kind"] = "entry" }),
+            ["view"] = new JsonObject { ["number"] = "INC-2026-0002", ["tlp"] = "amber", ["role"] = "observer", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },
+        });
+        var envelope = new JsonObject { ["id"] = Guid.NewGuid().ToString("D"), ["items"] = items };
+        var answer = await PostSignedAsync(A, B, PeerIncidentWire.IncidentsPath, PeerIncidentWire.IncidentsPurpose, envelope);
+        Assert.All(answer["results"]!.AsArray(), r => Assert.Equal("refused", r!["status"]!.GetValue<string>()));
+        await using (var scope = B.Factory.Services.CreateAsyncScope())
+        {
+            Assert.False(await scope.ServiceProvider.GetRequiredService<RampartDb>().PeerIncidents.AnyAsync(c => c.Number == "INC-2026-0001" || c.Number == "INC-2026-0002"));
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, await SendSignedAsync(A, B, PeerIncidentWire.IncidentsPath, PeerIncidentWire.IncidentsPurpose, envelope));
+    }
+
     private static async Task<JsonObject> PostSignedAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body)
     {
         var (status, text) = await SendAsync(from, to, path, purpose, body);

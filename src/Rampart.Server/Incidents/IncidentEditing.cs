@@ -412,6 +412,11 @@ public sealed partial class IncidentEditing(
                     errors.Add("organisationId", reason);
                 }
             }
+            else if (read.Standing < IncidentStanding.Owner && await db.FederationPeerOrganisations.AnyAsync(o => o.OrganisationId == organisationId, cancellationToken))
+            {
+                // An organisation of a peer node gets the incident on that node (ADR 17): which nodes an incident reaches is the owner's choice alone.
+                throw new ForbiddenException("Only the owning organisation invites an organisation of a peer node.");
+            }
             else if (await db.IncidentParticipants.AnyAsync(p => p.IncidentRecordId == incident.RecordId && p.OrganisationId == organisationId
                          && (p.Status == InvitationStatus.Invited || p.Status == InvitationStatus.Accepted), cancellationToken))
             {

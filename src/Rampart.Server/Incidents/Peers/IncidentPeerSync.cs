@@ -29,7 +29,8 @@ public sealed partial class IncidentPeerSync(
 {
     private sealed record Candidate(long RecordId, Guid IncidentId, Guid OrganisationId, long Stamp);
 
-    private sealed record Built(Candidate Candidate, JsonObject Item, string ViewHash, long JournalTo, bool JournalComplete, bool Ended, bool Unchanged);
+    private sealed record Built(Candidate Candidate, JsonObject Item, string ViewHash, long JournalTo, bool JournalComplete, bool Ended, bool Unchanged,
+        PeerIncidentState State, string Identity);
 
     /// <summary>Participations looked at per run and peer (the rest in the next runs).</summary>
     public const int CandidatesPerRun = 500;
@@ -51,49 +52,84 @@ public sealed partial class IncidentPeerSync(
 
         var candidates = await CandidatesAsync(peerId, [.. declared.Keys], cancellationToken);
         int sent = 0, accepted = 0, refused = 0;
-        foreach (var chunk in candidates.Chunk(PeerIncidentLimits.ItemsPerEnvelope))
+        var envelope = new List<Built>();
+        var bytes = 0;
+        foreach (var candidate in candidates)
         {
-            var built = new List<Built>();
-            foreach (var candidate in chunk)
+            var built = await BuildAsync(peerId, candidate, declared.GetValueOrDefault(candidate.OrganisationId), cancellationToken);
+            if (built.Unchanged)
             {
-                built.Add(await BuildAsync(peerId, candidate, declared[candidate.OrganisationId], cancellationToken));
-            }
-
-            // Nothing the peer would see changed (only owner-only activity, say): remember the stamp, send nothing.
-            foreach (var b in built.Where(b => b.Unchanged))
-            {
-                await RecordAsync(peerId, b, accepted: true, null, cancellationToken);
-            }
-
-            var changed = built.Where(b => !b.Unchanged).ToList();
-            if (changed.Count == 0)
-            {
+                // Nothing the peer would see changed (only owner-only activity, say): remember the stamp, send nothing.
+                await RecordAsync(peerId, built, accepted: true, null, cancellationToken);
                 continue;
             }
 
-            List<(string Status, string? Detail)> results;
-            try
+            var size = built.Item.ToJsonString(PeerIncidentWire.Json).Length;
+            if (envelope.Count > 0 && (bytes + size > PeerIncidentWire.EnvelopeBudget || envelope.Count >= PeerIncidentLimits.ItemsPerEnvelope))
             {
-                results = await SendAsync(peer, changed, cancellationToken);
+                var (ok, error) = await DeliverAsync(peer, envelope, cancellationToken);
+                if (error is not null)
+                {
+                    return new IncidentPushResult(sent, accepted, refused, error);
+                }
+
+                (sent, accepted, refused) = (sent + envelope.Count, accepted + ok, refused + envelope.Count - ok);
+                envelope.Clear();
+                bytes = 0;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FederationPushException or JsonException && !cancellationToken.IsCancellationRequested)
+
+            envelope.Add(built);
+            bytes += size;
+        }
+
+        if (envelope.Count > 0)
+        {
+            var (ok, error) = await DeliverAsync(peer, envelope, cancellationToken);
+            if (error is not null)
             {
-                var error = e is TaskCanceledException ? "The peer did not answer in time." : e.Message;
-                LogPushFailed(logger, peer.Name, error);
                 return new IncidentPushResult(sent, accepted, refused, error);
             }
 
-            sent += changed.Count;
-            for (var i = 0; i < changed.Count; i++)
-            {
-                var ok = results[i].Status == "accepted";
-                accepted += ok ? 1 : 0;
-                refused += ok ? 0 : 1;
-                await RecordAsync(peerId, changed[i], ok, results[i].Detail, cancellationToken);
-            }
+            (sent, accepted, refused) = (sent + envelope.Count, accepted + ok, refused + envelope.Count - ok);
         }
 
         return new IncidentPushResult(sent, accepted, refused, null);
+    }
+
+    /// <summary>
+    /// Sends one envelope and records each item's answer; how many were accepted. A peer that is unreachable is an error
+    /// (the run stops, nothing is counted against the items); a peer that answers the envelope with an error status
+    /// (too large, a fault there) is a refusal of each of its items, retried later one by one, so one bad item never
+    /// holds back the others.
+    /// </summary>
+    private async Task<(int Accepted, string? Error)> DeliverAsync(FederationPeer peer, List<Built> items, CancellationToken cancellationToken)
+    {
+        List<(string Status, string? Detail)> results;
+        try
+        {
+            results = await SendAsync(peer, items, cancellationToken);
+        }
+        catch (FederationPushException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogPushFailed(logger, peer.Name, e.Message);
+            results = [.. items.Select(_ => ("refused", (string?)e.Message))];
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            var error = e is TaskCanceledException ? "The peer did not answer in time." : e.Message;
+            LogPushFailed(logger, peer.Name, error);
+            return (0, error);
+        }
+
+        var ok = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var accepted = results[i].Status == "accepted";
+            ok += accepted ? 1 : 0;
+            await RecordAsync(peer.Id, items[i], accepted, results[i].Detail, cancellationToken);
+        }
+
+        return (ok, null);
     }
 
     /// <summary>
@@ -106,8 +142,21 @@ public sealed partial class IncidentPeerSync(
         var now = clock.GetUtcNow();
         var journal = db.IncidentJournal;
         var sentRows = db.IncidentPeerSent;
+        var incidents = db.Incidents;
+
+        // Organisations no longer declared on this peer (moved, or undeclared) whose end it has not heard: it is told first.
+        var gone = await sentRows.AsNoTracking().Where(s => s.PeerId == peerId && !s.Ended && !organisations.Contains(s.OrganisationId)
+                && (s.RetryAfter == null || s.RetryAfter <= now))
+            .OrderBy(s => s.IncidentRecordId).Take(CandidatesPerRun)
+            .Select(s => new { s.IncidentRecordId, Id = incidents.Where(i => i.RecordId == s.IncidentRecordId).Select(i => i.Id).FirstOrDefault(), s.OrganisationId, s.Stamp })
+            .ToListAsync(cancellationToken);
+        var result = gone.Select(g => new Candidate(g.IncidentRecordId, g.Id, g.OrganisationId, g.Stamp + 1)).ToList();
+
+        var open = new[] { InvitationStatus.Invited, InvitationStatus.Accepted };
         var rows = await db.IncidentParticipants.AsNoTracking()
             .Where(p => organisations.Contains(p.OrganisationId))
+            // An ended participation the peer was told about needs nothing more until the organisation is invited again.
+            .Where(p => open.Contains(p.Status) || sentRows.Any(s => s.PeerId == peerId && s.IncidentRecordId == p.IncidentRecordId && s.OrganisationId == p.OrganisationId && !s.Ended))
             .Select(p => new
             {
                 p.IncidentRecordId,
@@ -126,7 +175,8 @@ public sealed partial class IncidentPeerSync(
             .OrderBy(x => x.IncidentRecordId).ThenBy(x => x.OrganisationId)
             .Take(CandidatesPerRun)
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new Candidate(r.IncidentRecordId, r.IncidentId, r.OrganisationId, r.Stamp))];
+        result.AddRange(rows.Select(r => new Candidate(r.IncidentRecordId, r.IncidentId, r.OrganisationId, r.Stamp)));
+        return result;
     }
 
     /// <summary>The caller the owner's node reads as for an organisation living on a peer: a viewer of it, with its communities here.</summary>
@@ -137,7 +187,8 @@ public sealed partial class IncidentPeerSync(
         return new Caller(organisation, organisation, Role.Viewer, communities.ToHashSet(), ReadOnly: true, Credential: "federation");
     }
 
-    private async Task<Built> BuildAsync(Guid peerId, Candidate candidate, string identity, CancellationToken cancellationToken)
+    /// <param name="identity">The organisation's identity on the peer; null when it is no longer declared there (it is sent its end).</param>
+    private async Task<Built> BuildAsync(Guid peerId, Candidate candidate, string? identity, CancellationToken cancellationToken)
     {
         var reader = await ReaderForAsync(db, candidate.OrganisationId, cancellationToken);
         var participantRows = db.IncidentParticipants;
@@ -148,13 +199,17 @@ public sealed partial class IncidentPeerSync(
             .FirstOrDefaultAsync(s => s.PeerId == peerId && s.IncidentRecordId == candidate.RecordId && s.OrganisationId == candidate.OrganisationId, cancellationToken);
         var names = await queries.OrganisationNamesAsync([participant.InvitedByOrganisationId, participant.OwnerOrganisationId], cancellationToken);
 
-        var read = participant.Status == InvitationStatus.Accepted ? await queries.FindAsync(reader, candidate.IncidentId, cancellationToken) : null;
+        // The incident itself goes only to the peer the organisation accepted through, and only while it is declared there.
+        var acceptedHere = previous?.AcceptedInvitationAt == participant.InvitedAt && identity is not null;
+        var read = participant.Status == InvitationStatus.Accepted && acceptedHere ? await queries.FindAsync(reader, candidate.IncidentId, cancellationToken) : null;
         var state = participant.Status switch
         {
+            _ when identity is null => PeerIncidentState.Ended,
             InvitationStatus.Invited => PeerIncidentState.Invited,
             InvitationStatus.Accepted when read is not null && read.IsParticipant => PeerIncidentState.Participating,
             _ => PeerIncidentState.Ended,
         };
+        identity ??= previous!.Identity;
 
         PeerIncidentContent? content = null;
         var entries = new List<PeerJournalEntry>();
@@ -166,9 +221,22 @@ public sealed partial class IncidentPeerSync(
             content = await ContentAsync(read!, names, cancellationToken);
             var (journal, more) = await queries.JournalAfterAsync(read!, journalFrom, PeerIncidentLimits.EntriesPerItem, cancellationToken);
             var subjects = await queries.OrganisationNamesAsync(journal.SelectMany(e => new[] { e.AuthorOrganisationId, e.SubjectOrganisationId ?? Guid.Empty }), cancellationToken);
-            entries.AddRange(journal.Select(e => new PeerJournalEntry(e.PublicId, e.Id, e.Kind, e.Body, subjects.GetValueOrDefault(e.AuthorOrganisationId, ""),
-                e.FromStatus, e.ToStatus, e.Event, e.SubjectOrganisationId is { } s ? subjects.GetValueOrDefault(s, "") : null, e.CreatedAt)));
-            journalTo = journal.Count > 0 ? journal[^1].Id : journalFrom;
+            var budget = PeerIncidentWire.JournalBudget;
+            foreach (var e in journal)
+            {
+                var entry = new PeerJournalEntry(e.PublicId, e.Id, e.Kind, e.Body, subjects.GetValueOrDefault(e.AuthorOrganisationId, ""),
+                    e.FromStatus, e.ToStatus, e.Event, e.SubjectOrganisationId is { } s ? subjects.GetValueOrDefault(s, "") : null, e.CreatedAt);
+                budget -= e.Body.Length * 3 + 512;
+                if (entries.Count > 0 && budget < 0)
+                {
+                    more = true;
+                    break;
+                }
+
+                entries.Add(entry);
+                journalTo = e.Id;
+            }
+
             complete = !more;
         }
         else
@@ -180,6 +248,13 @@ public sealed partial class IncidentPeerSync(
         var view = new PeerIncidentView(IncidentNumbers.Format(participant.Year, participant.Number), participant.Tlp.Code(), participant.Role,
             names.GetValueOrDefault(participant.InvitedByOrganisationId, ""), state == PeerIncidentState.Invited ? participant.Message : null, participant.InvitedAt, content);
         var viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
+        if (content is not null && viewJson.ToJsonString(PeerIncidentWire.Json).Length > PeerIncidentWire.ViewBudget)
+        {
+            // Hundreds of long task descriptions: the tasks go with their titles only (the owner's node has the rest).
+            view = view with { Incident = content with { Tasks = [.. content.Tasks.Select(t => t with { Description = "" })] } };
+            viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
+        }
+
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PeerIncidentWire.Code(state) + "\n" + viewJson.ToJsonString())));
         var ended = state == PeerIncidentState.Ended;
         var unchanged = previous is not null && previous.ViewHash == hash && entries.Count == 0 && (!ended || previous.Ended);
@@ -195,7 +270,7 @@ public sealed partial class IncidentPeerSync(
             ["journalFrom"] = journalFrom,
             ["journal"] = JsonSerializer.SerializeToNode(entries, PeerIncidentWire.Json),
         };
-        return new Built(candidate, item, hash, journalTo, complete, ended, unchanged);
+        return new Built(candidate, item, hash, journalTo, complete, ended, unchanged, state, identity);
     }
 
     private async Task<PeerIncidentContent> ContentAsync(ReadIncident read, IReadOnlyDictionary<Guid, string> names, CancellationToken cancellationToken)
@@ -223,7 +298,7 @@ public sealed partial class IncidentPeerSync(
             ["items"] = new JsonArray([.. items.Select(b => (JsonNode)b.Item)]),
         };
         var answer = JsonNode.Parse(await requests.PostAsync(peer, PeerIncidentWire.IncidentsPath, PeerIncidentWire.IncidentsPurpose,
-            Encoding.UTF8.GetBytes(envelope.ToJsonString()), cancellationToken)) as JsonObject;
+            Encoding.UTF8.GetBytes(envelope.ToJsonString(PeerIncidentWire.Json)), cancellationToken)) as JsonObject;
         if (answer?["results"] is not JsonArray results || results.Count != items.Count)
         {
             throw new FederationPushException("The peer's answer does not list one result per item.");
@@ -239,7 +314,7 @@ public sealed partial class IncidentPeerSync(
         var row = await db.IncidentPeerSent.FirstOrDefaultAsync(s => s.PeerId == peerId && s.IncidentRecordId == c.RecordId && s.OrganisationId == c.OrganisationId, cancellationToken);
         if (row is null)
         {
-            row = new IncidentPeerSent { PeerId = peerId, IncidentRecordId = c.RecordId, OrganisationId = c.OrganisationId, ViewHash = "" };
+            row = new IncidentPeerSent { PeerId = peerId, IncidentRecordId = c.RecordId, OrganisationId = c.OrganisationId, ViewHash = "", Identity = built.Identity };
             db.IncidentPeerSent.Add(row);
         }
 
@@ -251,6 +326,8 @@ public sealed partial class IncidentPeerSync(
             row.ViewHash = built.ViewHash;
             row.JournalSent = built.JournalTo;
             row.Ended = built.Ended;
+            row.Identity = built.Identity;
+
             row.SentAt = now;
             row.Refusals = 0;
             row.RetryAfter = null;

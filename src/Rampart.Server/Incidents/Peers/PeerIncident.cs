@@ -157,6 +157,19 @@ public sealed class IncidentPeerSent
     /// <summary>The peer was told the organisation's participation ended (and acknowledged).</summary>
     public bool Ended { get; set; }
 
+    /// <summary>
+    /// The organisation's STIX identity on the peer when last sent: what an end is sent under after the organisation is no
+    /// longer declared on that peer (moved, or undeclared).
+    /// </summary>
+    public required string Identity { get; set; }
+
+    /// <summary>
+    /// When the invitation the organisation accepted through this peer (its command came from it) was made. The peer gets
+    /// the incident itself only while this is the current invitation: an organisation later declared on another node is not
+    /// followed there, and a new invitation must be accepted again.
+    /// </summary>
+    public DateTimeOffset? AcceptedInvitationAt { get; set; }
+
     public DateTimeOffset SentAt { get; set; }
 
     /// <summary>Refusals in a row; the next attempt waits (<c>FederationSync.RetryDelay</c>).</summary>
@@ -195,7 +208,6 @@ internal sealed class PeerIncidentConfiguration : IEntityTypeConfiguration<PeerI
         b.HasIndex(i => new { i.OrganisationId, i.State, i.RecordId });
         b.Property(i => i.Number).HasMaxLength(40);
         b.Property(i => i.Title).HasMaxLength(IncidentLimits.TitleLength);
-        b.Property(i => i.ViewJson).HasMaxLength(PeerIncidentLimits.ViewBytes);
     }
 }
 
@@ -209,7 +221,6 @@ internal sealed class PeerIncidentEntryConfiguration : IEntityTypeConfiguration<
         b.HasOne<PeerIncident>().WithMany().HasForeignKey(e => e.PeerIncidentRecordId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.PeerIncidentRecordId, e.OriginEntryId }).IsUnique();
         b.HasIndex(e => new { e.PeerIncidentRecordId, e.OriginPosition });
-        b.Property(e => e.Json).HasMaxLength(PeerIncidentLimits.EntryBytes);
     }
 }
 
@@ -237,6 +248,7 @@ internal sealed class IncidentPeerSentConfiguration : IEntityTypeConfiguration<I
         b.HasKey(s => new { s.PeerId, s.IncidentRecordId, s.OrganisationId });
         b.HasOne<Incident>().WithMany().HasForeignKey(s => s.IncidentRecordId).OnDelete(DeleteBehavior.Cascade);
         b.Property(s => s.ViewHash).HasMaxLength(64);
+        b.Property(s => s.Identity).HasMaxLength(64);
         b.Property(s => s.LastRefusal).HasMaxLength(1000);
     }
 }
@@ -254,11 +266,8 @@ internal sealed class IncidentPeerCommandAppliedConfiguration : IEntityTypeConfi
 
 public static class PeerIncidentLimits
 {
-    /// <summary>Largest view of one incident kept (fields, tasks, participants; the journal is apart).</summary>
-    public const int ViewBytes = 1_000_000;
-
-    /// <summary>Largest journal entry kept (an entry's body is at most <see cref="IncidentLimits.EntryLength"/> characters).</summary>
-    public const int EntryBytes = 200_000;
+    /// <summary>Largest view of one incident a node keeps (its sender sends at most <see cref="PeerIncidentWire.ViewBudget"/>).</summary>
+    public const int ViewChars = 12 * 1024 * 1024;
 
     /// <summary>Journal entries sent per incident per envelope item; the rest follow in the next runs.</summary>
     public const int EntriesPerItem = 200;

@@ -152,6 +152,12 @@ public sealed partial class PeerIncidentCommands(
             var status = results[i]?["status"] is JsonValue s && s.TryGetValue<string>(out var text) ? text : null;
             var detail = results[i]?["detail"] is JsonValue d && d.TryGetValue<string>(out var dt) ? dt : null;
             var command = pending[i].Command;
+            if (status == "pending")
+            {
+                // The owner's node is applying it (a request and the job sent it at once): asked again next run.
+                continue;
+            }
+
             command.State = status == "applied" ? PeerCommandState.Applied : PeerCommandState.Refused;
             command.Detail = detail is { Length: > 1000 } ? detail[..1000] : detail;
             command.AnsweredAt = now;
@@ -220,10 +226,18 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
             return ("refused", "A command needs its UUID.");
         }
 
-        var done = await db.IncidentPeerCommandsApplied.AsNoTracking().FirstOrDefaultAsync(a => a.PeerId == peer.Id && a.CommandId == commandId, cancellationToken);
-        if (done is not null)
+        // Claimed before it runs: the same command arriving twice at once (a person's request and the job) runs once.
+        var claim = new IncidentPeerCommandApplied { PeerId = peer.Id, CommandId = commandId, Status = "pending", AppliedAt = clock.GetUtcNow() };
+        db.IncidentPeerCommandsApplied.Add(claim);
+        try
         {
-            return (done.Status, done.Detail);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            var done = await db.IncidentPeerCommandsApplied.AsNoTracking().FirstOrDefaultAsync(a => a.PeerId == peer.Id && a.CommandId == commandId, cancellationToken);
+            return done is null ? ("pending", null) : (done.Status, done.Detail);
         }
 
         var kind = Text(command, "kind");
@@ -240,13 +254,40 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
         }
         else
         {
-            var communities = await db.CommunityMembers.AsNoTracking().Where(m => m.OrganisationId == organisation).Select(m => m.CommunityId).ToListAsync(cancellationToken);
-            var caller = new Caller(UserIdFor(peer.Id, user), organisation, Role.Analyst, communities.ToHashSet(), Credential: $"federation-peer:{peer.Id:N}");
-            (status, detail) = await RunAsync(caller, kind!, incidentId, organisation, cancellationToken);
+            var incidents = db.Incidents;
+            var recordId = await incidents.AsNoTracking().Where(i => i.Id == incidentId).Select(i => (long?)i.RecordId).FirstOrDefaultAsync(cancellationToken);
+            var sent = recordId is { } r
+                ? await db.IncidentPeerSent.FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
+                : null;
+            if (sent is null)
+            {
+                // A peer answers only for what it was sent: an invitation (or incident) this node never sent it is unknown to it.
+                (status, detail) = ("refused", "There is no invitation of your organisation to that incident.");
+            }
+            else
+            {
+                var communities = await db.CommunityMembers.AsNoTracking().Where(m => m.OrganisationId == organisation).Select(m => m.CommunityId).ToListAsync(cancellationToken);
+                var caller = new Caller(UserIdFor(peer.Id, user), organisation, Role.Analyst, communities.ToHashSet(), Credential: $"federation-peer:{peer.Id:N}");
+                (status, detail) = await RunAsync(caller, kind!, incidentId, organisation, cancellationToken);
+                if (status == "applied" && kind == PeerCommandKinds.Accept)
+                {
+                    // The incident itself goes to this peer from now on, for this invitation.
+                    db.ChangeTracker.Clear();
+                    var participants = db.IncidentParticipants;
+                    var invitedAt = await participants.AsNoTracking().Where(p => p.IncidentRecordId == sent.IncidentRecordId && p.OrganisationId == organisation)
+                        .Select(p => p.InvitedAt).FirstAsync(cancellationToken);
+                    var row = await db.IncidentPeerSent.FirstAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == sent.IncidentRecordId && x.OrganisationId == organisation, cancellationToken);
+                    row.AcceptedInvitationAt = invitedAt;
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+            }
         }
 
         db.ChangeTracker.Clear();
-        db.IncidentPeerCommandsApplied.Add(new IncidentPeerCommandApplied { PeerId = peer.Id, CommandId = commandId, Status = status, Detail = detail, AppliedAt = clock.GetUtcNow() });
+        var answered = await db.IncidentPeerCommandsApplied.FirstAsync(a => a.PeerId == peer.Id && a.CommandId == commandId, cancellationToken);
+        answered.Status = status;
+        answered.Detail = detail is { Length: > 1000 } ? detail[..1000] : detail;
+        answered.AppliedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.IncidentPeerCommandApplied, Caller.Operator(), $"incident:{incidentIdText(command)}",
             status == "applied" ? AuditOutcome.Success : AuditOutcome.Denied,
             string.Create(CultureInfo.InvariantCulture, $"{kind} from {peer.Name} ({Text(command, "userName")}): {status}{(detail is null ? "" : "; " + detail)}"));

@@ -18,7 +18,8 @@ namespace Rampart.Server.Incidents.Peers;
 /// The copy is a <see cref="PeerIncident"/> record — the incident's TLP, one organisation grant — so only that
 /// organisation reads it; an ended participation keeps the row and drops every part of the incident.
 /// </summary>
-public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, FederationInbox inbox, SharingStore sharing, AuditTrail audit, TimeProvider clock)
+public sealed class PeerIncidentInbox(
+    RampartDb db, FederationTrust trust, FederationInbox inbox, SharingStore sharing, IPeopleDirectory people, AuditTrail audit, TimeProvider clock)
 {
     public async Task<InboxResponse> ReceiveAsync(FederationPeer peer, byte[] body, CancellationToken cancellationToken)
     {
@@ -59,6 +60,12 @@ public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, Feder
                 db.ChangeTracker.Clear();
                 refusal = "Malformed item: " + e.Message;
             }
+            catch (DbUpdateException)
+            {
+                // Stored nothing of the item (its transaction rolled back); the sender retries it later on its own.
+                db.ChangeTracker.Clear();
+                refusal = "The item could not be stored here.";
+            }
 
             results.Add(new InboxItemResult(i, refusal is null ? "accepted" : "refused", refusal));
         }
@@ -74,12 +81,16 @@ public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, Feder
         return new InboxResponse(envelopeId, results);
     }
 
-    /// <summary>This node's own organisations (declared on no peer) by their STIX identity.</summary>
+    /// <summary>
+    /// This node's own organisations by their STIX identity: declared on no peer, and with people of their own — a copy for an
+    /// organisation still being onboarded would be read by whoever onboards it (and would keep it from being onboarded).
+    /// </summary>
     private async Task<Dictionary<string, Guid>> LocalOrganisationsAsync(CancellationToken cancellationToken)
     {
         var declared = db.FederationPeerOrganisations;
         var ids = await db.Organisations.AsNoTracking().Where(o => !declared.Any(d => d.OrganisationId == o.Id)).Select(o => o.Id).ToListAsync(cancellationToken);
-        return ids.ToDictionary(IntelIdentity.Of, id => id, StringComparer.Ordinal);
+        var living = await people.OrganisationsWithUsersAsync(ids, cancellationToken);
+        return ids.Where(living.Contains).ToDictionary(IntelIdentity.Of, id => id, StringComparer.Ordinal);
     }
 
     /// <summary>Applies one item; the reason it was refused, or null.</summary>
@@ -97,7 +108,7 @@ public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, Feder
 
         if (Text(item, "organisation") is not { } identity || !local.TryGetValue(identity, out var organisation))
         {
-            return "No organisation of this node has that STIX identity.";
+            return "No organisation of this node with people of its own has that STIX identity.";
         }
 
         if (Text(item, "owner") is not { } ownerIdentity || !keys.Declared.TryGetValue((peer.Id, ownerIdentity), out var owner))
@@ -119,14 +130,27 @@ public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, Feder
         if (state != PeerIncidentState.Ended)
         {
             view = item["view"]?.Deserialize<PeerIncidentView>(PeerIncidentWire.Json);
-            if (view is null || (state == PeerIncidentState.Participating) != (view.Incident is not null) || view.Number.Length > 40)
+            if (view is null || (state == PeerIncidentState.Participating) != (view.Incident is not null))
             {
                 return "view must be the incident's view (with the incident exactly when participating).";
+            }
+
+            if (PeerIncidentWire.Check(view) is { } wrong)
+            {
+                return wrong;
             }
         }
 
         var entries = item["journal"]?.Deserialize<List<PeerJournalEntry>>(PeerIncidentWire.Json) ?? [];
-        var journalFrom = item["journalFrom"] is JsonValue jf && jf.TryGetValue<long>(out var from) ? from : 0;
+        if (entries.Count > PeerIncidentLimits.EntriesPerItem)
+        {
+            return $"journal: at most {PeerIncidentLimits.EntriesPerItem} entries an item.";
+        }
+
+        if (entries.Select(PeerIncidentWire.Check).FirstOrDefault(e => e is not null) is { } badEntry)
+        {
+            return badEntry;
+        }
         var copies = db.PeerIncidents;
         var copy = await copies.Include(c => c.Record).FirstOrDefaultAsync(c => c.PeerId == peer.Id && c.OriginIncidentId == originId && c.OrganisationId == organisation, cancellationToken);
         var now = clock.GetUtcNow();
@@ -169,6 +193,12 @@ public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, Feder
             copy.Status = view.Incident?.Status;
             copy.Severity = view.Incident?.Severity;
             copy.ViewJson = JsonSerializer.Serialize(view, PeerIncidentWire.Json);
+            if (copy.ViewJson.Length > PeerIncidentLimits.ViewChars)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return "view: larger than a node keeps.";
+            }
         }
         else
         {
@@ -178,10 +208,10 @@ public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, Feder
             copy.ViewJson = "{}";
         }
 
-        if (copy.RecordId != 0 && (state != PeerIncidentState.Participating || journalFrom < copy.JournalPosition))
+        if (copy.RecordId != 0 && state != PeerIncidentState.Participating)
         {
-            // Ended or invited again: nothing of the incident stays. A journal sent from an earlier position (the owner's
-            // node lost what it had sent) is taken whole again.
+            // Ended or invited again: nothing of the incident stays. (A journal sent again from an earlier position — the
+            // owner's node did not hear this node's answer — only adds the entries missing here: entries are kept by id.)
             var recordId = copy.RecordId;
             await db.PeerIncidentJournal.Where(e => e.PeerIncidentRecordId == recordId).ExecuteDeleteAsync(cancellationToken);
             copy.JournalPosition = 0;
@@ -196,13 +226,6 @@ public sealed class PeerIncidentInbox(RampartDb db, FederationTrust trust, Feder
                 .ToListAsync(cancellationToken)).ToHashSet();
             foreach (var e in entries.Where(e => !known.Contains(e.Id)).DistinctBy(e => e.Id))
             {
-                if (e.Body.Length > IncidentLimits.EntryLength)
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                    db.ChangeTracker.Clear();
-                    return "A journal entry is longer than an entry may be.";
-                }
-
                 db.PeerIncidentJournal.Add(new PeerIncidentEntry
                 {
                     PeerIncidentRecordId = recordId, OriginEntryId = e.Id, OriginPosition = e.Position, CreatedAt = e.CreatedAt,

@@ -9219,8 +9219,16 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AcceptedInvitationAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("Ended")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("JournalSent")
                         .HasColumnType("bigint");
@@ -9302,8 +9310,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<string>("ViewJson")
                         .IsRequired()
-                        .HasMaxLength(1000000)
-                        .HasColumnType("character varying(1000000)");
+                        .HasColumnType("text");
 
                     b.HasKey("RecordId");
 
@@ -9374,8 +9381,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasMaxLength(200000)
-                        .HasColumnType("character varying(200000)");
+                        .HasColumnType("text");
 
                     b.Property<Guid>("OriginEntryId")
                         .HasColumnType("uuid");

@@ -9180,8 +9180,16 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AcceptedInvitationAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Ended")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("JournalSent")
                         .HasColumnType("INTEGER");
@@ -9263,7 +9271,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("ViewJson")
                         .IsRequired()
-                        .HasMaxLength(1000000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("RecordId");
@@ -9333,7 +9340,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasMaxLength(200000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OriginEntryId")

@@ -37,6 +37,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     ViewHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     JournalSent = table.Column<long>(type: "INTEGER", nullable: false),
                     Ended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Identity = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AcceptedInvitationAt = table.Column<long>(type: "INTEGER", nullable: true),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Refusals = table.Column<int>(type: "INTEGER", nullable: false),
                     RetryAfter = table.Column<long>(type: "INTEGER", nullable: true),
@@ -68,7 +70,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     Status = table.Column<int>(type: "INTEGER", nullable: true),
                     Severity = table.Column<int>(type: "INTEGER", nullable: true),
-                    ViewJson = table.Column<string>(type: "TEXT", maxLength: 1000000, nullable: false),
+                    ViewJson = table.Column<string>(type: "TEXT", nullable: false),
                     JournalPosition = table.Column<long>(type: "INTEGER", nullable: false),
                     InvitedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
@@ -119,7 +121,7 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     OriginEntryId = table.Column<Guid>(type: "TEXT", nullable: false),
                     OriginPosition = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Json = table.Column<string>(type: "TEXT", maxLength: 200000, nullable: false)
+                    Json = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -11,7 +11,7 @@ using Rampart.Server.Data;
 namespace Rampart.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRampartDb))]
-    [Migration("20261201235129_PeerIncidents")]
+    [Migration("20261202004332_PeerIncidents")]
     partial class PeerIncidents
     {
         /// <inheritdoc />
@@ -9183,8 +9183,16 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AcceptedInvitationAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Ended")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("JournalSent")
                         .HasColumnType("INTEGER");
@@ -9266,7 +9274,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("ViewJson")
                         .IsRequired()
-                        .HasMaxLength(1000000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("RecordId");
@@ -9336,7 +9343,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasMaxLength(200000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OriginEntryId")

@@ -38,6 +38,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     ViewHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     JournalSent = table.Column<long>(type: "bigint", nullable: false),
                     Ended = table.Column<bool>(type: "boolean", nullable: false),
+                    Identity = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AcceptedInvitationAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Refusals = table.Column<int>(type: "integer", nullable: false),
                     RetryAfter = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -69,7 +71,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     Title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     Status = table.Column<int>(type: "integer", nullable: true),
                     Severity = table.Column<int>(type: "integer", nullable: true),
-                    ViewJson = table.Column<string>(type: "character varying(1000000)", maxLength: 1000000, nullable: false),
+                    ViewJson = table.Column<string>(type: "text", nullable: false),
                     JournalPosition = table.Column<long>(type: "bigint", nullable: false),
                     InvitedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -120,7 +122,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     OriginEntryId = table.Column<Guid>(type: "uuid", nullable: false),
                     OriginPosition = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Json = table.Column<string>(type: "character varying(200000)", maxLength: 200000, nullable: false)
+                    Json = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {

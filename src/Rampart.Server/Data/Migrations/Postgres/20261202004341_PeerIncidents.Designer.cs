@@ -12,7 +12,7 @@ using Rampart.Server.Data;
 namespace Rampart.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRampartDb))]
-    [Migration("20261201235142_PeerIncidents")]
+    [Migration("20261202004341_PeerIncidents")]
     partial class PeerIncidents
     {
         /// <inheritdoc />
@@ -9222,8 +9222,16 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AcceptedInvitationAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("Ended")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("JournalSent")
                         .HasColumnType("bigint");
@@ -9305,8 +9313,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<string>("ViewJson")
                         .IsRequired()
-                        .HasMaxLength(1000000)
-                        .HasColumnType("character varying(1000000)");
+                        .HasColumnType("text");
 
                     b.HasKey("RecordId");
 
@@ -9377,8 +9384,7 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasMaxLength(200000)
-                        .HasColumnType("character varying(200000)");
+                        .HasColumnType("text");
 
                     b.Property<Guid>("OriginEntryId")
                         .HasColumnType("uuid");
