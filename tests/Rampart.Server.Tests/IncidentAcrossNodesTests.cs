@@ -401,8 +401,8 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         foreach (var view in new JsonNode?[]
         {
             new JsonObject { ["tlp"] = "amber", ["role"] = "observer", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },                              // no number
-            new JsonObject { ["number"] = "INC-2026-0001", ["tlp"] = "amber", ["role"] = 7, ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },        // role as a number
-            new JsonObject { ["number"] = "INC-2026-0001", ["tlp"] = "amber", ["role"] = "emperor", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" }, // unknown role
+            new JsonObject { ["number"] = "INC-1999-0001", ["tlp"] = "amber", ["role"] = 7, ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },        // role as a number
+            new JsonObject { ["number"] = "INC-1999-0001", ["tlp"] = "amber", ["role"] = "emperor", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" }, // unknown role
             new JsonArray(1, 2),
         })
         {
@@ -417,14 +417,14 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         {
             ["op"] = "incident", ["incident"] = Guid.NewGuid().ToString("D"), ["organisation"] = IntelIdentity.Of(B.RecipientOrg), ["owner"] = IntelIdentity.Of(A.OwnerOrg),
             ["state"] = "participating", ["tlp"] = "amber", ["journal"] = new JsonArray(new JsonObject { ["id"] = Guid.NewGuid().ToString("D"), ["position"] = 1, ["kind"] = "entry" }),
-            ["view"] = new JsonObject { ["number"] = "INC-2026-0002", ["tlp"] = "amber", ["role"] = "observer", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },
+            ["view"] = new JsonObject { ["number"] = "INC-1999-0002", ["tlp"] = "amber", ["role"] = "observer", ["invitedBy"] = "x", ["invitedAt"] = "2026-11-02T09:30:00Z" },
         });
         var envelope = new JsonObject { ["id"] = Guid.NewGuid().ToString("D"), ["items"] = items };
         var answer = await PostSignedAsync(A, B, PeerIncidentWire.IncidentsPath, PeerIncidentWire.IncidentsPurpose, envelope);
         Assert.All(answer["results"]!.AsArray(), r => Assert.Equal("refused", r!["status"]!.GetValue<string>()));
         await using (var scope = B.Factory.Services.CreateAsyncScope())
         {
-            Assert.False(await scope.ServiceProvider.GetRequiredService<RampartDb>().PeerIncidents.AnyAsync(c => c.Number == "INC-2026-0001" || c.Number == "INC-2026-0002"));
+            Assert.False(await scope.ServiceProvider.GetRequiredService<RampartDb>().PeerIncidents.AnyAsync(c => c.Number == "INC-1999-0001" || c.Number == "INC-1999-0002"));
         }
 
         Assert.Equal(HttpStatusCode.Conflict, await SendSignedAsync(A, B, PeerIncidentWire.IncidentsPath, PeerIncidentWire.IncidentsPurpose, envelope));
