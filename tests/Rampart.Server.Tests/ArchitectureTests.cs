@@ -39,9 +39,9 @@ public sealed partial class ArchitectureTests
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
     // The incident tables (issue 11): the record and its parts, read only through IncidentQueries / IncidentEditing.
-    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentTechniques|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog|IncidentClocks|IncidentStageReports|IncidentIntermediateRequests|IncidentDeadlines|AssistanceRequests|AssistanceRecipients|IncidentObservables";
+    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentTechniques|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog|IncidentClocks|IncidentStageReports|IncidentIntermediateRequests|IncidentDeadlines|AssistanceRequests|AssistanceRecipients|IncidentObservables|PeerIncidents|PeerIncidentJournal|PeerIncidentCommands|IncidentPeerSent";
 
-    private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog|IncidentClock|IncidentStageReport|IncidentIntermediateRequest|IncidentDeadline|AssistanceRequest|AssistanceRecipient|IncidentObservable";
+    private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog|IncidentClock|IncidentStageReport|IncidentIntermediateRequest|IncidentDeadline|AssistanceRequest|AssistanceRecipient|IncidentObservable|PeerIncident|PeerIncidentEntry|PeerIncidentCommand|IncidentPeerSent";
     // Incident reports and attachments (issue 11, intake): read through ReportQueries, written by ReportEditing; journal attachments via AttachmentStore.
     private const string ReportTables = "IncidentReports|IncidentReportEvents|IncidentReportLinks|IncidentAttachments|IncidentAttachmentContents|MailIntakeReceipts";
 
@@ -71,6 +71,10 @@ public sealed partial class ArchitectureTests
         "Incidents/Attachments/AttachmentStore.cs",
         // Observables: the incident through the access decision first, then every linked object through it again.
         "Incidents/Observables/",
+        // Incidents across nodes (ADR 17): the owner's side reads participations and journal stamps to know what to send,
+        // and every view it sends through IncidentQueries as the participating organisation; the copies on the participant's
+        // node are read through the access decision in PeerIncidentQueries / PeerIncidentCommands.
+        "Incidents/Peers/",
         // These name the Observables namespace only; what they read comes through IncidentObservables.
         "Incidents/Export/",
         "Incidents/Print/IncidentPrint.razor",

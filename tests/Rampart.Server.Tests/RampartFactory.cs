@@ -9,7 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Rampart.Server.Tests;
 
 /// <summary>The node in-process on one test database, with a clock the test controls.</summary>
-public sealed class RampartFactory(TestDatabase database, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class RampartFactory(TestDatabase database, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    : WebApplicationFactory<Program>
 {
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero));
 
@@ -29,6 +30,11 @@ public sealed class RampartFactory(TestDatabase database, IDictionary<string, st
         }
 
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        if (configure is not null)
+        {
+            builder.ConfigureServices(configure);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(new ErrorCapture(LoggedErrors)));
     }
 

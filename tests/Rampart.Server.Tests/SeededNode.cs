@@ -56,10 +56,10 @@ public sealed class SeededNode : IAsyncDisposable
 
     public Person NodeAdmin { get; private set; } = null!;
 
-    public static async Task<SeededNode> CreateAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    public static async Task<SeededNode> CreateAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var database = new TestDatabase(provider);
-        var factory = new RampartFactory(database, settings);
+        var factory = new RampartFactory(database, settings, configure);
         var node = new SeededNode(database, factory);
         _ = factory.Server; // starts the host: migrations and first-start bootstrap run here
         await node.SeedAsync();

@@ -22,6 +22,9 @@ public enum RecordType : short
     /// <summary>An incident report received by the node's intake team (<c>Incidents/Reports/IncidentReport</c>).</summary>
     IncidentReport = 21,
 
+    /// <summary>A peer node's incident in which an organisation of this node takes part: its read-only copy (<c>Incidents/Peers/PeerIncident</c>), ADR 17.</summary>
+    PeerIncident = 22,
+
     /// <summary>A capacity-building project of the registry (<c>Capacity/Projects/CapacityProject</c>).</summary>
     CapacityProject = 30,
 

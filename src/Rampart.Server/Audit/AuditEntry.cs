@@ -231,6 +231,15 @@ public enum AuditEvent
     /// <summary>An attachment was downloaded (target: the attachment; detail: zip when as a sample).</summary>
     IncidentAttachmentDownloaded = 781,
 
+    /// <summary>On an incident's node: a command of a participant living on a peer node (accept, decline, leave) was applied or refused (ADR 17).</summary>
+    IncidentPeerCommandApplied = 782,
+
+    /// <summary>A peer node's incident view was refused (an organisation or owner this node does not know as living there).</summary>
+    PeerIncidentRefused = 783,
+
+    /// <summary>A person asked the owner's node of a peer incident to accept, decline or leave it for their organisation.</summary>
+    PeerIncidentCommandRequested = 784,
+
     // 790–799 notifications (issue 11)
     /// <summary>An org admin registered a notification webhook (detail: the URL; never the secret).</summary>
     NotificationWebhookCreated = 790,

@@ -28,6 +28,7 @@ public sealed class FederationFeature : RampartFeature
         services.AddScoped<FederationTrust>();
         services.AddScoped<FederationInbox>();
         services.AddScoped<FederationSync>();
+        services.AddScoped<FederationRequests>();
         services.AddHttpClient(FederationWire.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.All })
             .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromMinutes(2));

@@ -38,7 +38,8 @@ public sealed class FederationInbox(
 
     /// <summary>Authenticates the request; returns the sending peer.</summary>
     /// <exception cref="FederationUnauthenticatedException">Unknown or untrusted sender, bad signature, stale date (audited, 861).</exception>
-    public async Task<FederationPeer> AuthenticateAsync(string? node, string? date, string? signature, byte[] body, CancellationToken cancellationToken)
+    public async Task<FederationPeer> AuthenticateAsync(string? node, string? date, string? signature, byte[] body, CancellationToken cancellationToken,
+        string purpose = FederationWire.InboxPurpose)
     {
         FederationPeer? peer = null;
         string? why = null;
@@ -67,7 +68,7 @@ public sealed class FederationInbox(
                 peer = null;
             }
             else if (raw is not { Length: 64 }
-                     || !new NodePublicKey(peer.PublicKey).Verify(FederationWire.SignedBytes((await identity.IdAsync(cancellationToken)).ToString(), sender.ToString(), date!, body), raw))
+                     || !new NodePublicKey(peer.PublicKey).Verify(FederationWire.SignedBytes(purpose, (await identity.IdAsync(cancellationToken)).ToString(), sender.ToString(), date!, body), raw))
             {
                 why = "the request signature does not verify";
                 peer = null;
@@ -108,22 +109,7 @@ public sealed class FederationInbox(
             throw RequestErrors.One("items", $"Required: an array of at most {FederationWire.MaxItems} items.");
         }
 
-        var now = clock.GetUtcNow();
-        var horizon = now - (2 * FederationWire.DateWindow);
-        await db.FederationInboxReplays.Where(r => r.ReceivedAt < horizon).ExecuteDeleteAsync(cancellationToken);
-        db.FederationInboxReplays.Add(new FederationInboxReplay { PeerId = peer.Id, EnvelopeId = envelopeId, ReceivedAt = now });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            audit.Record(AuditEvent.FederationEnvelopeRefused, Caller.Operator(), $"federation-peer:{peer.Id}", AuditOutcome.Denied, $"replayed envelope {envelopeId} from {peer.Name}");
-            await db.SaveChangesAsync(cancellationToken);
-            throw new ConflictException("This envelope was already received: each envelope is applied once.");
-        }
-
+        await RememberEnvelopeAsync(peer, envelopeId, cancellationToken);
         var results = new InboxItemResult?[items.Count];
         var versions = new List<Checked>();
         // Read once per envelope, not per item: the peers' keys and declarations, and each distinct audience mapped here.
@@ -176,6 +162,30 @@ public sealed class FederationInbox(
         await db.SaveChangesAsync(cancellationToken);
         await CountAsync(peer.Id, items.Count, items.Count - accepted, cancellationToken);
         return new InboxResponse(envelopeId, [.. results.Select(r => r!)]);
+    }
+
+    /// <summary>
+    /// Records that <paramref name="envelopeId"/> from <paramref name="peer"/> was received (ids are kept twice the date
+    /// window, beyond which the request's date is refused anyway); a second time is a 409, audited. Every federation path uses it.
+    /// </summary>
+    public async Task RememberEnvelopeAsync(FederationPeer peer, Guid envelopeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var now = clock.GetUtcNow();
+        var horizon = now - (2 * FederationWire.DateWindow);
+        await db.FederationInboxReplays.Where(r => r.ReceivedAt < horizon).ExecuteDeleteAsync(cancellationToken);
+        db.FederationInboxReplays.Add(new FederationInboxReplay { PeerId = peer.Id, EnvelopeId = envelopeId, ReceivedAt = now });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            audit.Record(AuditEvent.FederationEnvelopeRefused, Caller.Operator(), $"federation-peer:{peer.Id}", AuditOutcome.Denied, $"replayed envelope {envelopeId} from {peer.Name}");
+            await db.SaveChangesAsync(cancellationToken);
+            throw new ConflictException("This envelope was already received: each envelope is applied once.");
+        }
     }
 
     /// <summary>What this node received from the peer, for the peer's status (atomic increments: the push job writes the same row).</summary>

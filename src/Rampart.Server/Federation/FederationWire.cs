@@ -31,9 +31,16 @@ public static class FederationWire
     /// <summary>Most items in one envelope.</summary>
     public const int MaxItems = 1000;
 
-    /// <summary>The bytes the sending node signs for one request.</summary>
+    /// <summary>What an intelligence envelope's signature binds (each path has its own: a request signed for one is refused by another).</summary>
+    public const string InboxPurpose = "rampart-federation-inbox-v1";
+
+    /// <summary>The bytes the sending node signs for one request to <see cref="InboxPath"/>.</summary>
     public static byte[] SignedBytes(string receivingNode, string sendingNode, string date, ReadOnlySpan<byte> body) =>
-        Encoding.UTF8.GetBytes(string.Join('\n', "rampart-federation-inbox-v1", receivingNode, sendingNode, date, Convert.ToHexStringLower(SHA256.HashData(body))));
+        SignedBytes(InboxPurpose, receivingNode, sendingNode, date, body);
+
+    /// <summary>The bytes the sending node signs for one request of the given purpose (the path it is meant for).</summary>
+    public static byte[] SignedBytes(string purpose, string receivingNode, string sendingNode, string date, ReadOnlySpan<byte> body) =>
+        Encoding.UTF8.GetBytes(string.Join('\n', purpose, receivingNode, sendingNode, date, Convert.ToHexStringLower(SHA256.HashData(body))));
 
     public static string FormatDate(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
@@ -93,5 +100,34 @@ public sealed record FederationAudience(IReadOnlyList<string> Organisations, boo
         }
 
         return new FederationAudience(list, network);
+    }
+}
+
+/// <summary>
+/// Sends one signed request to a peer's machine path (ADR 14's request signature, bound to the path's purpose) and returns
+/// the answer's body; a peer that answers with an error status is a <see cref="FederationPushException"/>.
+/// </summary>
+public sealed class FederationRequests(NodeIdentity identity, IHttpClientFactory httpClients, TimeProvider clock)
+{
+    public async Task<byte[]> PostAsync(FederationPeer peer, string path, string purpose, byte[] body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var self = (await identity.IdAsync(cancellationToken)).ToString();
+        var date = FederationWire.FormatDate(clock.GetUtcNow());
+        var peerNode = new NodeId(peer.Name, peer.Fingerprint).ToString();
+        var signature = await identity.SignBytesAsync(FederationWire.SignedBytes(purpose, peerNode, self, date, body), cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, peer.Url + path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add(FederationWire.NodeHeader, self);
+        request.Headers.Add(FederationWire.DateHeader, date);
+        request.Headers.Add(FederationWire.SignatureHeader, FederationWire.Base64Url(signature));
+        var client = httpClients.CreateClient(FederationWire.HttpClientName);
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FederationPushException(string.Create(CultureInfo.InvariantCulture, $"The peer answered {(int)response.StatusCode} {response.ReasonPhrase}."));
+        }
+
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }
 }

@@ -41,6 +41,7 @@ public static class Features
         new Incidents.Reports.ReportsFeature(),
         new Incidents.Board.BoardFeature(),
         new Incidents.Notifications.NotificationsFeature(),
+        new Incidents.Peers.PeerIncidentsFeature(),
         new Capacity.Projects.ProjectsFeature(),
         new Capacity.Experts.ExpertsFeature(),
         new Capacity.Maturity.MaturityFeature(),

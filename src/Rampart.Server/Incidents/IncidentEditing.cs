@@ -412,11 +412,10 @@ public sealed partial class IncidentEditing(
                     errors.Add("organisationId", reason);
                 }
             }
-            else if (await db.FederationPeerOrganisations.AnyAsync(o => o.OrganisationId == organisationId, cancellationToken))
+            else if (read.Standing < IncidentStanding.Owner && await db.FederationPeerOrganisations.AnyAsync(o => o.OrganisationId == organisationId, cancellationToken))
             {
-                // Its people are on a peer node and incidents do not cross to peers yet: nobody here could ever accept
-                // (session 17 re-audit of issue 11: such invitations stayed "invited" for ever, unseen by anyone).
-                errors.Add("organisationId", "This organisation lives on a peer node. Incidents are not shared with peer nodes yet, so it could not accept: invite an organisation of this node.");
+                // An organisation of a peer node gets the incident on that node (ADR 17): which nodes an incident reaches is the owner's choice alone.
+                throw new ForbiddenException("Only the owning organisation invites an organisation of a peer node.");
             }
             else if (await db.IncidentParticipants.AnyAsync(p => p.IncidentRecordId == incident.RecordId && p.OrganisationId == organisationId
                          && (p.Status == InvitationStatus.Invited || p.Status == InvitationStatus.Accepted), cancellationToken))

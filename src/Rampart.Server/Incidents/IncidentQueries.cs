@@ -271,8 +271,36 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
     {
         ArgumentNullException.ThrowIfNull(read);
         var below = before ?? long.MaxValue;
+        var entries = await VisibleJournal(read).Where(e => e.Id < below).OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return (Blanked(entries).Take(limit).ToList(), entries.Count > limit);
+    }
+
+    /// <summary>
+    /// The timeline of a read incident oldest first, after the journal position <paramref name="after"/>: the same entries
+    /// <see cref="JournalAsync"/> shows its reader. A peer node's copy for a participant is filled from here (ADR 17).
+    /// </summary>
+    public async Task<(IReadOnlyList<IncidentJournalEntry> Entries, bool More)> JournalAfterAsync(ReadIncident read, long after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var entries = await VisibleJournal(read).Where(e => e.Id > after).OrderBy(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        return (Blanked(entries).Take(limit).ToList(), entries.Count > limit);
+    }
+
+    private static List<IncidentJournalEntry> Blanked(List<IncidentJournalEntry> entries)
+    {
+        foreach (var e in entries.Where(e => e.Event == IncidentEvents.ObservablesAdded))
+        {
+            // Entries written before the count was dropped: not every reader reads every object counted.
+            e.Body = "";
+        }
+
+        return entries;
+    }
+
+    private IQueryable<IncidentJournalEntry> VisibleJournal(ReadIncident read)
+    {
         var recordId = read.Incident.RecordId;
-        var query = db.IncidentJournal.AsNoTracking().Where(e => e.IncidentRecordId == recordId && e.Id < below);
+        var query = db.IncidentJournal.AsNoTracking().Where(e => e.IncidentRecordId == recordId);
         if (!read.IsOwner)
         {
             query = query.Where(e => !e.OwnerOnly);
@@ -289,14 +317,7 @@ public sealed class IncidentQueries(RampartDb db, AccessPolicy access, SharingSt
                     || (e.RequesterOrganisationId == null && e.AuthorOrganisationId == organisation))));
         }
 
-        var entries = await query.OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        foreach (var e in entries.Where(e => e.Event == IncidentEvents.ObservablesAdded))
-        {
-            // Entries written before the count was dropped: not every reader reads every object counted.
-            e.Body = "";
-        }
-
-        return (entries.Take(limit).ToList(), entries.Count > limit);
+        return query;
     }
 
     /// <summary>Whether the journal entry <paramref name="entryId"/> of a read incident is one its reader sees (owner-only ones only the owner).</summary>

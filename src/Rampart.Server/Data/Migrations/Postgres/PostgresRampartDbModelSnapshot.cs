@@ -9183,6 +9183,225 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("IncidentObservables", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.IncidentPeerCommandApplied", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommandId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("PeerId", "CommandId");
+
+                    b.ToTable("IncidentPeerCommandsApplied", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.IncidentPeerSent", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("IncidentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AcceptedInvitationAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Ended")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("JournalSent")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastRefusal")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("Refusals")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("RetryAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ViewHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("PeerId", "IncidentRecordId", "OrganisationId");
+
+                    b.HasIndex("IncidentRecordId");
+
+                    b.ToTable("IncidentPeerSent", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncident", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("InvitedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("JournalPosition")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OriginIncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ViewJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "State", "RecordId");
+
+                    b.HasIndex("PeerId", "OriginIncidentId", "OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("PeerIncidents", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentCommand", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeerIncidentRecordId", "Id");
+
+                    b.HasIndex("State", "Id");
+
+                    b.ToTable("PeerIncidentCommands", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("OriginEntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("OriginPosition")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeerIncidentRecordId", "OriginEntryId")
+                        .IsUnique();
+
+                    b.HasIndex("PeerIncidentRecordId", "OriginPosition");
+
+                    b.ToTable("PeerIncidentJournal", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
                 {
                     b.Property<long>("RecordId")
@@ -11617,6 +11836,44 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
                         .WithMany()
                         .HasForeignKey("IntelRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.IncidentPeerSent", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncident", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Incidents.Peers.PeerIncident", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentCommand", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -9144,6 +9144,223 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("IncidentObservables", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.IncidentPeerCommandApplied", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CommandId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PeerId", "CommandId");
+
+                    b.ToTable("IncidentPeerCommandsApplied", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.IncidentPeerSent", b =>
+                {
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcceptedInvitationAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Ended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JournalSent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastRefusal")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Refusals")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RetryAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ViewHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PeerId", "IncidentRecordId", "OrganisationId");
+
+                    b.HasIndex("IncidentRecordId");
+
+                    b.ToTable("IncidentPeerSent", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncident", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InvitedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JournalPosition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OriginIncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ViewJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "State", "RecordId");
+
+                    b.HasIndex("PeerId", "OriginIncidentId", "OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("PeerIncidents", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentCommand", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeerIncidentRecordId", "Id");
+
+                    b.HasIndex("State", "Id");
+
+                    b.ToTable("PeerIncidentCommands", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OriginEntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OriginPosition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeerIncidentRecordId", "OriginEntryId")
+                        .IsUnique();
+
+                    b.HasIndex("PeerIncidentRecordId", "OriginPosition");
+
+                    b.ToTable("PeerIncidentJournal", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
                 {
                     b.Property<long>("RecordId")
@@ -11549,6 +11766,44 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
                         .WithMany()
                         .HasForeignKey("IntelRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.IncidentPeerSent", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncident", b =>
+                {
+                    b.HasOne("Rampart.Server.Access.SharedRecord", "Record")
+                        .WithOne()
+                        .HasForeignKey("Rampart.Server.Incidents.Peers.PeerIncident", "RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Record");
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentCommand", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

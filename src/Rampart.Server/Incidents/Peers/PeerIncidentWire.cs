@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Rampart.Server.Incidents.Peers;
+
+/// <summary>
+/// The incident view an owner's node sends a participant's node (ADR 17): what the participating organisation may read
+/// of the incident there — computed by the owner node's own queries as that organisation — and nothing else. Names, not
+/// ids, for organisations (the receiving node knows only some of them). No owner-only entry or task is ever in it.
+/// </summary>
+public sealed record PeerIncidentView(
+    string Number,
+    string Tlp,
+    ParticipantRole Role,
+    string InvitedBy,
+    string? Message,
+    DateTimeOffset InvitedAt,
+    PeerIncidentContent? Incident);
+
+/// <summary>The incident itself, once the organisation accepted (and may read it).</summary>
+public sealed record PeerIncidentContent(
+    string Title,
+    string Summary,
+    string Owner,
+    string? AffectedEntity,
+    string Sector,
+    IncidentSeverity Severity,
+    IncidentStatus Status,
+    string Pap,
+    DateTimeOffset AwareAt,
+    DateTimeOffset? DetectedAt,
+    DateTimeOffset? StartedAt,
+    bool Significant,
+    IReadOnlyList<string> Countries,
+    IReadOnlyList<PeerClassification> Classifications,
+    IReadOnlyList<string> Techniques,
+    IReadOnlyList<PeerTask> Tasks,
+    IReadOnlyList<PeerParticipant> Participants,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt);
+
+public sealed record PeerClassification(string Category, string Type);
+
+public sealed record PeerTask(Guid Id, string Title, string Description, string? AssignedTo, DateTimeOffset? DueAt, IncidentTaskStatus Status, string? Duty, DateTimeOffset CreatedAt);
+
+public sealed record PeerParticipant(string Organisation, string ShortName, string Country, ParticipantRole Role, InvitationStatus Status);
+
+/// <summary>One journal entry as the participating organisation sees it on the owner's node.</summary>
+public sealed record PeerJournalEntry(
+    Guid Id,
+    long Position,
+    JournalEntryKind Kind,
+    string Body,
+    string Author,
+    IncidentStatus? FromStatus,
+    IncidentStatus? ToStatus,
+    string? Event,
+    string? Subject,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Wire names and JSON of the incident federation paths (ADR 17).</summary>
+public static class PeerIncidentWire
+{
+    /// <summary>Owner's node → participant's node: incident views.</summary>
+    public const string IncidentsPath = "/federation/v1/incidents";
+
+    /// <summary>Participant's node → owner's node: what its people did.</summary>
+    public const string CommandsPath = "/federation/v1/incidents/commands";
+
+    /// <summary>What the request signature binds besides nodes, date and body: a view envelope cannot be replayed as commands, nor either as intelligence.</summary>
+    public const string IncidentsPurpose = "rampart-federation-incidents-v1";
+
+    public const string CommandsPurpose = "rampart-federation-incident-commands-v1";
+
+    /// <summary>
+    /// The JSON of views and entries, on the wire and stored: enums by name (an unknown name is a JsonException), text
+    /// unescaped beyond what JSON needs — an entry in Georgian or Cyrillic stays its own length, not six bytes a letter.
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Largest envelope of views a node sends (the receiving path takes <c>FederationWire.MaxBodyBytes</c>).</summary>
+    public const int EnvelopeBudget = 24 * 1024 * 1024;
+
+    /// <summary>Largest view of one incident (without its journal); above it tasks are sent without their descriptions.</summary>
+    public const int ViewBudget = 8 * 1024 * 1024;
+
+    /// <summary>Journal bytes in one item (at least one entry goes); the rest follow in the next runs.</summary>
+    public const int JournalBudget = 4 * 1024 * 1024;
+
+    /// <summary>Why a view a peer sent cannot be stored, or null: every field present, in range, every name known.</summary>
+    public static string? Check(PeerIncidentView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (view.Number is not { Length: > 0 and <= 40 } || view.Tlp is null || view.InvitedBy is null || !Enum.IsDefined(view.Role)
+            || view.Message is { Length: > IncidentLimits.MessageLength })
+        {
+            return "view: number, tlp, role and invitedBy are required (number at most 40 characters).";
+        }
+
+        if (view.Incident is not { } i)
+        {
+            return null;
+        }
+
+        if (i.Title is not { Length: <= IncidentLimits.TitleLength } || i.Summary is not { Length: <= IncidentLimits.SummaryLength } || i.Owner is null || i.Sector is null
+            || i.Pap is null || !Enum.IsDefined(i.Severity) || !Enum.IsDefined(i.Status) || i.Countries is null || i.Classifications is null || i.Techniques is null
+            || i.Tasks is null || i.Participants is null || i.Tasks.Count > PeerIncidentLimits.TasksPerView || i.Participants.Count > PeerIncidentLimits.TasksPerView
+            || i.Countries.Any(c => c is null) || i.Techniques.Any(t => t is null) || i.Classifications.Any(c => c?.Category is null || c.Type is null)
+            || i.Tasks.Any(t => t?.Title is null || t.Description is null || !Enum.IsDefined(t.Status))
+            || i.Participants.Any(p => p?.Organisation is null || p.ShortName is null || p.Country is null || !Enum.IsDefined(p.Role) || !Enum.IsDefined(p.Status)))
+        {
+            return "view.incident: a required field is missing, too long or not a known value.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Why a journal entry a peer sent cannot be stored, or null.</summary>
+    public static string? Check(PeerJournalEntry entry) =>
+        entry is null || entry.Body is not { Length: <= IncidentLimits.EntryLength } || entry.Author is null || !Enum.IsDefined(entry.Kind)
+            || entry.Event is { Length: > 40 } || (entry.FromStatus is { } f && !Enum.IsDefined(f)) || (entry.ToStatus is { } t && !Enum.IsDefined(t))
+            ? "journal: an entry lacks its body or author, is too long, or names an unknown value."
+            : null;
+
+    public static string Code(PeerIncidentState state) => state switch
+    {
+        PeerIncidentState.Invited => "invited",
+        PeerIncidentState.Participating => "participating",
+        _ => "ended",
+    };
+
+    public static PeerIncidentState? ParseState(string? text) => text switch
+    {
+        "invited" => PeerIncidentState.Invited,
+        "participating" => PeerIncidentState.Participating,
+        "ended" => PeerIncidentState.Ended,
+        _ => null,
+    };
+}

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Federation;
+using Rampart.Server.Hosting;
+using Rampart.Server.Scheduling;
+
+namespace Rampart.Server.Incidents.Peers;
+
+/// <summary>A peer's incident as the organisation it is for reads it here.</summary>
+public sealed record PeerIncidentSummary(Guid Id, string Node, string Number, string State, string? Title, IncidentStatus? Status, IncidentSeverity? Severity,
+    string Tlp, ParticipantRole Role, DateTimeOffset InvitedAt, DateTimeOffset UpdatedAt);
+
+public sealed record PeerIncidentDetail(PeerIncidentSummary Incident, PeerIncidentView? View, IReadOnlyList<PeerCommandView> Requests);
+
+/// <summary>
+/// Incidents across nodes (ADR 17): an organisation of this node invited to a peer node's incident gets the invitation and,
+/// once it accepts, a read-only copy of what it may see there; accept, decline and leave travel back to the owner's node.
+/// </summary>
+public sealed class PeerIncidentsFeature : RampartFeature
+{
+    private const string ListName = "peer-incidents";
+
+    private const string JournalName = "peer-incidents.journal";
+
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddScoped<IncidentPeerSync>();
+        services.AddScoped<PeerIncidentInbox>();
+        services.AddScoped<PeerIncidentCommands>();
+        services.AddScoped<IncidentPeerCommandInbox>();
+        services.AddScoped<PeerIncidentQueries>();
+        services.AddScheduledJob<IncidentPeerSyncJob>(IncidentPeerSyncJob.JobName, sp => sp.GetRequiredService<IOptions<FederationOptions>>().Value.SyncInterval);
+    }
+
+    public override void MapEndpoints(FeatureRoutes routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var machine = routes.Root.MapMachineGroup(PeerIncidentWire.IncidentsPath, new MachinePath
+        {
+            Name = "federation-incidents",
+            MaxRequestBodyBytes = FederationWire.MaxBodyBytes,
+            WriteError = RampartHost.ApiPath.WriteError,
+        }).WithTags("Federation");
+        machine.MapPost("", async Task<Results<Ok<InboxResponse>, UnauthorizedHttpResult>> (HttpRequest request, FederationInbox authenticator, PeerIncidentInbox inbox, CancellationToken ct) =>
+        {
+            var (peer, body) = await AuthenticateAsync(request, authenticator, PeerIncidentWire.IncidentsPurpose, ct);
+            return peer is null ? TypedResults.Unauthorized() : TypedResults.Ok(await inbox.ReceiveAsync(peer, body, ct));
+        }).AllowAnonymous()
+            .WithSummary("Receive incident views from the node that owns the incidents")
+            .WithDescription("Node to node (ADR 17), signed like the federation inbox but for this path. Items: 'incident' — the view one organisation of this node may read of a peer's incident it is invited to or takes part in (state invited, participating or ended), with the journal entries it has not had. Answers one result per item (accepted / refused with the reason).");
+        machine.MapPost("/commands", async Task<Results<Ok<System.Text.Json.Nodes.JsonObject>, UnauthorizedHttpResult>> (HttpRequest request, FederationInbox authenticator, IncidentPeerCommandInbox inbox, CancellationToken ct) =>
+        {
+            var (peer, body) = await AuthenticateAsync(request, authenticator, PeerIncidentWire.CommandsPurpose, ct);
+            return peer is null ? TypedResults.Unauthorized() : TypedResults.Ok(await inbox.ReceiveAsync(peer, body, ct));
+        }).AllowAnonymous()
+            .WithSummary("Receive what participants on a peer node did in this node's incidents")
+            .WithDescription("Node to node (ADR 17): accept, decline or leave, for an organisation declared to live on the sending peer, applied once each by the same rules as for a local participant. Answers one result per command (applied / refused with the reason).");
+
+        var api = routes.Api.MapGroup("/peer-incidents").WithTags("Incidents").RequireAuthorization();
+        api.MapGet("/", async Task<Ok<CursorPage<PeerIncidentSummary>>> (Caller caller, PeerIncidentQueries queries, PageCursors cursors, string? state, int? limit, string? next, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            PeerIncidentState? wanted = state is null ? null : PeerIncidentWire.ParseState(state) ?? throw RequestErrors.One("state", "invited, participating or ended.");
+            var scope = state ?? "";
+            var (items, more) = await queries.ListAsync(caller, wanted, cursors.Decode(next, ListName, scope), size, ct);
+            return TypedResults.Ok(new CursorPage<PeerIncidentSummary>([.. items.Select(i => i.Summary)],
+                more ? cursors.Encode(ListName, scope, items[^1].RecordId) : null));
+        }).WithSummary("Incidents of peer nodes your organisation is invited to or takes part in")
+            .WithDescription("Newest first, cursor-paged; ?state=invited|participating|ended. Read through the access decision: only the organisation each copy is for sees it (not its other organisations' people, not administrators).");
+
+        api.MapGet("/{id}", async Task<Results<Ok<PeerIncidentDetail>, NotFound>> (string id, Caller caller, PeerIncidentQueries queries, PeerIncidentCommands commands, CancellationToken ct) =>
+        {
+            var guid = Http.ParseId(id);
+            if (await queries.FindAsync(caller, guid, ct) is not { } found)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var requests = await commands.OfAsync(caller, guid, ct) ?? [];
+            return TypedResults.Ok(new PeerIncidentDetail(found.Summary, found.View, [.. requests.Select(PeerCommandView.From)]));
+        }).WithSummary("A peer node's incident as your organisation sees it").WithDescription("404 when it is not one your organisation is invited to or takes part in.");
+
+        api.MapGet("/{id}/journal", async Task<Results<Ok<CursorPage<PeerJournalEntry>>, NotFound>> (string id, Caller caller, PeerIncidentQueries queries, PageCursors cursors, int? limit, string? next, CancellationToken ct) =>
+        {
+            var size = Http.Limit(limit);
+            var guid = Http.ParseId(id);
+            var page = await queries.JournalAsync(caller, guid, cursors.Decode(next, JournalName, guid.ToString()), size, ct);
+            return page is not { } p
+                ? TypedResults.NotFound()
+                : TypedResults.Ok(new CursorPage<PeerJournalEntry>([.. p.Entries.Select(e => e.Entry)], p.More ? cursors.Encode(JournalName, guid.ToString(), p.Entries[^1].Key) : null));
+        }).WithSummary("The journal of a peer node's incident, newest first").WithDescription("What the owner's node showed your organisation, as of its last view; cursor-paged.");
+
+        foreach (var kind in new[] { PeerCommandKinds.Accept, PeerCommandKinds.Decline, PeerCommandKinds.Leave })
+        {
+            api.MapPost("/{id}/" + kind, async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
+            {
+                var name = await queries.UserNameAsync(caller, ct);
+                return await commands.RequestAsync(caller, Http.ParseId(id), kind, name, ct) is { } c ? TypedResults.Ok(PeerCommandView.From(c)) : TypedResults.NotFound();
+            }).WithSummary($"Ask the owner's node to {kind} for your organisation")
+                .WithDescription("Writers of the organisation the copy is for (403 for viewers and read-only keys; 404 for everyone else). Sent to the owner's node at once and again until it answers: the answer is 'applied' or 'refused' with its reason, 'pending' meanwhile. The copy follows at the owner's next sync.");
+        }
+    }
+
+    private static async Task<(FederationPeer? Peer, byte[] Body)> AuthenticateAsync(HttpRequest request, FederationInbox authenticator, string purpose, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var body = buffer.ToArray();
+        try
+        {
+            return (await authenticator.AuthenticateAsync(request.Headers[FederationWire.NodeHeader], request.Headers[FederationWire.DateHeader],
+                request.Headers[FederationWire.SignatureHeader], body, ct, purpose), body);
+        }
+        catch (FederationUnauthenticatedException)
+        {
+            return (null, body);
+        }
+    }
+}
+
+/// <summary>A copy found for its reader: the summary, the last view, and its database key (cursor order).</summary>
+public sealed record FoundPeerIncident(long RecordId, PeerIncidentSummary Summary, PeerIncidentView? View);
+
+/// <summary>Every read of peer incidents' copies goes through here, and from here through <see cref="AccessPolicy"/>.</summary>
+public sealed class PeerIncidentQueries(RampartDb db, AccessPolicy access)
+{
+    public async Task<(IReadOnlyList<FoundPeerIncident> Items, bool More)> ListAsync(Caller caller, PeerIncidentState? state, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var below = before ?? long.MaxValue;
+        var copies = db.PeerIncidents;
+        var query = access.Readable(copies.AsNoTracking().Include(c => c.Record), caller).Where(c => c.RecordId < below);
+        if (state is { } s)
+        {
+            query = query.Where(c => c.State == s);
+        }
+
+        var rows = await query.OrderByDescending(c => c.RecordId).Take(limit + 1).ToListAsync(cancellationToken);
+        var peers = await PeerNamesAsync(rows.Select(r => r.PeerId), cancellationToken);
+        return ([.. rows.Take(limit).Select(r => new FoundPeerIncident(r.RecordId, Summary(r, peers), null))], rows.Count > limit);
+    }
+
+    public async Task<FoundPeerIncident?> FindAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var copies = db.PeerIncidents;
+        var copy = await access.Readable(copies.AsNoTracking().Include(c => c.Record), caller).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (copy is null)
+        {
+            return null;
+        }
+
+        var peers = await PeerNamesAsync([copy.PeerId], cancellationToken);
+        var view = copy.State == PeerIncidentState.Ended ? null : JsonSerializer.Deserialize<PeerIncidentView>(copy.ViewJson, PeerIncidentWire.Json);
+        return new FoundPeerIncident(copy.RecordId, Summary(copy, peers), view);
+    }
+
+    /// <summary>The journal of a readable copy, newest first (by the owner's order); null when the caller may not read it.</summary>
+    public async Task<(IReadOnlyList<(long Key, PeerJournalEntry Entry)> Entries, bool More)?> JournalAsync(Caller caller, Guid id, long? before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var copies = db.PeerIncidents;
+        var recordId = await access.Readable(copies.AsNoTracking(), caller).Where(c => c.Id == id).Select(c => (long?)c.RecordId).FirstOrDefaultAsync(cancellationToken);
+        if (recordId is not { } r)
+        {
+            return null;
+        }
+
+        var below = before ?? long.MaxValue;
+        var rows = await db.PeerIncidentJournal.AsNoTracking().Where(e => e.PeerIncidentRecordId == r && e.OriginPosition < below)
+            .OrderByDescending(e => e.OriginPosition).Take(limit + 1).Select(e => new { e.OriginPosition, e.Json }).ToListAsync(cancellationToken);
+        return ([.. rows.Take(limit).Select(e => (e.OriginPosition, JsonSerializer.Deserialize<PeerJournalEntry>(e.Json, PeerIncidentWire.Json)!))], rows.Count > limit);
+    }
+
+    /// <summary>The caller's display name, for the owner's node to show with what they did.</summary>
+    public async Task<string> UserNameAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var id = caller.UserId;
+        return await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "";
+    }
+
+    private async Task<Dictionary<Guid, string>> PeerNamesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Distinct().ToList();
+        return await db.FederationPeers.AsNoTracking().Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+    }
+
+    private static PeerIncidentSummary Summary(PeerIncident c, Dictionary<Guid, string> peers) =>
+        new(c.Id, peers.GetValueOrDefault(c.PeerId, ""), c.Number, PeerIncidentWire.Code(c.State), c.Title, c.Status, c.Severity,
+            Standards.Markings.TlpMarking.Code(c.Record.Tlp), c.Role, c.InvitedAt, c.UpdatedAt);
+}
+
+/// <summary>
+/// The scheduled job of incidents across nodes (durable scheduler, ADR 11): for every confirmed, active peer, the views of
+/// this node's incidents its organisations take part in, then what this node's people asked of that peer's incidents.
+/// </summary>
+public sealed class IncidentPeerSyncJob(RampartDb db, IServiceScopeFactory scopes) : IScheduledJob
+{
+    public const string JobName = "incidents.peer-sync";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var peers = await db.FederationPeers.AsNoTracking().Where(p => p.State == PeerState.Active).OrderBy(p => p.Key).Select(p => p.Id).ToListAsync(cancellationToken);
+        foreach (var id in peers)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IncidentPeerSync>().PushAsync(id, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<PeerIncidentCommands>().SendPendingAsync(id, cancellationToken);
+        }
+    }
+}
