@@ -110,7 +110,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
             Assert.Equal(HttpStatusCode.NotFound, (await B.Client(person).PostAsync($"/api/peer-incidents/{copyId}/accept", new { })).StatusCode);
         }
 
-        Assert.Equal("", await StoredTextAsync(C));
+        Assert.DoesNotContain(marker, await StoredTextAsync(C), StringComparison.Ordinal);
 
         // A viewer of the organisation reads, but does not answer for it.
         Person viewer;
@@ -138,7 +138,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         Assert.Contains("185.220.101.7", journal, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, journal, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, await StoredTextAsync(B), StringComparison.Ordinal);
-        Assert.Equal("", await StoredTextAsync(C));
+        Assert.DoesNotContain(marker, await StoredTextAsync(C), StringComparison.Ordinal);
         foreach (var person in others)
         {
             Assert.Equal(HttpStatusCode.NotFound, (await B.Client(person).GetAsync($"/api/peer-incidents/{copyId}")).StatusCode);
@@ -392,6 +392,49 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         Assert.Equal(PeerIncidentState.Ended, (await CopyAsync(id))!.State);
         Assert.DoesNotContain(marker, await StoredTextAsync(B), StringComparison.Ordinal);
         Assert.DoesNotContain(marker, await StoredTextAsync(C), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryOrganisationOfAPeerUndeclared_ItsCopiesEndThere()
+    {
+        var owner = A.Client(A.Owner);
+        var marker = "cutoff-" + Guid.NewGuid().ToString("N")[..8];
+        var id = (await Ok(await owner.PostAsync("/api/incidents", new { title = "Cut off " + marker, summary = marker, tlp = "amber", severity = "high", sector = "public-administration", countries = Albania }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Ok(await owner.PostAsync($"/api/incidents/{id}/participants", new { organisationId = nodes.ARecipC, role = "observer" }), HttpStatusCode.Created);
+        await nodes.SyncIncidentsAsync();
+        PeerIncident? OnC(RampartDb db) => db.PeerIncidents.AsNoTracking().FirstOrDefault(c => c.OriginIncidentId == Guid.Parse(id));
+        Guid copyId;
+        await using (var scope = C.Factory.Services.CreateAsyncScope())
+        {
+            copyId = OnC(scope.ServiceProvider.GetRequiredService<RampartDb>())!.Id;
+        }
+
+        Assert.Equal("applied", (await Ok(await C.Client(C.Recipient).PostAsync($"/api/peer-incidents/{copyId}/accept", new { })))["state"]!.GetValue<string>());
+        await nodes.SyncIncidentsAsync();
+        Assert.Contains(marker, await StoredTextAsync(C), StringComparison.Ordinal);
+
+        // A's operators undeclare every organisation of C: C is told its copy ended, and keeps nothing of the incident.
+        IReadOnlyList<PeerOrganisationEntry?> before;
+        await using (var scope = A.Factory.Services.CreateAsyncScope())
+        {
+            var peers = scope.ServiceProvider.GetRequiredService<FederationPeers>();
+            before = [.. (await peers.FindAsync(Caller.Operator(), nodes.PeerId(A, C), default))!.Organisations];
+            Assert.NotNull(await peers.DeclareOrganisationsAsync(Caller.Operator(), nodes.PeerId(A, C), new PeerOrganisationsRequest([]), default));
+        }
+
+        try
+        {
+            await nodes.SyncIncidentsAsync();
+            await using var scope = C.Factory.Services.CreateAsyncScope();
+            Assert.Equal(PeerIncidentState.Ended, OnC(scope.ServiceProvider.GetRequiredService<RampartDb>())!.State);
+            Assert.DoesNotContain(marker, await StoredTextAsync(C), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var scope = A.Factory.Services.CreateAsyncScope();
+            Assert.NotNull(await scope.ServiceProvider.GetRequiredService<FederationPeers>().DeclareOrganisationsAsync(Caller.Operator(), nodes.PeerId(A, C), new PeerOrganisationsRequest(before), default));
+        }
     }
 
     [Fact]

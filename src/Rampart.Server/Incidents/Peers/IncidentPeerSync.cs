@@ -43,13 +43,10 @@ public sealed partial class IncidentPeerSync(
             return new IncidentPushResult(0, 0, 0, null);
         }
 
+        // With no organisation declared on the peer any more, the ends of what it was sent still go (an operator who
+        // undeclares every organisation of a node cuts it off from the incidents too).
         var declared = await db.FederationPeerOrganisations.AsNoTracking().Where(o => o.PeerId == peerId)
             .ToDictionaryAsync(o => o.OrganisationId, o => o.StixIdentity, cancellationToken);
-        if (declared.Count == 0)
-        {
-            return new IncidentPushResult(0, 0, 0, null);
-        }
-
         var candidates = await CandidatesAsync(peerId, [.. declared.Keys], cancellationToken);
         int sent = 0, accepted = 0, refused = 0;
         var envelope = new List<Built>();
