@@ -151,6 +151,7 @@ public sealed class PeerIncidentInbox(
         {
             return badEntry;
         }
+
         var copies = db.PeerIncidents;
         var copy = await copies.Include(c => c.Record).FirstOrDefaultAsync(c => c.PeerId == peer.Id && c.OriginIncidentId == originId && c.OrganisationId == organisation, cancellationToken);
         var now = clock.GetUtcNow();
