@@ -125,6 +125,9 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         // The recipient's analyst accepts on B: the owner's node applies it at once (its own rules, its own audit).
         var accepted = await Ok(await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copyId}/accept", new { }));
         Assert.Equal("applied", accepted["state"]!.GetValue<string>());
+        // Asked again before the copy followed (the answer did not show yet): the same answer, nothing applied twice.
+        var again = await Ok(await B.Client(B.RecipientColleague).PostAsync($"/api/peer-incidents/{copyId}/accept", new { }));
+        Assert.Equal("applied", again["state"]!.GetValue<string>());
         var participants = await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/participants"));
         Assert.Equal("accepted", participants.AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == nodes.ARecipB)!["status"]!.GetValue<string>());
 

@@ -310,8 +310,15 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
 
             var participants = db.IncidentParticipants;
             var invitation = await participants.AsNoTracking().Where(p => p.Incident.Id == incidentId && p.OrganisationId == organisation)
-                .Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
-            if (invitation is not { } id || await editing.AnswerAsync(caller, id, kind == PeerCommandKinds.Accept, cancellationToken) is null)
+                .Select(p => new { p.Id, p.Status }).FirstOrDefaultAsync(cancellationToken);
+            if (invitation?.Status == InvitationStatus.Accepted && kind == PeerCommandKinds.Accept)
+            {
+                // Accepted already (a new command after an answer that never reached the peer, or a crash before this node
+                // noted where the acceptance came from): the same answer again, and the peer is noted below.
+                return ("applied", null);
+            }
+
+            if (invitation is null || await editing.AnswerAsync(caller, invitation.Id, kind == PeerCommandKinds.Accept, cancellationToken) is null)
             {
                 return ("refused", "There is no invitation of your organisation to that incident.");
             }
