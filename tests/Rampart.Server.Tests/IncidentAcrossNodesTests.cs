@@ -279,7 +279,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         Assert.Equal(HttpStatusCode.OK, (await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copy.Id}/accept", new { })).StatusCode);
         await nodes.SyncIncidentsAsync();
 
-        var own = await SessionAsync(B, B.RecipientOrg, Role.Analyst);
+        var (_, own) = await PageSessions.OpenAsync(B, B.RecipientOrg, Role.Analyst);
         var page = await own.GetAsync($"/incidents/peer/{copy.Id}");
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -292,7 +292,7 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
 
         foreach (var (organisation, role) in new[] { (B.MemberOrg, Role.Analyst), (B.MemberOrg, Role.OrgAdmin), (B.NodeOrg, Role.NodeAdmin) })
         {
-            var other = await SessionAsync(B, organisation, role);
+            var (_, other) = await PageSessions.OpenAsync(B, organisation, role);
             var denied = await other.GetAsync($"/incidents/peer/{copy.Id}");
             var text = await denied.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.NotFound, denied.StatusCode);
@@ -503,44 +503,5 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         request.Headers.Add(FederationWire.SignatureHeader, FederationWire.Base64Url(signature));
         using var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>A new person of <paramref name="organisation"/> on <paramref name="node"/>, logged in through the web forms (second factor for administrators).</summary>
-    private static async Task<HttpClient> SessionAsync(SeededNode node, Guid organisation, Role role)
-    {
-        var email = $"peer-{Guid.NewGuid():N}@pages.test";
-        const string password = "Peer-Pages-Password-2026";
-        string? key = null;
-        await using (var scope = node.Factory.Services.CreateAsyncScope())
-        {
-            await SeededNode.PersonAsync(scope.ServiceProvider, organisation, email, role);
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-            var user = (await users.FindByEmailAsync(email))!;
-            Assert.True((await users.RemovePasswordAsync(user)).Succeeded);
-            Assert.True((await users.AddPasswordAsync(user, password)).Succeeded);
-            user.MustChangePassword = false;
-            Assert.True((await users.UpdateAsync(user)).Succeeded);
-            if (user.RequiresSecondFactor)
-            {
-                await users.ResetAuthenticatorKeyAsync(user);
-                await users.SetTwoFactorEnabledAsync(user, true);
-                key = await users.GetAuthenticatorKeyAsync(user);
-            }
-        }
-
-        var browser = WebForms.Browser(node.Factory);
-        var login = await WebForms.LogInAsync(browser, email, password);
-        Assert.True(login.StatusCode == HttpStatusCode.Redirect, $"login of a {role}: {(int)login.StatusCode}");
-        if (key is not null)
-        {
-            var second = await WebForms.PostFormAsync(browser, "/account/login-2fa", "/account/login-2fa", "login-2fa", new()
-            {
-                ["Input.Code"] = Authenticator.Code(key, node.Factory.Clock.GetUtcNow()),
-                ["Input.RecoveryCode"] = "",
-            });
-            Assert.True(second.StatusCode == HttpStatusCode.Redirect, $"second factor of a {role}: {(int)second.StatusCode}");
-        }
-
-        return browser;
     }
 }
