@@ -90,7 +90,8 @@ public sealed partial class IncidentEditing
         participant.Status = to;
         participant.AnsweredAt = now;
         participant.AnsweredByUserId = caller.UserId;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside a caller's unit of work (a peer's command, applied with its answer) it commits with it.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var grants = await sharing.GrantsOfAsync(incident.RecordId, cancellationToken);
         var entries = SharingStore.AudienceOf(grants).Where(e => !(e.Kind == AudienceKind.Organisation && e.OrganisationId == organisation)).ToList();
         await sharing.ApplyAsync(incident.Record, incident.Record.Tlp, entries, incident.Record.Published, cancellationToken);
@@ -104,6 +105,9 @@ public sealed partial class IncidentEditing
         audit.Record(to == InvitationStatus.Removed ? AuditEvent.IncidentParticipantRemoved : AuditEvent.IncidentParticipantLeft, caller,
             $"incident:{incident.Id}", detail: $"{organisation} {Kebab(participant.Role)}");
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 }

@@ -90,8 +90,9 @@ public sealed class PeerIncidentEntry
 }
 
 /// <summary>
-/// What a person of this node did in a peer's incident — accept, decline, leave — on its way to the owner's node, which
-/// applies it through its own rules and answers. Shown as pending until then, refused with the owner node's reason.
+/// What a person of this node did in a peer's incident — accept, decline, leave, a journal entry, work on a task, a status
+/// change — on its way to the owner's node, which applies it through its own rules and answers. Shown as pending until
+/// then, refused with the owner node's reason; what it changed comes back with the owner's next view.
 /// </summary>
 public sealed class PeerIncidentCommand
 {
@@ -101,6 +102,9 @@ public sealed class PeerIncidentCommand
     public long PeerIncidentRecordId { get; set; }
 
     public required string Kind { get; set; }
+
+    /// <summary>What the command carries (JSON; null for accept, decline and leave): see <see cref="PeerCommandKinds"/>.</summary>
+    public string? Payload { get; set; }
 
     public Guid UserId { get; set; }
 
@@ -129,7 +133,19 @@ public static class PeerCommandKinds
     public const string Decline = "decline";
     public const string Leave = "leave";
 
-    public static bool IsKnown(string? kind) => kind is Accept or Decline or Leave;
+    /// <summary>A journal entry: <c>{"body": markdown}</c>.</summary>
+    public const string Entry = "entry";
+
+    /// <summary>Work on a task: <c>{"task": id on the owner's node, "text": log line, "status": kebab-case or absent}</c>.</summary>
+    public const string TaskWork = "task-work";
+
+    /// <summary>A status change (coordinators): <c>{"status": kebab-case, "reason": text, "confirmOpenTasks": bool}</c>.</summary>
+    public const string Status = "status";
+
+    public static bool IsKnown(string? kind) => kind is Accept or Decline or Leave or Entry or TaskWork or Status;
+
+    /// <summary>The answers to an invitation and leaving: one at a time per copy, as they change the organisation's standing.</summary>
+    public static bool IsStanding(string? kind) => kind is Accept or Decline or Leave;
 }
 
 /// <summary>

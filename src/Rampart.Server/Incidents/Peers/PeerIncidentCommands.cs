@@ -35,8 +35,117 @@ public sealed partial class PeerIncidentCommands(
     /// <summary>Commands sent per request to the owner's node.</summary>
     public const int PerEnvelope = 100;
 
-    /// <summary>Null when the caller may not read the copy (404); 403 for viewers and read-only keys; 400 when the copy is not in a state for it.</summary>
-    public async Task<PeerIncidentCommand?> RequestAsync(Caller caller, Guid copyId, string kind, string userName, CancellationToken cancellationToken)
+    /// <summary>How long a person's request waits for the owner's node before it is left to the sync job.</summary>
+    public static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(10);
+
+    /// <summary>Accept, decline or leave. Null when the caller may not read the copy (404); 403 for viewers and read-only keys; 400 when the copy is not in a state for it.</summary>
+    public Task<PeerIncidentCommand?> RequestAsync(Caller caller, Guid copyId, string kind, string userName, CancellationToken cancellationToken) =>
+        PeerCommandKinds.IsStanding(kind)
+            ? AskAsync(caller, copyId, kind, userName, _ => (true, null), cancellationToken)
+            : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Accept, decline or leave.");
+
+    /// <summary>A journal entry for the owner's node (coordinators and contributors; never owner-only: that is the owner's, on its node).</summary>
+    public Task<PeerIncidentCommand?> WriteEntryAsync(Caller caller, Guid copyId, JournalRequest request, string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AskAsync(caller, copyId, PeerCommandKinds.Entry, userName, copy =>
+        {
+            EnsureRole(copy, ParticipantRole.Contributor, "Observers do not write in the journal.");
+            var errors = new RequestErrors();
+            errors.MultiLine("body", request.Body, IncidentLimits.EntryLength, required: true);
+            if (request.OwnerOnly)
+            {
+                errors.Add("ownerOnly", "Owner-only entries are written by the owning organisation, on its own node.");
+            }
+
+            errors.ThrowIfAny();
+            return (true, new JsonObject { ["body"] = request.Body });
+        }, cancellationToken);
+    }
+
+    /// <summary>Work on a task of the copy (coordinators; contributors on their organisation's tasks — the owner's node decides).</summary>
+    public Task<PeerIncidentCommand?> WorkTaskAsync(Caller caller, Guid copyId, Guid taskId, TaskWorkRequest request, string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AskAsync(caller, copyId, PeerCommandKinds.TaskWork, userName, copy =>
+        {
+            EnsureRole(copy, ParticipantRole.Contributor, "Observers do not work on tasks.");
+            var view = JsonSerializer.Deserialize<PeerIncidentView>(copy.ViewJson, PeerIncidentWire.Json);
+            if (view?.Incident?.Tasks.Any(t => t.Id == taskId) != true)
+            {
+                // A task the copy does not show: the same 404 as an unknown copy.
+                return (false, null);
+            }
+
+            var errors = new RequestErrors();
+            errors.MultiLine("text", request.Text, IncidentLimits.LogLength);
+            if (request.Status is { } st && !Enum.IsDefined(st))
+            {
+                errors.Add("status", "open, in-progress, done or cancelled.");
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Text) && request.Status is null)
+            {
+                errors.Add("text", "Required: what was done, or a new 'status'.");
+            }
+
+            errors.ThrowIfAny();
+            return (true, new JsonObject
+            {
+                ["task"] = taskId.ToString("D"),
+                ["text"] = request.Text?.Trim() ?? "",
+                ["status"] = request.Status is { } s ? IncidentEditing.Kebab(s) : null,
+            });
+        }, cancellationToken);
+    }
+
+    /// <summary>A status change (coordinators; the owner's node checks the workflow, against its current status, and open tasks).</summary>
+    public Task<PeerIncidentCommand?> ChangeStatusAsync(Caller caller, Guid copyId, StatusRequest request, string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AskAsync(caller, copyId, PeerCommandKinds.Status, userName, copy =>
+        {
+            EnsureRole(copy, ParticipantRole.Coordinator, "Only the owner and coordinators change an incident's status.");
+            var errors = new RequestErrors();
+            errors.MultiLine("reason", request.Reason, IncidentLimits.EntryLength);
+            if (request.Status is not { } to || !Enum.IsDefined(to))
+            {
+                errors.Add("status", "Required: new, triage, in-progress, contained, resolved, closed or rejected.");
+            }
+            else if (to == IncidentStatus.Duplicate)
+            {
+                errors.Add("status", "An incident is marked as a duplicate of another on its owner's node, which holds both.");
+            }
+
+            // The workflow is checked on the owner's node, against the status it holds (the copy's may be a sync behind).
+
+            errors.ThrowIfAny();
+            return (true, new JsonObject
+            {
+                ["status"] = IncidentEditing.Kebab(request.Status!.Value),
+                ["reason"] = request.Reason?.Trim(),
+                ["confirmOpenTasks"] = request.ConfirmOpenTasks,
+            });
+        }, cancellationToken);
+    }
+
+    private static void EnsureRole(PeerIncident copy, ParticipantRole least, string reason)
+    {
+        if (copy.State != PeerIncidentState.Participating)
+        {
+            throw RequestErrors.One("id", copy.State == PeerIncidentState.Invited
+                ? "Your organisation is invited to this incident: accept the invitation first."
+                : "Your organisation no longer takes part in this incident.");
+        }
+
+        // Observer < contributor < coordinator; the owner's node checks again with its own record.
+        if (copy.Role < least)
+        {
+            throw new ForbiddenException(reason);
+        }
+    }
+
+    private async Task<PeerIncidentCommand?> AskAsync(Caller caller, Guid copyId, string kind, string userName, Func<PeerIncident, (bool Found, JsonObject? Payload)> payloadOf, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var copies = db.PeerIncidents;
@@ -48,43 +157,52 @@ public sealed partial class PeerIncidentCommands(
 
         if (!AccessPolicy.CanCreate(caller))
         {
-            throw new ForbiddenException("Viewers and read-only keys do not answer for their organisation.");
-        }
-
-        var fits = kind switch
-        {
-            PeerCommandKinds.Accept or PeerCommandKinds.Decline => copy.State == PeerIncidentState.Invited,
-            PeerCommandKinds.Leave => copy.State == PeerIncidentState.Participating,
-            _ => false,
-        };
-        if (!fits)
-        {
-            throw RequestErrors.One("id", copy.State switch
-            {
-                PeerIncidentState.Invited => "The invitation is still open: accept or decline it.",
-                PeerIncidentState.Participating => "Your organisation takes part already: it can leave.",
-                _ => "Your organisation no longer takes part in this incident.",
-            });
+            throw new ForbiddenException("Viewers and read-only keys do not act for their organisation.");
         }
 
         var recordId = copy.RecordId;
-        var pending = await db.PeerIncidentCommands.FirstOrDefaultAsync(c => c.PeerIncidentRecordId == recordId && c.State == PeerCommandState.Pending, cancellationToken);
-        if (pending is not null)
+        if (PeerCommandKinds.IsStanding(kind))
         {
-            // One question at a time per copy: the owner's node answers the first before the next is asked.
-            return pending.Kind == kind ? pending : throw RequestErrors.One("id", "An earlier request is still waiting for the owner's node.");
+            var fits = kind switch
+            {
+                PeerCommandKinds.Accept or PeerCommandKinds.Decline => copy.State == PeerIncidentState.Invited,
+                _ => copy.State == PeerIncidentState.Participating,
+            };
+            if (!fits)
+            {
+                throw RequestErrors.One("id", copy.State switch
+                {
+                    PeerIncidentState.Invited => "The invitation is still open: accept or decline it.",
+                    PeerIncidentState.Participating => "Your organisation takes part already: it can leave.",
+                    _ => "Your organisation no longer takes part in this incident.",
+                });
+            }
+
+            var pending = await db.PeerIncidentCommands.FirstOrDefaultAsync(c => c.PeerIncidentRecordId == recordId && c.State == PeerCommandState.Pending
+                && (c.Kind == PeerCommandKinds.Accept || c.Kind == PeerCommandKinds.Decline || c.Kind == PeerCommandKinds.Leave), cancellationToken);
+            if (pending is not null)
+            {
+                // One answer at a time per copy: the owner's node answers the first before the next is asked.
+                return pending.Kind == kind ? pending : throw RequestErrors.One("id", "An earlier request is still waiting for the owner's node.");
+            }
+        }
+
+        var (found, payload) = payloadOf(copy);
+        if (!found)
+        {
+            return null;
         }
 
         var now = clock.GetUtcNow();
         var command = new PeerIncidentCommand
         {
-            Id = Guid.CreateVersion7(now), PeerIncidentRecordId = recordId, Kind = kind, UserId = caller.UserId,
+            Id = Guid.CreateVersion7(now), PeerIncidentRecordId = recordId, Kind = kind, Payload = payload?.ToJsonString(), UserId = caller.UserId,
             UserName = userName.Length > 200 ? userName[..200] : userName, CreatedAt = now, State = PeerCommandState.Pending,
         };
         db.PeerIncidentCommands.Add(command);
         audit.Record(AuditEvent.PeerIncidentCommandRequested, caller, $"peer-incident:{copy.Id}", detail: $"{kind} {copy.Number}");
         await db.SaveChangesAsync(cancellationToken);
-        await SendPendingAsync(copy.PeerId, cancellationToken);
+        await SendPendingAsync(copy.PeerId, cancellationToken, AnswerWithin);
         return command;
     }
 
@@ -102,7 +220,7 @@ public sealed partial class PeerIncidentCommands(
     }
 
     /// <summary>Sends the pending commands for incidents of <paramref name="peerId"/>, oldest first; the number answered.</summary>
-    public async Task<int> SendPendingAsync(Guid peerId, CancellationToken cancellationToken)
+    public async Task<int> SendPendingAsync(Guid peerId, CancellationToken cancellationToken, TimeSpan? answerWithin = null)
     {
         var peer = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == peerId, cancellationToken);
         if (peer is null || peer.State != PeerState.Active)
@@ -130,19 +248,27 @@ public sealed partial class PeerIncidentCommands(
                 ["organisation"] = IntelIdentity.Of(p.OrganisationId),
                 ["user"] = p.Command.UserId.ToString("D"),
                 ["userName"] = p.Command.UserName,
+                ["payload"] = p.Command.Payload is { } payload ? JsonNode.Parse(payload) : null,
             })]),
         };
         JsonArray results;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (answerWithin is { } within)
+        {
+            // A person is waiting: the answer is shown if it comes at once; otherwise the sync job asks again.
+            wait.CancelAfter(within);
+        }
+
         try
         {
             var answer = JsonNode.Parse(await requests.PostAsync(peer, PeerIncidentWire.CommandsPath, PeerIncidentWire.CommandsPurpose,
-                Encoding.UTF8.GetBytes(envelope.ToJsonString()), cancellationToken)) as JsonObject;
+                Encoding.UTF8.GetBytes(envelope.ToJsonString()), wait.Token)) as JsonObject;
             results = answer?["results"] as JsonArray is { } r && r.Count == pending.Count ? r : throw new FederationPushException("The peer's answer does not list one result per command.");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FederationPushException or JsonException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or FederationPushException or JsonException && !cancellationToken.IsCancellationRequested)
         {
             // Kept pending: the sync job sends it again.
-            LogSendFailed(logger, peer.Name, e is TaskCanceledException ? "The peer did not answer in time." : e.Message);
+            LogSendFailed(logger, peer.Name, e is OperationCanceledException ? "The peer did not answer in time." : e.Message);
             return 0;
         }
 
@@ -226,27 +352,37 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
             return ("refused", "A command needs its UUID.");
         }
 
-        // Claimed before it runs: the same command arriving twice at once (a person's request and the job) runs once.
-        var claim = new IncidentPeerCommandApplied { PeerId = peer.Id, CommandId = commandId, Status = "pending", AppliedAt = clock.GetUtcNow() };
-        db.IncidentPeerCommandsApplied.Add(claim);
+        var known = await db.IncidentPeerCommandsApplied.AsNoTracking().FirstOrDefaultAsync(a => a.PeerId == peer.Id && a.CommandId == commandId, cancellationToken);
+        if (known is not null)
+        {
+            return (known.Status, known.Detail);
+        }
+
+        // The claim, the use case and the answer commit together: a crash in between leaves nothing, and the same command
+        // arriving twice at once (a person's request and the job) runs once — the second waits on the claim's key, then
+        // reads the first one's answer.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.IncidentPeerCommandsApplied.Add(new IncidentPeerCommandApplied { PeerId = peer.Id, CommandId = commandId, Status = "pending", AppliedAt = clock.GetUtcNow() });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
+            await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
             var done = await db.IncidentPeerCommandsApplied.AsNoTracking().FirstOrDefaultAsync(a => a.PeerId == peer.Id && a.CommandId == commandId, cancellationToken);
             return done is null ? ("pending", null) : (done.Status, done.Detail);
         }
 
+        await transaction.CreateSavepointAsync("command", cancellationToken);
         var kind = Text(command, "kind");
         string status;
         string? detail;
         if (!PeerCommandKinds.IsKnown(kind) || !Guid.TryParse(Text(command, "incident"), out var incidentId) || !Guid.TryParse(Text(command, "user"), out var user)
             || Text(command, "userName") is not { Length: > 0 and <= 200 })
         {
-            (status, detail) = ("refused", "A command names its kind (accept, decline, leave), the incident, the user and the user's name.");
+            (status, detail) = ("refused", "A command names its kind (accept, decline, leave, entry, task-work, status), the incident, the user and the user's name.");
         }
         else if (Text(command, "organisation") is not { } identity || !keys.Declared.TryGetValue((peer.Id, identity), out var organisation))
         {
@@ -257,19 +393,29 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
             var incidents = db.Incidents;
             var recordId = await incidents.AsNoTracking().Where(i => i.Id == incidentId).Select(i => (long?)i.RecordId).FirstOrDefaultAsync(cancellationToken);
             var sent = recordId is { } r
-                ? await db.IncidentPeerSent.FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
+                ? await db.IncidentPeerSent.AsNoTracking().FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
                 : null;
             if (sent is null)
             {
                 // A peer answers only for what it was sent: an invitation (or incident) this node never sent it is unknown to it.
                 (status, detail) = ("refused", "There is no invitation of your organisation to that incident.");
             }
+            else if (!PeerCommandKinds.IsStanding(kind) && sent.AcceptedInvitationAt is null)
+            {
+                // Writes come only through the node the organisation accepted from (its current home for this incident).
+                (status, detail) = ("refused", "Your organisation does not take part in that incident through this node.");
+            }
             else
             {
                 var communities = await db.CommunityMembers.AsNoTracking().Where(m => m.OrganisationId == organisation).Select(m => m.CommunityId).ToListAsync(cancellationToken);
                 var caller = new Caller(UserIdFor(peer.Id, user), organisation, Role.Analyst, communities.ToHashSet(), Credential: $"federation-peer:{peer.Id:N}");
-                (status, detail) = await RunAsync(caller, kind!, incidentId, organisation, cancellationToken);
-                if (status == "applied" && kind == PeerCommandKinds.Accept)
+                (status, detail) = await RunAsync(caller, kind!, incidentId, organisation, command["payload"] as JsonObject, cancellationToken);
+                if (status != "applied")
+                {
+                    // Whatever the refused use case had written (nothing, normally) goes; the claim stays.
+                    await transaction.RollbackToSavepointAsync("command", cancellationToken);
+                }
+                else if (kind == PeerCommandKinds.Accept)
                 {
                     // The incident itself goes to this peer from now on, for this invitation.
                     db.ChangeTracker.Clear();
@@ -292,20 +438,52 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
             status == "applied" ? AuditOutcome.Success : AuditOutcome.Denied,
             string.Create(CultureInfo.InvariantCulture, $"{kind} from {peer.Name} ({Text(command, "userName")}): {status}{(detail is null ? "" : "; " + detail)}"));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return (status, detail);
 
         static string incidentIdText(JsonObject c) => Text(c, "incident") is { Length: <= 40 } t ? t : "?";
     }
 
-    private async Task<(string Status, string? Detail)> RunAsync(Caller caller, string kind, Guid incidentId, Guid organisation, CancellationToken cancellationToken)
+    private async Task<(string Status, string? Detail)> RunAsync(Caller caller, string kind, Guid incidentId, Guid organisation, JsonObject? payload, CancellationToken cancellationToken)
     {
+        const string NotTakingPart = "Your organisation does not take part in that incident.";
         try
         {
-            if (kind == PeerCommandKinds.Leave)
+            switch (kind)
             {
-                return await editing.LeaveAsync(caller, incidentId, cancellationToken) is null
-                    ? ("refused", "Your organisation does not take part in that incident.")
-                    : ("applied", null);
+                case PeerCommandKinds.Leave:
+                    return await editing.LeaveAsync(caller, incidentId, cancellationToken) is null ? ("refused", NotTakingPart) : ("applied", null);
+                case PeerCommandKinds.Entry:
+                    // Never owner-only: the owner writes those on its own node.
+                    return await editing.AddEntryAsync(caller, incidentId, new JournalRequest(Text(payload, "body")), cancellationToken) is null
+                        ? ("refused", NotTakingPart)
+                        : ("applied", null);
+                case PeerCommandKinds.TaskWork:
+                {
+                    var errors = new RequestErrors();
+                    var to = Text(payload, "status") is { } st ? IncidentEndpoints.ParseKebab<IncidentTaskStatus>(st, "status", errors) : null;
+                    errors.ThrowIfAny();
+                    return !Guid.TryParse(Text(payload, "task"), out var taskId)
+                        || await editing.WorkTaskAsync(caller, incidentId, taskId, new TaskWorkRequest(Text(payload, "text"), to), cancellationToken) is null
+                        ? ("refused", "There is no such task, or your organisation does not see it.")
+                        : ("applied", null);
+                }
+
+                case PeerCommandKinds.Status:
+                {
+                    var errors = new RequestErrors();
+                    var to = IncidentEndpoints.ParseKebab<IncidentStatus>(Text(payload, "status"), "status", errors);
+                    if (to == IncidentStatus.Duplicate)
+                    {
+                        errors.Add("status", "An incident is marked as a duplicate on this node, by its owner or a coordinator here.");
+                    }
+
+                    errors.ThrowIfAny();
+                    var confirm = payload?["confirmOpenTasks"] is JsonValue c && c.TryGetValue<bool>(out var yes) && yes;
+                    return await editing.ChangeStatusAsync(caller, incidentId, new StatusRequest(to, Text(payload, "reason"), confirm), cancellationToken) is null
+                        ? ("refused", NotTakingPart)
+                        : ("applied", null);
+                }
             }
 
             var participants = db.IncidentParticipants;
@@ -331,5 +509,5 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
         }
     }
 
-    private static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Text(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -9345,6 +9345,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("Payload")
+                        .HasColumnType("text");
+
                     b.Property<long>("PeerIncidentRecordId")
                         .HasColumnType("bigint");
 

@@ -9306,6 +9306,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("PeerIncidentRecordId")
                         .HasColumnType("INTEGER");
 
