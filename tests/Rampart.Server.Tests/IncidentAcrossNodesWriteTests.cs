@@ -264,6 +264,55 @@ public abstract class IncidentAcrossNodesWriteTests(ThreeNodes nodes)
         Assert.Equal(first, await SendAsync(C, Command("entry", id, B.RecipientOrg, new JsonObject { ["body"] = "forged twice " + marker }, forgedId)));
     }
 
+    [Fact]
+    public async Task APeersInvitation_IsToldToTheInvitedOrganisationsPeopleOnTheirNode_WhileOpen_NotToAnyoneElse()
+    {
+        var marker = "n-" + Guid.NewGuid().ToString("N")[..10];
+        var id = (await Ok(await A.Client(A.Owner).PostAsync("/api/incidents", new { title = "Phishing wave " + marker, summary = "x", tlp = "amber", severity = "medium", sector = "public-administration", countries = Albania }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Ok(await A.Client(A.Owner).PostAsync($"/api/incidents/{id}/participants", new { organisationId = nodes.ARecipB, role = "observer" }), HttpStatusCode.Created);
+        await nodes.SyncIncidentsAsync();
+        await nodes.SyncIncidentsAsync();
+        var copyId = await CopyIdAsync(id);
+        await FanOutAsync(B);
+
+        async Task<List<JsonNode>> AboutAsync(Person who) =>
+            [.. (await Ok(await B.Client(who).GetAsync("/api/notifications?limit=200")))["items"]!.AsArray()
+                .Where(n => n!["link"]!.GetValue<string>() == $"/incidents/peer/{copyId}").Select(n => n!)];
+
+        // Both people of the invited organisation, once each (a second sync of the same invitation tells nobody again);
+        // the number and the inviter, never the title.
+        foreach (var person in new[] { B.Recipient, B.RecipientColleague })
+        {
+            var told = Assert.Single(await AboutAsync(person));
+            Assert.Equal("peer-invited", told["kind"]!.GetValue<string>());
+            Assert.StartsWith("node-a · INC-", told["reference"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain(marker, told.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        Person otherAdmin;
+        await using (var scope = B.Factory.Services.CreateAsyncScope())
+        {
+            otherAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, B.MemberOrg, $"admin-{Guid.NewGuid():N}@member.test", Role.OrgAdmin);
+        }
+
+        foreach (var person in new[] { B.Member, B.Outsider, B.Owner, B.OwnerAdmin, B.NodeAdmin, otherAdmin })
+        {
+            Assert.Empty(await AboutAsync(person));
+        }
+
+        // Once answered, the notice is withdrawn (it was about an open invitation).
+        Assert.Equal("applied", (await Ok(await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copyId}/accept", new { })))["state"]!.GetValue<string>());
+        await nodes.SyncIncidentsAsync();
+        Assert.Empty(await AboutAsync(B.RecipientColleague));
+    }
+
+    private static async Task FanOutAsync(SeededNode node)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Incidents.Notifications.NotificationFanOutJob>().RunAsync(default);
+    }
+
     /// <summary>A command envelope signed by <paramref name="from"/>'s node key for the commands path of <paramref name="to"/>.</summary>
     private static async Task<JsonObject> PostSignedAsync(SeededNode from, SeededNode to, JsonObject body)
     {

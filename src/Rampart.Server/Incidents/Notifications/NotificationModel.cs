@@ -24,6 +24,12 @@ public enum NotificationKind
 
     /// <summary>The expert withdrew from the directory before answering the person's request: it is closed.</summary>
     ExpertRequestClosed = 10,
+
+    /// <summary>
+    /// The organisation is invited to an incident of a peer node (incidents across nodes, ADR 17; <see cref="INotificationSource"/>):
+    /// addressed to the organisation, told while the invitation is open.
+    /// </summary>
+    PeerInvited = 11,
 }
 
 /// <summary>

@@ -32,10 +32,14 @@ public sealed class NotificationRecipients(RampartDb db, IncidentQueries inciden
         switch (e.Kind)
         {
             case NotificationKind kind when SourceOf(kind) is not null:
-                // A feature's kind: one person, never an organisation.
+                // A feature's kind: one person, or every person of one organisation (each then checked by the feature).
                 if (e.UserId is { } addressee)
                 {
                     people.Add(addressee);
+                }
+                else if (e.OrganisationId is { } organisation)
+                {
+                    organisations.Add(organisation);
                 }
 
                 break;

@@ -183,6 +183,8 @@ public sealed class PeerIncidentInbox(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await sharing.ApplyAsync(copy.Record, tlp, [new ResolvedAudience(AudienceKind.Organisation, organisation)], published: false, cancellationToken);
+        // A new invitation (first, or again after an end, or a new one after a withdrawn one) is told to the organisation's people.
+        var newInvitation = state == PeerIncidentState.Invited && (copy.RecordId == 0 || copy.State != PeerIncidentState.Invited || copy.InvitedAt != view?.InvitedAt);
         copy.State = state;
         copy.UpdatedAt = now;
         if (view is not null)
@@ -218,6 +220,7 @@ public sealed class PeerIncidentInbox(
             copy.JournalPosition = 0;
         }
 
+        db.NotifyIf(newInvitation, Notifications.NotificationKind.PeerInvited, null, now, subjectId: copy.Id, organisationId: organisation);
         await db.SaveChangesAsync(cancellationToken);
         if (state == PeerIncidentState.Participating && entries.Count > 0)
         {

@@ -35,6 +35,7 @@ public sealed class PeerIncidentsFeature : RampartFeature
         services.AddScoped<PeerIncidentCommands>();
         services.AddScoped<IncidentPeerCommandInbox>();
         services.AddScoped<PeerIncidentQueries>();
+        services.AddScoped<Notifications.INotificationSource, PeerNotifications>();
         services.AddScheduledJob<IncidentPeerSyncJob>(IncidentPeerSyncJob.JobName, sp => sp.GetRequiredService<IOptions<FederationOptions>>().Value.SyncInterval);
     }
 
