@@ -1,11 +1,9 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
-using Rampart.Server.Federation;
 using Rampart.Server.Incidents.Peers;
 using Rampart.Server.Intelligence.Store;
 
@@ -314,23 +312,6 @@ public abstract class IncidentAcrossNodesWriteTests(ThreeNodes nodes)
     }
 
     /// <summary>A command envelope signed by <paramref name="from"/>'s node key for the commands path of <paramref name="to"/>.</summary>
-    private static async Task<JsonObject> PostSignedAsync(SeededNode from, SeededNode to, JsonObject body)
-    {
-        var identity = from.Factory.Services.GetRequiredService<NodeIdentity>();
-        var self = (await identity.IdAsync(default)).ToString();
-        var target = (await to.Factory.Services.GetRequiredService<NodeIdentity>().IdAsync(default)).ToString();
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        var date = FederationWire.FormatDate(to.Factory.Clock.GetUtcNow());
-        var signature = await identity.SignBytesAsync(FederationWire.SignedBytes(PeerIncidentWire.CommandsPurpose, target, self, date, bytes), default);
-        using var client = to.Factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, PeerIncidentWire.CommandsPath) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add(FederationWire.NodeHeader, self);
-        request.Headers.Add(FederationWire.DateHeader, date);
-        request.Headers.Add(FederationWire.SignatureHeader, FederationWire.Base64Url(signature));
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text)!.AsObject();
-    }
+    private static Task<JsonObject> PostSignedAsync(SeededNode from, SeededNode to, JsonObject body) =>
+        SignedFederation.PostAsync(from, to, PeerIncidentWire.CommandsPath, PeerIncidentWire.CommandsPurpose, body);
 }

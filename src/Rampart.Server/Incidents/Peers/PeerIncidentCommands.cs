@@ -77,19 +77,7 @@ public sealed partial class PeerIncidentCommands(
                 return (false, null);
             }
 
-            var errors = new RequestErrors();
-            errors.MultiLine("text", request.Text, IncidentLimits.LogLength);
-            if (request.Status is { } st && !Enum.IsDefined(st))
-            {
-                errors.Add("status", "open, in-progress, done or cancelled.");
-            }
-
-            if (string.IsNullOrWhiteSpace(request.Text) && request.Status is null)
-            {
-                errors.Add("text", "Required: what was done, or a new 'status'.");
-            }
-
-            errors.ThrowIfAny();
+            IncidentEditing.Check(request);
             return (true, new JsonObject
             {
                 ["task"] = taskId.ToString("D"),

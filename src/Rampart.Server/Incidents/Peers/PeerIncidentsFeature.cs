@@ -109,28 +109,18 @@ public sealed class PeerIncidentsFeature : RampartFeature
 
         const string Travels = " Sent to the owner's node at once and again until it answers, which applies it by its own rules for your organisation's role there: the answer is 'applied' or 'refused' with its reason, 'pending' meanwhile; what it changed appears in the copy with the owner's next view. 404 for everyone but the organisation the copy is for; 403 for its viewers and read-only keys.";
         api.MapPost("/{id}/journal", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, JournalRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
-        {
-            var guid = Http.ParseId(id);
-            var name = await queries.UserNameAsync(caller, ct);
-            return await commands.WriteEntryAsync(caller, guid, request, name, ct) is { } c ? TypedResults.Ok(PeerCommandView.From(c)) : TypedResults.NotFound();
-        }).WithSummary("Write in the journal of a peer node's incident")
+            await SentAsync(commands.WriteEntryAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Write in the journal of a peer node's incident")
             .WithDescription("Coordinators and contributors (observers: 403): body (Markdown, required). Never owner-only (ownerOnly: true is a 400)." + Travels);
         api.MapPost("/{id}/tasks/{taskId}/work", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, string taskId, TaskWorkRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
-        {
-            var guid = Http.ParseId(id);
-            var task = Http.ParseId(taskId, "taskId");
-            var name = await queries.UserNameAsync(caller, ct);
-            return await commands.WorkTaskAsync(caller, guid, task, request, name, ct) is { } c ? TypedResults.Ok(PeerCommandView.From(c)) : TypedResults.NotFound();
-        }).WithSummary("Log work on a task of a peer node's incident, or set its status")
+            await SentAsync(commands.WorkTaskAsync(caller, Http.ParseId(id), Http.ParseId(taskId, "taskId"), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Log work on a task of a peer node's incident, or set its status")
             .WithDescription("text and/or status (open, in-progress, done, cancelled) of a task the copy shows (else 404). Coordinators on any task; contributors on their organisation's tasks (the owner's node refuses the others)." + Travels);
         api.MapPost("/{id}/status", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, StatusRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
-        {
-            var guid = Http.ParseId(id);
-            var name = await queries.UserNameAsync(caller, ct);
-            return await commands.ChangeStatusAsync(caller, guid, request, name, ct) is { } c ? TypedResults.Ok(PeerCommandView.From(c)) : TypedResults.NotFound();
-        }).WithSummary("Change the status of a peer node's incident")
-            .WithDescription("Coordinators (others: 403): status (a move the workflow allows from the status the copy shows, else 400 naming 'status'; duplicate is marked on the owner's node), reason, confirmOpenTasks to close with open tasks." + Travels);
+            await SentAsync(commands.ChangeStatusAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Change the status of a peer node's incident")
+            .WithDescription("Coordinators (others: 403): status (new, triage, in-progress, contained, resolved, closed, rejected; duplicate is marked on the owner's node: 400), reason, confirmOpenTasks to close with open tasks. The owner's node checks the move against the status it holds and refuses one its workflow does not allow, with the reason." + Travels);
     }
+
+    private static async Task<Results<Ok<PeerCommandView>, NotFound>> SentAsync(Task<PeerIncidentCommand?> sending) =>
+        await sending is { } command ? TypedResults.Ok(PeerCommandView.From(command)) : TypedResults.NotFound();
 
     private static async Task<(FederationPeer? Peer, byte[] Body)> AuthenticateAsync(HttpRequest request, FederationInbox authenticator, string purpose, CancellationToken ct)
     {
