@@ -126,6 +126,18 @@ public sealed class PeerIncidentInbox(
             return "tlp must be a TLP 2.0 level.";
         }
 
+        long? stamp = null;
+        if (item["stamp"] is { } stampNode)
+        {
+            if (stampNode is not JsonValue stampValue || !stampValue.TryGetValue<long>(out var stampNumber) || stampNumber < 0)
+            {
+                return "stamp must be a non-negative number.";
+            }
+
+            stamp = stampNumber;
+        }
+
+        var restart = item["restart"] is JsonValue restartValue && restartValue.TryGetValue<bool>(out var restartFlag) && restartFlag;
         PeerIncidentView? view = null;
         if (state != PeerIncidentState.Ended)
         {
@@ -180,11 +192,17 @@ public sealed class PeerIncidentInbox(
         {
             return "This incident is held here as owned by another organisation.";
         }
+        else if (stamp < copy.OriginStamp)
+        {
+            // Delivered late (held by an intermediary, say): a newer view is here already and stays (review L7).
+            return string.Create(CultureInfo.InvariantCulture, $"A newer view of this incident is held here (stamp {copy.OriginStamp}; this item {stamp}).");
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await sharing.ApplyAsync(copy.Record, tlp, [new ResolvedAudience(AudienceKind.Organisation, organisation)], published: false, cancellationToken);
         copy.State = state;
         copy.UpdatedAt = now;
+        copy.OriginStamp = Math.Max(copy.OriginStamp, stamp ?? 0);
         if (view is not null)
         {
             copy.Number = view.Number;
@@ -209,10 +227,12 @@ public sealed class PeerIncidentInbox(
             copy.ViewJson = "{}";
         }
 
-        if (copy.RecordId != 0 && state != PeerIncidentState.Participating)
+        if (copy.RecordId != 0 && (state != PeerIncidentState.Participating || restart))
         {
-            // Ended or invited again: nothing of the incident stays. (A journal sent again from an earlier position — the
-            // owner's node did not hear this node's answer — only adds the entries missing here: entries are kept by id.)
+            // Ended or invited again: nothing of the incident stays. Restarted (the organisation reads with another standing
+            // now): the journal is emptied and filled again from the start. (A journal sent again from an earlier position
+            // without restart — the owner's node did not hear this node's answer, or merged entries into the incident —
+            // only adds the entries missing here: entries are kept by id.)
             var recordId = copy.RecordId;
             await db.PeerIncidentJournal.Where(e => e.PeerIncidentRecordId == recordId).ExecuteDeleteAsync(cancellationToken);
             copy.JournalPosition = 0;
