@@ -168,6 +168,42 @@ public abstract class IncidentAcrossNodesLowTests(ThreeNodes nodes)
     }
 
     [Fact]
+    public async Task AJournalContinuedPastWhatThePeerHolds_IsRefused_ThenSentAgainFromTheStart()
+    {
+        var marker = "gap-" + Guid.NewGuid().ToString("N")[..8];
+        var id = await CreateAsync("Gap " + marker);
+        await Ok(await A.Client(A.Owner).PostAsync($"/api/incidents/{id}/journal", new { body = "Before the gap. " + marker }), HttpStatusCode.Created);
+        var copy = await JoinFromBAsync(id, "observer");
+        Assert.Contains(await JournalOnBAsync(copy), e => e!["body"]!.GetValue<string>() == "Before the gap. " + marker);
+
+        // B applied an end whose answer A never heard (it emptied the copy); A still believes B holds the journal.
+        await using (var scope = B.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var recordId = copy.RecordId;
+            await db.PeerIncidentJournal.Where(e => e.PeerIncidentRecordId == recordId).ExecuteDeleteAsync();
+            await db.PeerIncidents.Where(c => c.RecordId == recordId).ExecuteUpdateAsync(c => c.SetProperty(x => x.State, PeerIncidentState.Ended).SetProperty(x => x.JournalPosition, 0));
+        }
+
+        // The next item continues the journal: refused, nothing half-applied.
+        await Ok(await A.Client(A.Owner).PostAsync($"/api/incidents/{id}/journal", new { body = "After the gap. " + marker }), HttpStatusCode.Created);
+        await nodes.SyncIncidentsAsync();
+        Assert.Equal(PeerIncidentState.Ended, (await CopyAsync(id))!.State);
+
+        // After the retry delay: the journal again from the start; B holds both entries, once each.
+        foreach (var node in nodes.All)
+        {
+            node.Factory.Clock.Advance(FederationSync.FirstRetryDelay + TimeSpan.FromMinutes(1));
+        }
+
+        await nodes.SyncIncidentsAsync();
+        Assert.Equal(PeerIncidentState.Participating, (await CopyAsync(id))!.State);
+        var journal = await JournalOnBAsync(copy);
+        Assert.Single(journal, e => e!["body"]!.GetValue<string>() == "Before the gap. " + marker);
+        Assert.Single(journal, e => e!["body"]!.GetValue<string>() == "After the gap. " + marker);
+    }
+
+    [Fact]
     public async Task EndedParticipations_ArePrunedAfterTheRetention_OnBothNodes_OpenOnesStay()
     {
         var marker = "prune-" + Guid.NewGuid().ToString("N")[..8];

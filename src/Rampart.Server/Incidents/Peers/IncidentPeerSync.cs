@@ -368,6 +368,14 @@ public sealed partial class IncidentPeerSync(
         }
         else
         {
+            if (built.State == PeerIncidentState.Participating)
+            {
+                // The peer may hold less of the journal than acknowledged (it refuses a journal continued past what it holds):
+                // the next attempt sends it again from the start, with restart (it keeps each entry once).
+                row.SentStanding = null;
+                row.SentInvitationAt = null;
+            }
+
             row.Refusals++;
             row.RetryAfter = now + FederationSync.RetryDelay(row.Refusals);
             row.LastRefusal = detail is { Length: > 1000 } ? detail[..1000] : detail ?? "refused";

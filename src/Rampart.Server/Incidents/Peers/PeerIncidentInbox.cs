@@ -166,6 +166,13 @@ public sealed class PeerIncidentInbox(
 
         var copies = db.PeerIncidents;
         var copy = await copies.Include(c => c.Record).FirstOrDefaultAsync(c => c.PeerId == peer.Id && c.OriginIncidentId == originId && c.OrganisationId == organisation, cancellationToken);
+        if (state == PeerIncidentState.Participating && !restart && JournalFrom(item) > (copy is { State: PeerIncidentState.Participating } ? copy.JournalPosition : 0))
+        {
+            // The sender continues a journal this node does not hold (it emptied it on an end or invitation whose answer the
+            // sender never heard): the entries before would be missing for good. It sends the journal again from the start.
+            return "journal: this node does not hold the entries before journalFrom; send the journal from the start (restart).";
+        }
+
         var now = clock.GetUtcNow();
         if (copy is null)
         {
@@ -261,6 +268,8 @@ public sealed class PeerIncidentInbox(
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
+
+    private static long JournalFrom(JsonObject o) => o["journalFrom"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
 
     private static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
