@@ -181,6 +181,11 @@ public sealed partial class IncidentEditing
         audit.Record(AuditEvent.IncidentMerged, caller, $"incident:{incident.Id}",
             detail: $"into {survivor.HumanId}: {tasks} tasks, {entries} entries, {attachments} attachments, {reports} reports, {observables} observables, {added.Count} participants");
         await SaveAsync(cancellationToken);
+        // Peer nodes of organisations taking part in the survivor get its journal again from the start: the moved entries
+        // keep their (lower) ids, below what those peers acknowledged. They keep each entry once (by its id), so only the
+        // moved ones are added there (ADR 17, review L1).
+        var peerSent = db.IncidentPeerSent;
+        await peerSent.Where(s => s.IncidentRecordId == to && s.JournalSent > 0).ExecuteUpdateAsync(s => s.SetProperty(x => x.JournalSent, 0L), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new MergeOutcome(survivor.Id, survivor.HumanId, tasks, entries, attachments, reports, observables, [.. added.Select(p => p.OrganisationId)]);
     }

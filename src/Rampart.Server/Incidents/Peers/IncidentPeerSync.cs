@@ -30,7 +30,7 @@ public sealed partial class IncidentPeerSync(
     private sealed record Candidate(long RecordId, Guid IncidentId, Guid OrganisationId, long Stamp);
 
     private sealed record Built(Candidate Candidate, JsonObject Item, string ViewHash, long JournalTo, bool JournalComplete, bool Ended, bool Unchanged,
-        PeerIncidentState State, string Identity);
+        PeerIncidentState State, string Identity, IncidentStanding? Standing, DateTimeOffset? InvitationAt);
 
     /// <summary>Participations looked at per run and peer (the rest in the next runs).</summary>
     public const int CandidatesPerRun = 500;
@@ -131,8 +131,12 @@ public sealed partial class IncidentPeerSync(
 
     /// <summary>
     /// The participations of <paramref name="organisations"/> (declared on the peer) the peer has to hear about: never sent
-    /// and still open (invited or taking part), or changed since sent and not waiting for a retry. One statement over the
-    /// participants' (organisation, status) index, each with its incident's newest journal id (the (incident, id) index).
+    /// and still open (invited or taking part), or changed since sent and not waiting for a retry. Two index-driven
+    /// statements, never a scan of every participation ever (review L3): the open participations of the declared
+    /// organisations (the participants' (organisation, status, id) index, left-joined to what was sent on its primary key),
+    /// and what the peer holds and was not told ended (the (peer, ended, incident) index of <see cref="IncidentPeerSent"/>)
+    /// — an ended participation the peer was told about is not looked at again until the organisation is invited again.
+    /// Each with its incident's newest journal id (the journal's (incident, id) index). Plans: docs/incidents.md.
     /// </summary>
     private async Task<List<Candidate>> CandidatesAsync(Guid peerId, List<Guid> organisations, CancellationToken cancellationToken)
     {
@@ -140,39 +144,48 @@ public sealed partial class IncidentPeerSync(
         var journal = db.IncidentJournal;
         var sentRows = db.IncidentPeerSent;
         var incidents = db.Incidents;
+        var participants = db.IncidentParticipants;
 
         // Organisations no longer declared on this peer (moved, or undeclared) whose end it has not heard: it is told first.
         var gone = await sentRows.AsNoTracking().Where(s => s.PeerId == peerId && !s.Ended && !organisations.Contains(s.OrganisationId)
                 && (s.RetryAfter == null || s.RetryAfter <= now))
             .OrderBy(s => s.IncidentRecordId).Take(CandidatesPerRun)
-            .Select(s => new { s.IncidentRecordId, Id = incidents.Where(i => i.RecordId == s.IncidentRecordId).Select(i => i.Id).FirstOrDefault(), s.OrganisationId, s.Stamp })
-            .ToListAsync(cancellationToken);
-        var result = gone.Select(g => new Candidate(g.IncidentRecordId, g.Id, g.OrganisationId, g.Stamp + 1)).ToList();
-
-        var open = new[] { InvitationStatus.Invited, InvitationStatus.Accepted };
-        var rows = await db.IncidentParticipants.AsNoTracking()
-            .Where(p => organisations.Contains(p.OrganisationId))
-            // An ended participation the peer was told about needs nothing more until the organisation is invited again.
-            .Where(p => open.Contains(p.Status) || sentRows.Any(s => s.PeerId == peerId && s.IncidentRecordId == p.IncidentRecordId && s.OrganisationId == p.OrganisationId && !s.Ended))
-            .Select(p => new
+            .Select(s => new
             {
-                p.IncidentRecordId,
-                IncidentId = p.Incident.Id,
-                p.OrganisationId,
-                p.Status,
-                Stamp = journal.Where(e => e.IncidentRecordId == p.IncidentRecordId).Max(e => (long?)e.Id) ?? 0,
-                SentStamp = sentRows.Where(s => s.PeerId == peerId && s.IncidentRecordId == p.IncidentRecordId && s.OrganisationId == p.OrganisationId)
-                    .Select(s => (long?)s.Stamp).FirstOrDefault(),
-                RetryAfter = sentRows.Where(s => s.PeerId == peerId && s.IncidentRecordId == p.IncidentRecordId && s.OrganisationId == p.OrganisationId)
-                    .Select(s => s.RetryAfter).FirstOrDefault(),
+                s.IncidentRecordId, Id = incidents.Where(i => i.RecordId == s.IncidentRecordId).Select(i => i.Id).FirstOrDefault(), s.OrganisationId, s.Stamp,
+                Newest = journal.Where(e => e.IncidentRecordId == s.IncidentRecordId).Max(e => (long?)e.Id) ?? 0,
             })
-            .Where(x => x.SentStamp == null
-                ? x.Status == InvitationStatus.Invited || x.Status == InvitationStatus.Accepted
-                : x.SentStamp < x.Stamp && (x.RetryAfter == null || x.RetryAfter <= now))
-            .OrderBy(x => x.IncidentRecordId).ThenBy(x => x.OrganisationId)
-            .Take(CandidatesPerRun)
             .ToListAsync(cancellationToken);
-        result.AddRange(rows.Select(r => new Candidate(r.IncidentRecordId, r.IncidentId, r.OrganisationId, r.Stamp)));
+        // The stamp the peer is sent never goes back (it refuses an older one): the incident's newest journal id.
+        var result = gone.Select(g => new Candidate(g.IncidentRecordId, g.Id, g.OrganisationId, Math.Max(g.Stamp + 1, g.Newest))).ToList();
+
+        // Open participations: never sent, or changed since.
+        var open = new[] { InvitationStatus.Invited, InvitationStatus.Accepted };
+        var openRows = await (
+                from p in participants.AsNoTracking()
+                where organisations.Contains(p.OrganisationId) && open.Contains(p.Status)
+                join s in sentRows.Where(s => s.PeerId == peerId) on new { p.IncidentRecordId, p.OrganisationId } equals new { s.IncidentRecordId, s.OrganisationId } into sent
+                from s in sent.DefaultIfEmpty()
+                let stamp = journal.Where(e => e.IncidentRecordId == p.IncidentRecordId).Max(e => (long?)e.Id) ?? 0
+                where s == null || (s.Stamp < stamp && (s.RetryAfter == null || s.RetryAfter <= now))
+                orderby p.IncidentRecordId, p.OrganisationId
+                select new { p.IncidentRecordId, IncidentId = p.Incident.Id, p.OrganisationId, Stamp = stamp })
+            .Take(CandidatesPerRun).ToListAsync(cancellationToken);
+
+        // Ended participations the peer still holds as open (not yet told, or told and not acknowledged), changed since sent.
+        var closed = await (
+                from s in sentRows.AsNoTracking()
+                where s.PeerId == peerId && !s.Ended && organisations.Contains(s.OrganisationId) && (s.RetryAfter == null || s.RetryAfter <= now)
+                join p in participants on new { s.IncidentRecordId, s.OrganisationId } equals new { p.IncidentRecordId, p.OrganisationId }
+                where !open.Contains(p.Status)
+                let stamp = journal.Where(e => e.IncidentRecordId == s.IncidentRecordId).Max(e => (long?)e.Id) ?? 0
+                where s.Stamp < stamp
+                orderby s.IncidentRecordId, s.OrganisationId
+                select new { s.IncidentRecordId, IncidentId = p.Incident.Id, s.OrganisationId, Stamp = stamp })
+            .Take(CandidatesPerRun).ToListAsync(cancellationToken);
+
+        result.AddRange(openRows.Concat(closed).OrderBy(r => r.IncidentRecordId).ThenBy(r => r.OrganisationId).Take(CandidatesPerRun)
+            .Select(r => new Candidate(r.IncidentRecordId, r.IncidentId, r.OrganisationId, r.Stamp)));
         return result;
     }
 
@@ -213,8 +226,21 @@ public sealed partial class IncidentPeerSync(
         var journalFrom = previous?.JournalSent ?? 0;
         var journalTo = journalFrom;
         var complete = true;
+        var restart = false;
         if (state == PeerIncidentState.Participating)
         {
+            // The organisation reads with another standing than when its journal was sent (a coordinator removed and invited
+            // again as contributor, say), or for another invitation: the peer empties its journal and gets it again from the
+            // start — what the old standing saw and the new one does not is gone there too, and what only the new one sees
+            // comes (review L2). Also after a merge into the incident, which resets the position (review L1).
+            if (previous is not null && (journalFrom > 0 || previous.SentStanding is not null)
+                && (previous.SentStanding != read!.Standing || previous.SentInvitationAt != participant.InvitedAt))
+            {
+                restart = true;
+                journalFrom = 0;
+                journalTo = 0;
+            }
+
             content = await ContentAsync(read!, names, cancellationToken);
             var (journal, more) = await queries.JournalAfterAsync(read!, journalFrom, PeerIncidentLimits.EntriesPerItem, cancellationToken);
             var subjects = await queries.OrganisationNamesAsync(journal.SelectMany(e => new[] { e.AuthorOrganisationId, e.SubjectOrganisationId ?? Guid.Empty }), cancellationToken);
@@ -254,7 +280,7 @@ public sealed partial class IncidentPeerSync(
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PeerIncidentWire.Code(state) + "\n" + viewJson.ToJsonString())));
         var ended = state == PeerIncidentState.Ended;
-        var unchanged = previous is not null && previous.ViewHash == hash && entries.Count == 0 && (!ended || previous.Ended);
+        var unchanged = previous is not null && previous.ViewHash == hash && entries.Count == 0 && !restart && (!ended || previous.Ended);
         var item = new JsonObject
         {
             ["op"] = "incident",
@@ -266,8 +292,16 @@ public sealed partial class IncidentPeerSync(
             ["view"] = ended ? null : viewJson,
             ["journalFrom"] = journalFrom,
             ["journal"] = JsonSerializer.SerializeToNode(entries, PeerIncidentWire.Json),
+            // The view's version: the peer refuses one older than it holds (a late delivery never overwrites a newer view).
+            ["stamp"] = candidate.Stamp,
         };
-        return new Built(candidate, item, hash, journalTo, complete, ended, unchanged, state, identity);
+        if (restart)
+        {
+            item["restart"] = true;
+        }
+
+        return new Built(candidate, item, hash, journalTo, complete, ended, unchanged, state, identity,
+            state == PeerIncidentState.Participating ? read!.Standing : null, state == PeerIncidentState.Participating ? participant.InvitedAt : null);
     }
 
     private async Task<PeerIncidentContent> ContentAsync(ReadIncident read, IReadOnlyDictionary<Guid, string> names, CancellationToken cancellationToken)
@@ -324,6 +358,8 @@ public sealed partial class IncidentPeerSync(
             row.JournalSent = built.JournalTo;
             row.Ended = built.Ended;
             row.Identity = built.Identity;
+            row.SentStanding = built.Standing;
+            row.SentInvitationAt = built.InvitationAt;
 
             row.SentAt = now;
             row.Refusals = 0;
@@ -332,6 +368,14 @@ public sealed partial class IncidentPeerSync(
         }
         else
         {
+            if (built.State == PeerIncidentState.Participating)
+            {
+                // The peer may hold less of the journal than acknowledged (it refuses a journal continued past what it holds):
+                // the next attempt sends it again from the start, with restart (it keeps each entry once).
+                row.SentStanding = null;
+                row.SentInvitationAt = null;
+            }
+
             row.Refusals++;
             row.RetryAfter = now + FederationSync.RetryDelay(row.Refusals);
             row.LastRefusal = detail is { Length: > 1000 } ? detail[..1000] : detail ?? "refused";

@@ -53,8 +53,14 @@ public sealed class PeerIncident : IShareable
 
     public DateTimeOffset InvitedAt { get; set; }
 
-    /// <summary>When the owner's node last sent a view.</summary>
+    /// <summary>When the owner's node last sent a view (for an ended copy: when it ended; pruned after <c>PeerIncidentOptions.Retention</c>).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// The owner's stamp of the view held (its incident's newest journal id when sent): an item with an older stamp —
+    /// delivered late — is refused and never overwrites a newer view (review L7).
+    /// </summary>
+    public long OriginStamp { get; set; }
 }
 
 /// <summary>Where the organisation stands in a peer's incident, as the owner's node last said.</summary>
@@ -66,7 +72,10 @@ public enum PeerIncidentState
     /// <summary>Accepted: the copy holds what the organisation may read of the incident.</summary>
     Participating = 1,
 
-    /// <summary>Declined, removed or left (or the owner's node took the copy back): nothing of the incident is kept.</summary>
+    /// <summary>
+    /// Declined, removed or left (or the owner's node took the copy back): the incident's fields, tasks and journal are
+    /// dropped; the number, TLP, role, dates, grant and the organisation's requests stay until pruned.
+    /// </summary>
     Ended = 2,
 }
 
@@ -186,6 +195,15 @@ public sealed class IncidentPeerSent
     /// </summary>
     public DateTimeOffset? AcceptedInvitationAt { get; set; }
 
+    /// <summary>
+    /// The standing (role) the organisation read the incident with when the journal was last sent, and the invitation it
+    /// was sent for: when either changes the peer is sent the journal again from the start with <c>restart</c> (it empties
+    /// its copy first) — a coordinator removed and invited again as contributor keeps nothing only a coordinator sees (review L2).
+    /// </summary>
+    public IncidentStanding? SentStanding { get; set; }
+
+    public DateTimeOffset? SentInvitationAt { get; set; }
+
     public DateTimeOffset SentAt { get; set; }
 
     /// <summary>Refusals in a row; the next attempt waits (<c>FederationSync.RetryDelay</c>).</summary>
@@ -222,6 +240,8 @@ internal sealed class PeerIncidentConfiguration : IEntityTypeConfiguration<PeerI
         b.HasIndex(i => new { i.PeerId, i.OriginIncidentId, i.OrganisationId }).IsUnique();
         // An organisation's copies by state, newest first (the list and the invitations).
         b.HasIndex(i => new { i.OrganisationId, i.State, i.RecordId });
+        // Ended copies by age (pruning).
+        b.HasIndex(i => new { i.State, i.UpdatedAt });
         b.Property(i => i.Number).HasMaxLength(40);
         b.Property(i => i.Title).HasMaxLength(IncidentLimits.TitleLength);
     }
@@ -263,6 +283,8 @@ internal sealed class IncidentPeerSentConfiguration : IEntityTypeConfiguration<I
         b.ToTable("IncidentPeerSent");
         b.HasKey(s => new { s.PeerId, s.IncidentRecordId, s.OrganisationId });
         b.HasOne<Incident>().WithMany().HasForeignKey(s => s.IncidentRecordId).OnDelete(DeleteBehavior.Cascade);
+        // What a peer holds and has not been told ended (the sync's second source of candidates, and pruning).
+        b.HasIndex(s => new { s.PeerId, s.Ended, s.IncidentRecordId });
         b.Property(s => s.ViewHash).HasMaxLength(64);
         b.Property(s => s.Identity).HasMaxLength(64);
         b.Property(s => s.LastRefusal).HasMaxLength(1000);

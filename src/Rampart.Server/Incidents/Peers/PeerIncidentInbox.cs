@@ -126,6 +126,18 @@ public sealed class PeerIncidentInbox(
             return "tlp must be a TLP 2.0 level.";
         }
 
+        long? stamp = null;
+        if (item["stamp"] is { } stampNode)
+        {
+            if (stampNode is not JsonValue stampValue || !stampValue.TryGetValue<long>(out var stampNumber) || stampNumber < 0)
+            {
+                return "stamp must be a non-negative number.";
+            }
+
+            stamp = stampNumber;
+        }
+
+        var restart = item["restart"] is JsonValue restartValue && restartValue.TryGetValue<bool>(out var restartFlag) && restartFlag;
         PeerIncidentView? view = null;
         if (state != PeerIncidentState.Ended)
         {
@@ -154,6 +166,13 @@ public sealed class PeerIncidentInbox(
 
         var copies = db.PeerIncidents;
         var copy = await copies.Include(c => c.Record).FirstOrDefaultAsync(c => c.PeerId == peer.Id && c.OriginIncidentId == originId && c.OrganisationId == organisation, cancellationToken);
+        if (state == PeerIncidentState.Participating && !restart && JournalFrom(item) > (copy is { State: PeerIncidentState.Participating } ? copy.JournalPosition : 0))
+        {
+            // The sender continues a journal this node does not hold (it emptied it on an end or invitation whose answer the
+            // sender never heard): the entries before would be missing for good. It sends the journal again from the start.
+            return "journal: this node does not hold the entries before journalFrom; send the journal from the start (restart).";
+        }
+
         var now = clock.GetUtcNow();
         if (copy is null)
         {
@@ -180,6 +199,11 @@ public sealed class PeerIncidentInbox(
         {
             return "This incident is held here as owned by another organisation.";
         }
+        else if (stamp < copy.OriginStamp)
+        {
+            // Delivered late (held by an intermediary, say): a newer view is here already and stays (review L7).
+            return string.Create(CultureInfo.InvariantCulture, $"A newer view of this incident is held here (stamp {copy.OriginStamp}; this item {stamp}).");
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await sharing.ApplyAsync(copy.Record, tlp, [new ResolvedAudience(AudienceKind.Organisation, organisation)], published: false, cancellationToken);
@@ -187,6 +211,7 @@ public sealed class PeerIncidentInbox(
         var newInvitation = state == PeerIncidentState.Invited && (copy.RecordId == 0 || copy.State != PeerIncidentState.Invited || copy.InvitedAt != view?.InvitedAt);
         copy.State = state;
         copy.UpdatedAt = now;
+        copy.OriginStamp = Math.Max(copy.OriginStamp, stamp ?? 0);
         if (view is not null)
         {
             copy.Number = view.Number;
@@ -211,10 +236,12 @@ public sealed class PeerIncidentInbox(
             copy.ViewJson = "{}";
         }
 
-        if (copy.RecordId != 0 && state != PeerIncidentState.Participating)
+        if (copy.RecordId != 0 && (state != PeerIncidentState.Participating || restart))
         {
-            // Ended or invited again: nothing of the incident stays. (A journal sent again from an earlier position — the
-            // owner's node did not hear this node's answer — only adds the entries missing here: entries are kept by id.)
+            // Ended or invited again: nothing of the incident stays. Restarted (the organisation reads with another standing
+            // now): the journal is emptied and filled again from the start. (A journal sent again from an earlier position
+            // without restart — the owner's node did not hear this node's answer, or merged entries into the incident —
+            // only adds the entries missing here: entries are kept by id.)
             var recordId = copy.RecordId;
             await db.PeerIncidentJournal.Where(e => e.PeerIncidentRecordId == recordId).ExecuteDeleteAsync(cancellationToken);
             copy.JournalPosition = 0;
@@ -244,6 +271,8 @@ public sealed class PeerIncidentInbox(
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
+
+    private static long JournalFrom(JsonObject o) => o["journalFrom"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
 
     private static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -9246,6 +9246,12 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("SentInvitationAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("SentStanding")
+                        .HasColumnType("integer");
+
                     b.Property<long>("Stamp")
                         .HasColumnType("bigint");
 
@@ -9257,6 +9263,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasKey("PeerId", "IncidentRecordId", "OrganisationId");
 
                     b.HasIndex("IncidentRecordId");
+
+                    b.HasIndex("PeerId", "Ended", "IncidentRecordId");
 
                     b.ToTable("IncidentPeerSent", (string)null);
                 });
@@ -9285,6 +9293,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<Guid>("OriginIncidentId")
                         .HasColumnType("uuid");
+
+                    b.Property<long>("OriginStamp")
+                        .HasColumnType("bigint");
 
                     b.Property<Guid>("PeerId")
                         .HasColumnType("uuid");
@@ -9316,6 +9327,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("State", "UpdatedAt");
 
                     b.HasIndex("OrganisationId", "State", "RecordId");
 

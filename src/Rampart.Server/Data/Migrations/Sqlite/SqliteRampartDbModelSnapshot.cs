@@ -9207,6 +9207,12 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long>("SentAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("SentInvitationAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SentStanding")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Stamp")
                         .HasColumnType("INTEGER");
 
@@ -9218,6 +9224,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasKey("PeerId", "IncidentRecordId", "OrganisationId");
 
                     b.HasIndex("IncidentRecordId");
+
+                    b.HasIndex("PeerId", "Ended", "IncidentRecordId");
 
                     b.ToTable("IncidentPeerSent", (string)null);
                 });
@@ -9246,6 +9254,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.Property<Guid>("OriginIncidentId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("OriginStamp")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("PeerId")
                         .HasColumnType("TEXT");
@@ -9277,6 +9288,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("State", "UpdatedAt");
 
                     b.HasIndex("OrganisationId", "State", "RecordId");
 

@@ -1,0 +1,67 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rampart.Server.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PeerIncidentsLows : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "OriginStamp",
+                table: "PeerIncidents",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SentInvitationAt",
+                table: "IncidentPeerSent",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "SentStanding",
+                table: "IncidentPeerSent",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PeerIncidents_State_UpdatedAt",
+                table: "PeerIncidents",
+                columns: new[] { "State", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentPeerSent_PeerId_Ended_IncidentRecordId",
+                table: "IncidentPeerSent",
+                columns: new[] { "PeerId", "Ended", "IncidentRecordId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_PeerIncidents_State_UpdatedAt",
+                table: "PeerIncidents");
+
+            migrationBuilder.DropIndex(
+                name: "IX_IncidentPeerSent_PeerId_Ended_IncidentRecordId",
+                table: "IncidentPeerSent");
+
+            migrationBuilder.DropColumn(
+                name: "OriginStamp",
+                table: "PeerIncidents");
+
+            migrationBuilder.DropColumn(
+                name: "SentInvitationAt",
+                table: "IncidentPeerSent");
+
+            migrationBuilder.DropColumn(
+                name: "SentStanding",
+                table: "IncidentPeerSent");
+        }
+    }
+}

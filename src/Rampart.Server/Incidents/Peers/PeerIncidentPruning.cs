@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rampart.Server.Data;
+using Rampart.Server.Scheduling;
+
+namespace Rampart.Server.Incidents.Peers;
+
+/// <summary>Settings of incidents across nodes (ADR 17), section <c>Rampart:PeerIncidents</c>.</summary>
+public sealed class PeerIncidentOptions
+{
+    public const string Section = "Rampart:PeerIncidents";
+
+    /// <summary>
+    /// How long what is left of an ended participation is kept: on the participant's node the ended copy (number, TLP, role,
+    /// dates, grant, the organisation's requests); on the owner's node what it last sent that peer. Default 90 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+}
+
+/// <summary>
+/// Prunes what ended participations leave behind (review L9), on the durable scheduler (ADR 11), hourly, in batches:
+/// ended <see cref="PeerIncident"/> copies not updated for <see cref="PeerIncidentOptions.Retention"/> — their shared record,
+/// so the grant, the journal rows and the commands go with it — and, on the owner's node, <see cref="IncidentPeerSent"/>
+/// rows of participations that ended and were acknowledged as ended that long ago (an organisation invited again is
+/// then sent the invitation as new). <c>IncidentPeerCommandsApplied</c> is not pruned here.
+/// </summary>
+public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerIncidentOptions> options, TimeProvider clock, ILogger<PeerIncidentPruneJob> logger) : IScheduledJob
+{
+    public const string JobName = "incidents.peer-prune";
+
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    /// <summary>Rows deleted per statement.</summary>
+    public const int Batch = 500;
+
+    public async Task RunAsync(CancellationToken cancellationToken) => await PruneAsync(cancellationToken);
+
+    /// <summary>Prunes everything older than the retention; the number of copies and sent rows deleted.</summary>
+    public async Task<(int Copies, int Sent)> PruneAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.Retention;
+        var copies = db.PeerIncidents;
+        var records = db.SharedRecords;
+        int prunedCopies = 0, prunedSent = 0;
+        while (true)
+        {
+            var ids = await copies.AsNoTracking().Where(c => c.State == PeerIncidentState.Ended && c.UpdatedAt < cutoff)
+                .OrderBy(c => c.RecordId).Select(c => c.RecordId).Take(Batch).ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            // The copy, its grant, journal and commands are the record's dependants (cascade).
+            await records.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+            prunedCopies += ids.Count;
+        }
+
+        var sentRows = db.IncidentPeerSent;
+        var participants = db.IncidentParticipants;
+        var open = new[] { InvitationStatus.Invited, InvitationStatus.Accepted };
+        while (true)
+        {
+            var keys = await sentRows.AsNoTracking().Where(s => s.Ended && s.SentAt < cutoff
+                    && !participants.Any(p => p.IncidentRecordId == s.IncidentRecordId && p.OrganisationId == s.OrganisationId && open.Contains(p.Status)))
+                .OrderBy(s => s.PeerId).ThenBy(s => s.IncidentRecordId).ThenBy(s => s.OrganisationId).Take(Batch)
+                .Select(s => new { s.PeerId, s.IncidentRecordId, s.OrganisationId }).ToListAsync(cancellationToken);
+            if (keys.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var k in keys)
+            {
+                prunedSent += await sentRows.Where(s => s.PeerId == k.PeerId && s.IncidentRecordId == k.IncidentRecordId && s.OrganisationId == k.OrganisationId && s.Ended)
+                    .ExecuteDeleteAsync(cancellationToken);
+            }
+        }
+
+        if (prunedCopies + prunedSent > 0)
+        {
+            LogPruned(logger, prunedCopies, prunedSent);
+        }
+
+        return (prunedCopies, prunedSent);
+    }
+
+    [LoggerMessage(EventId = 873, Level = LogLevel.Information, Message = "Pruned {Copies} ended peer incident copies and {Sent} ended sent rows")]
+    private static partial void LogPruned(ILogger logger, int copies, int sent);
+}
