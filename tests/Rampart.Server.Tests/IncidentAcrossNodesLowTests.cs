@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -263,25 +262,6 @@ public abstract class IncidentAcrossNodesLowTests(ThreeNodes nodes)
         Assert.Equal(PeerIncidentState.Invited, (await CopyAsync(ended))!.State);
     }
 
-    /// <summary>
-    /// A request signed by <paramref name="from"/>'s node key for <paramref name="purpose"/>, sent to <paramref name="to"/>'s
-    /// <paramref name="path"/> (the same as <c>IncidentAcrossNodesTests.SendAsync</c>, which is private there).
-    /// </summary>
-    private static async Task<(HttpStatusCode Status, string Text)> SendSignedAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body)
-    {
-        var identity = from.Factory.Services.GetRequiredService<NodeIdentity>();
-        var self = (await identity.IdAsync(default)).ToString();
-        var target = (await to.Factory.Services.GetRequiredService<NodeIdentity>().IdAsync(default)).ToString();
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        var date = FederationWire.FormatDate(to.Factory.Clock.GetUtcNow());
-        var signature = await identity.SignBytesAsync(FederationWire.SignedBytes(purpose, target, self, date, bytes), default);
-        using var client = to.Factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add(FederationWire.NodeHeader, self);
-        request.Headers.Add(FederationWire.DateHeader, date);
-        request.Headers.Add(FederationWire.SignatureHeader, FederationWire.Base64Url(signature));
-        using var response = await client.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
+    private static Task<(HttpStatusCode Status, string Text)> SendSignedAsync(SeededNode from, SeededNode to, string path, string purpose, JsonObject body) =>
+        SignedFederation.SendAsync(from, to, path, purpose, body);
 }

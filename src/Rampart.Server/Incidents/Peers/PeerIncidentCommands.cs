@@ -291,7 +291,8 @@ public sealed partial class PeerIncidentCommands(
 /// as a writer of this node's record of the organisation — which must be declared to live on the sending peer — so the
 /// invitation, the organisation's standing and every rule decide here. A retried command gets the first answer.
 /// </summary>
-public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust, FederationInbox inbox, IncidentEditing editing, AuditTrail audit, TimeProvider clock)
+public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust, FederationInbox inbox, IncidentEditing editing, AuditTrail audit, TimeProvider clock,
+    ILogger<IncidentPeerCommandInbox> logger)
 {
     private static readonly Guid UserNamespace = new("5b2f8f0e-3c1d-4b7a-9e55-2f6a1c0d7e91");
 
@@ -326,7 +327,20 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
         var results = new JsonArray();
         foreach (var node in commands)
         {
-            var (status, detail) = await ApplyAsync(peer, keys, node as JsonObject, cancellationToken);
+            string status;
+            string? detail;
+            try
+            {
+                (status, detail) = await ApplyAsync(peer, keys, node as JsonObject, cancellationToken);
+            }
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                // This command's transaction (claim included) is rolled back; the others are answered; the peer asks again.
+                db.ChangeTracker.Clear();
+                LogCommandFailed(logger, peer.Name, e.GetType().Name, e.Message);
+                (status, detail) = ("pending", null);
+            }
+
             results.Add(new JsonObject { ["status"] = status, ["detail"] = detail });
         }
 
@@ -383,21 +397,37 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
             var sent = recordId is { } r
                 ? await db.IncidentPeerSent.AsNoTracking().FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
                 : null;
+            var current = sent is null ? null : await CurrentInvitationAsync(sent.IncidentRecordId, organisation, cancellationToken);
+            var acceptedHere = sent is not null && current is not null && current.InvitedAt == sent.AcceptedInvitationAt;
             if (sent is null)
             {
                 // A peer answers only for what it was sent: an invitation (or incident) this node never sent it is unknown to it.
                 (status, detail) = ("refused", "There is no invitation of your organisation to that incident.");
             }
-            else if (!PeerCommandKinds.IsStanding(kind) && sent.AcceptedInvitationAt is null)
+            else if (kind is not (PeerCommandKinds.Accept or PeerCommandKinds.Decline) && !acceptedHere)
             {
-                // Writes come only through the node the organisation accepted from (its current home for this incident).
+                // Writes and leaving come only through the node the organisation accepted its current invitation from.
                 (status, detail) = ("refused", "Your organisation does not take part in that incident through this node.");
+            }
+            else if (kind == PeerCommandKinds.Accept && current?.Status == InvitationStatus.Accepted)
+            {
+                // Accepted already: the same answer again only to the node it was accepted through (its answer was lost, or a
+                // person asked again before the copy followed). Another node the organisation is declared on later gets nothing.
+                (status, detail) = acceptedHere ? ("applied", null) : ("refused", "Your organisation accepted this invitation through another node.");
             }
             else
             {
                 var communities = await db.CommunityMembers.AsNoTracking().Where(m => m.OrganisationId == organisation).Select(m => m.CommunityId).ToListAsync(cancellationToken);
                 var caller = new Caller(UserIdFor(peer.Id, user), organisation, Role.Analyst, communities.ToHashSet(), Credential: $"federation-peer:{peer.Id:N}");
-                (status, detail) = await RunAsync(caller, kind!, incidentId, organisation, command["payload"] as JsonObject, cancellationToken);
+                (status, detail) = await RunAsync(caller, kind!, incidentId, current?.Id, command["payload"] as JsonObject, cancellationToken);
+                if (status == "pending")
+                {
+                    // Someone changed the incident at the same moment: nothing stays, not even the claim; the peer asks again.
+                    await transaction.RollbackAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                    return ("pending", null);
+                }
+
                 if (status != "applied")
                 {
                     // Whatever the refused use case had written (nothing, normally) goes; the claim stays.
@@ -424,15 +454,31 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
         answered.AppliedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.IncidentPeerCommandApplied, Caller.Operator(), $"incident:{incidentIdText(command)}",
             status == "applied" ? AuditOutcome.Success : AuditOutcome.Denied,
-            string.Create(CultureInfo.InvariantCulture, $"{kind} from {peer.Name} ({Text(command, "userName")}): {status}{(detail is null ? "" : "; " + detail)}"));
+            string.Create(CultureInfo.InvariantCulture, $"{(PeerCommandKinds.IsKnown(kind) ? kind : "?")} from {peer.Name} ({Printable(Text(command, "userName"))}): {status}{(detail is null ? "" : "; " + detail)}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (status, detail);
 
-        static string incidentIdText(JsonObject c) => Text(c, "incident") is { Length: <= 40 } t ? t : "?";
+        static string incidentIdText(JsonObject c) => Text(c, "incident") is { Length: <= 40 } t && Guid.TryParse(t, out _) ? t : "?";
     }
 
-    private async Task<(string Status, string? Detail)> RunAsync(Caller caller, string kind, Guid incidentId, Guid organisation, JsonObject? payload, CancellationToken cancellationToken)
+    private async Task<CurrentInvitation?> CurrentInvitationAsync(long incidentRecordId, Guid organisation, CancellationToken cancellationToken)
+    {
+        var participants = db.IncidentParticipants;
+        return await participants.AsNoTracking().Where(p => p.IncidentRecordId == incidentRecordId && p.OrganisationId == organisation)
+            .Select(p => new CurrentInvitation(p.Id, p.Status, p.InvitedAt)).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>A peer's free text as the audit may hold it: no control or formatting characters (no NUL, no bidirectional overrides), at most 200.</summary>
+    private static string Printable(string? text)
+    {
+        var kept = new string([.. (text ?? "").Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != UnicodeCategory.Format)]);
+        return kept.Length > 200 ? kept[..200] : kept;
+    }
+
+    private sealed record CurrentInvitation(Guid Id, InvitationStatus Status, DateTimeOffset InvitedAt);
+
+    private async Task<(string Status, string? Detail)> RunAsync(Caller caller, string kind, Guid incidentId, Guid? invitationId, JsonObject? payload, CancellationToken cancellationToken)
     {
         const string NotTakingPart = "Your organisation does not take part in that incident.";
         try
@@ -474,28 +520,25 @@ public sealed class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust
                 }
             }
 
-            var participants = db.IncidentParticipants;
-            var invitation = await participants.AsNoTracking().Where(p => p.Incident.Id == incidentId && p.OrganisationId == organisation)
-                .Select(p => new { p.Id, p.Status }).FirstOrDefaultAsync(cancellationToken);
-            if (invitation?.Status == InvitationStatus.Accepted && kind == PeerCommandKinds.Accept)
-            {
-                // Accepted already (a new command after an answer that never reached the peer, or a crash before this node
-                // noted where the acceptance came from): the same answer again, and the peer is noted below.
-                return ("applied", null);
-            }
-
-            if (invitation is null || await editing.AnswerAsync(caller, invitation.Id, kind == PeerCommandKinds.Accept, cancellationToken) is null)
+            if (invitationId is not { } invitation || await editing.AnswerAsync(caller, invitation, kind == PeerCommandKinds.Accept, cancellationToken) is null)
             {
                 return ("refused", "There is no invitation of your organisation to that incident.");
             }
 
             return ("applied", null);
         }
-        catch (Exception e) when (e is ForbiddenException or ConflictException or RequestValidationException)
+        catch (ConflictException)
+        {
+            return ("pending", null);
+        }
+        catch (Exception e) when (e is ForbiddenException or RequestValidationException)
         {
             return ("refused", e is RequestValidationException v ? string.Join(" ", v.Errors.ToDictionary().Values.SelectMany(r => r)) : e.Message);
         }
     }
 
     private static string? Text(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    [LoggerMessage(EventId = 874, Level = LogLevel.Warning, Message = "An incident command from {Peer} failed ({Error}: {Message}); answered pending")]
+    private static partial void LogCommandFailed(ILogger logger, string peer, string error, string message);
 }

@@ -207,8 +207,10 @@ public sealed class PeerIncidentInbox(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await sharing.ApplyAsync(copy.Record, tlp, [new ResolvedAudience(AudienceKind.Organisation, organisation)], published: false, cancellationToken);
-        // A new invitation (first, or again after an end, or a new one after a withdrawn one) is told to the organisation's people.
-        var newInvitation = state == PeerIncidentState.Invited && (copy.RecordId == 0 || copy.State != PeerIncidentState.Invited || copy.InvitedAt != view?.InvitedAt);
+        // A new invitation (the first, or a new one after an end or a withdrawn one) is told to the organisation's people.
+        // Only a later invitation time counts: a peer flipping a copy between states, or sending the same invitation again,
+        // tells nobody again.
+        var newInvitation = state == PeerIncidentState.Invited && view is not null && (copy.RecordId == 0 || view.InvitedAt > copy.InvitedAt);
         copy.State = state;
         copy.UpdatedAt = now;
         copy.OriginStamp = Math.Max(copy.OriginStamp, stamp ?? 0);
@@ -247,7 +249,8 @@ public sealed class PeerIncidentInbox(
             copy.JournalPosition = 0;
         }
 
-        db.NotifyIf(newInvitation, Notifications.NotificationKind.PeerInvited, null, now, subjectId: copy.Id, organisationId: organisation);
+        db.NotifyIf(newInvitation, Notifications.NotificationKind.PeerInvited, null, now, subjectId: copy.Id, organisationId: organisation,
+            detail: PeerNotifications.InvitationKey(view?.InvitedAt));
         await db.SaveChangesAsync(cancellationToken);
         if (state == PeerIncidentState.Participating && entries.Count > 0)
         {
