@@ -47,6 +47,18 @@ public enum IntelSort
 
     /// <summary>Latest STIX <c>modified</c> first.</summary>
     Modified,
+
+    /// <summary>Oldest to reach this node first (the record key ascending).</summary>
+    AddedOldest,
+
+    /// <summary>Earliest STIX <c>modified</c> first.</summary>
+    ModifiedOldest,
+
+    /// <summary>Latest STIX <c>created</c> first (the <c>(Created, RecordId)</c> index).</summary>
+    Created,
+
+    /// <summary>Earliest STIX <c>created</c> first.</summary>
+    CreatedOldest,
 }
 
 /// <summary>The filters of a search; every one optional, all combined with AND.</summary>
@@ -69,8 +81,8 @@ public sealed record IntelSearch(
     DateTimeOffset? SightedFrom = null,
     DateTimeOffset? SightedTo = null);
 
-/// <summary>Keyset position in a search: the record key, and for <see cref="IntelSort.Modified"/> the modified time.</summary>
-public sealed record SearchPosition(long RecordId, DateTimeOffset? Modified);
+/// <summary>Keyset position in a search: the record key, and for the sorts by a time (modified, created) that time of the last object.</summary>
+public sealed record SearchPosition(long RecordId, DateTimeOffset? Time);
 
 /// <summary>An object as a reader sees it: the current version's JSON (null once withdrawn) and its labels.</summary>
 public sealed record ReadIntelObject(IntelObject Intel, IReadOnlyList<string> Labels, JsonObject? Current);
@@ -79,8 +91,22 @@ public sealed record ReadIntelObject(IntelObject Intel, IReadOnlyList<string> La
 public sealed record LookupRow(ObservableKind Kind, string Value, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked,
     double? Score, IndicatorKind? DecayKind, DateTimeOffset? DecaySince, DateTimeOffset? DecaysAt);
 
-/// <summary>A looked-up value that the caller may read in at least one object.</summary>
-public sealed record LookupMatch(string Value, ObservableKind Kind, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked, double? Score = null, DateTimeOffset? DecaysAt = null);
+/// <summary>How a looked-up value matched an object.</summary>
+public enum LookupMatchKind
+{
+    /// <summary>The object carries the same normalised value.</summary>
+    Exact,
+
+    /// <summary>The object carries a network (CIDR) that contains the looked-up address or network: <see cref="LookupMatch.Network"/>.</summary>
+    ContainedIn,
+}
+
+/// <summary>
+/// A looked-up value that the caller may read in at least one object. <see cref="Value"/> is the looked-up value (normalised);
+/// with <see cref="LookupMatchKind.ContainedIn"/>, <see cref="Network"/> is the object's network that contains it.
+/// </summary>
+public sealed record LookupMatch(string Value, ObservableKind Kind, string StixId, string StixType, Tlp Tlp, Guid OwnerOrganisationId, bool Revoked, double? Score = null, DateTimeOffset? DecaysAt = null,
+    LookupMatchKind Match = LookupMatchKind.Exact, string? Network = null);
 
 /// <summary>How a correlated object is linked to the object asked about.</summary>
 public enum CorrelationKind
@@ -374,35 +400,54 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
         }
 
         query = OneCopyPerId(access.Readable(query, caller), caller);
+        // Every order is one of the object's (time, RecordId) indexes or the record key, walked either way; the keyset
+        // condition's first conjunct is the index range (an OR alone is not one on PostgreSQL: it walked half the store).
         IQueryable<IntelObject> ordered;
-        if (search.Sort == IntelSort.Modified)
+        var ascending = search.Sort is IntelSort.AddedOldest or IntelSort.ModifiedOldest or IntelSort.CreatedOldest;
+        if (search.Sort is IntelSort.Modified or IntelSort.ModifiedOldest)
         {
-            if (after is { Modified: { } m } position)
+            if (after is { Time: { } m } position)
             {
-                // The first conjunct is the index range (an OR alone is not one on PostgreSQL: it walked half the store).
-                query = query.Where(o => o.Modified <= m && (o.Modified < m || o.RecordId < position.RecordId));
+                query = ascending
+                    ? query.Where(o => o.Modified >= m && (o.Modified > m || o.RecordId > position.RecordId))
+                    : query.Where(o => o.Modified <= m && (o.Modified < m || o.RecordId < position.RecordId));
             }
 
-            ordered = query.OrderByDescending(o => o.Modified).ThenByDescending(o => o.RecordId);
+            ordered = ascending
+                ? query.OrderBy(o => o.Modified).ThenBy(o => o.RecordId)
+                : query.OrderByDescending(o => o.Modified).ThenByDescending(o => o.RecordId);
+        }
+        else if (search.Sort is IntelSort.Created or IntelSort.CreatedOldest)
+        {
+            if (after is { Time: { } c } position)
+            {
+                query = ascending
+                    ? query.Where(o => o.Created >= c && (o.Created > c || o.RecordId > position.RecordId))
+                    : query.Where(o => o.Created <= c && (o.Created < c || o.RecordId < position.RecordId));
+            }
+
+            ordered = ascending
+                ? query.OrderBy(o => o.Created).ThenBy(o => o.RecordId)
+                : query.OrderByDescending(o => o.Created).ThenByDescending(o => o.RecordId);
         }
         else if (byEnvelope)
         {
             // The same order as the record key (an object's key is its envelope's), named so the planner walks the TLP index without a sort.
             if (after is { } position)
             {
-                query = query.Where(o => o.Record.Id < position.RecordId);
+                query = ascending ? query.Where(o => o.Record.Id > position.RecordId) : query.Where(o => o.Record.Id < position.RecordId);
             }
 
-            ordered = query.OrderByDescending(o => o.Record.Id);
+            ordered = ascending ? query.OrderBy(o => o.Record.Id) : query.OrderByDescending(o => o.Record.Id);
         }
         else
         {
             if (after is { } position)
             {
-                query = query.Where(o => o.RecordId < position.RecordId);
+                query = ascending ? query.Where(o => o.RecordId > position.RecordId) : query.Where(o => o.RecordId < position.RecordId);
             }
 
-            ordered = query.OrderByDescending(o => o.RecordId);
+            ordered = ascending ? query.OrderBy(o => o.RecordId) : query.OrderByDescending(o => o.RecordId);
         }
 
         return ordered.Include(o => o.Record).Take(limit + 1);
@@ -509,9 +554,12 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     /// <summary>
     /// Which of <paramref name="values"/> the caller may read in some object, and as what: set-based, one statement per
     /// batch of values of one kind — the (Kind, Value) index, the links' primary key, the object by key, and the access
-    /// decision as a semi-join on the grants of each linked object.
+    /// decision as a semi-join on the grants of each linked object. With <paramref name="networks"/> also the readable
+    /// objects carrying a network that contains a looked-up address or network (<see cref="LookupMatchKind.ContainedIn"/>,
+    /// see <see cref="ContainingNetworksAsync"/>).
     /// </summary>
-    public async Task<IReadOnlyList<LookupMatch>> LookupAsync(Caller caller, IReadOnlyList<string> values, CancellationToken cancellationToken, bool excludeDecayed = false)
+    public async Task<IReadOnlyList<LookupMatch>> LookupAsync(Caller caller, IReadOnlyList<string> values, CancellationToken cancellationToken, bool excludeDecayed = false,
+        bool networks = true)
     {
         var now = clock.GetUtcNow();
         ArgumentNullException.ThrowIfNull(values);
@@ -545,9 +593,106 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             }
         }
 
+        if (networks)
+        {
+            await ContainingNetworksAsync(caller, byKind, ObservableKind.Ipv4, ObservableKind.Ipv4Cidr, excludeDecayed, now, matches, cancellationToken);
+            await ContainingNetworksAsync(caller, byKind, ObservableKind.Ipv6, ObservableKind.Ipv6Cidr, excludeDecayed, now, matches, cancellationToken);
+        }
+
         matches.Sort(static (x, y) => string.CompareOrdinal(x.Value, y.Value) is var c and not 0 ? c
+            : x.Match.CompareTo(y.Match) is var m and not 0 ? m
+            : string.CompareOrdinal(x.Network, y.Network) is var n and not 0 ? n
             : string.CompareOrdinal(x.StixId, y.StixId) is var d and not 0 ? d : x.OwnerOrganisationId.CompareTo(y.OwnerOrganisationId));
         return matches;
+    }
+
+    /// <summary>
+    /// The "contained in" part of <see cref="LookupAsync"/> for one address family: the readable objects carrying a stored
+    /// network (<paramref name="networkKind"/>) that contains a looked-up address (<paramref name="addressKind"/>) or a
+    /// looked-up network with a longer prefix. Networks are nested or disjoint, so a containing network is the looked-up
+    /// value truncated to a shorter prefix, written as the store writes it: an exact key of the (Kind, Value) index.
+    /// Only prefix lengths some stored network has are tried (one statement over the family's networks in that index,
+    /// <see cref="StoredPrefixLengthsAsync"/>); the candidates then go through <see cref="LookupQuery"/> in batches — the
+    /// same statement, the same access decision and decay filter as the exact matches; a candidate no object carries is a
+    /// missed index probe. Which prefixes exist node-wide decides only which keys are probed, never what is answered.
+    /// </summary>
+    private async Task ContainingNetworksAsync(Caller caller, Dictionary<ObservableKind, HashSet<string>> byKind, ObservableKind addressKind, ObservableKind networkKind,
+        bool excludeDecayed, DateTimeOffset now, List<LookupMatch> matches, CancellationToken cancellationToken)
+    {
+        var addresses = byKind.GetValueOrDefault(addressKind);
+        var queriedNetworks = byKind.GetValueOrDefault(networkKind);
+        if (addresses is not { Count: > 0 } && queriedNetworks is not { Count: > 0 })
+        {
+            return;
+        }
+
+        var prefixes = await StoredPrefixLengthsAsync(networkKind, cancellationToken);
+        if (prefixes.Count == 0)
+        {
+            return;
+        }
+
+        // candidate network (as stored) → the looked-up values it would contain
+        var candidates = new Dictionary<string, List<(string Value, ObservableKind Kind)>>(StringComparer.Ordinal);
+        void Candidates(HashSet<string>? values, ObservableKind kind)
+        {
+            foreach (var value in values ?? [])
+            {
+                if (!Cidr.TryParse(value, out var cidr))
+                {
+                    continue;
+                }
+
+                foreach (var p in prefixes)
+                {
+                    if (p >= cidr.PrefixLength)
+                    {
+                        break;
+                    }
+
+                    var network = cidr.Truncate(p).ToString();
+                    if (!candidates.TryGetValue(network, out var contained))
+                    {
+                        candidates[network] = contained = [];
+                    }
+
+                    contained.Add((value, kind));
+                }
+            }
+        }
+
+        Candidates(addresses, addressKind);
+        Candidates(queriedNetworks, networkKind);
+        foreach (var chunk in candidates.Keys.Chunk(Batch))
+        {
+            foreach (var r in await LookupQuery(caller, networkKind, chunk, excludeDecayed, now).ToListAsync(cancellationToken))
+            {
+                var score = Search.IntelDecay.ScoreAt(r.Score, r.DecayKind, r.DecaySince, now, decayOptions?.Value);
+                foreach (var (value, kind) in candidates[r.Value])
+                {
+                    matches.Add(new LookupMatch(value, kind, r.StixId, r.StixType, r.Tlp, r.OwnerOrganisationId, r.Revoked, score, r.DecaysAt, LookupMatchKind.ContainedIn, r.Value));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The prefix lengths of the stored networks of <paramref name="networkKind"/>, ascending: the text after the slash of
+    /// each value, read from the (Kind, Value) index (one range of it; its cost grows with the networks stored, not with the
+    /// addresses). Node-wide, whoever holds them: it only chooses which keys a lookup probes.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> StoredPrefixLengthsAsync(ObservableKind networkKind, CancellationToken cancellationToken)
+    {
+        var suffixes = await StoredPrefixLengthsQuery(networkKind).ToListAsync(cancellationToken);
+        return [.. suffixes.Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : -1).Where(p => p >= 0).Distinct().Order()];
+    }
+
+    /// <summary>The statement of <see cref="StoredPrefixLengthsAsync"/> (for the plans in bench/).</summary>
+    public IQueryable<string> StoredPrefixLengthsQuery(ObservableKind networkKind)
+    {
+        // A string, not a char: Npgsql writes a char constant of IndexOf as a string literal and fails.
+        var slash = "/";
+        return db.Observables.AsNoTracking().Where(o => o.Kind == networkKind).Select(o => o.Value.Substring(o.Value.IndexOf(slash) + 1)).Distinct();
     }
 
     /// <summary>

@@ -181,13 +181,15 @@ public static class IntelReadEndpoints
             var (found, more) = await intel.SearchAsync(caller, search, after, size, ct);
             var labels = await intel.LabelsOfAsync([.. found.Select(o => o.RecordId)], ct);
             var nextCursor = more
-                ? cursors.Encode("intel-objects", scope, KeysetCodec.Encode(found[^1].RecordId, found[^1].Modified.UtcTicks))
+                ? cursors.Encode("intel-objects", scope, KeysetCodec.Encode(found[^1].RecordId,
+                    (search.Sort is IntelSort.Created or IntelSort.CreatedOldest ? found[^1].Created : found[^1].Modified).UtcTicks))
                 : null;
             var now = clock.GetUtcNow();
             return TypedResults.Ok(new CursorPage<IntelObjectView>([.. found.Select(o => IntelObjectView.From(o, [.. labels[o.RecordId]], now: now, decay: decay.Value))], nextCursor));
-        }).WithSummary("Search intelligence").WithDescription("By value (match: exact, network, domain, prefix), type, label, TLP, owner, created / modified / added ranges, text (q), excludeDecayed; sorted and cursor-paged. Only readable objects count.").AllowAnonymous();
+        }).WithSummary("Search intelligence").WithDescription("By value (match: exact, network, domain, prefix), type, label, TLP, owner, created / modified / added ranges, text (q), excludeDecayed; "
+            + "sorted (sort: added, added-oldest, modified, modified-oldest, created, created-oldest; default added, newest first) and cursor-paged. Only readable objects count.").AllowAnonymous();
 
-        var lookup = group.MapPost("/lookup", async Task<Ok<LookupView>> (LookupRequest request, bool? excludeDecayed, Caller caller, IntelQueries intel, IOptions<IntelReadOptions> options, CancellationToken ct) =>
+        var lookup = group.MapPost("/lookup", async Task<Ok<LookupView>> (LookupRequest request, bool? excludeDecayed, bool? networks, Caller caller, IntelQueries intel, IOptions<IntelReadOptions> options, CancellationToken ct) =>
         {
             var values = request.Values ?? throw RequestErrors.One("values", "Required: an array of values.");
             var max = options.Value.LookupLimit;
@@ -210,9 +212,12 @@ public static class IntelReadEndpoints
             }
 
             errors.ThrowIfAny();
-            var known = await intel.LookupAsync(caller, [.. values.Select(v => v!)], ct, excludeDecayed ?? false);
+            var known = await intel.LookupAsync(caller, [.. values.Select(v => v!)], ct, excludeDecayed ?? false, networks ?? true);
             return TypedResults.Ok(new LookupView(values.Count, known));
-        }).WithSummary("Bulk lookup of values").WithDescription("Up to the configured number of values; answers which are known, as what, with TLP, owner and score — only objects the caller may read.").RequireAuthorization();
+        }).WithSummary("Bulk lookup of values").WithDescription("Up to the configured number of values; answers which are known, as what, with TLP, owner and score — only objects the caller may read. "
+            + "Each match says how it matched: match \"exact\" (the object carries the value), or \"contained-in\" (an IPv4 or IPv6 address, or a network, inside a network the object carries; "
+            + "that network is in \"network\"). networks=false answers exact matches only; excludeDecayed=true leaves out decayed indicators either way. "
+            + "400 (ProblemDetails with errors) names the field: values missing or above the limit, a value not a string or too long.").RequireAuthorization();
         if (lookupPath is not null)
         {
             lookup.WithMetadata(lookupPath);
@@ -384,9 +389,10 @@ public static class IntelReadEndpoints
         }
 
         var sort = IntelSort.Added;
-        if (One("sort") is { } s && !Enum.TryParse(s, ignoreCase: true, out sort))
+        if (One("sort") is { } s && (!s.All(ch => char.IsAsciiLetter(ch) || ch == '-') || !Enum.TryParse(s.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out sort) || !Enum.IsDefined(sort)))
         {
-            errors.Add("sort", "One of added, modified.");
+            sort = IntelSort.Added;
+            errors.Add("sort", "One of added, added-oldest, modified, modified-oldest, created, created-oldest.");
         }
 
         int? limit = null;
