@@ -395,6 +395,28 @@ public abstract class IncidentAcrossNodesTests(ThreeNodes nodes)
         Assert.Equal(PeerIncidentState.Ended, (await CopyAsync(id))!.State);
         Assert.DoesNotContain(marker, await StoredTextAsync(B), StringComparison.Ordinal);
         Assert.DoesNotContain(marker, await StoredTextAsync(C), StringComparison.Ordinal);
+
+        // The new node "accepting" the invitation accepted through B, or writing into the incident, in the team's name:
+        // refused — nobody of the team did anything there, and no new invitation was made (review of the writes, H1).
+        foreach (var (kind, payload) in new (string, JsonObject?)[] { ("accept", null), ("entry", new JsonObject { ["body"] = "from the new node " + marker }), ("leave", null) })
+        {
+            var command = new JsonObject
+            {
+                ["id"] = Guid.NewGuid().ToString("D"),
+                ["commands"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = Guid.NewGuid().ToString("D"), ["kind"] = kind, ["incident"] = id, ["organisation"] = IntelIdentity.Of(home),
+                    ["user"] = Guid.NewGuid().ToString("D"), ["userName"] = "new home", ["payload"] = payload,
+                }),
+            };
+            var answer = await PostSignedAsync(C, A, PeerIncidentWire.CommandsPath, PeerIncidentWire.CommandsPurpose, command);
+            Assert.Equal("refused", answer["results"]![0]!["status"]!.GetValue<string>());
+        }
+
+        await nodes.SyncIncidentsAsync();
+        Assert.DoesNotContain(marker, await StoredTextAsync(C), StringComparison.Ordinal);
+        Assert.DoesNotContain("from the new node", (await Ok(await owner.GetAsync($"/api/incidents/{id}/journal?limit=200")))["items"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("accepted", (await Ok(await owner.GetAsync($"/api/incidents/{id}/participants"))).AsArray().Single(p => p!["organisationId"]!.GetValue<Guid>() == local)!["status"]!.GetValue<string>());
     }
 
     [Fact]
