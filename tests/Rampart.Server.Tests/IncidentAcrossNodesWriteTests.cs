@@ -126,6 +126,13 @@ public abstract class IncidentAcrossNodesWriteTests(ThreeNodes nodes)
         Assert.Equal("done", view["view"]!["incident"]!["tasks"]!.AsArray().Single(t => t!["id"]!.GetValue<string>() == ours)!["status"]!.GetValue<string>());
         var requests = view["requests"]!.AsArray();
         Assert.Contains(requests, r => r!["kind"]!.GetValue<string>() == "task-work" && r["state"]!.GetValue<string>() == "refused");
+        // The page offers a contributor the buttons of its organisation's task only.
+        var (_, browser) = await PageSessions.OpenAsync(B, B.RecipientOrg, Role.Analyst);
+        var page = await (await browser.GetAsync($"/incidents/peer/{copyId}")).Content.ReadAsStringAsync();
+        Assert.Contains($"peer-task-{ours}-open", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"peer-task-{theirs}-", page, StringComparison.Ordinal);
+        Assert.Contains("peer-journal-body", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("peer-status-", page, StringComparison.Ordinal);
 
         // A viewer of the organisation reads but does not write; every other organisation on B, its admin and the node admin
         // get 404 — and nothing of theirs reaches A.

@@ -316,7 +316,8 @@ public sealed partial class IncidentPeerSync(
             [.. i.Countries.Select(c => c.Country).Order(StringComparer.Ordinal)],
             [.. i.Classifications.OrderBy(c => c.Category, StringComparer.Ordinal).ThenBy(c => c.Kind, StringComparer.Ordinal).Select(c => new PeerClassification(c.Category, c.Kind))],
             [.. i.Techniques.Select(t => t.TechniqueId).Order(StringComparer.Ordinal)],
-            [.. tasks.Select(t => new PeerTask(t.PublicId, t.Title, t.Description, t.AssignedOrganisationId is { } a ? assignees.GetValueOrDefault(a, "") : null, t.DueAt, t.Status, t.Duty, t.CreatedAt))],
+            [.. tasks.Select(t => new PeerTask(t.PublicId, t.Title, t.Description, t.AssignedOrganisationId is { } a ? assignees.GetValueOrDefault(a, "") : null, t.DueAt, t.Status, t.Duty, t.CreatedAt,
+                read.ViewerOrganisationId != Guid.Empty && t.AssignedOrganisationId == read.ViewerOrganisationId))],
             [.. participants.Select(p => new PeerParticipant(p.OrganisationName, p.OrganisationShortName, p.Country, p.Role, p.Status))],
             i.CreatedAt, i.ModifiedAt);
     }

@@ -41,7 +41,9 @@ public sealed record PeerIncidentContent(
 
 public sealed record PeerClassification(string Category, string Type);
 
-public sealed record PeerTask(Guid Id, string Title, string Description, string? AssignedTo, DateTimeOffset? DueAt, IncidentTaskStatus Status, string? Duty, DateTimeOffset CreatedAt);
+/// <summary>A task as the organisation sees it; <paramref name="ForYou"/>: assigned to that organisation (contributors work only on those).</summary>
+public sealed record PeerTask(Guid Id, string Title, string Description, string? AssignedTo, DateTimeOffset? DueAt, IncidentTaskStatus Status, string? Duty, DateTimeOffset CreatedAt,
+    bool ForYou = false);
 
 public sealed record PeerParticipant(string Organisation, string ShortName, string Country, ParticipantRole Role, InvitationStatus Status);
 
