@@ -215,7 +215,7 @@ public abstract class IncidentAcrossNodesLowTests(ThreeNodes nodes)
         Assert.Equal(PeerIncidentState.Ended, (await CopyAsync(ended))!.State);
         Assert.Contains(A.Factory.Services.GetServices<ScheduledJobDefinition>(), d => d.Name == PeerIncidentPruneJob.JobName);
 
-        async Task<(int Copies, int Sent)> PruneAsync(SeededNode node, TimeSpan later)
+        async Task<(int Copies, int Sent, int Commands)> PruneAsync(SeededNode node, TimeSpan later)
         {
             await using var scope = node.Factory.Services.CreateAsyncScope();
             var clock = new FakeTimeProvider(node.Factory.Clock.GetUtcNow() + later);

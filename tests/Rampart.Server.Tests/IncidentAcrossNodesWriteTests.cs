@@ -312,6 +312,85 @@ public abstract class IncidentAcrossNodesWriteTests(ThreeNodes nodes)
         Assert.Empty(await AboutAsync(B.RecipientColleague));
     }
 
+    [Fact]
+    public async Task CommandsRefusedByTheirShape_LeaveNoRecord_AppliedOnesArePrunedAfterTheRetention_AndTheParticipantsNodeGivesUpUndeliveredOnes()
+    {
+        var marker = "p-" + Guid.NewGuid().ToString("N")[..10];
+        var (id, copyId) = await ParticipatingAsync("contributor", marker);
+        async Task<bool> RecordedOnAAsync(Guid commandId)
+        {
+            await using var scope = A.Factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<RampartDb>().IncidentPeerCommandsApplied.AnyAsync(a => a.CommandId == commandId);
+        }
+
+        // Garbage from a peer — an unknown kind, an organisation not declared on it, an incident never sent — is refused
+        // and kept nowhere on A, however often it comes.
+        foreach (var (kind, organisation, incident) in new[] { ("erase", B.RecipientOrg, id), ("entry", C.RecipientOrg, id), ("entry", B.RecipientOrg, Guid.NewGuid().ToString("D")) })
+        {
+            var commandId = Guid.NewGuid();
+            for (var i = 0; i < 2; i++)
+            {
+                var envelope = new JsonObject
+                {
+                    ["id"] = Guid.NewGuid().ToString("D"),
+                    ["commands"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = commandId.ToString("D"), ["kind"] = kind, ["incident"] = incident, ["organisation"] = IntelIdentity.Of(organisation),
+                        ["user"] = Guid.NewGuid().ToString("D"), ["userName"] = "noise", ["payload"] = new JsonObject { ["body"] = "noise " + marker },
+                    }),
+                };
+                Assert.Equal("refused", (await PostSignedAsync(B, A, envelope))["results"]![0]!["status"]!.GetValue<string>());
+            }
+
+            Assert.False(await RecordedOnAAsync(commandId));
+        }
+
+        // The acceptance B sent is recorded on A; a write waiting on B that never gets through is recorded there as pending.
+        Guid accepted;
+        var waiting = Guid.CreateVersion7();
+        await using (var scope = B.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var copy = Guid.Parse(copyId);
+            var recordId = await db.PeerIncidents.Where(c => c.Id == copy).Select(c => c.RecordId).SingleAsync();
+            accepted = await db.PeerIncidentCommands.Where(c => c.PeerIncidentRecordId == recordId && c.Kind == "accept").Select(c => c.Id).SingleAsync();
+            db.PeerIncidentCommands.Add(new PeerIncidentCommand
+            {
+                Id = waiting, PeerIncidentRecordId = recordId, Kind = "entry", Payload = "{\"body\":\"stuck\"}", UserId = B.Recipient.UserId, UserName = "stuck",
+                CreatedAt = B.Factory.Clock.GetUtcNow(), State = PeerCommandState.Pending,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        Assert.True(await RecordedOnAAsync(accepted));
+        async Task PruneAsync(SeededNode node, TimeSpan later)
+        {
+            await using var scope = node.Factory.Services.CreateAsyncScope();
+            var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(node.Factory.Clock.GetUtcNow() + later);
+            await ActivatorUtilities.CreateInstance<PeerIncidentPruneJob>(scope.ServiceProvider, (TimeProvider)clock).PruneAsync(default);
+        }
+
+        async Task<PeerIncidentCommand> WaitingAsync()
+        {
+            await using var scope = B.Factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<RampartDb>().PeerIncidentCommands.AsNoTracking().SingleAsync(c => c.Id == waiting);
+        }
+
+        await PruneAsync(A, TimeSpan.FromDays(89));
+        await PruneAsync(B, TimeSpan.FromDays(89));
+        Assert.True(await RecordedOnAAsync(accepted));
+        Assert.Equal(PeerCommandState.Pending, (await WaitingAsync()).State);
+
+        // After the retention both sides let go together: A forgets the answer, B gives the undelivered write up (shown
+        // refused, with the reason) instead of sending it to a node that no longer remembers what it applied.
+        await PruneAsync(A, TimeSpan.FromDays(91));
+        await PruneAsync(B, TimeSpan.FromDays(91));
+        Assert.False(await RecordedOnAAsync(accepted));
+        var givenUp = await WaitingAsync();
+        Assert.Equal(PeerCommandState.Refused, givenUp.State);
+        Assert.Contains("retention", givenUp.Detail, StringComparison.Ordinal);
+    }
+
     private static async Task FanOutAsync(SeededNode node)
     {
         await using var scope = node.Factory.Services.CreateAsyncScope();

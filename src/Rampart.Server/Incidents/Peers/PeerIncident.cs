@@ -297,6 +297,8 @@ internal sealed class IncidentPeerCommandAppliedConfiguration : IEntityTypeConfi
     {
         b.ToTable("IncidentPeerCommandsApplied");
         b.HasKey(c => new { c.PeerId, c.CommandId });
+        // Pruned after the retention (PeerIncidentPruneJob).
+        b.HasIndex(c => c.AppliedAt);
         b.Property(c => c.Status).HasMaxLength(20);
         b.Property(c => c.Detail).HasMaxLength(1000);
     }

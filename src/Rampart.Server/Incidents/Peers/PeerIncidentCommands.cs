@@ -325,39 +325,81 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         await inbox.RememberEnvelopeAsync(peer, envelopeId, cancellationToken);
         var keys = await trust.KeysAsync(cancellationToken);
         var results = new JsonArray();
+        var unrecorded = new List<string>();
         foreach (var node in commands)
         {
-            string status;
-            string? detail;
+            Answer answer;
             try
             {
-                (status, detail) = await ApplyAsync(peer, keys, node as JsonObject, cancellationToken);
+                answer = await ApplyAsync(peer, keys, node as JsonObject, cancellationToken);
             }
             catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
             {
                 // This command's transaction (claim included) is rolled back; the others are answered; the peer asks again.
                 db.ChangeTracker.Clear();
                 LogCommandFailed(logger, peer.Name, e.GetType().Name, e.Message);
-                (status, detail) = ("pending", null);
+                answer = new("pending", null, false);
             }
 
-            results.Add(new JsonObject { ["status"] = status, ["detail"] = detail });
+            if (!answer.Recorded && answer.Status == "refused")
+            {
+                unrecorded.Add(answer.Detail ?? "");
+            }
+
+            results.Add(new JsonObject { ["status"] = answer.Status, ["detail"] = answer.Detail });
+        }
+
+        if (unrecorded.Count > 0)
+        {
+            // One audit line per envelope for what was refused by its shape (a peer cannot grow the audit trail per command).
+            audit.Record(AuditEvent.IncidentPeerCommandApplied, Caller.Operator(), $"peer:{peer.Id}", AuditOutcome.Denied,
+                string.Create(CultureInfo.InvariantCulture, $"{unrecorded.Count} command(s) from {peer.Name} refused before any effect; first: {unrecorded[0]}"));
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return new JsonObject { ["id"] = envelopeId.ToString("D"), ["results"] = results };
     }
 
-    private async Task<(string Status, string? Detail)> ApplyAsync(FederationPeer peer, TrustedKeys keys, JsonObject? command, CancellationToken cancellationToken)
+    /// <summary>A command's answer; <c>Recorded</c>: kept and audited one by one (the others are refused before any record, audited per envelope).</summary>
+    private readonly record struct Answer(string Status, string? Detail, bool Recorded = true);
+
+    private async Task<Answer> ApplyAsync(FederationPeer peer, TrustedKeys keys, JsonObject? command, CancellationToken cancellationToken)
     {
         if (command is null || !Guid.TryParse(Text(command, "id"), out var commandId))
         {
-            return ("refused", "A command needs its UUID.");
+            return new("refused", "A command needs its UUID.", false);
         }
 
         var known = await db.IncidentPeerCommandsApplied.AsNoTracking().FirstOrDefaultAsync(a => a.PeerId == peer.Id && a.CommandId == commandId, cancellationToken);
         if (known is not null)
         {
-            return (known.Status, known.Detail);
+            return new(known.Status, known.Detail);
+        }
+
+        // What is refused by its shape alone — unknown kind, an organisation not declared on the peer, an incident never sent
+        // to it — is answered without keeping anything: the same command gets the same answer again, and a peer sending
+        // garbage grows no table (review of the writes, L5).
+        var kind = Text(command, "kind");
+        if (!PeerCommandKinds.IsKnown(kind) || !Guid.TryParse(Text(command, "incident"), out var incidentId) || !Guid.TryParse(Text(command, "user"), out var user)
+            || Text(command, "userName") is not { Length: > 0 and <= 200 })
+        {
+            return new("refused", "A command names its kind (accept, decline, leave, entry, task-work, status), the incident, the user and the user's name.", false);
+        }
+
+        if (Text(command, "organisation") is not { } identity || !keys.Declared.TryGetValue((peer.Id, identity), out var organisation))
+        {
+            return new("refused", $"That organisation is not declared on this node as living on {peer.Name}.", false);
+        }
+
+        var incidents = db.Incidents;
+        var recordId = await incidents.AsNoTracking().Where(i => i.Id == incidentId).Select(i => (long?)i.RecordId).FirstOrDefaultAsync(cancellationToken);
+        var sent = recordId is { } r
+            ? await db.IncidentPeerSent.AsNoTracking().FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
+            : null;
+        if (sent is null)
+        {
+            // A peer answers only for what it was sent: an invitation (or incident) this node never sent it is unknown to it.
+            return new("refused", "There is no invitation of your organisation to that incident.", false);
         }
 
         // The claim, the use case and the answer commit together: a crash in between leaves nothing, and the same command
@@ -374,76 +416,53 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
             var done = await db.IncidentPeerCommandsApplied.AsNoTracking().FirstOrDefaultAsync(a => a.PeerId == peer.Id && a.CommandId == commandId, cancellationToken);
-            return done is null ? ("pending", null) : (done.Status, done.Detail);
+            return done is null ? new("pending", null, false) : new(done.Status, done.Detail);
         }
 
         await transaction.CreateSavepointAsync("command", cancellationToken);
-        var kind = Text(command, "kind");
         string status;
         string? detail;
-        if (!PeerCommandKinds.IsKnown(kind) || !Guid.TryParse(Text(command, "incident"), out var incidentId) || !Guid.TryParse(Text(command, "user"), out var user)
-            || Text(command, "userName") is not { Length: > 0 and <= 200 })
+        var current = await CurrentInvitationAsync(sent.IncidentRecordId, organisation, cancellationToken);
+        var acceptedHere = current is not null && current.InvitedAt == sent.AcceptedInvitationAt;
+        if (kind is not (PeerCommandKinds.Accept or PeerCommandKinds.Decline) && !acceptedHere)
         {
-            (status, detail) = ("refused", "A command names its kind (accept, decline, leave, entry, task-work, status), the incident, the user and the user's name.");
+            // Writes and leaving come only through the node the organisation accepted its current invitation from.
+            (status, detail) = ("refused", "Your organisation does not take part in that incident through this node.");
         }
-        else if (Text(command, "organisation") is not { } identity || !keys.Declared.TryGetValue((peer.Id, identity), out var organisation))
+        else if (kind == PeerCommandKinds.Accept && current?.Status == InvitationStatus.Accepted)
         {
-            (status, detail) = ("refused", $"That organisation is not declared on this node as living on {peer.Name}.");
+            // Accepted already: the same answer again only to the node it was accepted through (its answer was lost, or a
+            // person asked again before the copy followed). Another node the organisation is declared on later gets nothing.
+            (status, detail) = acceptedHere ? ("applied", null) : ("refused", "Your organisation accepted this invitation through another node.");
         }
         else
         {
-            var incidents = db.Incidents;
-            var recordId = await incidents.AsNoTracking().Where(i => i.Id == incidentId).Select(i => (long?)i.RecordId).FirstOrDefaultAsync(cancellationToken);
-            var sent = recordId is { } r
-                ? await db.IncidentPeerSent.AsNoTracking().FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
-                : null;
-            var current = sent is null ? null : await CurrentInvitationAsync(sent.IncidentRecordId, organisation, cancellationToken);
-            var acceptedHere = sent is not null && current is not null && current.InvitedAt == sent.AcceptedInvitationAt;
-            if (sent is null)
+            var communities = await db.CommunityMembers.AsNoTracking().Where(m => m.OrganisationId == organisation).Select(m => m.CommunityId).ToListAsync(cancellationToken);
+            var caller = new Caller(UserIdFor(peer.Id, user), organisation, Role.Analyst, communities.ToHashSet(), Credential: $"federation-peer:{peer.Id:N}");
+            (status, detail) = await RunAsync(caller, kind!, incidentId, current?.Id, command["payload"] as JsonObject, cancellationToken);
+            if (status == "pending")
             {
-                // A peer answers only for what it was sent: an invitation (or incident) this node never sent it is unknown to it.
-                (status, detail) = ("refused", "There is no invitation of your organisation to that incident.");
+                // Someone changed the incident at the same moment: nothing stays, not even the claim; the peer asks again.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return new("pending", null, false);
             }
-            else if (kind is not (PeerCommandKinds.Accept or PeerCommandKinds.Decline) && !acceptedHere)
-            {
-                // Writes and leaving come only through the node the organisation accepted its current invitation from.
-                (status, detail) = ("refused", "Your organisation does not take part in that incident through this node.");
-            }
-            else if (kind == PeerCommandKinds.Accept && current?.Status == InvitationStatus.Accepted)
-            {
-                // Accepted already: the same answer again only to the node it was accepted through (its answer was lost, or a
-                // person asked again before the copy followed). Another node the organisation is declared on later gets nothing.
-                (status, detail) = acceptedHere ? ("applied", null) : ("refused", "Your organisation accepted this invitation through another node.");
-            }
-            else
-            {
-                var communities = await db.CommunityMembers.AsNoTracking().Where(m => m.OrganisationId == organisation).Select(m => m.CommunityId).ToListAsync(cancellationToken);
-                var caller = new Caller(UserIdFor(peer.Id, user), organisation, Role.Analyst, communities.ToHashSet(), Credential: $"federation-peer:{peer.Id:N}");
-                (status, detail) = await RunAsync(caller, kind!, incidentId, current?.Id, command["payload"] as JsonObject, cancellationToken);
-                if (status == "pending")
-                {
-                    // Someone changed the incident at the same moment: nothing stays, not even the claim; the peer asks again.
-                    await transaction.RollbackAsync(cancellationToken);
-                    db.ChangeTracker.Clear();
-                    return ("pending", null);
-                }
 
-                if (status != "applied")
-                {
-                    // Whatever the refused use case had written (nothing, normally) goes; the claim stays.
-                    await transaction.RollbackToSavepointAsync("command", cancellationToken);
-                }
-                else if (kind == PeerCommandKinds.Accept)
-                {
-                    // The incident itself goes to this peer from now on, for this invitation.
-                    db.ChangeTracker.Clear();
-                    var participants = db.IncidentParticipants;
-                    var invitedAt = await participants.AsNoTracking().Where(p => p.IncidentRecordId == sent.IncidentRecordId && p.OrganisationId == organisation)
-                        .Select(p => p.InvitedAt).FirstAsync(cancellationToken);
-                    var row = await db.IncidentPeerSent.FirstAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == sent.IncidentRecordId && x.OrganisationId == organisation, cancellationToken);
-                    row.AcceptedInvitationAt = invitedAt;
-                    await db.SaveChangesAsync(cancellationToken);
-                }
+            if (status != "applied")
+            {
+                // Whatever the refused use case had written (nothing, normally) goes; the claim stays.
+                await transaction.RollbackToSavepointAsync("command", cancellationToken);
+            }
+            else if (kind == PeerCommandKinds.Accept)
+            {
+                // The incident itself goes to this peer from now on, for this invitation.
+                db.ChangeTracker.Clear();
+                var participants = db.IncidentParticipants;
+                var invitedAt = await participants.AsNoTracking().Where(p => p.IncidentRecordId == sent.IncidentRecordId && p.OrganisationId == organisation)
+                    .Select(p => p.InvitedAt).FirstAsync(cancellationToken);
+                var row = await db.IncidentPeerSent.FirstAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == sent.IncidentRecordId && x.OrganisationId == organisation, cancellationToken);
+                row.AcceptedInvitationAt = invitedAt;
+                await db.SaveChangesAsync(cancellationToken);
             }
         }
 
@@ -457,7 +476,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
             string.Create(CultureInfo.InvariantCulture, $"{(PeerCommandKinds.IsKnown(kind) ? kind : "?")} from {peer.Name} ({Printable(Text(command, "userName"))}): {status}{(detail is null ? "" : "; " + detail)}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (status, detail);
+        return new(status, detail);
 
         static string incidentIdText(JsonObject c) => Text(c, "incident") is { Length: <= 40 } t && Guid.TryParse(t, out _) ? t : "?";
     }

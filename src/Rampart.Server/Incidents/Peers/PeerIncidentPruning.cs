@@ -24,7 +24,9 @@ public sealed class PeerIncidentOptions
 /// ended <see cref="PeerIncident"/> copies not updated for <see cref="PeerIncidentOptions.Retention"/> — their shared record,
 /// so the grant, the journal rows and the commands go with it — and, on the owner's node, <see cref="IncidentPeerSent"/>
 /// rows of participations that ended and were acknowledged as ended that long ago (an organisation invited again is
-/// then sent the invitation as new). <c>IncidentPeerCommandsApplied</c> is not pruned here.
+/// then sent the invitation as new); the owner's record of peers' commands (<see cref="IncidentPeerCommandApplied"/>) older
+/// than the retention; and on the participant's node, commands still pending after the retention are given up (refused, with
+/// the reason), so the owner's node never applies one whose record it has pruned.
 /// </summary>
 public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerIncidentOptions> options, TimeProvider clock, ILogger<PeerIncidentPruneJob> logger) : IScheduledJob
 {
@@ -37,8 +39,8 @@ public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerInci
 
     public async Task RunAsync(CancellationToken cancellationToken) => await PruneAsync(cancellationToken);
 
-    /// <summary>Prunes everything older than the retention; the number of copies and sent rows deleted.</summary>
-    public async Task<(int Copies, int Sent)> PruneAsync(CancellationToken cancellationToken)
+    /// <summary>Prunes everything older than the retention; the number of copies, sent rows and applied commands deleted.</summary>
+    public async Task<(int Copies, int Sent, int Commands)> PruneAsync(CancellationToken cancellationToken)
     {
         var cutoff = clock.GetUtcNow() - options.Value.Retention;
         var copies = db.PeerIncidents;
@@ -79,14 +81,24 @@ public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerInci
             }
         }
 
-        if (prunedCopies + prunedSent > 0)
+        // Peers' commands answered that long ago (index on AppliedAt). A peer re-sending one later would have it applied again,
+        // so its own node gives up pending commands after the same retention (below): the two never overlap.
+        var applied = db.IncidentPeerCommandsApplied;
+        var prunedCommands = await applied.Where(a => a.AppliedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var pending = db.PeerIncidentCommands;
+        var givenUp = await pending.Where(c => c.State == PeerCommandState.Pending && c.CreatedAt < cutoff)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, PeerCommandState.Refused)
+                .SetProperty(c => c.Detail, "Not delivered to the owner's node within the retention of incidents across nodes; ask again.")
+                .SetProperty(c => c.AnsweredAt, now), cancellationToken);
+        if (prunedCopies + prunedSent + prunedCommands + givenUp > 0)
         {
-            LogPruned(logger, prunedCopies, prunedSent);
+            LogPruned(logger, prunedCopies, prunedSent, prunedCommands, givenUp);
         }
 
-        return (prunedCopies, prunedSent);
+        return (prunedCopies, prunedSent, prunedCommands);
     }
 
-    [LoggerMessage(EventId = 873, Level = LogLevel.Information, Message = "Pruned {Copies} ended peer incident copies and {Sent} ended sent rows")]
-    private static partial void LogPruned(ILogger logger, int copies, int sent);
+    [LoggerMessage(EventId = 873, Level = LogLevel.Information, Message = "Pruned {Copies} ended peer incident copies, {Sent} ended sent rows and {Commands} applied peer commands; gave up {GivenUp} undelivered commands")]
+    private static partial void LogPruned(ILogger logger, int copies, int sent, int commands, int givenUp);
 }

@@ -9205,6 +9205,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.HasKey("PeerId", "CommandId");
 
+                    b.HasIndex("AppliedAt");
+
                     b.ToTable("IncidentPeerCommandsApplied", (string)null);
                 });
 

@@ -9166,6 +9166,8 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.HasKey("PeerId", "CommandId");
 
+                    b.HasIndex("AppliedAt");
+
                     b.ToTable("IncidentPeerCommandsApplied", (string)null);
                 });
 
