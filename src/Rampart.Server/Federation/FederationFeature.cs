@@ -50,16 +50,8 @@ public sealed class FederationFeature : RampartFeature
         }).WithTags("Federation");
         machine.MapPost("/inbox", async Task<Results<Ok<InboxResponse>, UnauthorizedHttpResult>> (HttpRequest request, FederationInbox inbox, CancellationToken ct) =>
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, ct);
-            var body = buffer.ToArray();
-            FederationPeer peer;
-            try
-            {
-                peer = await inbox.AuthenticateAsync(request.Headers[FederationWire.NodeHeader], request.Headers[FederationWire.DateHeader],
-                    request.Headers[FederationWire.SignatureHeader], body, ct);
-            }
-            catch (FederationUnauthenticatedException)
+            var (peer, body) = await inbox.AuthenticateRequestAsync(request, FederationWire.InboxPurpose, ct);
+            if (peer is null)
             {
                 return TypedResults.Unauthorized();
             }

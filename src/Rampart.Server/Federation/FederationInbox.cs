@@ -89,27 +89,7 @@ public sealed class FederationInbox(
     public async Task<InboxResponse> ReceiveAsync(FederationPeer peer, byte[] body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        JsonObject envelope;
-        try
-        {
-            envelope = JsonNode.Parse(body) as JsonObject ?? throw RequestErrors.One("body", "The envelope must be a JSON object.");
-        }
-        catch (JsonException)
-        {
-            throw RequestErrors.One("body", "The envelope is not JSON.");
-        }
-
-        if (envelope["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var idText) || !Guid.TryParse(idText, out var envelopeId))
-        {
-            throw RequestErrors.One("id", "Required: the envelope's UUID (each envelope is applied once).");
-        }
-
-        if (envelope["items"] is not JsonArray items || items.Count > FederationWire.MaxItems)
-        {
-            throw RequestErrors.One("items", $"Required: an array of at most {FederationWire.MaxItems} items.");
-        }
-
-        await RememberEnvelopeAsync(peer, envelopeId, cancellationToken);
+        var (envelopeId, items) = await OpenEnvelopeAsync(peer, body, "items", FederationWire.MaxItems, cancellationToken);
         var results = new InboxItemResult?[items.Count];
         var versions = new List<Checked>();
         // Read once per envelope, not per item: the peers' keys and declarations, and each distinct audience mapped here.
@@ -162,6 +142,59 @@ public sealed class FederationInbox(
         await db.SaveChangesAsync(cancellationToken);
         await CountAsync(peer.Id, items.Count, items.Count - accepted, cancellationToken);
         return new InboxResponse(envelopeId, [.. results.Select(r => r!)]);
+    }
+
+    /// <summary>
+    /// Opens an authenticated envelope of any federation path — a JSON object with its UUID <c>id</c> and the array
+    /// <paramref name="listName"/> of at most <paramref name="most"/> entries (else a 400 naming the field) — and remembers its
+    /// id (<see cref="RememberEnvelopeAsync"/>: a replay is a 409).
+    /// </summary>
+    public async Task<(Guid Id, JsonArray List)> OpenEnvelopeAsync(FederationPeer peer, byte[] body, string listName, int most, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        JsonObject envelope;
+        try
+        {
+            envelope = JsonNode.Parse(body) as JsonObject ?? throw RequestErrors.One("body", "The envelope must be a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw RequestErrors.One("body", "The envelope is not JSON.");
+        }
+
+        if (envelope["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var idText) || !Guid.TryParse(idText, out var envelopeId))
+        {
+            throw RequestErrors.One("id", "Required: the envelope's UUID (each envelope is applied once).");
+        }
+
+        if (envelope[listName] is not JsonArray list || list.Count > most)
+        {
+            throw RequestErrors.One(listName, string.Create(CultureInfo.InvariantCulture, $"Required: an array of at most {most} {listName}."));
+        }
+
+        await RememberEnvelopeAsync(peer, envelopeId, cancellationToken);
+        return (envelopeId, list);
+    }
+
+    /// <summary>
+    /// Reads a machine request's body and checks its node signature for <paramref name="purpose"/> (<see cref="AuthenticateAsync"/>);
+    /// the peer is null when it is not a confirmed, active peer's valid signature (the endpoint answers 401).
+    /// </summary>
+    public async Task<(FederationPeer? Peer, byte[] Body)> AuthenticateRequestAsync(HttpRequest request, string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var body = buffer.ToArray();
+        try
+        {
+            return (await AuthenticateAsync(request.Headers[FederationWire.NodeHeader], request.Headers[FederationWire.DateHeader],
+                request.Headers[FederationWire.SignatureHeader], body, cancellationToken, purpose), body);
+        }
+        catch (FederationUnauthenticatedException)
+        {
+            return (null, body);
+        }
     }
 
     /// <summary>

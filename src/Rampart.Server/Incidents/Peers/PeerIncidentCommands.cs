@@ -302,27 +302,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
     public async Task<JsonObject> ReceiveAsync(FederationPeer peer, byte[] body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        JsonObject envelope;
-        try
-        {
-            envelope = JsonNode.Parse(body) as JsonObject ?? throw RequestErrors.One("body", "The envelope must be a JSON object.");
-        }
-        catch (JsonException)
-        {
-            throw RequestErrors.One("body", "The envelope is not JSON.");
-        }
-
-        if (envelope["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var idText) || !Guid.TryParse(idText, out var envelopeId))
-        {
-            throw RequestErrors.One("id", "Required: the envelope's UUID (each envelope is applied once).");
-        }
-
-        if (envelope["commands"] is not JsonArray commands || commands.Count > PeerIncidentCommands.PerEnvelope)
-        {
-            throw RequestErrors.One("commands", $"Required: an array of at most {PeerIncidentCommands.PerEnvelope} commands.");
-        }
-
-        await inbox.RememberEnvelopeAsync(peer, envelopeId, cancellationToken);
+        var (envelopeId, commands) = await inbox.OpenEnvelopeAsync(peer, body, "commands", PeerIncidentCommands.PerEnvelope, cancellationToken);
         var keys = await trust.KeysAsync(cancellationToken);
         var results = new JsonArray();
         var unrecorded = new List<string>();

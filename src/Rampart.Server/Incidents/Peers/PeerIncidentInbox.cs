@@ -24,27 +24,7 @@ public sealed class PeerIncidentInbox(
     public async Task<InboxResponse> ReceiveAsync(FederationPeer peer, byte[] body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        JsonObject envelope;
-        try
-        {
-            envelope = JsonNode.Parse(body) as JsonObject ?? throw RequestErrors.One("body", "The envelope must be a JSON object.");
-        }
-        catch (JsonException)
-        {
-            throw RequestErrors.One("body", "The envelope is not JSON.");
-        }
-
-        if (envelope["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var idText) || !Guid.TryParse(idText, out var envelopeId))
-        {
-            throw RequestErrors.One("id", "Required: the envelope's UUID (each envelope is applied once).");
-        }
-
-        if (envelope["items"] is not JsonArray items || items.Count > FederationWire.MaxItems)
-        {
-            throw RequestErrors.One("items", $"Required: an array of at most {FederationWire.MaxItems} items.");
-        }
-
-        await inbox.RememberEnvelopeAsync(peer, envelopeId, cancellationToken);
+        var (envelopeId, items) = await inbox.OpenEnvelopeAsync(peer, body, "items", FederationWire.MaxItems, cancellationToken);
         var keys = await trust.KeysAsync(cancellationToken);
         var local = await LocalOrganisationsAsync(cancellationToken);
         var results = new List<InboxItemResult>();

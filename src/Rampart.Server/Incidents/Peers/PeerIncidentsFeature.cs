@@ -52,14 +52,14 @@ public sealed class PeerIncidentsFeature : RampartFeature
         }).WithTags("Federation");
         machine.MapPost("", async Task<Results<Ok<InboxResponse>, UnauthorizedHttpResult>> (HttpRequest request, FederationInbox authenticator, PeerIncidentInbox inbox, CancellationToken ct) =>
         {
-            var (peer, body) = await AuthenticateAsync(request, authenticator, PeerIncidentWire.IncidentsPurpose, ct);
+            var (peer, body) = await authenticator.AuthenticateRequestAsync(request, PeerIncidentWire.IncidentsPurpose, ct);
             return peer is null ? TypedResults.Unauthorized() : TypedResults.Ok(await inbox.ReceiveAsync(peer, body, ct));
         }).AllowAnonymous()
             .WithSummary("Receive incident views from the node that owns the incidents")
             .WithDescription("Node to node (ADR 17), signed like the federation inbox but for this path. Items: 'incident' — the view one organisation of this node may read of a peer's incident it is invited to or takes part in (state invited, participating or ended), with the journal entries it has not had. Answers one result per item (accepted / refused with the reason).");
         machine.MapPost("/commands", async Task<Results<Ok<System.Text.Json.Nodes.JsonObject>, UnauthorizedHttpResult>> (HttpRequest request, FederationInbox authenticator, IncidentPeerCommandInbox inbox, CancellationToken ct) =>
         {
-            var (peer, body) = await AuthenticateAsync(request, authenticator, PeerIncidentWire.CommandsPurpose, ct);
+            var (peer, body) = await authenticator.AuthenticateRequestAsync(request, PeerIncidentWire.CommandsPurpose, ct);
             return peer is null ? TypedResults.Unauthorized() : TypedResults.Ok(await inbox.ReceiveAsync(peer, body, ct));
         }).AllowAnonymous()
             .WithSummary("Receive what participants on a peer node did in this node's incidents")
@@ -123,22 +123,6 @@ public sealed class PeerIncidentsFeature : RampartFeature
 
     private static async Task<Results<Ok<PeerCommandView>, NotFound>> SentAsync(Task<PeerIncidentCommand?> sending) =>
         await sending is { } command ? TypedResults.Ok(PeerCommandView.From(command)) : TypedResults.NotFound();
-
-    private static async Task<(FederationPeer? Peer, byte[] Body)> AuthenticateAsync(HttpRequest request, FederationInbox authenticator, string purpose, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        var body = buffer.ToArray();
-        try
-        {
-            return (await authenticator.AuthenticateAsync(request.Headers[FederationWire.NodeHeader], request.Headers[FederationWire.DateHeader],
-                request.Headers[FederationWire.SignatureHeader], body, ct, purpose), body);
-        }
-        catch (FederationUnauthenticatedException)
-        {
-            return (null, body);
-        }
-    }
 }
 
 /// <summary>A copy found for its reader: the summary, the last view, and its database key (cursor order).</summary>
