@@ -113,6 +113,9 @@ public static class Seeds
         }).ContinueWith(async t =>
         {
             var context = await t;
+            // Page loads on a loaded two-core machine (builds beside the run) took over Playwright's 30 s default once (a 404
+            // page, session 19); a navigation is given 90 s, assertions keep their own timeouts.
+            context.SetDefaultNavigationTimeout(90_000);
             if (culture != "en")
             {
                 await context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = $"c={culture}|uic={culture}", Url = node.BaseUrl }]);
