@@ -36,8 +36,7 @@ public sealed partial class IncidentEditing
 
         EnsureActs(caller, read!, IncidentStanding.Coordinator, "Only the owner and coordinators add tasks.");
         var errors = new RequestErrors();
-        errors.SingleLine("title", request.Title, IncidentLimits.TaskTitleLength);
-        errors.MultiLine("description", request.Description, IncidentLimits.TaskDescriptionLength);
+        CheckTask(errors, request.Title, request.Description);
         if (request.OwnerOnly && !read!.IsOwner)
         {
             errors.Add("ownerOnly", "Only the owning organisation adds owner-only tasks.");
@@ -162,6 +161,14 @@ public sealed partial class IncidentEditing
     }
 
     /// <summary>The input rules of work on a task (400 naming the field), also checked by a participant's node before it sends one.</summary>
+    /// <summary>A new task's own fields (title required; description), on this node and on a participant's node before it sends one.</summary>
+    public static void CheckTask(RequestErrors errors, string? title, string? description)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.SingleLine("title", title, IncidentLimits.TaskTitleLength);
+        errors.MultiLine("description", description, IncidentLimits.TaskDescriptionLength);
+    }
+
     public static void Check(TaskWorkRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -27,6 +27,15 @@ public sealed record Viewer(TimeZoneInfo TimeZone)
 
     public DateTimeOffset ToLocal(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, TimeZone);
 
+    /// <summary>What a date-time field the viewer filled in (their wall clock) means as an instant.</summary>
+    public DateTimeOffset FromLocal(DateTime local)
+    {
+        var wall = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        return new DateTimeOffset(wall, TimeZone.GetUtcOffset(wall));
+    }
+
+    public DateTimeOffset? FromLocal(DateTime? local) => local is { } l ? FromLocal(l) : null;
+
     private static string Offset(TimeSpan offset) =>
         offset == TimeSpan.Zero ? "UTC" : "UTC" + (offset < TimeSpan.Zero ? "−" : "+") + offset.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
 

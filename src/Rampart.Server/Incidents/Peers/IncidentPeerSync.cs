@@ -25,7 +25,7 @@ public sealed record IncidentPushResult(int Sent, int Accepted, int Refused, str
 /// gets its view.
 /// </summary>
 public sealed partial class IncidentPeerSync(
-    RampartDb db, IncidentQueries queries, FederationRequests requests, TimeProvider clock, ILogger<IncidentPeerSync> logger)
+    RampartDb db, IncidentQueries queries, Requests.AssistanceQueries assistance, FederationRequests requests, TimeProvider clock, ILogger<IncidentPeerSync> logger)
 {
     private sealed record Candidate(long RecordId, Guid IncidentId, Guid OrganisationId, long Stamp);
 
@@ -241,7 +241,7 @@ public sealed partial class IncidentPeerSync(
                 journalTo = 0;
             }
 
-            content = await ContentAsync(read!, names, cancellationToken);
+            content = await ContentAsync(read!, reader, names, cancellationToken);
             var (journal, more) = await queries.JournalAfterAsync(read!, journalFrom, PeerIncidentLimits.EntriesPerItem, cancellationToken);
             var subjects = await queries.OrganisationNamesAsync(journal.SelectMany(e => new[] { e.AuthorOrganisationId, e.SubjectOrganisationId ?? Guid.Empty }), cancellationToken);
             var budget = PeerIncidentWire.JournalBudget;
@@ -276,6 +276,18 @@ public sealed partial class IncidentPeerSync(
             // Hundreds of long task descriptions: the tasks go with their titles only (the owner's node has the rest).
             view = view with { Incident = content with { Tasks = [.. content.Tasks.Select(t => t with { Description = "" })] } };
             viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
+            if (viewJson.ToJsonString(PeerIncidentWire.Json).Length > PeerIncidentWire.ViewBudget)
+            {
+                // And long requests and answers go with their titles and states only.
+                view = view with
+                {
+                    Incident = view.Incident! with
+                    {
+                        Requests = [.. (view.Incident.Requests ?? []).Select(r => r with { Details = "", Recipients = [.. r.Recipients.Select(c => c with { Answer = null })] })],
+                    },
+                };
+                viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
+            }
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PeerIncidentWire.Code(state) + "\n" + viewJson.ToJsonString())));
@@ -304,12 +316,25 @@ public sealed partial class IncidentPeerSync(
             state == PeerIncidentState.Participating ? read!.Standing : null, state == PeerIncidentState.Participating ? participant.InvitedAt : null);
     }
 
-    private async Task<PeerIncidentContent> ContentAsync(ReadIncident read, IReadOnlyDictionary<Guid, string> names, CancellationToken cancellationToken)
+    private async Task<PeerIncidentContent> ContentAsync(ReadIncident read, Caller reader, IReadOnlyDictionary<Guid, string> names, CancellationToken cancellationToken)
     {
         var i = read.Incident;
         var (tasks, _) = await queries.TasksAsync(read, null, PeerIncidentLimits.TasksPerView, openOnly: false, cancellationToken);
         var participants = await queries.ParticipantsAsync(read, cancellationToken) ?? [];
         var assignees = await queries.OrganisationNamesAsync(tasks.Where(t => t.AssignedOrganisationId is not null).Select(t => t.AssignedOrganisationId!.Value), cancellationToken);
+
+        // The requests for assistance it may see there (sent by it, asked of it; all when it coordinates), through the
+        // owner node's own request rules, each with what that organisation sees of it.
+        var (rows, _) = await assistance.OfIncidentAsync(read, reader, null, PeerIncidentLimits.RequestsPerView, cancellationToken);
+        var requestViews = new List<PeerAssistance>(rows.Count);
+        foreach (var row in rows)
+        {
+            var seen = await assistance.ViewAsync(reader, row, read.Standing, cancellationToken);
+            requestViews.Add(new PeerAssistance(seen.Id, seen.Kind, seen.Title, seen.Details, seen.DueAt, seen.RequesterOrganisationName, seen.CreatedAt,
+                [.. seen.Recipients.Select(c => new PeerAssistanceRecipient(c.OrganisationName, c.State, c.Reason, c.Answer, c.ModifiedAt))],
+                seen.RequesterOrganisationId == read.ViewerOrganisationId, seen.OwnState));
+        }
+
         return new PeerIncidentContent(
             i.Title, i.Summary, names.GetValueOrDefault(i.Record.OwnerOrganisationId, ""), i.AffectedEntity, i.Sector, i.Severity, i.Status,
             i.Pap.ToString().ToLowerInvariant(), i.AwareAt, i.DetectedAt, i.StartedAt, i.Significant,
@@ -318,8 +343,8 @@ public sealed partial class IncidentPeerSync(
             [.. i.Techniques.Select(t => t.TechniqueId).Order(StringComparer.Ordinal)],
             [.. tasks.Select(t => new PeerTask(t.PublicId, t.Title, t.Description, t.AssignedOrganisationId is { } a ? assignees.GetValueOrDefault(a, "") : null, t.DueAt, t.Status, t.Duty, t.CreatedAt,
                 read.ViewerOrganisationId != Guid.Empty && t.AssignedOrganisationId == read.ViewerOrganisationId))],
-            [.. participants.Select(p => new PeerParticipant(p.OrganisationName, p.OrganisationShortName, p.Country, p.Role, p.Status))],
-            i.CreatedAt, i.ModifiedAt);
+            [.. participants.Select(p => new PeerParticipant(p.OrganisationName, p.OrganisationShortName, p.Country, p.Role, p.Status, IntelIdentity.Of(p.OrganisationId)))],
+            i.CreatedAt, i.ModifiedAt, IntelIdentity.Of(i.Record.OwnerOrganisationId), requestViews);
     }
 
     private async Task<List<(string Status, string? Detail)>> SendAsync(FederationPeer peer, List<Built> items, CancellationToken cancellationToken)

@@ -151,7 +151,16 @@ public static class PeerCommandKinds
     /// <summary>A status change (coordinators): <c>{"status": kebab-case, "reason": text, "confirmOpenTasks": bool}</c>.</summary>
     public const string Status = "status";
 
-    public static bool IsKnown(string? kind) => kind is Accept or Decline or Leave or Entry or TaskWork or Status;
+    /// <summary>A new task (coordinators): <c>{"title", "description", "assignee": organisation ref or absent, "dueAt"}</c>.</summary>
+    public const string TaskNew = "task-new";
+
+    /// <summary>A request for assistance (coordinators, contributors): <c>{"kind", "title", "details", "to": [organisation refs], "dueAt"}</c>.</summary>
+    public const string Request = "request";
+
+    /// <summary>A move of a request: <c>{"request": id, "action": acknowledge|accept|decline|answer|withdraw, "reason", "answer"}</c>.</summary>
+    public const string RequestAct = "request-act";
+
+    public static bool IsKnown(string? kind) => kind is Accept or Decline or Leave or Entry or TaskWork or Status or TaskNew or Request or RequestAct;
 
     /// <summary>The answers to an invitation and leaving: one at a time per copy, as they change the organisation's standing.</summary>
     public static bool IsStanding(string? kind) => kind is Accept or Decline or Leave;
@@ -314,6 +323,9 @@ public static class PeerIncidentLimits
 
     /// <summary>Tasks and participants in a view (as the pages show at most).</summary>
     public const int TasksPerView = 500;
+
+    /// <summary>Requests for assistance in a view, newest first.</summary>
+    public const int RequestsPerView = 200;
 
     /// <summary>Items per envelope.</summary>
     public const int ItemsPerEnvelope = 50;

@@ -8,10 +8,17 @@ using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Federation;
 using Rampart.Server.Hosting;
+using Rampart.Server.Incidents.Requests;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Server.Validation;
 
 namespace Rampart.Server.Incidents.Peers;
+
+/// <summary>A new task for a peer's incident: <see cref="AssignedTo"/> is an organisation's <c>ref</c> from the copy (the owner or a participant).</summary>
+public sealed record PeerTaskRequest(string? Title, string? Description = null, string? AssignedTo = null, DateTimeOffset? DueAt = null);
+
+/// <summary>A request for assistance in a peer's incident: <see cref="Organisations"/> are organisations' <c>ref</c>s from the copy.</summary>
+public sealed record PeerAssistanceRequest(AssistanceKind? Kind, string? Title, string? Details, IReadOnlyList<string>? Organisations, DateTimeOffset? DueAt = null);
 
 /// <summary>A command as its requester sees it.</summary>
 public sealed record PeerCommandView(Guid Id, string Kind, PeerCommandState State, string? Detail, string UserName, DateTimeOffset CreatedAt, DateTimeOffset? AnsweredAt)
@@ -70,8 +77,7 @@ public sealed partial class PeerIncidentCommands(
         return AskAsync(caller, copyId, PeerCommandKinds.TaskWork, userName, copy =>
         {
             EnsureRole(copy, ParticipantRole.Contributor, "Observers do not work on tasks.");
-            var view = JsonSerializer.Deserialize<PeerIncidentView>(copy.ViewJson, PeerIncidentWire.Json);
-            if (view?.Incident?.Tasks.Any(t => t.Id == taskId) != true)
+            if (ViewOf(copy)?.Incident?.Tasks.Any(t => t.Id == taskId) != true)
             {
                 // A task the copy does not show: the same 404 as an unknown copy.
                 return (false, null);
@@ -115,6 +121,133 @@ public sealed partial class PeerIncidentCommands(
                 ["confirmOpenTasks"] = request.ConfirmOpenTasks,
             });
         }, cancellationToken);
+    }
+
+    /// <summary>A new task (coordinators), assigned to the owner or an organisation taking part, named by its ref in the copy.</summary>
+    public Task<PeerIncidentCommand?> CreateTaskAsync(Caller caller, Guid copyId, PeerTaskRequest request, string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AskAsync(caller, copyId, PeerCommandKinds.TaskNew, userName, copy =>
+        {
+            EnsureRole(copy, ParticipantRole.Coordinator, "Only the owner and coordinators add tasks.");
+            var errors = new RequestErrors();
+            IncidentEditing.CheckTask(errors, request.Title, request.Description);
+            if (request.AssignedTo is { } to && !TakingPart(ViewOf(copy)).Contains(to))
+            {
+                errors.Add("assignedTo", "Not an organisation taking part in this incident (the ref of the owner or of an accepted participant in the copy).");
+            }
+
+            errors.ThrowIfAny();
+            return (true, new JsonObject
+            {
+                ["title"] = request.Title!.Trim(),
+                ["description"] = request.Description ?? "",
+                ["assignee"] = request.AssignedTo,
+                ["dueAt"] = request.DueAt?.ToUniversalTime(),
+            });
+        }, cancellationToken);
+    }
+
+    /// <summary>A request for assistance (coordinators and contributors) to organisations taking part, named by their refs in the copy.</summary>
+    public Task<PeerIncidentCommand?> AskAssistanceAsync(Caller caller, Guid copyId, PeerAssistanceRequest request, string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AskAsync(caller, copyId, PeerCommandKinds.Request, userName, copy =>
+        {
+            EnsureRole(copy, ParticipantRole.Contributor, "Observers do not send requests for assistance.");
+            var errors = new RequestErrors();
+            AssistanceEditing.Check(errors, request.Kind, request.Title, request.Details, request.DueAt, clock.GetUtcNow());
+            var asked = request.Organisations ?? [];
+            var taking = TakingPart(ViewOf(copy));
+            if (asked.Count is 0 or > AssistanceLimits.MaxRecipients)
+            {
+                errors.Add("organisations", $"Required: 1 to {AssistanceLimits.MaxRecipients} organisations taking part in the incident (their refs in the copy).");
+            }
+            else
+            {
+                for (var i = 0; i < asked.Count; i++)
+                {
+                    if (asked[i] is null || !taking.Contains(asked[i]))
+                    {
+                        errors.Add($"organisations[{i}]", "Not an organisation taking part in this incident (the ref of the owner or of an accepted participant in the copy).");
+                    }
+                    else if (asked.Take(i).Contains(asked[i]))
+                    {
+                        errors.Add($"organisations[{i}]", "Named twice.");
+                    }
+                }
+            }
+
+            errors.ThrowIfAny();
+            return (true, new JsonObject
+            {
+                ["kind"] = IncidentEditing.Kebab(request.Kind!.Value),
+                ["title"] = request.Title!.Trim(),
+                ["details"] = request.Details ?? "",
+                ["to"] = new JsonArray([.. asked.Select(a => (JsonNode?)JsonValue.Create(a))]),
+                ["dueAt"] = request.DueAt?.ToUniversalTime(),
+            });
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A move of a request the copy shows: acknowledge, accept, decline or answer one asked of the organisation; withdraw one
+    /// it sent. 404 for a request the copy does not show; 403 for a move that is not the organisation's; 400 for missing text.
+    /// </summary>
+    public Task<PeerIncidentCommand?> ActOnRequestAsync(Caller caller, Guid copyId, Guid requestId, AssistanceAction action, AssistanceAnswerRequest body, string userName,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return AskAsync(caller, copyId, PeerCommandKinds.RequestAct, userName, copy =>
+        {
+            EnsureRole(copy, ParticipantRole.Observer, "");
+            if (ViewOf(copy)?.Incident?.Requests?.FirstOrDefault(r => r.Id == requestId) is not { } shown)
+            {
+                return (false, null);
+            }
+
+            if (action == AssistanceAction.Withdraw ? !shown.FromYou : shown.YourState is null)
+            {
+                throw new ForbiddenException(action == AssistanceAction.Withdraw
+                    ? "Only the requesting organisation withdraws its request."
+                    : "Only an asked organisation acknowledges, accepts, declines or answers a request.");
+            }
+
+            // The state is checked on the owner's node, against the copy it holds (this copy may be a sync behind).
+            AssistanceEditing.Check(action, body);
+            return (true, new JsonObject
+            {
+                ["request"] = requestId.ToString("D"),
+                ["action"] = IncidentEditing.Kebab(action),
+                ["reason"] = body.Reason?.Trim(),
+                ["answer"] = body.Answer?.Trim(),
+            });
+        }, cancellationToken);
+    }
+
+    private static PeerIncidentView? ViewOf(PeerIncident copy) => JsonSerializer.Deserialize<PeerIncidentView>(copy.ViewJson, PeerIncidentWire.Json);
+
+    /// <summary>The refs of the organisations taking part as the copy shows them: the owner and accepted participants.</summary>
+    private static HashSet<string> TakingPart(PeerIncidentView? view)
+    {
+        var refs = new HashSet<string>(StringComparer.Ordinal);
+        if (view?.Incident is { } i)
+        {
+            if (i.OwnerRef is { } owner)
+            {
+                refs.Add(owner);
+            }
+
+            foreach (var p in i.Participants)
+            {
+                if (p.Status == InvitationStatus.Accepted && p.Ref is { } r)
+                {
+                    refs.Add(r);
+                }
+            }
+        }
+
+        return refs;
     }
 
     private static void EnsureRole(PeerIncident copy, ParticipantRole least, string reason)
@@ -291,8 +424,8 @@ public sealed partial class PeerIncidentCommands(
 /// as a writer of this node's record of the organisation — which must be declared to live on the sending peer — so the
 /// invitation, the organisation's standing and every rule decide here. A retried command gets the first answer.
 /// </summary>
-public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust, FederationInbox inbox, IncidentEditing editing, AuditTrail audit, TimeProvider clock,
-    ILogger<IncidentPeerCommandInbox> logger)
+public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust, FederationInbox inbox, IncidentEditing editing, AssistanceEditing assistance,
+    IPeopleDirectory people, AuditTrail audit, TimeProvider clock, ILogger<IncidentPeerCommandInbox> logger)
 {
     private static readonly Guid UserNamespace = new("5b2f8f0e-3c1d-4b7a-9e55-2f6a1c0d7e91");
 
@@ -363,7 +496,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         if (!PeerCommandKinds.IsKnown(kind) || !Guid.TryParse(Text(command, "incident"), out var incidentId) || !Guid.TryParse(Text(command, "user"), out var user)
             || Text(command, "userName") is not { Length: > 0 and <= 200 })
         {
-            return new("refused", "A command names its kind (accept, decline, leave, entry, task-work, status), the incident, the user and the user's name.", false);
+            return new("refused", "A command names its kind (accept, decline, leave, entry, task-work, status, task-new, request, request-act), the incident, the user and the user's name.", false);
         }
 
         if (Text(command, "organisation") is not { } identity || !keys.Declared.TryGetValue((peer.Id, identity), out var organisation))
@@ -419,7 +552,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         {
             var communities = await db.CommunityMembers.AsNoTracking().Where(m => m.OrganisationId == organisation).Select(m => m.CommunityId).ToListAsync(cancellationToken);
             var caller = new Caller(UserIdFor(peer.Id, user), organisation, Role.Analyst, communities.ToHashSet(), Credential: $"federation-peer:{peer.Id:N}");
-            (status, detail) = await RunAsync(caller, kind!, incidentId, current?.Id, command["payload"] as JsonObject, cancellationToken);
+            (status, detail) = await RunAsync(caller, kind!, incidentId, sent.IncidentRecordId, current?.Id, command["payload"] as JsonObject, cancellationToken);
             if (status == "pending")
             {
                 // Someone changed the incident at the same moment: nothing stays, not even the claim; the peer asks again.
@@ -477,7 +610,8 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
 
     private sealed record CurrentInvitation(Guid Id, InvitationStatus Status, DateTimeOffset InvitedAt);
 
-    private async Task<(string Status, string? Detail)> RunAsync(Caller caller, string kind, Guid incidentId, Guid? invitationId, JsonObject? payload, CancellationToken cancellationToken)
+    private async Task<(string Status, string? Detail)> RunAsync(Caller caller, string kind, Guid incidentId, long recordId, Guid? invitationId, JsonObject? payload,
+        CancellationToken cancellationToken)
     {
         const string NotTakingPart = "Your organisation does not take part in that incident.";
         try
@@ -499,6 +633,65 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                     return !Guid.TryParse(Text(payload, "task"), out var taskId)
                         || await editing.WorkTaskAsync(caller, incidentId, taskId, new TaskWorkRequest(Text(payload, "text"), to), cancellationToken) is null
                         ? ("refused", "There is no such task, or your organisation does not see it.")
+                        : ("applied", null);
+                }
+
+                case PeerCommandKinds.TaskNew:
+                {
+                    var errors = new RequestErrors();
+                    Guid? assignee = null;
+                    if (Text(payload, "assignee") is { } reference)
+                    {
+                        var found = await TakingPartAsync(recordId, [reference], cancellationToken);
+                        if (found.Count == 1)
+                        {
+                            assignee = found[0];
+                        }
+                        else
+                        {
+                            errors.Add("assignedTo", "Not an organisation taking part in this incident.");
+                        }
+                    }
+
+                    var due = Time(payload, "dueAt", errors);
+                    errors.ThrowIfAny();
+                    var request = new TaskRequest(Text(payload, "title"), Text(payload, "description"), assignee, DueAt: due);
+                    return await editing.CreateTaskAsync(caller, incidentId, request, people, cancellationToken) is null ? ("refused", NotTakingPart) : ("applied", null);
+                }
+
+                case PeerCommandKinds.Request:
+                {
+                    var errors = new RequestErrors();
+                    var to = payload?["to"] is JsonArray list && list.Count <= AssistanceLimits.MaxRecipients
+                        ? list.Select(n => n is JsonValue v && v.TryGetValue<string>(out var t) ? t : "").ToList()
+                        : [];
+                    var organisations = await TakingPartAsync(recordId, to, cancellationToken);
+                    if (organisations.Count != to.Count || to.Count == 0)
+                    {
+                        errors.Add("organisations", "Every asked organisation must take part in this incident.");
+                    }
+
+                    var kindOf = IncidentEndpoints.ParseKebab<AssistanceKind>(Text(payload, "kind"), "kind", errors);
+                    var due = Time(payload, "dueAt", errors);
+                    errors.ThrowIfAny();
+                    var request = new AssistanceRequestRequest(kindOf, Text(payload, "title"), Text(payload, "details"), organisations, due);
+                    return await assistance.CreateAsync(caller, incidentId, request, cancellationToken) is null ? ("refused", NotTakingPart) : ("applied", null);
+                }
+
+                case PeerCommandKinds.RequestAct:
+                {
+                    var errors = new RequestErrors();
+                    var action = IncidentEndpoints.ParseKebab<AssistanceAction>(Text(payload, "action"), "action", errors);
+                    if (!Guid.TryParse(Text(payload, "request"), out var requestId))
+                    {
+                        errors.Add("request", "The request's id.");
+                    }
+
+                    errors.ThrowIfAny();
+                    var inIncident = await db.AssistanceRequests.AsNoTracking().AnyAsync(r => r.PublicId == requestId && r.IncidentRecordId == recordId, cancellationToken);
+                    return !inIncident || await assistance.ActAsync(caller, requestId, action!.Value, new AssistanceAnswerRequest(Text(payload, "reason"), Text(payload, "answer")),
+                        cancellationToken) is null
+                        ? ("refused", "There is no such request, or your organisation does not see it.")
                         : ("applied", null);
                 }
 
@@ -537,6 +730,37 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
     }
 
     private static string? Text(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static DateTimeOffset? Time(JsonObject? o, string name, RequestErrors errors)
+    {
+        if (o?[name] is null)
+        {
+            return null;
+        }
+
+        if (o[name] is JsonValue v && v.TryGetValue<DateTimeOffset>(out var at))
+        {
+            return at;
+        }
+
+        errors.Add(name, "A date and time (RFC 3339).");
+        return null;
+    }
+
+    /// <summary>
+    /// The organisations a participant's node names by their refs (the identity this node sent in the view) that take part
+    /// in the incident here: the owner and accepted participants. An unknown ref is left out (the caller compares counts).
+    /// </summary>
+    private async Task<List<Guid>> TakingPartAsync(long recordId, IReadOnlyList<string> references, CancellationToken cancellationToken)
+    {
+        var participants = db.IncidentParticipants;
+        var taking = await participants.AsNoTracking().Where(p => p.IncidentRecordId == recordId && p.Status == InvitationStatus.Accepted)
+            .Select(p => p.OrganisationId).ToListAsync(cancellationToken);
+        var incidents = db.Incidents;
+        taking.Add(await incidents.AsNoTracking().Where(i => i.RecordId == recordId).Select(i => i.Record.OwnerOrganisationId).FirstAsync(cancellationToken));
+        var byRef = taking.Distinct().ToDictionary(IntelIdentity.Of, o => o, StringComparer.Ordinal);
+        return [.. references.Where(byRef.ContainsKey).Select(r => byRef[r])];
+    }
 
     [LoggerMessage(EventId = 874, Level = LogLevel.Warning, Message = "An incident command from {Peer} failed ({Error}: {Message}); answered pending")]
     private static partial void LogCommandFailed(ILogger logger, string peer, string error, string message);

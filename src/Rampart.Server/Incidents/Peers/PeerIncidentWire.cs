@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Rampart.Server.Incidents.Requests;
 
 namespace Rampart.Server.Incidents.Peers;
 
@@ -37,7 +38,9 @@ public sealed record PeerIncidentContent(
     IReadOnlyList<PeerTask> Tasks,
     IReadOnlyList<PeerParticipant> Participants,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ModifiedAt);
+    DateTimeOffset ModifiedAt,
+    string? OwnerRef = null,
+    IReadOnlyList<PeerAssistance>? Requests = null);
 
 public sealed record PeerClassification(string Category, string Type);
 
@@ -45,7 +48,20 @@ public sealed record PeerClassification(string Category, string Type);
 public sealed record PeerTask(Guid Id, string Title, string Description, string? AssignedTo, DateTimeOffset? DueAt, IncidentTaskStatus Status, string? Duty, DateTimeOffset CreatedAt,
     bool ForYou = false);
 
-public sealed record PeerParticipant(string Organisation, string ShortName, string Country, ParticipantRole Role, InvitationStatus Status);
+/// <param name="Ref">The organisation's reference on the owner's node (its STIX identity there): what a participant's node names when it
+/// assigns a task or asks for assistance (it knows the organisations by name only).</param>
+public sealed record PeerParticipant(string Organisation, string ShortName, string Country, ParticipantRole Role, InvitationStatus Status, string? Ref = null);
+
+/// <summary>
+/// A request for assistance of the incident as the organisation sees it on the owner's node: the requests it sent (with every
+/// asked organisation's copy) and those asked of it (its own copy only), or every request when it coordinates.
+/// </summary>
+/// <param name="FromYou">Sent by the organisation the view is for (it may withdraw it while open).</param>
+/// <param name="YourState">Its own copy's state when it is asked (it acknowledges, accepts, declines or answers).</param>
+public sealed record PeerAssistance(Guid Id, AssistanceKind Kind, string Title, string Details, DateTimeOffset? DueAt, string Requester, DateTimeOffset CreatedAt,
+    IReadOnlyList<PeerAssistanceRecipient> Recipients, bool FromYou = false, AssistanceState? YourState = null);
+
+public sealed record PeerAssistanceRecipient(string Organisation, AssistanceState State, string? Reason, string? Answer, DateTimeOffset ModifiedAt);
 
 /// <summary>One journal entry as the participating organisation sees it on the owner's node.</summary>
 public sealed record PeerJournalEntry(
@@ -114,7 +130,13 @@ public static class PeerIncidentWire
             || i.Tasks is null || i.Participants is null || i.Tasks.Count > PeerIncidentLimits.TasksPerView || i.Participants.Count > PeerIncidentLimits.TasksPerView
             || i.Countries.Any(c => c is null) || i.Techniques.Any(t => t is null) || i.Classifications.Any(c => c?.Category is null || c.Type is null)
             || i.Tasks.Any(t => t?.Title is null || t.Description is null || !Enum.IsDefined(t.Status))
-            || i.Participants.Any(p => p?.Organisation is null || p.ShortName is null || p.Country is null || !Enum.IsDefined(p.Role) || !Enum.IsDefined(p.Status)))
+            || i.Participants.Any(p => p?.Organisation is null || p.ShortName is null || p.Country is null || !Enum.IsDefined(p.Role) || !Enum.IsDefined(p.Status)
+                || p.Ref is { Length: > 100 })
+            || i.OwnerRef is { Length: > 100 } || i.Requests is { Count: > PeerIncidentLimits.RequestsPerView }
+            || (i.Requests?.Any(r => r?.Title is not { Length: <= AssistanceLimits.TitleLength } || r.Details is not { Length: <= AssistanceLimits.DetailsLength }
+                || r.Requester is null || !Enum.IsDefined(r.Kind) || (r.YourState is { } y && !Enum.IsDefined(y)) || r.Recipients is not { Count: <= AssistanceLimits.MaxRecipients }
+                || r.Recipients.Any(c => c?.Organisation is null || !Enum.IsDefined(c.State) || c.Reason is { Length: > AssistanceLimits.ReasonLength }
+                    || c.Answer is { Length: > AssistanceLimits.AnswerLength })) ?? false))
         {
             return "view.incident: a required field is missing, too long or not a known value.";
         }

@@ -119,6 +119,25 @@ public sealed class PeerIncidentsFeature : RampartFeature
         api.MapPost("/{id}/status", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, StatusRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
             await SentAsync(commands.ChangeStatusAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Change the status of a peer node's incident")
             .WithDescription("Coordinators (others: 403): status (new, triage, in-progress, contained, resolved, closed, rejected; duplicate is marked on the owner's node: 400), reason, confirmOpenTasks to close with open tasks. The owner's node checks the move against the status it holds and refuses one its workflow does not allow, with the reason." + Travels);
+        api.MapPost("/{id}/tasks", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, PeerTaskRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
+            await SentAsync(commands.CreateTaskAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Add a task to a peer node's incident")
+            .WithDescription("Coordinators (others: 403): title (required), description, assignedTo (the ref of the owner or of an accepted participant, as the copy lists them; else 400), dueAt. Never owner-only." + Travels);
+        api.MapPost("/{id}/requests", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, PeerAssistanceRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
+            await SentAsync(commands.AskAssistanceAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Ask organisations of a peer node's incident for assistance")
+            .WithDescription("Coordinators and contributors (observers: 403): kind (analyse-sample, block-indicators, notify-constituent, share-logs, free), title, details, organisations (1 to 30 refs of the owner or accepted participants, as the copy lists them), dueAt (after now, within a year)." + Travels);
+        foreach (var (path, action) in new[]
+        {
+            ("acknowledge", Requests.AssistanceAction.Acknowledge), ("accept", Requests.AssistanceAction.Accept), ("decline", Requests.AssistanceAction.Decline),
+            ("answer", Requests.AssistanceAction.Answer), ("withdraw", Requests.AssistanceAction.Withdraw),
+        })
+        {
+            api.MapPost($"/{{id}}/requests/{{requestId}}/{path}", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, string requestId, Requests.AssistanceAnswerRequest? body, Caller caller,
+                    PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
+                await SentAsync(commands.ActOnRequestAsync(caller, Http.ParseId(id), Http.ParseId(requestId, "requestId"), action, body ?? new Requests.AssistanceAnswerRequest(),
+                    await queries.UserNameAsync(caller, ct), ct)))
+                .WithSummary($"{char.ToUpperInvariant(path[0])}{path[1..]} a request for assistance of a peer node's incident")
+                .WithDescription("Of a request the copy shows (else 404): acknowledge, accept, decline (reason required) or answer (answer required) one asked of your organisation; withdraw one it sent (else 403). The owner's node checks the request's state." + Travels);
+        }
     }
 
     private static async Task<Results<Ok<PeerCommandView>, NotFound>> SentAsync(Task<PeerIncidentCommand?> sending) =>

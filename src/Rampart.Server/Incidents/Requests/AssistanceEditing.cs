@@ -62,19 +62,8 @@ public sealed class AssistanceEditing(RampartDb db, IncidentQueries incidents, A
 
         var now = clock.GetUtcNow();
         var errors = new RequestErrors();
-        if (request.Kind is not { } kind || !Enum.IsDefined(kind))
-        {
-            errors.Add("kind", "Required: analyse-sample, block-indicators, notify-constituent, share-logs or free.");
-            kind = default;
-        }
-
-        errors.SingleLine("title", request.Title, AssistanceLimits.TitleLength);
-        errors.MultiLine("details", request.Details, AssistanceLimits.DetailsLength);
-        if (request.DueAt is { } due && (due <= now || due > now.AddYears(1)))
-        {
-            errors.Add("dueAt", "After now and within a year.");
-        }
-
+        Check(errors, request.Kind, request.Title, request.Details, request.DueAt, now);
+        var kind = request.Kind ?? default;
         var asked = request.OrganisationIds ?? [];
         if (asked.Count is 0 or > AssistanceLimits.MaxRecipients)
         {
@@ -157,6 +146,33 @@ public sealed class AssistanceEditing(RampartDb db, IncidentQueries incidents, A
         return row;
     }
 
+    /// <summary>A request's own fields (kind, title, details, due time), here and on a participant's node before it sends one.</summary>
+    public static void Check(RequestErrors errors, AssistanceKind? kind, string? title, string? details, DateTimeOffset? dueAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (kind is not { } k || !Enum.IsDefined(k))
+        {
+            errors.Add("kind", "Required: analyse-sample, block-indicators, notify-constituent, share-logs or free.");
+        }
+
+        errors.SingleLine("title", title, AssistanceLimits.TitleLength);
+        errors.MultiLine("details", details, AssistanceLimits.DetailsLength);
+        if (dueAt is { } due && (due <= now || due > now.AddYears(1)))
+        {
+            errors.Add("dueAt", "After now and within a year.");
+        }
+    }
+
+    /// <summary>A move's text: a reason to decline, the answer to answer (400 naming the field).</summary>
+    public static void Check(AssistanceAction action, AssistanceAnswerRequest body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var errors = new RequestErrors();
+        errors.MultiLine("reason", body.Reason, AssistanceLimits.ReasonLength, required: action == AssistanceAction.Decline);
+        errors.MultiLine("answer", body.Answer, AssistanceLimits.AnswerLength, required: action == AssistanceAction.Answer);
+        errors.ThrowIfAny();
+    }
+
     /// <summary>
     /// Moves a copy along its workflow: the asked organisation's writers acknowledge, accept, decline (with a reason)
     /// or answer; the requesting organisation's writers withdraw every open copy. Null (404) when the caller may not see
@@ -211,10 +227,7 @@ public sealed class AssistanceEditing(RampartDb db, IncidentQueries incidents, A
             copies = [own];
         }
 
-        var errors = new RequestErrors();
-        errors.MultiLine("reason", body.Reason, AssistanceLimits.ReasonLength, required: action == AssistanceAction.Decline);
-        errors.MultiLine("answer", body.Answer, AssistanceLimits.AnswerLength, required: action == AssistanceAction.Answer);
-        errors.ThrowIfAny();
+        Check(action, body);
         var now = clock.GetUtcNow();
         var to = action switch
         {

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+
+namespace Rampart.Server.Tests;
+
+public sealed class SqliteIncidentAcrossNodesAssistanceTests(SqliteThreeNodes nodes) : IncidentAcrossNodesAssistanceTests(nodes), IClassFixture<SqliteThreeNodes>;
+
+public sealed class PostgresIncidentAcrossNodesAssistanceTests(PostgresThreeNodes nodes) : IncidentAcrossNodesAssistanceTests(nodes), IClassFixture<PostgresThreeNodes>;
+
+/// <summary>
+/// Tasks and requests for assistance across nodes (issue 11, ADR 17): a coordinator on node B adds a task to node A's
+/// incident and asks A's organisations for assistance; an organisation on B answers a request asked of it — each made on B,
+/// applied on A by A's own use cases and rules, and shown back in B's copy. The organisations are named by the refs A put
+/// in the view; nobody else on B can act, and what A's rules forbid is refused there.
+/// </summary>
+public abstract class IncidentAcrossNodesAssistanceTests(ThreeNodes nodes)
+{
+    private static readonly string[] Albania = ["AL"];
+
+    private static readonly string[] Nobody = ["identity--nobody"];
+
+    private SeededNode A => nodes.A;
+
+    private SeededNode B => nodes.B;
+
+    private static async Task<JsonNode> Ok(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await Json.ReadAsync(response);
+    }
+
+    private static async Task BadRequest(HttpResponseMessage response, string field)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        Assert.NotNull(JsonNode.Parse(text)!["errors"]?[field]);
+    }
+
+    private async Task<(string Id, string CopyId)> ParticipatingAsync(string role, string marker)
+    {
+        var owner = A.Client(A.Owner);
+        var id = (await Ok(await owner.PostAsync("/api/incidents", new
+        {
+            title = "Phishing wave against ministries " + marker, summary = "Lure: fake tax refund. " + marker, tlp = "amber", severity = "high",
+            sector = "public-administration", countries = Albania,
+        }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Ok(await owner.PostAsync($"/api/incidents/{id}/participants", new { organisationId = nodes.ARecipB, role }), HttpStatusCode.Created);
+        await nodes.SyncIncidentsAsync();
+        await using var scope = B.Factory.Services.CreateAsyncScope();
+        var origin = Guid.Parse(id);
+        var copyId = (await scope.ServiceProvider.GetRequiredService<RampartDb>().PeerIncidents.AsNoTracking().SingleAsync(c => c.OriginIncidentId == origin)).Id.ToString();
+        Assert.Equal("applied", (await Ok(await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copyId}/accept", new { })))["state"]!.GetValue<string>());
+        await nodes.SyncIncidentsAsync();
+        return (id, copyId);
+    }
+
+    private async Task<JsonNode> CopyAsync(string copyId) => (await Ok(await B.Client(B.Recipient).GetAsync($"/api/peer-incidents/{copyId}")))["view"]!["incident"]!;
+
+    private async Task<string> OwnersTasksAsync(string id) => (await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/tasks?limit=200")))["items"]!.ToJsonString();
+
+    private async Task<string> OwnersRequestsAsync(string id) => (await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/requests?limit=200")))["items"]!.ToJsonString();
+
+    /// <summary>Another organisation on B, their administrators and B's node administrator.</summary>
+    private async Task<List<Person>> OthersOnBAsync()
+    {
+        await using var scope = B.Factory.Services.CreateAsyncScope();
+        var otherAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, B.MemberOrg, $"admin-{Guid.NewGuid():N}@member.test", Role.OrgAdmin);
+        return [B.Member, B.Outsider, B.Owner, B.OwnerAdmin, B.NodeAdmin, otherAdmin];
+    }
+
+    [Fact]
+    public async Task Coordinator_AddsATaskAndAsksTheOwnerForAssistance_FromItsNode_TheOwnerAnswersOnItsNode_AndTheCopyShowsTheAnswer()
+    {
+        var marker = "ta-" + Guid.NewGuid().ToString("N")[..10];
+        var (id, copyId) = await ParticipatingAsync("coordinator", marker);
+        var recipient = B.Client(B.Recipient);
+        var copy = await CopyAsync(copyId);
+        var ownerRef = copy["ownerRef"]!.GetValue<string>();
+        var ownRef = copy["participants"]!.AsArray().Single(p => p!["status"]!.GetValue<string>() == "accepted")!["ref"]!.GetValue<string>();
+        Assert.StartsWith("identity--", ownerRef, StringComparison.Ordinal);
+
+        // A task for the owner: applied on A under A's rules, assigned to A's owner organisation, created by B's organisation.
+        var due = A.Factory.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(2);
+        var added = await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/tasks", new { title = "Pull proxy logs for the lure domain " + marker, assignedTo = ownerRef, dueAt = due }));
+        Assert.Equal("applied", added["state"]!.GetValue<string>());
+        Assert.Equal("task-new", added["kind"]!.GetValue<string>());
+        var task = JsonNode.Parse(await OwnersTasksAsync(id))!.AsArray().Single(t => t!["title"]!.GetValue<string>() == "Pull proxy logs for the lure domain " + marker)!;
+        Assert.Equal(A.OwnerOrg, task["assignedOrganisationId"]!.GetValue<Guid>());
+        Assert.Equal("open", task["status"]!.GetValue<string>());
+
+        // Bad input: 400 naming the field, nothing travels (an unknown ref, a missing title, nobody asked, an unknown ref asked).
+        var tasksBefore = await OwnersTasksAsync(id);
+        var requestsBefore = await OwnersRequestsAsync(id);
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/tasks", new { title = "x " + marker, assignedTo = "identity--00000000-0000-4000-8000-000000000000" }), "assignedTo");
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/tasks", new { title = "" }), "title");
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests", new { kind = "share-logs", title = "Logs " + marker, organisations = Array.Empty<string>() }), "organisations");
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests", new { kind = "share-logs", title = "Logs " + marker, organisations = Nobody }), "organisations[0]");
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests", new { kind = "share-logs", title = "", organisations = new[] { ownerRef } }), "title");
+
+        // Asking itself passes B (it does not know which ref is its own) and is refused by A's rule, with A's reason.
+        var self = await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests", new { kind = "free", title = "Self " + marker, organisations = new[] { ownRef } }));
+        Assert.Equal("refused", self["state"]!.GetValue<string>());
+        Assert.Contains("Your own organisation", self["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(tasksBefore, await OwnersTasksAsync(id));
+        Assert.Equal(requestsBefore, await OwnersRequestsAsync(id));
+
+        // Nobody else on B adds tasks or asks: 404, as for a copy that does not exist; nothing reaches A.
+        foreach (var person in await OthersOnBAsync())
+        {
+            var client = B.Client(person);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/peer-incidents/{copyId}/tasks", new { title = "intruder " + marker })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/peer-incidents/{copyId}/requests", new { kind = "free", title = "intruder " + marker, organisations = new[] { ownerRef } })).StatusCode);
+        }
+
+        Assert.DoesNotContain("intruder", await OwnersTasksAsync(id), StringComparison.Ordinal);
+        Assert.DoesNotContain("intruder", await OwnersRequestsAsync(id), StringComparison.Ordinal);
+
+        // The request for assistance: received by A's owner, answered there, and the answer shows in B's copy.
+        var asked = await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests",
+            new { kind = "share-logs", title = "Mail gateway logs for the lure " + marker, details = "From 02:00 UTC.", organisations = new[] { ownerRef }, dueAt = due }));
+        Assert.Equal("applied", asked["state"]!.GetValue<string>());
+        var received = (await Ok(await A.Client(A.Owner).GetAsync("/api/requests?box=received&limit=200")))["items"]!.AsArray()
+            .Single(r => r!["title"]!.GetValue<string>() == "Mail gateway logs for the lure " + marker)!;
+        Assert.Equal(nodes.ARecipB, received["requesterOrganisationId"]!.GetValue<Guid>());
+        var requestId = received["requestId"]!.GetValue<string>();
+        await Ok(await A.Client(A.Owner).PostAsync($"/api/requests/{requestId}/answer", new { answer = "Attached: 14 messages, 3 clicks. " + marker }));
+        await nodes.SyncIncidentsAsync();
+        var shown = (await CopyAsync(copyId))["requests"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == requestId)!;
+        Assert.True(shown["fromYou"]!.GetValue<bool>());
+        Assert.Equal("share-logs", shown["kind"]!.GetValue<string>());
+        var answer = shown["recipients"]!.AsArray().Single()!;
+        Assert.Equal("answered", answer["state"]!.GetValue<string>());
+        Assert.Equal("Attached: 14 messages, 3 clicks. " + marker, answer["answer"]!.GetValue<string>());
+        Assert.Contains((await CopyAsync(copyId))["tasks"]!.AsArray(), t => t!["title"]!.GetValue<string>() == "Pull proxy logs for the lure domain " + marker);
+
+        // Its page shows the answer and offers a coordinator the task form and the request form.
+        var (_, browser) = await PageSessions.OpenAsync(B, B.RecipientOrg, Role.Analyst);
+        var page = await (await browser.GetAsync($"/incidents/peer/{copyId}")).Content.ReadAsStringAsync();
+        Assert.Contains("Attached: 14 messages, 3 clicks.", page, StringComparison.Ordinal);
+        Assert.Contains("peer-task-title", page, StringComparison.Ordinal);
+        Assert.Contains("peer-request-title", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Contributor_AnswersARequestAskedOfItsOrganisation_FromItsNode_OnlyItsOwnMoves_AndNobodyElseOnItsNode()
+    {
+        var marker = "tb-" + Guid.NewGuid().ToString("N")[..10];
+        var (id, copyId) = await ParticipatingAsync("contributor", marker);
+        var recipient = B.Client(B.Recipient);
+
+        // A contributor does not add tasks (B says so; A's rule is the same).
+        Assert.Equal(HttpStatusCode.Forbidden, (await recipient.PostAsync($"/api/peer-incidents/{copyId}/tasks", new { title = "Contributor's task " + marker })).StatusCode);
+
+        var requestId = (await Ok(await A.Client(A.Owner).PostAsync($"/api/incidents/{id}/requests",
+            new { kind = "block-indicators", title = "Block the lure domain at your resolvers " + marker, details = "tax-refund-al.example", organisationIds = new[] { nodes.ARecipB } }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await nodes.SyncIncidentsAsync();
+        var shown = (await CopyAsync(copyId))["requests"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == requestId)!;
+        Assert.False(shown["fromYou"]!.GetValue<bool>());
+        Assert.Equal("sent", shown["yourState"]!.GetValue<string>());
+        var (_, browser) = await PageSessions.OpenAsync(B, B.RecipientOrg, Role.Analyst);
+        Assert.Contains($"peer-request-{requestId}-acknowledge", await (await browser.GetAsync($"/incidents/peer/{copyId}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Nobody else on B moves it; the recipient does not withdraw what it did not send; a decline needs its reason; an
+        // unknown request is as absent as an unknown copy.
+        foreach (var person in await OthersOnBAsync())
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await B.Client(person).PostAsync($"/api/peer-incidents/{copyId}/requests/{requestId}/answer", new { answer = "intruder " + marker })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests/{requestId}/withdraw", new { })).StatusCode);
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests/{requestId}/decline", new { }), "reason");
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests/{requestId}/answer", new { }), "answer");
+        Assert.Equal(HttpStatusCode.NotFound, (await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests/{Guid.NewGuid()}/acknowledge", new { })).StatusCode);
+        var onA = await Ok(await A.Client(A.Owner).GetAsync($"/api/requests/{requestId}"));
+        Assert.Equal("sent", onA["recipients"]![0]!["state"]!.GetValue<string>());
+
+        // Acknowledged, then answered — on A, by B's organisation.
+        Assert.Equal("applied", (await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests/{requestId}/acknowledge", new { })))["state"]!.GetValue<string>());
+        Assert.Equal("acknowledged", (await Ok(await A.Client(A.Owner).GetAsync($"/api/requests/{requestId}")))["recipients"]![0]!["state"]!.GetValue<string>());
+        var answered = await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests/{requestId}/answer", new { answer = "Sinkholed on all national resolvers at 04:20. " + marker }));
+        Assert.Equal("applied", answered["state"]!.GetValue<string>());
+        var copyOnA = (await Ok(await A.Client(A.Owner).GetAsync($"/api/requests/{requestId}")))["recipients"]![0]!;
+        Assert.Equal("answered", copyOnA["state"]!.GetValue<string>());
+        Assert.Equal("Sinkholed on all national resolvers at 04:20. " + marker, copyOnA["answer"]!.GetValue<string>());
+
+        // Answered once: a second answer is refused by A's workflow, with its reason; the copy follows.
+        var again = await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/requests/{requestId}/decline", new { reason = "Changed our mind." }));
+        Assert.Equal("refused", again["state"]!.GetValue<string>());
+        Assert.Contains("answered", again["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await nodes.SyncIncidentsAsync();
+        Assert.Equal("answered", (await CopyAsync(copyId))["requests"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == requestId)!["yourState"]!.GetValue<string>());
+        Assert.DoesNotContain("intruder", (await Ok(await A.Client(A.Owner).GetAsync($"/api/requests/{requestId}"))).ToJsonString(), StringComparison.Ordinal);
+    }
+}
