@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
 using Rampart.Server.Data;
+using Rampart.Server.Incidents.Peers;
+using Rampart.Server.Intelligence.Store;
 
 namespace Rampart.Server.Tests;
 
@@ -40,13 +42,13 @@ public abstract class IncidentAcrossNodesAssistanceTests(ThreeNodes nodes)
         Assert.NotNull(JsonNode.Parse(text)!["errors"]?[field]);
     }
 
-    private async Task<(string Id, string CopyId)> ParticipatingAsync(string role, string marker)
+    private async Task<(string Id, string CopyId)> ParticipatingAsync(string role, string marker, bool significant = false)
     {
         var owner = A.Client(A.Owner);
         var id = (await Ok(await owner.PostAsync("/api/incidents", new
         {
             title = "Phishing wave against ministries " + marker, summary = "Lure: fake tax refund. " + marker, tlp = "amber", severity = "high",
-            sector = "public-administration", countries = Albania,
+            sector = "public-administration", countries = Albania, entityKind = "essential", significant,
         }), HttpStatusCode.Created))["id"]!.GetValue<string>();
         await Ok(await owner.PostAsync($"/api/incidents/{id}/participants", new { organisationId = nodes.ARecipB, role }), HttpStatusCode.Created);
         await nodes.SyncIncidentsAsync();
@@ -195,5 +197,95 @@ public abstract class IncidentAcrossNodesAssistanceTests(ThreeNodes nodes)
         await nodes.SyncIncidentsAsync();
         Assert.Equal("answered", (await CopyAsync(copyId))["requests"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == requestId)!["yourState"]!.GetValue<string>());
         Assert.DoesNotContain("intruder", (await Ok(await A.Client(A.Owner).GetAsync($"/api/requests/{requestId}"))).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForgedCommands_ActOnAnotherIncidentsRequest_WithoutAnAction_OrAskingAnOutsider_AreRefusedOnceAndChangeNothing()
+    {
+        var marker = "tf-" + Guid.NewGuid().ToString("N")[..10];
+        var (id, _) = await ParticipatingAsync("coordinator", marker);
+        var owner = A.Client(A.Owner);
+
+        // A request of another incident of the owner, asked of A's recipient (B's organisation is not in that incident).
+        var other = (await Ok(await owner.PostAsync("/api/incidents", new { title = "Other incident " + marker, summary = "x", tlp = "amber", severity = "low", sector = "public-administration", countries = Albania }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var invited = await Ok(await owner.PostAsync($"/api/incidents/{other}/participants", new { organisationId = A.RecipientOrg, role = "contributor" }), HttpStatusCode.Created);
+        await Ok(await A.Client(A.Recipient).PostAsync($"/api/incidents/invitations/{invited["id"]}/accept", new { }));
+
+        var foreign = (await Ok(await owner.PostAsync($"/api/incidents/{other}/requests", new { kind = "free", title = "Foreign request " + marker, organisationIds = new[] { A.RecipientOrg } }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+
+        JsonObject Command(string kind, JsonObject payload) => new()
+        {
+            ["id"] = Guid.NewGuid().ToString("D"), ["kind"] = kind, ["incident"] = id, ["organisation"] = IntelIdentity.Of(B.RecipientOrg),
+            ["user"] = Guid.NewGuid().ToString("D"), ["userName"] = "mallory", ["payload"] = payload,
+        };
+        async Task<(string Status, string? Detail)> SendAsync(JsonObject command)
+        {
+            var envelope = new JsonObject { ["id"] = Guid.NewGuid().ToString("D"), ["commands"] = new JsonArray(command) };
+            var result = (await SignedFederation.PostAsync(B, A, PeerIncidentWire.CommandsPath, PeerIncidentWire.CommandsPurpose, envelope))["results"]![0]!;
+            return (result["status"]!.GetValue<string>(), result["detail"]?.GetValue<string>());
+        }
+
+        // Withdraw or answer another incident's request through this one: refused, the request untouched.
+        Assert.Equal("refused", (await SendAsync(Command("request-act", new JsonObject { ["request"] = foreign, ["action"] = "withdraw" }))).Status);
+        Assert.Equal("refused", (await SendAsync(Command("request-act", new JsonObject { ["request"] = foreign, ["action"] = "answer", ["answer"] = "forged " + marker }))).Status);
+        // No action, no stage: refused at once (not left pending for the peer to send for ever).
+        Assert.Equal("refused", (await SendAsync(Command("request-act", new JsonObject { ["request"] = foreign }))).Status);
+        Assert.Equal("refused", (await SendAsync(Command("stage-submit", new JsonObject { ["content"] = new JsonObject() }))).Status);
+        // Asking or assigning an organisation that does not take part (A's outsider, by its ref): refused, nothing created.
+        var outsider = IntelIdentity.Of(A.OutsiderOrg);
+        Assert.Equal("refused", (await SendAsync(Command("request", new JsonObject { ["kind"] = "free", ["title"] = "widen " + marker, ["to"] = new JsonArray(outsider) }))).Status);
+        Assert.Equal("refused", (await SendAsync(Command("task-new", new JsonObject { ["title"] = "widen " + marker, ["assignee"] = outsider }))).Status);
+        // Garbage in the payload: refused, never a failure.
+        Assert.Equal("refused", (await SendAsync(Command("task-new", new JsonObject { ["title"] = "bad due " + marker, ["dueAt"] = "tomorrow" }))).Status);
+        Assert.Equal("refused", (await SendAsync(Command("request", new JsonObject { ["kind"] = "beg", ["title"] = "x", ["to"] = new JsonArray((JsonNode?)null) }))).Status);
+
+        var request = await Ok(await owner.GetAsync($"/api/requests/{foreign}"));
+        Assert.Equal("sent", request["recipients"]![0]!["state"]!.GetValue<string>());
+        Assert.DoesNotContain("forged", request.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("widen", await OwnersTasksAsync(id), StringComparison.Ordinal);
+        Assert.DoesNotContain("widen", await OwnersRequestsAsync(id), StringComparison.Ordinal);
+        Assert.DoesNotContain("bad due", await OwnersTasksAsync(id), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Coordinator_SubmitsTheEarlyWarningFromItsNode_CheckedThereAndFrozenByTheOwner_TheCopyShowsItSubmitted()
+    {
+        var marker = "ts-" + Guid.NewGuid().ToString("N")[..10];
+        var (id, copyId) = await ParticipatingAsync("coordinator", marker, significant: true);
+        var recipient = B.Client(B.Recipient);
+        var stage = (await CopyAsync(copyId))["stages"]!.AsArray().Single(s => s!["stage"]!.GetValue<string>() == "early-warning")!;
+        Assert.NotNull(stage["due"]);
+        Assert.Null(stage["submittedAt"]);
+        var (_, browser) = await PageSessions.OpenAsync(B, B.RecipientOrg, Role.Analyst);
+        Assert.Contains("peer-submit-early-warning-1", await (await browser.GetAsync($"/incidents/peer/{copyId}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The required content is checked on B by the owner's rules (400 naming the field), and nothing travels.
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/stages/early-warning", new { content = new { summary = "Only a summary." } }), "content.suspectedMalicious");
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/stages/final-report", new { content = new { } }), "stage");
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/stages/lunch", new { content = new { } }), "stage");
+        foreach (var person in await OthersOnBAsync())
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await B.Client(person).PostAsync($"/api/peer-incidents/{copyId}/stages/early-warning",
+                new { content = new { suspectedMalicious = "no", crossBorderImpact = "no" } })).StatusCode);
+        }
+
+        var stages = await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/stages"));
+        Assert.Empty(stages["reports"]!.AsArray());
+
+        var sent = await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/stages/early-warning",
+            new { content = new { suspectedMalicious = "yes", crossBorderImpact = "yes", summary = "Same lure in Kosovo and Albania. " + marker } }));
+        Assert.Equal("applied", sent["state"]!.GetValue<string>());
+        var report = (await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/stages")))["reports"]!.AsArray().Single()!;
+        Assert.Equal("early-warning", report["stage"]!.GetValue<string>());
+        Assert.Equal(nodes.ARecipB, report["submittedByOrganisationId"]!.GetValue<Guid>());
+        await nodes.SyncIncidentsAsync();
+        var after = (await CopyAsync(copyId))["stages"]!.AsArray().Single(s => s!["stage"]!.GetValue<string>() == "early-warning")!;
+        Assert.NotNull(after["submittedAt"]);
+        Assert.DoesNotContain("peer-submit-early-warning-1", await (await browser.GetAsync($"/incidents/peer/{copyId}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Submitted: the copy no longer offers it (a new version is made on the owner's node).
+        await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/stages/early-warning",
+            new { content = new { suspectedMalicious = "yes", crossBorderImpact = "yes" } }), "stage");
     }
 }

@@ -160,7 +160,6 @@ public sealed partial class IncidentEditing
         return task;
     }
 
-    /// <summary>The input rules of work on a task (400 naming the field), also checked by a participant's node before it sends one.</summary>
     /// <summary>A new task's own fields (title required; description), on this node and on a participant's node before it sends one.</summary>
     public static void CheckTask(RequestErrors errors, string? title, string? description)
     {
@@ -169,6 +168,7 @@ public sealed partial class IncidentEditing
         errors.MultiLine("description", description, IncidentLimits.TaskDescriptionLength);
     }
 
+    /// <summary>The input rules of work on a task (400 naming the field), also checked by a participant's node before it sends one.</summary>
     public static void Check(TaskWorkRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -37,6 +37,24 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
 
     private IReadOnlyDictionary<string, DataProtectionJurisdiction> Jurisdictions => dataProtection.Value.Jurisdictions;
 
+    /// <summary>
+    /// A stage report's content as the clock library takes it (camelCase keys to its schema), or a 400 naming each field
+    /// (<c>content.{field}</c>) that is missing, unknown or wrong — here, and on a participant's node before it sends one.
+    /// </summary>
+    public static JsonObject? CheckContent(ReportingStage stage, JsonObject? content, bool late)
+    {
+        var errors = new RequestErrors();
+        var schema = StageContentKeys.ToSchema(content, errors);
+        errors.ThrowIfAny();
+        foreach (var error in StageContent.Validate(stage, schema, late))
+        {
+            errors.Add(string.IsNullOrEmpty(error.Field) ? "content" : $"content.{StageContentKeys.Camel(error.Field)}", error.Reason);
+        }
+
+        errors.ThrowIfAny();
+        return schema;
+    }
+
     /// <summary>Freezes and stores a report of <paramref name="stage"/>. Null when the caller may not read the incident.</summary>
     public async Task<IncidentStageReport?> SubmitAsync(Caller caller, Guid incidentId, ReportingStage stage, StageSubmitRequest request, CancellationToken cancellationToken)
     {
@@ -99,25 +117,8 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
         }
 
         var version = reports.Count(r => r.Stage == stage && r.Sequence == sequence) + 1;
-        StageReport frozen;
-        var keyErrors = new RequestErrors();
-        var content = StageContentKeys.ToSchema(request.Content, keyErrors);
-        keyErrors.ThrowIfAny();
-        try
-        {
-            frozen = StageReport.Freeze(stage, incident.HumanId, caller.UserId.ToString(), now, due, content, sequence, version);
-        }
-        catch (StageContentException e)
-        {
-            var errors = new RequestErrors();
-            foreach (var error in e.Errors)
-            {
-                errors.Add(string.IsNullOrEmpty(error.Field) ? "content" : $"content.{StageContentKeys.Camel(error.Field)}", error.Reason);
-            }
-
-            errors.ThrowIfAny();
-            throw;
-        }
+        var content = CheckContent(stage, request.Content, late: now > due);
+        var frozen = StageReport.Freeze(stage, incident.HumanId, caller.UserId.ToString(), now, due, content, sequence, version);
 
         var report = new IncidentStageReport
         {
@@ -132,7 +133,8 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
             SubmittedByOrganisationId = caller.OrganisationId,
             Json = frozen.ToCanonicalJson(),
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside a caller's unit of work (a peer's command, applied with its answer) it commits with it.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         db.IncidentStageReports.Add(report);
         db.IncidentJournal.Add(Event(incident, caller, ClockEvents.StageSubmitted, now,
             $"{IncidentEditing.Kebab(stage)} {sequence} v{version}{(now > due ? " late" : "")}"));
@@ -148,7 +150,11 @@ public sealed class ClockEditing(RampartDb db, IncidentQueries queries, AuditTra
 
         await db.SaveChangesAsync(cancellationToken);
         await RefreshAsync(incident, now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return report;
     }
 

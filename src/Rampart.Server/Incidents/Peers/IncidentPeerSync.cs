@@ -25,7 +25,8 @@ public sealed record IncidentPushResult(int Sent, int Accepted, int Refused, str
 /// gets its view.
 /// </summary>
 public sealed partial class IncidentPeerSync(
-    RampartDb db, IncidentQueries queries, Requests.AssistanceQueries assistance, FederationRequests requests, TimeProvider clock, ILogger<IncidentPeerSync> logger)
+    RampartDb db, IncidentQueries queries, Requests.AssistanceQueries assistance, Clocks.ClockQueries clocks, FederationRequests requests, TimeProvider clock,
+    ILogger<IncidentPeerSync> logger)
 {
     private sealed record Candidate(long RecordId, Guid IncidentId, Guid OrganisationId, long Stamp);
 
@@ -271,21 +272,33 @@ public sealed partial class IncidentPeerSync(
         var view = new PeerIncidentView(IncidentNumbers.Format(participant.Year, participant.Number), participant.Tlp.Code(), participant.Role,
             names.GetValueOrDefault(participant.InvitedByOrganisationId, ""), state == PeerIncidentState.Invited ? participant.Message : null, participant.InvitedAt, content);
         var viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
-        if (content is not null && viewJson.ToJsonString(PeerIncidentWire.Json).Length > PeerIncidentWire.ViewBudget)
+        if (content is not null && Bytes(viewJson) > PeerIncidentWire.ViewBudget)
         {
             // Hundreds of long task descriptions: the tasks go with their titles only (the owner's node has the rest).
             view = view with { Incident = content with { Tasks = [.. content.Tasks.Select(t => t with { Description = "" })] } };
             viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
-            if (viewJson.ToJsonString(PeerIncidentWire.Json).Length > PeerIncidentWire.ViewBudget)
+            if (Bytes(viewJson) > PeerIncidentWire.ViewBudget)
             {
-                // And long requests and answers go with their titles and states only.
+                // And the requests go with their titles and states only (the owner's node has the rest).
                 view = view with
                 {
                     Incident = view.Incident! with
                     {
-                        Requests = [.. (view.Incident.Requests ?? []).Select(r => r with { Details = "", Recipients = [.. r.Recipients.Select(c => c with { Answer = null })] })],
+                        Requests = [.. (view.Incident.Requests ?? []).Select(r => r with
+                        {
+                            Details = "", Recipients = [.. r.Recipients.Select(c => c with { Answer = null, Reason = null })], Shortened = true,
+                        })],
                     },
                 };
+                viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
+            }
+
+            while (Bytes(viewJson) > PeerIncidentWire.ViewBudget && view.Incident!.Requests is { Count: > 0 } kept)
+            {
+                // Still too large (a participant wrote long titles into hundreds of requests): those that involve the
+                // organisation stay longest; the others go first, then the oldest — never a view the peer must refuse.
+                var keep = kept.OrderByDescending(r => r.Involved).ThenByDescending(r => r.CreatedAt).Take(kept.Count / 2).OrderByDescending(r => r.CreatedAt).ToList();
+                view = view with { Incident = view.Incident with { Requests = keep, RequestsLeftOut = view.Incident.RequestsLeftOut + kept.Count - keep.Count } };
                 viewJson = JsonSerializer.SerializeToNode(view, PeerIncidentWire.Json)!.AsObject();
             }
         }
@@ -316,6 +329,8 @@ public sealed partial class IncidentPeerSync(
             state == PeerIncidentState.Participating ? read!.Standing : null, state == PeerIncidentState.Participating ? participant.InvitedAt : null);
     }
 
+    private static int Bytes(JsonObject json) => Encoding.UTF8.GetByteCount(json.ToJsonString(PeerIncidentWire.Json));
+
     private async Task<PeerIncidentContent> ContentAsync(ReadIncident read, Caller reader, IReadOnlyDictionary<Guid, string> names, CancellationToken cancellationToken)
     {
         var i = read.Incident;
@@ -325,16 +340,25 @@ public sealed partial class IncidentPeerSync(
 
         // The requests for assistance it may see there (sent by it, asked of it; all when it coordinates), through the
         // owner node's own request rules, each with what that organisation sees of it.
-        var (rows, _) = await assistance.OfIncidentAsync(read, reader, null, PeerIncidentLimits.RequestsPerView, cancellationToken);
+        // Those it sent or is asked first (it must be able to act on them), then — when it coordinates — the others.
+        var (involved, _) = await assistance.OfIncidentAsync(read, reader, null, PeerIncidentLimits.RequestsPerView, cancellationToken, involvingOnly: true);
+        var (newest, more) = await assistance.OfIncidentAsync(read, reader, null, PeerIncidentLimits.RequestsPerView, cancellationToken);
+        var rows = involved.Concat(newest.Where(n => involved.All(i => i.Id != n.Id))).Take(PeerIncidentLimits.RequestsPerView).OrderByDescending(r => r.Id).ToList();
+        var leftOut = Math.Max(0, newest.Count - rows.Count) + (more ? 1 : 0);
         var requestViews = new List<PeerAssistance>(rows.Count);
         foreach (var row in rows)
         {
             var seen = await assistance.ViewAsync(reader, row, read.Standing, cancellationToken);
             requestViews.Add(new PeerAssistance(seen.Id, seen.Kind, seen.Title, seen.Details, seen.DueAt, seen.RequesterOrganisationName, seen.CreatedAt,
                 [.. seen.Recipients.Select(c => new PeerAssistanceRecipient(c.OrganisationName, c.State, c.Reason, c.Answer, c.ModifiedAt))],
-                seen.RequesterOrganisationId == read.ViewerOrganisationId, seen.OwnState));
+                seen.RequesterOrganisationId == read.ViewerOrganisationId, seen.OwnState, Involved: seen.RequesterOrganisationId == read.ViewerOrganisationId || seen.OwnState is not null));
         }
 
+        // The reporting clocks as the owner's node computes them (the participant's node derives due soon / overdue at its own now).
+        var clocksView = await clocks.ClocksAsync(read, reader, null, cancellationToken);
+        var stages = clocksView.Stages.Concat(clocksView.DataBreach?.Clock is { } breach ? [breach] : Array.Empty<Clocks.StageView>())
+            .Take(PeerIncidentLimits.StagesPerView)
+            .Select(st => new PeerStage(st.Stage, st.Sequence, st.Due, st.WaitingFor, st.SubmittedAt, st.LegalBasis)).ToList();
         return new PeerIncidentContent(
             i.Title, i.Summary, names.GetValueOrDefault(i.Record.OwnerOrganisationId, ""), i.AffectedEntity, i.Sector, i.Severity, i.Status,
             i.Pap.ToString().ToLowerInvariant(), i.AwareAt, i.DetectedAt, i.StartedAt, i.Significant,
@@ -343,8 +367,9 @@ public sealed partial class IncidentPeerSync(
             [.. i.Techniques.Select(t => t.TechniqueId).Order(StringComparer.Ordinal)],
             [.. tasks.Select(t => new PeerTask(t.PublicId, t.Title, t.Description, t.AssignedOrganisationId is { } a ? assignees.GetValueOrDefault(a, "") : null, t.DueAt, t.Status, t.Duty, t.CreatedAt,
                 read.ViewerOrganisationId != Guid.Empty && t.AssignedOrganisationId == read.ViewerOrganisationId))],
-            [.. participants.Select(p => new PeerParticipant(p.OrganisationName, p.OrganisationShortName, p.Country, p.Role, p.Status, IntelIdentity.Of(p.OrganisationId)))],
-            i.CreatedAt, i.ModifiedAt, IntelIdentity.Of(i.Record.OwnerOrganisationId), requestViews);
+            [.. participants.Select(p => new PeerParticipant(p.OrganisationName, p.OrganisationShortName, p.Country, p.Role, p.Status, IntelIdentity.Of(p.OrganisationId),
+                p.OrganisationId == read.ViewerOrganisationId))],
+            i.CreatedAt, i.ModifiedAt, IntelIdentity.Of(i.Record.OwnerOrganisationId), requestViews, stages, leftOut);
     }
 
     private async Task<List<(string Status, string? Detail)>> SendAsync(FederationPeer peer, List<Built> items, CancellationToken cancellationToken)

@@ -160,7 +160,10 @@ public static class PeerCommandKinds
     /// <summary>A move of a request: <c>{"request": id, "action": acknowledge|accept|decline|answer|withdraw, "reason", "answer"}</c>.</summary>
     public const string RequestAct = "request-act";
 
-    public static bool IsKnown(string? kind) => kind is Accept or Decline or Leave or Entry or TaskWork or Status or TaskNew or Request or RequestAct;
+    /// <summary>A stage report (coordinators): <c>{"stage": kebab-case, "content": the report's fields}</c>.</summary>
+    public const string StageSubmit = "stage-submit";
+
+    public static bool IsKnown(string? kind) => kind is Accept or Decline or Leave or Entry or TaskWork or Status or TaskNew or Request or RequestAct or StageSubmit;
 
     /// <summary>The answers to an invitation and leaving: one at a time per copy, as they change the organisation's standing.</summary>
     public static bool IsStanding(string? kind) => kind is Accept or Decline or Leave;
@@ -326,6 +329,9 @@ public static class PeerIncidentLimits
 
     /// <summary>Requests for assistance in a view, newest first.</summary>
     public const int RequestsPerView = 200;
+
+    /// <summary>Reporting clocks in a view (NIS2 stages, intermediate reports, the breach clock).</summary>
+    public const int StagesPerView = 100;
 
     /// <summary>Items per envelope.</summary>
     public const int ItemsPerEnvelope = 50;

@@ -11,6 +11,7 @@ using Rampart.Server.Hosting;
 using Rampart.Server.Incidents.Requests;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Server.Validation;
+using Rampart.Standards.Incidents;
 
 namespace Rampart.Server.Incidents.Peers;
 
@@ -225,6 +226,28 @@ public sealed partial class PeerIncidentCommands(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// A NIS2 stage report (or the personal-data-breach notification) for the owner's node to freeze (coordinators), of a
+    /// stage the copy shows as open. The content is checked here by the same rules (400 naming <c>content.{field}</c>).
+    /// </summary>
+    public Task<PeerIncidentCommand?> SubmitStageAsync(Caller caller, Guid copyId, ReportingStage stage, Clocks.StageSubmitRequest request, string userName,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AskAsync(caller, copyId, PeerCommandKinds.StageSubmit, userName, copy =>
+        {
+            EnsureRole(copy, ParticipantRole.Coordinator, "Only the owner's and coordinators' analysts submit stage reports.");
+            var shown = ViewOf(copy)?.Incident?.Stages?.Where(s => s.Stage == stage && s.Submittable).OrderBy(s => s.Sequence).FirstOrDefault()
+                ?? throw RequestErrors.One("stage", "No report of this stage is open in the incident (as of the owner's last view).");
+            _ = Clocks.ClockEditing.CheckContent(stage, request.Content, late: shown.Due is { } due && clock.GetUtcNow() > due);
+            return (true, new JsonObject
+            {
+                ["stage"] = IncidentEditing.Kebab(stage),
+                ["content"] = request.Content?.DeepClone(),
+            });
+        }, cancellationToken);
+    }
+
     private static PeerIncidentView? ViewOf(PeerIncident copy) => JsonSerializer.Deserialize<PeerIncidentView>(copy.ViewJson, PeerIncidentWire.Json);
 
     /// <summary>The refs of the organisations taking part as the copy shows them: the owner and accepted participants.</summary>
@@ -425,7 +448,7 @@ public sealed partial class PeerIncidentCommands(
 /// invitation, the organisation's standing and every rule decide here. A retried command gets the first answer.
 /// </summary>
 public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust, FederationInbox inbox, IncidentEditing editing, AssistanceEditing assistance,
-    IPeopleDirectory people, AuditTrail audit, TimeProvider clock, ILogger<IncidentPeerCommandInbox> logger)
+    Clocks.ClockEditing clocks, IPeopleDirectory people, AuditTrail audit, TimeProvider clock, ILogger<IncidentPeerCommandInbox> logger)
 {
     private static readonly Guid UserNamespace = new("5b2f8f0e-3c1d-4b7a-9e55-2f6a1c0d7e91");
 
@@ -496,7 +519,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         if (!PeerCommandKinds.IsKnown(kind) || !Guid.TryParse(Text(command, "incident"), out var incidentId) || !Guid.TryParse(Text(command, "user"), out var user)
             || Text(command, "userName") is not { Length: > 0 and <= 200 })
         {
-            return new("refused", "A command names its kind (accept, decline, leave, entry, task-work, status, task-new, request, request-act), the incident, the user and the user's name.", false);
+            return new("refused", "A command names its kind (accept, decline, leave, entry, task-work, status, task-new, request, request-act, stage-submit), the incident, the user and the user's name.", false);
         }
 
         if (Text(command, "organisation") is not { } identity || !keys.Declared.TryGetValue((peer.Id, identity), out var organisation))
@@ -682,6 +705,11 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                 {
                     var errors = new RequestErrors();
                     var action = IncidentEndpoints.ParseKebab<AssistanceAction>(Text(payload, "action"), "action", errors);
+                    if (action is null)
+                    {
+                        errors.Add("action", "Required: acknowledge, accept, decline, answer or withdraw.");
+                    }
+
                     if (!Guid.TryParse(Text(payload, "request"), out var requestId))
                     {
                         errors.Add("request", "The request's id.");
@@ -692,6 +720,22 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                     return !inIncident || await assistance.ActAsync(caller, requestId, action!.Value, new AssistanceAnswerRequest(Text(payload, "reason"), Text(payload, "answer")),
                         cancellationToken) is null
                         ? ("refused", "There is no such request, or your organisation does not see it.")
+                        : ("applied", null);
+                }
+
+                case PeerCommandKinds.StageSubmit:
+                {
+                    var errors = new RequestErrors();
+                    var stage = IncidentEndpoints.ParseKebab<ReportingStage>(Text(payload, "stage"), "stage", errors);
+                    if (stage is null)
+                    {
+                        errors.Add("stage", "Required: the stage of the report.");
+                    }
+
+                    errors.ThrowIfAny();
+                    return await clocks.SubmitAsync(caller, incidentId, stage!.Value, new Clocks.StageSubmitRequest(payload?["content"] as JsonObject is { } c ? (JsonObject)c.DeepClone() : null),
+                        cancellationToken) is null
+                        ? ("refused", NotTakingPart)
                         : ("applied", null);
                 }
 

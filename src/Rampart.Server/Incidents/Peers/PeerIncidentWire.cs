@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rampart.Server.Incidents.Requests;
+using Rampart.Standards.Incidents;
 
 namespace Rampart.Server.Incidents.Peers;
 
@@ -40,7 +41,25 @@ public sealed record PeerIncidentContent(
     DateTimeOffset CreatedAt,
     DateTimeOffset ModifiedAt,
     string? OwnerRef = null,
-    IReadOnlyList<PeerAssistance>? Requests = null);
+    IReadOnlyList<PeerAssistance>? Requests = null,
+    IReadOnlyList<PeerStage>? Stages = null,
+    int RequestsLeftOut = 0);
+
+/// <summary>
+/// A reporting clock of the incident (NIS2 stages; the personal-data-breach clock) as the owner's node computes it: the
+/// participant's node shows its state at its own "now" from <paramref name="Due"/> and <paramref name="SubmittedAt"/>, so
+/// "due soon" and "overdue" follow the time between two views.
+/// </summary>
+/// <param name="WaitingFor">The event a waiting clock waits for (kebab-case), or null when it runs.</param>
+public sealed record PeerStage(ReportingStage Stage, int Sequence, DateTimeOffset? Due, string? WaitingFor, DateTimeOffset? SubmittedAt, string LegalBasis)
+{
+    /// <summary>The state at <paramref name="now"/>, by the same rule as on the owner's node.</summary>
+    public DeadlineState StateAt(DateTimeOffset now) =>
+        Due is { } due ? ReportingClocks.StateAt(due, SubmittedAt, now, ClockOptions.Default.DueSoonWindow) : DeadlineState.Waiting;
+
+    /// <summary>Whether a report of it may be submitted now (not yet submitted; running, or waiting only for handling to end).</summary>
+    public bool Submittable => SubmittedAt is null && (Due is not null || WaitingFor == "handling-ended");
+}
 
 public sealed record PeerClassification(string Category, string Type);
 
@@ -50,7 +69,8 @@ public sealed record PeerTask(Guid Id, string Title, string Description, string?
 
 /// <param name="Ref">The organisation's reference on the owner's node (its STIX identity there): what a participant's node names when it
 /// assigns a task or asks for assistance (it knows the organisations by name only).</param>
-public sealed record PeerParticipant(string Organisation, string ShortName, string Country, ParticipantRole Role, InvitationStatus Status, string? Ref = null);
+/// <param name="You">The organisation the view is for (it does not ask itself for assistance).</param>
+public sealed record PeerParticipant(string Organisation, string ShortName, string Country, ParticipantRole Role, InvitationStatus Status, string? Ref = null, bool You = false);
 
 /// <summary>
 /// A request for assistance of the incident as the organisation sees it on the owner's node: the requests it sent (with every
@@ -58,8 +78,10 @@ public sealed record PeerParticipant(string Organisation, string ShortName, stri
 /// </summary>
 /// <param name="FromYou">Sent by the organisation the view is for (it may withdraw it while open).</param>
 /// <param name="YourState">Its own copy's state when it is asked (it acknowledges, accepts, declines or answers).</param>
+/// <param name="Involved">Sent by or asked of the organisation (kept first when the view must be cut).</param>
+/// <param name="Shortened">Sent without its details, reasons and answers (the view was too large): read them on the owner's node.</param>
 public sealed record PeerAssistance(Guid Id, AssistanceKind Kind, string Title, string Details, DateTimeOffset? DueAt, string Requester, DateTimeOffset CreatedAt,
-    IReadOnlyList<PeerAssistanceRecipient> Recipients, bool FromYou = false, AssistanceState? YourState = null);
+    IReadOnlyList<PeerAssistanceRecipient> Recipients, bool FromYou = false, AssistanceState? YourState = null, bool Involved = false, bool Shortened = false);
 
 public sealed record PeerAssistanceRecipient(string Organisation, AssistanceState State, string? Reason, string? Answer, DateTimeOffset ModifiedAt);
 
@@ -133,10 +155,14 @@ public static class PeerIncidentWire
             || i.Participants.Any(p => p?.Organisation is null || p.ShortName is null || p.Country is null || !Enum.IsDefined(p.Role) || !Enum.IsDefined(p.Status)
                 || p.Ref is { Length: > 100 })
             || i.OwnerRef is { Length: > 100 } || i.Requests is { Count: > PeerIncidentLimits.RequestsPerView }
+            || i.Stages is { Count: > PeerIncidentLimits.StagesPerView }
+            || (i.Stages?.Any(st => st is null || !Enum.IsDefined(st.Stage) || st.Sequence is < 1 or > 1000 || st.LegalBasis is not { Length: <= 200 }
+                || st.WaitingFor is { Length: > 40 }) ?? false)
             || (i.Requests?.Any(r => r?.Title is not { Length: <= AssistanceLimits.TitleLength } || r.Details is not { Length: <= AssistanceLimits.DetailsLength }
-                || r.Requester is null || !Enum.IsDefined(r.Kind) || (r.YourState is { } y && !Enum.IsDefined(y)) || r.Recipients is not { Count: <= AssistanceLimits.MaxRecipients }
-                || r.Recipients.Any(c => c?.Organisation is null || !Enum.IsDefined(c.State) || c.Reason is { Length: > AssistanceLimits.ReasonLength }
-                    || c.Answer is { Length: > AssistanceLimits.AnswerLength })) ?? false))
+                || r.Requester is not { Length: <= 300 } || !Enum.IsDefined(r.Kind) || (r.YourState is { } y && !Enum.IsDefined(y)) || r.Recipients is not { Count: <= AssistanceLimits.MaxRecipients }
+                || r.Recipients.Any(c => c?.Organisation is not { Length: <= 300 } || !Enum.IsDefined(c.State) || c.Reason is { Length: > AssistanceLimits.ReasonLength }
+                    || c.Answer is { Length: > AssistanceLimits.AnswerLength })) ?? false)
+            || (i.Requests is { } requests && requests.Select(r => r.Id).Distinct().Count() != requests.Count) || i.RequestsLeftOut < 0)
         {
             return "view.incident: a required field is missing, too long or not a known value.";
         }

@@ -125,6 +125,15 @@ public sealed class PeerIncidentsFeature : RampartFeature
         api.MapPost("/{id}/requests", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, PeerAssistanceRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
             await SentAsync(commands.AskAssistanceAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Ask organisations of a peer node's incident for assistance")
             .WithDescription("Coordinators and contributors (observers: 403): kind (analyse-sample, block-indicators, notify-constituent, share-logs, free), title, details, organisations (1 to 30 refs of the owner or accepted participants, as the copy lists them), dueAt (after now, within a year)." + Travels);
+        api.MapPost("/{id}/stages/{stage}", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, string stage, Clocks.StageSubmitRequest request, Caller caller, PeerIncidentCommands commands,
+                PeerIncidentQueries queries, CancellationToken ct) =>
+            {
+                var errors = new RequestErrors();
+                var parsed = IncidentEndpoints.ParseKebab<Standards.Incidents.ReportingStage>(stage, "stage", errors);
+                errors.ThrowIfAny();
+                return await SentAsync(commands.SubmitStageAsync(caller, Http.ParseId(id), parsed!.Value, request, await queries.UserNameAsync(caller, ct), ct));
+            }).WithSummary("Submit a NIS2 stage report (or the personal-data-breach notification) of a peer node's incident")
+            .WithDescription("Coordinators (others: 403): stage early-warning, incident-notification, intermediate-report, final-report, progress-report, csirt-feedback or data-breach-notification, open in the copy (else 400 naming 'stage'); content: the stage's fields in camelCase, checked as on the owner's node (400 naming 'content.{field}'). The owner's node freezes the versioned report." + Travels);
         foreach (var (path, action) in new[]
         {
             ("acknowledge", Requests.AssistanceAction.Acknowledge), ("accept", Requests.AssistanceAction.Accept), ("decline", Requests.AssistanceAction.Decline),

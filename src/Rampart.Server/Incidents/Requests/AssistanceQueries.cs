@@ -93,7 +93,9 @@ public sealed class AssistanceQueries(RampartDb db, AccessPolicy access, Inciden
     }
 
     /// <summary>The requests of a read incident the caller may see, newest first.</summary>
-    public async Task<(IReadOnlyList<AssistanceRequest> Requests, bool More)> OfIncidentAsync(ReadIncident read, Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    /// <param name="involvingOnly">Only those sent by or asked of the caller's organisation, even when it coordinates.</param>
+    public async Task<(IReadOnlyList<AssistanceRequest> Requests, bool More)> OfIncidentAsync(ReadIncident read, Caller caller, long? before, int limit, CancellationToken cancellationToken,
+        bool involvingOnly = false)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(caller);
@@ -106,7 +108,7 @@ public sealed class AssistanceQueries(RampartDb db, AccessPolicy access, Inciden
         var recordId = read.Incident.RecordId;
         var below = before ?? long.MaxValue;
         var query = db.AssistanceRequests.AsNoTracking().Include(r => r.Recipients).Where(r => r.IncidentRecordId == recordId && r.Id < below);
-        if (read.Standing < IncidentStanding.Coordinator)
+        if (read.Standing < IncidentStanding.Coordinator || involvingOnly)
         {
             query = query.Where(r => r.RequesterOrganisationId == organisation || r.Recipients.Any(c => c.OrganisationId == organisation));
         }
