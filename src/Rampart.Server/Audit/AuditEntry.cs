@@ -166,6 +166,8 @@ public enum AuditEvent
     IntelRevoked = 601,
     IntelWithdrawn = 602,
     IntelGalaxiesLoaded = 603,
+    /// <summary>The owner deleted some versions of an object (detail: which, and the version now current); all of them is <see cref="IntelWithdrawn"/>.</summary>
+    IntelVersionsDeleted = 604,
     // 630–659 intelligence read side (issue 9)
     /// <summary>A sighting was reported (target: the indicator's record, or only "anonymous" for an anonymous one).</summary>
     IntelSighted = 630,
