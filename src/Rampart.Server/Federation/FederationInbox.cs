@@ -27,8 +27,9 @@ public sealed class FederationUnauthenticatedException(string message) : Excepti
 /// active peer only; date within <see cref="FederationWire.DateWindow"/>; each envelope id once), then for each item:
 /// a <c>version</c> is checked by <see cref="FederationTrust.CheckAsync"/> and stored through <see cref="IntelStore"/>
 /// as a record owned by the originating organisation's local record, with the narrowed audience mapped to this node's
-/// organisations (the grants follow a later, narrower audience); a <c>remove</c> withdraws the copy (tombstone) when the
-/// peer is the one that delivered it. Writes only; it returns counts and reasons, never content.
+/// organisations (the grants follow a later, narrower audience); a <c>remove</c> withdraws the copy (tombstone) and a
+/// <c>remove-versions</c> deletes the versions it names (ADR 18), each only when the peer is the one that delivered it.
+/// Writes only; it returns counts and reasons, never content.
 /// </summary>
 public sealed class FederationInbox(
     RampartDb db, NodeIdentity identity, FederationTrust trust, IntelStore store, IntelRetraction retraction, SharingStore sharing,

@@ -24,8 +24,9 @@ public sealed record PushResult(int Envelopes, int Sent, int Acknowledged, int R
 /// grants (the access decision's own data) what reaches the organisations living on the peer; each organisation kept is
 /// checked once more with <see cref="AccessPolicy.CanRead"/>. Versions the peer has not acknowledged travel with signed
 /// provenance (this node's signature for its own records, one more hop for records it received); a record withdrawn here,
-/// or no longer shared with the peer, is sent as a removal to the peers that have it (<see cref="FederationSent"/>); a
-/// changed audience is sent with the current version. The cursor moves only past an envelope the peer answered.
+/// or no longer shared with the peer, is sent as a removal to the peers that have it (<see cref="FederationSent"/>); versions
+/// its owner deleted are sent as a version removal to the peers that were sent them (ADR 18); a changed audience is sent
+/// with the current version. The cursor moves only past an envelope the peer answered.
 /// </summary>
 public sealed partial class FederationSync(
     RampartDb db, NodeIdentity identity, IHttpClientFactory httpClients, AuditTrail audit, TimeProvider clock, IOptions<FederationOptions> options,

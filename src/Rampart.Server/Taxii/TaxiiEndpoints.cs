@@ -7,7 +7,7 @@ namespace Rampart.Server.Taxii;
 
 /// <summary>
 /// The TAXII 2.1 server: discovery, one API root, collections, objects, manifest, versions, envelope POST, status and
-/// DELETE. Every object read goes through <see cref="IntelQueries"/> — the collection's filter and the access decision;
+/// DELETE (of single versions or the whole object, §5.7). Every object read goes through <see cref="IntelQueries"/> — the collection's filter and the access decision;
 /// what the caller may not read is absent from every answer, count and header, and a collection the caller may neither
 /// read nor write does not exist (404).
 /// </summary>

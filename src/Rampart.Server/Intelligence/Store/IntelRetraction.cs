@@ -58,7 +58,8 @@ public sealed record RetractionView(string StixId, bool Revoked, DateTimeOffset?
 
 /// <summary>
 /// The owner takes an object back: revoke (a new version with <c>revoked: true</c>; the content stays) or
-/// withdraw (the content of every version is removed; the row stays as a tombstone with reason and time).
+/// withdraw (the content of every version is removed; the row stays as a tombstone with reason and time), or delete
+/// some versions (their content goes, the newest remaining one becomes current; ADR 18).
 /// Both write an outbox row, so everyone who could read the object learns of it, and an audit entry.
 /// An object the caller cannot read is "not found"; one they can read but do not own is "forbidden".
 /// </summary>
