@@ -235,6 +235,91 @@ public abstract class FederationRetractionTests(ThreeNodes nodes)
         }
     }
 
+    /// <summary>
+    /// ADR 18: the owner deletes the newest version over TAXII (<c>match[version]=last</c>). A reaches C only through B here, so
+    /// the deletion travels A → B → C as a <c>remove-versions</c> item applied from the peer that delivered the record: every
+    /// node then serves the previous version (GET, search by value, versions), keeps no received copy of the deleted one, and
+    /// later pushes never send it again. Deleting the last version left is the withdrawal, which travels as before.
+    /// </summary>
+    [Fact]
+    public async Task VersionDeletion_TravelsAToBToC_EveryNodeServesThePreviousVersion_AndTheDeletedOneIsNeverSentAgain()
+    {
+        var o = NewObject();
+        nodes.Blocked.Add((A, C));
+        nodes.Blocked.Add((C, A));
+        try
+        {
+            await ShareAsync(A, o, "2026-11-02T09:00:00.000Z", "green", "network");
+            await ShareAsync(A, o, "2026-11-02T09:10:00.000Z", "green", "network");
+            await nodes.SyncAsync();
+            foreach (var node in nodes.All)
+            {
+                Assert.Equal("live", await SeesAsync(node, node.Outsider, o));
+                Assert.Equal("2026-11-02T09:10:00.0000000+00:00", await NewestModifiedAsync(node, node.Outsider, o));
+            }
+
+            var collection = await Json.ReadAsync(await A.Client(A.NodeAdmin).PostAsync("/api/taxii/collections", new
+            {
+                title = $"Network {Guid.NewGuid():N}",
+                network = true,
+                readers = new object[] { new { kind = "network" } },
+                writers = new object[] { new { kind = "organisation", id = A.OwnerOrg } },
+                writeTlp = "green",
+                writeAudiences = new object[] { new { kind = "network" } },
+            }));
+            // TAXII serves versions once older than Rampart:Taxii:ClockAllowance (2 s) on the node's clock.
+            A.Factory.Clock.Advance(TimeSpan.FromSeconds(3));
+            var taxii = A.Client(A.Owner);
+            taxii.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/taxii+json;version=2.1");
+            var path = $"/taxii2/api/collections/{collection["id"]}/objects/{o.Id}/";
+            var deleted = await taxii.DeleteAsync(path + "?match[version]=last");
+            Assert.True(deleted.StatusCode == HttpStatusCode.OK, await deleted.Content.ReadAsStringAsync());
+            await nodes.SyncAsync();
+
+            foreach (var node in nodes.All)
+            {
+                Assert.Equal("live", await SeesAsync(node, node.Outsider, o));
+                Assert.Equal("2026-11-02T09:00:00.0000000+00:00", await NewestModifiedAsync(node, node.Outsider, o));
+                var versions = (await Json.ReadAsync(await node.Client(node.Outsider).GetAsync($"/api/intel/objects/{o.Id}/versions")))["items"]!.AsArray();
+                Assert.Equal("2026-11-02T09:00:00.0000000+00:00", Assert.Single(versions)!["modified"]!.GetValue<DateTimeOffset>().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            foreach (var node in new[] { B, C })
+            {
+                var newest = (await Json.ReadAsync(await node.Client(node.Outsider).GetAsync($"/api/intel/objects/{o.Id}/history")))["items"]![0]!;
+                Assert.True(newest["kind"]!.GetValue<string>() == "versions-deleted" && newest["via"]!.GetValue<string>() == "federation", newest.ToJsonString());
+                await using var scope = node.Factory.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+                var copy = await db.IntelObjects.SingleAsync(x => x.StixId == o.Id);
+                var received = await db.FederationReceived.Where(r => r.RecordId == copy.RecordId).Select(r => r.Modified).ToListAsync();
+                Assert.Equal(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), Assert.Single(received));
+            }
+
+            // Nothing brings the deleted version back: more pushes leave every node as it is.
+            await nodes.SyncAsync();
+            foreach (var node in nodes.All)
+            {
+                Assert.Equal("2026-11-02T09:00:00.0000000+00:00", await NewestModifiedAsync(node, node.Outsider, o));
+            }
+
+            // The last version left: the object is withdrawn here and on every node that had it.
+            var last = await taxii.DeleteAsync(path + "?match[version]=first");
+            Assert.True(last.StatusCode == HttpStatusCode.OK, await last.Content.ReadAsStringAsync());
+            await nodes.SyncAsync();
+            Assert.Equal("withdrawn", await SeesAsync(A, A.Owner, o));
+            foreach (var node in new[] { B, C })
+            {
+                Assert.Equal("withdrawn", await SeesAsync(node, node.Outsider, o));
+                Assert.False(await HasContentAsync(node, o.Id));
+            }
+        }
+        finally
+        {
+            nodes.Blocked.Remove((A, C));
+            nodes.Blocked.Remove((C, A));
+        }
+    }
+
     private static async Task<string> NewestModifiedAsync(SeededNode node, Person who, Shared o)
     {
         var body = await Json.ReadAsync(await node.Client(who).GetAsync($"/api/intel/objects/{o.Id}"));

@@ -456,6 +456,56 @@ public abstract class TaxiiSpecContractTests(TaxiiSpecNode fixture)
         Assert.Equal("{}", manifest.ToJsonString());
     }
 
+    /// <summary>
+    /// §5.7 with its URL parameters: the example's DELETE request, with <c>match[version]</c> (§3.4.1: <c>first</c>,
+    /// <c>last</c>, <c>all</c>, a timestamp, comma-separated combinations) and <c>match[spec_version]</c>, on an indicator of its
+    /// own with the example's three versions and two more. Each answer is the example's (200, no body, the TAXII media type);
+    /// the versions endpoint (5.8) then lists exactly the versions left, and the object (5.6) serves the newest of them.
+    /// </summary>
+    [Fact]
+    public async Task Delete_SpecExampleRequestWithMatchVersionAndSpecVersion_DeletesExactlyTheSelectedVersions()
+    {
+        await EnsureCollectionsAsync();
+        var id = $"indicator--{Guid.NewGuid()}";
+        string[] stamps = ["2016-11-03T12:30:59.000Z", "2016-11-03T12:31:00.000Z", "2018-05-18T20:16:21.148Z", "2019-01-01T00:00:00.000Z", "2020-01-01T00:00:00.000Z"];
+        var status = await ReadAsync(await PostAsync(Node.Owner, PathOf("add-objects"), Envelope([.. stamps.Select(m => Indicator(id, m))])), 202);
+        await CompleteAsync(Node.Owner, status);
+        Node.Factory.Clock.Advance(TimeSpan.FromSeconds(3));
+        var path = PathOf("delete").Replace(Indicator252, id, StringComparison.Ordinal);
+        var versionsPath = PathOf("versions").Replace(Indicator252, id, StringComparison.Ordinal);
+
+        async Task DeleteAsync(string query)
+        {
+            var response = await Client(Node.Owner).DeleteAsync(path + query);
+            Assert.True((int)response.StatusCode == Example("delete")["status"]!.GetValue<int>(), $"{query}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/taxii+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("2.1", response.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "version").Value);
+            Assert.Equal("", await response.Content.ReadAsStringAsync());
+        }
+
+        async Task<List<string>> LeftAsync() =>
+            [.. (await ReadAsync(await Client(Node.Member).GetAsync(versionsPath), 200))["versions"]!.AsArray().Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal)];
+
+        await DeleteAsync("?match[version]=first");
+        Assert.Equal(stamps[1..], await LeftAsync());
+        await DeleteAsync("?match[version]=last&match[spec_version]=2.1");
+        Assert.Equal(stamps[1..4], await LeftAsync());
+        await DeleteAsync($"?match[version]={stamps[2]}");
+        Assert.Equal([stamps[1], stamps[3]], await LeftAsync());
+
+        // A version that is not there, and a spec_version none is: 404, nothing deleted.
+        Assert.Equal(HttpStatusCode.NotFound, (await Client(Node.Owner).DeleteAsync($"{path}?match[version]={stamps[0]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client(Node.Owner).DeleteAsync($"{path}?match[spec_version]=2.0")).StatusCode);
+        Assert.Equal([stamps[1], stamps[3]], await LeftAsync());
+        var current = await ReadAsync(await Client(Node.Member).GetAsync(PathOf("object").Replace(Indicator252, id, StringComparison.Ordinal)), 200);
+        Assert.Equal(stamps[3], current["objects"]![0]!["modified"]!.GetValue<string>());
+
+        // A combination selecting every version left: the object is deleted (as without match[version]).
+        await DeleteAsync($"?match[version]=first,{stamps[3]}");
+        Assert.Equal(HttpStatusCode.NotFound, (await Client(Node.Owner).GetAsync(versionsPath)).StatusCode);
+        Assert.Equal("{}", (await ReadAsync(await Client(Node.Owner).GetAsync($"{PathOf("manifest")}?match[id]={id}"), 200)).ToJsonString());
+    }
+
     [Fact]
     public async Task Error_SpecExample_EveryFieldOfTheExample_HttpStatusMatchesTheResponse()
     {

@@ -627,32 +627,261 @@ public abstract class TaxiiTests(NodeFixture fixture)
         await TaxiiErrorAsync(after, HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task Delete_MatchVersionSelectingSomeVersions_Is400NamingIt_WithdrawsNothing_AllWithdraws()
+    /// <summary>An indicator version of one object whose name, label and pinned domain are the version's own.</summary>
+    private static JsonObject Version(string id, string modified, string word, string domain)
+    {
+        var version = Indicator(id, modified, $"[domain-name:value = '{domain}']");
+        version["name"] = word;
+        version["labels"] = new JsonArray(word);
+        return version;
+    }
+
+    /// <summary>Posts the versions one after the other (each settled) through an owner collection; returns it and the object's path there.</summary>
+    private async Task<(string Collection, string Path)> VersionedAsync(string id, params JsonObject[] versions)
     {
         var collection = await OwnerCollectionAsync();
-        var id = Id("indicator");
-        var pattern = $"[domain-name:value = 'd{Guid.NewGuid():N}.example.org']";
-        await PostAsync(Node.Owner, collection, Envelope(Indicator(id, "2026-02-01T00:00:00.000Z", pattern)));
-        Settle();
-        await PostAsync(Node.Owner, collection, Envelope(Indicator(id, "2026-03-01T00:00:00.000Z", pattern)));
-        Settle();
-        var path = $"/taxii2/api/collections/{collection}/objects/{id}/";
-
-        foreach (var version in new[] { "last", "first", "2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z", "last,first" })
+        foreach (var version in versions)
         {
-            var refused = await Client(Node.Owner).DeleteAsync($"{path}?match[version]={version}");
-            var error = await TaxiiErrorAsync(refused, HttpStatusCode.BadRequest);
+            var status = await PostAsync(Node.Owner, collection, Envelope(version));
+            Assert.Equal(1, status["success_count"]!.GetValue<int>());
+            Settle();
+        }
+
+        return (collection, $"/taxii2/api/collections/{collection}/objects/{id}/");
+    }
+
+    private async Task<List<string>> TaxiiVersionsAsync(Person person, string path) =>
+        [.. ((await OkJsonAsync(await Client(person).GetAsync(path + "versions/")))["versions"]?.AsArray() ?? []).Select(v => v!.GetValue<string>())];
+
+    private static async Task AssertDeletedAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {body}");
+        Assert.Equal("", body);
+        AssertTaxiiMediaType(response);
+    }
+
+    private static readonly string[] Feb = ["2026-02-01T00:00:00.000Z"];
+
+    [Fact]
+    public async Task Delete_MatchVersionLast_TheObjectStaysWithItsPreviousVersion_EveryReadPathServesItAndItsValues()
+    {
+        var id = Id("indicator");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var (first, second) = ($"alpha{tag}", $"beta{tag}");
+        var (oldDomain, newDomain) = ($"a{tag}.example.org", $"b{tag}.example.org");
+        var v1 = Version(id, "2026-02-01T00:00:00.000Z", first, oldDomain);
+        var v2 = Version(id, "2026-03-01T00:00:00.000Z", second, newDomain);
+        var (collection, path) = await VersionedAsync(id, v1, v2);
+        var rest = Node.Client(Node.Owner);
+        Assert.Equal(second, (await OkJsonAsync(await rest.GetAsync($"/api/intel/objects/{id}")))["name"]!.GetValue<string>());
+
+        await AssertDeletedAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]=last"));
+
+        // TAXII: the object, its versions and the manifest are the first version's.
+        var served = (await OkJsonAsync(await Client(Node.Owner).GetAsync(path)))["objects"]!.AsArray().Single()!;
+        Assert.Equal("2026-02-01T00:00:00.000Z", served["modified"]!.GetValue<string>());
+        Assert.Equal(first, served["name"]!.GetValue<string>());
+        Assert.Equal(Feb, await TaxiiVersionsAsync(Node.Owner, path));
+        Assert.Single((await OkJsonAsync(await Client(Node.Owner).GetAsync($"{path}?match[version]=all")))["objects"]!.AsArray());
+        var record = (await OkJsonAsync(await Client(Node.Owner).GetAsync($"/taxii2/api/collections/{collection}/manifest/?match[id]={id}")))["objects"]!.AsArray().Single()!;
+        Assert.Equal("2026-02-01T00:00:00.000Z", record["version"]!.GetValue<string>());
+        // A reader of the collection (the community) is served the same.
+        Assert.Equal(Feb, await TaxiiVersionsAsync(Node.Member, path));
+
+        // REST: the object and its versions.
+        var read = await OkJsonAsync(await rest.GetAsync($"/api/intel/objects/{id}"));
+        Assert.Equal(first, read["name"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), read["modified"]!.GetValue<DateTimeOffset>());
+        Assert.Equal([first], read["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
+        Assert.Contains(oldDomain, read["stix"]!["pattern"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(read["withdrawnAt"]);
+        var versions = (await OkJsonAsync(await rest.GetAsync($"/api/intel/objects/{id}/versions")))["items"]!.AsArray();
+        Assert.Equal(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), Assert.Single(versions)!["modified"]!.GetValue<DateTimeOffset>());
+
+        // Search by value, label and text, and the bulk lookup: the observable index holds the first version's values only.
+        async Task<List<string>> SearchAsync(string query) =>
+            [.. (await OkJsonAsync(await rest.GetAsync($"/api/intel/objects?{query}&limit=50")))["items"]!.AsArray().Select(o => o!["stixId"]!.GetValue<string>())];
+        Assert.Equal([id], await SearchAsync($"value={oldDomain}"));
+        Assert.Empty(await SearchAsync($"value={newDomain}"));
+        Assert.Equal([id], await SearchAsync($"label={first}"));
+        Assert.Empty(await SearchAsync($"label={second}"));
+        Assert.Equal([id], await SearchAsync($"q={first}"));
+        Assert.Empty(await SearchAsync($"q={second}"));
+        var lookup = await OkJsonAsync(await rest.PostAsync("/api/intel/lookup", new { values = new[] { oldDomain, newDomain } }));
+        var known = lookup["known"]!.AsArray();
+        Assert.Equal(oldDomain, Assert.Single(known)!["value"]!.GetValue<string>());
+        Assert.Equal(id, known[0]!["stixId"]!.GetValue<string>());
+
+        // Exports are the current version's.
+        var domains = await (await rest.GetAsync($"/api/intel/exports/domains?label={first}&includeWarningListed=true&includeDecayed=true")).Content.ReadAsStringAsync();
+        Assert.Contains(oldDomain, domains, StringComparison.Ordinal);
+        Assert.DoesNotContain(newDomain, domains, StringComparison.Ordinal);
+        Assert.DoesNotContain(newDomain, await (await rest.GetAsync($"/api/intel/exports/domains?label={second}&includeWarningListed=true&includeDecayed=true")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The history and the change stream say versions were deleted; the deleted version is not stored again.
+        var history = (await OkJsonAsync(await rest.GetAsync($"/api/intel/objects/{id}/history")))["items"]!.AsArray();
+        Assert.Equal("versions-deleted", history[0]!["kind"]!.GetValue<string>());
+        Assert.Equal("owner", history[0]!["via"]!.GetValue<string>());
+        var again = await PostAsync(Node.Owner, collection, Envelope(v2));
+        Assert.Equal(1, again["failure_count"]!.GetValue<int>());
+        Assert.Contains("deleted by its owner", again["failures"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Settle();
+        Assert.Equal(Feb, await TaxiiVersionsAsync(Node.Owner, path));
+    }
+
+    [Fact]
+    public async Task Delete_MatchVersionFirstTimestampAndCombinations_DeleteExactlyThoseVersions()
+    {
+        var id = Id("indicator");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        string[] months = ["02", "03", "04", "05", "06", "07"];
+        var (_, path) = await VersionedAsync(id, [.. months.Select(m => Version(id, $"2026-{m}-01T00:00:00.000Z", $"m{m}{tag}", $"m{m}{tag}.example.org"))]);
+        static string Stamp(string month) => $"2026-{month}-01T00:00:00.000Z";
+
+        await AssertDeletedAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]=first"));
+        Assert.Equal(months[1..].Select(Stamp), await TaxiiVersionsAsync(Node.Owner, path));
+
+        await AssertDeletedAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]={Stamp("04")}"));
+        Assert.Equal(["03", "05", "06", "07"], (await TaxiiVersionsAsync(Node.Owner, path)).Select(v => v[5..7]));
+
+        // Comma-separated, and the parameter given twice: any of them (OR).
+        await AssertDeletedAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]=first,{Stamp("06")}"));
+        Assert.Equal([Stamp("05"), Stamp("07")], await TaxiiVersionsAsync(Node.Owner, path));
+        await AssertDeletedAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]=last&match[version]={Stamp("01")}&match[spec_version]=2.1"));
+        Assert.Equal([Stamp("05")], await TaxiiVersionsAsync(Node.Owner, path));
+        var current = await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}"));
+        Assert.Equal($"m05{tag}", current["name"]!.GetValue<string>());
+        Assert.Null(current["withdrawnAt"]);
+    }
+
+    [Fact]
+    public async Task Delete_EveryVersionOneByOne_EndsAsTheWithdrawal()
+    {
+        var id = Id("indicator");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var (collection, path) = await VersionedAsync(id,
+            Version(id, "2026-02-01T00:00:00.000Z", $"one{tag}", $"one{tag}.example.org"),
+            Version(id, "2026-03-01T00:00:00.000Z", $"two{tag}", $"two{tag}.example.org"));
+
+        await AssertDeletedAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]=2026-03-01T00:00:00.000Z"));
+        await AssertDeletedAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]=last"));
+        Settle();
+
+        await TaxiiErrorAsync(await Client(Node.Owner).GetAsync(path), HttpStatusCode.NotFound);
+        await TaxiiErrorAsync(await Client(Node.Owner).GetAsync(path + "versions/"), HttpStatusCode.NotFound);
+        Assert.Equal("{}", (await OkJsonAsync(await Client(Node.Owner).GetAsync($"/taxii2/api/collections/{collection}/manifest/?match[id]={id}"))).ToJsonString());
+        var read = await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}"));
+        Assert.NotNull(read["withdrawnAt"]);
+        Assert.Null(read["stix"]);
+        var history = (await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}/history")))["items"]!.AsArray();
+        Assert.Equal(["withdrawn", "versions-deleted"], history.Take(2).Select(e => e!["kind"]!.GetValue<string>()));
+        var lookup = await OkJsonAsync(await Node.Client(Node.Owner).PostAsync("/api/intel/lookup", new { values = new[] { $"one{tag}.example.org", $"two{tag}.example.org" } }));
+        Assert.Empty(lookup["known"]!.AsArray());
+        // A withdrawn object is gone for DELETE too: the 404 of an unknown id.
+        await TaxiiErrorAsync(await Client(Node.Owner).DeleteAsync(path), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Delete_SelectorMatchingNoVersion_Is404LikeAnUnknownId_AndChangesNothing()
+    {
+        var id = Id("indicator");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var (collection, path) = await VersionedAsync(id,
+            Version(id, "2026-02-01T00:00:00.000Z", $"one{tag}", $"one{tag}.example.org"),
+            Version(id, "2026-03-01T00:00:00.000Z", $"two{tag}", $"two{tag}.example.org"));
+        var unknown = await Client(Node.Owner).DeleteAsync($"/taxii2/api/collections/{collection}/objects/{Id("indicator")}/?match[version]=last");
+        var unknownError = (await TaxiiErrorAsync(unknown, HttpStatusCode.NotFound)).AsObject();
+        unknownError.Remove("error_id");
+
+        foreach (var query in new[] { "match[version]=2026-04-01T00:00:00.000Z", "match[spec_version]=2.0", "match[version]=last&match[spec_version]=2.0" })
+        {
+            var error = (await TaxiiErrorAsync(await Client(Node.Owner).DeleteAsync($"{path}?{query}"), HttpStatusCode.NotFound)).AsObject();
+            error.Remove("error_id");
+            Assert.Equal(unknownError.ToJsonString(), error.ToJsonString());
+        }
+
+        Assert.Equal(["2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"], await TaxiiVersionsAsync(Node.Owner, path));
+        var history = (await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}/history")))["items"]!.AsArray();
+        Assert.DoesNotContain(history, e => e!["kind"]!.GetValue<string>() is "versions-deleted" or "withdrawn");
+    }
+
+    [Fact]
+    public async Task Delete_BadVersionSelector_Is400NamingMatchVersion_AndChangesNothing()
+    {
+        var id = Id("indicator");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var (_, path) = await VersionedAsync(id,
+            Version(id, "2026-02-01T00:00:00.000Z", $"one{tag}", $"one{tag}.example.org"),
+            Version(id, "2026-03-01T00:00:00.000Z", $"two{tag}", $"two{tag}.example.org"));
+
+        foreach (var bad in new[] { "yesterday", "last,", "newest", "2026-02-30T00:00:00.000Z" })
+        {
+            var error = await TaxiiErrorAsync(await Client(Node.Owner).DeleteAsync($"{path}?match[version]={bad}"), HttpStatusCode.BadRequest);
             Assert.NotNull(error["details"]!["match[version]"]);
         }
 
-        var still = await OkJsonAsync(await Client(Node.Owner).GetAsync($"{path}?match[version]=all"));
-        Assert.Equal(2, still["objects"]!.AsArray().Count);
+        Assert.Equal(["2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"], await TaxiiVersionsAsync(Node.Owner, path));
+    }
 
-        var withdrawn = await Client(Node.Owner).DeleteAsync($"{path}?match[version]=all");
-        Settle();
-        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
-        await TaxiiErrorAsync(await Client(Node.Owner).GetAsync($"{path}?match[version]=all"), HttpStatusCode.NotFound);
+    [Fact]
+    public async Task DeleteSomeVersions_NonOwnerWriterGets403_OutsidersOtherOrganisationsAndEveryAdministratorGet404_NothingChanges()
+    {
+        var id = Id("indicator");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var (_, path) = await VersionedAsync(id,
+            Version(id, "2026-02-01T00:00:00.000Z", $"one{tag}", $"one{tag}.example.org"),
+            Version(id, "2026-03-01T00:00:00.000Z", $"two{tag}", $"two{tag}.example.org"));
+        // Every analyst and administrator of the network writes this collection: whether they may delete is the object's.
+        var shared = await CollectionAsync(Node.NodeAdmin, new
+        {
+            title = $"Shared {Guid.NewGuid():N}",
+            network = true,
+            readers = new object[] { new { kind = "network" } },
+            writers = new object[] { new { kind = "network" } },
+            writeTlp = "green",
+            writeAudiences = new object[] { new { kind = "network" } },
+        });
+        Person memberAdmin, outsiderAdmin, recipientAdmin;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            memberAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.MemberOrg, $"admin-{tag}@member.test", Role.OrgAdmin);
+            outsiderAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.OutsiderOrg, $"admin-{tag}@outside.test", Role.OrgAdmin);
+            recipientAdmin = await SeededNode.PersonAsync(scope.ServiceProvider, Node.RecipientOrg, $"admin-{tag}@recipient.test", Role.OrgAdmin);
+        }
+
+        var sharedPath = $"/taxii2/api/collections/{shared}/objects/{id}/";
+        var unknownPath = $"/taxii2/api/collections/{shared}/objects/{Id("indicator")}/";
+        foreach (var query in new[] { "?match[version]=last", "?match[version]=first", "?match[version]=2026-02-01T00:00:00.000Z", "" })
+        {
+            // Readers in the community (the object is AMBER to it) who may write the collection but do not own the object.
+            foreach (var person in new[] { Node.Member, memberAdmin })
+            {
+                await TaxiiErrorAsync(await Client(person).DeleteAsync(sharedPath + query), HttpStatusCode.Forbidden);
+            }
+
+            // The owner's viewer may not write the owner's collection.
+            await TaxiiErrorAsync(await Client(Node.OwnerViewer).DeleteAsync(path + query), HttpStatusCode.Forbidden);
+
+            // Everyone else: the object does not exist for them — the same 404 as an unknown id, administrators included.
+            foreach (var person in new[] { Node.Outsider, Node.SameCountry, Node.Recipient, Node.NodeAdmin, outsiderAdmin, recipientAdmin })
+            {
+                var hidden = (await TaxiiErrorAsync(await Client(person).DeleteAsync(sharedPath + query), HttpStatusCode.NotFound)).AsObject();
+                var none = (await TaxiiErrorAsync(await Client(person).DeleteAsync(unknownPath + query), HttpStatusCode.NotFound)).AsObject();
+                hidden.Remove("error_id");
+                none.Remove("error_id");
+                Assert.Equal(none.ToJsonString(), hidden.ToJsonString());
+            }
+        }
+
+        Assert.Equal(["2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"], await TaxiiVersionsAsync(Node.Owner, path));
+        var read = await OkJsonAsync(await Node.Client(Node.Owner).GetAsync($"/api/intel/objects/{id}"));
+        Assert.Equal($"two{tag}", read["name"]!.GetValue<string>());
+        Assert.Null(read["withdrawnAt"]);
+
+        // The owning organisation's admin is one of its writers: it may.
+        await AssertDeletedAsync(await Client(Node.OwnerAdmin).DeleteAsync(path + "?match[version]=last"));
+        Assert.Equal(Feb, await TaxiiVersionsAsync(Node.Owner, path));
     }
 
     [Fact]

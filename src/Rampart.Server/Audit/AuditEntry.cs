@@ -166,6 +166,8 @@ public enum AuditEvent
     IntelRevoked = 601,
     IntelWithdrawn = 602,
     IntelGalaxiesLoaded = 603,
+    /// <summary>The owner deleted some versions of an object (detail: which, and the version now current); all of them is <see cref="IntelWithdrawn"/>.</summary>
+    IntelVersionsDeleted = 604,
     // 630–659 intelligence read side (issue 9)
     /// <summary>A sighting was reported (target: the indicator's record, or only "anonymous" for an anonymous one).</summary>
     IntelSighted = 630,
@@ -368,6 +370,8 @@ public enum AuditEvent
     FederationEnvelopeReceived = 862,
     /// <summary>A peer withdrew an object it had sent (or stopped sharing it with this node): the copy here is a tombstone.</summary>
     FederationObjectRemovedByPeer = 863,
+    /// <summary>A peer deleted some versions of an object it had sent (its owner deleted them): the copy here keeps the others.</summary>
+    FederationVersionsRemovedByPeer = 867,
     /// <summary>A peer changed (narrowed) the audience of an object it had sent: the copy's grants follow.</summary>
     FederationAudienceChangedByPeer = 864,
     /// <summary>This node pushed to a peer: counts sent / acknowledged / refused, or the error, in the detail.</summary>

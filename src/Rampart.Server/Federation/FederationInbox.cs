@@ -27,8 +27,9 @@ public sealed class FederationUnauthenticatedException(string message) : Excepti
 /// active peer only; date within <see cref="FederationWire.DateWindow"/>; each envelope id once), then for each item:
 /// a <c>version</c> is checked by <see cref="FederationTrust.CheckAsync"/> and stored through <see cref="IntelStore"/>
 /// as a record owned by the originating organisation's local record, with the narrowed audience mapped to this node's
-/// organisations (the grants follow a later, narrower audience); a <c>remove</c> withdraws the copy (tombstone) when the
-/// peer is the one that delivered it. Writes only; it returns counts and reasons, never content.
+/// organisations (the grants follow a later, narrower audience); a <c>remove</c> withdraws the copy (tombstone) and a
+/// <c>remove-versions</c> deletes the versions it names (ADR 18), each only when the peer is the one that delivered it.
+/// Writes only; it returns counts and reasons, never content.
 /// </summary>
 public sealed class FederationInbox(
     RampartDb db, NodeIdentity identity, FederationTrust trust, IntelStore store, IntelRetraction retraction, SharingStore sharing,
@@ -113,12 +114,12 @@ public sealed class FederationInbox(
                     }
 
                     break;
-                case "remove":
+                case "remove" or "remove-versions":
                     // Removals apply after the versions before them in the envelope (a version then its removal is the order sent).
                     results[i] = null;
                     break;
                 default:
-                    results[i] = new InboxItemResult(i, "refused", "op must be 'version' or 'remove'.");
+                    results[i] = new InboxItemResult(i, "refused", "op must be 'version', 'remove' or 'remove-versions'.");
                     break;
             }
         }
@@ -132,7 +133,10 @@ public sealed class FederationInbox(
         {
             if (results[i] is null)
             {
-                results[i] = await RemoveAsync(peer, i, (JsonObject)items[i]!, cancellationToken);
+                var item = (JsonObject)items[i]!;
+                results[i] = item["op"]!.GetValue<string>() == "remove"
+                    ? await RemoveAsync(peer, i, item, cancellationToken)
+                    : await RemoveVersionsAsync(peer, i, item, cancellationToken);
             }
         }
 
@@ -457,6 +461,81 @@ public sealed class FederationInbox(
         var recordId = intel.RecordId;
         await db.FederationReceived.Where(x => x.RecordId == recordId && x.ObjectJson != "").ExecuteUpdateAsync(x => x.SetProperty(v => v.ObjectJson, ""), cancellationToken);
         return new InboxItemResult(index, "accepted", "Removed");
+    }
+
+    /// <summary>
+    /// A <c>remove-versions</c> item (ADR 18): the owner deleted some versions of an object this peer delivered. Applied only
+    /// from the peer that delivered the record, as a removal: the copy here loses those versions through
+    /// <see cref="IntelRetraction.DeleteVersionsAsync"/> (the newest remaining one current; every version it holds: withdrawn),
+    /// and the versions as received go too, so they are never forwarded. Its own outbox row carries the deletion on to the
+    /// peers this node sent the record to. Versions it does not hold are no error (accepted: nothing to do).
+    /// </summary>
+    private async Task<InboxItemResult> RemoveVersionsAsync(FederationPeer peer, int index, JsonObject item, CancellationToken cancellationToken)
+    {
+        var stixId = item["id"] is JsonValue iv && iv.TryGetValue<string>(out var s) ? s : null;
+        var organisation = item["organisation"] is JsonValue ov && ov.TryGetValue<string>(out var o) ? o : null;
+        var reason = item["reason"] is JsonValue rv && rv.TryGetValue<string>(out var r) ? r : null;
+        if (stixId is null || !StixIdentifier.TryParse(stixId, out _, out _))
+        {
+            return new InboxItemResult(index, "refused", "id: a STIX id.");
+        }
+
+        if (organisation is null || organisation.Length > 64)
+        {
+            return new InboxItemResult(index, "refused", "organisation: the originating organisation's STIX identity.");
+        }
+
+        var stamps = new List<DateTimeOffset>();
+        if (item["versions"] is not JsonArray list || list.Count is 0 or > FederationWire.MaxRemovedVersions)
+        {
+            return new InboxItemResult(index, "refused", string.Create(CultureInfo.InvariantCulture, $"versions: 1 to {FederationWire.MaxRemovedVersions} STIX timestamps."));
+        }
+
+        foreach (var v in list)
+        {
+            if (v is not JsonValue value || !value.TryGetValue<string>(out var text) || !Timestamps.TryParse(text, out var stamp))
+            {
+                return new InboxItemResult(index, "refused", "versions: STIX timestamps only.");
+            }
+
+            stamps.Add(stamp);
+        }
+
+        var owners = await db.FederationPeerOrganisations.AsNoTracking().Where(p => p.StixIdentity == organisation).Select(p => p.OrganisationId).ToListAsync(cancellationToken);
+        var intel = await db.IntelObjects.AsNoTracking().Where(x => owners.Contains(x.OwnerOrganisationId) && x.StixId == stixId).FirstOrDefaultAsync(cancellationToken);
+        var peerId = peer.Id;
+        if (intel is null || !await db.FederationReceived.AnyAsync(x => x.RecordId == intel.RecordId && x.PeerId == peerId, cancellationToken))
+        {
+            return new InboxItemResult(index, "refused", "No object received from this node has this id.");
+        }
+
+        if (intel.WithdrawnAt is not null)
+        {
+            return new InboxItemResult(index, "accepted", "Removed");
+        }
+
+        var text2 = string.IsNullOrWhiteSpace(reason) ? "Versions deleted by the sending node." : Cut(reason.Trim(), IntelLimits.ReasonLength - 40);
+        var writer = Writer(peer, intel.OwnerOrganisationId);
+        var deletion = await retraction.DeleteVersionsAsync(writer, stixId, new VersionSelection(false, false, false, stamps), $"From node {peer.Name}: {text2}", cancellationToken, peer.Id);
+        var recordId = intel.RecordId;
+        switch (deletion?.Kind)
+        {
+            case VersionDeletionKind.Some:
+                var gone = deletion.Deleted.ToList();
+                await db.FederationReceived.Where(x => x.RecordId == recordId && gone.Contains(x.Modified)).ExecuteDeleteAsync(cancellationToken);
+                audit.Record(AuditEvent.FederationVersionsRemovedByPeer, writer, $"intel:{stixId}",
+                    detail: string.Create(CultureInfo.InvariantCulture, $"{peer.Name}: {gone.Count} versions"));
+                await db.SaveChangesAsync(cancellationToken);
+                return new InboxItemResult(index, "accepted", "VersionsRemoved");
+            case VersionDeletionKind.All:
+                // Every version it held: withdrawn, as a removal would (the versions as received keep only their provenance).
+                await db.FederationReceived.Where(x => x.RecordId == recordId && x.ObjectJson != "").ExecuteUpdateAsync(x => x.SetProperty(v => v.ObjectJson, ""), cancellationToken);
+                audit.Record(AuditEvent.FederationObjectRemovedByPeer, writer, $"intel:{stixId}", detail: peer.Name);
+                await db.SaveChangesAsync(cancellationToken);
+                return new InboxItemResult(index, "accepted", "Removed");
+            default:
+                return new InboxItemResult(index, "accepted", "NoSuchVersion");
+        }
     }
 
     private static string Cut(string? text, int length) => text is null ? "" : text.Length <= length ? text : text[..length];

@@ -24,14 +24,19 @@ public sealed record PushResult(int Envelopes, int Sent, int Acknowledged, int R
 /// grants (the access decision's own data) what reaches the organisations living on the peer; each organisation kept is
 /// checked once more with <see cref="AccessPolicy.CanRead"/>. Versions the peer has not acknowledged travel with signed
 /// provenance (this node's signature for its own records, one more hop for records it received); a record withdrawn here,
-/// or no longer shared with the peer, is sent as a removal to the peers that have it (<see cref="FederationSent"/>); a
-/// changed audience is sent with the current version. The cursor moves only past an envelope the peer answered.
+/// or no longer shared with the peer, is sent as a removal to the peers that have it (<see cref="FederationSent"/>); versions
+/// its owner deleted are sent as a version removal to the peers that were sent them (ADR 18); a changed audience is sent
+/// with the current version. The cursor moves only past an envelope the peer answered.
 /// </summary>
 public sealed partial class FederationSync(
     RampartDb db, NodeIdentity identity, IHttpClientFactory httpClients, AuditTrail audit, TimeProvider clock, IOptions<FederationOptions> options,
     IOptions<Rampart.Server.Hosting.NodeOptions> node, ILogger<FederationSync> logger)
 {
-    private sealed record Pending(long RecordId, JsonObject Item, DateTimeOffset? Modified, string Audience, bool Removal);
+    /// <summary>
+    /// One item of an envelope. <paramref name="VersionRemoval"/>: a <c>remove-versions</c> item, whose <paramref name="Modified"/>
+    /// is the newest version the peer keeps once it applied it (what the sent row then says the peer has).
+    /// </summary>
+    private sealed record Pending(long RecordId, JsonObject Item, DateTimeOffset? Modified, string Audience, bool Removal, bool VersionRemoval = false);
 
     /// <summary>The first retry of a refused record comes this long after the refusal; each further one twice as long (at most a day).</summary>
     public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMinutes(15);
@@ -143,13 +148,15 @@ public sealed partial class FederationSync(
         {
             var cursor = sync.Cursor;
             var changes = await db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence)
-                .Take(o.SyncChangesPerEnvelope).Select(c => new { c.Sequence, c.RecordId }).ToListAsync(cancellationToken);
+                .Take(o.SyncChangesPerEnvelope).Select(c => new { c.Sequence, c.RecordId, c.Kind }).ToListAsync(cancellationToken);
             if (changes.Count == 0)
             {
                 break;
             }
 
-            var pending = await SelectAsync(peer, self, peerNode, host, [.. changes.Select(c => c.RecordId).Distinct()], cancellationToken);
+            // Records whose owner deleted versions in this page: the peers that hold them are told which (remove-versions).
+            var versionsDeleted = changes.Where(c => c.Kind == IntelChangeKind.VersionsDeleted).Select(c => c.RecordId).ToHashSet();
+            var pending = await SelectAsync(peer, self, peerNode, host, [.. changes.Select(c => c.RecordId).Distinct()], cancellationToken, versionsDeleted);
             if (pending.Count > 0 && !await DeliverAsync(pending))
             {
                 break;
@@ -231,7 +238,7 @@ public sealed partial class FederationSync(
             if (status != "accepted")
             {
                 refused++;
-                if (p.Removal)
+                if (p.Removal || p.VersionRemoval)
                 {
                     continue; // the peer does not have it (any more): nothing to retry
                 }
@@ -260,7 +267,7 @@ public sealed partial class FederationSync(
             }
 
             acknowledged++;
-            if (p.Removal)
+            if (p.Removal || p.VersionRemoval)
             {
                 removals++;
             }
@@ -275,7 +282,12 @@ public sealed partial class FederationSync(
             row.Audience = p.Audience;
             row.Removed = p.Removal;
             row.SentAt = now;
-            if (p.Modified is { } m && m > row.Modified)
+            if (p.VersionRemoval && p.Modified is { } kept)
+            {
+                // The peer deleted the versions: the newest it holds may now be older than the newest it was sent.
+                row.Modified = kept;
+            }
+            else if (p.Modified is { } m && m > row.Modified)
             {
                 row.Modified = m;
             }
@@ -299,7 +311,8 @@ public sealed partial class FederationSync(
     private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
 
     /// <summary>The items for <paramref name="peer"/> among the records in <paramref name="recordIds"/> (one outbox page).</summary>
-    private async Task<List<Pending>> SelectAsync(FederationPeer peer, NodeId self, string peerNode, Guid host, List<long> recordIds, CancellationToken cancellationToken)
+    private async Task<List<Pending>> SelectAsync(FederationPeer peer, NodeId self, string peerNode, Guid host, List<long> recordIds, CancellationToken cancellationToken,
+        HashSet<long>? versionsDeleted = null)
     {
         var peerId = peer.Id;
         var objects = await db.IntelObjects.AsNoTracking().Include(x => x.Record).Where(x => recordIds.Contains(x.RecordId)).ToListAsync(cancellationToken);
@@ -320,6 +333,13 @@ public sealed partial class FederationSync(
         var communityIds = grants.SelectMany(g => g).Where(g => g.Kind == GrantKind.Community && g.SubjectId is not null).Select(g => g.SubjectId!.Value).Distinct().ToList();
         var members = (await db.CommunityMembers.AsNoTracking().Where(m => communityIds.Contains(m.CommunityId)).ToListAsync(cancellationToken)).ToLookup(m => m.CommunityId, m => m.OrganisationId);
         var memberOf = members.SelectMany(g => g.Select(org => (org, g.Key))).ToLookup(x => x.org, x => x.Key);
+
+        // Of the records whose owner deleted versions (this page's VersionsDeleted changes): every version's modified, and whether
+        // it still has content — a version without content on a live object is one its owner deleted (ADR 18).
+        var deletedIds = versionsDeleted is { Count: > 0 } ? objects.Where(x => versionsDeleted.Contains(x.RecordId) && x.WithdrawnAt == null).Select(x => x.RecordId).ToList() : [];
+        var versionRows = (deletedIds.Count == 0 ? []
+            : (await db.IntelObjectVersions.AsNoTracking().Where(v => deletedIds.Contains(v.RecordId)).Select(v => new { v.RecordId, v.Modified, Live = v.Json != null })
+                .ToListAsync(cancellationToken)).Select(v => (v.RecordId, v.Modified, v.Live)).ToList()).ToLookup(v => v.RecordId);
 
         var items = new List<Pending>();
         var versionsWanted = new List<(IntelObject Intel, DateTimeOffset After, FederationAudience Audience, bool Resend)>();
@@ -383,6 +403,13 @@ public sealed partial class FederationSync(
             }
 
             var crossing = new FederationAudience(organisations, network);
+            if (sentRow is { Removed: false } && versionRows[intel.RecordId].Where(v => !v.Live && v.Modified <= sentRow.Modified).Select(v => v.Modified).Order().ToList() is { Count: > 0 } gone)
+            {
+                // The peer was sent versions its owner has since deleted: it deletes them too (before any newer version of this envelope).
+                var kept = versionRows[intel.RecordId].Where(v => v.Live && v.Modified <= sentRow.Modified).Select(v => v.Modified).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
+                items.Add(VersionRemoval(intel, origin, gone, kept, sentRow.Audience));
+            }
+
             versionsWanted.Add((intel, sentRow is { Removed: false } ? sentRow.Modified : DateTimeOffset.MinValue, crossing, sentRow is { Removed: false } && sentRow.Audience != crossing.Key));
         }
 
@@ -447,6 +474,20 @@ public sealed partial class FederationSync(
         var organisation = origin is null ? IntelIdentity.Of(intel.OwnerOrganisationId) : ProvenanceDocument.Parse(origin.Provenance).Organisation.Identity;
         var item = new JsonObject { ["op"] = "remove", ["id"] = intel.StixId, ["organisation"] = organisation, ["reason"] = reason };
         return new Pending(intel.RecordId, item, null, "", Removal: true);
+    }
+
+    private static Pending VersionRemoval(IntelObject intel, FederationReceived? origin, List<DateTimeOffset> versions, DateTimeOffset kept, string audience)
+    {
+        var organisation = origin is null ? IntelIdentity.Of(intel.OwnerOrganisationId) : ProvenanceDocument.Parse(origin.Provenance).Organisation.Identity;
+        var item = new JsonObject
+        {
+            ["op"] = "remove-versions",
+            ["id"] = intel.StixId,
+            ["organisation"] = organisation,
+            ["versions"] = new JsonArray([.. versions.TakeLast(FederationWire.MaxRemovedVersions).Select(v => (JsonNode)FederationWire.Version(v))]),
+            ["reason"] = "Versions deleted by the owner.",
+        };
+        return new Pending(intel.RecordId, item, kept, audience, Removal: false, VersionRemoval: true);
     }
 
     private static List<string> Traversed(string provenance)

@@ -31,7 +31,7 @@ public sealed class FederationPeerSync
 
     public DateTimeOffset? LastAcknowledgedAt { get; set; }
 
-    /// <summary>Removals (withdrawals, and records that stopped crossing) the peer acknowledged.</summary>
+    /// <summary>Removals (withdrawals, records that stopped crossing, and deleted versions) the peer acknowledged.</summary>
     public long RemovalsAcknowledged { get; set; }
 
     /// <summary>Items this node received from the peer (written by the inbox, by atomic increments).</summary>

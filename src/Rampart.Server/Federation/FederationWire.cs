@@ -31,6 +31,13 @@ public static class FederationWire
     /// <summary>Most items in one envelope.</summary>
     public const int MaxItems = 1000;
 
+    /// <summary>Most versions one <c>remove-versions</c> item names.</summary>
+    public const int MaxRemovedVersions = 1000;
+
+    /// <summary>A version's <c>modified</c> on the wire: every digit the store keeps (STIX allows more than milliseconds).</summary>
+    public static string Version(DateTimeOffset modified) =>
+        modified.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>What an intelligence envelope's signature binds (each path has its own: a request signed for one is refused by another).</summary>
     public const string InboxPurpose = "rampart-federation-inbox-v1";
 

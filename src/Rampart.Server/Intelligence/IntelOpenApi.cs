@@ -27,7 +27,7 @@ internal static class IntelOpenApi
         ["excludeDecayed"] = "true leaves out indicators whose score has decayed below their model's threshold.",
         ["networks"] = "Bulk lookup: false answers exact matches only; by default an address or network inside a network an object carries is answered too (match contained-in).",
         ["types"] = "Repeatable: STIX types to receive, such as indicator or malware.",
-        ["kinds"] = "Repeatable: added, updated, revoked, withdrawn or sighted.",
+        ["kinds"] = "Repeatable: added, updated, revoked, withdrawn, sighted or versions-deleted.",
         ["lastEventId"] = "The last event id received (as Last-Event-ID): the stream continues after it.",
     };
 

@@ -7,7 +7,7 @@ namespace Rampart.Server.Taxii;
 
 /// <summary>
 /// The TAXII 2.1 server: discovery, one API root, collections, objects, manifest, versions, envelope POST, status and
-/// DELETE. Every object read goes through <see cref="IntelQueries"/> — the collection's filter and the access decision;
+/// DELETE (of single versions or the whole object, §5.7). Every object read goes through <see cref="IntelQueries"/> — the collection's filter and the access decision;
 /// what the caller may not read is absent from every answer, count and header, and a collection the caller may neither
 /// read nor write does not exist (404).
 /// </summary>
@@ -108,26 +108,38 @@ public static class TaxiiEndpoints
                     throw new TaxiiException(StatusCodes.Status403Forbidden, "You may not delete objects from this collection.", "Deleting needs write access to the collection.");
                 }
 
+                // TAXII 2.1 §5.7: match[version] (first, last, all, timestamps; any of them) and match[spec_version] select
+                // the versions deleted; without match[version], every version. A bad value is a 400 naming the parameter.
                 var query = ForObject(TaxiiQuery.Parse(http.Request, options.Value, versionFilter: true), objectId);
-                if (!query.Match.All && (query.Match.First || query.Match.Versions is { Count: > 0 } || http.Request.Query.ContainsKey("match[version]")))
-                {
-                    throw new TaxiiException(StatusCodes.Status400BadRequest, "Rampart deletes whole objects.",
-                        "Deleting withdraws the object: every version's content is removed. Send no match[version], or match[version]=all.",
-                        new Dictionary<string, string[]> { ["match[version]"] = ["Only 'all' (or none)."] });
-                }
+                var selection = http.Request.Query.ContainsKey("match[version]")
+                    ? new VersionSelection(query.Match.All, query.Match.First, query.Match.Last, query.Match.Versions ?? [])
+                    : VersionSelection.Every;
 
                 // Some copy in the collection for the caller, or 404; then the caller's own organisation's copy — the one a
-                // withdrawal acts on — must itself be in the collection's view, or the caller may not delete it here (403).
+                // deletion acts on — must itself be in the collection's view, or the caller may not delete it here (403).
                 await EnsureExistsAsync(queries, options.Value, caller, c, objectId, http.RequestAborted);
                 if (!await OwnCopyInViewAsync(queries, options.Value, caller, c, objectId, http.RequestAborted))
                 {
                     throw new TaxiiException(StatusCodes.Status403Forbidden, "Only the organisation that owns an object deletes it.", "Ask its owner to withdraw it.");
                 }
 
+                // Every stored version is STIX 2.1: a match[spec_version] without 2.1 selects none of them.
+                if (!query.Match.SpecVersionMatches)
+                {
+                    throw NotFound("No such object in this collection.");
+                }
+
                 try
                 {
-                    _ = await retraction.WithdrawAsync(caller, objectId, $"Deleted through the TAXII collection '{c.Title}'.", http.RequestAborted)
+                    // Some versions: they go, the object stays with the others (the newest remaining one current). Every
+                    // version that has content: the object is withdrawn (tombstone, outbox, removal sent to federation peers).
+                    var deletion = await retraction.DeleteVersionsAsync(caller, objectId, selection, $"Deleted through the TAXII collection '{c.Title}'.", http.RequestAborted)
                         ?? throw NotFound("No such object in this collection.");
+                    if (deletion.Kind == VersionDeletionKind.None)
+                    {
+                        // The same answer as an unknown id: the filter selected no version there is.
+                        throw NotFound("No such object in this collection.");
+                    }
                 }
                 catch (Hosting.ForbiddenException)
                 {

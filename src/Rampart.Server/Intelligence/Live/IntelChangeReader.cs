@@ -46,6 +46,7 @@ public sealed record IntelChangeFilter(IReadOnlySet<string> StixTypes, IReadOnly
         ["revoked"] = IntelChangeKind.Revoked,
         ["withdrawn"] = IntelChangeKind.Withdrawn,
         ["sighted"] = IntelChangeKind.Sighted,
+        ["versions-deleted"] = IntelChangeKind.VersionsDeleted,
     };
 
     public static string NameOf(IntelChangeKind kind) => KindNames.FirstOrDefault(k => k.Value == kind).Key ?? "changed";

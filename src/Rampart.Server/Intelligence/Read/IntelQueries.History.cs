@@ -24,6 +24,9 @@ public enum IntelHistoryKind
 
     /// <summary>The record's audience was replaced (federation: the grants follow the sender's audience).</summary>
     AudienceChanged = 6,
+
+    /// <summary>The owner deleted some versions; the newest remaining one is current (all of them is <see cref="Withdrawn"/>).</summary>
+    VersionsDeleted = 7,
 }
 
 /// <summary>
@@ -91,6 +94,7 @@ public sealed partial class IntelQueries
         IntelChangeKind.Revoked => IntelHistoryKind.Revoked,
         IntelChangeKind.Withdrawn => IntelHistoryKind.Withdrawn,
         IntelChangeKind.Sighted => IntelHistoryKind.SightingReported,
+        IntelChangeKind.VersionsDeleted => IntelHistoryKind.VersionsDeleted,
         _ when c.AudienceChanged => IntelHistoryKind.AudienceChanged,
         _ => IntelHistoryKind.NewVersion,
     };

@@ -225,10 +225,11 @@ public sealed partial class IntelQueries
                 var first = match.First;
                 var stamps = (match.Versions ?? []).ToList();
                 var hasStamps = stamps.Count > 0;
+                // The first version that has content: a version its owner deleted is no longer any version of the object.
                 var allVersions = db.IntelObjectVersions;
                 joined = joined.Where(x =>
                     (last && x.V.Modified == x.O.Modified)
-                    || (first && x.V.Modified == allVersions.Where(a => a.RecordId == x.V.RecordId).Min(a => a.Modified))
+                    || (first && x.V.Modified == allVersions.Where(a => a.RecordId == x.V.RecordId && a.Json != null).Min(a => a.Modified))
                     || (hasStamps && stamps.Contains(x.V.Modified))
                     || (hasStamps && x.V.Modified == NoVersion && stamps.Contains(x.V.DateAdded)));
             }

@@ -259,6 +259,12 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     {
         ArgumentNullException.ThrowIfNull(readable);
         var query = db.IntelObjectVersions.AsNoTracking().Where(v => v.RecordId == readable.RecordId);
+        if (readable.WithdrawnAt is null)
+        {
+            // Versions the owner deleted (TAXII DELETE with match[version]) keep a row without content: not a version any more.
+            query = query.Where(v => v.Json != null);
+        }
+
         if (before is { } b)
         {
             query = query.Where(v => v.Modified < b);

@@ -167,7 +167,7 @@ public static class IntelReadEndpoints
             return TypedResults.Ok(new CursorPage<IntelHistoryEntry>(entries, nextCursor));
         }).WithSummary("History of an object").WithDescription(
             "What happened to the object on this node, newest first, cursor-paged: added, new versions (with the TLP when a version raised it), "
-            + "audience changed, revoked, withdrawn (with the reason), sightings reported (never by whom). Each entry says how it came (import, TAXII, feed, "
+            + "audience changed, revoked, withdrawn (with the reason), versions deleted (TAXII DELETE with match[version]), sightings reported (never by whom). Each entry says how it came (import, TAXII, feed, "
             + "federation with the peer node …) and the import format; the import job id only to the owner organisation. Owner as for the object; "
             + "404 exactly like an unknown id when the caller may not read the object.").AllowAnonymous();
 

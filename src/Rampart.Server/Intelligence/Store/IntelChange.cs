@@ -10,6 +10,12 @@ public enum IntelChangeKind : short
     Revoked = 3,
     Withdrawn = 4,
     Sighted = 5,
+
+    /// <summary>
+    /// The owner deleted some versions (TAXII DELETE with <c>match[version]</c>, or a peer's version removal); the object
+    /// stays with the others, the newest remaining one current. Deleting every version is <see cref="Withdrawn"/>.
+    /// </summary>
+    VersionsDeleted = 6,
 }
 
 /// <summary>How a change reached the store (the object's history shows it). Stored as a number: never renumber, only add.</summary>

@@ -85,7 +85,9 @@ public sealed class IntelObject : IShareable
 
 /// <summary>
 /// One version (id + <c>modified</c>) of an object with the JSON as stored and the time it reached this
-/// node (TAXII's <c>date_added</c>). A withdrawal removes <see cref="Json"/>.
+/// node (TAXII's <c>date_added</c>). A withdrawal removes <see cref="Json"/> of every version; deleting single versions
+/// (TAXII DELETE with <c>match[version]</c>, ADR 18) removes theirs while the object lives on: a version without JSON on a
+/// live object is a deleted version — served nowhere and never stored again.
 /// </summary>
 public sealed class IntelObjectVersion
 {
@@ -95,7 +97,7 @@ public sealed class IntelObjectVersion
 
     public DateTimeOffset DateAdded { get; set; }
 
-    /// <summary>The object as stored (TLP marking and <c>created_by_ref</c> of the record); null once withdrawn.</summary>
+    /// <summary>The object as stored (TLP marking and <c>created_by_ref</c> of the record); null once withdrawn or the version deleted.</summary>
     public string? Json { get; set; }
 
     public IntelObject? IntelObject { get; set; }

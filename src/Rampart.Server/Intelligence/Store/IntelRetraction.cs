@@ -9,16 +9,102 @@ using Rampart.Standards.Stix;
 
 namespace Rampart.Server.Intelligence.Store;
 
+/// <summary>
+/// Which versions of an object a deletion names — TAXII's <c>match[version]</c>: <c>first</c>, <c>last</c>, <c>all</c> and
+/// timestamps, any of them (OR). A cyber observable (no <c>modified</c>) is versioned by its date added, as TAXII serves it.
+/// </summary>
+public sealed record VersionSelection(bool All, bool First, bool Last, IReadOnlyList<DateTimeOffset> Stamps)
+{
+    public static VersionSelection Every { get; } = new(true, false, false, []);
+
+    /// <summary>The <c>modified</c> of each version picked among <paramref name="versions"/> (the versions that have content).</summary>
+    public IReadOnlyCollection<DateTimeOffset> Pick(IReadOnlyList<(DateTimeOffset Modified, DateTimeOffset DateAdded)> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        if (versions.Count == 0)
+        {
+            return [];
+        }
+
+        if (All)
+        {
+            return [.. versions.Select(v => v.Modified)];
+        }
+
+        var picked = new HashSet<DateTimeOffset>();
+        if (First)
+        {
+            picked.Add(versions.Min(v => v.Modified));
+        }
+
+        if (Last)
+        {
+            picked.Add(versions.Max(v => v.Modified));
+        }
+
+        foreach (var (modified, added) in versions)
+        {
+            if (Stamps.Contains(modified) || (modified == DateTimeOffset.UnixEpoch && Stamps.Contains(added)))
+            {
+                picked.Add(modified);
+            }
+        }
+
+        return picked;
+    }
+}
+
 public sealed record RetractionView(string StixId, bool Revoked, DateTimeOffset? WithdrawnAt, string? WithdrawnReason, DateTimeOffset Modified);
 
 /// <summary>
 /// The owner takes an object back: revoke (a new version with <c>revoked: true</c>; the content stays) or
-/// withdraw (the content of every version is removed; the row stays as a tombstone with reason and time).
+/// withdraw (the content of every version is removed; the row stays as a tombstone with reason and time), or delete
+/// some versions (their content goes, the newest remaining one becomes current; ADR 18).
 /// Both write an outbox row, so everyone who could read the object learns of it, and an audit entry.
 /// An object the caller cannot read is "not found"; one they can read but do not own is "forbidden".
 /// </summary>
-public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrail audit, TimeProvider clock)
+public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrail audit, TimeProvider clock, IntelStore store)
 {
+    /// <summary>
+    /// Deletes the versions of the caller's object that <paramref name="selection"/> picks among those with content
+    /// (<see cref="IntelStore.DeleteVersionsAsync"/>): some of them, and the object stays with the others, the newest
+    /// remaining one current; all of them, and it is withdrawn with <paramref name="reason"/> (the tombstone, as
+    /// <see cref="WithdrawAsync"/>). Null when the caller cannot read the object; <see cref="ForbiddenException"/> when
+    /// they may not write it; <see cref="VersionDeletionKind.None"/> when no version with content was picked.
+    /// </summary>
+    public async Task<VersionDeletion?> DeleteVersionsAsync(Caller caller, string stixId, VersionSelection selection, string reason, CancellationToken cancellationToken,
+        Guid? peerId = null)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var errors = new RequestErrors();
+        errors.Required("reason", reason, IntelLimits.ReasonLength);
+        errors.ThrowIfAny();
+        var intel = await FindOwnAsync(caller, stixId, cancellationToken);
+        if (intel is null)
+        {
+            return null;
+        }
+
+        if (intel.WithdrawnAt is not null)
+        {
+            return new VersionDeletion(VersionDeletionKind.None, [], null);
+        }
+
+        var deletion = await store.DeleteVersionsAsync(caller, intel.RecordId, selection.Pick, cancellationToken, peerId);
+        if (deletion.Kind == VersionDeletionKind.All)
+        {
+            await WithdrawAsync(caller, stixId, reason, cancellationToken, peerId);
+        }
+        else if (deletion.Kind == VersionDeletionKind.Some)
+        {
+            // The store rewrote the row in SQL: this context's copy is stale, and a later read in the same scope must not get it.
+            db.Entry(intel).State = EntityState.Detached;
+            db.Entry(intel.Record).State = EntityState.Detached;
+        }
+
+        return deletion;
+    }
+
     public async Task<RetractionView?> RevokeAsync(Caller caller, string stixId, CancellationToken cancellationToken)
     {
         var intel = await FindOwnAsync(caller, stixId, cancellationToken);

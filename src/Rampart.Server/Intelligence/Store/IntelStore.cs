@@ -14,6 +14,22 @@ using Rampart.Standards.Stix;
 
 namespace Rampart.Server.Intelligence.Store;
 
+/// <summary>What a deletion of versions did (<see cref="IntelStore.DeleteVersionsAsync"/>).</summary>
+public enum VersionDeletionKind
+{
+    /// <summary>No version with content was selected: nothing changed.</summary>
+    None,
+
+    /// <summary>Some versions were deleted; the object stays with the others.</summary>
+    Some,
+
+    /// <summary>Every version was selected: the object is to be withdrawn (nothing was changed by the store).</summary>
+    All,
+}
+
+/// <summary>What a deletion of versions did: which versions (<c>modified</c>), and the version current after it.</summary>
+public sealed record VersionDeletion(VersionDeletionKind Kind, IReadOnlyList<DateTimeOffset> Deleted, DateTimeOffset? Current);
+
 /// <summary>How the objects of one import are shared: TLP (the floor; an object's own marking may be stricter) and audience.</summary>
 public sealed record IntelShare(Tlp Tlp, IReadOnlyList<ResolvedAudience> Audience, bool Published);
 
@@ -386,6 +402,15 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 
             if (versions.TryGetValue((p.StixId, p.Modified), out var storedJson))
             {
+                if (storedJson is null)
+                {
+                    // A version its owner deleted (TAXII DELETE with match[version]): its row stays without content, and the
+                    // same version is not stored again — a peer or a later import would otherwise bring it back.
+                    outcomes[index] = new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Rejected,
+                        $"The version with modified {Timestamps.Format(p.Modified)} was deleted by its owner: it is not stored again.");
+                    continue;
+                }
+
                 outcomes[index] = SameAsHeld(storedJson, p, intel.Record.Tlp)
                     ? new IngestOutcome(ordinal, p.StixId, IntelOutcomeKind.Unchanged, null)
                     : p.Modified == NoTimestamp && SameButMarkings(storedJson, p.Body)
@@ -492,6 +517,82 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         await transaction.CommitAsync(cancellationToken);
         phases?.Lap("commit", ref mark);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Deletes some versions of one stored object in one transaction (the owner's TAXII DELETE with <c>match[version]</c>,
+    /// or a federation peer's version removal). Under the organisation's write lock (the import's), the object's versions
+    /// that still have content are read and <paramref name="select"/> picks among them (<c>modified</c> and date added of
+    /// each). Nothing picked: nothing changes (<see cref="VersionDeletionKind.None"/>). Every one picked: nothing changes
+    /// either — the caller withdraws the object (<see cref="VersionDeletionKind.All"/>, a tombstone). Otherwise the picked
+    /// versions lose their content; their rows stay without JSON, so the same version is never stored again and federation
+    /// can tell the peers that hold it. When the current version is among them, the newest remaining one becomes current:
+    /// the object's summary columns (name, modified, revoked, relationship ends, decay) and its labels, warning-list hits,
+    /// search terms and observable links are rebuilt from it, and the values it no longer carries count one object less.
+    /// One outbox row (<see cref="IntelChangeKind.VersionsDeleted"/>) and one audit entry go with it.
+    /// </summary>
+    internal async Task<VersionDeletion> DeleteVersionsAsync(
+        Caller caller, long recordId, Func<IReadOnlyList<(DateTimeOffset Modified, DateTimeOffset DateAdded)>, IReadOnlyCollection<DateTimeOffset>> select,
+        CancellationToken cancellationToken, Guid? peerId = null)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(select);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var postgres = db.Database.IsNpgsql();
+        var intel = await db.IntelObjects.AsNoTracking().Include(o => o.Record).FirstAsync(o => o.RecordId == recordId, cancellationToken);
+        if (postgres)
+        {
+            // The import's lock for the organisation: no batch adds a version of this object while its current one is chosen.
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [AdvisoryLocks.Key(intel.OwnerOrganisationId, 0x494e54454c)], cancellationToken);
+            intel = await db.IntelObjects.AsNoTracking().Include(o => o.Record).FirstAsync(o => o.RecordId == recordId, cancellationToken);
+        }
+
+        if (intel.WithdrawnAt is not null)
+        {
+            return new VersionDeletion(VersionDeletionKind.None, [], null);
+        }
+
+        var live = await db.IntelObjectVersions.AsNoTracking().Where(v => v.RecordId == recordId && v.Json != null)
+            .OrderBy(v => v.Modified).Select(v => new { v.Modified, v.DateAdded }).ToListAsync(cancellationToken);
+        var picked = select([.. live.Select(v => (v.Modified, v.DateAdded))]).ToHashSet();
+        var deleted = live.Where(v => picked.Contains(v.Modified)).Select(v => v.Modified).ToList();
+        if (deleted.Count == 0)
+        {
+            return new VersionDeletion(VersionDeletionKind.None, [], null);
+        }
+
+        if (deleted.Count == live.Count)
+        {
+            return new VersionDeletion(VersionDeletionKind.All, deleted, null);
+        }
+
+        var now = clock.GetUtcNow();
+        await db.IntelObjectVersions.Where(v => v.RecordId == recordId && deleted.Contains(v.Modified))
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Json, (string?)null), cancellationToken);
+        var newest = live.Where(v => !picked.Contains(v.Modified)).Max(v => v.Modified);
+        if (deleted.Contains(intel.Modified))
+        {
+            var json = await db.IntelObjectVersions.AsNoTracking().Where(v => v.RecordId == recordId && v.Modified == newest).Select(v => v.Json).FirstAsync(cancellationToken);
+            var (p, rejection) = PreparedObject.From(StixObject.Parse(json!), intel.Record.Tlp, intel.OwnerOrganisationId, warningLists.Matcher);
+            if (p is null)
+            {
+                throw new InvalidOperationException($"The stored version {Timestamps.Format(newest)} of {intel.StixId} does not read back: {rejection}");
+            }
+
+            p.ApplyTo(intel, now, decayOptions?.Value);
+            await UpdateExistingAsync([intel], [], postgres, cancellationToken);
+            await ReplaceIndexAsync(new() { [intel.RecordId] = (intel, p) }, [], postgres, cancellationToken);
+        }
+
+        db.IntelChanges.Add(new IntelChange
+        {
+            RecordId = recordId, Kind = IntelChangeKind.VersionsDeleted, At = now, Via = peerId is null ? IntelChangeVia.Owner : IntelChangeVia.Federation, PeerId = peerId,
+        });
+        audit.Record(AuditEvent.IntelVersionsDeleted, caller, $"intel:{intel.StixId}", detail: Cut(string.Create(CultureInfo.InvariantCulture,
+            $"{deleted.Count} of {live.Count} versions deleted ({string.Join(", ", deleted.Select(Timestamps.Format))}); current {Timestamps.Format(newest)}"), 1000));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new VersionDeletion(VersionDeletionKind.Some, deleted, newest);
     }
 
     /// <summary>
