@@ -45,19 +45,27 @@ public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerInci
         var cutoff = clock.GetUtcNow() - options.Value.Retention;
         var copies = db.PeerIncidents;
         var records = db.SharedRecords;
+        var peers = db.FederationPeers;
         int prunedCopies = 0, prunedSent = 0;
-        while (true)
+        // Ended copies (the (State, UpdatedAt) index), then copies of a peer this node's operators removed, in any state:
+        // they stay readable as they were, with no further view ever coming, for the same retention after the last view.
+        foreach (var removedPeer in new[] { false, true })
         {
-            var ids = await copies.AsNoTracking().Where(c => c.State == PeerIncidentState.Ended && c.UpdatedAt < cutoff)
-                .OrderBy(c => c.RecordId).Select(c => c.RecordId).Take(Batch).ToListAsync(cancellationToken);
-            if (ids.Count == 0)
+            while (true)
             {
-                break;
-            }
+                var candidates = removedPeer
+                    ? copies.AsNoTracking().Where(c => c.UpdatedAt < cutoff && !peers.Any(p => p.Id == c.PeerId))
+                    : copies.AsNoTracking().Where(c => c.State == PeerIncidentState.Ended && c.UpdatedAt < cutoff);
+                var ids = await candidates.OrderBy(c => c.RecordId).Select(c => c.RecordId).Take(Batch).ToListAsync(cancellationToken);
+                if (ids.Count == 0)
+                {
+                    break;
+                }
 
-            // The copy, its grant, journal and commands are the record's dependants (cascade).
-            await records.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
-            prunedCopies += ids.Count;
+                // The copy, its grant, journal, commands, board facts and deadlines are the record's dependants (cascade).
+                await records.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+                prunedCopies += ids.Count;
+            }
         }
 
         var sentRows = db.IncidentPeerSent;
