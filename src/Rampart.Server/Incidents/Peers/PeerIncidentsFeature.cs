@@ -62,6 +62,7 @@ public sealed class PeerIncidentsFeature : RampartFeature
         services.AddScoped<IncidentPeerCommandInbox>();
         services.AddScoped<PeerIncidentQueries>();
         services.AddScoped<PeerIncidentBoard>();
+        services.AddScoped<IPeerRemoval, PeerNodeRemoval>();
         services.AddScoped<Clocks.IPeerDeadlines>(sp => sp.GetRequiredService<PeerIncidentBoard>());
         services.AddScoped<Notifications.INotificationSource, PeerNotifications>();
         services.AddScheduledJob<IncidentPeerSyncJob>(IncidentPeerSyncJob.JobName, sp => sp.GetRequiredService<IOptions<FederationOptions>>().Value.SyncInterval);
