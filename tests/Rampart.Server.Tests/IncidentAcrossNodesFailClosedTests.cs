@@ -246,6 +246,20 @@ public abstract class IncidentAcrossNodesRemovalTests(ThreeNodes nodes) : FailCl
         await ConflictAsync(await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copyId}/leave", new { }), "no longer a peer");
         Assert.False(await OnBoardOrDueListAsync(B.Recipient, copyId));
         await OthersOnBSeeNothingAsync(copyId, marker);
+        // A command recorded by a path that does not ask first (the use case itself, as a page may call it) is refused by the
+        // next prune run, with the same reason, instead of waiting for the retention.
+        await using (var scope = B.Factory.Services.CreateAsyncScope())
+        {
+            var recipient = new Caller(B.Recipient.UserId, B.RecipientOrg, Role.Analyst, new HashSet<Guid>(), Credential: "session:test");
+            var recorded = await scope.ServiceProvider.GetRequiredService<PeerIncidentCommands>().RequestAsync(recipient, Guid.Parse(copyId), PeerCommandKinds.Leave, "Recipient", default);
+            Assert.Equal(PeerCommandState.Pending, recorded!.State);
+            await scope.ServiceProvider.GetRequiredService<PeerIncidentPruneJob>().PruneAsync(default);
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var after = await db.PeerIncidentCommands.AsNoTracking().SingleAsync(c => c.Id == recorded.Id);
+            Assert.Equal(PeerCommandState.Refused, after.State);
+            Assert.Equal(PeerNodeRemoval.NoLongerAPeer, after.Detail);
+        }
+
         await Nodes.SyncIncidentsAsync(allowErrors: true);
         Assert.DoesNotContain(waiting, await OwnersJournalAsync(id), StringComparison.Ordinal);
 
