@@ -129,7 +129,7 @@ public abstract class IncidentAcrossNodesBoardTests(ThreeNodes nodes)
                 Assert.Equal(rsitBefore + 1, Count(board, "byRsitCategory", "malicious-code"));
             }
 
-            var listed = Assert.Single(board["peerIncidents"]!.AsArray(), i => i!["id"]!.GetValue<string>() == copyId)!;
+            var listed = Assert.Single(board["peerCopies"]!.AsArray(), i => i!["id"]!.GetValue<string>() == copyId)!;
             Assert.Equal("node-a", listed["node"]!.GetValue<string>());
             Assert.Equal("Wiper in two ministries " + marker, listed["title"]!.GetValue<string>());
             Assert.Equal("public-administration", listed["sector"]!.GetValue<string>());
@@ -200,6 +200,6 @@ public abstract class IncidentAcrossNodesBoardTests(ThreeNodes nodes)
         await nodes.SyncIncidentsAsync();
         var afterClose = await BoardAsync(B.Recipient);
         Assert.Equal(openBefore, afterClose["open"]!.GetValue<int>());
-        Assert.DoesNotContain(copyId, afterClose["peerIncidents"]?.ToJsonString() ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(copyId, afterClose["peerCopies"]?.ToJsonString() ?? "", StringComparison.Ordinal);
     }
 }

@@ -36,8 +36,8 @@ public sealed record BoardView(
     bool MoreIncidents,
     IReadOnlyList<DueItem> Deadlines,
     bool MoreDeadlines,
-    IReadOnlyList<Peers.BoardPeerIncident>? PeerIncidents = null,
-    bool MorePeerIncidents = false);
+    IReadOnlyList<Peers.BoardPeerIncident>? PeerCopies = null,
+    bool MorePeerCopies = false);
 
 /// <summary>
 /// What the live board compares to know whether to read itself again (<see cref="BoardQueries.ChangeStampAsync"/>): how many
