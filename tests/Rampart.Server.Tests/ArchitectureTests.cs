@@ -39,9 +39,9 @@ public sealed partial class ArchitectureTests
     private const string IntelEntities = "IntelObject|IntelObjectVersion|IntelLabel|IntelTerm|IntelSighting|IntelWarningHit|Observable|ObservableLink|IntelChange|IntelImportJob|IntelImportOutcome";
 
     // The incident tables (issue 11): the record and its parts, read only through IncidentQueries / IncidentEditing.
-    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentTechniques|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog|IncidentClocks|IncidentStageReports|IncidentIntermediateRequests|IncidentDeadlines|AssistanceRequests|AssistanceRecipients|IncidentObservables|PeerIncidents|PeerIncidentJournal|PeerIncidentCommands|IncidentPeerSent";
+    private const string IncidentTables = "Incidents|IncidentCountries|IncidentClassifications|IncidentTechniques|IncidentParticipants|IncidentJournal|IncidentTasks|IncidentTaskLog|IncidentClocks|IncidentStageReports|IncidentIntermediateRequests|IncidentDeadlines|AssistanceRequests|AssistanceRecipients|IncidentObservables|PeerIncidents|PeerIncidentJournal|PeerIncidentCommands|IncidentPeerSent|PeerIncidentFacets|PeerIncidentDeadlines";
 
-    private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog|IncidentClock|IncidentStageReport|IncidentIntermediateRequest|IncidentDeadline|AssistanceRequest|AssistanceRecipient|IncidentObservable|PeerIncident|PeerIncidentEntry|PeerIncidentCommand|IncidentPeerSent";
+    private const string IncidentEntities = "Incident|IncidentCountry|IncidentClassification|IncidentParticipant|IncidentJournalEntry|IncidentTask|IncidentTaskLog|IncidentClock|IncidentStageReport|IncidentIntermediateRequest|IncidentDeadline|AssistanceRequest|AssistanceRecipient|IncidentObservable|PeerIncident|PeerIncidentEntry|PeerIncidentCommand|IncidentPeerSent|PeerIncidentFacet|PeerIncidentDeadline";
     // Incident reports and attachments (issue 11, intake): read through ReportQueries, written by ReportEditing; journal attachments via AttachmentStore.
     private const string ReportTables = "IncidentReports|IncidentReportEvents|IncidentReportLinks|IncidentAttachments|IncidentAttachmentContents|MailIntakeReceipts";
 

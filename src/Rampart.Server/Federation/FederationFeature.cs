@@ -127,6 +127,6 @@ public sealed class FederationFeature : RampartFeature
         peers.MapDelete("/{id}", async Task<Results<NoContent, NotFound>> (string id, Caller caller, FederationPeers federation, CancellationToken ct) =>
             await federation.RemoveAsync(caller, Http.ParseId(id), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .RequireFreshProof()
-            .WithSummary("Remove a peer").WithDescription("Node administrators only: forgets its key and declared organisations; objects it sent stay, shared as they were.");
+            .WithSummary("Remove a peer").WithDescription("Node administrators only: forgets its key and declared organisations; objects it sent stay, shared as they were. Incidents across nodes (ADR 17): participations in this node's incidents accepted through the peer end (journal event participant-node-removed); copies of the peer's incidents stay readable to their organisation, commands waiting for the peer are refused, and writes from those copies get 409.");
     }
 }

@@ -60,7 +60,7 @@ public sealed record PeerSyncView(
 /// the fingerprint read out of band, and only while it is not suspended.
 /// </summary>
 public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, TimeProvider clock, IPeopleDirectory people, NodeIdentity identity,
-    Microsoft.Extensions.Options.IOptions<Rampart.Server.Hosting.NodeOptions> node)
+    Microsoft.Extensions.Options.IOptions<Rampart.Server.Hosting.NodeOptions> node, IEnumerable<IPeerRemoval> removals)
 {
     public const int UrlLength = 500;
 
@@ -305,7 +305,10 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
         return await FindAsync(caller, id, cancellationToken);
     }
 
-    /// <summary>Removes a peer and its declared organisations; what it sent stays in the store, shared as it was.</summary>
+    /// <summary>
+    /// Removes a peer and its declared organisations; what it sent stays in the store, shared as it was. Features keeping
+    /// state per peer act first, in the same transaction (<see cref="IPeerRemoval"/>).
+    /// </summary>
     public async Task<bool> RemoveAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -316,10 +319,19 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
             return false;
         }
 
+        // What other features keep per peer follows in the same transaction (incidents across nodes: participations that came
+        // through the peer end, commands waiting for it are refused — ADR 17).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var removal in removals)
+        {
+            await removal.RemovingAsync(caller, peer, cancellationToken);
+        }
+
         db.FederationPeerOrganisations.RemoveRange(await db.FederationPeerOrganisations.Where(o => o.PeerId == id).ToListAsync(cancellationToken));
         db.FederationPeers.Remove(peer);
         audit.Record(AuditEvent.FederationPeerRemoved, caller, Target(peer), detail: $"{peer.Name} {Fingerprints.Group(peer.Fingerprint)}");
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

@@ -201,6 +201,9 @@ public static class IncidentEvents
     public const string ClosedWithOpenTasks = "closed-with-open-tasks";
     public const string ParticipantRemoved = "participant-removed";
     public const string ParticipantLeft = "participant-left";
+
+    /// <summary>The organisation took part through a peer node this node's operators removed: its participation ended (ADR 17).</summary>
+    public const string ParticipantNodeRemoved = "participant-node-removed";
     public const string ObservablesAdded = "observables-added";
     public const string ObservableLinked = "observable-linked";
     public const string ObservableUnlinked = "observable-unlinked";

@@ -82,7 +82,8 @@ public sealed partial class IncidentEditing
         return participant;
     }
 
-    private async Task EndParticipationAsync(Caller caller, Incident incident, IncidentParticipant participant, InvitationStatus to, CancellationToken cancellationToken)
+    private async Task EndParticipationAsync(Caller caller, Incident incident, IncidentParticipant participant, InvitationStatus to, CancellationToken cancellationToken,
+        string? eventCode = null)
     {
         var now = clock.GetUtcNow();
         var organisation = participant.OrganisationId;
@@ -96,7 +97,13 @@ public sealed partial class IncidentEditing
         var entries = SharingStore.AudienceOf(grants).Where(e => !(e.Kind == AudienceKind.Organisation && e.OrganisationId == organisation)).ToList();
         await sharing.ApplyAsync(incident.Record, incident.Record.Tlp, entries, incident.Record.Published, cancellationToken);
         await Observables.IncidentObservables.ShareCreatedObjectsAsync(db, sharing, incident, entries, clock.GetUtcNow(), cancellationToken);
-        var entry = SystemEntry(incident, caller, to == InvitationStatus.Removed ? IncidentEvents.ParticipantRemoved : IncidentEvents.ParticipantLeft, now);
+        var entry = SystemEntry(incident, caller, eventCode ?? (to == InvitationStatus.Removed ? IncidentEvents.ParticipantRemoved : IncidentEvents.ParticipantLeft), now);
+        if (caller.IsOperator)
+        {
+            // The node's operators (a peer removed): the owner's journal names the owning organisation, no person.
+            entry.AuthorOrganisationId = incident.Record.OwnerOrganisationId;
+        }
+
         entry.SubjectOrganisationId = organisation;
         entry.Body = Kebab(participant.Role);
         // Withdrawing an invitation nobody accepted stays with the owner, as the invitation did.

@@ -35,20 +35,22 @@ public sealed record BoardView(
     IReadOnlyList<BoardIncident> Newest,
     bool MoreIncidents,
     IReadOnlyList<DueItem> Deadlines,
-    bool MoreDeadlines);
+    bool MoreDeadlines,
+    IReadOnlyList<Peers.BoardPeerIncident>? PeerCopies = null,
+    bool MorePeerCopies = false);
 
 /// <summary>
 /// What the live board compares to know whether to read itself again (<see cref="BoardQueries.ChangeStampAsync"/>): how many
 /// open incidents the viewer may read, and the newest journal entry the viewer would see on them. Compared, never shown.
 /// </summary>
-public readonly record struct BoardStamp(int Open, long NewestEntry);
+public readonly record struct BoardStamp(int Open, long NewestEntry, long PeerStamps = 0);
 
 /// <summary>
 /// Builds the board from the two readers that already go through the access decision: <see cref="IncidentQueries"/>
 /// (counts computed by the database over the readable set, and the open-incident list) and <see cref="ClockQueries"/>
 /// (the caller's due list). Its own query, the change stamp, goes through <see cref="AccessPolicy"/> as well.
 /// </summary>
-public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks, RampartDb db, AccessPolicy access, TimeProvider clock)
+public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks, RampartDb db, AccessPolicy access, TimeProvider clock, Peers.PeerIncidentBoard peers)
 {
     private static readonly string[] RequestEventCodes =
     [
@@ -69,7 +71,12 @@ public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks,
             : await incidents.ListAsync(caller, new IncidentFilter(OpenOnly: true), null, limit, cancellationToken);
         var (due, moreDue) = await clocks.DueAsync(caller, null, DeadlineWindow, zone, cancellationToken);
         var urgent = due.Where(d => d.State is DeadlineState.Overdue or DeadlineState.DueSoon).ToList();
-        return new BoardView(now, counts.Open, counts.BySeverity, counts.BySector, counts.ByCountry, counts.ByRsitCategory,
+        // The copies of peer nodes' incidents the caller's organisation takes part in (ADR 17), counted with the incidents
+        // of this node under the same keys, listed apart (their pages are the copies').
+        var fromPeers = await peers.BoardAsync(caller, limit, cancellationToken);
+        return new BoardView(now, counts.Open + fromPeers.Open,
+            Merge(counts.BySeverity, fromPeers.BySeverity, bySeverity: true), Merge(counts.BySector, fromPeers.BySector),
+            Merge(counts.ByCountry, fromPeers.ByCountry), Merge(counts.ByRsitCategory, fromPeers.ByRsitCategory),
             open.Select(r => new BoardIncident(r.Incident.Id, r.Incident.HumanId, r.Incident.Title, r.Incident.Status, r.Incident.Severity, r.Incident.Sector,
                 r.Incident.Record.Tlp, r.Incident.Countries.Select(c => c.Country).Order(StringComparer.Ordinal).ToList(),
                 r.Incident.Classifications.Select(c => c.Category).Distinct().Order(StringComparer.Ordinal).ToList(), r.Incident.AwareAt,
@@ -77,7 +84,23 @@ public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks,
             more,
             urgent,
             // More urgent ones may follow when the whole window was urgent.
-            moreDue && urgent.Count == due.Count);
+            moreDue && urgent.Count == due.Count,
+            fromPeers.Newest,
+            fromPeers.More);
+    }
+
+    /// <summary>Counts of this node's incidents and of the copies under one key each: severities most severe first, the others by count.</summary>
+    private static IReadOnlyList<AggregateCount> Merge(IReadOnlyList<AggregateCount> local, IReadOnlyList<AggregateCount> fromPeers, bool bySeverity = false)
+    {
+        if (fromPeers.Count == 0)
+        {
+            return local;
+        }
+
+        var sums = local.Concat(fromPeers).GroupBy(c => c.Key, StringComparer.Ordinal).Select(g => new AggregateCount(g.Key, g.Sum(c => c.Count)));
+        return bySeverity
+            ? [.. sums.OrderByDescending(c => Enum.TryParse<IncidentSeverity>(c.Key.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var s) ? (int)s : -1)]
+            : [.. sums.OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -94,9 +117,10 @@ public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks,
         ArgumentNullException.ThrowIfNull(caller);
         var open = access.Readable(db.Incidents.AsNoTracking().Where(i => i.Status <= IncidentStatus.Resolved), caller);
         var count = await open.CountAsync(cancellationToken);
+        var (peerOpen, peerStamps) = await peers.StampAsync(caller, cancellationToken);
         if (count == 0)
         {
-            return default;
+            return new BoardStamp(peerOpen, 0, peerStamps);
         }
 
         var organisation = caller.IsAuthenticated && !caller.IsOperator ? caller.OrganisationId : Guid.Empty;
@@ -113,6 +137,6 @@ public sealed class BoardQueries(IncidentQueries incidents, ClockQueries clocks,
                             || (e.RequesterOrganisationId == null && e.AuthorOrganisationId == organisation)))))
                 .Max(e => (long?)e.Id))
             .MaxAsync(cancellationToken) ?? 0;
-        return new BoardStamp(count, newest);
+        return new BoardStamp(count + peerOpen, newest, peerStamps);
     }
 }

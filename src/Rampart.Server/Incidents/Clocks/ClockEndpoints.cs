@@ -45,9 +45,10 @@ public static class ClockEndpoints
             (DateTimeOffset, long)? after = null;
             if (cursors.DecodeKey(next, DueList, "") is { } key)
             {
+                // due ticks : position (negative for a row of a peer node's incident, PeerDuePositions)
                 var parts = key.Key.Split(':');
                 after = parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                        && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                        && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) && ticks <= DateTimeOffset.MaxValue.UtcTicks
                     ? (new DateTimeOffset(ticks, TimeSpan.Zero), id)
                     : throw RequestErrors.One("next", "Not a cursor of this list; start again without 'next'.");
             }

@@ -94,13 +94,18 @@ public sealed record DueItem(
     DeadlineState State,
     string TimeLeft,
     string? DueLocal,
-    string? Duty = null);
+    string? Duty = null,
+    string? Node = null)
+{
+    /// <summary>Where the row's incident is read: this node's incident, or the copy of a peer node's incident (<see cref="Node"/> set).</summary>
+    public string Link => Node is null ? $"/incidents/{IncidentId}" : $"/incidents/peer/{IncidentId}";
+}
 
 /// <summary>
 /// Reads the clocks of an incident already read through <see cref="IncidentQueries"/>, and the due list: the stored
 /// deadline rows in due order, each kept only when the access decision lets the caller read its incident.
 /// </summary>
-public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider clock, IOptions<DataProtectionOptions> dataProtection)
+public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider clock, IOptions<DataProtectionOptions> dataProtection, IEnumerable<IPeerDeadlines> peerDeadlines)
 {
     public async Task<ClocksView> ClocksAsync(ReadIncident read, Caller caller, TimeZoneInfo? zone, CancellationToken cancellationToken)
     {
@@ -175,9 +180,22 @@ public sealed class ClockQueries(RampartDb db, AccessPolicy access, TimeProvider
                 // A task the node opened for a duty (the CSIRT feedback): its code, so pages show the title in the viewer's language.
                 d.Kind == DeadlineKind.Task ? incidentTasks.Where(t => t.PublicId == d.SourceId).Select(t => t.Duty).FirstOrDefault() : null))
             .ToListAsync(cancellationToken);
-        var items = rows.Take(limit).Select(r => Item(r, now, zone)).ToList();
-        return (items, rows.Count > limit);
+        var items = rows.Select(r => Item(r, now, zone)).ToList();
+        // The tasks of peer nodes' incidents assigned to the caller's organisation (ADR 17), merged in the same order
+        // (due time, then position: see PeerDuePositions), each source read only up to what the page can take.
+        foreach (var source in peerDeadlines)
+        {
+            var peerRows = await source.DueAsync(caller, after, limit + 1, cancellationToken);
+            items = [.. items.Concat(peerRows.Select(r => PeerItem(r, now, zone))).OrderBy(i => i.Due).ThenBy(i => i.Position).Take(limit + 1)];
+        }
+
+        return (items.Take(limit).ToList(), items.Count > limit);
     }
+
+    private static DueItem PeerItem(PeerDueRow r, DateTimeOffset now, TimeZoneInfo? zone) =>
+        new(r.Position, r.IncidentId, r.Number, r.Title, r.Tlp, DeadlineKind.Task, null, 0, r.TaskId, r.Label, r.DueAt,
+            ReportingClocks.StateAt(r.DueAt, null, now, ClockOptions.Default.DueSoonWindow), DeadlineDisplay.FormatDuration(r.DueAt - now),
+            zone is null ? null : StageView.Local(r.DueAt, now, zone), r.Duty, r.Node);
 
     /// <summary>
     /// The next running deadline of each of <paramref name="incidentRecordIds"/> (the incidents of a list page, already read

@@ -56,7 +56,10 @@ public sealed class NotificationFanOutJob(
                         continue;
                     }
 
-                    var kind = item.Due <= now ? NotificationKind.DeadlineOverdue : NotificationKind.DeadlineDueSoon;
+                    // A task of a peer node's incident (its copy here, ADR 17) is told by the copy's feature, which reads the copy.
+                    var kind = item.Node is null
+                        ? item.Due <= now ? NotificationKind.DeadlineOverdue : NotificationKind.DeadlineDueSoon
+                        : item.Due <= now ? NotificationKind.PeerDeadlineOverdue : NotificationKind.PeerDeadlineDueSoon;
                     found.Add((item, kind, KeyOf(item, kind)));
                 }
 
@@ -80,6 +83,14 @@ public sealed class NotificationFanOutJob(
             foreach (var (item, kind, key) in found.Where(f => !marked.Contains(f.Key)))
             {
                 db.NotificationDeadlineMarks.Add(new NotificationDeadlineMark { OrganisationId = organisation, Key = key, CreatedAt = now });
+                if (item.Node is not null)
+                {
+                    // The copy and the task by id only: its title is read from the copy for each person when told (PeerNotifications).
+                    db.Notify(kind, null, now, subjectId: item.IncidentId, organisationId: organisation, detail: item.SourceId?.ToString("N"));
+                    added = true;
+                    continue;
+                }
+
                 db.Notify(kind, null, now, incidentId: item.IncidentId, subjectId: item.SourceId, organisationId: organisation,
                     detail: item.Label.Length > 0 ? item.Label : item.Stage is { } stage ? IncidentEditing.Kebab(stage) : IncidentEditing.Kebab(item.Kind));
                 added = true;

@@ -30,6 +30,15 @@ public enum NotificationKind
     /// addressed to the organisation, told while the invitation is open.
     /// </summary>
     PeerInvited = 11,
+
+    /// <summary>
+    /// A task of a peer node's incident assigned to the organisation (its copy here, ADR 17) is due within the due-soon window:
+    /// addressed to the organisation, decided by the copy's feature (<see cref="INotificationSource"/>).
+    /// </summary>
+    PeerDeadlineDueSoon = 12,
+
+    /// <summary>That task is overdue.</summary>
+    PeerDeadlineOverdue = 13,
 }
 
 /// <summary>

@@ -45,6 +45,12 @@ public sealed class PeerIncident : IShareable
 
     public IncidentSeverity? Severity { get; set; }
 
+    /// <summary>The incident's sector (NIS2 list or "other"), null until the organisation may read the incident (the board counts it).</summary>
+    public string? Sector { get; set; }
+
+    /// <summary>When the owner became aware of the incident, null until the organisation may read it (the board lists it).</summary>
+    public DateTimeOffset? AwareAt { get; set; }
+
     /// <summary>The last view the owner's node sent (<see cref="PeerIncidentView"/> as JSON, without the journal).</summary>
     public required string ViewJson { get; set; }
 
@@ -256,6 +262,7 @@ internal sealed class PeerIncidentConfiguration : IEntityTypeConfiguration<PeerI
         b.HasIndex(i => new { i.State, i.UpdatedAt });
         b.Property(i => i.Number).HasMaxLength(40);
         b.Property(i => i.Title).HasMaxLength(IncidentLimits.TitleLength);
+        b.Property(i => i.Sector).HasMaxLength(PeerIncidentLimits.FacetLength);
     }
 }
 
@@ -335,4 +342,7 @@ public static class PeerIncidentLimits
 
     /// <summary>Items per envelope.</summary>
     public const int ItemsPerEnvelope = 50;
+
+    /// <summary>Longest sector, country or RSIT category a copy keeps for the board (longer ones are not counted).</summary>
+    public const int FacetLength = 100;
 }

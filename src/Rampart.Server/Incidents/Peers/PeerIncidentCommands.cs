@@ -304,6 +304,7 @@ public sealed partial class PeerIncidentCommands(
             throw new ForbiddenException("Viewers and read-only keys do not act for their organisation.");
         }
 
+        await PeerWriteGuard.EnsureOwnerReachableAsync(db, copy.PeerId, cancellationToken);
         var recordId = copy.RecordId;
         if (PeerCommandKinds.IsStanding(kind))
         {

@@ -23,5 +23,9 @@ public static class PeerIncidentData
         public DbSet<IncidentPeerSent> IncidentPeerSent => db.Set<IncidentPeerSent>();
 
         public DbSet<IncidentPeerCommandApplied> IncidentPeerCommandsApplied => db.Set<IncidentPeerCommandApplied>();
+
+        public DbSet<PeerIncidentFacet> PeerIncidentFacets => db.Set<PeerIncidentFacet>();
+
+        public DbSet<PeerIncidentDeadline> PeerIncidentDeadlines => db.Set<PeerIncidentDeadline>();
     }
 }

@@ -202,6 +202,8 @@ public sealed class PeerIncidentInbox(
             copy.Title = view.Incident?.Title;
             copy.Status = view.Incident?.Status;
             copy.Severity = view.Incident?.Severity;
+            copy.Sector = view.Incident?.Sector is { Length: <= PeerIncidentLimits.FacetLength } sector ? sector : null;
+            copy.AwareAt = view.Incident?.AwareAt;
             copy.ViewJson = JsonSerializer.Serialize(view, PeerIncidentWire.Json);
             if (copy.ViewJson.Length > PeerIncidentLimits.ViewChars)
             {
@@ -215,6 +217,8 @@ public sealed class PeerIncidentInbox(
             copy.Title = null;
             copy.Status = null;
             copy.Severity = null;
+            copy.Sector = null;
+            copy.AwareAt = null;
             copy.ViewJson = "{}";
         }
 
@@ -232,6 +236,8 @@ public sealed class PeerIncidentInbox(
         db.NotifyIf(newInvitation, Notifications.NotificationKind.PeerInvited, null, now, subjectId: copy.Id, organisationId: organisation,
             detail: PeerNotifications.InvitationKey(view?.InvitedAt));
         await db.SaveChangesAsync(cancellationToken);
+        // The board's facts and the due list's rows of the copy follow the view (none unless the organisation takes part).
+        await PeerIncidentFacts.ReplaceAsync(db, copy, view, cancellationToken);
         if (state == PeerIncidentState.Participating && entries.Count > 0)
         {
             var recordId = copy.RecordId;

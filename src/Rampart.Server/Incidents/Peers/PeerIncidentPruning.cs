@@ -26,7 +26,8 @@ public sealed class PeerIncidentOptions
 /// rows of participations that ended and were acknowledged as ended that long ago (an organisation invited again is
 /// then sent the invitation as new); the owner's record of peers' commands (<see cref="IncidentPeerCommandApplied"/>) older
 /// than the retention; and on the participant's node, commands still pending after the retention are given up (refused, with
-/// the reason), so the owner's node never applies one whose record it has pruned.
+/// the reason), so the owner's node never applies one whose record it has pruned — and at once when the owner's node was
+/// removed as a peer since. Copies of a removed peer's incidents are pruned like ended ones, a retention after their last view.
 /// </summary>
 public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerIncidentOptions> options, TimeProvider clock, ILogger<PeerIncidentPruneJob> logger) : IScheduledJob
 {
@@ -45,19 +46,27 @@ public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerInci
         var cutoff = clock.GetUtcNow() - options.Value.Retention;
         var copies = db.PeerIncidents;
         var records = db.SharedRecords;
+        var peers = db.FederationPeers;
         int prunedCopies = 0, prunedSent = 0;
-        while (true)
+        // Ended copies (the (State, UpdatedAt) index), then copies of a peer this node's operators removed, in any state:
+        // they stay readable as they were, with no further view ever coming, for the same retention after the last view.
+        foreach (var removedPeer in new[] { false, true })
         {
-            var ids = await copies.AsNoTracking().Where(c => c.State == PeerIncidentState.Ended && c.UpdatedAt < cutoff)
-                .OrderBy(c => c.RecordId).Select(c => c.RecordId).Take(Batch).ToListAsync(cancellationToken);
-            if (ids.Count == 0)
+            while (true)
             {
-                break;
-            }
+                var candidates = removedPeer
+                    ? copies.AsNoTracking().Where(c => c.UpdatedAt < cutoff && !peers.Any(p => p.Id == c.PeerId))
+                    : copies.AsNoTracking().Where(c => c.State == PeerIncidentState.Ended && c.UpdatedAt < cutoff);
+                var ids = await candidates.OrderBy(c => c.RecordId).Select(c => c.RecordId).Take(Batch).ToListAsync(cancellationToken);
+                if (ids.Count == 0)
+                {
+                    break;
+                }
 
-            // The copy, its grant, journal and commands are the record's dependants (cascade).
-            await records.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
-            prunedCopies += ids.Count;
+                // The copy, its grant, journal, commands, board facts and deadlines are the record's dependants (cascade).
+                await records.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+                prunedCopies += ids.Count;
+            }
         }
 
         var sentRows = db.IncidentPeerSent;
@@ -90,6 +99,12 @@ public sealed partial class PeerIncidentPruneJob(RampartDb db, IOptions<PeerInci
         var givenUp = await pending.Where(c => c.State == PeerCommandState.Pending && c.CreatedAt < cutoff)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, PeerCommandState.Refused)
                 .SetProperty(c => c.Detail, "Not delivered to the owner's node within the retention of incidents across nodes; ask again.")
+                .SetProperty(c => c.AnsweredAt, now), cancellationToken);
+        // Commands recorded for a copy whose owner's node was removed since (asked from a path that records before sending):
+        // nobody will ever take them, so they are refused with the reason rather than waiting for the retention.
+        var removedCopies = copies.Where(c => !peers.Any(p => p.Id == c.PeerId)).Select(c => c.RecordId);
+        givenUp += await pending.Where(c => c.State == PeerCommandState.Pending && removedCopies.Contains(c.PeerIncidentRecordId))
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, PeerCommandState.Refused).SetProperty(c => c.Detail, PeerNodeRemoval.NoLongerAPeer)
                 .SetProperty(c => c.AnsweredAt, now), cancellationToken);
         if (prunedCopies + prunedSent + prunedCommands + givenUp > 0)
         {

@@ -11,8 +11,34 @@ using Rampart.Server.Scheduling;
 namespace Rampart.Server.Incidents.Peers;
 
 /// <summary>A peer's incident as the organisation it is for reads it here.</summary>
+/// <param name="OwnerNode">
+/// Whether the owner's node is still a peer of this node: <c>active</c>; <c>suspended</c> (or <c>unconfirmed</c>) by this node's
+/// operators — nothing is sent to it or taken from it until resumed; <c>removed</c> — never again (the copy stays readable as it
+/// was). Writes from a copy whose owner's node is not <c>active</c> are refused with 409.
+/// </param>
 public sealed record PeerIncidentSummary(Guid Id, string Node, string Number, string State, string? Title, IncidentStatus? Status, IncidentSeverity? Severity,
-    string Tlp, ParticipantRole Role, DateTimeOffset InvitedAt, DateTimeOffset UpdatedAt);
+    string Tlp, ParticipantRole Role, DateTimeOffset InvitedAt, DateTimeOffset UpdatedAt, string OwnerNode = PeerOwnerNode.Active)
+{
+    /// <summary>The owner's node is an active peer: what is written here can reach it.</summary>
+    public bool OwnerReachable => OwnerNode == PeerOwnerNode.Active;
+}
+
+/// <summary>The codes of <see cref="PeerIncidentSummary.OwnerNode"/>.</summary>
+public static class PeerOwnerNode
+{
+    public const string Active = "active";
+    public const string Suspended = "suspended";
+    public const string Unconfirmed = "unconfirmed";
+    public const string Removed = "removed";
+
+    public static string Of(PeerState? state) => state switch
+    {
+        PeerState.Active => Active,
+        PeerState.Suspended => Suspended,
+        PeerState.Unconfirmed => Unconfirmed,
+        _ => Removed,
+    };
+}
 
 public sealed record PeerIncidentDetail(PeerIncidentSummary Incident, PeerIncidentView? View, IReadOnlyList<PeerCommandView> Requests);
 
@@ -35,6 +61,9 @@ public sealed class PeerIncidentsFeature : RampartFeature
         services.AddScoped<PeerIncidentCommands>();
         services.AddScoped<IncidentPeerCommandInbox>();
         services.AddScoped<PeerIncidentQueries>();
+        services.AddScoped<PeerIncidentBoard>();
+        services.AddScoped<IPeerRemoval, PeerNodeRemoval>();
+        services.AddScoped<Clocks.IPeerDeadlines>(sp => sp.GetRequiredService<PeerIncidentBoard>());
         services.AddScoped<Notifications.INotificationSource, PeerNotifications>();
         services.AddScheduledJob<IncidentPeerSyncJob>(IncidentPeerSyncJob.JobName, sp => sp.GetRequiredService<IOptions<FederationOptions>>().Value.SyncInterval);
         services.AddOptions<PeerIncidentOptions>().Bind(builder.Configuration.GetSection(PeerIncidentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -99,6 +128,8 @@ public sealed class PeerIncidentsFeature : RampartFeature
                 : TypedResults.Ok(new CursorPage<PeerJournalEntry>([.. p.Entries.Select(e => e.Entry)], p.More ? cursors.Encode(JournalName, guid.ToString(), p.Entries[^1].Key) : null));
         }).WithSummary("The journal of a peer node's incident, newest first").WithDescription("What the owner's node showed your organisation, as of its last view; cursor-paged.");
 
+        // Writes from a copy whose owner's node is no longer an active peer: 409 at once, never a command queued for nobody
+        // (PeerWriteGuard, checked by PeerIncidentCommands for the page and the API alike).
         foreach (var kind in new[] { PeerCommandKinds.Accept, PeerCommandKinds.Decline, PeerCommandKinds.Leave })
         {
             api.MapPost("/{id}/" + kind, async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
@@ -106,10 +137,10 @@ public sealed class PeerIncidentsFeature : RampartFeature
                 var name = await queries.UserNameAsync(caller, ct);
                 return await commands.RequestAsync(caller, Http.ParseId(id), kind, name, ct) is { } c ? TypedResults.Ok(PeerCommandView.From(c)) : TypedResults.NotFound();
             }).WithSummary($"Ask the owner's node to {kind} for your organisation")
-                .WithDescription("Writers of the organisation the copy is for (403 for viewers and read-only keys; 404 for everyone else). Sent to the owner's node at once and again until it answers: the answer is 'applied' or 'refused' with its reason, 'pending' meanwhile. The copy follows at the owner's next sync.");
+                .WithDescription("Writers of the organisation the copy is for (403 for viewers and read-only keys; 404 for everyone else). Sent to the owner's node at once and again until it answers: the answer is 'applied' or 'refused' with its reason, 'pending' meanwhile. The copy follows at the owner's next sync. 409 when the owner's node is no longer an active peer of this node (ownerNode in the copy).");
         }
 
-        const string Travels = " Sent to the owner's node at once and again until it answers, which applies it by its own rules for your organisation's role there: the answer is 'applied' or 'refused' with its reason, 'pending' meanwhile; what it changed appears in the copy with the owner's next view. 404 for everyone but the organisation the copy is for; 403 for its viewers and read-only keys.";
+        const string Travels = " Sent to the owner's node at once and again until it answers, which applies it by its own rules for your organisation's role there: the answer is 'applied' or 'refused' with its reason, 'pending' meanwhile; what it changed appears in the copy with the owner's next view. 404 for everyone but the organisation the copy is for; 403 for its viewers and read-only keys; 409 when the owner's node is no longer an active peer of this node (ownerNode in the copy: suspended or removed here).";
         api.MapPost("/{id}/journal", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, JournalRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
             await SentAsync(commands.WriteEntryAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Write in the journal of a peer node's incident")
             .WithDescription("Coordinators and contributors (observers: 403): body (Markdown, required). Never owner-only (ownerOnly: true is a 400)." + Travels);
@@ -218,15 +249,18 @@ public sealed class PeerIncidentQueries(RampartDb db, AccessPolicy access)
         return await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "";
     }
 
-    private async Task<Dictionary<Guid, string>> PeerNamesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, (string Name, PeerState State)>> PeerNamesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.Distinct().ToList();
-        return await db.FederationPeers.AsNoTracking().Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+        return await db.FederationPeers.AsNoTracking().Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => (p.Name, p.State), cancellationToken);
     }
 
-    private static PeerIncidentSummary Summary(PeerIncident c, Dictionary<Guid, string> peers) =>
-        new(c.Id, peers.GetValueOrDefault(c.PeerId, ""), c.Number, PeerIncidentWire.Code(c.State), c.Title, c.Status, c.Severity,
-            Standards.Markings.TlpMarking.Code(c.Record.Tlp), c.Role, c.InvitedAt, c.UpdatedAt);
+    private static PeerIncidentSummary Summary(PeerIncident c, Dictionary<Guid, (string Name, PeerState State)> peers)
+    {
+        var known = peers.TryGetValue(c.PeerId, out var peer);
+        return new(c.Id, known ? peer.Name : "", c.Number, PeerIncidentWire.Code(c.State), c.Title, c.Status, c.Severity,
+            Standards.Markings.TlpMarking.Code(c.Record.Tlp), c.Role, c.InvitedAt, c.UpdatedAt, PeerOwnerNode.Of(known ? peer.State : null));
+    }
 }
 
 /// <summary>

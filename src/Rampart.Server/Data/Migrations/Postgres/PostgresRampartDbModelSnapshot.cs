@@ -9276,6 +9276,9 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<long>("RecordId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("AwareAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
@@ -9304,6 +9307,10 @@ namespace Rampart.Server.Data.Migrations.Postgres
 
                     b.Property<int>("Role")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Sector")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<int?>("Severity")
                         .HasColumnType("integer");
@@ -9386,6 +9393,44 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("PeerIncidentCommands", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentDeadline", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Duty")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeerIncidentRecordId");
+
+                    b.HasIndex("OrganisationId", "DueAt", "Id");
+
+                    b.ToTable("PeerIncidentDeadlines", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -9418,6 +9463,23 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasIndex("PeerIncidentRecordId", "OriginPosition");
 
                     b.ToTable("PeerIncidentJournal", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentFacet", b =>
+                {
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("PeerIncidentRecordId", "Kind", "Value");
+
+                    b.ToTable("PeerIncidentFacets", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
@@ -11887,7 +11949,25 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentDeadline", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentFacet", b =>
                 {
                     b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
                         .WithMany()

@@ -9237,6 +9237,9 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<long>("RecordId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AwareAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
@@ -9265,6 +9268,10 @@ namespace Rampart.Server.Data.Migrations.Sqlite
 
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sector")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("Severity")
                         .HasColumnType("INTEGER");
@@ -9347,6 +9354,42 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("PeerIncidentCommands", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentDeadline", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Duty")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PeerIncidentRecordId");
+
+                    b.HasIndex("OrganisationId", "DueAt", "Id");
+
+                    b.ToTable("PeerIncidentDeadlines", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -9377,6 +9420,23 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasIndex("PeerIncidentRecordId", "OriginPosition");
 
                     b.ToTable("PeerIncidentJournal", (string)null);
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentFacet", b =>
+                {
+                    b.Property<long>("PeerIncidentRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PeerIncidentRecordId", "Kind", "Value");
+
+                    b.ToTable("PeerIncidentFacets", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Incidents.Reports.IncidentReport", b =>
@@ -11817,7 +11877,25 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentDeadline", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentEntry", b =>
+                {
+                    b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
+                        .WithMany()
+                        .HasForeignKey("PeerIncidentRecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rampart.Server.Incidents.Peers.PeerIncidentFacet", b =>
                 {
                     b.HasOne("Rampart.Server.Incidents.Peers.PeerIncident", null)
                         .WithMany()

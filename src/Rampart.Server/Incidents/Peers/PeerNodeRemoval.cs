@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Rampart.Server.Access;
+using Rampart.Server.Data;
+using Rampart.Server.Federation;
+
+namespace Rampart.Server.Incidents.Peers;
+
+/// <summary>
+/// Incidents across nodes when this node's operators remove a peer (ADR 17), on both sides, in the removal's transaction:
+/// <list type="bullet">
+/// <item>as the owner's node: the participations accepted through that peer end (<see cref="IncidentEditing.EndParticipationsThroughPeerAsync"/>),
+/// and what was sent to it is forgotten (nothing more goes there: the peer is gone);</item>
+/// <item>as the participant's node: the copies of that peer's incidents stay readable, as they were, to the organisation
+/// each is for (what it sent stays, as for intelligence), and the commands still waiting for it are refused with
+/// <see cref="NoLongerAPeer"/> — new ones get a 409 (<see cref="PeerWriteGuard"/>).</item>
+/// </list>
+/// Suspension changes nothing stored: the sync job sends nothing to a suspended peer and its requests are refused (401),
+/// commands wait, and everything resumes with it.
+/// </summary>
+public sealed class PeerNodeRemoval(RampartDb db, IncidentEditing editing, TimeProvider clock) : IPeerRemoval
+{
+    public const string NoLongerAPeer = "The owner's node is no longer a peer of this node: nothing can be sent to it.";
+
+    public async Task RemovingAsync(Caller caller, FederationPeer peer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var peerId = peer.Id;
+        await editing.EndParticipationsThroughPeerAsync(caller, peerId, cancellationToken);
+        await db.IncidentPeerSent.Where(s => s.PeerId == peerId).ExecuteDeleteAsync(cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var copies = db.PeerIncidents.Where(c => c.PeerId == peerId).Select(c => c.RecordId);
+        await db.PeerIncidentCommands.Where(c => c.State == PeerCommandState.Pending && copies.Contains(c.PeerIncidentRecordId))
+            .ExecuteUpdateAsync(x => x.SetProperty(c => c.State, PeerCommandState.Refused).SetProperty(c => c.Detail, NoLongerAPeer)
+                .SetProperty(c => c.AnsweredAt, (DateTimeOffset?)now), cancellationToken);
+    }
+}
