@@ -135,6 +135,39 @@ public abstract class IntelNetworkCorrelationTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Correlation_MoreRelatedValuesOnlyOthersHoldThanTheScanLooksAt_TheViewersAnswerIsTheSameAsWithout()
+    {
+        // Gap 2 of the issue-9 audit, second form: the domain range was cut at 20,000 values *before* the access decision
+        // (MaxScannedValues), so more than 20,000 subdomains held only by another organisation (AMBER, its own) pushed the
+        // viewer's own subdomain out of its domain's correlations. The viewer's answer must not depend on them at all.
+        // 20,002 AMBER subdomains of the owner's organisation, stored before the viewer's and sorting before its "zz"
+        // (two bundles: each under the direct-import size).
+        var tag = Tag();
+        foreach (var part in Enumerable.Range(0, 20_002).Chunk(10_001))
+        {
+            await ShareAsync("tlp=amber", [.. part.Select(i => $"[domain-name:value = 's{i:D5}.{tag}.example']")]);
+        }
+
+        // The viewer's domain and subdomain there, and the same pair under a domain nobody else holds anything of.
+        var control = Tag();
+        var mine = await ShareAsAsync(Node.Recipient, "tlp=amber", $"[domain-name:value = '{tag}.example']", $"[domain-name:value = 'zz.{tag}.example']");
+        var alone = await ShareAsAsync(Node.Recipient, "tlp=amber", $"[domain-name:value = '{control}.example']", $"[domain-name:value = 'zz.{control}.example']");
+
+        var with = (await CorrelationsBodyAsync(Node.Recipient, mine[0])).Replace(mine[0], "SELF", StringComparison.Ordinal).Replace(mine[1], "ID", StringComparison.Ordinal).Replace(tag, "TAG", StringComparison.Ordinal);
+        var without = (await CorrelationsBodyAsync(Node.Recipient, alone[0])).Replace(alone[0], "SELF", StringComparison.Ordinal).Replace(alone[1], "ID", StringComparison.Ordinal).Replace(control, "TAG", StringComparison.Ordinal);
+        Assert.Contains("\"ID\"", without, StringComparison.Ordinal);
+        Assert.Equal(without, with);
+        Assert.Equal(Sorted(mine[0]), await CorrelatedAsync(Node.Recipient, mine[1]));
+    }
+
+    private async Task<string> CorrelationsBodyAsync(Person person, string id)
+    {
+        var response = await Node.Client(person).GetAsync($"/api/intel/objects/{id}/correlations?limit=200");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [Fact]
     public async Task Correlation_AmberNetworkOfTheOwner_OutsiderAndAdminsSeeNothingThroughTheirOwnAddress()
     {
         // Ranges of their own (the other tests take 100.64–95 and 2001:db8:0100–7fff).

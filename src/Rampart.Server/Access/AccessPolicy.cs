@@ -121,6 +121,25 @@ public sealed class AccessPolicy(RampartDb db)
     }
 
     /// <summary>
+    /// The newest <see cref="AccessReachChange"/> of the tokens <paramref name="caller"/> holds, for records of
+    /// <paramref name="type"/> (0 when none): changes when a record of that type stops or starts being readable to
+    /// them through one of their tokens, which the records' own change rows cannot say once they are unreadable. One
+    /// backward step of the (grantee, type, sequence) index per token.
+    /// </summary>
+    public async Task<long> ReachChangedAsync(Caller caller, RecordType type, CancellationToken cancellationToken)
+    {
+        long newest = 0;
+        foreach (var token in AccessTokens.Of(caller))
+        {
+            var grantee = token.Token;
+            newest = Math.Max(newest, await db.AccessReachChanges.AsNoTracking().Where(c => c.GranteeId == grantee && c.RecordType == type)
+                .OrderByDescending(c => c.Sequence).Select(c => c.Sequence).FirstOrDefaultAsync(cancellationToken));
+        }
+
+        return newest;
+    }
+
+    /// <summary>
     /// The same rule for a record already loaded, with its grant rows. Use it only where there is no
     /// query to filter (a message about to be sent, an object arriving from a peer).
     /// </summary>

@@ -17,5 +17,7 @@ public static class SharingData
         public DbSet<SharedRecord> SharedRecords => db.Set<SharedRecord>();
 
         public DbSet<AccessGrant> AccessGrants => db.Set<AccessGrant>();
+
+        public DbSet<AccessReachChange> AccessReachChanges => db.Set<AccessReachChange>();
     }
 }

@@ -79,12 +79,18 @@ public sealed class SharingStore(RampartDb db, IPeopleDirectory people)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(audience);
+        var (tlpBefore, publishedBefore) = (record.Tlp, record.Published);
         record.Tlp = tlp;
         record.Published = published;
         var wanted = AccessTokens.GrantsFor(record.RecordType, record.Id, record.OwnerOrganisationId, audience, published);
         var existing = record.Id == 0
             ? []
             : await db.AccessGrants.Where(g => g.RecordId == record.Id).ToListAsync(cancellationToken);
+        if (record.Id != 0)
+        {
+            // A record held before: the tokens that stop or start reaching it (its narrowing, widening or raised TLP).
+            _ = NoteReachChanges(db, record, existing, tlpBefore, publishedBefore, wanted);
+        }
         foreach (var stale in existing.Where(e => wanted.All(w => w.GranteeId != e.GranteeId)))
         {
             db.AccessGrants.Remove(stale);
@@ -104,6 +110,24 @@ public sealed class SharingStore(RampartDb db, IPeopleDirectory people)
                 db.AccessGrants.Add(grant);
             }
         }
+    }
+
+    /// <summary>
+    /// Adds an <see cref="AccessReachChange"/> for each token whose reach of <paramref name="record"/> (already at its new
+    /// TLP and publication) differs between <paramref name="before"/> at (<paramref name="tlpBefore"/>, <paramref name="publishedBefore"/>)
+    /// and <paramref name="after"/>; how many. Saved with the caller's unit of work.
+    /// </summary>
+    public static int NoteReachChanges(RampartDb db, SharedRecord record, IEnumerable<AccessGrant> before, Standards.Markings.Tlp tlpBefore, bool publishedBefore, IEnumerable<AccessGrant> after)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(record);
+        var tokens = AccessReachChange.Changed(before, tlpBefore, publishedBefore, after, record.Tlp, record.Published);
+        foreach (var token in tokens)
+        {
+            db.AccessReachChanges.Add(new AccessReachChange { GranteeId = token, RecordType = record.RecordType, RecordId = record.Id });
+        }
+
+        return tokens.Count;
     }
 
     /// <summary>The grant rows of one record, for showing its audience to the owner.</summary>

@@ -59,8 +59,10 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
 
     /// <summary>
     /// An entity tag of what <paramref name="caller"/> would get: the latest change (outbox sequence) of an object
-    /// they may read, their access tokens, the format, the filter and the hour (decay moves with time). A firewall
-    /// polling every five minutes gets 304 from two index walks until something it may see changes.
+    /// they may read, the latest change of what their tokens reach (<see cref="AccessPolicy.ReachChangedAsync"/>: an
+    /// object they may no longer read after a narrowing or a raised TLP, or may read after a widening), their access
+    /// tokens, the format, the filter and the hour (decay moves with time). A firewall polling every five minutes gets
+    /// 304 from a few index walks until something it may see changes.
     /// </summary>
     public async Task<string> EntityTagAsync(Caller caller, IntelExportFormat format, IntelExportFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -72,8 +74,9 @@ public sealed class IntelExports(RampartDb db, AccessPolicy access, Read.IntelQu
             .Where(c => readable.Any(o => o.RecordId == c.RecordId))
             .Select(c => c.Sequence)
             .FirstOrDefaultAsync(cancellationToken);
+        var reach = await access.ReachChangedAsync(caller, RecordType.StixObject, cancellationToken);
         var tokens = string.Join(',', AccessTokens.Of(caller).Select(t => $"{t.Token:N}:{(int)t.Ceiling.MaxTlp}:{t.Ceiling.RequiresPublished}").Order(StringComparer.Ordinal));
-        var text = $"rampart-export-v1\n{format}\n{filter.Describe()}\n{tokens}\n{latest}\n{now.ToUnixTimeSeconds() / 3600}";
+        var text = $"rampart-export-v2\n{format}\n{filter.Describe()}\n{tokens}\n{latest}\n{reach}\n{now.ToUnixTimeSeconds() / 3600}";
         return "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16)) + "\"";
     }
 

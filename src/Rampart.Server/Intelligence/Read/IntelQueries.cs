@@ -140,10 +140,6 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
     private const int Batch = 1000;
     private const int MaxRelatedValues = 500;
 
-    // Values of one network or domain range looked at before the access decision picks the related ones: bounds the work
-    // of one correlation request whatever the node holds.
-    private const int MaxScannedValues = 20_000;
-
     /// <summary>Text search: a typed word with fewer term rows than this drives the search from the term index (bench/README.md).</summary>
     public const int TermDriveLimit = 5000;
 
@@ -773,7 +769,11 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
 
         // Related values (other than the object's own) count towards the cap only when an object the caller may read
         // carries them: values held by other organisations alone never crowd out what the caller may see, so the number
-        // of correlations shown says nothing about what others hold (review of 2026-12-01).
+        // of correlations shown says nothing about what others hold (review of 2026-12-01). No bound applies before this
+        // filter (until session 20 a range was cut at 20,000 values before it, so more than 20,000 values others hold
+        // in a range pushed the caller's out): the walk is the range index in order, each value one semi-join on the
+        // links' key and the grants (plan in docs/sharing.md), and it stops at the cap of values the caller may read.
+        // What bounds the range is decided from the value alone (below): no network wider than /16 or /48, no one-label name.
         var readableRecords = access.Readable(db.IntelObjects.AsNoTracking().Where(x => x.WithdrawnAt == null), caller).Select(x => x.RecordId);
         var allLinks = db.ObservableLinks;
         IQueryable<Observable> Carried(IQueryable<Observable> values) =>
@@ -802,7 +802,7 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
             // what others hold, and no request walks a large part of the index (review s17 #3).
             if (o.RangeStart is not null && Cidr.TryParse(o.Value, out var network) && network.PrefixLength >= (network.IsV6 ? 48 : 16))
             {
-                foreach (var n in await Carried(ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value).Take(MaxScannedValues)
+                foreach (var n in await Carried(ObservablesMatching(ObservableKey.Of(o.Value), ValueMatch.Network, o.Value)
                              .Join(db.Observables.AsNoTracking(), id => id, x => x.Id, (id, x) => x)).Take(MaxRelatedValues).ToListAsync(cancellationToken))
                 {
                     Add(n, CorrelationKind.Network, o);
@@ -814,10 +814,10 @@ public sealed partial class IntelQueries(RampartDb db, AccessPolicy access, IOpt
                 // The host's own key (a URL's host, an address's domain), its subdomains, and its parent domains.
                 var (from, to) = PrefixRange(reversed);
                 var parents = ObservableKey.Parents(reversed).ToList();
-                // Subdomains of a one-label name ("com") are not expanded, and at most MaxScannedValues of the range are looked at.
+                // Subdomains of a one-label name ("com") are not expanded.
                 var near = reversed.Count(c => c == '.') >= 2
                     ? await Carried(db.Observables.FromSqlRaw("SELECT * FROM \"Observables\" WHERE \"ReversedDomain\" >= {0} AND \"ReversedDomain\" < {1}", from, to)
-                        .AsNoTracking().Take(MaxScannedValues)).Take(MaxRelatedValues).ToListAsync(cancellationToken)
+                        .AsNoTracking()).Take(MaxRelatedValues).ToListAsync(cancellationToken)
                     : [];
                 near.AddRange(await Carried(db.Observables.AsNoTracking().Where(x => x.ReversedDomain != null && EF.Parameter(parents).Contains(x.ReversedDomain)))
                     .Take(MaxRelatedValues).ToListAsync(cancellationToken));

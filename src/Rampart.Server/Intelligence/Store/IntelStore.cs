@@ -290,6 +290,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         phases?.Lap("look up stored objects", ref mark);
         // Each held record's TLP before this batch (a version may raise it): which of its audience entries reached anyone.
         var tlpAtStart = objects.Values.ToDictionary(o => o.RecordId, o => o.Record.Tlp);
+        var publishedAtStart = objects.Values.ToDictionary(o => o.RecordId, o => o.Record.Published);
         var newIds = await AllocateRecordIdsAsync(stixIds.Count(id => !objects.ContainsKey(id)), postgres, cancellationToken);
         phases?.Lap("allocate record ids", ref mark);
         var nextId = 0;
@@ -481,7 +482,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             }
         }
 
-        await NarrowAudiencesAsync(job, share, reshared, objects, tlpAtStart, changedRecords, outcomes, changes, now, cancellationToken);
+        await NarrowAudiencesAsync(job, share, reshared, objects, tlpAtStart, publishedAtStart, changedRecords, outcomes, changes, now, cancellationToken);
         phases?.Lap("decide outcomes", ref mark);
         await InsertRecordsAsync(added, share, cancellationToken);
         phases?.Lap("write SharedRecords + AccessGrants", ref mark);
@@ -603,7 +604,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
     /// webhooks and peer nodes learn of it) and is said in the outcome.
     /// </summary>
     private async Task NarrowAudiencesAsync(IntelImportJob job, IntelShare share, Dictionary<long, List<int>> reshared, Dictionary<string, IntelObject> objects,
-        Dictionary<long, Tlp> tlpAtStart, Dictionary<long, SharedRecord> changedRecords, IngestOutcome[] outcomes, List<IntelChange> changes, DateTimeOffset now,
+        Dictionary<long, Tlp> tlpAtStart, Dictionary<long, bool> publishedAtStart, Dictionary<long, SharedRecord> changedRecords, IngestOutcome[] outcomes, List<IntelChange> changes, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         if (reshared.Count == 0)
@@ -629,6 +630,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
             var notAdded = share.Audience.Distinct().Count(a => Reaches(a, record.Tlp) && !Covers(heldReach, a));
             var published = record.Published && share.Published;
             string? note = null;
+            IReadOnlyList<AccessGrant> grantsAfter = heldGrants;
             // Changed only when who reads it changes: entries the raised TLP already shut out (a community entry of a record
             // now RED) are no reader to take away, and a new version marked stricter is not a narrowing of its audience.
             var readersBefore = heldAudience.Where(a => Reaches(a, record.Tlp)).ToHashSet();
@@ -649,6 +651,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 }
 
                 db.AccessGrants.AddRange(wanted.Where(w => heldGrants.All(g => g.GranteeId != w.GranteeId)));
+                grantsAfter = wanted;
                 added = true;
                 var change = Change(job, recordId, IntelChangeKind.Updated, now);
                 change.AudienceChanged = true;
@@ -656,6 +659,10 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
                 note = string.Create(CultureInfo.InvariantCulture,
                     $"The record's audience is narrowed to this share's ({heldAudience.Count} → {kept.Count} entries): a new version reaches only readers its share names.");
             }
+
+            // Who stopped reading it (a narrowing, or a TLP raised in this batch past a token's ceiling, which removes no
+            // grant): their pollers' export tags must change although they can no longer see this record's change row.
+            added |= SharingStore.NoteReachChanges(db, record, heldGrants, tlpAtStart[recordId], publishedAtStart[recordId], grantsAfter) > 0;
 
             if (notAdded > 0)
             {

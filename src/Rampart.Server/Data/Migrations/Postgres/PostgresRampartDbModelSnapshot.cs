@@ -132,6 +132,30 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.ToTable("AccessGrants", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Access.AccessReachChange", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<Guid>("GranteeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<short>("RecordType")
+                        .HasColumnType("smallint");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("GranteeId", "RecordType", "Sequence");
+
+                    b.ToTable("AccessReachChanges", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Access.SharedRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -123,6 +123,28 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.ToTable("AccessGrants", (string)null);
                 });
 
+            modelBuilder.Entity("Rampart.Server.Access.AccessReachChange", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("GranteeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<short>("RecordType")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("GranteeId", "RecordType", "Sequence");
+
+                    b.ToTable("AccessReachChanges", (string)null);
+                });
+
             modelBuilder.Entity("Rampart.Server.Access.SharedRecord", b =>
                 {
                     b.Property<long>("Id")
