@@ -66,6 +66,16 @@ public abstract class IncidentAcrossNodesAssistanceTests(ThreeNodes nodes)
 
     private async Task<string> OwnersRequestsAsync(string id) => (await Ok(await A.Client(A.Owner).GetAsync($"/api/incidents/{id}/requests?limit=200")))["items"]!.ToJsonString();
 
+    private static async Task FanOutAsync(SeededNode node)
+    {
+        await using var scope = node.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Incidents.Notifications.NotificationFanOutJob>().RunAsync(default);
+    }
+
+    private async Task<List<JsonNode>> NoticesAsync(Person who, string copyId) =>
+        [.. (await Ok(await B.Client(who).GetAsync("/api/notifications?limit=200")))["items"]!.AsArray()
+            .Where(n => n!["link"]!.GetValue<string>() == $"/incidents/peer/{copyId}").Select(n => n!)];
+
     /// <summary>Another organisation on B, their administrators and B's node administrator.</summary>
     private async Task<List<Person>> OthersOnBAsync()
     {
@@ -133,6 +143,9 @@ public abstract class IncidentAcrossNodesAssistanceTests(ThreeNodes nodes)
         await nodes.SyncIncidentsAsync();
         var shown = (await CopyAsync(copyId))["requests"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == requestId)!;
         Assert.True(shown["fromYou"]!.GetValue<bool>());
+        await FanOutAsync(B);
+        Assert.Contains(await NoticesAsync(B.Recipient, copyId), n => n["kind"]!.GetValue<string>() == "peer-request-answered"
+            && n["label"]!.GetValue<string>() == "Mail gateway logs for the lure " + marker);
         Assert.Equal("share-logs", shown["kind"]!.GetValue<string>());
         var answer = shown["recipients"]!.AsArray().Single()!;
         Assert.Equal("answered", answer["state"]!.GetValue<string>());
@@ -160,9 +173,25 @@ public abstract class IncidentAcrossNodesAssistanceTests(ThreeNodes nodes)
         var requestId = (await Ok(await A.Client(A.Owner).PostAsync($"/api/incidents/{id}/requests",
             new { kind = "block-indicators", title = "Block the lure domain at your resolvers " + marker, details = "tax-refund-al.example", organisationIds = new[] { nodes.ARecipB } }),
             HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Ok(await A.Client(A.Owner).PostAsync($"/api/incidents/{id}/tasks", new { title = "Report resolver hits " + marker, assignedOrganisationId = nodes.ARecipB }), HttpStatusCode.Created);
         await nodes.SyncIncidentsAsync();
         var shown = (await CopyAsync(copyId))["requests"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == requestId)!;
         Assert.False(shown["fromYou"]!.GetValue<bool>());
+        // Its people on B are told (title included: they read it in the copy); nobody else on B.
+        await FanOutAsync(B);
+        foreach (var person in new[] { B.Recipient, B.RecipientColleague })
+        {
+            var told = Assert.Single(await NoticesAsync(person, copyId), n => n["kind"]!.GetValue<string>() == "peer-request-received");
+            Assert.Equal("Block the lure domain at your resolvers " + marker, told["label"]!.GetValue<string>());
+            var task = Assert.Single(await NoticesAsync(person, copyId), n => n["kind"]!.GetValue<string>() == "peer-task-assigned");
+            Assert.Equal("Report resolver hits " + marker, task["label"]!.GetValue<string>());
+        }
+
+        foreach (var person in await OthersOnBAsync())
+        {
+            Assert.Empty(await NoticesAsync(person, copyId));
+        }
+
         Assert.Equal("sent", shown["yourState"]!.GetValue<string>());
         var (_, browser) = await PageSessions.OpenAsync(B, B.RecipientOrg, Role.Analyst);
         Assert.Contains($"peer-request-{requestId}-acknowledge", await (await browser.GetAsync($"/incidents/peer/{copyId}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -256,16 +256,27 @@ public abstract class IncidentAcrossNodesRemovalTests(ThreeNodes nodes) : FailCl
         await ConflictAsync(await B.Client(B.Recipient).PostAsync($"/api/peer-incidents/{copyId}/leave", new { }), "no longer a peer");
         Assert.False(await OnBoardOrDueListAsync(B.Recipient, copyId));
         await OthersOnBSeeNothingAsync(copyId, marker);
-        // A command recorded by a path that does not ask first (the use case itself, as a page may call it) is refused by the
-        // next prune run, with the same reason, instead of waiting for the retention.
+        // The use case itself (what the page calls) refuses too; a command still left pending for the removed node (kept
+        // from before, say) is refused by the next prune run, with the same reason, instead of waiting for the retention.
         await using (var scope = B.Factory.Services.CreateAsyncScope())
         {
             var recipient = new Caller(B.Recipient.UserId, B.RecipientOrg, Role.Analyst, new HashSet<Guid>(), Credential: "session:test");
-            var recorded = await scope.ServiceProvider.GetRequiredService<PeerIncidentCommands>().RequestAsync(recipient, Guid.Parse(copyId), PeerCommandKinds.Leave, "Recipient", default);
-            Assert.Equal(PeerCommandState.Pending, recorded!.State);
-            await scope.ServiceProvider.GetRequiredService<PeerIncidentPruneJob>().PruneAsync(default);
+            var commands = scope.ServiceProvider.GetRequiredService<PeerIncidentCommands>();
+            var refused = await Assert.ThrowsAsync<Validation.ConflictException>(() => commands.RequestAsync(recipient, Guid.Parse(copyId), PeerCommandKinds.Leave, "Recipient", default));
+            Assert.Equal(PeerNodeRemoval.NoLongerAPeer, refused.Message);
             var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
-            var after = await db.PeerIncidentCommands.AsNoTracking().SingleAsync(c => c.Id == recorded.Id);
+            var copyGuid = Guid.Parse(copyId);
+            var recordId = (await db.PeerIncidents.AsNoTracking().SingleAsync(c => c.Id == copyGuid)).RecordId;
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+            var left = new PeerIncidentCommand
+            {
+                Id = Guid.CreateVersion7(now), PeerIncidentRecordId = recordId, Kind = PeerCommandKinds.Leave, UserId = B.Recipient.UserId, UserName = "Recipient",
+                CreatedAt = now, State = PeerCommandState.Pending,
+            };
+            db.PeerIncidentCommands.Add(left);
+            await db.SaveChangesAsync();
+            await scope.ServiceProvider.GetRequiredService<PeerIncidentPruneJob>().PruneAsync(default);
+            var after = await db.PeerIncidentCommands.AsNoTracking().SingleAsync(c => c.Id == left.Id);
             Assert.Equal(PeerCommandState.Refused, after.State);
             Assert.Equal(PeerNodeRemoval.NoLongerAPeer, after.Detail);
         }

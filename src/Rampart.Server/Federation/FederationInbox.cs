@@ -514,6 +514,18 @@ public sealed class FederationInbox(
             return new InboxItemResult(index, "accepted", "Removed");
         }
 
+        // Only versions this peer delivered itself: a relay that delivered some version of the record must not delete one
+        // another node delivered (a newer, revoked one, say, bringing the object back to life here) — review of the version
+        // deletion, H1. Compared to the microsecond, as both providers store them.
+        var recordOfIntel = intel.RecordId;
+        var delivered = (await db.FederationReceived.AsNoTracking().Where(x => x.RecordId == recordOfIntel && x.PeerId == peerId).Select(x => x.Modified)
+            .ToListAsync(cancellationToken)).Select(Microseconds).ToHashSet();
+        stamps = [.. stamps.Where(s => delivered.Contains(Microseconds(s)))];
+        if (stamps.Count == 0)
+        {
+            return new InboxItemResult(index, "accepted", "NoSuchVersion");
+        }
+
         var text2 = string.IsNullOrWhiteSpace(reason) ? "Versions deleted by the sending node." : Cut(reason.Trim(), IntelLimits.ReasonLength - 40);
         var writer = Writer(peer, intel.OwnerOrganisationId);
         var deletion = await retraction.DeleteVersionsAsync(writer, stixId, new VersionSelection(false, false, false, stamps), $"From node {peer.Name}: {text2}", cancellationToken, peer.Id);
@@ -537,6 +549,8 @@ public sealed class FederationInbox(
                 return new InboxItemResult(index, "accepted", "NoSuchVersion");
         }
     }
+
+    private static long Microseconds(DateTimeOffset t) => t.UtcTicks / 10;
 
     private static string Cut(string? text, int length) => text is null ? "" : text.Length <= length ? text : text[..length];
 }

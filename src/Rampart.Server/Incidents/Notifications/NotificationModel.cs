@@ -39,6 +39,15 @@ public enum NotificationKind
 
     /// <summary>That task is overdue.</summary>
     PeerDeadlineOverdue = 13,
+
+    /// <summary>A peer node's incident: the organisation is asked for assistance (seen in a new view of its copy here, ADR 17).</summary>
+    PeerRequestReceived = 14,
+
+    /// <summary>A peer node's incident: a request the organisation sent is answered or declined.</summary>
+    PeerRequestAnswered = 15,
+
+    /// <summary>A peer node's incident: a task is assigned to the organisation.</summary>
+    PeerTaskAssigned = 16,
 }
 
 /// <summary>

@@ -25,7 +25,7 @@ public static class NotificationDefaults
     public static PreferenceView Of(NotificationKind kind) => new(kind, true,
         kind is NotificationKind.Invited or NotificationKind.RequestReceived or NotificationKind.RequestAnswered or NotificationKind.DeadlineOverdue
             or NotificationKind.ExpertRequestReceived or NotificationKind.ExpertRequestAnswered or NotificationKind.ExpertRequestClosed or NotificationKind.PeerInvited
-            or NotificationKind.PeerDeadlineOverdue);
+            or NotificationKind.PeerDeadlineOverdue or NotificationKind.PeerRequestReceived or NotificationKind.PeerRequestAnswered);
 }
 
 /// <summary>

@@ -191,6 +191,11 @@ public sealed class PeerIncidentInbox(
         // Only a later invitation time counts: a peer flipping a copy between states, or sending the same invitation again,
         // tells nobody again.
         var newInvitation = state == PeerIncidentState.Invited && view is not null && (copy.RecordId == 0 || view.InvitedAt > copy.InvitedAt);
+        // What the organisation took part in before this view: new requests, answers and tasks for it are told (not on the
+        // first view after accepting, which holds nothing addressed to it yet).
+        var before = copy.RecordId != 0 && copy.State == PeerIncidentState.Participating && state == PeerIncidentState.Participating
+            ? JsonSerializer.Deserialize<PeerIncidentView>(copy.ViewJson, PeerIncidentWire.Json)?.Incident
+            : null;
         copy.State = state;
         copy.UpdatedAt = now;
         copy.OriginStamp = Math.Max(copy.OriginStamp, stamp ?? 0);
@@ -235,6 +240,14 @@ public sealed class PeerIncidentInbox(
 
         db.NotifyIf(newInvitation, Notifications.NotificationKind.PeerInvited, null, now, subjectId: copy.Id, organisationId: organisation,
             detail: PeerNotifications.InvitationKey(view?.InvitedAt));
+        if (before is not null && view?.Incident is { } after)
+        {
+            foreach (var (kind, subject) in PeerNotifications.Changes(before, after))
+            {
+                db.Notify(kind, null, now, subjectId: copy.Id, organisationId: organisation, detail: subject.ToString("N"));
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         // The board's facts and the due list's rows of the copy follow the view (none unless the organisation takes part).
         await PeerIncidentFacts.ReplaceAsync(db, copy, view, cancellationToken);
