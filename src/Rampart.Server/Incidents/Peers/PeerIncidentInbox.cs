@@ -194,7 +194,7 @@ public sealed class PeerIncidentInbox(
         // What the organisation took part in before this view: new requests, answers and tasks for it are told (not on the
         // first view after accepting, which holds nothing addressed to it yet).
         var before = copy.RecordId != 0 && copy.State == PeerIncidentState.Participating && state == PeerIncidentState.Participating
-            ? JsonSerializer.Deserialize<PeerIncidentView>(copy.ViewJson, PeerIncidentWire.Json)?.Incident
+            ? Held(copy.ViewJson)
             : null;
         copy.State = state;
         copy.UpdatedAt = now;
@@ -272,6 +272,19 @@ public sealed class PeerIncidentInbox(
 
         await transaction.CommitAsync(cancellationToken);
         return null;
+    }
+
+    /// <summary>The incident of the view held before (null when there is none, or it cannot be read: nothing is told then).</summary>
+    private static PeerIncidentContent? Held(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<PeerIncidentView>(json, PeerIncidentWire.Json)?.Incident;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static long JournalFrom(JsonObject o) => o["journalFrom"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
