@@ -118,6 +118,21 @@ public sealed class FederationRequests(NodeIdentity identity, IHttpClientFactory
 {
     public async Task<byte[]> PostAsync(FederationPeer peer, string path, string purpose, byte[] body, CancellationToken cancellationToken)
     {
+        using var response = await SendAsync(peer, path, purpose, body, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FederationPushException(string.Create(CultureInfo.InvariantCulture, $"The peer answered {(int)response.StatusCode} {response.ReasonPhrase}."));
+        }
+
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A signed POST whose answer the caller reads (and disposes) itself: its status, and its body as a stream (read as far as
+    /// the caller wants — a file it knows the size of).
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(FederationPeer peer, string path, string purpose, byte[] body, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(peer);
         var self = (await identity.IdAsync(cancellationToken)).ToString();
         var date = FederationWire.FormatDate(clock.GetUtcNow());
@@ -129,12 +144,6 @@ public sealed class FederationRequests(NodeIdentity identity, IHttpClientFactory
         request.Headers.Add(FederationWire.DateHeader, date);
         request.Headers.Add(FederationWire.SignatureHeader, FederationWire.Base64Url(signature));
         var client = httpClients.CreateClient(FederationWire.HttpClientName);
-        using var response = await client.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new FederationPushException(string.Create(CultureInfo.InvariantCulture, $"The peer answered {(int)response.StatusCode} {response.ReasonPhrase}."));
-        }
-
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 }

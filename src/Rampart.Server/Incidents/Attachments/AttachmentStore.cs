@@ -114,6 +114,35 @@ public sealed class AttachmentStore(RampartDb db, IncidentQueries incidents)
     }
 
     /// <summary>
+    /// Reads the files a person picked on a page (at most <see cref="AttachmentOptions.MaxFiles"/>, each within
+    /// <see cref="AttachmentOptions.MaxBytes"/>): the uploads, or the first file over the limit ("name: size B &gt; limit B") and none.
+    /// </summary>
+    public static async Task<(IReadOnlyList<AttachmentUpload> Uploads, string? TooLarge)> ReadPickedAsync(IReadOnlyList<Microsoft.AspNetCore.Components.Forms.IBrowserFile> files, AttachmentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(options);
+        var uploads = new List<AttachmentUpload>();
+        foreach (var file in files.Take(options.MaxFiles))
+        {
+            if (file.Size > options.MaxBytes)
+            {
+                return ([], $"{file.Name}: {file.Size} B > {options.MaxBytes} B");
+            }
+
+            using var buffer = new MemoryStream();
+            await using (var stream = file.OpenReadStream(options.MaxBytes))
+            {
+                await stream.CopyToAsync(buffer);
+            }
+
+            var bytes = buffer.ToArray();
+            uploads.Add(new AttachmentUpload(FileNames.Sanitise(file.Name, "attachment"), "application/octet-stream", bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)), false));
+        }
+
+        return (uploads, null);
+    }
+
+    /// <summary>
     /// Reads a multipart upload: the text fields, the files under <c>files</c> and the samples under <c>samples</c>. A file over
     /// the limit is a 400 naming it (a body over the limit was refused with 413 before this reads it); nothing is stored here.
     /// </summary>

@@ -25,8 +25,8 @@ public sealed record IncidentPushResult(int Sent, int Accepted, int Refused, str
 /// gets its view.
 /// </summary>
 public sealed partial class IncidentPeerSync(
-    RampartDb db, IncidentQueries queries, Requests.AssistanceQueries assistance, Clocks.ClockQueries clocks, FederationRequests requests, TimeProvider clock,
-    ILogger<IncidentPeerSync> logger)
+    RampartDb db, IncidentQueries queries, Requests.AssistanceQueries assistance, Clocks.ClockQueries clocks, Attachments.AttachmentStore attachments,
+    FederationRequests requests, TimeProvider clock, ILogger<IncidentPeerSync> logger)
 {
     private sealed record Candidate(long RecordId, Guid IncidentId, Guid OrganisationId, long Stamp);
 
@@ -246,11 +246,16 @@ public sealed partial class IncidentPeerSync(
             var (journal, more) = await queries.JournalAfterAsync(read!, journalFrom, PeerIncidentLimits.EntriesPerItem, cancellationToken);
             var subjects = await queries.OrganisationNamesAsync(journal.SelectMany(e => new[] { e.AuthorOrganisationId, e.SubjectOrganisationId ?? Guid.Empty }), cancellationToken);
             var budget = PeerIncidentWire.JournalBudget;
+            // The entries' files, listed (never their bytes): the organisation reads exactly the entries it was given, so their files.
+            var files = await attachments.OfEntriesAsync(read!, [.. journal.Select(e => e.PublicId)], cancellationToken);
             foreach (var e in journal)
             {
+                var listed = files[e.PublicId].Take(PeerIncidentLimits.AttachmentsPerEntry)
+                    .Select(a => new PeerAttachment(a.Id, a.FileName, a.DeclaredContentType, a.Size, a.Sha256, a.Sample)).ToList();
                 var entry = new PeerJournalEntry(e.PublicId, e.Id, e.Kind, e.Body, subjects.GetValueOrDefault(e.AuthorOrganisationId, ""),
-                    e.FromStatus, e.ToStatus, e.Event, e.SubjectOrganisationId is { } s ? subjects.GetValueOrDefault(s, "") : null, e.CreatedAt);
-                budget -= e.Body.Length * 3 + 512;
+                    e.FromStatus, e.ToStatus, e.Event, e.SubjectOrganisationId is { } s ? subjects.GetValueOrDefault(s, "") : null, e.CreatedAt,
+                    listed.Count == 0 ? null : listed);
+                budget -= e.Body.Length * 3 + 512 + listed.Sum(a => a.FileName.Length * 3 + a.ContentType.Length + 200);
                 if (entries.Count > 0 && budget < 0)
                 {
                     more = true;

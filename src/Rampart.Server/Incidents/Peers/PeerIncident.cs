@@ -345,4 +345,16 @@ public static class PeerIncidentLimits
 
     /// <summary>Longest sector, country or RSIT category a copy keeps for the board (longer ones are not counted).</summary>
     public const int FacetLength = 100;
+
+    /// <summary>Attachments listed with one journal entry (a merge or a split can gather many on one entry).</summary>
+    public const int AttachmentsPerEntry = 1000;
+
+    /// <summary>
+    /// Bytes of all files of one journal entry written from a participant's node: they travel in the command, base64-encoded,
+    /// and a command envelope stays under <see cref="Federation.FederationWire.MaxBodyBytes"/>.
+    /// </summary>
+    public const long AttachmentBytesPerCommand = 16L * 1024 * 1024;
+
+    /// <summary>Payload characters of the commands in one envelope (at least one command goes, whatever its size).</summary>
+    public const long CommandEnvelopeChars = 24L * 1024 * 1024;
 }

@@ -53,7 +53,9 @@ public sealed partial class PeerIncidentCommands(
             : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Accept, decline or leave.");
 
     /// <summary>A journal entry for the owner's node (coordinators and contributors; never owner-only: that is the owner's, on its node).</summary>
-    public Task<PeerIncidentCommand?> WriteEntryAsync(Caller caller, Guid copyId, JournalRequest request, string userName, CancellationToken cancellationToken)
+    /// <param name="files">Files of the entry (checked by the node's attachment limits); they travel with the command and the owner's node stores them.</param>
+    public Task<PeerIncidentCommand?> WriteEntryAsync(Caller caller, Guid copyId, JournalRequest request, string userName, CancellationToken cancellationToken,
+        IReadOnlyList<Attachments.AttachmentUpload>? files = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         return AskAsync(caller, copyId, PeerCommandKinds.Entry, userName, copy =>
@@ -67,7 +69,7 @@ public sealed partial class PeerIncidentCommands(
             }
 
             errors.ThrowIfAny();
-            return (true, new JsonObject { ["body"] = request.Body });
+            return (true, new JsonObject { ["body"] = request.Body, ["files"] = PeerIncidentAttachments.ToPayload(files) });
         }, cancellationToken);
     }
 
@@ -374,9 +376,18 @@ public sealed partial class PeerIncidentCommands(
         }
 
         var copies = db.PeerIncidents;
-        var pending = await db.PeerIncidentCommands.Where(c => c.State == PeerCommandState.Pending)
+        var waiting = db.PeerIncidentCommands.Where(c => c.State == PeerCommandState.Pending)
             .Join(copies.Where(p => p.PeerId == peerId), c => c.PeerIncidentRecordId, p => p.RecordId, (c, p) => new { Command = c, p.OriginIncidentId, p.OrganisationId })
-            .OrderBy(x => x.Command.Id).Take(PerEnvelope).ToListAsync(cancellationToken);
+            .OrderBy(x => x.Command.Id);
+        // Sizes first: commands carrying files go a few at a time (at least one), so an envelope stays within what a node takes.
+        var sizes = await waiting.Take(PerEnvelope).Select(x => x.Command.Payload == null ? 0 : x.Command.Payload.Length).ToListAsync(cancellationToken);
+        var count = 0;
+        for (long chars = 0; count < sizes.Count && (count == 0 || chars + sizes[count] <= PeerIncidentLimits.CommandEnvelopeChars); count++)
+        {
+            chars += sizes[count];
+        }
+
+        var pending = count == 0 ? [] : await waiting.Take(count).ToListAsync(cancellationToken);
         if (pending.Count == 0)
         {
             return 0;
@@ -449,7 +460,8 @@ public sealed partial class PeerIncidentCommands(
 /// invitation, the organisation's standing and every rule decide here. A retried command gets the first answer.
 /// </summary>
 public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTrust trust, FederationInbox inbox, IncidentEditing editing, AssistanceEditing assistance,
-    Clocks.ClockEditing clocks, IPeopleDirectory people, AuditTrail audit, TimeProvider clock, ILogger<IncidentPeerCommandInbox> logger)
+    Clocks.ClockEditing clocks, IPeopleDirectory people, AuditTrail audit, Microsoft.Extensions.Options.IOptions<Attachments.AttachmentOptions> attachmentOptions, TimeProvider clock,
+    ILogger<IncidentPeerCommandInbox> logger)
 {
     private static readonly Guid UserNamespace = new("5b2f8f0e-3c1d-4b7a-9e55-2f6a1c0d7e91");
 
@@ -645,10 +657,14 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                 case PeerCommandKinds.Leave:
                     return await editing.LeaveAsync(caller, incidentId, cancellationToken) is null ? ("refused", NotTakingPart) : ("applied", null);
                 case PeerCommandKinds.Entry:
-                    // Never owner-only: the owner writes those on its own node.
-                    return await editing.AddEntryAsync(caller, incidentId, new JournalRequest(Text(payload, "body")), cancellationToken) is null
+                {
+                    // Never owner-only: the owner writes those on its own node. Files are checked again by this node's limits.
+                    var files = PeerIncidentAttachments.FromPayload(payload?["files"], attachmentOptions.Value);
+                    return await editing.AddEntryAsync(caller, incidentId, new JournalRequest(Text(payload, "body")), cancellationToken, files) is null
                         ? ("refused", NotTakingPart)
                         : ("applied", null);
+                }
+
                 case PeerCommandKinds.TaskWork:
                 {
                     var errors = new RequestErrors();

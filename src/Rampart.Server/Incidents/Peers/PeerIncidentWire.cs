@@ -96,7 +96,15 @@ public sealed record PeerJournalEntry(
     IncidentStatus? ToStatus,
     string? Event,
     string? Subject,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<PeerAttachment>? Attachments = null);
+
+/// <summary>
+/// A file of a journal entry, as the owner's node lists it: never its bytes. The participant's node fetches them from the owner's
+/// node when one of its people downloads it (<see cref="PeerIncidentWire.AttachmentsPath"/>), and serves them only when they
+/// have exactly this size and SHA-256.
+/// </summary>
+public sealed record PeerAttachment(Guid Id, string FileName, string ContentType, long Size, string Sha256, bool Sample);
 
 /// <summary>Wire names and JSON of the incident federation paths (ADR 17).</summary>
 public static class PeerIncidentWire
@@ -107,10 +115,15 @@ public static class PeerIncidentWire
     /// <summary>Participant's node → owner's node: what its people did.</summary>
     public const string CommandsPath = "/federation/v1/incidents/commands";
 
+    /// <summary>Participant's node → owner's node: the bytes of one journal attachment, for one organisation.</summary>
+    public const string AttachmentsPath = "/federation/v1/incidents/attachments";
+
     /// <summary>What the request signature binds besides nodes, date and body: a view envelope cannot be replayed as commands, nor either as intelligence.</summary>
     public const string IncidentsPurpose = "rampart-federation-incidents-v1";
 
     public const string CommandsPurpose = "rampart-federation-incident-commands-v1";
+
+    public const string AttachmentsPurpose = "rampart-federation-incident-attachments-v1";
 
     /// <summary>
     /// The JSON of views and entries, on the wire and stored: enums by name (an unknown name is a JsonException), text
@@ -175,7 +188,10 @@ public static class PeerIncidentWire
         entry is null || entry.Body is not { Length: <= IncidentLimits.EntryLength } || entry.Author is null || !Enum.IsDefined(entry.Kind)
             || entry.Event is { Length: > 40 } || (entry.FromStatus is { } f && !Enum.IsDefined(f)) || (entry.ToStatus is { } t && !Enum.IsDefined(t))
             ? "journal: an entry lacks its body or author, is too long, or names an unknown value."
-            : null;
+            : entry.Attachments is { } files && (files.Count > PeerIncidentLimits.AttachmentsPerEntry || files.Any(a => a is null || a.FileName is not { Length: > 0 and <= 255 }
+                || a.ContentType is not { Length: <= 255 } || a.Size < 0 || a.Sha256 is not { Length: 64 } || !a.Sha256.All(char.IsAsciiHexDigitLower)))
+                ? "journal: an entry's attachment lacks its name, type, size or SHA-256 (64 lower-case hex), or there are too many."
+                : null;
 
     public static string Code(PeerIncidentState state) => state switch
     {

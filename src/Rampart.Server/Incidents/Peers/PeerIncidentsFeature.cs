@@ -7,6 +7,7 @@ using Rampart.Server.Data;
 using Rampart.Server.Federation;
 using Rampart.Server.Hosting;
 using Rampart.Server.Scheduling;
+using Rampart.Server.Validation;
 
 namespace Rampart.Server.Incidents.Peers;
 
@@ -61,6 +62,8 @@ public sealed class PeerIncidentsFeature : RampartFeature
         services.AddScoped<PeerIncidentCommands>();
         services.AddScoped<IncidentPeerCommandInbox>();
         services.AddScoped<PeerIncidentQueries>();
+        services.AddScoped<IncidentPeerAttachmentServer>();
+        services.AddScoped<PeerIncidentAttachments>();
         services.AddScoped<PeerIncidentBoard>();
         services.AddScoped<IPeerRemoval, PeerNodeRemoval>();
         services.AddScoped<Clocks.IPeerDeadlines>(sp => sp.GetRequiredService<PeerIncidentBoard>());
@@ -93,6 +96,22 @@ public sealed class PeerIncidentsFeature : RampartFeature
         }).AllowAnonymous()
             .WithSummary("Receive what participants on a peer node did in this node's incidents")
             .WithDescription("Node to node (ADR 17): accept, decline or leave, for an organisation declared to live on the sending peer, applied once each by the same rules as for a local participant. Answers one result per command (applied / refused with the reason).");
+
+        machine.MapPost("/attachments", async Task<Results<FileContentHttpResult, NotFound, UnauthorizedHttpResult>> (HttpRequest request, FederationInbox authenticator,
+            IncidentPeerAttachmentServer server, CancellationToken ct) =>
+        {
+            var (peer, body) = await authenticator.AuthenticateRequestAsync(request, PeerIncidentWire.AttachmentsPurpose, ct);
+            if (peer is null)
+            {
+                return TypedResults.Unauthorized();
+            }
+
+            return await server.FindAsync(peer, body, ct) is { } found
+                ? TypedResults.File(found.Content, "application/octet-stream")
+                : TypedResults.NotFound();
+        }).AllowAnonymous()
+            .WithSummary("Give a participant's node the bytes of one journal attachment")
+            .WithDescription("Node to node (ADR 17), signed for this path: {incident, organisation, attachment, user}. The bytes (application/octet-stream) when the organisation, declared to live on the sending peer, takes part in the incident through it and reads the journal entry the file belongs to; 404 otherwise, alike for an unknown id.");
 
         var api = routes.Api.MapGroup("/peer-incidents").WithTags("Incidents").RequireAuthorization();
         api.MapGet("/", async Task<Ok<CursorPage<PeerIncidentSummary>>> (Caller caller, PeerIncidentQueries queries, PageCursors cursors, string? state, int? limit, string? next, CancellationToken ct) =>
@@ -144,6 +163,42 @@ public sealed class PeerIncidentsFeature : RampartFeature
         api.MapPost("/{id}/journal", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, JournalRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
             await SentAsync(commands.WriteEntryAsync(caller, Http.ParseId(id), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Write in the journal of a peer node's incident")
             .WithDescription("Coordinators and contributors (observers: 403): body (Markdown, required). Never owner-only (ownerOnly: true is a 400)." + Travels);
+        var attachmentOptions = routes.Root.ServiceProvider.GetRequiredService<IOptions<Attachments.AttachmentOptions>>().Value;
+        api.MapPost("/{id}/journal/attachments", async Task<Results<Ok<PeerCommandView>, NotFound>> (HttpContext http, string id, Caller caller, PeerIncidentCommands commands,
+                PeerIncidentQueries queries, IOptions<Attachments.AttachmentOptions> options, CancellationToken ct) =>
+            {
+                if (!http.Request.HasFormContentType)
+                {
+                    throw RequestErrors.One("body", "Send multipart/form-data: body and the files under 'files' (samples under 'samples').");
+                }
+
+                var guid = Http.ParseId(id);
+                var (form, uploads) = await Attachments.AttachmentStore.ReadMultipartAsync(http.Request, options.Value, ct);
+                if (uploads.Count == 0)
+                {
+                    throw RequestErrors.One("files", "At least one file.");
+                }
+
+                return await SentAsync(commands.WriteEntryAsync(caller, guid, new JournalRequest(form["body"].ToString()), await queries.UserNameAsync(caller, ct), ct, uploads));
+            }).WithSummary("Write in the journal of a peer node's incident, with files")
+            .WithDescription("multipart/form-data: body (Markdown, required) and files under 'files', samples (malware) under 'samples'; each within the node's attachment limit, all together at most 16 MiB (they travel to the owner's node with the entry, which checks them again and stores them; its participants see them with the entry). Coordinators and contributors (observers: 403)." + Travels)
+            .WithMetadata(new MachinePath
+            {
+                Name = "api-peer-attachments", MaxRequestBodyBytes = Math.Max(attachmentOptions.MaxBytes, PeerIncidentLimits.AttachmentBytesPerCommand) + (1024 * 1024),
+                WriteError = RampartHost.ApiPath.WriteError, Json = RampartHost.ApiPath.Json,
+            });
+        api.MapGet("/{id}/journal/{entryId}/attachments/{attachmentId}", async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> (HttpContext http, string id, string entryId,
+                string attachmentId, Caller caller, PeerIncidentAttachments files, CancellationToken ct) =>
+            {
+                var download = await files.DownloadAsync(caller, Http.ParseId(id), Http.ParseId(entryId, "entryId"), Http.ParseId(attachmentId, "attachmentId"), ct);
+                return download switch
+                {
+                    null => TypedResults.NotFound(),
+                    { File: { } file, Content: { } content } => PeerIncidentAttachments.Result(http, file, content),
+                    _ => TypedResults.Problem(download.Failure, statusCode: StatusCodes.Status502BadGateway, title: "The owner's node did not deliver the file"),
+                };
+            }).WithSummary("Download a journal attachment of a peer node's incident")
+            .WithDescription("A file listed with an entry of the copy, fetched at once from the owner's node (which checks again that your organisation reads that entry) and served as a local attachment: application/octet-stream, never rendered; samples as a zip with the password 'infected'. Only when the bytes have the size and SHA-256 the owner's node listed; otherwise, or when it cannot be reached, 502 with the reason. 404 for everyone but the organisation the copy is for, for an ended copy and for a file the copy does not list; 409 when the owner's node is no longer an active peer.");
         api.MapPost("/{id}/tasks/{taskId}/work", async Task<Results<Ok<PeerCommandView>, NotFound>> (string id, string taskId, TaskWorkRequest request, Caller caller, PeerIncidentCommands commands, PeerIncidentQueries queries, CancellationToken ct) =>
             await SentAsync(commands.WorkTaskAsync(caller, Http.ParseId(id), Http.ParseId(taskId, "taskId"), request, await queries.UserNameAsync(caller, ct), ct))).WithSummary("Log work on a task of a peer node's incident, or set its status")
             .WithDescription("text and/or status (open, in-progress, done, cancelled) of a task the copy shows (else 404). Coordinators on any task; contributors on their organisation's tasks (the owner's node refuses the others)." + Travels);
