@@ -143,6 +143,16 @@ public abstract class IncidentAcrossNodesAttachmentsTests(ThreeNodes nodes)
         Assert.Equal("PK"u8.ToArray(), zip[..2]);
         Assert.DoesNotContain(Convert.ToHexString(dropper[..64]), Convert.ToHexString(zip), StringComparison.Ordinal);
 
+        // The page shows the files with their entry — name, SHA-256, a link through this node — and offers files with a new entry.
+        var (_, browser) = await PageSessions.OpenAsync(B, B.RecipientOrg, Role.Analyst);
+        var page = await (await browser.GetAsync($"/incidents/peer/{copyId}")).Content.ReadAsStringAsync();
+        Assert.Contains($"api/peer-incidents/{copyId}/journal/{shared}/attachments/{files[0]}", page, StringComparison.Ordinal);
+        Assert.Contains("loader.ps1", page, StringComparison.Ordinal);
+        Assert.Contains(Sha(script), page, StringComparison.Ordinal);
+        Assert.Contains("peer-journal-files", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretFiles[0], page, StringComparison.Ordinal);
+        Assert.DoesNotContain("source.txt", page, StringComparison.Ordinal);
+
         // A file under another entry's id, the owner-only file by a guessed id, an unknown id: 404 on B, nothing asked of A.
         Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"/api/peer-incidents/{copyId}/journal/{hidden}/attachments/{secretFiles[0]}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await recipient.GetAsync($"/api/peer-incidents/{copyId}/journal/{shared}/attachments/{secretFiles[0]}")).StatusCode);
