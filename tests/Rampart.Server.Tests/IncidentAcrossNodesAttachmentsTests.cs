@@ -245,6 +245,24 @@ public abstract class IncidentAcrossNodesAttachmentsTests(ThreeNodes nodes)
             { new ByteArrayContent(new byte[9 * 1024 * 1024]), "files", "a.bin" },
             { new ByteArrayContent(new byte[9 * 1024 * 1024]), "files", "b.bin" },
         }), "files");
+        // A large file whose base64 is all '+' (escaped by a default JSON writer to six characters each) travels as it is: applied, not stuck.
+        var plus = new byte[15 * 1024 * 1024];
+        for (var i = 0; i < plus.Length; i++)
+        {
+            plus[i] = (i % 3) switch { 0 => 0xFB, 1 => 0xEF, _ => 0xBE };
+        }
+
+        var large = await Ok(await recipient.PostAsync($"/api/peer-incidents/{copyId}/journal/attachments", new MultipartFormDataContent
+        {
+            { new StringContent("Full capture " + marker), "body" },
+            { new ByteArrayContent(plus), "files", "capture.bin" },
+        }));
+        Assert.Equal("applied", large["state"]!.GetValue<string>());
+        var captureEntry = (await Ok(await owner.GetAsync($"/api/incidents/{id}/journal?limit=200")))["items"]!.AsArray()
+            .Single(e => e!["body"]!.GetValue<string>() == "Full capture " + marker)!;
+        Assert.Equal(Sha(plus), (await Ok(await owner.GetAsync($"/api/incidents/{id}/journal/{captureEntry["id"]}/attachments")))[0]!["sha256"]!.GetValue<string>());
+        before = (await Ok(await owner.GetAsync($"/api/incidents/{id}/journal?limit=200")))["items"]!.ToJsonString();
+
         var json = new StringContent("{\"body\":\"x\"}", Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         await BadRequest(await recipient.PostAsync($"/api/peer-incidents/{copyId}/journal/attachments", json), "body");
 

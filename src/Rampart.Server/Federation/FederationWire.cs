@@ -118,7 +118,7 @@ public sealed class FederationRequests(NodeIdentity identity, IHttpClientFactory
 {
     public async Task<byte[]> PostAsync(FederationPeer peer, string path, string purpose, byte[] body, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(peer, path, purpose, body, cancellationToken);
+        using var response = await SendAsync(peer, path, purpose, body, cancellationToken, HttpCompletionOption.ResponseContentRead);
         if (!response.IsSuccessStatusCode)
         {
             throw new FederationPushException(string.Create(CultureInfo.InvariantCulture, $"The peer answered {(int)response.StatusCode} {response.ReasonPhrase}."));
@@ -128,10 +128,12 @@ public sealed class FederationRequests(NodeIdentity identity, IHttpClientFactory
     }
 
     /// <summary>
-    /// A signed POST whose answer the caller reads (and disposes) itself: its status, and its body as a stream (read as far as
-    /// the caller wants — a file it knows the size of).
+    /// A signed POST whose answer the caller reads (and disposes) itself. With <see cref="HttpCompletionOption.ResponseHeadersRead"/>
+    /// (a file it knows the size of, read as a stream) the client's timeout covers only the headers: the caller bounds the
+    /// reading of the body itself.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(FederationPeer peer, string path, string purpose, byte[] body, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(FederationPeer peer, string path, string purpose, byte[] body, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var self = (await identity.IdAsync(cancellationToken)).ToString();
@@ -144,6 +146,6 @@ public sealed class FederationRequests(NodeIdentity identity, IHttpClientFactory
         request.Headers.Add(FederationWire.DateHeader, date);
         request.Headers.Add(FederationWire.SignatureHeader, FederationWire.Base64Url(signature));
         var client = httpClients.CreateClient(FederationWire.HttpClientName);
-        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return await client.SendAsync(request, completion, cancellationToken);
     }
 }

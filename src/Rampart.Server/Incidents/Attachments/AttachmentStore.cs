@@ -105,7 +105,7 @@ public sealed class AttachmentStore(RampartDb db, IncidentQueries incidents)
         {
             zip.SetLevel(6);
             zip.Password = SamplePassword;
-            zip.PutNextEntry(new ZipEntry(ZipEntry.CleanName(fileName)) { Size = content.LongLength, DateTime = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Unspecified) });
+            zip.PutNextEntry(new ZipEntry(ZipEntry.CleanName(FileNames.Sanitise(fileName, "attachment"))) { Size = content.LongLength, DateTime = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Unspecified) });
             zip.Write(content);
             zip.CloseEntry();
         }
@@ -121,8 +121,13 @@ public sealed class AttachmentStore(RampartDb db, IncidentQueries incidents)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(options);
+        if (files.Count > options.MaxFiles)
+        {
+            return ([], $"{files.Count} files > {options.MaxFiles}");
+        }
+
         var uploads = new List<AttachmentUpload>();
-        foreach (var file in files.Take(options.MaxFiles))
+        foreach (var file in files)
         {
             if (file.Size > options.MaxBytes)
             {

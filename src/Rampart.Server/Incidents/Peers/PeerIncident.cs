@@ -355,6 +355,12 @@ public static class PeerIncidentLimits
     /// </summary>
     public const long AttachmentBytesPerCommand = 16L * 1024 * 1024;
 
-    /// <summary>Payload characters of the commands in one envelope (at least one command goes, whatever its size).</summary>
-    public const long CommandEnvelopeChars = 24L * 1024 * 1024;
+    /// <summary>Largest size a listed attachment may have (the most a node's <c>Rampart:Attachments:MaxBytes</c> allows).</summary>
+    public const long AttachmentBytesListed = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How long the participant's node waits for the bytes of one attachment from the owner's node.</summary>
+    public static readonly TimeSpan AttachmentFetchTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Payload characters of the commands in one envelope (at least one command goes; a larger one alone is refused here, never sent).</summary>
+    public const int CommandEnvelopeChars = 24 * 1024 * 1024;
 }

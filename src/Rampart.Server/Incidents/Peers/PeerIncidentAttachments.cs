@@ -90,7 +90,8 @@ public sealed record PeerAttachmentDownload(PeerAttachment? File, byte[]? Conten
 /// for) from the owner's node at that moment, never kept here. Served only when the bytes have the size and SHA-256 the owner's
 /// node listed in its signed view.
 /// </summary>
-public sealed class PeerIncidentAttachments(RampartDb db, AccessPolicy access, FederationRequests requests, AuditTrail audit)
+public sealed partial class PeerIncidentAttachments(RampartDb db, AccessPolicy access, FederationRequests requests, AuditTrail audit,
+    Microsoft.Extensions.Options.IOptions<AttachmentOptions> options, ILogger<PeerIncidentAttachments> logger)
 {
     /// <summary>
     /// Null (404) when the caller may not read the copy or the copy lists no such file with that entry; a failure when the
@@ -116,6 +117,12 @@ public sealed class PeerIncidentAttachments(RampartDb db, AccessPolicy access, F
         }
 
         await PeerWriteGuard.EnsureOwnerReachableAsync(db, copy.PeerId, cancellationToken);
+        if (file.Size > options.Value.MaxBytes)
+        {
+            // The owner's node decides what it lists, this node what it holds in memory for one download.
+            return PeerAttachmentDownload.Failed($"The file is larger than this node takes ({options.Value.MaxBytes} bytes): download it on the owner's node.");
+        }
+
         var peer = await db.FederationPeers.AsNoTracking().FirstAsync(p => p.Id == copy.PeerId, cancellationToken);
         var ask = new JsonObject
         {
@@ -125,9 +132,12 @@ public sealed class PeerIncidentAttachments(RampartDb db, AccessPolicy access, F
             ["user"] = caller.UserId.ToString("D"),
         };
         byte[] content;
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        within.CancelAfter(PeerIncidentLimits.AttachmentFetchTimeout);
         try
         {
-            using var response = await requests.SendAsync(peer, PeerIncidentWire.AttachmentsPath, PeerIncidentWire.AttachmentsPurpose, Encoding.UTF8.GetBytes(ask.ToJsonString()), cancellationToken);
+            using var response = await requests.SendAsync(peer, PeerIncidentWire.AttachmentsPath, PeerIncidentWire.AttachmentsPurpose, Encoding.UTF8.GetBytes(ask.ToJsonString()),
+                within.Token, HttpCompletionOption.ResponseHeadersRead);
             if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
                 return PeerAttachmentDownload.Failed("The owner's node does not give this file to your organisation (any more).");
@@ -139,10 +149,10 @@ public sealed class PeerIncidentAttachments(RampartDb db, AccessPolicy access, F
             }
 
             // Never more than the listed size is read: a node cannot fill this one's memory with a larger answer.
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await using var stream = await response.Content.ReadAsStreamAsync(within.Token);
             content = new byte[file.Size];
-            await stream.ReadExactlyAsync(content, cancellationToken);
-            if (await stream.ReadAsync(new byte[1], cancellationToken) != 0)
+            await stream.ReadExactlyAsync(content, within.Token);
+            if (await stream.ReadAsync(new byte[1], within.Token) != 0)
             {
                 return PeerAttachmentDownload.Failed("The owner's node sent more bytes than it listed for this file.");
             }
@@ -151,13 +161,19 @@ public sealed class PeerIncidentAttachments(RampartDb db, AccessPolicy access, F
         {
             return PeerAttachmentDownload.Failed("The owner's node sent fewer bytes than it listed for this file.");
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return PeerAttachmentDownload.Failed("The owner's node could not be reached: " + e.Message);
+            // The reason is for the operators' log; the person is told what they can do.
+            LogFetchFailed(logger, peer.Name, e.GetType().Name, e.Message);
+            return PeerAttachmentDownload.Failed(e is OperationCanceledException
+                ? "The owner's node did not send the file in time: try again later."
+                : "The owner's node could not be reached or broke off: try again later.");
         }
 
         if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(content)), file.Sha256, StringComparison.Ordinal))
         {
+            await audit.RecordNowAsync(AuditEvent.IncidentAttachmentDownloaded, caller, $"peer-incident:{copy.Id}", AuditOutcome.Denied,
+                $"{attachmentId}: the bytes from {peer.Name} do not have the listed SHA-256", cancellationToken: cancellationToken);
             return PeerAttachmentDownload.Failed("The file the owner's node sent does not have the SHA-256 it listed: not served.");
         }
 
@@ -170,8 +186,19 @@ public sealed class PeerIncidentAttachments(RampartDb db, AccessPolicy access, F
     public static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult Result(HttpContext http, PeerAttachment file, byte[] content)
     {
         ArgumentNullException.ThrowIfNull(file);
-        return AttachmentStore.Download(http, new Attachment { FileName = file.FileName, DeclaredContentType = file.ContentType, Sha256 = file.Sha256, Sample = file.Sample }, content);
+        // The name as the owner's node wrote it is not trusted here either: sanitised as for an upload (no path, no direction tricks).
+        return AttachmentStore.Download(http, new Attachment { FileName = NameOf(file), DeclaredContentType = file.ContentType, Sha256 = file.Sha256, Sample = file.Sample }, content);
     }
+
+    /// <summary>A listed file's name as this node shows and serves it.</summary>
+    public static string NameOf(PeerAttachment file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return Standards.Mail.FileNames.Sanitise(file.FileName, "attachment");
+    }
+
+    [LoggerMessage(EventId = 875, Level = LogLevel.Warning, Message = "Attachment from {Peer} not fetched: {Error}: {Message}")]
+    private static partial void LogFetchFailed(ILogger logger, string peer, string error, string message);
 
     /// <summary>
     /// The files of a journal entry written here for the owner's node, as the command carries them (base64). Each within the

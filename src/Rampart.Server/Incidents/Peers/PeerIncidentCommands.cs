@@ -340,10 +340,18 @@ public sealed partial class PeerIncidentCommands(
             return null;
         }
 
+        // Written as it travels (base64 unescaped): what is checked here is what is sent, and a command that could never be
+        // sent is refused now, not left to block the ones behind it.
+        var text = payload?.ToJsonString(PeerIncidentWire.Json);
+        if (text is { Length: > PeerIncidentLimits.CommandEnvelopeChars - 4096 })
+        {
+            throw RequestErrors.One(payload?["files"] is null ? "body" : "files", "Too large to send to the owner's node with one entry.");
+        }
+
         var now = clock.GetUtcNow();
         var command = new PeerIncidentCommand
         {
-            Id = Guid.CreateVersion7(now), PeerIncidentRecordId = recordId, Kind = kind, Payload = payload?.ToJsonString(), UserId = caller.UserId,
+            Id = Guid.CreateVersion7(now), PeerIncidentRecordId = recordId, Kind = kind, Payload = text, UserId = caller.UserId,
             UserName = userName.Length > 200 ? userName[..200] : userName, CreatedAt = now, State = PeerCommandState.Pending,
         };
         db.PeerIncidentCommands.Add(command);
@@ -388,6 +396,17 @@ public sealed partial class PeerIncidentCommands(
         }
 
         var pending = count == 0 ? [] : await waiting.Take(count).ToListAsync(cancellationToken);
+        if (pending.Count == 1 && (pending[0].Command.Payload?.Length ?? 0) > PeerIncidentLimits.CommandEnvelopeChars)
+        {
+            // Written before the size was checked on the way in: it could never be taken, and would hold up every command behind it.
+            var tooLarge = pending[0].Command;
+            tooLarge.State = PeerCommandState.Refused;
+            tooLarge.Detail = "Too large to send to the owner's node.";
+            tooLarge.AnsweredAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            return 0;
+        }
+
         if (pending.Count == 0)
         {
             return 0;
@@ -418,7 +437,7 @@ public sealed partial class PeerIncidentCommands(
         try
         {
             var answer = JsonNode.Parse(await requests.PostAsync(peer, PeerIncidentWire.CommandsPath, PeerIncidentWire.CommandsPurpose,
-                Encoding.UTF8.GetBytes(envelope.ToJsonString()), wait.Token)) as JsonObject;
+                Encoding.UTF8.GetBytes(envelope.ToJsonString(PeerIncidentWire.Json)), wait.Token)) as JsonObject;
             results = answer?["results"] as JsonArray is { } r && r.Count == pending.Count ? r : throw new FederationPushException("The peer's answer does not list one result per command.");
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or FederationPushException or JsonException && !cancellationToken.IsCancellationRequested)

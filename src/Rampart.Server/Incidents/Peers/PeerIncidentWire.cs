@@ -189,7 +189,7 @@ public static class PeerIncidentWire
             || entry.Event is { Length: > 40 } || (entry.FromStatus is { } f && !Enum.IsDefined(f)) || (entry.ToStatus is { } t && !Enum.IsDefined(t))
             ? "journal: an entry lacks its body or author, is too long, or names an unknown value."
             : entry.Attachments is { } files && (files.Count > PeerIncidentLimits.AttachmentsPerEntry || files.Any(a => a is null || a.FileName is not { Length: > 0 and <= 255 }
-                || a.ContentType is not { Length: <= 255 } || a.Size < 0 || a.Sha256 is not { Length: 64 } || !a.Sha256.All(char.IsAsciiHexDigitLower)))
+                || a.ContentType is not { Length: <= 255 } || a.Size is < 0 or > PeerIncidentLimits.AttachmentBytesListed || a.Sha256 is not { Length: 64 } || !a.Sha256.All(char.IsAsciiHexDigitLower)))
                 ? "journal: an entry's attachment lacks its name, type, size or SHA-256 (64 lower-case hex), or there are too many."
                 : null;
 
