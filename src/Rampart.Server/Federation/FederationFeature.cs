@@ -59,7 +59,7 @@ public sealed class FederationFeature : RampartFeature
             return TypedResults.Ok(await inbox.ReceiveAsync(peer, body, ct));
         }).AllowAnonymous()
             .WithSummary("Receive a federation envelope from a peer node")
-            .WithDescription("Node to node (ADR 14): the sending node signs (Ed25519) the receiving node id, its own node id, the Rampart-Date and the body's SHA-256; only confirmed, active peers, dates within five minutes, each envelope id once (401 / 409 otherwise). Items: 'version' (a STIX object version, its signed provenance, TLP and the narrowed audience) or 'remove'. The answer lists one result per item (accepted / refused with the reason), never content.");
+            .WithDescription("Node to node (ADR 14): the sending node signs (Ed25519) the receiving node id, its own node id, the Rampart-Date and the body's SHA-256; only confirmed, active peers, dates within five minutes, each envelope id once (401 / 409 otherwise). Items: 'version' (a STIX object version, its signed provenance, TLP and the narrowed audience), 'remove' (the record was withdrawn or no longer crosses: the copy becomes a tombstone) or 'remove-versions' (ADR 18: the owner deleted the versions named; applied only to versions the sending peer delivered itself). Version items are applied first, then the removals in envelope order. The answer lists one result per item (accepted / refused with the reason), never content.");
 
         var group = routes.Api.MapGroup("/federation").WithTags("Federation").RequireAuthorization();
 

@@ -115,7 +115,9 @@ public sealed class FederationInbox(
 
                     break;
                 case "remove" or "remove-versions":
-                    // Removals apply after the versions before them in the envelope (a version then its removal is the order sent).
+                    // Removals (both kinds) are applied after every version item of the envelope, in envelope order — not
+                    // interleaved with the versions. A removal names only versions the peer acknowledged before, so a newer
+                    // version travelling in the same envelope is stored first and stays (it is never among those named).
                     results[i] = null;
                     break;
                 default:
@@ -450,8 +452,9 @@ public sealed class FederationInbox(
 
         if (intel.WithdrawnAt is null)
         {
-            var text = string.IsNullOrWhiteSpace(reason) ? "Removed by the sending node." : Cut(reason.Trim(), IntelLimits.ReasonLength - 40);
-            await retraction.WithdrawAsync(Writer(peer, intel.OwnerOrganisationId), stixId, $"From node {peer.Name}: {text}", cancellationToken, peer.Id);
+            var text = string.IsNullOrWhiteSpace(reason) ? "Removed by the sending node." : reason.Trim();
+            // Cut as a whole: a peer's name (up to 63 characters) plus the reason never passes the reason's limit (review finding 12).
+            await retraction.WithdrawAsync(Writer(peer, intel.OwnerOrganisationId), stixId, Cut($"From node {peer.Name}: {text}", IntelLimits.ReasonLength), cancellationToken, peer.Id);
             audit.Record(AuditEvent.FederationObjectRemovedByPeer, Writer(peer, intel.OwnerOrganisationId), $"intel:{stixId}", detail: peer.Name);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -523,18 +526,30 @@ public sealed class FederationInbox(
         stamps = [.. stamps.Where(s => delivered.Contains(Microseconds(s)))];
         if (stamps.Count == 0)
         {
+            await ForgetDeletedAsync(recordOfIntel, cancellationToken);
             return new InboxItemResult(index, "accepted", "NoSuchVersion");
         }
 
-        var text2 = string.IsNullOrWhiteSpace(reason) ? "Versions deleted by the sending node." : Cut(reason.Trim(), IntelLimits.ReasonLength - 40);
+        var text2 = string.IsNullOrWhiteSpace(reason) ? "Versions deleted by the sending node." : reason.Trim();
         var writer = Writer(peer, intel.OwnerOrganisationId);
-        var deletion = await retraction.DeleteVersionsAsync(writer, stixId, new VersionSelection(false, false, false, stamps), $"From node {peer.Name}: {text2}", cancellationToken, peer.Id);
+        VersionDeletion? deletion;
+        try
+        {
+            deletion = await retraction.DeleteVersionsAsync(writer, stixId, new VersionSelection(false, false, false, stamps), Cut($"From node {peer.Name}: {text2}", IntelLimits.ReasonLength), cancellationToken, peer.Id);
+        }
+        catch (ConflictException e)
+        {
+            // The version that would become current here no longer reads back: this item is refused (nothing deleted), the
+            // rest of the envelope is applied (review finding 5).
+            return new InboxItemResult(index, "refused", Cut(e.Message, 500));
+        }
+
         var recordId = intel.RecordId;
         switch (deletion?.Kind)
         {
             case VersionDeletionKind.Some:
+                // The store deleted the received copies of these versions in its own transaction.
                 var gone = deletion.Deleted.ToList();
-                await db.FederationReceived.Where(x => x.RecordId == recordId && gone.Contains(x.Modified)).ExecuteDeleteAsync(cancellationToken);
                 audit.Record(AuditEvent.FederationVersionsRemovedByPeer, writer, $"intel:{stixId}",
                     detail: string.Create(CultureInfo.InvariantCulture, $"{peer.Name}: {gone.Count} versions"));
                 await db.SaveChangesAsync(cancellationToken);
@@ -546,8 +561,21 @@ public sealed class FederationInbox(
                 await db.SaveChangesAsync(cancellationToken);
                 return new InboxItemResult(index, "accepted", "Removed");
             default:
+                await ForgetDeletedAsync(recordId, cancellationToken);
                 return new InboxItemResult(index, "accepted", "NoSuchVersion");
         }
+    }
+
+    /// <summary>
+    /// The received copies of versions of <paramref name="recordId"/> that have no content here any more (deleted earlier, the
+    /// cleanup lost, or a copy written after the deletion committed): removed, so a redelivered removal still cleans them (review M2).
+    /// </summary>
+    private async Task ForgetDeletedAsync(long recordId, CancellationToken cancellationToken)
+    {
+        var versions = db.IntelObjectVersions;
+        await db.FederationReceived
+            .Where(r => r.RecordId == recordId && versions.Any(v => v.RecordId == recordId && v.Modified == r.Modified && v.Json == null))
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     private static long Microseconds(DateTimeOffset t) => t.UtcTicks / 10;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
+using Rampart.Server.Intelligence.Live;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Server.Scheduling;
 using Rampart.Standards.Federation;
@@ -26,11 +27,12 @@ public sealed record PushResult(int Envelopes, int Sent, int Acknowledged, int R
 /// provenance (this node's signature for its own records, one more hop for records it received); a record withdrawn here,
 /// or no longer shared with the peer, is sent as a removal to the peers that have it (<see cref="FederationSent"/>); versions
 /// its owner deleted are sent as a version removal to the peers that were sent them (ADR 18); a changed audience is sent
-/// with the current version. The cursor moves only past an envelope the peer answered.
+/// with the current version. The cursor moves only past an envelope the peer answered, and never past a recent hole in the
+/// outbox sequence (<see cref="IntelChangeGaps"/>).
 /// </summary>
 public sealed partial class FederationSync(
     RampartDb db, NodeIdentity identity, IHttpClientFactory httpClients, AuditTrail audit, TimeProvider clock, IOptions<FederationOptions> options,
-    IOptions<Rampart.Server.Hosting.NodeOptions> node, ILogger<FederationSync> logger)
+    IOptions<Rampart.Server.Hosting.NodeOptions> node, ILogger<FederationSync> logger, IOptions<IntelStreamOptions> streamOptions)
 {
     /// <summary>
     /// One item of an envelope. <paramref name="VersionRemoval"/>: a <c>remove-versions</c> item, whose <paramref name="Modified"/>
@@ -147,8 +149,11 @@ public sealed partial class FederationSync(
         for (var round = 0; round < o.SyncEnvelopesPerRun; round++)
         {
             var cursor = sync.Cursor;
-            var changes = await db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence)
-                .Take(o.SyncChangesPerEnvelope).Select(c => new { c.Sequence, c.RecordId, c.Kind }).ToListAsync(cancellationToken);
+            var page = await db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence)
+                .Take(o.SyncChangesPerEnvelope).Select(c => new { c.Sequence, c.RecordId, c.Kind, c.At }).ToListAsync(cancellationToken);
+            // Up to a recent hole in the sequence only (a change still committing, a version deletion say): the cursor never
+            // moves past a change that is not there yet, the rule of the live stream (IntelChangeGaps, review M3).
+            var changes = page.Take(IntelChangeGaps.Contiguous(page, cursor, clock.GetUtcNow() - streamOptions.Value.GapSettle, c => c.Sequence, c => c.At)).ToList();
             if (changes.Count == 0)
             {
                 break;
@@ -310,6 +315,9 @@ public sealed partial class FederationSync(
 
     private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
 
+    /// <summary>A version's time to the microsecond (PostgreSQL stores microseconds; a received copy and the stored version compare so).</summary>
+    private static long Microseconds(DateTimeOffset t) => t.UtcTicks / 10;
+
     /// <summary>The items for <paramref name="peer"/> among the records in <paramref name="recordIds"/> (one outbox page).</summary>
     private async Task<List<Pending>> SelectAsync(FederationPeer peer, NodeId self, string peerNode, Guid host, List<long> recordIds, CancellationToken cancellationToken,
         HashSet<long>? versionsDeleted = null)
@@ -425,9 +433,12 @@ public sealed partial class FederationSync(
         {
             var fromPeers = received[intel.RecordId].ToList();
             // What travels: the versions as signed at their origin — this node's stored JSON for its own records, the JSON as
-            // received for a record it forwards (the store rewrote created_by_ref and the marking of its own copy).
+            // received for a record it forwards (the store rewrote created_by_ref and the marking of its own copy). A received
+            // copy travels only while its version here still has content: one whose version was deleted (a cleanup that did
+            // not happen, or a row written after the deletion) never reaches a peer, not even in the resend (review M2).
+            var live = own[intel.RecordId].Select(v => Microseconds(v.Modified)).ToHashSet();
             var all = fromPeers.Count > 0
-                ? fromPeers.Select(r => (r.Modified, Json: r.ObjectJson, Provenance: (string?)r.Provenance)).ToList()
+                ? fromPeers.Where(r => r.ObjectJson.Length > 0 && live.Contains(Microseconds(r.Modified))).Select(r => (r.Modified, Json: r.ObjectJson, Provenance: (string?)r.Provenance)).ToList()
                 : own[intel.RecordId].Select(v => (v.Modified, Json: v.Json!, Provenance: (string?)null)).ToList();
             var fresh = all.Where(v => v.Modified > after).OrderBy(v => v.Modified).ToList();
             if (fresh.Count == 0 && resend && all.Count > 0)

@@ -145,6 +145,11 @@ public static class TaxiiEndpoints
                 {
                     throw new TaxiiException(StatusCodes.Status403Forbidden, "Only the organisation that owns an object deletes it.", "Ask its owner to withdraw it.");
                 }
+                catch (ConflictException e)
+                {
+                    // The version that would become current no longer reads back (review finding 5): nothing was deleted.
+                    throw new TaxiiException(StatusCodes.Status409Conflict, "The remaining version cannot become current: no version was deleted.", e.Message);
+                }
 
                 // TAXII 2.1 §5.7: 200, no payload, with the TAXII media type.
                 return Results.Content("", TaxiiHttp.TaxiiMediaType, statusCode: StatusCodes.Status200OK);

@@ -118,19 +118,7 @@ public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, Read.In
             .Where(c => c.Sequence > after).OrderBy(c => c.Sequence).Take(limit)
             .ToListAsync(cancellationToken);
         var settled = clock.GetUtcNow() - options.Value.GapSettle;
-        var contiguous = new List<IntelChange>(rows.Count);
-        var expected = after + 1;
-        foreach (var row in rows)
-        {
-            // A hole before a recent change may be a write still committing: wait for it (a later read continues here).
-            if (row.Sequence != expected && row.At > settled)
-            {
-                break;
-            }
-
-            contiguous.Add(row);
-            expected = row.Sequence + 1;
-        }
+        var contiguous = rows.Take(IntelChangeGaps.Contiguous(rows, after, settled, r => r.Sequence, r => r.At)).ToList();
 
         var position = contiguous.Count == 0 ? after : contiguous[^1].Sequence;
         return new(await EventsAsync(caller, contiguous, filter, cancellationToken), position);

@@ -125,20 +125,56 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
 
         if (!intel.Revoked)
         {
-            var json = await db.IntelObjectVersions.Where(v => v.RecordId == intel.RecordId && v.Modified == intel.Modified).Select(v => v.Json).FirstAsync(cancellationToken);
-            var body = JsonNode.Parse(json!)!.AsObject();
-            var now = clock.GetUtcNow();
-            // A new version must be later than the current one, also when the clock is behind the producer's.
-            var modified = now > intel.Modified ? now : intel.Modified.AddMilliseconds(1);
-            body["modified"] = Timestamps.Format(modified);
-            body["revoked"] = true;
-            db.IntelObjectVersions.Add(new IntelObjectVersion { RecordId = intel.RecordId, Modified = modified, DateAdded = now, Json = body.ToJsonString() });
-            intel.Modified = modified;
-            intel.Revoked = true;
-            intel.UpdatedAt = now;
-            db.IntelChanges.Add(new IntelChange { RecordId = intel.RecordId, Kind = IntelChangeKind.Revoked, At = now, Via = IntelChangeVia.Owner });
-            audit.Record(AuditEvent.IntelRevoked, caller, $"intel:{intel.StixId}", detail: intel.Record.Tlp.ToString());
-            await db.SaveChangesAsync(cancellationToken);
+            // Under the organisation's write lock, in a transaction, as the store's imports and version deletions: the object
+            // and its current version are read again inside it, so a revoke that raced a deletion of the current version
+            // builds on the version current now, never on deleted content (review M4).
+            var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            try
+            {
+                await AdvisoryLocks.ForOrganisationAsync(db, intel.OwnerOrganisationId, IntelStore.WriteLockSalt, cancellationToken);
+                await db.Entry(intel).ReloadAsync(cancellationToken);
+                if (intel.WithdrawnAt is not null)
+                {
+                    throw RequestErrors.One("stixId", "The object is withdrawn: there is nothing left to revoke.");
+                }
+
+                if (!intel.Revoked)
+                {
+                    var recordId = intel.RecordId;
+                    var currentModified = intel.Modified;
+                    var json = await db.IntelObjectVersions.Where(v => v.RecordId == recordId && v.Modified == currentModified && v.Json != null)
+                        .Select(v => v.Json).FirstOrDefaultAsync(cancellationToken)
+                        ?? throw new ConflictException("The object's current version has no content: read it again and retry.");
+                    var body = JsonNode.Parse(json)!.AsObject();
+                    var now = clock.GetUtcNow();
+                    // A new version must be later than every version row, deleted ones included (their rows stay, and consumers
+                    // that kept a deleted version must see the revocation as newer), also when the clock is behind the producer's
+                    // (review finding 11: an equal modified was a primary-key violation).
+                    var latest = await db.IntelObjectVersions.Where(v => v.RecordId == recordId).MaxAsync(v => v.Modified, cancellationToken);
+                    var modified = now > latest ? now : latest.AddMilliseconds(1);
+                    body["modified"] = Timestamps.Format(modified);
+                    body["revoked"] = true;
+                    db.IntelObjectVersions.Add(new IntelObjectVersion { RecordId = recordId, Modified = modified, DateAdded = now, Json = body.ToJsonString() });
+                    intel.Modified = modified;
+                    intel.Revoked = true;
+                    intel.UpdatedAt = now;
+                    db.IntelChanges.Add(new IntelChange { RecordId = recordId, Kind = IntelChangeKind.Revoked, At = now, Via = IntelChangeVia.Owner });
+                    audit.Record(AuditEvent.IntelRevoked, caller, $"intel:{intel.StixId}", detail: intel.Record.Tlp.ToString());
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync();
+                }
+            }
         }
 
         return View(intel);
@@ -158,26 +194,52 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
 
         if (intel.WithdrawnAt is null)
         {
-            var now = clock.GetUtcNow();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var observableIds = await db.ObservableLinks.Where(l => l.RecordId == intel.RecordId).Select(l => l.ObservableId).ToListAsync(cancellationToken);
-            await db.IntelObjectVersions.Where(v => v.RecordId == intel.RecordId).ExecuteUpdateAsync(s => s.SetProperty(v => v.Json, (string?)null), cancellationToken);
-            await db.ObservableLinks.Where(l => l.RecordId == intel.RecordId).ExecuteDeleteAsync(cancellationToken);
-            await db.IntelLabels.Where(l => l.RecordId == intel.RecordId).ExecuteDeleteAsync(cancellationToken);
-            await db.IntelWarningHits.Where(h => h.RecordId == intel.RecordId).ExecuteDeleteAsync(cancellationToken);
-            await db.Observables.Where(o => observableIds.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.ObjectCount, o => o.ObjectCount - 1), cancellationToken);
-            intel.WithdrawnAt = now;
-            intel.WithdrawnReason = reason!.Trim();
-            intel.Name = "";
-            intel.WarningListed = false;
-            intel.UpdatedAt = now;
-            db.IntelChanges.Add(new IntelChange
+            // Under the organisation's write lock, in a transaction (the caller's, when it has one), the object read again
+            // inside it: a withdrawal never interleaves with an import, a version deletion or a revocation of the same
+            // organisation (review M4/15: observable counts decremented twice).
+            var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            try
             {
-                RecordId = intel.RecordId, Kind = IntelChangeKind.Withdrawn, At = now, Via = peerId is null ? IntelChangeVia.Owner : IntelChangeVia.Federation, PeerId = peerId,
-            });
-            audit.Record(AuditEvent.IntelWithdrawn, caller, $"intel:{intel.StixId}", detail: intel.Record.Tlp.ToString());
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                await AdvisoryLocks.ForOrganisationAsync(db, intel.OwnerOrganisationId, IntelStore.WriteLockSalt, cancellationToken);
+                await db.Entry(intel).ReloadAsync(cancellationToken);
+                if (intel.WithdrawnAt is null)
+                {
+                    var now = clock.GetUtcNow();
+                    var recordId = intel.RecordId;
+                    var observableIds = await db.ObservableLinks.Where(l => l.RecordId == recordId).Select(l => l.ObservableId).ToListAsync(cancellationToken);
+                    await db.IntelObjectVersions.Where(v => v.RecordId == recordId).ExecuteUpdateAsync(s => s.SetProperty(v => v.Json, (string?)null), cancellationToken);
+                    // The copies as received from federation peers lose their content too (their provenance stays, so the
+                    // removal can be forwarded): in the same transaction, never forwarded after the withdrawal.
+                    await db.FederationReceived.Where(r => r.RecordId == recordId && r.ObjectJson != "").ExecuteUpdateAsync(s => s.SetProperty(r => r.ObjectJson, ""), cancellationToken);
+                    await db.ObservableLinks.Where(l => l.RecordId == recordId).ExecuteDeleteAsync(cancellationToken);
+                    await db.IntelLabels.Where(l => l.RecordId == recordId).ExecuteDeleteAsync(cancellationToken);
+                    await db.IntelWarningHits.Where(h => h.RecordId == recordId).ExecuteDeleteAsync(cancellationToken);
+                    await db.Observables.Where(o => observableIds.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.ObjectCount, o => o.ObjectCount - 1), cancellationToken);
+                    intel.WithdrawnAt = now;
+                    intel.WithdrawnReason = reason!.Trim();
+                    intel.Name = "";
+                    intel.WarningListed = false;
+                    intel.UpdatedAt = now;
+                    db.IntelChanges.Add(new IntelChange
+                    {
+                        RecordId = recordId, Kind = IntelChangeKind.Withdrawn, At = now, Via = peerId is null ? IntelChangeVia.Owner : IntelChangeVia.Federation, PeerId = peerId,
+                    });
+                    audit.Record(AuditEvent.IntelWithdrawn, caller, $"intel:{intel.StixId}", detail: intel.Record.Tlp.ToString());
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync();
+                }
+            }
         }
 
         return View(intel);

@@ -55,6 +55,12 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
 {
     public const int BatchSize = 1000;
 
+    /// <summary>
+    /// The salt of the organisation's write lock (<see cref="AdvisoryLocks"/>): imports, version deletions, revocations and
+    /// withdrawals of one organisation's objects take it, one at a time.
+    /// </summary>
+    internal const long WriteLockSalt = 0x494e54454c;
+
     /// <summary>Batches of at least this many objects are checked and prepared on all cores.</summary>
     private const int ParallelPrepareFrom = 64;
 
@@ -256,7 +262,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         if (postgres)
         {
             // One writer per organisation at a time: (owner, STIX id) stays unique without failed batches.
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [AdvisoryLocks.Key(owner, 0x494e54454c)], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [AdvisoryLocks.Key(owner, WriteLockSalt)], cancellationToken);
         }
 
         // The stored objects this batch names (with their envelopes), and their versions with the batch's modified times.
@@ -544,7 +550,7 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         if (postgres)
         {
             // The import's lock for the organisation: no batch adds a version of this object while its current one is chosen.
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [AdvisoryLocks.Key(intel.OwnerOrganisationId, 0x494e54454c)], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [AdvisoryLocks.Key(intel.OwnerOrganisationId, WriteLockSalt)], cancellationToken);
             intel = await db.IntelObjects.AsNoTracking().Include(o => o.Record).FirstAsync(o => o.RecordId == recordId, cancellationToken);
         }
 
@@ -568,18 +574,38 @@ public sealed class IntelStore(RampartDb db, WarningListsProvider warningLists, 
         }
 
         var now = clock.GetUtcNow();
-        await db.IntelObjectVersions.Where(v => v.RecordId == recordId && deleted.Contains(v.Modified))
-            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Json, (string?)null), cancellationToken);
         var newest = live.Where(v => !picked.Contains(v.Modified)).Max(v => v.Modified);
+        PreparedObject? current = null;
         if (deleted.Contains(intel.Modified))
         {
+            // The version that becomes current is read back before anything changes: one that no longer validates (a rule
+            // tightened since it was stored, or a damaged row) refuses the deletion as a conflict, and nothing is deleted
+            // (review of the version deletion, finding 5: it was a 500, and failed a peer's whole envelope).
             var json = await db.IntelObjectVersions.AsNoTracking().Where(v => v.RecordId == recordId && v.Modified == newest).Select(v => v.Json).FirstAsync(cancellationToken);
-            var (p, rejection) = PreparedObject.From(StixObject.Parse(json!), intel.Record.Tlp, intel.OwnerOrganisationId, warningLists.Matcher);
-            if (p is null)
+            string? rejection;
+            try
             {
-                throw new InvalidOperationException($"The stored version {Timestamps.Format(newest)} of {intel.StixId} does not read back: {rejection}");
+                (current, rejection) = PreparedObject.From(StixObject.Parse(json!), intel.Record.Tlp, intel.OwnerOrganisationId, warningLists.Matcher);
+            }
+            catch (StandardsException e)
+            {
+                rejection = $"{e.Path}: {e.Reason}";
             }
 
+            if (current is null)
+            {
+                throw new ConflictException(Cut($"The version {Timestamps.Format(newest)} that would become current does not read back ({rejection}): no version was deleted. "
+                    + "Delete it too, or withdraw the object.", 1000));
+            }
+        }
+
+        await db.IntelObjectVersions.Where(v => v.RecordId == recordId && deleted.Contains(v.Modified))
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Json, (string?)null), cancellationToken);
+        // The copies of these versions as received from federation peers go in the same transaction: a relay never forwards
+        // deleted content, whatever happens after the commit (review M2).
+        await db.FederationReceived.Where(r => r.RecordId == recordId && deleted.Contains(r.Modified)).ExecuteDeleteAsync(cancellationToken);
+        if (current is { } p)
+        {
             p.ApplyTo(intel, now, decayOptions?.Value);
             await UpdateExistingAsync([intel], [], postgres, cancellationToken);
             await ReplaceIndexAsync(new() { [intel.RecordId] = (intel, p) }, [], postgres, cancellationToken);
