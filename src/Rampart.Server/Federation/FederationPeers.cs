@@ -319,8 +319,14 @@ public sealed partial class FederationPeers(RampartDb db, AuditTrail audit, Time
             return false;
         }
 
-        // What other features keep per peer follows in the same transaction (incidents across nodes: participations that came
-        // through the peer end, commands waiting for it are refused — ADR 17).
+        // Last words first, while the peer still is one (incidents across nodes: the participant's node hears that the
+        // participations through it end); then what other features keep per peer follows in the same transaction
+        // (participations that came through the peer end, commands waiting for it are refused — ADR 17).
+        foreach (var removal in removals)
+        {
+            await removal.BeforeRemovingAsync(peer, cancellationToken);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var removal in removals)
         {

@@ -10,5 +10,11 @@ namespace Rampart.Server.Federation;
 /// </summary>
 public interface IPeerRemoval
 {
+    /// <summary>
+    /// Before the removal's transaction, while the peer is still one: what the feature tells the peer for the last time
+    /// (best effort, bounded in time: the removal goes on whatever the peer answers).
+    /// </summary>
+    Task BeforeRemovingAsync(FederationPeer peer, CancellationToken cancellationToken) => Task.CompletedTask;
+
     Task RemovingAsync(Caller caller, FederationPeer peer, CancellationToken cancellationToken);
 }

@@ -36,7 +36,32 @@ public sealed partial class IncidentPeerSync(
     /// <summary>Participations looked at per run and peer (the rest in the next runs).</summary>
     public const int CandidatesPerRun = 500;
 
-    public async Task<IncidentPushResult> PushAsync(Guid peerId, CancellationToken cancellationToken)
+    public Task<IncidentPushResult> PushAsync(Guid peerId, CancellationToken cancellationToken) => PushAsync(peerId, farewell: false, cancellationToken);
+
+    /// <summary>
+    /// Before a peer is removed: tells it that every participation it holds ends, as if none of its organisations were
+    /// declared there any more (a few runs, at most <see cref="FarewellRuns"/>); what it answered in total.
+    /// </summary>
+    public async Task<IncidentPushResult> FarewellAsync(Guid peerId, CancellationToken cancellationToken)
+    {
+        int sent = 0, accepted = 0, refused = 0;
+        for (var run = 0; run < FarewellRuns; run++)
+        {
+            var result = await PushAsync(peerId, farewell: true, cancellationToken);
+            (sent, accepted, refused) = (sent + result.Sent, accepted + result.Accepted, refused + result.Refused);
+            if (result.Error is not null || result.Sent == 0)
+            {
+                return new IncidentPushResult(sent, accepted, refused, result.Error);
+            }
+        }
+
+        return new IncidentPushResult(sent, accepted, refused, null);
+    }
+
+    /// <summary>Runs of <see cref="FarewellAsync"/> (each up to <see cref="CandidatesPerRun"/> participations).</summary>
+    public const int FarewellRuns = 10;
+
+    private async Task<IncidentPushResult> PushAsync(Guid peerId, bool farewell, CancellationToken cancellationToken)
     {
         var peer = await db.FederationPeers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == peerId, cancellationToken);
         if (peer is null || peer.State != PeerState.Active)
@@ -45,9 +70,11 @@ public sealed partial class IncidentPeerSync(
         }
 
         // With no organisation declared on the peer any more, the ends of what it was sent still go (an operator who
-        // undeclares every organisation of a node cuts it off from the incidents too).
-        var declared = await db.FederationPeerOrganisations.AsNoTracking().Where(o => o.PeerId == peerId)
-            .ToDictionaryAsync(o => o.OrganisationId, o => o.StixIdentity, cancellationToken);
+        // undeclares every organisation of a node cuts it off from the incidents too); a farewell sends only those ends.
+        var declared = farewell
+            ? new Dictionary<Guid, string>()
+            : await db.FederationPeerOrganisations.AsNoTracking().Where(o => o.PeerId == peerId)
+                .ToDictionaryAsync(o => o.OrganisationId, o => o.StixIdentity, cancellationToken);
         var candidates = await CandidatesAsync(peerId, [.. declared.Keys], cancellationToken);
         int sent = 0, accepted = 0, refused = 0;
         var envelope = new List<Built>();

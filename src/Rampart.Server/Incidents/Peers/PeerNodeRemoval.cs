@@ -17,9 +17,38 @@ namespace Rampart.Server.Incidents.Peers;
 /// Suspension changes nothing stored: the sync job sends nothing to a suspended peer and its requests are refused (401),
 /// commands wait, and everything resumes with it.
 /// </summary>
-public sealed class PeerNodeRemoval(RampartDb db, IncidentEditing editing, TimeProvider clock) : IPeerRemoval
+public sealed partial class PeerNodeRemoval(RampartDb db, IncidentEditing editing, IncidentPeerSync sync, TimeProvider clock, ILogger<PeerNodeRemoval> logger) : IPeerRemoval
 {
     public const string NoLongerAPeer = "The owner's node is no longer a peer of this node: nothing can be sent to it.";
+
+    /// <summary>How long the owner's node tries to tell a peer being removed that its participations end.</summary>
+    public static readonly TimeSpan FarewellWithin = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// As the owner's node, before the removal: the peer is told that every participation it holds ends (its copies show
+    /// them ended, their content no longer), so its people do not go on working in a copy nobody reads any more. Best effort:
+    /// an unreachable or already-parted peer hears nothing, and its copies end only when pruned.
+    /// </summary>
+    public async Task BeforeRemovingAsync(FederationPeer peer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (peer.State != PeerState.Active)
+        {
+            return;
+        }
+
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        within.CancelAfter(FarewellWithin);
+        try
+        {
+            var told = await sync.FarewellAsync(peer.Id, within.Token);
+            LogFarewell(logger, peer.Name, told.Accepted, told.Error ?? "");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogFarewell(logger, peer.Name, 0, "The peer did not answer in time.");
+        }
+    }
 
     public async Task RemovingAsync(Caller caller, FederationPeer peer, CancellationToken cancellationToken)
     {
@@ -34,4 +63,7 @@ public sealed class PeerNodeRemoval(RampartDb db, IncidentEditing editing, TimeP
             .ExecuteUpdateAsync(x => x.SetProperty(c => c.State, PeerCommandState.Refused).SetProperty(c => c.Detail, NoLongerAPeer)
                 .SetProperty(c => c.AnsweredAt, (DateTimeOffset?)now), cancellationToken);
     }
+
+    [LoggerMessage(EventId = 876, Level = LogLevel.Information, Message = "Removing peer {Peer}: {Accepted} participations told they end; {Error}")]
+    private static partial void LogFarewell(ILogger logger, string peer, int accepted, string error);
 }

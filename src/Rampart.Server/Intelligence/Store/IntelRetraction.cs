@@ -150,8 +150,17 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
                     // A new version must be later than every version row, deleted ones included (their rows stay, and consumers
                     // that kept a deleted version must see the revocation as newer), also when the clock is behind the producer's
                     // (review finding 11: an equal modified was a primary-key violation).
+                    // In whole milliseconds, as the JSON holds it (the row and the JSON agree, and "later" holds for both).
                     var latest = await db.IntelObjectVersions.Where(v => v.RecordId == recordId).MaxAsync(v => v.Modified, cancellationToken);
-                    var modified = now > latest ? now : latest.AddMilliseconds(1);
+                    var nowStamp = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+                    var afterLatest = new DateTimeOffset(latest.UtcTicks - (latest.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+                    if (afterLatest.UtcTicks > DateTimeOffset.MaxValue.UtcTicks - (2 * TimeSpan.TicksPerMillisecond))
+                    {
+                        throw new ConflictException("A version of this object is dated at the end of time: no later version can be made to revoke it.");
+                    }
+
+                    afterLatest = afterLatest.AddMilliseconds(1);
+                    var modified = nowStamp > latest ? nowStamp : afterLatest;
                     body["modified"] = Timestamps.Format(modified);
                     body["revoked"] = true;
                     db.IntelObjectVersions.Add(new IntelObjectVersion { RecordId = recordId, Modified = modified, DateAdded = now, Json = body.ToJsonString() });
