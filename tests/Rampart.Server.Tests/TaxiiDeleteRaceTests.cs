@@ -141,6 +141,45 @@ public abstract class TaxiiDeleteRaceTests(NodeFixture fixture)
     }
 
     /// <summary>
+    /// Review finding 9. A deletion chose every version (February, March) and a third version (April) committed before the
+    /// withdrawal took the lock: nothing more is deleted — a conflict (TAXII 409), the object stays with its three versions.
+    /// </summary>
+    [Fact]
+    public async Task Withdrawal_OfEveryVersionChosen_WithAVersionAddedSince_IsAConflict_AndWithdrawsNothing()
+    {
+        var id = $"indicator--{Guid.NewGuid()}";
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        await VersionedAsync(id, Version(id, "2026-02-01T00:00:00.000Z", $"feb{tag}", $"feb{tag}.example.org"),
+            Version(id, "2026-03-01T00:00:00.000Z", $"mar{tag}", $"mar{tag}.example.org"),
+            Version(id, "2026-04-01T00:00:00.000Z", $"apr{tag}", $"apr{tag}.example.org"));
+        await using var scope = Node.Factory.Services.CreateAsyncScope();
+        var caller = new Caller(Node.Owner.UserId, Node.OwnerOrg, Role.Analyst, new HashSet<Guid>());
+        var retraction = scope.ServiceProvider.GetRequiredService<IntelRetraction>();
+        var conflict = await Assert.ThrowsAsync<Validation.ConflictException>(() => retraction.WithdrawAsync(caller, id, "Deleted through TAXII.", default, null, [Feb, Mar]));
+        Assert.Contains("added", conflict.Message, StringComparison.Ordinal);
+        var read = await ObjectAsync(id);
+        Assert.Null(read["withdrawnAt"]);
+        Assert.Equal($"apr{tag}", read["name"]!.GetValue<string>());
+        Assert.Equal(3, (await VersionsAsync(id)).Count);
+
+        // The same call naming every version it has withdraws it.
+        Assert.NotNull(await retraction.WithdrawAsync(caller, id, "Deleted through TAXII.", default, null, [Feb, Mar, new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)]));
+        Assert.NotNull((await ObjectAsync(id))["withdrawnAt"]);
+    }
+
+    /// <summary>Review of fedfix, finding 3: a version dated at the very end of time cannot be followed by a revocation — a 409, not an overflow 500.</summary>
+    [Fact]
+    public async Task Revoke_AfterAVersionDatedAtTheEndOfTime_Is409_NotA500()
+    {
+        var id = $"indicator--{Guid.NewGuid()}";
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        await VersionedAsync(id, Version(id, "9999-12-31T23:59:59.999Z", $"end{tag}", $"end{tag}.example.org"));
+        var revoke = await Node.Client(Node.Owner).PostAsync($"/api/intel/objects/{id}/revoke", new StringContent(""));
+        Assert.True(revoke.StatusCode == HttpStatusCode.Conflict, $"{revoke.StatusCode}: {await revoke.Content.ReadAsStringAsync()}");
+        Assert.False((await ObjectAsync(id))["revoked"]!.GetValue<bool>());
+    }
+
+    /// <summary>
     /// Review finding 5. The version that would become current after DELETE <c>last</c> no longer reads back (damaged in the
     /// database): a TAXII error 409 that says why, not a 500, and nothing is deleted.
     /// </summary>

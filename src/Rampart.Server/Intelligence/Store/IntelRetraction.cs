@@ -93,7 +93,9 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
         var deletion = await store.DeleteVersionsAsync(caller, intel.RecordId, selection.Pick, cancellationToken, peerId);
         if (deletion.Kind == VersionDeletionKind.All)
         {
-            await WithdrawAsync(caller, stixId, reason, cancellationToken, peerId);
+            // Withdrawn only if those are still every version it has: one added since the choice (an import committing in
+            // between) is not withdrawn with them unseen (review finding 9) — a 409, the client asks again.
+            await WithdrawAsync(caller, stixId, reason, cancellationToken, peerId, deletion.Deleted);
         }
         else if (deletion.Kind == VersionDeletionKind.Some)
         {
@@ -190,7 +192,10 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
     }
 
     /// <summary>Withdraws the caller's object; <paramref name="peerId"/>: the federation peer that removed it (its history says so).</summary>
-    public async Task<RetractionView?> WithdrawAsync(Caller caller, string stixId, string? reason, CancellationToken cancellationToken, Guid? peerId = null)
+    /// <param name="onlyVersions">When given, the withdrawal happens only if these are exactly the versions with content under the
+    /// lock (a version deletion that selected every version); otherwise <see cref="ConflictException"/> and nothing changes.</param>
+    public async Task<RetractionView?> WithdrawAsync(Caller caller, string stixId, string? reason, CancellationToken cancellationToken, Guid? peerId = null,
+        IReadOnlyCollection<DateTimeOffset>? onlyVersions = null)
     {
         var errors = new RequestErrors();
         errors.Required("reason", reason, IntelLimits.ReasonLength);
@@ -211,6 +216,16 @@ public sealed class IntelRetraction(RampartDb db, AccessPolicy access, AuditTrai
             {
                 await AdvisoryLocks.ForOrganisationAsync(db, intel.OwnerOrganisationId, IntelStore.WriteLockSalt, cancellationToken);
                 await db.Entry(intel).ReloadAsync(cancellationToken);
+                if (intel.WithdrawnAt is null && onlyVersions is not null)
+                {
+                    var withContent = intel.RecordId;
+                    var live = await db.IntelObjectVersions.Where(v => v.RecordId == withContent && v.Json != null).Select(v => v.Modified).ToListAsync(cancellationToken);
+                    if (live.Any(m => !onlyVersions.Contains(m)))
+                    {
+                        throw new ConflictException("A version of the object was added while its versions were being deleted: nothing more was deleted; ask again.");
+                    }
+                }
+
                 if (intel.WithdrawnAt is null)
                 {
                     var now = clock.GetUtcNow();
