@@ -48,6 +48,13 @@ public sealed partial class PeerNodeRemoval(RampartDb db, IncidentEditing editin
         {
             LogFarewell(logger, peer.Name, 0, "The peer did not answer in time.");
         }
+        catch (Exception e) when (e is HttpRequestException or FederationPushException or System.Text.Json.JsonException or DbUpdateException or System.Data.Common.DbException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            // Best effort: the removal goes on; the peer's copies end when pruned.
+            db.ChangeTracker.Clear();
+            LogFarewellFailed(logger, peer.Name, e.GetType().Name, e.Message);
+        }
     }
 
     public async Task RemovingAsync(Caller caller, FederationPeer peer, CancellationToken cancellationToken)
@@ -66,4 +73,7 @@ public sealed partial class PeerNodeRemoval(RampartDb db, IncidentEditing editin
 
     [LoggerMessage(EventId = 876, Level = LogLevel.Information, Message = "Removing peer {Peer}: {Accepted} participations told they end; {Error}")]
     private static partial void LogFarewell(ILogger logger, string peer, int accepted, string error);
+
+    [LoggerMessage(EventId = 877, Level = LogLevel.Warning, Message = "Removing peer {Peer}: telling it that its participations end failed: {Error}: {Message}")]
+    private static partial void LogFarewellFailed(ILogger logger, string peer, string error, string message);
 }
