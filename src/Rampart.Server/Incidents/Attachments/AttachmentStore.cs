@@ -123,7 +123,7 @@ public sealed class AttachmentStore(RampartDb db, IncidentQueries incidents)
         ArgumentNullException.ThrowIfNull(options);
         if (files.Count > options.MaxFiles)
         {
-            return ([], $"{files.Count} files > {options.MaxFiles}");
+            return ([], $"{files.Count} > {options.MaxFiles}");
         }
 
         var uploads = new List<AttachmentUpload>();
