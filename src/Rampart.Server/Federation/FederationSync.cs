@@ -32,7 +32,8 @@ public sealed record PushResult(int Envelopes, int Sent, int Acknowledged, int R
 /// </summary>
 public sealed partial class FederationSync(
     RampartDb db, NodeIdentity identity, IHttpClientFactory httpClients, AuditTrail audit, TimeProvider clock, IOptions<FederationOptions> options,
-    IOptions<Rampart.Server.Hosting.NodeOptions> node, ILogger<FederationSync> logger, IOptions<IntelStreamOptions> streamOptions)
+    IOptions<Rampart.Server.Hosting.NodeOptions> node, ILogger<FederationSync> logger, IOptions<IntelStreamOptions> streamOptions,
+    IntelChangeHorizon horizon)
 {
     /// <summary>
     /// One item of an envelope. <paramref name="VersionRemoval"/>: a <c>remove-versions</c> item, whose <paramref name="Modified"/>
@@ -149,11 +150,12 @@ public sealed partial class FederationSync(
         for (var round = 0; round < o.SyncEnvelopesPerRun; round++)
         {
             var cursor = sync.Cursor;
+            var final = await horizon.FinalAsync(db, cancellationToken);
             var page = await db.IntelChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence)
                 .Take(o.SyncChangesPerEnvelope).Select(c => new { c.Sequence, c.RecordId, c.Kind, c.At }).ToListAsync(cancellationToken);
             // Up to a recent hole in the sequence only (a change still committing, a version deletion say): the cursor never
             // moves past a change that is not there yet, the rule of the live stream (IntelChangeGaps, review M3).
-            var changes = page.Take(IntelChangeGaps.Contiguous(page, cursor, clock.GetUtcNow() - streamOptions.Value.GapSettle, c => c.Sequence, c => c.At)).ToList();
+            var changes = page.Take(IntelChangeGaps.Contiguous(page, cursor, final, clock.GetUtcNow() - streamOptions.Value.GapSettle, c => c.Sequence, c => c.At)).ToList();
             if (changes.Count == 0)
             {
                 break;

@@ -101,7 +101,7 @@ public sealed record IntelChangeFilter(IReadOnlySet<string> StixTypes, IReadOnly
 /// not read has changed. Used by the live stream and the webhook deliveries; holds nothing in memory, so the
 /// writer and the reader may be on different app servers.
 /// </summary>
-public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, Read.IntelQueries queries, TimeProvider clock, IOptions<IntelStreamOptions> options)
+public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, Read.IntelQueries queries, TimeProvider clock, IOptions<IntelStreamOptions> options, IntelChangeHorizon horizon)
 {
     /// <summary>The newest outbox position (0 when empty): where a new subscriber starts.</summary>
     public async Task<long> HeadAsync(CancellationToken cancellationToken) =>
@@ -114,11 +114,12 @@ public sealed class IntelChangeReader(RampartDb db, AccessPolicy access, Read.In
     public async Task<IntelChangeBatch> ReadAsync(Caller caller, long after, int limit, IntelChangeFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        var final = await horizon.FinalAsync(db, cancellationToken);
         var rows = await db.IntelChanges.AsNoTracking()
             .Where(c => c.Sequence > after).OrderBy(c => c.Sequence).Take(limit)
             .ToListAsync(cancellationToken);
         var settled = clock.GetUtcNow() - options.Value.GapSettle;
-        var contiguous = rows.Take(IntelChangeGaps.Contiguous(rows, after, settled, r => r.Sequence, r => r.At)).ToList();
+        var contiguous = rows.Take(IntelChangeGaps.Contiguous(rows, after, final, settled, r => r.Sequence, r => r.At)).ToList();
 
         var position = contiguous.Count == 0 ? after : contiguous[^1].Sequence;
         return new(await EventsAsync(caller, contiguous, filter, cancellationToken), position);

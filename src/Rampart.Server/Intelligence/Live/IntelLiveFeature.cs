@@ -16,6 +16,7 @@ public sealed class IntelLiveFeature : RampartFeature
         services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<IntelChangeReader>();
         services.AddSingleton<IntelChangeSignal>();
+        services.AddSingleton<IntelChangeHorizon>();
         services.AddHostedService<IntelChangeListener>();
         services.AddScoped<WebhookAdministration>();
         services.AddHttpClient(WebhookDispatchJob.HttpClientName)

@@ -22,7 +22,9 @@ public sealed class IntelStreamOptions
     /// How long a reader waits at a hole in the outbox sequence before passing it. On PostgreSQL a
     /// sequence number is taken when a change is written, not when it commits, so a long import can commit
     /// its numbers after a later, shorter write: readers hold at the hole until the change after it is this
-    /// old. A hole older than this is a rolled-back write.
+    /// old. A hole older than this is a rolled-back write. On PostgreSQL a hole is usually passed much sooner, as soon as
+    /// every transaction that could still commit one of its numbers has ended (<see cref="IntelChangeHorizon"/>); this
+    /// bound is what remains when a transaction stays open that long.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan GapSettle { get; set; } = TimeSpan.FromMinutes(10);
