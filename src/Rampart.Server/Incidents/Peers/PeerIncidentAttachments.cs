@@ -34,8 +34,8 @@ public sealed class IncidentPeerAttachmentServer(RampartDb db, FederationTrust t
             return null;
         }
 
-        if (!Guid.TryParse(Text(asked, "incident"), out var incidentId) || !Guid.TryParse(Text(asked, "attachment"), out var attachmentId)
-            || Text(asked, "organisation") is not { } identity)
+        if (!Guid.TryParse(PeerIncidentWire.Text(asked, "incident"), out var incidentId) || !Guid.TryParse(PeerIncidentWire.Text(asked, "attachment"), out var attachmentId)
+            || PeerIncidentWire.Text(asked, "organisation") is not { } identity)
         {
             return null;
         }
@@ -47,17 +47,9 @@ public sealed class IncidentPeerAttachmentServer(RampartDb db, FederationTrust t
         }
 
         // As for commands: only the node the organisation accepted its current invitation through, and only while it takes part.
-        var incidentRows = db.Incidents;
-        var recordId = await incidentRows.AsNoTracking().Where(i => i.Id == incidentId).Select(i => (long?)i.RecordId).FirstOrDefaultAsync(cancellationToken);
-        var sent = recordId is { } r
-            ? await db.IncidentPeerSent.AsNoTracking().FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
-            : null;
-        var participants = db.IncidentParticipants;
-        var invitedAt = sent is null
-            ? null
-            : await participants.AsNoTracking().Where(p => p.IncidentRecordId == sent.IncidentRecordId && p.OrganisationId == organisation && p.Status == InvitationStatus.Accepted)
-                .Select(p => (DateTimeOffset?)p.InvitedAt).FirstOrDefaultAsync(cancellationToken);
-        if (sent is null || invitedAt is null || invitedAt != sent.AcceptedInvitationAt)
+        var sent = await IncidentPeerCommandInbox.SentAsync(db, peer.Id, incidentId, organisation, cancellationToken);
+        if (sent is null || await IncidentPeerCommandInbox.CurrentInvitationAsync(db, sent.IncidentRecordId, organisation, cancellationToken) is not { Status: InvitationStatus.Accepted } current
+            || !IncidentPeerCommandInbox.AcceptedThrough(sent, current))
         {
             return null;
         }
@@ -70,13 +62,11 @@ public sealed class IncidentPeerAttachmentServer(RampartDb db, FederationTrust t
             return null;
         }
 
-        var who = Guid.TryParse(Text(asked, "user"), out var user) ? IncidentPeerCommandInbox.UserIdFor(peer.Id, user) : Guid.Empty;
+        var who = Guid.TryParse(PeerIncidentWire.Text(asked, "user"), out var user) ? IncidentPeerCommandInbox.UserIdFor(peer.Id, user) : Guid.Empty;
         await audit.RecordNowAsync(AuditEvent.IncidentAttachmentDownloaded, new Caller(who, organisation, Role.Viewer, new HashSet<Guid>(), ReadOnly: true, Credential: $"federation-peer:{peer.Id:N}"),
             $"attachment:{attachmentId}", detail: $"for {peer.Name}{(found.Attachment.Sample ? " (sample)" : "")}", cancellationToken: cancellationToken);
         return found;
     }
-
-    private static string? Text(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
 
 /// <summary>What a download through a copy gave: the file (as the owner's node listed it) and its bytes, or why not.</summary>

@@ -533,7 +533,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
 
     private async Task<Answer> ApplyAsync(FederationPeer peer, TrustedKeys keys, JsonObject? command, CancellationToken cancellationToken)
     {
-        if (command is null || !Guid.TryParse(Text(command, "id"), out var commandId))
+        if (command is null || !Guid.TryParse(PeerIncidentWire.Text(command, "id"), out var commandId))
         {
             return new("refused", "A command needs its UUID.", false);
         }
@@ -547,23 +547,19 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         // What is refused by its shape alone — unknown kind, an organisation not declared on the peer, an incident never sent
         // to it — is answered without keeping anything: the same command gets the same answer again, and a peer sending
         // garbage grows no table (review of the writes, L5).
-        var kind = Text(command, "kind");
-        if (!PeerCommandKinds.IsKnown(kind) || !Guid.TryParse(Text(command, "incident"), out var incidentId) || !Guid.TryParse(Text(command, "user"), out var user)
-            || Text(command, "userName") is not { Length: > 0 and <= 200 })
+        var kind = PeerIncidentWire.Text(command, "kind");
+        if (!PeerCommandKinds.IsKnown(kind) || !Guid.TryParse(PeerIncidentWire.Text(command, "incident"), out var incidentId) || !Guid.TryParse(PeerIncidentWire.Text(command, "user"), out var user)
+            || PeerIncidentWire.Text(command, "userName") is not { Length: > 0 and <= 200 })
         {
             return new("refused", "A command names its kind (accept, decline, leave, entry, task-work, status, task-new, request, request-act, stage-submit), the incident, the user and the user's name.", false);
         }
 
-        if (Text(command, "organisation") is not { } identity || !keys.Declared.TryGetValue((peer.Id, identity), out var organisation))
+        if (PeerIncidentWire.Text(command, "organisation") is not { } identity || !keys.Declared.TryGetValue((peer.Id, identity), out var organisation))
         {
             return new("refused", $"That organisation is not declared on this node as living on {peer.Name}.", false);
         }
 
-        var incidents = db.Incidents;
-        var recordId = await incidents.AsNoTracking().Where(i => i.Id == incidentId).Select(i => (long?)i.RecordId).FirstOrDefaultAsync(cancellationToken);
-        var sent = recordId is { } r
-            ? await db.IncidentPeerSent.AsNoTracking().FirstOrDefaultAsync(x => x.PeerId == peer.Id && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
-            : null;
+        var sent = await SentAsync(db, peer.Id, incidentId, organisation, cancellationToken);
         if (sent is null)
         {
             // A peer answers only for what it was sent: an invitation (or incident) this node never sent it is unknown to it.
@@ -590,8 +586,8 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         await transaction.CreateSavepointAsync("command", cancellationToken);
         string status;
         string? detail;
-        var current = await CurrentInvitationAsync(sent.IncidentRecordId, organisation, cancellationToken);
-        var acceptedHere = current is not null && current.InvitedAt == sent.AcceptedInvitationAt;
+        var current = await CurrentInvitationAsync(db, sent.IncidentRecordId, organisation, cancellationToken);
+        var acceptedHere = AcceptedThrough(sent, current);
         if (kind is not (PeerCommandKinds.Accept or PeerCommandKinds.Decline) && !acceptedHere)
         {
             // Writes and leaving come only through the node the organisation accepted its current invitation from.
@@ -641,20 +637,37 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         answered.AppliedAt = clock.GetUtcNow();
         audit.Record(AuditEvent.IncidentPeerCommandApplied, Caller.Operator(), $"incident:{incidentIdText(command)}",
             status == "applied" ? AuditOutcome.Success : AuditOutcome.Denied,
-            string.Create(CultureInfo.InvariantCulture, $"{(PeerCommandKinds.IsKnown(kind) ? kind : "?")} from {peer.Name} ({Printable(Text(command, "userName"))}): {status}{(detail is null ? "" : "; " + detail)}"));
+            string.Create(CultureInfo.InvariantCulture, $"{(PeerCommandKinds.IsKnown(kind) ? kind : "?")} from {peer.Name} ({Printable(PeerIncidentWire.Text(command, "userName"))}): {status}{(detail is null ? "" : "; " + detail)}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new(status, detail);
 
-        static string incidentIdText(JsonObject c) => Text(c, "incident") is { Length: <= 40 } t && Guid.TryParse(t, out _) ? t : "?";
+        static string incidentIdText(JsonObject c) => PeerIncidentWire.Text(c, "incident") is { Length: <= 40 } t && Guid.TryParse(t, out _) ? t : "?";
     }
 
-    private async Task<CurrentInvitation?> CurrentInvitationAsync(long incidentRecordId, Guid organisation, CancellationToken cancellationToken)
+    /// <summary>What this node sent <paramref name="peerId"/> of the incident for <paramref name="organisation"/> (null: never sent, or no such incident).</summary>
+    internal static async Task<IncidentPeerSent?> SentAsync(RampartDb db, Guid peerId, Guid incidentId, Guid organisation, CancellationToken cancellationToken)
+    {
+        var incidents = db.Incidents;
+        var recordId = await incidents.AsNoTracking().Where(i => i.Id == incidentId).Select(i => (long?)i.RecordId).FirstOrDefaultAsync(cancellationToken);
+        return recordId is { } r
+            ? await db.IncidentPeerSent.AsNoTracking().FirstOrDefaultAsync(x => x.PeerId == peerId && x.IncidentRecordId == r && x.OrganisationId == organisation, cancellationToken)
+            : null;
+    }
+
+    /// <summary>The organisation's current invitation to the incident (whatever its status), or null.</summary>
+    internal static async Task<CurrentInvitation?> CurrentInvitationAsync(RampartDb db, long incidentRecordId, Guid organisation, CancellationToken cancellationToken)
     {
         var participants = db.IncidentParticipants;
         return await participants.AsNoTracking().Where(p => p.IncidentRecordId == incidentRecordId && p.OrganisationId == organisation)
             .Select(p => new CurrentInvitation(p.Id, p.Status, p.InvitedAt)).FirstOrDefaultAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The one rule for what comes from a peer for an organisation — writes, leaving, attachment downloads: only through the
+    /// node the organisation accepted its current invitation from (a later re-invitation accepted elsewhere moves it).
+    /// </summary>
+    internal static bool AcceptedThrough(IncidentPeerSent sent, CurrentInvitation? current) => current is not null && current.InvitedAt == sent.AcceptedInvitationAt;
 
     /// <summary>A peer's free text as the audit may hold it: no control or formatting characters (no NUL, no bidirectional overrides), at most 200.</summary>
     private static string Printable(string? text)
@@ -663,7 +676,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
         return kept.Length > 200 ? kept[..200] : kept;
     }
 
-    private sealed record CurrentInvitation(Guid Id, InvitationStatus Status, DateTimeOffset InvitedAt);
+    internal sealed record CurrentInvitation(Guid Id, InvitationStatus Status, DateTimeOffset InvitedAt);
 
     private async Task<(string Status, string? Detail)> RunAsync(Caller caller, string kind, Guid incidentId, long recordId, Guid? invitationId, JsonObject? payload,
         CancellationToken cancellationToken)
@@ -679,7 +692,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                 {
                     // Never owner-only: the owner writes those on its own node. Files are checked again by this node's limits.
                     var files = PeerIncidentAttachments.FromPayload(payload?["files"], attachmentOptions.Value);
-                    return await editing.AddEntryAsync(caller, incidentId, new JournalRequest(Text(payload, "body")), cancellationToken, files) is null
+                    return await editing.AddEntryAsync(caller, incidentId, new JournalRequest(PeerIncidentWire.Text(payload, "body")), cancellationToken, files) is null
                         ? ("refused", NotTakingPart)
                         : ("applied", null);
                 }
@@ -687,10 +700,10 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                 case PeerCommandKinds.TaskWork:
                 {
                     var errors = new RequestErrors();
-                    var to = Text(payload, "status") is { } st ? IncidentEndpoints.ParseKebab<IncidentTaskStatus>(st, "status", errors) : null;
+                    var to = PeerIncidentWire.Text(payload, "status") is { } st ? IncidentEndpoints.ParseKebab<IncidentTaskStatus>(st, "status", errors) : null;
                     errors.ThrowIfAny();
-                    return !Guid.TryParse(Text(payload, "task"), out var taskId)
-                        || await editing.WorkTaskAsync(caller, incidentId, taskId, new TaskWorkRequest(Text(payload, "text"), to), cancellationToken) is null
+                    return !Guid.TryParse(PeerIncidentWire.Text(payload, "task"), out var taskId)
+                        || await editing.WorkTaskAsync(caller, incidentId, taskId, new TaskWorkRequest(PeerIncidentWire.Text(payload, "text"), to), cancellationToken) is null
                         ? ("refused", "There is no such task, or your organisation does not see it.")
                         : ("applied", null);
                 }
@@ -699,7 +712,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                 {
                     var errors = new RequestErrors();
                     Guid? assignee = null;
-                    if (Text(payload, "assignee") is { } reference)
+                    if (PeerIncidentWire.Text(payload, "assignee") is { } reference)
                     {
                         var found = await TakingPartAsync(recordId, [reference], cancellationToken);
                         if (found.Count == 1)
@@ -714,7 +727,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
 
                     var due = Time(payload, "dueAt", errors);
                     errors.ThrowIfAny();
-                    var request = new TaskRequest(Text(payload, "title"), Text(payload, "description"), assignee, DueAt: due);
+                    var request = new TaskRequest(PeerIncidentWire.Text(payload, "title"), PeerIncidentWire.Text(payload, "description"), assignee, DueAt: due);
                     return await editing.CreateTaskAsync(caller, incidentId, request, people, cancellationToken) is null ? ("refused", NotTakingPart) : ("applied", null);
                 }
 
@@ -730,30 +743,30 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                         errors.Add("organisations", "Every asked organisation must take part in this incident.");
                     }
 
-                    var kindOf = IncidentEndpoints.ParseKebab<AssistanceKind>(Text(payload, "kind"), "kind", errors);
+                    var kindOf = IncidentEndpoints.ParseKebab<AssistanceKind>(PeerIncidentWire.Text(payload, "kind"), "kind", errors);
                     var due = Time(payload, "dueAt", errors);
                     errors.ThrowIfAny();
-                    var request = new AssistanceRequestRequest(kindOf, Text(payload, "title"), Text(payload, "details"), organisations, due);
+                    var request = new AssistanceRequestRequest(kindOf, PeerIncidentWire.Text(payload, "title"), PeerIncidentWire.Text(payload, "details"), organisations, due);
                     return await assistance.CreateAsync(caller, incidentId, request, cancellationToken) is null ? ("refused", NotTakingPart) : ("applied", null);
                 }
 
                 case PeerCommandKinds.RequestAct:
                 {
                     var errors = new RequestErrors();
-                    var action = IncidentEndpoints.ParseKebab<AssistanceAction>(Text(payload, "action"), "action", errors);
+                    var action = IncidentEndpoints.ParseKebab<AssistanceAction>(PeerIncidentWire.Text(payload, "action"), "action", errors);
                     if (action is null)
                     {
                         errors.Add("action", "Required: acknowledge, accept, decline, answer or withdraw.");
                     }
 
-                    if (!Guid.TryParse(Text(payload, "request"), out var requestId))
+                    if (!Guid.TryParse(PeerIncidentWire.Text(payload, "request"), out var requestId))
                     {
                         errors.Add("request", "The request's id.");
                     }
 
                     errors.ThrowIfAny();
                     var inIncident = await db.AssistanceRequests.AsNoTracking().AnyAsync(r => r.PublicId == requestId && r.IncidentRecordId == recordId, cancellationToken);
-                    return !inIncident || await assistance.ActAsync(caller, requestId, action!.Value, new AssistanceAnswerRequest(Text(payload, "reason"), Text(payload, "answer")),
+                    return !inIncident || await assistance.ActAsync(caller, requestId, action!.Value, new AssistanceAnswerRequest(PeerIncidentWire.Text(payload, "reason"), PeerIncidentWire.Text(payload, "answer")),
                         cancellationToken) is null
                         ? ("refused", "There is no such request, or your organisation does not see it.")
                         : ("applied", null);
@@ -762,7 +775,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                 case PeerCommandKinds.StageSubmit:
                 {
                     var errors = new RequestErrors();
-                    var stage = IncidentEndpoints.ParseKebab<ReportingStage>(Text(payload, "stage"), "stage", errors);
+                    var stage = IncidentEndpoints.ParseKebab<ReportingStage>(PeerIncidentWire.Text(payload, "stage"), "stage", errors);
                     if (stage is null)
                     {
                         errors.Add("stage", "Required: the stage of the report.");
@@ -778,7 +791,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
                 case PeerCommandKinds.Status:
                 {
                     var errors = new RequestErrors();
-                    var to = IncidentEndpoints.ParseKebab<IncidentStatus>(Text(payload, "status"), "status", errors);
+                    var to = IncidentEndpoints.ParseKebab<IncidentStatus>(PeerIncidentWire.Text(payload, "status"), "status", errors);
                     if (to == IncidentStatus.Duplicate)
                     {
                         errors.Add("status", "An incident is marked as a duplicate on this node, by its owner or a coordinator here.");
@@ -786,7 +799,7 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
 
                     errors.ThrowIfAny();
                     var confirm = payload?["confirmOpenTasks"] is JsonValue c && c.TryGetValue<bool>(out var yes) && yes;
-                    return await editing.ChangeStatusAsync(caller, incidentId, new StatusRequest(to, Text(payload, "reason"), confirm), cancellationToken) is null
+                    return await editing.ChangeStatusAsync(caller, incidentId, new StatusRequest(to, PeerIncidentWire.Text(payload, "reason"), confirm), cancellationToken) is null
                         ? ("refused", NotTakingPart)
                         : ("applied", null);
                 }
@@ -808,8 +821,6 @@ public sealed partial class IncidentPeerCommandInbox(RampartDb db, FederationTru
             return ("refused", e is RequestValidationException v ? string.Join(" ", v.Errors.ToDictionary().Values.SelectMany(r => r)) : e.Message);
         }
     }
-
-    private static string? Text(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static DateTimeOffset? Time(JsonObject? o, string name, RequestErrors errors)
     {

@@ -76,32 +76,32 @@ public sealed class PeerIncidentInbox(
     /// <summary>Applies one item; the reason it was refused, or null.</summary>
     private async Task<string?> ApplyAsync(FederationPeer peer, TrustedKeys keys, Dictionary<string, Guid> local, JsonObject? item, CancellationToken cancellationToken)
     {
-        if (item is null || Text(item, "op") != "incident")
+        if (item is null || PeerIncidentWire.Text(item, "op") != "incident")
         {
             return "op must be 'incident'.";
         }
 
-        if (!Guid.TryParse(Text(item, "incident"), out var originId))
+        if (!Guid.TryParse(PeerIncidentWire.Text(item, "incident"), out var originId))
         {
             return "incident must be the incident's UUID.";
         }
 
-        if (Text(item, "organisation") is not { } identity || !local.TryGetValue(identity, out var organisation))
+        if (PeerIncidentWire.Text(item, "organisation") is not { } identity || !local.TryGetValue(identity, out var organisation))
         {
             return "No organisation of this node with people of its own has that STIX identity.";
         }
 
-        if (Text(item, "owner") is not { } ownerIdentity || !keys.Declared.TryGetValue((peer.Id, ownerIdentity), out var owner))
+        if (PeerIncidentWire.Text(item, "owner") is not { } ownerIdentity || !keys.Declared.TryGetValue((peer.Id, ownerIdentity), out var owner))
         {
             return $"The owning organisation is not declared on this node as living on {peer.Name}.";
         }
 
-        if (PeerIncidentWire.ParseState(Text(item, "state")) is not { } state)
+        if (PeerIncidentWire.ParseState(PeerIncidentWire.Text(item, "state")) is not { } state)
         {
             return "state must be invited, participating or ended.";
         }
 
-        if (!TlpMarking.TryParse(Text(item, "tlp"), out var tlp))
+        if (!TlpMarking.TryParse(PeerIncidentWire.Text(item, "tlp"), out var tlp))
         {
             return "tlp must be a TLP 2.0 level.";
         }
@@ -288,6 +288,4 @@ public sealed class PeerIncidentInbox(
     }
 
     private static long JournalFrom(JsonObject o) => o["journalFrom"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
-
-    private static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

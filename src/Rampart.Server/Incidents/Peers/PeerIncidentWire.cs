@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Rampart.Server.Incidents.Requests;
 using Rampart.Standards.Incidents;
@@ -109,6 +110,9 @@ public sealed record PeerAttachment(Guid Id, string FileName, string ContentType
 /// <summary>Wire names and JSON of the incident federation paths (ADR 17).</summary>
 public static class PeerIncidentWire
 {
+    /// <summary>A string member of a received JSON object, or null when missing or not a string (never throws on what a peer sends).</summary>
+    public static string? Text(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
     /// <summary>Owner's node → participant's node: incident views.</summary>
     public const string IncidentsPath = "/federation/v1/incidents";
 
