@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rampart.Server.Access;
+using Rampart.Server.Data;
 using Rampart.Server.Identity;
 using Rampart.Server.Organisations;
 
@@ -128,6 +130,47 @@ public abstract class IntelExportETagTests(NodeFixture fixture)
         var after = await PollAsync(person.Person, first.Tag);
         Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.Contains(value + "\n", after.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pruning_KeepsTheNewestReachChangePerToken_TheTagStays304_AndALaterNarrowingStillShows()
+    {
+        // Two narrowings the member's organisation sees: at least two reach rows of its token for intelligence objects.
+        var ids = new[] { $"indicator--{Guid.NewGuid()}", $"indicator--{Guid.NewGuid()}" };
+        var values = new[] { Address(), Address() };
+        for (var i = 0; i < ids.Length; i++)
+        {
+            await ImportAsync(Node.Owner, Indicator(ids[i], values[i], "2026-11-01T00:00:00.000Z"), $"tlp=green&audience=community:{Node.Community}");
+            await ImportAsync(Node.Owner, Indicator(ids[i], values[i], "2026-11-02T00:00:00.000Z"), "tlp=green");
+        }
+
+        var before = await PollAsync(Node.Member, null);
+        Assert.Equal(HttpStatusCode.OK, before.Status);
+
+        int pruned;
+        await using (var scope = Node.Factory.Services.CreateAsyncScope())
+        {
+            pruned = await scope.ServiceProvider.GetRequiredService<AccessReachPruneJob>().PruneAsync(default);
+            var db = scope.ServiceProvider.GetRequiredService<RampartDb>();
+            var rows = db.AccessReachChanges;
+            var perToken = await rows.AsNoTracking().GroupBy(r => new { r.GranteeId, r.RecordType }).Select(g => g.Count()).ToListAsync();
+            Assert.All(perToken, count => Assert.Equal(1, count));
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AccessReachPruneJob>().PruneAsync(default));
+        }
+
+        Assert.True(pruned >= 1, $"pruned {pruned}");
+        Assert.Equal(HttpStatusCode.NotModified, (await PollAsync(Node.Member, before.Tag)).Status);
+
+        // After pruning, a narrowing is still seen: the tag moves and the value is gone.
+        var id = $"indicator--{Guid.NewGuid()}";
+        var value = Address();
+        await ImportAsync(Node.Owner, Indicator(id, value, "2026-11-01T00:00:00.000Z"), $"tlp=green&audience=community:{Node.Community}");
+        var shown = await PollAsync(Node.Member, before.Tag);
+        Assert.Contains(value + "\n", shown.Body, StringComparison.Ordinal);
+        await ImportAsync(Node.Owner, Indicator(id, value, "2026-11-02T00:00:00.000Z"), "tlp=green");
+        var after = await PollAsync(Node.Member, shown.Tag);
+        Assert.Equal(HttpStatusCode.OK, after.Status);
+        Assert.DoesNotContain(value, after.Body, StringComparison.Ordinal);
     }
 
     private async Task<(Person Person, Guid Organisation)> NewOrganisationAnalystAsync()

@@ -1,4 +1,5 @@
 using Rampart.Server.Hosting;
+using Rampart.Server.Scheduling;
 
 namespace Rampart.Server.Access;
 
@@ -11,5 +12,6 @@ public sealed class AccessFeature : RampartFeature
         builder.Services.AddScoped<AccessPolicy>();
         builder.Services.AddScoped<SharingStore>();
         builder.Services.AddSingleton<PageCursors>();
+        builder.Services.AddScheduledJob<AccessReachPruneJob>(AccessReachPruneJob.JobName, _ => AccessReachPruneJob.Interval);
     }
 }
