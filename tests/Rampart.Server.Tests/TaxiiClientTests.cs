@@ -9,10 +9,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Rampart.Server.Access;
 using Rampart.Server.Data;
 using Rampart.Server.Identity;
-using Rampart.Server.Intelligence.Store;
 using Rampart.Server.Taxii.Client;
 
 namespace Rampart.Server.Tests;
@@ -379,89 +377,6 @@ public abstract class TaxiiClientTests(DatabaseProvider provider)
     }
 
     [Fact]
-    public async Task Push_WithdrawalsAndDeletedVersionsOfSentObjects_ReachTheRemoteAsTaxiiDeletes_NeverForObjectsItWasNotSent()
-    {
-        await using var node = await SeededNode.CreateAsync(provider, Settings());
-        var remote = new FakeTaxiiServer();
-        var (host, clock) = ServerTalkingTo(node, remote);
-        await using var _ = host;
-        var owner = ClientOf(host, node.Owner);
-
-        async Task ShareAsync(JsonObject o, string query)
-        {
-            var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = new JsonArray(o) }.ToJsonString();
-            Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync($"/api/intel/bundles?{query}", new StringContent(bundle, Encoding.UTF8, new MediaTypeHeaderValue("application/json")))).StatusCode);
-        }
-
-        var withdrawn = Indicator();
-        var versioned = Indicator();
-        var amber = Indicator(); // above the connection's GREEN ceiling: never sent
-        await ShareAsync(withdrawn, "tlp=green&audience=network");
-        await ShareAsync(versioned, "tlp=green&audience=network");
-        var newer = versioned.DeepClone().AsObject();
-        newer["modified"] = "2026-02-01T00:00:00.000Z";
-        await ShareAsync(newer, "tlp=green&audience=network");
-        await ShareAsync(amber, "tlp=amber");
-        clock.Advance(TimeSpan.FromSeconds(5));
-
-        var admin = ClientOf(host, node.OwnerAdmin);
-        var id = await CreateAsync(admin, new { name = "Push to partner", apiRoot = ApiRoot, collectionId = CollectionId, direction = "push" });
-        await RunJobAsync(host.Services);
-        var sent = remote.Pushed.SelectMany(e => e).ToList();
-        Assert.Contains(withdrawn["id"]!.GetValue<string>(), sent);
-        Assert.Contains(versioned["id"]!.GetValue<string>(), sent);
-        Assert.DoesNotContain(amber["id"]!.GetValue<string>(), sent);
-        Assert.DoesNotContain(remote.Requests, r => r.Method == "DELETE");
-
-        // The owner withdraws one sent object and the never-sent AMBER one, and deletes the newer version of another.
-        foreach (var o in new[] { withdrawn, amber })
-        {
-            var response = await owner.PostAsJsonAsync($"/api/intel/objects/{o["id"]}/withdraw", new { reason = "False positive." });
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var caller = new Caller(node.Owner.UserId, node.OwnerOrg, Role.Analyst, new HashSet<Guid>());
-            var deletion = await scope.ServiceProvider.GetRequiredService<IntelRetraction>().DeleteVersionsAsync(caller, versioned["id"]!.GetValue<string>(),
-                new VersionSelection(false, false, true, []), "Wrong version.", default);
-            Assert.Equal(VersionDeletionKind.Some, deletion!.Kind);
-        }
-
-        clock.Advance(TimeSpan.FromSeconds(5));
-        await admin.PostAsync($"/api/taxii/connections/{id}/run", new { });
-        await RunJobAsync(host.Services);
-        var deletes = remote.Requests.Where(r => r.Method == "DELETE").Select(r => r.Path + System.Web.HttpUtility.UrlDecode(r.QueryString)).ToList();
-        Assert.Equal(2, deletes.Count);
-        Assert.Contains($"/api1/collections/{CollectionId}/objects/{withdrawn["id"]}/", deletes);
-        Assert.Contains($"/api1/collections/{CollectionId}/objects/{versioned["id"]}/?match[version]=2026-02-01T00:00:00.000000Z", deletes);
-        Assert.DoesNotContain(deletes, d => d.Contains(amber["id"]!.GetValue<string>(), StringComparison.Ordinal));
-        var state = await StateAsync(admin, id);
-        Assert.Equal("succeeded", state["status"]!.GetValue<string>());
-        Assert.Equal(2, state["deleted"]!.GetValue<int>());
-
-        // Nothing new: no DELETE again. A remote that refuses a DELETE: reported on the connection, not retried.
-        await admin.PostAsync($"/api/taxii/connections/{id}/run", new { });
-        await RunJobAsync(host.Services);
-        Assert.Equal(2, remote.Requests.Count(r => r.Method == "DELETE"));
-        remote.Intercept = r => r.Method == HttpMethod.Delete
-            ? new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("""{"title":"Deleting is not allowed here"}""", Encoding.UTF8, "application/taxii+json") }
-            : null;
-        var versionedId = versioned["id"]!.GetValue<string>();
-        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsJsonAsync($"/api/intel/objects/{versionedId}/withdraw", new { reason = "Wrong." })).StatusCode);
-        clock.Advance(TimeSpan.FromSeconds(5));
-        await admin.PostAsync($"/api/taxii/connections/{id}/run", new { });
-        await RunJobAsync(host.Services);
-        state = await StateAsync(admin, id);
-        Assert.Equal("failed", state["status"]!.GetValue<string>());
-        Assert.Contains("refused 1 deletion", state["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("Deleting is not allowed here", state["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
-        await admin.PostAsync($"/api/taxii/connections/{id}/run", new { });
-        await RunJobAsync(host.Services);
-        Assert.Equal(3, remote.Requests.Count(r => r.Method == "DELETE"));
-    }
-
-    [Fact]
     public async Task Push_NeverSendsWhatTheOrganisationPulled_NotBackNorToAnotherServer()
     {
         await using var node = await SeededNode.CreateAsync(provider, Settings());
@@ -740,11 +655,6 @@ public sealed class FakeTaxiiServer : HttpMessageHandler
             statuses[id] = (ids, 0);
             StatusIds.Enqueue(id);
             return Status(id, HttpStatusCode.Accepted);
-        }
-
-        if (request.Method == HttpMethod.Delete && known && path.StartsWith(collection, StringComparison.Ordinal) && path.Length > collection.Length)
-        {
-            return Json(HttpStatusCode.OK, new JsonObject());
         }
 
         if (request.Method == HttpMethod.Get && path.StartsWith("/api1/status/", StringComparison.Ordinal))

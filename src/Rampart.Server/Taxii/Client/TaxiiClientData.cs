@@ -14,7 +14,5 @@ public static class TaxiiClientData
         public DbSet<TaxiiConnection> TaxiiConnections => db.Set<TaxiiConnection>();
 
         public DbSet<TaxiiPushStatus> TaxiiPushStatuses => db.Set<TaxiiPushStatus>();
-
-        public DbSet<TaxiiPushedObject> TaxiiPushedObjects => db.Set<TaxiiPushedObject>();
     }
 }

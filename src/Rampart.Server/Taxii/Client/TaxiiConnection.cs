@@ -120,16 +120,6 @@ public sealed class TaxiiConnection
 
     public DateTimeOffset? PushCheckpointModified { get; set; }
 
-    /// <summary>
-    /// Push: the change outbox position (<c>IntelChanges.Sequence</c>) up to which withdrawals and version deletions of
-    /// pushed objects were sent to the remote as TAXII DELETEs; null until the first push run (which starts at the head:
-    /// nothing was pushed before it).
-    /// </summary>
-    public long? PushRemovalCursor { get; set; }
-
-    /// <summary>Push: DELETEs the remote carried out (or answered 404 to: it no longer had the object) in the last run.</summary>
-    public int LastRemoved { get; set; }
-
     // Counts of the last run.
     public int LastPulled { get; set; }
 
@@ -175,30 +165,6 @@ internal sealed class TaxiiConnectionConfiguration : IEntityTypeConfiguration<Ta
         b.Property(c => c.PushTypes).HasMaxLength(TaxiiConnectionLimits.ListLength);
         b.Property(c => c.PushLabels).HasMaxLength(TaxiiConnectionLimits.ListLength);
         b.Property(c => c.LastError).HasMaxLength(TaxiiConnectionLimits.ErrorLength);
-    }
-}
-
-/// <summary>
-/// An object this connection sent the remote (in an envelope it answered): the objects whose withdrawal or deleted versions
-/// the next runs send as TAXII DELETEs — and only those, so that a DELETE never names to the remote an object it was not
-/// sent (a RED one, one outside the connection's filters). Removed once the remote deleted the whole object; removed with
-/// the connection.
-/// </summary>
-public sealed class TaxiiPushedObject
-{
-    public long ConnectionId { get; set; }
-
-    public long RecordId { get; set; }
-}
-
-internal sealed class TaxiiPushedObjectConfiguration : IEntityTypeConfiguration<TaxiiPushedObject>
-{
-    public void Configure(EntityTypeBuilder<TaxiiPushedObject> b)
-    {
-        b.ToTable("TaxiiPushedObjects");
-        b.HasKey(p => new { p.ConnectionId, p.RecordId });
-        b.HasOne<TaxiiConnection>().WithMany().HasForeignKey(p => p.ConnectionId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Rampart.Server.Intelligence.Store.IntelObject>().WithMany().HasForeignKey(p => p.RecordId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +7,6 @@ using Rampart.Server.Access;
 using Rampart.Server.Audit;
 using Rampart.Server.Data;
 using Rampart.Server.Intelligence.Ingest;
-using Rampart.Server.Intelligence.Live;
 using Rampart.Server.Intelligence.Read;
 using Rampart.Server.Intelligence.Store;
 using Rampart.Standards.Markings;
@@ -31,9 +29,7 @@ public sealed partial class TaxiiConnectionRun(
     IOptions<TaxiiClientOptions> options,
     IOptions<TaxiiOptions> taxiiOptions,
     TimeProvider clock,
-    ILogger<TaxiiConnectionRun> logger,
-    IntelChangeHorizon horizon,
-    IOptions<IntelStreamOptions> streamOptions)
+    ILogger<TaxiiConnectionRun> logger)
 {
     private sealed class Counts
     {
@@ -54,8 +50,6 @@ public sealed partial class TaxiiConnectionRun(
         public int PushPending { get; set; }
 
         public string? PushFailure { get; set; }
-
-        public int Removed { get; set; }
     }
 
     /// <summary>Runs the connection now and records the outcome on it. Safe to run again after a crash: the checkpoints only move after commits.</summary>
@@ -119,7 +113,6 @@ public sealed partial class TaxiiConnectionRun(
         connection.LastPushed = counts.Pushed;
         connection.LastPushFailed = counts.PushFailed;
         connection.LastPushPending = counts.PushPending;
-        connection.LastRemoved = counts.Removed;
         error ??= counts.PushFailure;
         connection.Status = error is null ? TaxiiRunStatus.Succeeded : TaxiiRunStatus.Failed;
         if (error is not null)
@@ -133,7 +126,7 @@ public sealed partial class TaxiiConnectionRun(
         }
 
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"pulled {counts.Pulled} (added {counts.Added}, updated {counts.Updated}, unchanged {counts.Unchanged}, rejected {counts.Rejected}); pushed {counts.Pushed}, failed {counts.PushFailed}, pending {counts.PushPending}, deleted {counts.Removed}{(error is null ? "" : "; " + error)}");
+            $"pulled {counts.Pulled} (added {counts.Added}, updated {counts.Updated}, unchanged {counts.Unchanged}, rejected {counts.Rejected}); pushed {counts.Pushed}, failed {counts.PushFailed}, pending {counts.PushPending}{(error is null ? "" : "; " + error)}");
         audit.Record(AuditEvent.TaxiiConnectionRun, null, connection.OrganisationId, $"taxii-connection:{connection.PublicId:N}", null,
             $"taxii-connection:{connection.PublicId}", error is null ? AuditOutcome.Success : AuditOutcome.Failed, detail);
         await db.SaveChangesAsync(CancellationToken.None);
@@ -247,7 +240,6 @@ public sealed partial class TaxiiConnectionRun(
         c.LastPushed = counts.Pushed;
         c.LastPushFailed = counts.PushFailed;
         c.LastPushPending = counts.PushPending;
-        c.LastRemoved = counts.Removed;
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -325,10 +317,6 @@ public sealed partial class TaxiiConnectionRun(
             c.PushLabels.Split(' ', StringSplitOptions.RemoveEmptyEntries), [c.OrganisationId], []) { WithoutPulled = true };
         var settled = await queries.TaxiiSettledBeforeAsync(taxiiOptions.Value.ClockAllowance, cancellationToken);
         TaxiiPosition? after = c.PushCheckpointAddedAt is { } at ? new TaxiiPosition(at, c.PushCheckpointRecordId, c.PushCheckpointModified ?? IntelQueries.NoVersion) : null;
-        // The first push run: removals are followed from here on (read before the walk: a withdrawal committed during the
-        // walk is after it, and concerns an object the walk no longer sent).
-        var outbox = db.IntelChanges;
-        var removalStart = c.PushRemovalCursor is null ? await outbox.AsNoTracking().MaxAsync(x => (long?)x.Sequence, cancellationToken) ?? 0 : (long?)null;
         for (var batch = 0; batch < o.MaxPagesPerRun; batch++)
         {
             // Objects only: reported sightings stay on this node's own TAXII collections (served to their readers there).
@@ -338,7 +326,6 @@ public sealed partial class TaxiiConnectionRun(
             {
                 var envelope = JsonSerializer.SerializeToUtf8Bytes(new TaxiiEnvelope(null, null, [.. sendable.Select(r => new StixText(r.Json!))]), TaxiiHttp.Json);
                 var answer = await remote.SendAsync(HttpMethod.Post, CollectionUrl(c, "objects/"), c.Authentication, credentials, envelope, cancellationToken);
-                await NotePushedAsync(c, [.. sendable.Select(r => r.RecordId).Distinct()], cancellationToken);
                 var status = await FollowStatusAsync(c, credentials, StatusDocument.Read(answer.Body), cancellationToken);
                 Count(c, counts, status, countedSuccesses: 0, countedFailures: 0);
                 if (status.Pending && status.Id is { Length: > 0 and <= TaxiiConnectionLimits.StatusIdLength } statusId)
@@ -359,144 +346,8 @@ public sealed partial class TaxiiConnectionRun(
 
             if (!more)
             {
-                break;
+                return;
             }
-        }
-
-        if (removalStart is { } start)
-        {
-            c.PushRemovalCursor = start;
-            await SaveProgressAsync(c, counts, cancellationToken);
-        }
-        else
-        {
-            await PushRemovalsAsync(c, credentials, counts, cancellationToken);
-        }
-    }
-
-    /// <summary>Notes the objects of an envelope the remote answered as sent through this connection (saved with the checkpoint).</summary>
-    private async Task NotePushedAsync(TaxiiConnection c, IReadOnlyList<long> recordIds, CancellationToken cancellationToken)
-    {
-        var pushed = db.TaxiiPushedObjects;
-        var known = await pushed.AsNoTracking().Where(p => p.ConnectionId == c.Id && recordIds.Contains(p.RecordId)).Select(p => p.RecordId).ToListAsync(cancellationToken);
-        pushed.AddRange(recordIds.Except(known).Select(id => new TaxiiPushedObject { ConnectionId = c.Id, RecordId = id }));
-    }
-
-    /// <summary>Outbox rows read per step of the removal walk (sequence numbers only, one primary-key range).</summary>
-    private const int RemovalScan = 5000;
-
-    /// <summary>At most this many versions named in DELETEs for one object per run (a version deletion names its versions one by one).</summary>
-    private const int MaxVersionDeletes = 100;
-
-    /// <summary>
-    /// Withdrawals and version deletions reach the remote (issue 10: retractions travel): the change outbox is followed from
-    /// <see cref="TaxiiConnection.PushRemovalCursor"/>, past holes only once they are final (<see cref="IntelChangeGaps"/>);
-    /// for each withdrawn or version-deleted object this connection sent (<see cref="TaxiiPushedObject"/>) the remote gets
-    /// <c>DELETE …/objects/{id}/</c> (the whole object) or <c>DELETE …/objects/{id}/?match[version]=…</c> per deleted version.
-    /// 2xx and 404 (it no longer has it) are done; another 4xx is the remote refusing (counted, reported, not retried);
-    /// anything else stops the run and the same DELETEs go again next run (they are idempotent).
-    /// </summary>
-    private async Task PushRemovalsAsync(TaxiiConnection c, TaxiiCredentials? credentials, Counts counts, CancellationToken cancellationToken)
-    {
-        var outbox = db.IntelChanges;
-        var pushed = db.TaxiiPushedObjects;
-        var objects = db.IntelObjects;
-        var versions = db.IntelObjectVersions;
-        var refused = 0;
-        string? firstRefusal = null;
-        for (var step = 0; step < options.Value.MaxPagesPerRun; step++)
-        {
-            var cursor = c.PushRemovalCursor ?? 0;
-            var final = await horizon.FinalAsync(db, cancellationToken);
-            var scanned = await outbox.AsNoTracking().Where(x => x.Sequence > cursor).OrderBy(x => x.Sequence).Take(RemovalScan)
-                .Select(x => new { x.Sequence, x.At }).ToListAsync(cancellationToken);
-            var readable = IntelChangeGaps.Contiguous(scanned, cursor, final, clock.GetUtcNow() - streamOptions.Value.GapSettle, x => x.Sequence, x => x.At);
-            if (readable == 0)
-            {
-                break;
-            }
-
-            var end = scanned[readable - 1].Sequence;
-            var connectionId = c.Id;
-            var removals = await outbox.AsNoTracking()
-                .Where(x => x.Sequence > cursor && x.Sequence <= end && (x.Kind == IntelChangeKind.Withdrawn || x.Kind == IntelChangeKind.VersionsDeleted)
-                    && pushed.Any(p => p.ConnectionId == connectionId && p.RecordId == x.RecordId))
-                .OrderBy(x => x.Sequence).Select(x => new { x.Sequence, x.RecordId }).ToListAsync(cancellationToken);
-            foreach (var group in removals.GroupBy(x => x.RecordId))
-            {
-                var recordId = group.Key;
-                var o = await objects.AsNoTracking().Where(x => x.RecordId == recordId).Select(x => new { x.StixId, x.WithdrawnAt }).FirstOrDefaultAsync(cancellationToken);
-                if (o is null)
-                {
-                    continue;
-                }
-
-                var url = CollectionUrl(c, $"objects/{Uri.EscapeDataString(o.StixId)}/");
-                if (o.WithdrawnAt is not null)
-                {
-                    if (await DeleteAsync(c, credentials, url, cancellationToken) is { } refusal)
-                    {
-                        refused++;
-                        firstRefusal ??= refusal;
-                    }
-                    else
-                    {
-                        counts.Removed++;
-                    }
-
-                    // Done with it either way: a withdrawn object is never sent again.
-                    await pushed.Where(p => p.ConnectionId == connectionId && p.RecordId == recordId).ExecuteDeleteAsync(cancellationToken);
-                    continue;
-                }
-
-                // Versions whose content was deleted (the others stay on the remote as they are here).
-                var deleted = await versions.AsNoTracking().Where(v => v.RecordId == recordId && v.Json == null).OrderByDescending(v => v.Modified)
-                    .Select(v => v.Modified).Take(MaxVersionDeletes).ToListAsync(cancellationToken);
-                foreach (var modified in deleted)
-                {
-                    var versionUrl = new Uri(url, $"?match[version]={Uri.EscapeDataString(TaxiiRemote.Timestamp(modified))}");
-                    if (await DeleteAsync(c, credentials, versionUrl, cancellationToken) is { } refusal)
-                    {
-                        refused++;
-                        firstRefusal ??= refusal;
-                    }
-                    else
-                    {
-                        counts.Removed++;
-                    }
-                }
-            }
-
-            c.PushRemovalCursor = end;
-            await SaveProgressAsync(c, counts, cancellationToken);
-            if (readable < RemovalScan)
-            {
-                break;
-            }
-        }
-
-        if (refused > 0)
-        {
-            counts.PushFailure ??= $"The remote server refused {refused} deletion(s) of withdrawn objects or deleted versions, e.g. {firstRefusal}";
-        }
-    }
-
-    /// <summary>One TAXII DELETE: null when done (2xx, or 404: the remote no longer has it), else the remote's refusal (another 4xx).</summary>
-    private async Task<string?> DeleteAsync(TaxiiConnection c, TaxiiCredentials? credentials, Uri url, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await remote.SendAsync(HttpMethod.Delete, url, c.Authentication, credentials, null, cancellationToken);
-            return null;
-        }
-        catch (TaxiiRemoteException e) when (e.Status is HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (TaxiiRemoteException e) when (e.Status is { } status && (int)status is >= 400 and < 500
-            && status is not (HttpStatusCode.Unauthorized or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
-        {
-            return e.Message;
         }
     }
 

@@ -50,7 +50,7 @@ public sealed record TaxiiConnectionState(
     string Status, DateTimeOffset? LastRunAt, DateTimeOffset NextRunAt, string? LastError, DateTimeOffset? LastErrorAt,
     DateTimeOffset? PullCheckpoint, DateTimeOffset? PushCheckpoint,
     int Pulled, int Added, int Updated, int Unchanged, int Rejected, int Pushed, int PushFailed, int PushPending,
-    long TotalPulled, long TotalPushed, long Runs, int Deleted);
+    long TotalPulled, long TotalPushed, long Runs);
 
 /// <summary>
 /// Saves, changes, lists, runs and removes an organisation's TAXII connections. Every member of the organisation sees
@@ -98,7 +98,7 @@ public sealed class TaxiiConnections(
         ArgumentNullException.ThrowIfNull(c);
         return new(c.Status.ToString().ToLowerInvariant(), c.LastRunAt, c.NextRunAt, c.LastError, c.LastErrorAt, c.PullCheckpoint, c.PushCheckpointAddedAt,
             c.LastPulled, c.LastAdded, c.LastUpdated, c.LastUnchanged, c.LastRejected, c.LastPushed, c.LastPushFailed, c.LastPushPending,
-            c.TotalPulled, c.TotalPushed, c.Runs, c.LastRemoved);
+            c.TotalPulled, c.TotalPushed, c.Runs);
     }
 
     private static void EnsureMember(Caller caller)

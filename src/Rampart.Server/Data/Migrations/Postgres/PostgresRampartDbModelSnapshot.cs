@@ -10892,9 +10892,6 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.Property<int>("LastRejected")
                         .HasColumnType("integer");
 
-                    b.Property<int>("LastRemoved")
-                        .HasColumnType("integer");
-
                     b.Property<DateTimeOffset?>("LastRunAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -10961,9 +10958,6 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
-
-                    b.Property<long?>("PushRemovalCursor")
-                        .HasColumnType("bigint");
 
                     b.Property<int>("PushTlpCeiling")
                         .HasColumnType("integer");
@@ -11034,21 +11028,6 @@ namespace Rampart.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("TaxiiPushStatuses", (string)null);
-                });
-
-            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushedObject", b =>
-                {
-                    b.Property<long>("ConnectionId")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("RecordId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("ConnectionId", "RecordId");
-
-                    b.HasIndex("RecordId");
-
-                    b.ToTable("TaxiiPushedObjects", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Taxii.TaxiiCollection", b =>
@@ -12343,21 +12322,6 @@ namespace Rampart.Server.Data.Migrations.Postgres
                     b.HasOne("Rampart.Server.Taxii.Client.TaxiiConnection", null)
                         .WithMany()
                         .HasForeignKey("ConnectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushedObject", b =>
-                {
-                    b.HasOne("Rampart.Server.Taxii.Client.TaxiiConnection", null)
-                        .WithMany()
-                        .HasForeignKey("ConnectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
-                        .WithMany()
-                        .HasForeignKey("RecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

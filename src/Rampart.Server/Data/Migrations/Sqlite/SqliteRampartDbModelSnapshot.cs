@@ -10822,9 +10822,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.Property<int>("LastRejected")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("LastRemoved")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long?>("LastRunAt")
                         .HasColumnType("INTEGER");
 
@@ -10891,9 +10888,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("PushRemovalCursor")
-                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PushTlpCeiling")
                         .HasColumnType("INTEGER");
@@ -10962,21 +10956,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("TaxiiPushStatuses", (string)null);
-                });
-
-            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushedObject", b =>
-                {
-                    b.Property<long>("ConnectionId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("RecordId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ConnectionId", "RecordId");
-
-                    b.HasIndex("RecordId");
-
-                    b.ToTable("TaxiiPushedObjects", (string)null);
                 });
 
             modelBuilder.Entity("Rampart.Server.Taxii.TaxiiCollection", b =>
@@ -12269,21 +12248,6 @@ namespace Rampart.Server.Data.Migrations.Sqlite
                     b.HasOne("Rampart.Server.Taxii.Client.TaxiiConnection", null)
                         .WithMany()
                         .HasForeignKey("ConnectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rampart.Server.Taxii.Client.TaxiiPushedObject", b =>
-                {
-                    b.HasOne("Rampart.Server.Taxii.Client.TaxiiConnection", null)
-                        .WithMany()
-                        .HasForeignKey("ConnectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Rampart.Server.Intelligence.Store.IntelObject", null)
-                        .WithMany()
-                        .HasForeignKey("RecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
