@@ -50,11 +50,8 @@ public sealed class IntelChangeHorizon
         if (db.Database.CurrentTransaction is not null)
         {
             // Inside a transaction the "next id" age() counts from is the one read at its first use (or the transaction's own
-            // id): no observation then; what is final already stays final.
-            lock (gate)
-            {
-                return final;
-            }
+            // id), and a repeatable-read snapshot may be older than what is final now: the time rule alone applies there.
+            return 0;
         }
 
         var (xmin, next, mark) = await ObserveAsync(db, cancellationToken);
