@@ -7,8 +7,8 @@ namespace Rampart.Server.Data.Migrations.Postgres
     /// <summary>
     /// Holes in the change outbox settle as soon as they are final (issue 10, <c>IntelChangeHorizon</c>): every statement
     /// that adds rows to <c>IntelChanges</c> first gives its transaction a transaction id, before any row takes its sequence
-    /// number, so that a snapshot taken after a later number committed names every transaction that may still commit an
-    /// earlier one. A statement trigger, so once per statement (and per <c>COPY</c>), not per row. PostgreSQL only.
+    /// number, so that every transaction that may still commit an earlier number than one already committed has an id below
+    /// the next id read after that (the horizon's bound; not the snapshot's xmax, one past the latest completed id). A statement trigger, so once per statement (and per <c>COPY</c>), not per row. PostgreSQL only.
     /// </summary>
     public partial class IntelChangesXid : Migration
     {
